@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Brings what the test suite needs, so that `npm test` alone works on a fresh clone:
+// npm packages (when node_modules is missing), sipp (apt, when root), then the TypeScript build.
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const run = (cmd) => execSync(cmd, { stdio: 'inherit' });
+const has = (bin) => {
+  try {
+    execSync(`command -v ${bin}`, { stdio: 'ignore', shell: '/bin/sh' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+if (!existsSync('node_modules/.package-lock.json')) {
+  console.log('pretest: installing npm packages (npm ci)');
+  run('npm ci');
+}
+
+const missing = ['sipp'].filter((bin) => !has(bin));
+if (missing.length > 0) {
+  if (process.getuid?.() === 0 && has('apt-get')) {
+    console.log('pretest: installing sip-tester (sipp) with apt-get');
+    run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester');
+  } else {
+    console.error('pretest: sipp is not installed; run as root or `sudo apt-get install sip-tester`. SIP interop tests will fail.');
+  }
+}
+
+run('npx tsc -p tsconfig.json');

@@ -1,0 +1,278 @@
+/**
+ * The store contract: what the API, the gateway and the CLI need from persistence.
+ *
+ * One interface, two implementations (SQLite via better-sqlite3, PostgreSQL via pg), both built
+ * on Kysely with one migration set. The contract test suite (`test/store/store.contract.test.ts`)
+ * runs against both.
+ *
+ * Conventions
+ * - Timestamps are ISO-8601 strings in UTC with a `Z` suffix, second precision
+ *   (`2025-01-22T10:00:00Z`), as the spec's examples show.
+ * - Item ids (phone numbers, whitelisted IPs, destination URIs) are numeric strings.
+ * - Uniqueness races are decided by the database: the loser gets a `StoreError` with
+ *   `kind: 'conflict'`, never a partial write.
+ * - Secrets never leave the store in clear except where the contract says so:
+ *   `getSipPassword` (Get Credentials) and `loadGatewayTrunks` (the gateway verifies digests).
+ */
+
+export interface Account {
+  sid: string;
+  name: string;
+  apiKey: string;
+  dateCreated: string;
+}
+
+/** Returned once, when an account is created or its token rotated: the only time the token is seen. */
+export interface AccountCredentials {
+  accountSid: string;
+  apiKey: string;
+  apiToken: string;
+}
+
+export type TrunkStatus = 'active' | 'inactive';
+
+export interface Trunk {
+  sid: string;
+  accountSid: string;
+  name: string;
+  nsoCode: string;
+  domainName: string;
+  status: TrunkStatus;
+  /** How calls from the PBX are authenticated: by source IP, by digest, or both. */
+  authType: 'ip_whitelist' | 'credentials' | 'ip_whitelist_and_credentials';
+  registrationEnabled: boolean;
+  edgePreference: string | null;
+  secureTrunking: boolean;
+  /** Per-trunk limits (issue 6); null means the gateway default. */
+  maxCallsPerSecond: number | null;
+  maxConcurrentCalls: number | null;
+  dateCreated: string;
+  dateUpdated: string;
+}
+
+export interface NewTrunk {
+  accountSid: string;
+  name: string;
+  nsoCode: string;
+  domainName: string;
+  authType?: Trunk['authType'];
+  registrationEnabled?: boolean;
+  edgePreference?: string | null;
+  secureTrunking?: boolean;
+  maxCallsPerSecond?: number | null;
+  maxConcurrentCalls?: number | null;
+}
+
+export type TrunkUpdate = Partial<Omit<NewTrunk, 'accountSid'>> & { status?: TrunkStatus };
+
+export type NumberMode = 'pstn' | 'flow';
+
+export interface PhoneNumber {
+  id: string;
+  trunkSid: string;
+  /** Canonical E.164 with the leading `+`. */
+  phoneNumber: string;
+  mode: NumberMode;
+  dateCreated: string;
+  dateUpdated: string;
+}
+
+export interface WhitelistedIp {
+  id: string;
+  trunkSid: string;
+  ip: string;
+  mask: number;
+  dateCreated: string;
+  dateUpdated: string;
+}
+
+export type DestinationTransport = 'tls' | 'tcp' | 'udp';
+
+export interface DestinationUri {
+  id: string;
+  trunkSid: string;
+  /** As the user wrote it, normalised: `<host>:<port>;transport=<tls|tcp>`. */
+  destination: string;
+  host: string;
+  port: number;
+  transport: DestinationTransport;
+  priority: number;
+  weight: number;
+  dateCreated: string;
+  dateUpdated: string;
+}
+
+export interface TrunkSetting {
+  name: string;
+  value: string;
+  dateCreated: string;
+  dateUpdated: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+export type CallDirection = 'termination' | 'origination';
+
+/** One call attempt as the gateway saw it: rejected ones included. */
+export interface CallRecord {
+  id: string;
+  callId: string;
+  accountSid: string | null;
+  trunkSid: string | null;
+  direction: CallDirection;
+  caller: string | null;
+  callee: string | null;
+  sourceIp: string;
+  sourcePort: number;
+  transport: string;
+  /** Final SIP status sent upstream, or null while the call is in progress. */
+  finalCode: number | null;
+  /** Machine-readable cause: `completed`, `ip_not_whitelisted`, `caller_id_not_mapped`, … */
+  cause: string | null;
+  /** Where the call was sent (carrier or destination URI), if it got that far. */
+  destination: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+}
+
+export type NewCallRecord = Omit<CallRecord, 'id'>;
+
+export interface CallQuery extends PageRequest {
+  /** `failed` = final code >= 300; `completed` = answered. */
+  result?: 'failed' | 'completed' | 'all';
+  callId?: string;
+}
+
+export interface Registration {
+  trunkSid: string;
+  contact: string;
+  sourceIp: string;
+  sourcePort: number;
+  transport: string;
+  userAgent: string | null;
+  expiresAt: string;
+}
+
+/** Everything the gateway needs to decide one trunk's calls, with the SIP password decrypted. */
+export interface GatewayTrunk {
+  trunk: Trunk;
+  sipPassword: string;
+  numbers: string[];
+  ips: Array<{ ip: string; mask: number }>;
+  destinations: DestinationUri[];
+  settings: Record<string, string>;
+}
+
+export type ChangeEvent =
+  | { kind: 'trunk'; accountSid: string; trunkSid: string }
+  | { kind: 'account'; accountSid: string };
+
+export type StoreErrorKind = 'conflict' | 'not_found' | 'invalid';
+
+/** Thrown by stores; the API maps `conflict` to 409/1002 and `not_found` to 404/1003. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly kind: StoreErrorKind,
+    message: string,
+    /** Which field or constraint, e.g. `trunk_name`, `phone_number`. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+
+  // accounts
+  createAccount(name: string): Promise<AccountCredentials>;
+  listAccounts(): Promise<Account[]>;
+  countAccounts(): Promise<number>;
+  /** Resolves Basic-auth credentials; constant-time token comparison. Null when they do not match. */
+  authenticate(apiKey: string, apiToken: string): Promise<Account | null>;
+  rotateAccountToken(accountSid: string): Promise<AccountCredentials>;
+  getAccount(accountSid: string): Promise<Account | null>;
+
+  // trunks (all scoped by account: a trunk of another account is `not_found`)
+  createTrunk(input: NewTrunk): Promise<Trunk>;
+  getTrunk(accountSid: string, trunkSid: string): Promise<Trunk | null>;
+  listTrunks(accountSid: string, page: PageRequest): Promise<Page<Trunk>>;
+  updateTrunk(accountSid: string, trunkSid: string, update: TrunkUpdate): Promise<Trunk>;
+  /** Removes the trunk and everything under it in one transaction. */
+  deleteTrunk(accountSid: string, trunkSid: string): Promise<void>;
+  getSipPassword(accountSid: string, trunkSid: string): Promise<string>;
+  rotateSipPassword(accountSid: string, trunkSid: string): Promise<string>;
+
+  // phone numbers
+  addPhoneNumber(accountSid: string, trunkSid: string, phoneNumber: string, mode: NumberMode): Promise<PhoneNumber>;
+  listPhoneNumbers(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<PhoneNumber>>;
+  getPhoneNumber(accountSid: string, trunkSid: string, id: string): Promise<PhoneNumber | null>;
+  updatePhoneNumber(accountSid: string, trunkSid: string, id: string, update: { phoneNumber?: string; mode?: NumberMode }): Promise<PhoneNumber>;
+  deletePhoneNumber(accountSid: string, trunkSid: string, id: string): Promise<void>;
+
+  // whitelisted IPs
+  addWhitelistedIp(accountSid: string, trunkSid: string, ip: string, mask: number): Promise<WhitelistedIp>;
+  listWhitelistedIps(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<WhitelistedIp>>;
+  getWhitelistedIp(accountSid: string, trunkSid: string, id: string): Promise<WhitelistedIp | null>;
+  updateWhitelistedIp(accountSid: string, trunkSid: string, id: string, update: { ip?: string; mask?: number }): Promise<WhitelistedIp>;
+  deleteWhitelistedIp(accountSid: string, trunkSid: string, id: string): Promise<void>;
+
+  // destination URIs
+  addDestinationUri(
+    accountSid: string,
+    trunkSid: string,
+    d: { destination: string; host: string; port: number; transport: DestinationTransport; priority: number; weight: number },
+  ): Promise<DestinationUri>;
+  listDestinationUris(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<DestinationUri>>;
+  getDestinationUri(accountSid: string, trunkSid: string, id: string): Promise<DestinationUri | null>;
+  updateDestinationUri(
+    accountSid: string,
+    trunkSid: string,
+    id: string,
+    update: Partial<{ destination: string; host: string; port: number; transport: DestinationTransport; priority: number; weight: number }>,
+  ): Promise<DestinationUri>;
+  deleteDestinationUri(accountSid: string, trunkSid: string, id: string): Promise<void>;
+
+  // settings
+  setSetting(accountSid: string, trunkSid: string, name: string, value: string): Promise<TrunkSetting>;
+  listSettings(accountSid: string, trunkSid: string): Promise<TrunkSetting[]>;
+  deleteSetting(accountSid: string, trunkSid: string, name: string): Promise<void>;
+
+  // gateway
+  /** Every trunk with its numbers, ranges, destinations and settings, for the in-memory snapshot. */
+  loadGatewayTrunks(): Promise<GatewayTrunk[]>;
+  /** One trunk's current configuration; null if it no longer exists. */
+  loadGatewayTrunk(trunkSid: string): Promise<GatewayTrunk | null>;
+  /** Called after every committed change: in-process on SQLite, LISTEN/NOTIFY on PostgreSQL. */
+  onChange(listener: (event: ChangeEvent) => void): () => void;
+
+  // call log
+  insertCalls(calls: NewCallRecord[]): Promise<void>;
+  listCalls(accountSid: string, trunkSid: string, query: CallQuery): Promise<Page<CallRecord>>;
+  findCallsByCallId(accountSid: string, callId: string): Promise<CallRecord[]>;
+  /** Keeps the newest `keep` records; returns how many were removed. */
+  pruneCalls(keep: number): Promise<number>;
+
+  // registrations
+  upsertRegistration(reg: Registration): Promise<void>;
+  removeRegistration(trunkSid: string, contact: string): Promise<void>;
+  listRegistrations(trunkSid: string): Promise<Registration[]>;
+  pruneRegistrations(now: string): Promise<number>;
+
+  /** Server-wide secrets and flags (e.g. the digest nonce secret), stored in a meta table. */
+  getMeta(key: string): Promise<string | null>;
+  setMetaIfAbsent(key: string, value: string): Promise<string>;
+
+  close(): Promise<void>;
+}
