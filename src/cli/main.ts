@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * The `vsip` executable: `vsip serve` runs the API and the SIP gateway; `vsip accounts` manages
+ * accounts directly in the store; the other commands are API clients built on the SDK.
+ */
+import { Command } from 'commander';
+import { VERSION } from '../version.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerAccountsCommand } from './accounts-command.js';
+
+const program = new Command('vsip')
+  .description('vsip — self-hostable SIP trunking: the vSIP trunk configuration API and the SIP gateway behind it')
+  .version(VERSION)
+  .showHelpAfterError('(add --help for usage and examples)');
+
+registerServeCommand(program);
+registerAccountsCommand(program);
+
+program.addHelpText(
+  'after',
+  `
+Examples:
+  $ vsip serve                         # API on http://127.0.0.1:8080, SIP on 5060/5061, SQLite in ./data
+  $ vsip accounts create --name acme   # a new account with its API key and token`,
+);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.stderr.write(`vsip: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,134 @@
+import { writeFileSync, renameSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../config/config.js';
+import { SERVE_OPTIONS } from '../config/options.js';
+import { createLogger } from '../logger.js';
+import { createMetricsRegistry } from '../metrics.js';
+import { openStore } from '../store/open-store.js';
+import { buildApp } from '../api/app.js';
+import { startGateway } from '../gateway/gateway.js';
+import type { Store } from '../store/types.js';
+import { VERSION } from '../version.js';
+import { addConfigOptions } from './add-config-options.js';
+
+/** How long a graceful shutdown may take before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+export function registerServeCommand(program: Command): void {
+  const serve = program
+    .command('serve')
+    .description('run the REST API and the SIP gateway (embedded SQLite unless --database-url is a postgres:// URL)');
+  addConfigOptions(
+    serve,
+    SERVE_OPTIONS.map((o) => o.key),
+  );
+  serve.addHelpText(
+    'after',
+    `
+Examples:
+  $ vsip serve
+  $ vsip serve --api-port 9000 --data-dir /var/lib/vsip
+  $ VSIP_DATABASE_URL=postgres://vsip@db/vsip vsip serve --role sip --carrier sip:198.51.100.7:5060`,
+  );
+  serve.action(async (flags: Record<string, unknown>) => {
+    const config = loadConfig(flags, process.env);
+    await runServe(config);
+  });
+}
+
+function apiUrl(config: Config, port: number): string {
+  const scheme = config.apiCert ? 'https' : 'http';
+  const host = config.apiHost === '0.0.0.0' || config.apiHost === '::' ? '127.0.0.1' : config.apiHost;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** First start on an empty store: one account, shown once (the token is never shown again). */
+async function bootstrapAccount(store: Store, config: Config, url: string | null): Promise<string | null> {
+  if ((await store.countAccounts()) > 0) return null;
+  const creds = await store.createAccount('default');
+  const base = url ?? `http://${config.apiHost}:${config.apiPort}`;
+  return [
+    '',
+    '  First start: created an account. Save these now; the token is not shown again',
+    '  (rotate it with `vsip accounts rotate-token`).',
+    '',
+    `    Account SID  ${creds.accountSid}`,
+    `    API key      ${creds.apiKey}`,
+    `    API token    ${creds.apiToken}`,
+    '',
+    '  Create your first trunk:',
+    '',
+    `    curl -X POST "${base}/v2/accounts/${creds.accountSid}/trunks" \\`,
+    `      -u "${creds.apiKey}:${creds.apiToken}" \\`,
+    `      -H "Content-Type: application/json" \\`,
+    `      -d '{"trunk_name": "my_trunk", "nso_code": "ANY-ANY", "domain_name": "${creds.accountSid}.${config.sipDomain}"}'`,
+    '',
+  ].join('\n');
+}
+
+export async function runServe(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey });
+  const metrics = createMetricsRegistry();
+  const closers: Array<() => Promise<void>> = [];
+  const lines: string[] = [`vsip ${VERSION} — store: ${store.kind}${store.kind === 'sqlite' ? ` (${config.dataDir}/vsip.db)` : ''}`];
+  const ready: { api: string | null; sip: unknown[]; pid: number } = { api: null, sip: [], pid: process.pid };
+
+  try {
+    if (config.role !== 'sip') {
+      const app = await buildApp({ store, config, logger, metrics });
+      await app.listen({ host: config.apiHost, port: config.apiPort });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : config.apiPort;
+      ready.api = apiUrl(config, port);
+      lines.push(`  API        ${ready.api}   (docs: ${ready.api}/docs, health: ${ready.api}/health)`);
+      closers.push(() => app.close());
+      const banner = await bootstrapAccount(store, config, ready.api);
+      if (banner) lines.push(banner);
+    }
+    if (config.role !== 'api') {
+      const gateway = await startGateway({ store, config, logger, metrics });
+      for (const a of gateway.addresses) {
+        const host = a.address.includes(':') ? `[${a.address}]` : a.address;
+        lines.push(`  SIP ${a.side.padEnd(8)} ${a.protocol.toUpperCase().padEnd(4)} ${host}:${a.port}`);
+      }
+      ready.sip = gateway.addresses;
+      closers.unshift(() => gateway.close());
+    }
+  } catch (err) {
+    for (const close of closers) await close().catch(() => undefined);
+    await store.close();
+    throw err;
+  }
+
+  process.stderr.write(`${lines.join('\n')}\n`);
+  logger.info({ api: ready.api, sip: ready.sip, role: config.role, store: store.kind }, 'vsip started');
+  if (config.readyFile) {
+    // Written atomically so a watcher never reads half a file.
+    writeFileSync(`${config.readyFile}.tmp`, JSON.stringify(ready));
+    renameSync(`${config.readyFile}.tmp`, config.readyFile);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new requests, finishing those in flight');
+    const force = setTimeout(() => {
+      logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    force.unref();
+    void (async () => {
+      for (const close of closers) {
+        await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+      }
+      await store.close();
+      logger.info('stopped');
+      logger.flush?.();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
