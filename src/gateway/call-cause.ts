@@ -1,0 +1,55 @@
+/**
+ * Machine-readable causes written to the call log and the `cause` metric label. Stable strings:
+ * the API returns them and users grep for them, so an entry is never renamed or reused.
+ */
+export const CALL_CAUSES = [
+  'completed',
+  'ip_not_whitelisted',
+  'caller_id_not_mapped',
+  'invalid_number',
+  'codec_not_supported',
+  'max_forwards',
+  'auth_required',
+  'auth_failed',
+  'number_not_mapped',
+  'no_destination',
+  'destination_failed',
+  'cancelled',
+  'busy',
+  'no_answer',
+  'declined',
+  'not_found',
+  'carrier_error',
+  'timeout',
+  'bad_request',
+  'rejected',
+] as const;
+
+export type CallCause = (typeof CALL_CAUSES)[number];
+
+/** The cause for a final response relayed from downstream (carrier or PBX). */
+export function causeForStatus(status: number): CallCause {
+  if (status >= 200 && status < 300) return 'completed';
+  switch (status) {
+    case 486:
+    case 600:
+      return 'busy';
+    case 480:
+      return 'no_answer';
+    case 603:
+      return 'declined';
+    case 404:
+    case 604:
+      return 'not_found';
+    case 487:
+      return 'cancelled';
+    case 488:
+    case 606:
+      return 'codec_not_supported';
+    case 408:
+    case 504:
+      return 'timeout';
+    default:
+      return status >= 500 ? 'carrier_error' : 'rejected';
+  }
+}

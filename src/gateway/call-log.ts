@@ -1,0 +1,88 @@
+import type { NewCallRecord, Store } from '../store/types.js';
+
+export interface CallLogOptions {
+  /** Flush at least this often (ms). */
+  flushIntervalMs?: number;
+  /** Flush as soon as this many records wait. */
+  batchSize?: number;
+  /** Records held in memory at most; beyond it the oldest waiting ones are dropped (and counted). */
+  maxBuffered?: number;
+  /** Rows kept in the store; older ones are pruned every `pruneIntervalMs`. */
+  retain?: number;
+  pruneIntervalMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The call log writer. `record` only pushes onto an array: the per-call path never waits for the
+ * database. A timer (or a full batch) writes the buffer with one `insertCalls`, i.e. one
+ * transaction. The buffer is bounded so a stalled database costs memory up to a cap, not the
+ * process; dropped records are counted for the metrics.
+ */
+export class CallLog {
+  private buffer: NewCallRecord[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private readonly pruneTimer: NodeJS.Timeout;
+  private readonly batchSize: number;
+  private readonly maxBuffered: number;
+  private readonly retain: number;
+  private readonly onError: (err: unknown) => void;
+  dropped = 0;
+  written = 0;
+
+  constructor(private readonly store: Pick<Store, 'insertCalls' | 'pruneCalls'>, options: CallLogOptions = {}) {
+    this.batchSize = options.batchSize ?? 500;
+    this.maxBuffered = options.maxBuffered ?? 50_000;
+    this.retain = options.retain ?? 100_000;
+    this.onError = options.onError ?? (() => {});
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 200);
+    this.timer.unref();
+    this.pruneTimer = setInterval(() => void this.prune(), options.pruneIntervalMs ?? 60_000);
+    this.pruneTimer.unref();
+  }
+
+  record(call: NewCallRecord): void {
+    if (this.buffer.length >= this.maxBuffered) {
+      this.buffer.shift();
+      this.dropped++;
+    }
+    this.buffer.push(call);
+    if (this.buffer.length >= this.batchSize && this.flushing === null) void this.flush();
+  }
+
+  /** Writes everything buffered so far; resolves when it is in the store. */
+  async flush(): Promise<void> {
+    while (this.flushing !== null) await this.flushing;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = this.store
+      .insertCalls(batch)
+      .then(() => {
+        this.written += batch.length;
+      })
+      .catch((err: unknown) => {
+        this.dropped += batch.length;
+        this.onError(err);
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    await this.flushing;
+  }
+
+  async prune(): Promise<void> {
+    try {
+      await this.store.pruneCalls(this.retain);
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    clearInterval(this.pruneTimer);
+    await this.flush();
+  }
+}

@@ -1,0 +1,203 @@
+import type { DestinationUri, GatewayTrunk, Store } from '../store/types.js';
+import { ipv4ToInt, maskBits } from './ipv4.js';
+
+/** One trunk, pre-compiled for the per-call path. Immutable: a change replaces the whole object. */
+export interface CompiledTrunk {
+  readonly sid: string;
+  readonly accountSid: string;
+  readonly active: boolean;
+  readonly authType: GatewayTrunk['trunk']['authType'];
+  readonly sipPassword: string;
+  readonly numbers: ReadonlySet<string>;
+  /** Whitelisted ranges as uint32 network/mask pairs. */
+  readonly ranges: ReadonlyArray<{ readonly network: number; readonly mask: number }>;
+  /** Sorted by priority (lower first), each priority group listed together. */
+  readonly destinations: readonly DestinationUri[];
+  readonly externalAlias: string | null;
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
+  const ranges: Array<{ network: number; mask: number }> = [];
+  for (const r of g.ips) {
+    const ip = ipv4ToInt(r.ip);
+    if (ip < 0) continue; // IPv6 whitelists are not supported by the access side yet
+    const mask = maskBits(r.mask);
+    ranges.push({ network: (ip & mask) >>> 0, mask });
+  }
+  const destinations = [...g.destinations].sort((a, b) => a.priority - b.priority || Number(a.id) - Number(b.id));
+  const alias = g.settings.trunk_external_alias;
+  return Object.freeze({
+    sid: g.trunk.sid,
+    accountSid: g.trunk.accountSid,
+    active: g.trunk.status === 'active',
+    authType: g.trunk.authType,
+    sipPassword: g.sipPassword,
+    numbers: new Set(g.numbers),
+    ranges,
+    destinations,
+    externalAlias: alias !== undefined && alias !== '' ? alias : null,
+    settings: g.settings,
+  });
+}
+
+/** Whether `ip` (uint32) falls in one of the trunk's whitelisted ranges. */
+export function trunkAllowsIp(trunk: CompiledTrunk, ip: number): boolean {
+  if (ip < 0) return false;
+  for (const r of trunk.ranges) if (((ip & r.mask) >>> 0) === r.network) return true;
+  return false;
+}
+
+/**
+ * The gateway's in-memory view of the configuration, indexed for O(1) look-ups so that no call
+ * waits on SQL (DESIGN.md "Process model and scale"):
+ * - number → trunk (numbers are globally unique in the store),
+ * - account → trunks (Request-URI host `<account_sid>.<sip domain>`),
+ * - source IP → trunks: one Map per prefix length in use, keyed by network address, so a
+ *   look-up is at most 33 Map probes however many ranges there are.
+ *
+ * Kept current by `store.onChange`: each event re-loads only that trunk; a trunk that no longer
+ * exists is dropped at once, before the reload resolves, so a deleted trunk carries no new call.
+ */
+export class ConfigSnapshot {
+  private readonly trunks = new Map<string, CompiledTrunk>();
+  private readonly byNumber = new Map<string, CompiledTrunk>();
+  private readonly byAccount = new Map<string, Set<CompiledTrunk>>();
+  /** prefix length → (network → trunks) */
+  private readonly byRange = new Map<number, Map<number, Set<CompiledTrunk>>>();
+  /** Prefix lengths in use, longest first, with a use count to know when one empties. */
+  private prefixes: number[] = [];
+  private readonly prefixUse = new Map<number, number>();
+  /** Per trunk: a counter so an older reload resolving late cannot overwrite a newer one. */
+  private readonly generation = new Map<string, number>();
+  private unsubscribe: (() => void) | null = null;
+  private pending = new Set<Promise<void>>();
+
+  constructor(private readonly store: Pick<Store, 'loadGatewayTrunks' | 'loadGatewayTrunk' | 'onChange'>, private readonly onError: (err: unknown) => void = () => {}) {}
+
+  /** Subscribes first, then loads everything, so no change made during the load is missed. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.store.onChange((event) => {
+      if (event.kind === 'trunk') this.refreshTrunk(event.trunkSid);
+      else this.refreshAccount(event.accountSid);
+    });
+    const all = await this.store.loadGatewayTrunks();
+    for (const g of all) if (!this.generation.has(g.trunk.sid)) this.put(compileTrunk(g));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** Resolves when every reload started so far has been applied (for tests and shutdown). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  get size(): number {
+    return this.trunks.size;
+  }
+
+  getTrunk(sid: string): CompiledTrunk | undefined {
+    return this.trunks.get(sid);
+  }
+
+  trunkForNumber(e164: string): CompiledTrunk | undefined {
+    return this.byNumber.get(e164);
+  }
+
+  trunksOfAccount(accountSid: string): ReadonlySet<CompiledTrunk> | undefined {
+    return this.byAccount.get(accountSid);
+  }
+
+  /** Every trunk whitelisting `ip` (uint32), most specific range first. Allocates only on a hit. */
+  trunksForIp(ip: number): CompiledTrunk[] {
+    const out: CompiledTrunk[] = [];
+    if (ip < 0) return out;
+    for (const prefix of this.prefixes) {
+      const set = this.byRange.get(prefix)?.get((ip & maskBits(prefix)) >>> 0);
+      if (set !== undefined) for (const t of set) if (!out.includes(t)) out.push(t);
+    }
+    return out;
+  }
+
+  /** Replaces (or removes, when null) one trunk. Exposed for bulk tests and benches. */
+  apply(sid: string, next: CompiledTrunk | null): void {
+    this.remove(sid);
+    if (next !== null) this.put(next);
+  }
+
+  refreshTrunk(sid: string): void {
+    const gen = (this.generation.get(sid) ?? 0) + 1;
+    this.generation.set(sid, gen);
+    const p = this.store
+      .loadGatewayTrunk(sid)
+      .then((g) => {
+        if (this.generation.get(sid) !== gen) return; // a newer reload is in flight
+        this.apply(sid, g === null ? null : compileTrunk(g));
+      })
+      .catch((err: unknown) => this.onError(err))
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+
+  private refreshAccount(accountSid: string): void {
+    const known = this.byAccount.get(accountSid);
+    if (known !== undefined) for (const t of [...known]) this.refreshTrunk(t.sid);
+    // Trunks of the account we do not know yet arrive through their own 'trunk' events.
+  }
+
+  private put(t: CompiledTrunk): void {
+    this.trunks.set(t.sid, t);
+    for (const n of t.numbers) this.byNumber.set(n, t);
+    let acc = this.byAccount.get(t.accountSid);
+    if (acc === undefined) this.byAccount.set(t.accountSid, (acc = new Set()));
+    acc.add(t);
+    for (const r of t.ranges) {
+      const prefix = prefixLength(r.mask);
+      let nets = this.byRange.get(prefix);
+      if (nets === undefined) this.byRange.set(prefix, (nets = new Map()));
+      let set = nets.get(r.network);
+      if (set === undefined) nets.set(r.network, (set = new Set()));
+      if (!set.has(t)) {
+        set.add(t);
+        this.prefixUse.set(prefix, (this.prefixUse.get(prefix) ?? 0) + 1);
+      }
+    }
+    this.rebuildPrefixes();
+  }
+
+  private remove(sid: string): void {
+    const t = this.trunks.get(sid);
+    if (t === undefined) return;
+    this.trunks.delete(sid);
+    for (const n of t.numbers) if (this.byNumber.get(n) === t) this.byNumber.delete(n);
+    const acc = this.byAccount.get(t.accountSid);
+    acc?.delete(t);
+    if (acc?.size === 0) this.byAccount.delete(t.accountSid);
+    for (const r of t.ranges) {
+      const prefix = prefixLength(r.mask);
+      const nets = this.byRange.get(prefix);
+      const set = nets?.get(r.network);
+      if (set?.delete(t) === true) {
+        if (set.size === 0) nets?.delete(r.network);
+        this.prefixUse.set(prefix, (this.prefixUse.get(prefix) ?? 1) - 1);
+      }
+    }
+    this.rebuildPrefixes();
+  }
+
+  private rebuildPrefixes(): void {
+    const next: number[] = [];
+    for (const [p, n] of this.prefixUse) if (n > 0) next.push(p);
+    next.sort((a, b) => b - a);
+    if (next.length !== this.prefixes.length || next.some((p, i) => p !== this.prefixes[i])) this.prefixes = next;
+  }
+}
+
+function prefixLength(mask: number): number {
+  let n = 0;
+  for (let m = mask >>> 0; m !== 0; m = (m << 1) >>> 0) n++;
+  return n;
+}

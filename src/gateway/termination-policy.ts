@@ -1,0 +1,138 @@
+import type { CallCause } from './call-cause.js';
+import { trunkAllowsIp, type CompiledTrunk, type ConfigSnapshot } from './config-snapshot.js';
+import { normalizeE164 } from './phone-number.js';
+
+/** What the termination policy needs to know about one INVITE, extracted once by the caller. */
+export interface TerminationFacts {
+  /** Request-URI host, lower-case. */
+  requestHost: string;
+  /** Request-URI user part (the dialled number as sent). */
+  requestUser: string | null;
+  sourceIp: string;
+  /** `sourceIp` as uint32 (see `ipv4ToInt`), -1 for IPv6. */
+  sourceIpInt: number;
+  /** P-Asserted-Identity user, else From user, as sent. */
+  callerId: string | null;
+  /** Digest username from Proxy-Authorization, when present. */
+  authUsername: string | null;
+  /** null = no SDP in the INVITE (late offer); otherwise whether PCMU, PCMA or G.729 is offered. */
+  codecOk: boolean | null;
+  /** Max-Forwards value; null when absent (RFC 3261 §16.6 step 3 treats that as 70). */
+  maxForwards: number | null;
+}
+
+export interface TerminationContext {
+  snapshot: ConfigSnapshot;
+  /** Lower-case SIP domain, e.g. `pstn.exotel.com`: Request-URI hosts are `<account_sid>.<domain>`. */
+  sipDomain: string;
+  /** Verifies the request's Proxy-Authorization against this trunk's password. */
+  verifyCredentials(trunk: CompiledTrunk): boolean;
+}
+
+export type TerminationDecision =
+  | { action: 'reject'; code: number; reason: string; cause: CallCause; trunk: CompiledTrunk | null; caller: string | null; callee: string | null }
+  | { action: 'challenge'; cause: 'auth_required' | 'auth_failed'; trunk: CompiledTrunk | null; caller: string | null; callee: string | null }
+  | { action: 'proxy'; trunk: CompiledTrunk; caller: string; callee: string };
+
+/**
+ * Decides one INVITE from a PBX, in the order the spec's troubleshooting guide walks through:
+ * trunk and source IP (403), caller ID mapped (403), dialled number E.164 (404), codecs (488),
+ * Max-Forwards (483). Pure: no I/O, the snapshot is read-only here.
+ *
+ * An unknown account, an unknown or inactive trunk and a non-whitelisted source all get the same
+ * 403, so the answer does not tell a scanner which accounts or trunks exist.
+ *
+ * Late offer (INVITE without SDP, RFC 3261 §13.2.1): accepted and proxied; the codec check then
+ * cannot run on the INVITE and the carrier's offer in the 200 decides (documented in
+ * docs/gateway.md).
+ */
+export function decideTermination(f: TerminationFacts, ctx: TerminationContext): TerminationDecision {
+  const { snapshot } = ctx;
+  const caller = normalizeE164(f.callerId);
+  const callee = normalizeE164(f.requestUser);
+  const rawCallee = f.requestUser;
+
+  const accountSid = accountFromHost(f.requestHost, ctx.sipDomain);
+  const accountTrunks = accountSid === null ? undefined : snapshot.trunksOfAccount(accountSid);
+
+  // 1. Digest identification (username = trunk_sid) for trunks that use credentials.
+  if (f.authUsername !== null) {
+    const t = snapshot.getTrunk(f.authUsername);
+    const usable = t !== undefined && t.active && t.authType !== 'ip_whitelist' && (accountSid === null || t.accountSid === accountSid);
+    if (usable) {
+      if (!ctx.verifyCredentials(t)) return { action: 'challenge', cause: 'auth_failed', trunk: t, caller, callee: callee ?? rawCallee };
+      if (t.authType === 'ip_whitelist_and_credentials' && !trunkAllowsIp(t, f.sourceIpInt)) return ipReject(t, caller, callee ?? rawCallee);
+      return afterTrunk(t, f, caller, callee, rawCallee);
+    }
+    // Unknown username: fall through to IP identification; a credentials trunk re-challenges below.
+  }
+
+  // 2. Source-IP identification, restricted to the account named in the Request-URI host.
+  const matches = snapshot.trunksForIp(f.sourceIpInt);
+  let best: CompiledTrunk | null = null;
+  for (const t of matches) {
+    if (!t.active || t.authType === 'credentials') continue;
+    if (accountSid !== null && t.accountSid !== accountSid) continue;
+    if (best === null || (caller !== null && t.numbers.has(caller) && !best.numbers.has(caller))) best = t;
+  }
+  if (best !== null) {
+    if (best.authType === 'ip_whitelist_and_credentials') {
+      return { action: 'challenge', cause: f.authUsername === null ? 'auth_required' : 'auth_failed', trunk: best, caller, callee: callee ?? rawCallee };
+    }
+    return afterTrunk(best, f, caller, callee, rawCallee);
+  }
+
+  // 3. Nothing whitelists this source. A credentials trunk of the account gets a challenge.
+  const attributed = attribute(snapshot, accountSid, accountTrunks, caller);
+  if (accountTrunks !== undefined) {
+    for (const t of accountTrunks) {
+      if (t.active && t.authType === 'credentials') {
+        return { action: 'challenge', cause: f.authUsername === null ? 'auth_required' : 'auth_failed', trunk: attributed, caller, callee: callee ?? rawCallee };
+      }
+    }
+  }
+  return ipReject(attributed, caller, callee ?? rawCallee);
+}
+
+function afterTrunk(t: CompiledTrunk, f: TerminationFacts, caller: string | null, callee: string | null, rawCallee: string | null): TerminationDecision {
+  if (caller === null || !t.numbers.has(caller)) {
+    return { action: 'reject', code: 403, reason: 'Forbidden (caller ID not mapped to trunk)', cause: 'caller_id_not_mapped', trunk: t, caller: caller ?? f.callerId, callee: callee ?? rawCallee };
+  }
+  if (callee === null) {
+    return { action: 'reject', code: 404, reason: 'Not Found (dialled number is not E.164)', cause: 'invalid_number', trunk: t, caller, callee: rawCallee };
+  }
+  if (f.codecOk === false) {
+    return { action: 'reject', code: 488, reason: 'Not Acceptable Here (offer PCMU, PCMA or G729)', cause: 'codec_not_supported', trunk: t, caller, callee };
+  }
+  if (f.maxForwards !== null && f.maxForwards <= 0) {
+    return { action: 'reject', code: 483, reason: 'Too Many Hops', cause: 'max_forwards', trunk: t, caller, callee };
+  }
+  return { action: 'proxy', trunk: t, caller, callee };
+}
+
+function ipReject(trunk: CompiledTrunk | null, caller: string | null, callee: string | null): TerminationDecision {
+  return { action: 'reject', code: 403, reason: 'Forbidden (source IP not whitelisted)', cause: 'ip_not_whitelisted', trunk, caller, callee };
+}
+
+/**
+ * Which trunk a rejected call is logged under, so its owner sees it in the trunk's call log:
+ * the account's trunk mapping the caller ID, else the account's only trunk, else none.
+ */
+function attribute(snapshot: ConfigSnapshot, accountSid: string | null, accountTrunks: ReadonlySet<CompiledTrunk> | undefined, caller: string | null): CompiledTrunk | null {
+  if (caller !== null) {
+    const t = snapshot.trunkForNumber(caller);
+    if (t !== undefined && (accountSid === null || t.accountSid === accountSid)) return t;
+  }
+  if (accountTrunks !== undefined && accountTrunks.size === 1) {
+    for (const t of accountTrunks) return t;
+  }
+  return null;
+}
+
+/** `<account_sid>` from `<account_sid>.<sip domain>`, or null for any other host. */
+export function accountFromHost(host: string, sipDomain: string): string | null {
+  const dl = sipDomain.length;
+  if (host.length <= dl + 1 || host.charCodeAt(host.length - dl - 1) !== 46) return null;
+  if (host.slice(host.length - dl).toLowerCase() !== sipDomain) return null;
+  return host.slice(0, host.length - dl - 1);
+}
