@@ -1,0 +1,30 @@
+/**
+ * Runs the migration set with a static provider (no filesystem glob: the compiled layout and
+ * bundlers cannot break it). Kysely's Migrator takes a lock table, so several processes starting
+ * against one PostgreSQL at once migrate exactly once.
+ */
+import { Migrator } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import type { SqlDialectKind } from './dialect-kind.js';
+import { initialMigration } from './0001-initial.js';
+
+export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
+  // Names sort lexically: Kysely applies them in that order.
+  return {
+    '0001-initial': initialMigration(dialect),
+  };
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectKind): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(dialect) },
+    migrationTableName: 'vsip_migration',
+    migrationLockTableName: 'vsip_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`store migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

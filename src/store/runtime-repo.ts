@@ -1,0 +1,55 @@
+/** State the gateway keeps in the store: SIP registrations and server-wide meta values. */
+import { toRegistration } from './row-mappers.js';
+import { translateDbError } from './store-context.js';
+import type { StoreContext } from './store-context.js';
+import type { Registration } from './types.js';
+
+export class RuntimeRepo {
+  constructor(private readonly ctx: StoreContext) {}
+
+  /** Not a configuration change: no change event (a REGISTER refresh must not reload the trunk). */
+  async upsertRegistration(reg: Registration): Promise<void> {
+    const values = {
+      source_ip: reg.sourceIp,
+      source_port: reg.sourcePort,
+      transport: reg.transport,
+      user_agent: reg.userAgent,
+      expires_at: reg.expiresAt,
+    };
+    try {
+      await this.ctx.db
+        .insertInto('registrations')
+        .values({ trunk_sid: reg.trunkSid, contact: reg.contact, ...values })
+        .onConflict((oc) => oc.columns(['trunk_sid', 'contact']).doUpdateSet(values))
+        .execute();
+    } catch (err) {
+      throw translateDbError(this.ctx, err, 'contact'); // FK: the trunk is gone → not_found
+    }
+  }
+
+  async removeRegistration(trunkSid: string, contact: string): Promise<void> {
+    await this.ctx.db.deleteFrom('registrations').where('trunk_sid', '=', trunkSid).where('contact', '=', contact).execute();
+  }
+
+  async listRegistrations(trunkSid: string): Promise<Registration[]> {
+    const rows = await this.ctx.db.selectFrom('registrations').selectAll().where('trunk_sid', '=', trunkSid).orderBy('contact').execute();
+    return rows.map(toRegistration);
+  }
+
+  async pruneRegistrations(now: string): Promise<number> {
+    const r = await this.ctx.db.deleteFrom('registrations').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const row = await this.ctx.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value ?? null;
+  }
+
+  /** First writer wins, across processes: `ON CONFLICT DO NOTHING`, then read what is stored. */
+  async setMetaIfAbsent(key: string, value: string): Promise<string> {
+    await this.ctx.db.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    const row = await this.ctx.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+    return row.value;
+  }
+}

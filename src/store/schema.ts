@@ -1,0 +1,127 @@
+/**
+ * Kysely table types: the database as the SQL sees it (snake_case, booleans as 0/1 integers,
+ * timestamps as ISO-8601 text). Row mappers (`row-mappers.ts`) turn rows into the contract's
+ * camelCase records, so nothing outside `src/store` sees these shapes.
+ *
+ * Ids are `bigserial` on PostgreSQL (which `pg` returns as strings) and `integer` on SQLite
+ * (numbers), hence `number | string`; the contract exposes them as numeric strings anyway.
+ */
+import type { Generated } from 'kysely';
+
+export type DbId = Generated<number | string>;
+
+export interface AccountsTable {
+  sid: string;
+  name: string;
+  api_key: string;
+  /** SHA-256 of the API token, hex. */
+  token_hash: string;
+  created_at: string;
+}
+
+export interface TrunksTable {
+  /** Insertion order, for stable paging; `sid` is the public key. */
+  id: DbId;
+  sid: string;
+  account_sid: string;
+  name: string;
+  nso_code: string;
+  domain_name: string;
+  status: string;
+  auth_type: string;
+  registration_enabled: number;
+  edge_preference: string | null;
+  secure_trunking: number;
+  max_cps: number | null;
+  max_concurrent: number | null;
+  /** AES-256-GCM envelope, see `secrets/secret-box.ts`. */
+  sip_password_enc: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PhoneNumbersTable {
+  id: DbId;
+  trunk_sid: string;
+  phone_number: string;
+  mode: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WhitelistedIpsTable {
+  id: DbId;
+  trunk_sid: string;
+  ip: string;
+  mask: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DestinationUrisTable {
+  id: DbId;
+  trunk_sid: string;
+  destination: string;
+  host: string;
+  port: number;
+  transport: string;
+  priority: number;
+  weight: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TrunkSettingsTable {
+  trunk_sid: string;
+  name: string;
+  value: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RegistrationsTable {
+  trunk_sid: string;
+  contact: string;
+  source_ip: string;
+  source_port: number;
+  transport: string;
+  user_agent: string | null;
+  expires_at: string;
+}
+
+export interface CallsTable {
+  id: DbId;
+  call_id: string;
+  account_sid: string | null;
+  trunk_sid: string | null;
+  direction: string;
+  caller: string | null;
+  callee: string | null;
+  source_ip: string;
+  source_port: number;
+  transport: string;
+  final_code: number | null;
+  cause: string | null;
+  destination: string | null;
+  started_at: string;
+  answered_at: string | null;
+  ended_at: string | null;
+  duration_ms: number | null;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  trunks: TrunksTable;
+  phone_numbers: PhoneNumbersTable;
+  whitelisted_ips: WhitelistedIpsTable;
+  destination_uris: DestinationUrisTable;
+  trunk_settings: TrunkSettingsTable;
+  registrations: RegistrationsTable;
+  calls: CallsTable;
+  meta: MetaTable;
+}

@@ -1,0 +1,85 @@
+/**
+ * The SQLite flavour: one better-sqlite3 connection behind Kysely (Kysely serialises its use,
+ * so in-process transactions never interleave), WAL, foreign keys on.
+ *
+ * Durability: `journal_mode=WAL` + `synchronous=NORMAL`. A commit appends to the WAL with
+ * write(2) before returning, so an acknowledged write is in the OS page cache and survives the
+ * process being killed (kill -9, crash, OOM) — what vsip must guarantee and what we test. Only
+ * an OS crash or power loss can drop the last commits before the next checkpoint fsync; the
+ * database stays consistent either way (https://sqlite.org/wal.html, "synchronous=NORMAL").
+ * `synchronous=FULL` would fsync on every commit for power-loss durability at several times
+ * the write latency; deployments that need that should run on PostgreSQL.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql } from 'kysely';
+import type { DatabaseConnection, Driver, SqliteDialectConfig } from 'kysely';
+import { ChangeBus } from './change-bus.js';
+import { KyselyStore } from './kysely-store.js';
+import { migrateToLatest } from './migrations/migrate-to-latest.js';
+import type { Database } from './schema.js';
+import type { SecretBox } from './secrets/secret-box.js';
+import type { DbErrorKind, DialectHooks } from './store-context.js';
+
+/**
+ * `BEGIN IMMEDIATE` for write transactions: take the write lock up front, so another process
+ * (e.g. `vsip accounts create` next to `vsip serve`) makes us wait busy_timeout instead of
+ * failing with SQLITE_BUSY when a deferred read transaction tries to upgrade.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+function classifySqliteError(err: unknown): DbErrorKind {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreign_key';
+  return null;
+}
+
+export async function openSqliteStore(file: string, box: SecretBox): Promise<KyselyStore> {
+  const raw = new BetterSqlite3(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const bus = new ChangeBus();
+  const hooks: DialectHooks = {
+    kind: 'sqlite',
+    classifyError: classifySqliteError,
+    publishInTransaction: async () => {},
+    afterCommit: (events) => events.forEach((e) => bus.emit(e)),
+    subscribe: (l) => bus.subscribe(l),
+    // A deferred read transaction on the (Kysely-serialised) connection: one WAL snapshot.
+    readSnapshot: (kdb, fn) =>
+      kdb.connection().execute(async (conn) => {
+        await sql`begin`.execute(conn);
+        try {
+          return await fn(conn);
+        } finally {
+          await sql`commit`.execute(conn);
+        }
+      }),
+    close: async () => bus.clear(),
+  };
+  return new KyselyStore(db, hooks, box);
+}
