@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decideTermination, type TerminationFacts } from '../../src/gateway/termination-policy.js';
+import { ipv4ToInt } from '../../src/gateway/ipv4.js';
+import { gatewayTrunk, snapshotOf } from './policy-fixtures.js';
+
+const A = gatewayTrunk({ accountSid: 'vsipaaa', numbers: ['+919800000001'], ips: [{ ip: '127.0.0.2', mask: 32 }] });
+const B = gatewayTrunk({ accountSid: 'vsipbbb', numbers: ['+919800000002'], ips: [{ ip: '10.1.0.0', mask: 16 }] });
+const C = gatewayTrunk({ accountSid: 'vsipccc', numbers: ['+919800000003'], authType: 'credentials', sipPassword: 'pw' });
+const snap = snapshotOf(A, B, C);
+
+function facts(over: Partial<TerminationFacts> = {}): TerminationFacts {
+  const ip = over.sourceIp ?? '127.0.0.2';
+  return {
+    requestHost: 'vsipaaa.pstn.exotel.com',
+    requestUser: '+14155550100',
+    sourceIp: ip,
+    sourceIpInt: ipv4ToInt(ip),
+    callerId: '+919800000001',
+    authUsername: null,
+    codecOk: true,
+    maxForwards: 70,
+    ...over,
+  };
+}
+const ctx = (verify = false) => ({ snapshot: snap, sipDomain: 'pstn.exotel.com', verifyCredentials: () => verify });
+
+const cases: Array<[string, Partial<TerminationFacts>, number | 'proxy' | 'challenge', string?]> = [
+  ['whitelisted, mapped, E.164, PCMU', {}, 'proxy'],
+  ['digits-only dialled number with country code', { requestUser: '14155550100' }, 'proxy'],
+  ['source outside the /32', { sourceIp: '127.0.0.3' }, 403, 'ip_not_whitelisted'],
+  ['source of another account', { sourceIp: '10.1.2.3' }, 403, 'ip_not_whitelisted'],
+  ['unknown account answers like a bad IP', { requestHost: 'vsipnope.pstn.exotel.com' }, 403, 'ip_not_whitelisted'],
+  ['range /16 matches inside', { requestHost: 'vsipbbb.pstn.exotel.com', sourceIp: '10.1.200.9', callerId: '919800000002' }, 'proxy'],
+  ['caller ID not mapped', { callerId: '+919800000002' }, 403, 'caller_id_not_mapped'],
+  ['no caller ID', { callerId: null }, 403, 'caller_id_not_mapped'],
+  ['dialled number too short', { requestUser: '1234' }, 404, 'invalid_number'],
+  ['dialled number with letters', { requestUser: 'alice' }, 404, 'invalid_number'],
+  ['codec not offered', { codecOk: false }, 488, 'codec_not_supported'],
+  ['late offer accepted', { codecOk: null }, 'proxy'],
+  ['Max-Forwards 0', { maxForwards: 0 }, 483, 'max_forwards'],
+  ['IP of host with gateway IP as host', { requestHost: '127.0.0.1' }, 'proxy'],
+  ['credentials trunk without Proxy-Authorization', { requestHost: 'vsipccc.pstn.exotel.com', sourceIp: '127.0.0.9', callerId: '+919800000003' }, 'challenge'],
+];
+
+for (const [name, over, expected, cause] of cases) {
+  test(`termination policy: ${name}`, () => {
+    const d = decideTermination(facts(over), ctx());
+    if (expected === 'proxy') {
+      assert.equal(d.action, 'proxy', JSON.stringify(d));
+    } else if (expected === 'challenge') {
+      assert.equal(d.action, 'challenge');
+    } else {
+      assert.equal(d.action, 'reject');
+      if (d.action === 'reject') {
+        assert.equal(d.code, expected);
+        assert.equal(d.cause, cause);
+      }
+    }
+  });
+}
+
+test('termination policy: digest username identifies a credentials trunk; a bad password re-challenges', () => {
+  const f = facts({ requestHost: 'vsipccc.pstn.exotel.com', sourceIp: '127.0.0.9', callerId: '+919800000003', authUsername: C.trunk.sid });
+  const ok = decideTermination(f, ctx(true));
+  assert.equal(ok.action, 'proxy');
+  assert.equal(ok.action === 'proxy' && ok.trunk.sid, C.trunk.sid);
+  const bad = decideTermination(f, ctx(false));
+  assert.equal(bad.action, 'challenge');
+  assert.equal(bad.action === 'challenge' && bad.cause, 'auth_failed');
+});
+
+test('termination policy: rejected call is attributed to the trunk mapping the caller ID', () => {
+  const d = decideTermination(facts({ sourceIp: '127.0.0.3' }), ctx());
+  assert.equal(d.action, 'reject');
+  assert.equal(d.action === 'reject' && d.trunk?.sid, A.trunk.sid);
+});
