@@ -123,6 +123,7 @@ export class KyselyStore implements Store {
     return loadOneGatewayTrunk(this.#ctx, (fn) => this.#ctx.hooks.readSnapshot(this.#ctx.db, fn), trunkSid);
   }
   onChange(listener: (event: ChangeEvent) => void): () => void { return this.#ctx.hooks.subscribe(listener); }
+  onResync(listener: () => void): () => void { return this.#ctx.hooks.subscribeResync(listener); }
 
   insertCalls(calls: NewCallRecord[]): Promise<void> { return this.#calls.insert(calls); }
   listCalls(accountSid: string, trunkSid: string, query: CallQuery): Promise<Page<CallRecord>> { return this.#calls.list(accountSid, trunkSid, query); }

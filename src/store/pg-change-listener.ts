@@ -4,7 +4,8 @@
  * Writers `pg_notify` inside their transaction, so PostgreSQL delivers only committed changes.
  *
  * The connection is re-established with capped exponential backoff if it drops. Notifications
- * sent while it was down are lost (PostgreSQL does not queue them for absent listeners).
+ * sent while it was down are lost (PostgreSQL does not queue them for absent listeners), so
+ * after every reconnect `onReconnect` fires and the store tells its listeners to reload all.
  */
 import pg from 'pg';
 import type { ChangeEvent } from './types.js';
@@ -30,10 +31,12 @@ export class PgChangeListener {
   #closed = false;
   #timer: NodeJS.Timeout | null = null;
   #backoffMs = 100;
+  #connectedOnce = false;
 
   constructor(
     private readonly connectionString: string,
     private readonly onEvent: (event: ChangeEvent) => void,
+    private readonly onReconnect: () => void,
     private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
@@ -65,6 +68,8 @@ export class PgChangeListener {
     }
     this.#client = client;
     this.#backoffMs = 100;
+    if (this.#connectedOnce) this.onReconnect();
+    this.#connectedOnce = true;
   }
 
   #lost(client: pg.Client, err: unknown): void {

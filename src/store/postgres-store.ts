@@ -33,7 +33,7 @@ export async function openPostgresStore(url: string, box: SecretBox, opts: Postg
   pool.on('error', onError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const bus = new ChangeBus();
-  const listener = new PgChangeListener(url, (e) => bus.emit(e), onError);
+  const listener = new PgChangeListener(url, (e) => bus.emit(e), () => bus.emitResync(), onError);
   try {
     await migrateToLatest(db as Kysely<unknown>, 'postgres');
     await listener.start();
@@ -51,6 +51,7 @@ export async function openPostgresStore(url: string, box: SecretBox, opts: Postg
     },
     afterCommit: () => {}, // our own LISTEN connection delivers it, like any other process's
     subscribe: (l) => bus.subscribe(l),
+    subscribeResync: (l) => bus.subscribeResync(l),
     readSnapshot: (kdb, fn) => kdb.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
     close: async () => {
       bus.clear();

@@ -69,6 +69,7 @@ export async function openSqliteStore(file: string, box: SecretBox): Promise<Kys
     publishInTransaction: async () => {},
     afterCommit: (events) => events.forEach((e) => bus.emit(e)),
     subscribe: (l) => bus.subscribe(l),
+    subscribeResync: (l) => bus.subscribeResync(l),
     // A deferred read transaction on the (Kysely-serialised) connection: one WAL snapshot.
     readSnapshot: (kdb, fn) =>
       kdb.connection().execute(async (conn) => {

@@ -19,6 +19,7 @@ export interface DialectHooks {
   /** After commit (SQLite: in-process emit). */
   afterCommit(events: ChangeEvent[]): void;
   subscribe(listener: (event: ChangeEvent) => void): () => void;
+  subscribeResync(listener: () => void): () => void;
   /** Runs several reads against one consistent snapshot without blocking writers where possible. */
   readSnapshot<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

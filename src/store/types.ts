@@ -256,6 +256,13 @@ export interface Store {
   loadGatewayTrunk(trunkSid: string): Promise<GatewayTrunk | null>;
   /** Called after every committed change: in-process on SQLite, LISTEN/NOTIFY on PostgreSQL. */
   onChange(listener: (event: ChangeEvent) => void): () => void;
+  /**
+   * (Added with the store implementation.) Called when change events may have been missed —
+   * on PostgreSQL, after the LISTEN connection dropped and came back: listeners should reload
+   * everything (`loadGatewayTrunks`). Never called on SQLite, where events cannot be lost.
+   * Optional so that test doubles need not implement it.
+   */
+  onResync?(listener: () => void): () => void;
 
   // call log
   insertCalls(calls: NewCallRecord[]): Promise<void>;

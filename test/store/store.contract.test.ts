@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { StoreError } from '../../src/store/types.js';
 import type { NewCallRecord, Store } from '../../src/store/types.js';
 import { makeFixture } from './store-fixtures.js';
@@ -373,6 +374,20 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         await eventually(() => got.length > 0, 500, 'NOTIFY from the other store');
         assert.deepEqual(got[0], { kind: 'trunk', accountSid: a, trunkSid: t });
         assert.ok(Date.now() - t0 < 500);
+      });
+      test('onChange: the LISTEN connection comes back after being killed, with a resync signal', async () => {
+        const f = await fx.fresh();
+        let resyncs = 0;
+        f.store.onResync((): void => {
+          resyncs++;
+        });
+        const got: unknown[] = [];
+        f.store.onChange((e) => got.push(e));
+        const r = await sql<{ ok: boolean }>`select pg_terminate_backend(pid) as ok from pg_stat_activity where query like 'LISTEN%' and datname = current_database()`.execute(f.store.db);
+        assert.deepEqual(r.rows, [{ ok: true }]);
+        await eventually(() => resyncs === 1, 3000, 'resync after reconnect');
+        const { a, t } = await accountWithTrunk(f.store);
+        await eventually(() => got.some((e) => JSON.stringify(e) === JSON.stringify({ kind: 'trunk', accountSid: a, trunkSid: t })), 1000, 'events after reconnect');
       });
     }
 
