@@ -1,0 +1,246 @@
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { prependHeader, serializeMessage } from './message/index.js';
+import type { ParseLimits } from './message/parse-limits.js';
+import type { SipMessage, SipRequest, SipResponse } from './message/types.js';
+import { createSipCounters, type SipCounters } from './sip-counters.js';
+import { sipChannels } from './sip-diagnostics.js';
+import { generateBranch } from './transaction/branch.js';
+import type { InviteClientTransaction } from './transaction/invite-client-transaction.js';
+import { InviteServerTransaction } from './transaction/invite-server-transaction.js';
+import { firstHeader, topVia, topViaRaw } from './transaction/message-fields.js';
+import type { TimerConfig, TimerHost } from './transaction/timer-config.js';
+import { TransactionLayer, type ClientTransaction, type ServerTransaction } from './transaction/transaction-layer.js';
+import { selfSignedCertificate } from './transport/self-signed-certificate.js';
+import { TcpTransport } from './transport/tcp.js';
+import { TlsTransport } from './transport/tls.js';
+import type { InboundMessage, SipAddress, SipProtocol, SipSource, SipTarget, SipTransport } from './transport/transport.js';
+import { UdpTransport } from './transport/udp.js';
+import { responseTarget, stampVia } from './via-stamp.js';
+
+export interface ListenAddress {
+  protocol: SipProtocol;
+  host: string;
+  /** 0 picks a free port; read the real one from `addresses()`. */
+  port: number;
+}
+
+export type TlsOptions =
+  | { certFile: string; keyFile: string; rejectUnauthorized?: boolean }
+  | { selfSignedDir: string; rejectUnauthorized?: boolean };
+
+export interface SipEndpointOptions {
+  listen: ListenAddress[];
+  /** Needed when a `tls` listen address is given or outbound TLS is wanted. */
+  tls?: TlsOptions;
+  /** Create client-only TCP/TLS transports for protocols with no listener (e.g. origination over TLS). */
+  clientProtocols?: SipProtocol[];
+  timers?: Partial<TimerConfig>;
+  timerHost?: TimerHost;
+  limits?: Partial<ParseLimits>;
+  /** TCP/TLS idle connection timeout, ms (default 300 000). */
+  idleTimeoutMs?: number;
+  udpRecvBufferSize?: number;
+  /** Host written in our Via sent-by when listening on a wildcard address (default: the bound address, or 127.0.0.1 for 0.0.0.0). */
+  advertisedHost?: string;
+}
+
+export type RequestHandler = (tx: ServerTransaction) => void;
+export type AckHandler = (ack: SipRequest, source: SipSource, tx: InviteServerTransaction | null) => void;
+export type ResponseHandler = (res: SipResponse, source: SipSource) => void;
+
+/**
+ * A SIP element's transport + transaction layers (RFC 3261 §17, §18) behind one object.
+ * See the API overview in `src/sip/index.ts`.
+ */
+export class SipEndpoint {
+  readonly counters: SipCounters;
+  readonly transactions: TransactionLayer;
+  readonly #transports: SipTransport[] = [];
+  readonly #byLocal = new Map<string, SipTransport>();
+  readonly #advertisedHost: string | undefined;
+  #onRequest: RequestHandler | null = null;
+  #onAck: AckHandler | null = null;
+  #onResponse: ResponseHandler | null = null;
+
+  private constructor(options: SipEndpointOptions, counters: SipCounters) {
+    this.counters = counters;
+    this.#advertisedHost = options.advertisedHost;
+    this.transactions = new TransactionLayer({
+      counters,
+      send: (data, target) => this.#send(data, target),
+      ...(options.timers ? { timers: options.timers } : {}),
+      ...(options.timerHost ? { timerHost: options.timerHost } : {}),
+    });
+  }
+
+  static async create(options: SipEndpointOptions): Promise<SipEndpoint> {
+    const counters = createSipCounters();
+    const ep = new SipEndpoint(options, counters);
+    const onMessage = (inbound: InboundMessage): void => ep.#receive(inbound);
+    const common = { counters, onMessage, ...(options.limits ? { limits: options.limits } : {}) };
+    const stream = { ...common, ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}) };
+    let tlsMaterial: { cert: Buffer; key: Buffer; rejectUnauthorized?: boolean } | null = null;
+    const wantsTls = options.listen.some((l) => l.protocol === 'tls') || options.clientProtocols?.includes('tls');
+    if (wantsTls) {
+      if (options.tls === undefined) throw new Error('TLS listen address or client given without tls options');
+      const files = 'certFile' in options.tls ? options.tls : await selfSignedCertificate(options.tls.selfSignedDir);
+      tlsMaterial = { cert: await readFile(files.certFile), key: await readFile(files.keyFile) };
+      if (options.tls.rejectUnauthorized !== undefined) tlsMaterial.rejectUnauthorized = options.tls.rejectUnauthorized;
+    }
+    try {
+      for (const l of options.listen) {
+        const t =
+          l.protocol === 'udp'
+            ? await UdpTransport.listen({ ...common, host: l.host, port: l.port, ...(options.udpRecvBufferSize ? { recvBufferSize: options.udpRecvBufferSize } : {}) })
+            : l.protocol === 'tcp'
+              ? await TcpTransport.listen({ ...stream, host: l.host, port: l.port })
+              : await TlsTransport.listen({ ...stream, ...tlsMaterial!, host: l.host, port: l.port });
+        ep.#add(t);
+      }
+      for (const p of options.clientProtocols ?? []) {
+        if (ep.#transports.some((t) => t.protocol === p)) continue;
+        if (p === 'tcp') ep.#add(await new TcpTransport(stream).start());
+        else if (p === 'tls') ep.#add(await new TlsTransport({ ...stream, ...tlsMaterial! }).start());
+      }
+    } catch (err) {
+      await ep.close();
+      throw err;
+    }
+    return ep;
+  }
+
+  #add(t: SipTransport): void {
+    this.#transports.push(t);
+    this.#byLocal.set(`${t.protocol}|${t.local.address}|${t.local.port}`, t);
+  }
+
+  /** New server transactions (never ACK, never CANCEL: CANCEL is answered by the layer and surfaces as the INVITE transaction's `cancel` event). */
+  onRequest(handler: RequestHandler): void {
+    this.#onRequest = handler;
+  }
+
+  /** ACKs that belong to no transaction the layer absorbs them in: ACK for 2xx (§13.3.1.4, §16.7). */
+  onAck(handler: AckHandler): void {
+    this.#onAck = handler;
+  }
+
+  /** Responses matching no client transaction (stray 2xx retransmissions a proxy forwards, §16.7). */
+  onResponse(handler: ResponseHandler): void {
+    this.#onResponse = handler;
+  }
+
+  addresses(): Array<{ protocol: SipProtocol } & SipAddress> {
+    return this.#transports.filter((t) => t.local.port !== 0).map((t) => ({ protocol: t.protocol, address: t.local.address, port: t.local.port }));
+  }
+
+  /** The transport a message to `target` leaves from, or null when we have none for its protocol and family. */
+  transportFor(target: SipTarget): SipTransport | null {
+    if (target.local !== undefined) {
+      const t = this.#byLocal.get(`${target.protocol}|${target.local.address}|${target.local.port}`);
+      if (t !== undefined) return t;
+    }
+    const v6 = isIP(target.address) === 6;
+    let fallback: SipTransport | null = null;
+    for (const t of this.#transports) {
+      if (t.protocol !== target.protocol) continue;
+      if (t.local.port === 0 || (isIP(t.local.address) === 6) === v6) return t;
+      fallback ??= t;
+    }
+    return fallback;
+  }
+
+  /** `SIP/2.0/UDP host:port` for the transport that would carry a message to `target` (a proxy adds `;branch=…`). */
+  viaSentBy(target: SipTarget): string {
+    const t = this.transportFor(target);
+    const local = t?.local ?? { address: '127.0.0.1', port: 5060 };
+    let host = this.#advertisedHost ?? local.address;
+    if (host === '0.0.0.0') host = '127.0.0.1';
+    else if (host === '::') host = '::1';
+    if (isIP(host) === 6) host = `[${host}]`;
+    return `SIP/2.0/${target.protocol.toUpperCase()} ${host}:${local.port}`;
+  }
+
+  /**
+   * Sends a request statefully: prepends our Via with a fresh branch (`z9hG4bK` + 96 random bits)
+   * and `rport`, and starts a client transaction. Not for ACK (use `sendStateless`).
+   */
+  sendRequest(req: SipRequest, target: SipTarget): ClientTransaction {
+    const branch = generateBranch();
+    prependHeader(req, 'via', `${this.viaSentBy(target)};branch=${branch};rport`);
+    return this.transactions.sendRequest(req, branch, target);
+  }
+
+  /**
+   * CANCELs a pending INVITE client transaction (§9.1): same Request-URI, Call-ID, From, To, CSeq
+   * number and top Via (so the same branch) as the INVITE, and its Route set. Send it only after a
+   * provisional response arrived (§9.1).
+   */
+  cancel(invite: InviteClientTransaction, extraHeaders: Array<{ name: string; value: string }> = []): ClientTransaction {
+    const req = invite.request;
+    const headers = [{ name: 'via', value: topViaRaw(req) ?? '' }, { name: 'max-forwards', value: '70' }];
+    for (const name of ['from', 'to', 'call-id'] as const) headers.push({ name, value: firstHeader(req, name) ?? '' });
+    headers.push({ name: 'cseq', value: `${(firstHeader(req, 'cseq') ?? '1').trim().split(/\s+/)[0]} CANCEL` });
+    for (const h of req.headers) if (h.name === 'route') headers.push({ name: 'route', value: h.value });
+    for (const h of extraHeaders) headers.push({ name: h.name.toLowerCase(), value: h.value });
+    const cancel: SipRequest = { kind: 'request', method: 'CANCEL', uri: req.uri, version: 'SIP/2.0', headers, body: Buffer.alloc(0) };
+    const branch = topVia(req)?.branch ?? generateBranch();
+    return this.transactions.sendRequest(cancel, branch, invite.target);
+  }
+
+  /** Sends a message as is, outside any transaction (ACK for 2xx, stateless forwarding). */
+  sendStateless(msg: SipMessage, target: SipTarget): Promise<void> | void {
+    return this.#send(serializeMessage(msg), target);
+  }
+
+  #send(data: Buffer, target: SipTarget): Promise<void> | void {
+    const t = this.transportFor(target);
+    if (t === null) throw new Error(`no ${target.protocol} transport for ${target.address}`);
+    return t.send(data, target);
+  }
+
+  #receive({ message, source }: InboundMessage): void {
+    const via = topVia(message);
+    if (message.kind === 'response') {
+      if (this.transactions.receiveResponse(message, via)) return;
+      this.counters.strayResponses++;
+      this.#onResponse?.(message, source);
+      return;
+    }
+    if (via === null) return; // nowhere to send a response to (§8.1.1.7: Via is mandatory)
+    stampVia(message, via, source);
+    const dispatch = this.transactions.receiveRequest(message, via, source, responseTarget(via, source));
+    if (dispatch.kind === 'new') {
+      this.#dispatch(dispatch.transaction);
+    } else if (dispatch.kind === 'ack') {
+      this.counters.strayResponses++;
+      this.#onAck?.(message, source, dispatch.transaction);
+    }
+  }
+
+  #dispatch(tx: ServerTransaction): void {
+    const handler = this.#onRequest;
+    if (handler === null) {
+      tx.reply(503, 'Service Unavailable');
+      return;
+    }
+    try {
+      handler(tx);
+    } catch (error) {
+      // A core bug must not leave the peer retransmitting into a silent transaction.
+      if (sipChannels.handlerError.hasSubscribers) sipChannels.handlerError.publish({ error, request: tx.request });
+      if (tx.lastStatus < 200 && !tx.terminated) tx.reply(500, 'Server Internal Error');
+    }
+    if (tx instanceof InviteServerTransaction) tx.startTrying();
+  }
+
+  async close(): Promise<void> {
+    this.transactions.clear();
+    await Promise.all(this.#transports.map((t) => t.close()));
+  }
+}
+
+/** Opens the listeners and returns a ready endpoint. */
+export function createSipEndpoint(options: SipEndpointOptions): Promise<SipEndpoint> {
+  return SipEndpoint.create(options);
+}

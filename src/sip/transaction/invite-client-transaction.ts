@@ -1,0 +1,94 @@
+import type { SipRequest, SipResponse } from '../message/types.js';
+import type { SipTarget } from '../transport/transport.js';
+import { buildAckForNon2xx } from './build-ack.js';
+import { serialize } from './message-fields.js';
+import { TimerId, TransactionBase, type TransactionContext } from './transaction-base.js';
+
+/**
+ * INVITE client transaction, RFC 3261 §17.1.1 as amended by RFC 6026 §8.4 (Accepted state, Timer M).
+ *
+ * States: calling → proceeding → accepted | completed → terminated.
+ * Events: `provisional`(res), `final`(res, isRetransmission), `timeout`('B'), `transportError`(err), `terminated`.
+ * In Accepted, every further 2xx is passed up again as `final` with isRetransmission=true: a proxy
+ * forwards each one upstream (§16.7 step 10 as changed by RFC 6026) and a UAC re-sends its ACK.
+ * The ACK for a 2xx is not this transaction's job (§13.2.2.4).
+ */
+export class InviteClientTransaction extends TransactionBase {
+  readonly role = 'client' as const;
+  readonly method = 'INVITE';
+  readonly request: SipRequest;
+  readonly data: Buffer;
+  #interval: number;
+  #ack: Buffer | undefined;
+
+  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer) {
+    super(ctx, key, target, 'calling');
+    this.request = request;
+    this.data = data;
+    this.#interval = ctx.timers.t1;
+  }
+
+  /** Sends the INVITE and arms Timers A (unreliable only) and B. */
+  start(): void {
+    this.transmit(this.data);
+    if (this.state === 'terminated') return;
+    if (!this.reliable) this.arm(TimerId.A, this.#interval);
+    this.arm(TimerId.B, 64 * this.ctx.timers.t1);
+  }
+
+  receiveResponse(res: SipResponse): void {
+    const state = this.state;
+    if (res.status < 200) {
+      if (state !== 'calling' && state !== 'proceeding') return;
+      // §17.1.1.2: a provisional stops retransmissions; Timer B only bounds the Calling state.
+      if (state === 'calling') {
+        this.disarmAll();
+        this.setState('proceeding');
+      }
+      this.emit('provisional', res);
+      return;
+    }
+    if (res.status < 300) {
+      if (state === 'calling' || state === 'proceeding') {
+        this.disarmAll();
+        this.setState('accepted');
+        this.arm(TimerId.M, 64 * this.ctx.timers.t1);
+        this.emit('final', res, false);
+      } else if (state === 'accepted') {
+        this.emit('final', res, true);
+      }
+      return;
+    }
+    if (state === 'calling' || state === 'proceeding') {
+      this.disarmAll();
+      this.setState('completed');
+      this.#ack = serialize(buildAckForNon2xx(this.request, res));
+      this.transmit(this.#ack);
+      this.emit('final', res, false);
+      if (this.state !== 'completed') return;
+      if (this.reliable) this.terminate();
+      else this.arm(TimerId.D, this.ctx.timers.timerD);
+    } else if (state === 'completed' && this.#ack !== undefined) {
+      // §17.1.1.2: a retransmitted final is answered with the same ACK and not passed up.
+      this.retransmit(this.#ack, 'ack');
+    }
+  }
+
+  protected onTimer(id: TimerId): void {
+    switch (id) {
+      case TimerId.A:
+        if (this.state !== 'calling') return;
+        this.retransmit(this.data, 'A');
+        this.#interval *= 2;
+        this.arm(TimerId.A, this.#interval);
+        return;
+      case TimerId.B:
+        if (this.state === 'calling') this.timedOut('B');
+        return;
+      case TimerId.D:
+      case TimerId.M:
+        this.terminate();
+        return;
+    }
+  }
+}

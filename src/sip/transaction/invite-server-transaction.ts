@@ -1,0 +1,120 @@
+import type { SipRequest, SipResponse } from '../message/types.js';
+import type { SipSource, SipTarget } from '../transport/transport.js';
+import { responseTo } from './message-fields.js';
+import { ServerTransactionBase } from './server-transaction-base.js';
+import { TimerId, type TransactionContext } from './transaction-base.js';
+
+/**
+ * INVITE server transaction, RFC 3261 §17.2.1 as amended by RFC 6026 §7.1 (Accepted state, Timer L).
+ *
+ * States: proceeding → accepted | completed → confirmed → terminated.
+ * Events: `cancel`(cancelRequest) when a matching CANCEL arrives (§9.2; the layer has already
+ * answered it 200), `ack`(ack) for an ACK matching this transaction while Accepted (a 2xx ACK sent
+ * with the INVITE's branch — passed up, not absorbed), `timeout`('H') when no ACK came for a
+ * non-2xx, `transportError`(err), `terminated`.
+ *
+ * 100 Trying: sent `timers.tryingDelay` ms after creation if the core has not sent any response by
+ * then (default 200 ms, §17.2.1 "200 ms"); 0 sends it at once. A core that answers inside its
+ * request handler therefore costs no extra message.
+ */
+export class InviteServerTransaction extends ServerTransactionBase {
+  readonly method = 'INVITE';
+  #interval: number;
+  /** True once a CANCEL has been matched to this transaction. */
+  cancelled = false;
+
+  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, source: SipSource) {
+    super(ctx, key, target, request, source, 'proceeding');
+    this.#interval = ctx.timers.t1;
+  }
+
+  /** Called by the layer after the core's handler returned. */
+  startTrying(): void {
+    if (this.state !== 'proceeding' || this.lastStatus !== 0) return;
+    if (this.ctx.timers.tryingDelay <= 0) this.sendTrying();
+    else this.arm(TimerId.Trying, this.ctx.timers.tryingDelay);
+  }
+
+  private sendTrying(): void {
+    this.sendResponse(responseTo(this.request, 100, 'Trying', undefined));
+  }
+
+  respond(res: SipResponse): boolean {
+    const state = this.state;
+    if (state === 'accepted') {
+      // RFC 6026 §7.1: 2xx retransmissions from the TU pass through in Accepted.
+      if (res.status < 200 || res.status >= 300) return false;
+      this.sendResponse(res);
+      return true;
+    }
+    if (state !== 'proceeding') return false;
+    this.disarmRetransmit(); // the 100 Trying timer, if armed
+    this.sendResponse(res);
+    if (this.terminated || res.status < 200) return true;
+    if (res.status < 300) {
+      this.setState('accepted');
+      this.arm(TimerId.L, 64 * this.ctx.timers.t1);
+    } else {
+      this.setState('completed');
+      if (!this.reliable) this.arm(TimerId.G, this.#interval);
+      this.arm(TimerId.H, 64 * this.ctx.timers.t1);
+    }
+    return true;
+  }
+
+  receiveRetransmission(): void {
+    // §17.2.1: Proceeding and Completed re-send the last response; RFC 6026: Accepted absorbs.
+    if (this.state === 'proceeding' || this.state === 'completed') this.resendLast();
+    else this.ctx.counters.retransmissionsReceived++;
+  }
+
+  /** Returns true when the ACK was absorbed (ACK for a non-2xx), false when the core must see it. */
+  receiveAck(ack: SipRequest): boolean {
+    if (this.state === 'completed') {
+      this.disarmAll();
+      this.setState('confirmed');
+      if (this.reliable) this.terminate();
+      else this.arm(TimerId.I, this.ctx.timers.t4);
+      return true;
+    }
+    if (this.state === 'accepted') {
+      this.emit('ack', ack);
+      return false;
+    }
+    return true; // confirmed: a retransmitted ACK
+  }
+
+  /** @internal the layer matched a CANCEL to this transaction. */
+  cancel(cancelRequest: SipRequest): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.emit('cancel', cancelRequest);
+  }
+
+  /** Serialized final response for tests and diagnostics. */
+  get lastResponseData(): Buffer | undefined {
+    return this.lastResponse;
+  }
+
+  protected onTimer(id: TimerId): void {
+    switch (id) {
+      case TimerId.Trying:
+        if (this.state === 'proceeding' && this.lastStatus === 0) this.sendTrying();
+        return;
+      case TimerId.G:
+        if (this.state !== 'completed' || this.lastResponse === undefined) return;
+        this.retransmit(this.lastResponse, 'G');
+        this.#interval = Math.min(2 * this.#interval, this.ctx.timers.t2);
+        this.arm(TimerId.G, this.#interval);
+        return;
+      case TimerId.H:
+        this.timedOut('H');
+        return;
+      case TimerId.I:
+      case TimerId.L:
+        this.terminate();
+        return;
+    }
+  }
+}
+

@@ -1,0 +1,67 @@
+import type { SipRequest, SipResponse } from '../message/types.js';
+import type { SipTarget } from '../transport/transport.js';
+import { TimerId, TransactionBase, type TransactionContext } from './transaction-base.js';
+
+/**
+ * Non-INVITE client transaction, RFC 3261 §17.1.2 (figure 6).
+ *
+ * States: trying → proceeding → completed → terminated.
+ * Events: `provisional`(res), `final`(res, false), `timeout`('F'), `transportError`(err), `terminated`.
+ */
+export class NonInviteClientTransaction extends TransactionBase {
+  readonly role = 'client' as const;
+  readonly method: string;
+  readonly request: SipRequest;
+  readonly data: Buffer;
+  #interval: number;
+
+  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer) {
+    super(ctx, key, target, 'trying');
+    this.method = request.method;
+    this.request = request;
+    this.data = data;
+    this.#interval = ctx.timers.t1;
+  }
+
+  start(): void {
+    this.transmit(this.data);
+    if (this.state === 'terminated') return;
+    if (!this.reliable) this.arm(TimerId.E, this.#interval);
+    this.arm(TimerId.F, 64 * this.ctx.timers.t1);
+  }
+
+  receiveResponse(res: SipResponse): void {
+    const state = this.state;
+    if (state !== 'trying' && state !== 'proceeding') return; // completed absorbs retransmissions
+    if (res.status < 200) {
+      if (state === 'trying') this.setState('proceeding');
+      this.emit('provisional', res);
+      return;
+    }
+    this.disarmAll();
+    this.setState('completed');
+    this.emit('final', res, false);
+    if (this.state !== 'completed') return;
+    // Timer K = T4 on UDP, zero on reliable transports (§17.1.2.2).
+    if (this.reliable) this.terminate();
+    else this.arm(TimerId.K, this.ctx.timers.t4);
+  }
+
+  protected onTimer(id: TimerId): void {
+    switch (id) {
+      case TimerId.E:
+        if (this.state !== 'trying' && this.state !== 'proceeding') return;
+        this.retransmit(this.data, 'E');
+        // §17.1.2.2: doubling up to T2 in Trying; T2 flat in Proceeding.
+        this.#interval = this.state === 'trying' ? Math.min(2 * this.#interval, this.ctx.timers.t2) : this.ctx.timers.t2;
+        this.arm(TimerId.E, this.#interval);
+        return;
+      case TimerId.F:
+        this.timedOut('F');
+        return;
+      case TimerId.K:
+        this.terminate();
+        return;
+    }
+  }
+}

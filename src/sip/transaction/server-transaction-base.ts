@@ -1,0 +1,74 @@
+import type { SipRequest, SipResponse } from '../message/types.js';
+import type { SipSource, SipTarget } from '../transport/transport.js';
+import { randomToken } from './branch.js';
+import { firstHeader, responseTo, serialize } from './message-fields.js';
+import { TransactionBase, type TransactionContext } from './transaction-base.js';
+
+export interface ReplyOptions {
+  /** Extra headers appended to the response (e.g. `WWW-Authenticate`, `Contact`). */
+  headers?: Array<{ name: string; value: string }>;
+  body?: Buffer;
+  /** Content-Type for `body`. */
+  contentType?: string;
+}
+
+/**
+ * What both server transactions share: the request, where responses go, and `reply()`, which builds
+ * a response with one To tag for the whole transaction (§8.2.6.2: the same tag on every response
+ * of a dialog-creating request) unless the request already carried one.
+ */
+export abstract class ServerTransactionBase extends TransactionBase {
+  readonly role = 'server' as const;
+  readonly request: SipRequest;
+  readonly source: SipSource;
+  #toTag: string | undefined;
+  /** Serialized last response, re-sent for request retransmissions. */
+  protected lastResponse: Buffer | undefined;
+  /** The status of the last response sent, 0 before any. */
+  lastStatus = 0;
+
+  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, source: SipSource, initialState: string) {
+    super(ctx, key, target, initialState);
+    this.request = request;
+    this.source = source;
+  }
+
+  /** The To tag this transaction puts on its responses (generated on first use; null for in-dialog requests). */
+  get toTag(): string | null {
+    if (this.#toTag === undefined) {
+      const to = firstHeader(this.request, 'to') ?? '';
+      this.#toTag = /;\s*tag\s*=/i.test(to.replace(/<[^>]*>/, '')) ? '' : randomToken();
+    }
+    return this.#toTag === '' ? null : this.#toTag;
+  }
+
+  /** Builds a response to the request (with this transaction's To tag above 100) and sends it. */
+  reply(status: number, reason?: string, options: ReplyOptions = {}): boolean {
+    const tag = status > 100 ? this.toTag ?? undefined : undefined;
+    const res = responseTo(this.request, status, reason, tag);
+    if (options.headers) for (const h of options.headers) res.headers.push({ name: h.name.toLowerCase(), value: h.value });
+    if (options.body !== undefined) {
+      res.body = options.body;
+      if (options.contentType !== undefined) res.headers.push({ name: 'content-type', value: options.contentType });
+    }
+    return this.respond(res);
+  }
+
+  /** Sends a response built by the core (a proxy forwarding a downstream response). False if the state forbids it. */
+  abstract respond(res: SipResponse): boolean;
+
+  /** A retransmission of the request arrived. */
+  abstract receiveRetransmission(): void;
+
+  protected sendResponse(res: SipResponse): void {
+    const data = serialize(res);
+    this.lastResponse = data;
+    this.lastStatus = res.status;
+    this.transmit(data);
+  }
+
+  protected resendLast(): void {
+    this.ctx.counters.retransmissionsReceived++;
+    if (this.lastResponse !== undefined) this.retransmit(this.lastResponse, 'request');
+  }
+}

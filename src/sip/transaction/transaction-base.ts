@@ -1,0 +1,146 @@
+import { EventEmitter } from 'node:events';
+import type { SipCounters } from '../sip-counters.js';
+import { sipChannels } from '../sip-diagnostics.js';
+import { isReliable, type SipTarget } from '../transport/transport.js';
+import type { TimerConfig, TimerHost } from './timer-config.js';
+
+/** What the transaction layer lends every transaction. */
+export interface TransactionContext {
+  timers: Readonly<TimerConfig>;
+  timerHost: TimerHost;
+  send(data: Buffer, target: SipTarget): Promise<void> | void;
+  counters: SipCounters;
+  /** Drops the transaction from the layer's tables. */
+  remove(tx: TransactionBase): void;
+}
+
+/** Timer ids; the first group runs in the retransmit slot, the second in the lifetime slot. */
+export const TimerId = {
+  A: 1, E: 2, G: 3, Trying: 4,
+  B: 10, D: 11, F: 12, H: 13, I: 14, J: 15, K: 16, L: 17, M: 18, Guard: 19,
+} as const;
+export type TimerId = (typeof TimerId)[keyof typeof TimerId];
+const TIMER_NAMES: Record<number, string> = { 1: 'A', 2: 'E', 3: 'G', 4: 'trying', 10: 'B', 11: 'D', 12: 'F', 13: 'H', 14: 'I', 15: 'J', 16: 'K', 17: 'L', 18: 'M', 19: 'guard' };
+export function timerName(id: TimerId): string {
+  return TIMER_NAMES[id] ?? String(id);
+}
+
+/** The single timer callback shared by every transaction: no closure per armed timer. */
+function fire(tx: unknown, id: number): void {
+  (tx as TransactionBase).fireTimer(id);
+}
+
+/**
+ * State, two timer slots and transport-error handling shared by the four state machines.
+ * A transaction never holds more than one retransmit timer and one lifetime timer at a time
+ * (RFC 3261 §17 figures 5–8), so two handle fields are enough.
+ */
+export abstract class TransactionBase extends EventEmitter {
+  abstract readonly role: 'client' | 'server';
+  abstract readonly method: string;
+  state: string;
+  readonly key: string;
+  readonly target: SipTarget;
+  /** Reliable transports (TCP/TLS) get no retransmissions and zero-length wait timers (§17.1.1.2). */
+  readonly reliable: boolean;
+  protected readonly ctx: TransactionContext;
+  #retransmitTimer: unknown = undefined;
+  #lifeTimer: unknown = undefined;
+
+  constructor(ctx: TransactionContext, key: string, target: SipTarget, initialState: string) {
+    super();
+    this.ctx = ctx;
+    this.key = key;
+    this.target = target;
+    this.reliable = isReliable(target.protocol);
+    this.state = initialState;
+    ctx.counters.activeTransactions++;
+  }
+
+  get terminated(): boolean {
+    return this.state === 'terminated';
+  }
+
+  protected arm(id: TimerId, ms: number): void {
+    const handle = this.ctx.timerHost.set(fire, ms, this, id);
+    if (id < TimerId.B) {
+      if (this.#retransmitTimer !== undefined) this.ctx.timerHost.clear(this.#retransmitTimer);
+      this.#retransmitTimer = handle;
+    } else {
+      if (this.#lifeTimer !== undefined) this.ctx.timerHost.clear(this.#lifeTimer);
+      this.#lifeTimer = handle;
+    }
+  }
+
+  protected disarmRetransmit(): void {
+    if (this.#retransmitTimer !== undefined) {
+      this.ctx.timerHost.clear(this.#retransmitTimer);
+      this.#retransmitTimer = undefined;
+    }
+  }
+
+  protected disarmAll(): void {
+    this.disarmRetransmit();
+    if (this.#lifeTimer !== undefined) {
+      this.ctx.timerHost.clear(this.#lifeTimer);
+      this.#lifeTimer = undefined;
+    }
+  }
+
+  /** @internal called by the shared timer callback. */
+  fireTimer(id: number): void {
+    if (id < TimerId.B) this.#retransmitTimer = undefined;
+    else this.#lifeTimer = undefined;
+    if (this.state === 'terminated') return;
+    this.onTimer(id as TimerId);
+  }
+
+  protected abstract onTimer(id: TimerId): void;
+
+  protected setState(to: string): void {
+    const from = this.state;
+    this.state = to;
+    if (sipChannels.transactionState.hasSubscribers) sipChannels.transactionState.publish({ transaction: this, from, to });
+  }
+
+  /** Hands bytes to the transport; a failure (sync throw or rejected promise) ends the transaction. */
+  protected transmit(data: Buffer): void {
+    try {
+      const pending = this.ctx.send(data, this.target);
+      if (pending !== undefined) pending.catch((err: unknown) => this.transportError(err));
+    } catch (err) {
+      this.transportError(err);
+    }
+  }
+
+  protected retransmit(data: Buffer, timer: string): void {
+    this.ctx.counters.retransmissionsSent++;
+    if (sipChannels.transactionRetransmit.hasSubscribers) sipChannels.transactionRetransmit.publish({ transaction: this, timer });
+    this.transmit(data);
+  }
+
+  /** @see RFC 3261 §17.1.4, §17.2.4: a transport failure is reported to the TU and ends the transaction. */
+  transportError(err: unknown): void {
+    if (this.state === 'terminated') return;
+    this.ctx.counters.transportErrors++;
+    this.emit('transportError', err);
+    this.terminate();
+  }
+
+  protected timedOut(timer: string): void {
+    this.ctx.counters.transactionsTimedOut[this.role]++;
+    if (sipChannels.transactionTimeout.hasSubscribers) sipChannels.transactionTimeout.publish({ transaction: this, timer });
+    this.emit('timeout', timer);
+    this.terminate();
+  }
+
+  terminate(): void {
+    if (this.state === 'terminated') return;
+    this.disarmAll();
+    this.setState('terminated');
+    this.ctx.counters.activeTransactions--;
+    this.ctx.remove(this);
+    if (sipChannels.transactionTerminated.hasSubscribers) sipChannels.transactionTerminated.publish({ transaction: this });
+    this.emit('terminated');
+  }
+}

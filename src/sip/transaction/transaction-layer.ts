@@ -1,0 +1,148 @@
+import type { SipRequest, SipResponse, Via } from '../message/types.js';
+import type { SipCounters } from '../sip-counters.js';
+import { sipChannels } from '../sip-diagnostics.js';
+import type { SipSource, SipTarget } from '../transport/transport.js';
+import { InviteClientTransaction } from './invite-client-transaction.js';
+import { InviteServerTransaction } from './invite-server-transaction.js';
+import { serialize } from './message-fields.js';
+import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
+import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
+import { nodeTimerHost, resolveTimers, type TimerConfig, type TimerHost } from './timer-config.js';
+import type { TransactionBase, TransactionContext } from './transaction-base.js';
+import { clientTransactionKey, responseTransactionKey, serverTransactionKey } from './transaction-key.js';
+
+export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
+export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+
+/** What `receiveRequest` decided. */
+export type RequestDispatch =
+  /** A new server transaction: hand it to the core. */
+  | { kind: 'new'; transaction: ServerTransaction }
+  /** Retransmission, ACK for a non-2xx, or a CANCEL answered here: nothing for the core. */
+  | { kind: 'absorbed' }
+  /** An ACK that matched no transaction in a state that absorbs it (ACK for 2xx, §17.2.3): core handles it statelessly. */
+  | { kind: 'ack'; transaction: InviteServerTransaction | null }
+  /** No usable Via/CSeq: no transaction can be formed. */
+  | { kind: 'invalid' };
+
+export interface TransactionLayerOptions {
+  timers?: Partial<TimerConfig>;
+  timerHost?: TimerHost;
+  send(data: Buffer, target: SipTarget): Promise<void> | void;
+  counters: SipCounters;
+}
+
+/**
+ * Matches messages to transactions and owns the transaction tables.
+ * @see RFC 3261 §17.1.3 (client matching), §17.2.3 (server matching), §9.2 (CANCEL)
+ */
+export class TransactionLayer {
+  readonly timers: Readonly<TimerConfig>;
+  readonly #ctx: TransactionContext;
+  readonly #client = new Map<string, ClientTransaction>();
+  readonly #server = new Map<string, ServerTransaction>();
+
+  constructor(options: TransactionLayerOptions) {
+    this.timers = resolveTimers(options.timers);
+    this.#ctx = {
+      timers: this.timers,
+      timerHost: options.timerHost ?? nodeTimerHost,
+      send: options.send,
+      counters: options.counters,
+      remove: (tx: TransactionBase) => {
+        const map: Map<string, TransactionBase> = tx.role === 'client' ? this.#client : this.#server;
+        if (map.get(tx.key) === tx) map.delete(tx.key);
+      },
+    };
+  }
+
+  get size(): { client: number; server: number } {
+    return { client: this.#client.size, server: this.#server.size };
+  }
+
+  /**
+   * Starts a client transaction for `req`, whose top Via must already carry `branch`.
+   * Not for ACK (an ACK is never a transaction of its own; send it statelessly).
+   */
+  sendRequest(req: SipRequest, branch: string, target: SipTarget): ClientTransaction {
+    const key = clientTransactionKey(branch, req.method);
+    const data = serialize(req);
+    const tx =
+      req.method === 'INVITE'
+        ? new InviteClientTransaction(this.#ctx, key, target, req, data)
+        : new NonInviteClientTransaction(this.#ctx, key, target, req, data);
+    this.#client.set(key, tx);
+    this.#created(tx);
+    tx.start();
+    return tx;
+  }
+
+  /** Offers a response to the client transactions; false when none matched (a stray for the core). */
+  receiveResponse(res: SipResponse, via: Via | null): boolean {
+    const key = responseTransactionKey(res, via);
+    const tx = key === null ? undefined : this.#client.get(key);
+    if (tx === undefined) return false;
+    tx.receiveResponse(res);
+    return true;
+  }
+
+  /** `responseTarget` is where responses go (§18.2.2), computed by the endpoint from Via and source. */
+  receiveRequest(req: SipRequest, via: Via, source: SipSource, responseTarget: SipTarget): RequestDispatch {
+    const key = serverTransactionKey(req, via);
+    if (key === null) return { kind: 'invalid' };
+    const existing = this.#server.get(key);
+    if (req.method === 'ACK') {
+      if (existing instanceof InviteServerTransaction) {
+        return existing.receiveAck(req) ? { kind: 'absorbed' } : { kind: 'ack', transaction: existing };
+      }
+      return { kind: 'ack', transaction: null };
+    }
+    if (existing !== undefined) {
+      existing.receiveRetransmission();
+      return { kind: 'absorbed' };
+    }
+    const tx =
+      req.method === 'INVITE'
+        ? new InviteServerTransaction(this.#ctx, key, responseTarget, req, source)
+        : new NonInviteServerTransaction(this.#ctx, key, responseTarget, req, source);
+    this.#server.set(key, tx);
+    this.#created(tx);
+    if (req.method === 'CANCEL') {
+      this.#cancel(tx, req, via);
+      return { kind: 'absorbed' };
+    }
+    return { kind: 'new', transaction: tx };
+  }
+
+  /** The INVITE server transaction a CANCEL (or any request with the same branch) refers to. */
+  findInviteServerTransaction(req: SipRequest, via: Via): InviteServerTransaction | null {
+    const key = serverTransactionKey(req, via, 'INVITE');
+    const tx = key === null ? undefined : this.#server.get(key);
+    return tx instanceof InviteServerTransaction ? tx : null;
+  }
+
+  /**
+   * §9.2: a CANCEL matching an INVITE server transaction is answered 200 at once and the INVITE
+   * transaction emits `cancel` so the core can answer 487 (UAS) or cancel its branches (proxy);
+   * no match is 481. A CANCEL after the final response changes nothing but still gets its 200.
+   */
+  #cancel(cancelTx: ServerTransaction, req: SipRequest, via: Via): void {
+    const invite = this.findInviteServerTransaction(req, via);
+    if (invite === null) {
+      cancelTx.reply(481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    cancelTx.reply(200, 'OK');
+    if (invite.state === 'proceeding') invite.cancel(req);
+  }
+
+  #created(tx: ClientTransaction | ServerTransaction): void {
+    this.#ctx.counters.transactionsCreated[tx.role]++;
+    if (sipChannels.transactionCreated.hasSubscribers) sipChannels.transactionCreated.publish({ transaction: tx });
+  }
+
+  /** Ends every transaction (on close); no timers stay armed. */
+  clear(): void {
+    for (const tx of [...this.#client.values(), ...this.#server.values()]) tx.terminate();
+  }
+}

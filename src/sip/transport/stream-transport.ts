@@ -1,0 +1,188 @@
+import type { Server, Socket } from 'node:net';
+import { SipStreamParser } from '../message/index.js';
+import type { ParseLimits } from '../message/parse-limits.js';
+import type { SipCounters } from '../sip-counters.js';
+import { sipChannels } from '../sip-diagnostics.js';
+import { inboundParseError } from './inbound-parse-error.js';
+import type { InboundMessage, SipAddress, SipSource, SipTarget, SipTransport } from './transport.js';
+
+export interface StreamTransportOptions {
+  /** Listen address; omit both for a client-only transport. */
+  host?: string;
+  port?: number;
+  /** Close a connection after this long without traffic either way (default 5 minutes; 0 disables). */
+  idleTimeoutMs?: number;
+  limits?: Partial<ParseLimits>;
+  counters: SipCounters;
+  onMessage(inbound: InboundMessage): void;
+}
+
+interface Connection {
+  id: string;
+  socket: Socket;
+  remoteKey: string;
+}
+
+const CRLF = Buffer.from('\r\n');
+let nextConnectionId = 1;
+
+/**
+ * What TCP and TLS share: connection table, Content-Length framing with `SipStreamParser`, idle
+ * timeouts, keep-alive pongs. `tcp.ts` and `tls.ts` only say how to listen and how to connect.
+ *
+ * Connections are reused by remote `address:port` in both directions (RFC 3261 §18.1.1, §18.2.2):
+ * a response goes back on the connection its request came in on, and a new request to an address
+ * we already have a connection with uses it.
+ */
+export abstract class StreamTransport implements SipTransport {
+  abstract readonly protocol: 'tcp' | 'tls';
+  local: SipAddress = { address: '', port: 0 };
+  protected readonly options: StreamTransportOptions;
+  protected server: Server | null = null;
+  readonly #byId = new Map<string, Connection>();
+  readonly #byRemote = new Map<string, Connection>();
+
+  constructor(options: StreamTransportOptions) {
+    this.options = options;
+  }
+
+  protected abstract createServer(onSocket: (socket: Socket) => void): Server;
+  /** Opens a client connection; the returned socket may still be connecting (writes are buffered). */
+  protected abstract connect(target: SipTarget): { socket: Socket; ready: string };
+
+  /** Binds the listener when host/port were given. */
+  async start(): Promise<this> {
+    if (this.options.host === undefined) return this;
+    const server = this.createServer((socket) => this.#adopt(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, this.options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const a = server.address();
+    if (a !== null && typeof a === 'object') this.local = { address: a.address, port: a.port };
+    return this;
+  }
+
+  get connectionCount(): number {
+    return this.#byId.size;
+  }
+
+  #adopt(socket: Socket): Connection {
+    const remoteKey = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;
+    return this.#register(socket, remoteKey);
+  }
+
+  #register(socket: Socket, remoteKey: string): Connection {
+    const conn: Connection = { id: `${this.protocol}-${nextConnectionId++}`, socket, remoteKey };
+    const counters = this.options.counters;
+    const protocol = this.protocol;
+    this.#byId.set(conn.id, conn);
+    this.#byRemote.set(remoteKey, conn);
+    counters.connectionsOpened++;
+    this.#publishConnection('open', conn);
+    socket.setNoDelay(true);
+    const idle = this.options.idleTimeoutMs ?? 300_000;
+    if (idle > 0) {
+      socket.setTimeout(idle, () => {
+        this.#publishConnection('idle-timeout', conn);
+        socket.destroy();
+      });
+    }
+    const parser = new SipStreamParser(this.options.limits);
+    let source: SipSource | null = null;
+    socket.on('data', (chunk: Buffer) => {
+      counters.bytesIn[protocol] += chunk.length;
+      source ??= {
+        protocol,
+        address: socket.remoteAddress ?? '',
+        port: socket.remotePort ?? 0,
+        connectionId: conn.id,
+        local: this.local,
+      };
+      let items;
+      try {
+        items = parser.push(chunk);
+      } catch (err) {
+        // A framing error leaves the stream position unknown: answer 400 if we can, then close.
+        const answer = inboundParseError(err, source, counters);
+        if (answer !== null) {
+          counters.messagesOut[protocol]++;
+          socket.end(answer);
+        } else socket.destroy();
+        return;
+      }
+      for (const item of items) {
+        if (item.type === 'keepalive') {
+          counters.keepalivesIn++;
+          // RFC 5626 §4.4.1: a double-CRLF ping is answered with a single CRLF pong.
+          if (item.pong) socket.write(CRLF);
+          continue;
+        }
+        counters.messagesIn[protocol]++;
+        if (sipChannels.messageIn.hasSubscribers) sipChannels.messageIn.publish({ message: item.message, source });
+        this.options.onMessage({ message: item.message, source });
+      }
+    });
+    socket.on('error', (error) => {
+      counters.transportErrors++;
+      if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol, connectionId: conn.id });
+    });
+    socket.on('close', () => {
+      counters.connectionsClosed++;
+      this.#byId.delete(conn.id);
+      if (this.#byRemote.get(conn.remoteKey) === conn) this.#byRemote.delete(conn.remoteKey);
+      this.#publishConnection('close', conn);
+    });
+    return conn;
+  }
+
+  #publishConnection(event: string, conn: Connection): void {
+    if (sipChannels.connection.hasSubscribers) {
+      sipChannels.connection.publish({ event, protocol: this.protocol, connectionId: conn.id, remote: conn.remoteKey });
+    }
+  }
+
+  /**
+   * Writes on the request's own connection, else on a connection to `address:port`, else opens one.
+   * Resolves once written to an open connection; rejects when a new connection cannot be made or the
+   * connection is gone, which the transaction turns into a transport error (§17.1.4).
+   */
+  send(data: Buffer, target: SipTarget): Promise<void> | void {
+    const counters = this.options.counters;
+    let conn = target.connectionId !== undefined ? this.#byId.get(target.connectionId) : undefined;
+    const remoteKey = `${target.address}:${target.port}`;
+    conn ??= this.#byRemote.get(remoteKey);
+    counters.messagesOut[this.protocol]++;
+    counters.bytesOut[this.protocol] += data.length;
+    if (sipChannels.messageOut.hasSubscribers) sipChannels.messageOut.publish({ data, target });
+    if (conn !== undefined && !conn.socket.destroyed) {
+      conn.socket.write(data);
+      return;
+    }
+    const { socket, ready } = this.connect(target);
+    this.#register(socket, remoteKey);
+    socket.write(data);
+    return new Promise<void>((resolve, reject) => {
+      const onReady = (): void => {
+        socket.off('error', onError);
+        resolve();
+      };
+      const onError = (err: Error): void => {
+        socket.off(ready, onReady);
+        reject(err);
+      };
+      socket.once(ready, onReady);
+      socket.once('error', onError);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const conn of this.#byId.values()) conn.socket.destroy();
+    const server = this.server;
+    if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

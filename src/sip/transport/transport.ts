@@ -1,0 +1,56 @@
+import type { SipMessage } from '../message/types.js';
+
+/**
+ * The one interface every transport (`udp.ts`, `tcp.ts`, `tls.ts`) implements.
+ * Transports frame and parse; they know nothing of transactions.
+ *
+ * @see RFC 3261 §18
+ */
+
+export type SipProtocol = 'udp' | 'tcp' | 'tls';
+
+export interface SipAddress {
+  address: string;
+  port: number;
+}
+
+/** Where to send: a remote address, and for TCP/TLS optionally the connection a request came in on. */
+export interface SipTarget extends SipAddress {
+  protocol: SipProtocol;
+  /** Send over this connection when it is still open (responses, RFC 3261 §18.2.2); else connect/reuse by address. */
+  connectionId?: string | undefined;
+  /** Send from this local transport (responses leave from the socket their request arrived on). */
+  local?: SipAddress | undefined;
+}
+
+/** Where an inbound message came from. */
+export interface SipSource extends SipAddress {
+  protocol: SipProtocol;
+  /** Set for TCP/TLS: the connection it arrived on. */
+  connectionId?: string | undefined;
+  /** The local transport that received it. */
+  local: SipAddress;
+}
+
+export interface InboundMessage {
+  message: SipMessage;
+  source: SipSource;
+}
+
+export interface SipTransportEvents {
+  /** A parsed message. */
+  onMessage(inbound: InboundMessage): void;
+}
+
+export interface SipTransport {
+  readonly protocol: SipProtocol;
+  /** The bound address (port resolved when 0 was asked). */
+  readonly local: SipAddress;
+  /** Sends bytes; for TCP/TLS opens or reuses a connection. Rejects/throws on transport errors. */
+  send(data: Buffer, target: SipTarget): Promise<void> | void;
+  close(): Promise<void>;
+}
+
+export function isReliable(protocol: SipProtocol): boolean {
+  return protocol !== 'udp';
+}

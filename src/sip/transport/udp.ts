@@ -1,0 +1,96 @@
+import dgram from 'node:dgram';
+import { isIP } from 'node:net';
+import { parseMessage, SipParseError } from '../message/index.js';
+import type { ParseLimits } from '../message/parse-limits.js';
+import type { SipCounters } from '../sip-counters.js';
+import { sipChannels } from '../sip-diagnostics.js';
+import { inboundParseError } from './inbound-parse-error.js';
+import type { InboundMessage, SipAddress, SipSource, SipTarget, SipTransport } from './transport.js';
+
+export interface UdpTransportOptions {
+  host: string;
+  port: number;
+  /** SO_RCVBUF; default 4 MB so a burst of a few thousand datagrams is not dropped by the kernel (capped by net.core.rmem_max). */
+  recvBufferSize?: number;
+  limits?: Partial<ParseLimits>;
+  counters: SipCounters;
+  onMessage(inbound: InboundMessage): void;
+}
+
+/**
+ * One UDP socket per listen address; requests and responses leave from it too, so the Via sent-by
+ * we advertise is the address peers answer to (RFC 3261 §18.1.1, RFC 3581).
+ * A datagram that fails to parse is answered `400` when possible, else dropped (§18.3 leaves the
+ * octets past Content-Length to the codec). A datagram of only CRLFs is a keep-alive and ignored.
+ */
+export class UdpTransport implements SipTransport {
+  readonly protocol = 'udp' as const;
+  local: SipAddress;
+  readonly #socket: dgram.Socket;
+  readonly #options: UdpTransportOptions;
+  readonly #limits: Partial<ParseLimits> | undefined;
+
+  private constructor(socket: dgram.Socket, options: UdpTransportOptions) {
+    this.#socket = socket;
+    this.#options = options;
+    this.#limits = options.limits;
+    const a = socket.address();
+    this.local = { address: a.address, port: a.port };
+    socket.on('message', (buf, rinfo) => this.#receive(buf, rinfo));
+    socket.on('error', (error) => {
+      options.counters.transportErrors++;
+      if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol: 'udp' });
+    });
+  }
+
+  static listen(options: UdpTransportOptions): Promise<UdpTransport> {
+    const type = isIP(options.host) === 6 ? 'udp6' : 'udp4';
+    const socket = dgram.createSocket({ type, recvBufferSize: options.recvBufferSize ?? 4 * 1024 * 1024, ipv6Only: type === 'udp6' });
+    return new Promise((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(options.port, options.host, () => {
+        socket.off('error', reject);
+        resolve(new UdpTransport(socket, options));
+      });
+    });
+  }
+
+  #receive(buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    const counters = this.#options.counters;
+    counters.messagesIn.udp++;
+    counters.bytesIn.udp += buf.length;
+    const source: SipSource = { protocol: 'udp', address: rinfo.address, port: rinfo.port, local: this.local };
+    let message;
+    try {
+      message = parseMessage(buf, this.#limits);
+    } catch (err) {
+      if (err instanceof SipParseError && err.code === 'empty_message') {
+        counters.keepalivesIn++;
+        return;
+      }
+      const answer = inboundParseError(err, source, counters);
+      if (answer !== null) this.send(answer, { protocol: 'udp', address: rinfo.address, port: rinfo.port });
+      return;
+    }
+    if (sipChannels.messageIn.hasSubscribers) sipChannels.messageIn.publish({ message, source });
+    this.#options.onMessage({ message, source });
+  }
+
+  /** Fire-and-forget: UDP has no connection to fail; socket errors are counted and published. */
+  send(data: Buffer, target: SipTarget): void {
+    const counters = this.#options.counters;
+    counters.messagesOut.udp++;
+    counters.bytesOut.udp += data.length;
+    if (sipChannels.messageOut.hasSubscribers) sipChannels.messageOut.publish({ data, target });
+    this.#socket.send(data, target.port, target.address, (error) => {
+      if (error) {
+        counters.transportErrors++;
+        if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol: 'udp', target });
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.#socket.close(() => resolve()));
+  }
+}
