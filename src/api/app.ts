@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/types.js';
+import { VERSION } from '../version.js';
+import { accountGuard } from './account-guard.js';
+import { apiMetrics } from './api-metrics.js';
+import { AuthCache } from './auth-cache.js';
+import { handleError } from './error-handler.js';
+import { ApiError } from './errors.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RouteTable } from './route-table.js';
+import { callRoutes } from './routes/calls.js';
+import { credentialRoutes } from './routes/credentials.js';
+import { destinationUriRoutes } from './routes/destination-uris.js';
+import { healthRoutes } from './routes/health.js';
+import { phoneNumberRoutes } from './routes/phone-numbers.js';
+import { settingRoutes } from './routes/settings.js';
+import { trunkRoutes } from './routes/trunks.js';
+import { whitelistedIpRoutes } from './routes/whitelisted-ips.js';
+import { parseJsonBody } from './parse-json-body.js';
+import { shortRequestId } from './short-request-id.js';
+
+export interface AppDeps {
+  store: Store;
+  config: Readonly<Config>;
+  logger: Logger;
+  metrics: Registry;
+  /**
+   * TLS material for serving the API over HTTPS. When absent, `config.apiCert` and
+   * `config.apiKeyFile` (PEM files) are read instead; with neither, the app speaks plain HTTP.
+   */
+  https?: { cert: string | Buffer; key: string | Buffer };
+}
+
+/** Bodies are small JSON objects; 64 KiB leaves room for 20 destinations and rejects abuse early. */
+export const BODY_LIMIT = 64 * 1024;
+
+/**
+ * Builds the REST API (routes, validation, auth, envelope, OpenAPI) without listening
+ * (STYLE 11): `vsip serve` calls `listen()`, tests call `inject()`.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { store, config, logger } = deps;
+  const https =
+    deps.https ??
+    (config.apiCert !== null && config.apiKeyFile !== null ? { cert: readFileSync(config.apiCert), key: readFileSync(config.apiKeyFile) } : undefined);
+
+  const app = Fastify({
+    loggerInstance: logger,
+    // Fastify's two lines per request are replaced by our one (onResponse below).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: shortRequestId,
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true, allowUnionTypes: true, useDefaults: true } },
+    ...(https !== undefined ? { https } : {}),
+  }) as unknown as FastifyInstance;
+
+  const routes = new RouteTable();
+  const metrics = apiMetrics(deps.metrics);
+  const auth = new AuthCache(store);
+  const unsubscribe = store.onChange((event) => {
+    if (event.kind === 'account') auth.invalidateAccount(event.accountSid);
+  });
+  app.addHook('onClose', async () => unsubscribe());
+
+  app.decorateRequest('account', null);
+  // Only JSON bodies are accepted; without a text/plain parser such bodies get 415, not 400.
+  app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+  app.addHook('onRoute', (route) => routes.add(route.url, route.method));
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '/';
+    const allowed = routes.allowed(path);
+    const error =
+      allowed === null
+        ? new ApiError('ROUTE_NOT_FOUND', `no API route ${request.method} ${path}; see /docs for the routes`)
+        : new ApiError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, { Allow: allowed.join(', ') });
+    handleError(error, request, reply);
+  });
+
+  // One line per request: who, what, outcome, how long. Never headers or bodies.
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const latencyMs = reply.elapsedTime;
+    metrics.observe(request.method, route, reply.statusCode, latencyMs / 1000);
+    request.log.info(
+      { account: request.account?.sid ?? null, method: request.method, route, status: reply.statusCode, latency_ms: Math.round(latencyMs * 100) / 100 },
+      'request',
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'vsip — vSIP Trunk Configuration API',
+        version: VERSION,
+        description: 'Exotel-compatible SIP trunk configuration. HTTP Basic auth: API key as username, API token as password. Error codes: docs/errors.md.',
+      },
+      components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic' } } },
+      security: [{ basicAuth: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes, { store, metrics: deps.metrics });
+
+  const routeDeps = { store, config };
+  await app.register(
+    async (scoped) => {
+      scoped.addHook('onRequest', accountGuard(auth, new RateLimiter(config.rateLimit)));
+      await scoped.register(trunkRoutes, routeDeps);
+      await scoped.register(phoneNumberRoutes, routeDeps);
+      await scoped.register(whitelistedIpRoutes, routeDeps);
+      await scoped.register(destinationUriRoutes, routeDeps);
+      await scoped.register(credentialRoutes, routeDeps);
+      await scoped.register(settingRoutes, routeDeps);
+      await scoped.register(callRoutes, routeDeps);
+    },
+    { prefix: '/v2/accounts/:account_sid' },
+  );
+
+  return app;
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
+import { presentSetting } from '../present.js';
+import { bulk, ok, requireTrunk } from '../respond.js';
+import { trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
+import { SETTING_RULES, normaliseSetting } from '../setting-rules.js';
+
+const names = Object.keys(SETTING_RULES);
+
+export async function settingRoutes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
+  const tags = ['Settings'];
+  const base = '/trunks/:trunk_sid/settings';
+
+  app.post<{ Params: TrunkParams; Body: { settings: Array<{ name: string; value: string }> } }>(base, {
+    schema: {
+      tags,
+      summary: 'Set trunk settings, e.g. Set Trunk Alias (answered per item, 207 on partial success)',
+      params: trunkParamsSchema,
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['settings'],
+        properties: {
+          settings: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 20,
+            description: 'an array of 1-20 objects {name, value}',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'value'],
+              properties: {
+                name: { type: 'string', minLength: 1, maxLength: 64, description: `a setting name: ${names.join(', ')}`, examples: ['trunk_external_alias'] },
+                value: { type: 'string', maxLength: 256, description: 'the value, in the format of that setting', examples: ['+919876543210'] },
+              },
+            },
+          },
+        },
+      },
+    },
+  }, async (request, reply) => {
+    const { account_sid, trunk_sid } = request.params;
+    await requireTrunk(store, account_sid, trunk_sid);
+    return bulk(request, reply, request.body.settings, async (item, i) => {
+      const value = normaliseSetting(i, item.name, item.value);
+      return presentSetting(await store.setSetting(account_sid, trunk_sid, item.name, value));
+    });
+  });
+
+  app.get<{ Params: TrunkParams; Querystring: { offset?: string; page_size?: string } }>(base, {
+    schema: {
+      tags,
+      summary: 'Get trunk settings',
+      params: trunkParamsSchema,
+      querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
+    },
+  }, async (request) => {
+    const { account_sid, trunk_sid } = request.params;
+    const page = parsePage(request.query);
+    await requireTrunk(store, account_sid, trunk_sid);
+    const all = await store.listSettings(account_sid, trunk_sid);
+    const items = all.slice(page.offset, page.offset + page.limit).map(presentSetting);
+    return ok(request, items, listMetadata(request.url, page, all.length, items.length));
+  });
+
+  app.delete<{ Params: TrunkParams; Querystring: { name: string } }>(base, {
+    schema: {
+      tags,
+      summary: 'Remove a trunk setting',
+      params: trunkParamsSchema,
+      querystring: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, description: `the setting name: ${names.join(', ')}` } } },
+    },
+  }, async (request) => {
+    const { account_sid, trunk_sid } = request.params;
+    await store.deleteSetting(account_sid, trunk_sid, request.query.name);
+    return ok(request, { name: request.query.name, deleted: true });
+  });
+}

@@ -1,0 +1,168 @@
+import type { FastifyInstance } from 'fastify';
+import type { NewTrunk, TrunkUpdate } from '../../store/types.js';
+import { ApiError, invalidField } from '../errors.js';
+import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
+import { presentTrunk } from '../present.js';
+import { ok } from '../respond.js';
+import { accountParamsSchema, trunkParamsSchema, type AccountParams, type RouteDeps, type TrunkParams } from '../route-deps.js';
+
+interface TrunkBody {
+  trunk_name?: string;
+  nso_code?: string;
+  domain_name?: string;
+  status?: 'active' | 'inactive';
+  auth_type?: NewTrunk['authType'];
+  registration_enabled?: boolean;
+  edge_preference?: string | null;
+  secure_trunking?: boolean;
+  max_calls_per_second?: number | null;
+  max_concurrent_calls?: number | null;
+}
+
+function trunkFields(sipDomain: string) {
+  return {
+    trunk_name: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_]{1,16}$',
+      description: '1-16 characters of A-Z, a-z, 0-9 and _, unique within the account',
+      examples: ['my_trunk'],
+    },
+    nso_code: {
+      type: 'string',
+      pattern: '^[A-Z0-9]{1,16}-[A-Z0-9]{1,16}$',
+      description: 'a Network Service Operator code OPERATOR-CIRCLE in capitals; use ANY-ANY',
+      examples: ['ANY-ANY'],
+    },
+    domain_name: {
+      type: 'string',
+      maxLength: 253,
+      description: `<account_sid>.${sipDomain} (your account SID, then the SIP domain)`,
+      examples: [`{account_sid}.${sipDomain}`],
+    },
+    auth_type: {
+      type: 'string',
+      enum: ['ip_whitelist', 'credentials', 'ip_whitelist_and_credentials'],
+      description: 'one of ip_whitelist, credentials, ip_whitelist_and_credentials (default ip_whitelist_and_credentials)',
+    },
+    registration_enabled: { type: 'boolean', description: 'true or false: whether the PBX may REGISTER' },
+    edge_preference: { type: ['string', 'null'], maxLength: 64, description: 'a preferred edge location name, or null' },
+    secure_trunking: { type: 'boolean', description: 'true or false: require TLS towards destinations' },
+    max_calls_per_second: { type: ['integer', 'null'], minimum: 1, maximum: 10000, description: 'an integer 1-10000, or null for the gateway default' },
+    max_concurrent_calls: { type: ['integer', 'null'], minimum: 1, maximum: 100000, description: 'an integer 1-100000, or null for the gateway default' },
+  } as const;
+}
+
+export async function trunkRoutes(app: FastifyInstance, { store, config }: RouteDeps): Promise<void> {
+  const fields = trunkFields(config.sipDomain);
+  const tags = ['Trunks'];
+
+  function checkDomain(accountSid: string, domain: string): string {
+    const expected = `${accountSid}.${config.sipDomain}`;
+    if (domain.toLowerCase() !== expected.toLowerCase()) {
+      throw invalidField('domain_name', `${JSON.stringify(domain)} is not this account's SIP domain; expected ${expected}`);
+    }
+    return expected;
+  }
+
+  function toUpdate(accountSid: string, body: TrunkBody): TrunkUpdate {
+    const u: TrunkUpdate = {};
+    if (body.trunk_name !== undefined) u.name = body.trunk_name;
+    if (body.nso_code !== undefined) u.nsoCode = body.nso_code;
+    if (body.domain_name !== undefined) u.domainName = checkDomain(accountSid, body.domain_name);
+    if (body.status !== undefined) u.status = body.status;
+    if (body.auth_type !== undefined) u.authType = body.auth_type;
+    if (body.registration_enabled !== undefined) u.registrationEnabled = body.registration_enabled;
+    if (body.edge_preference !== undefined) u.edgePreference = body.edge_preference;
+    if (body.secure_trunking !== undefined) u.secureTrunking = body.secure_trunking;
+    if (body.max_calls_per_second !== undefined) u.maxCallsPerSecond = body.max_calls_per_second;
+    if (body.max_concurrent_calls !== undefined) u.maxConcurrentCalls = body.max_concurrent_calls;
+    return u;
+  }
+
+  app.post<{ Params: AccountParams; Body: TrunkBody }>('/trunks', {
+    schema: {
+      tags,
+      summary: 'Create Trunk',
+      params: accountParamsSchema,
+      body: { type: 'object', additionalProperties: false, required: ['trunk_name', 'nso_code', 'domain_name'], properties: fields },
+    },
+  }, async (request) => {
+    const { account_sid } = request.params;
+    const update = toUpdate(account_sid, request.body);
+    const trunk = await store.createTrunk({ ...update, accountSid: account_sid } as NewTrunk);
+    return ok(request, presentTrunk(trunk));
+  });
+
+  app.get<{ Params: AccountParams; Querystring: { trunk_sid?: string; offset?: string; page_size?: string } }>('/trunks', {
+    schema: {
+      tags,
+      summary: 'List trunks, or get one with ?trunk_sid=',
+      params: accountParamsSchema,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { trunk_sid: { type: 'string', minLength: 1, description: 'a trunk_sid: return only that trunk' }, ...pageQuerySchema },
+      },
+    },
+  }, async (request) => {
+    const { account_sid } = request.params;
+    if (request.query.trunk_sid !== undefined) {
+      const trunk = await store.getTrunk(account_sid, request.query.trunk_sid);
+      if (trunk === null) throw new ApiError('NOT_FOUND', `trunk_sid ${JSON.stringify(request.query.trunk_sid)} is not a trunk of this account`);
+      return ok(request, presentTrunk(trunk));
+    }
+    const page = parsePage(request.query);
+    const result = await store.listTrunks(account_sid, page);
+    return ok(request, result.items.map(presentTrunk), listMetadata(request.url, page, result.total, result.items.length));
+  });
+
+  app.get<{ Params: TrunkParams }>('/trunks/:trunk_sid', {
+    schema: { tags, summary: 'Get Trunk', params: trunkParamsSchema },
+  }, async (request) => {
+    const trunk = await store.getTrunk(request.params.account_sid, request.params.trunk_sid);
+    if (trunk === null) throw new ApiError('NOT_FOUND', `trunk_sid ${JSON.stringify(request.params.trunk_sid)} is not a trunk of this account`);
+    return ok(request, presentTrunk(trunk));
+  });
+
+  app.put<{ Params: TrunkParams; Body: TrunkBody }>('/trunks/:trunk_sid', {
+    schema: {
+      tags,
+      summary: 'Update Trunk',
+      params: trunkParamsSchema,
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        description: 'at least one trunk field',
+        properties: { ...fields, status: { type: 'string', enum: ['active', 'inactive'], description: 'active or inactive (an inactive trunk carries no calls)' } },
+      },
+    },
+  }, async (request) => {
+    const { account_sid, trunk_sid } = request.params;
+    const trunk = await store.updateTrunk(account_sid, trunk_sid, toUpdate(account_sid, request.body));
+    return ok(request, presentTrunk(trunk));
+  });
+
+  async function remove(accountSid: string, trunkSid: string) {
+    await store.deleteTrunk(accountSid, trunkSid);
+    return { trunk_sid: trunkSid, deleted: true };
+  }
+
+  app.delete<{ Params: AccountParams; Querystring: { trunk_sid: string } }>('/trunks', {
+    schema: {
+      tags,
+      summary: 'Delete Trunk (and everything under it)',
+      params: accountParamsSchema,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['trunk_sid'],
+        properties: { trunk_sid: { type: 'string', minLength: 1, description: 'the trunk_sid of the trunk to delete' } },
+      },
+    },
+  }, async (request) => ok(request, await remove(request.params.account_sid, request.query.trunk_sid)));
+
+  app.delete<{ Params: TrunkParams }>('/trunks/:trunk_sid', {
+    schema: { tags, summary: 'Delete Trunk by path', params: trunkParamsSchema },
+  }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid)));
+}

@@ -1,0 +1,26 @@
+import { invalidField } from './errors.js';
+import { E164_EXPECTED, e164 } from './validation/e164.js';
+
+/**
+ * The trunk settings the API accepts, each with the rule its value must follow. Unknown names are
+ * rejected (naming the allowed ones) rather than stored, since the gateway would ignore them.
+ */
+interface SettingRule {
+  description: string;
+  normalise(field: string, value: string): string;
+}
+
+export const SETTING_RULES: Readonly<Record<string, SettingRule>> = {
+  trunk_external_alias: {
+    description: `caller ID presented on outbound calls; ${E164_EXPECTED}`,
+    normalise: (field, value) => e164(field, value),
+  },
+};
+
+export function normaliseSetting(index: number, name: string, value: string): string {
+  const rule = SETTING_RULES[name];
+  if (rule === undefined) {
+    throw invalidField(`settings[${index}].name`, `${JSON.stringify(name)} is not a known setting; expected one of ${Object.keys(SETTING_RULES).join(', ')}`);
+  }
+  return rule.normalise(`settings[${index}].value`, value);
+}

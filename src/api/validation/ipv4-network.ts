@@ -1,0 +1,44 @@
+import { invalidField } from '../errors.js';
+
+/**
+ * A whitelisted range: dotted-quad IPv4 plus a prefix length 0-32. Octets with leading zeros
+ * (`010.0.0.1`) are rejected because some parsers read them as octal. A range whose address has
+ * host bits set beyond the mask (`10.0.0.5/24`) is rejected with the network address to use,
+ * not silently normalised: the user may have meant `/32`.
+ */
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+
+export const IP_EXPECTED = 'expected a dotted IPv4 address such as 203.0.113.10 (no leading zeros)';
+export const MASK_EXPECTED = 'expected an integer prefix length from 0 to 32 (32 = a single address)';
+
+export function isIpv4(raw: string): boolean {
+  return IPV4.test(raw);
+}
+
+export function parseMask(raw: unknown): number {
+  const n = typeof raw === 'string' && /^\d{1,2}$/.test(raw) ? Number(raw) : raw;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 32) {
+    throw invalidField('mask', `${JSON.stringify(raw)} is not a prefix length; ${MASK_EXPECTED}`);
+  }
+  return n;
+}
+
+function toInt(ip: string): number {
+  return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+}
+
+function toDotted(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
+
+export function ipv4Network(ip: string, mask: number): { ip: string; mask: number } {
+  if (!isIpv4(ip)) throw invalidField('ip', `${JSON.stringify(ip)} is not an IPv4 address; ${IP_EXPECTED}`);
+  const size = 2 ** (32 - mask);
+  const value = toInt(ip);
+  const network = value - (value % size);
+  if (network !== value) {
+    throw invalidField('ip', `${ip} has host bits set beyond mask /${mask}; use the network address ${toDotted(network)} with mask ${mask}, or mask 32 for the single address`);
+  }
+  return { ip, mask };
+}
