@@ -51,6 +51,11 @@ export interface SipUri {
   params: Map<string, string | null>;
   /** URI headers (`?a=b&c=d`), unescaped. */
   headers: Map<string, string>;
+  /**
+   * Added by the codec: for schemes other than sip/sips/tel, the scheme-specific part verbatim
+   * (`user` is null and `host` empty for those), so `formatUri` can write it back.
+   */
+  opaque?: string;
 }
 
 export interface NameAddr {

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { parseCSeq } from './parse-cseq.js';
+import { parseNameAddr } from './parse-name-addr.js';
+import { parseVia } from './parse-via.js';
+import type { SipParseError } from './sip-parse-error.js';
+import { splitHeaderList } from './split-header-list.js';
+import type { SipHeader, SipResponse } from './types.js';
+
+function ok(fn: () => unknown): boolean {
+  try {
+    fn();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The `400 Bad Request` (`505 Version Not Supported` for `bad_version`, RFC 3261 §21.5.6;
+ * RFC 4475 §3.1.2.16) for a request that failed to parse, with the fault in the reason phrase
+ * (`400 Bad Request (Missing Call-ID)`) and the Via/From/To/Call-ID/CSeq that could be read copied
+ * (RFC 3261 §8.2.6; RFC 4475 §3.1.2). Null when no response is possible or allowed: a response or
+ * an ACK (never answered, §17.2.1), or no readable top Via to send it back along.
+ */
+export function badRequestResponse(err: SipParseError, opts: { toTag?: string } = {}): SipResponse | null {
+  const p = err.partial;
+  if (p === null || p.kind !== 'request' || p.method === 'ACK') return null;
+  const headers: SipHeader[] = [];
+  const seen = new Set<string>();
+  let viaOk = false;
+  for (const h of p.headers) {
+    if (h.name === 'via') {
+      const parts = splitHeaderList(h.value);
+      const valid = parts.length > 0 && parts.every(([a, b]) => b > a && ok(() => parseVia(h.value.slice(a, b))));
+      if (!valid) {
+        if (!viaOk) return null; // the top Via is unreadable: nowhere to send the response
+        break;
+      }
+      viaOk = true;
+      headers.push({ name: 'via', value: h.value });
+      continue;
+    }
+    if (seen.has(h.name)) continue; // several From/To/…: copy the first (RFC 4475 §3.3.8)
+    if (h.name === 'from' || h.name === 'to') {
+      if (!ok(() => parseNameAddr(h.value))) continue;
+      seen.add(h.name);
+      const tagged = h.name === 'to' && !parseNameAddr(h.value).params.has('tag');
+      const tag = opts.toTag ?? randomBytes(6).toString('hex');
+      headers.push({ name: h.name, value: tagged ? `${h.value};tag=${tag}` : h.value });
+    } else if (h.name === 'cseq') {
+      if (!ok(() => parseCSeq(h.value))) continue;
+      seen.add(h.name);
+      headers.push({ name: h.name, value: h.value });
+    } else if (h.name === 'call-id') {
+      if (!/^[\x21-\x7e]+$/.test(h.value)) continue;
+      seen.add(h.name);
+      headers.push({ name: h.name, value: h.value });
+    }
+  }
+  if (!viaOk) return null;
+  headers.push({ name: 'content-length', value: '0' });
+  // The fault goes into the reason phrase: printable ASCII only, bounded.
+  const fault = err.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+  if (err.code === 'bad_version') {
+    return { kind: 'response', version: 'SIP/2.0', status: 505, reason: 'Version Not Supported', headers, body: Buffer.alloc(0) };
+  }
+  return { kind: 'response', version: 'SIP/2.0', status: 400, reason: `Bad Request (${fault})`, headers, body: Buffer.alloc(0) };
+}
