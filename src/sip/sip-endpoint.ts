@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { prependHeader, serializeMessage } from './message/index.js';
+import { prependHeader, serializeMessage, validateMessage } from './message/index.js';
 import type { ParseLimits } from './message/parse-limits.js';
 import type { SipMessage, SipRequest, SipResponse } from './message/types.js';
 import { createSipCounters, type SipCounters } from './sip-counters.js';
@@ -16,6 +16,7 @@ import { TcpTransport } from './transport/tcp.js';
 import { TlsTransport } from './transport/tls.js';
 import type { InboundMessage, SipAddress, SipProtocol, SipSource, SipTarget, SipTransport } from './transport/transport.js';
 import { UdpTransport } from './transport/udp.js';
+import { inboundParseError } from './transport/inbound-parse-error.js';
 import { responseTarget, stampVia } from './via-stamp.js';
 
 export interface ListenAddress {
@@ -193,6 +194,15 @@ export class SipEndpoint {
     return this.#send(serializeMessage(msg), target);
   }
 
+  #sendQuietly(data: Buffer, target: SipTarget): void {
+    try {
+      const p = this.#send(data, target);
+      if (p !== undefined) p.catch(() => undefined);
+    } catch {
+      // counted by the transport; a stateless answer has nobody to report to
+    }
+  }
+
   #send(data: Buffer, target: SipTarget): Promise<void> | void {
     const t = this.transportFor(target);
     if (t === null) throw new Error(`no ${target.protocol} transport for ${target.address}`);
@@ -200,6 +210,15 @@ export class SipEndpoint {
   }
 
   #receive({ message, source }: InboundMessage): void {
+    try {
+      validateMessage(message);
+    } catch (err) {
+      // §8.1.1 mandatory headers missing: a request gets 400 when it has a Via to answer to.
+      const answer = inboundParseError(err, source, this.counters);
+      const v = answer === null ? null : topVia(message);
+      if (answer !== null && v !== null) this.#sendQuietly(answer, responseTarget(v, source));
+      return;
+    }
     const via = topVia(message);
     if (message.kind === 'response') {
       if (this.transactions.receiveResponse(message, via)) return;

@@ -1,0 +1,300 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseMessage } from '../../../src/sip/message/index.js';
+import type { SipRequest, SipResponse } from '../../../src/sip/message/types.js';
+import { createSipCounters } from '../../../src/sip/sip-counters.js';
+import { generateBranch } from '../../../src/sip/transaction/branch.js';
+import { topVia } from '../../../src/sip/transaction/message-fields.js';
+import { TransactionLayer } from '../../../src/sip/transaction/transaction-layer.js';
+import type { InviteServerTransaction } from '../../../src/sip/transaction/invite-server-transaction.js';
+import type { SipProtocol, SipSource, SipTarget } from '../../../src/sip/transport/transport.js';
+import { FakeTimers } from '../helpers/fake-timers.js';
+
+const T1 = 10;
+const T2 = 40;
+const T4 = 50;
+
+function setup(protocol: SipProtocol = 'udp') {
+  const clock = new FakeTimers();
+  const sent: Array<{ at: number; text: string }> = [];
+  const counters = createSipCounters();
+  const layer = new TransactionLayer({
+    timers: { t1: T1, t2: T2, t4: T4, timerD: 320, tryingDelay: 200 },
+    timerHost: clock,
+    counters,
+    send: (data) => {
+      sent.push({ at: clock.now, text: data.toString() });
+    },
+  });
+  const target: SipTarget = { protocol, address: '127.0.0.1', port: 5070 };
+  const source: SipSource = { protocol, address: '127.0.0.1', port: 5070, local: { address: '127.0.0.1', port: 5060 } };
+  return { clock, sent, counters, layer, target, source };
+}
+
+function request(method: string, branch: string, extra = '', cseq = 1): SipRequest {
+  const text =
+    `${method} sip:bob@127.0.0.1 SIP/2.0\r\n` +
+    `Via: SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}\r\n` +
+    `Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>${extra}\r\n` +
+    `Call-ID: call-1@127.0.0.1\r\nCSeq: ${cseq} ${method === 'ACK' || method === 'CANCEL' ? method : method}\r\nContent-Length: 0\r\n\r\n`;
+  return parseMessage(Buffer.from(text)) as SipRequest;
+}
+
+function response(req: SipRequest, status: number, toTag = 'b1'): SipResponse {
+  const via = req.headers.find((h) => h.name === 'via')!.value;
+  const cseq = req.headers.find((h) => h.name === 'cseq')!.value;
+  const text =
+    `SIP/2.0 ${status} X\r\nVia: ${via}\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>;tag=${toTag}\r\n` +
+    `Call-ID: call-1@127.0.0.1\r\nCSeq: ${cseq}\r\nContent-Length: 0\r\n\r\n`;
+  return parseMessage(Buffer.from(text)) as SipResponse;
+}
+
+function startClient(s: ReturnType<typeof setup>, method: string) {
+  const branch = generateBranch();
+  const req = request(method, branch);
+  const tx = s.layer.sendRequest(req, branch, s.target);
+  const events: string[] = [];
+  tx.on('provisional', (r: SipResponse) => events.push(`prov ${r.status}`));
+  tx.on('final', (r: SipResponse, re: boolean) => events.push(`final ${r.status}${re ? ' re' : ''}`));
+  tx.on('timeout', (t: string) => events.push(`timeout ${t}`));
+  tx.on('terminated', () => events.push('terminated'));
+  return { tx, req, events };
+}
+
+test('branch ids carry the magic cookie and 96 random bits', () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < 5000; i++) {
+    const b = generateBranch();
+    assert.match(b, /^z9hG4bK[A-Za-z0-9_-]{16}$/);
+    seen.add(b);
+  }
+  assert.equal(seen.size, 5000);
+});
+
+test('INVITE client over UDP: Timer A doubles without cap, Timer B times out at 64*T1', () => {
+  const s = setup();
+  const { events } = startClient(s, 'INVITE');
+  s.clock.advance(64 * T1 + 1);
+  assert.deepEqual(s.sent.map((x) => x.at), [0, 10, 30, 70, 150, 310, 630]);
+  assert.deepEqual(events, ['timeout B', 'terminated']);
+  assert.equal(s.counters.transactionsTimedOut.client, 1);
+  assert.equal(s.layer.size.client, 0);
+  assert.equal(s.clock.pending, 0);
+});
+
+test('INVITE client over TCP: no retransmissions, still Timer B', () => {
+  const s = setup('tcp');
+  const { events } = startClient(s, 'INVITE');
+  s.clock.advance(64 * T1 + 1);
+  assert.equal(s.sent.length, 1);
+  assert.deepEqual(events, ['timeout B', 'terminated']);
+});
+
+test('INVITE client: provisional stops retransmission; non-2xx is ACKed by the transaction, retransmitted final re-ACKed', () => {
+  const s = setup();
+  const { tx, req, events } = startClient(s, 'INVITE');
+  s.clock.advance(15);
+  assert.ok(s.layer.receiveResponse(response(req, 180), topVia(req)));
+  s.clock.advance(1000);
+  assert.equal(s.sent.length, 2, 'no retransmission after a provisional, and no Timer B timeout');
+  assert.equal(tx.state, 'proceeding');
+  const busy = response(req, 486);
+  s.layer.receiveResponse(busy, topVia(busy));
+  const ack = parseMessage(Buffer.from(s.sent[2]!.text)) as SipRequest;
+  assert.equal(ack.method, 'ACK');
+  assert.equal(ack.uri, req.uri);
+  assert.match(ack.headers.find((h) => h.name === 'cseq')!.value, /^1 ACK$/);
+  assert.match(ack.headers.find((h) => h.name === 'to')!.value, /tag=b1/);
+  assert.equal(topVia(ack)!.branch, topVia(req)!.branch);
+  s.layer.receiveResponse(busy, topVia(busy));
+  assert.equal(s.sent.length, 4);
+  assert.equal(s.sent[3]!.text, s.sent[2]!.text);
+  assert.deepEqual(events, ['prov 180', 'final 486']);
+  s.clock.advance(320);
+  assert.equal(tx.state, 'terminated');
+});
+
+test('INVITE client: 2xx goes to Accepted (RFC 6026), later 2xx passed up as retransmissions, Timer M ends it', () => {
+  const s = setup();
+  const { tx, req, events } = startClient(s, 'INVITE');
+  s.layer.receiveResponse(response(req, 200), topVia(req));
+  assert.equal(tx.state, 'accepted');
+  s.layer.receiveResponse(response(req, 200), topVia(req));
+  assert.equal(s.sent.length, 1, 'the transaction never ACKs a 2xx');
+  assert.deepEqual(events, ['final 200', 'final 200 re']);
+  s.clock.advance(64 * T1);
+  assert.equal(tx.state, 'terminated');
+});
+
+test('non-INVITE client over UDP: Timer E doubles to T2, T2 flat after a provisional, Timer F', () => {
+  const s = setup();
+  const { req, events } = startClient(s, 'OPTIONS');
+  s.clock.advance(150);
+  assert.deepEqual(s.sent.map((x) => x.at), [0, 10, 30, 70, 110, 150]);
+  s.layer.receiveResponse(response(req, 100), topVia(req));
+  s.clock.advance(490);
+  assert.deepEqual(events, ['prov 100', 'timeout F', 'terminated']);
+  const gaps = s.sent.slice(5).map((x, i, a) => (i === 0 ? 0 : x.at - a[i - 1]!.at)).slice(1);
+  assert.ok(gaps.every((g) => g === T2), `gaps ${gaps}`);
+});
+
+test('non-INVITE client: final → Completed absorbs retransmissions, Timer K = T4 (0 on TCP)', () => {
+  const s = setup();
+  const { tx, req, events } = startClient(s, 'REGISTER');
+  s.layer.receiveResponse(response(req, 401), topVia(req));
+  s.layer.receiveResponse(response(req, 401), topVia(req));
+  assert.deepEqual(events, ['final 401']);
+  assert.equal(tx.state, 'completed');
+  s.clock.advance(T4);
+  assert.equal(tx.state, 'terminated');
+  const t = setup('tcp');
+  const c = startClient(t, 'REGISTER');
+  t.layer.receiveResponse(response(c.req, 200), topVia(c.req));
+  assert.equal(c.tx.state, 'terminated');
+});
+
+test('a response with an unknown branch or method matches no client transaction', () => {
+  const s = setup();
+  const { req } = startClient(s, 'INVITE');
+  const other = response(request('INVITE', generateBranch()), 200);
+  assert.equal(s.layer.receiveResponse(other, topVia(other)), false);
+  const cancelRes = response(request('CANCEL', topVia(req)!.branch!), 200);
+  assert.equal(s.layer.receiveResponse(cancelRes, topVia(cancelRes)), false);
+});
+
+function serverInvite(s: ReturnType<typeof setup>, branch = generateBranch()) {
+  const req = request('INVITE', branch);
+  const d = s.layer.receiveRequest(req, topVia(req)!, s.source, s.target);
+  assert.equal(d.kind, 'new');
+  return { req, tx: (d as { transaction: InviteServerTransaction }).transaction, branch };
+}
+
+test('INVITE server: 100 Trying after the delay, retransmission re-sends it, 486 retransmitted by Timer G until ACK', () => {
+  const s = setup();
+  const { req, tx, branch } = serverInvite(s);
+  tx.startTrying();
+  s.clock.advance(199);
+  assert.equal(s.sent.length, 0);
+  s.clock.advance(1);
+  assert.match(s.sent[0]!.text, /^SIP\/2.0 100 Trying/);
+  assert.equal(s.layer.receiveRequest(req, topVia(req)!, s.source, s.target).kind, 'absorbed');
+  assert.equal(s.sent.length, 2);
+  tx.reply(486, 'Busy Here');
+  assert.match(s.sent[2]!.text, /^SIP\/2.0 486 Busy Here/);
+  assert.match(s.sent[2]!.text, /To: <sip:bob@127.0.0.1>;tag=/);
+  s.clock.advance(70);
+  assert.deepEqual(s.sent.slice(3).map((x) => x.at - 200), [10, 30, 70]);
+  const ack = request('ACK', branch, `;tag=${tx.toTag}`);
+  assert.equal(s.layer.receiveRequest(ack, topVia(ack)!, s.source, s.target).kind, 'absorbed');
+  assert.equal(tx.state, 'confirmed');
+  const n = s.sent.length;
+  s.clock.advance(T4);
+  assert.equal(s.sent.length, n);
+  assert.equal(tx.state, 'terminated');
+});
+
+test('INVITE server: a response inside the handler means no 100 Trying', () => {
+  const s = setup();
+  const { tx } = serverInvite(s);
+  tx.reply(180);
+  tx.startTrying();
+  s.clock.advance(1000);
+  assert.equal(s.sent.length, 1);
+  assert.match(s.sent[0]!.text, /^SIP\/2.0 180/);
+});
+
+test('INVITE server: no ACK for a non-2xx → Timer H timeout', () => {
+  const s = setup();
+  const { tx } = serverInvite(s);
+  const events: string[] = [];
+  tx.on('timeout', (t: string) => events.push(t));
+  tx.reply(503);
+  s.clock.advance(64 * T1);
+  assert.deepEqual(events, ['H']);
+  assert.equal(s.counters.transactionsTimedOut.server, 1);
+});
+
+test('INVITE server: 2xx → Accepted absorbs INVITE retransmissions, passes a same-branch ACK up, Timer L ends it', () => {
+  const s = setup();
+  const { req, tx, branch } = serverInvite(s);
+  tx.reply(200);
+  assert.equal(tx.state, 'accepted');
+  assert.equal(s.layer.receiveRequest(req, topVia(req)!, s.source, s.target).kind, 'absorbed');
+  assert.equal(s.sent.length, 1, 'Accepted does not re-send the 2xx itself');
+  assert.ok(tx.respond(response(req, 200)), '2xx retransmission from the TU passes');
+  const ack = request('ACK', branch, ';tag=x');
+  assert.equal(s.layer.receiveRequest(ack, topVia(ack)!, s.source, s.target).kind, 'ack');
+  const stray = request('ACK', generateBranch(), ';tag=x');
+  assert.deepEqual(s.layer.receiveRequest(stray, topVia(stray)!, s.source, s.target), { kind: 'ack', transaction: null });
+  s.clock.advance(64 * T1);
+  assert.equal(tx.state, 'terminated');
+  assert.equal(s.layer.size.server, 0);
+});
+
+test('CANCEL matches its INVITE server transaction (§9.2): 200 for the CANCEL, cancel event; unknown CANCEL → 481', () => {
+  const s = setup();
+  const { tx, branch } = serverInvite(s);
+  let cancelled = 0;
+  tx.on('cancel', () => cancelled++);
+  const cancel = request('CANCEL', branch);
+  assert.equal(s.layer.receiveRequest(cancel, topVia(cancel)!, s.source, s.target).kind, 'absorbed');
+  assert.match(s.sent[0]!.text, /^SIP\/2.0 200 OK[\s\S]*CSeq: 1 CANCEL/);
+  assert.equal(cancelled, 1);
+  assert.ok(tx.cancelled);
+  tx.reply(487);
+  assert.match(s.sent[1]!.text, /^SIP\/2.0 487/);
+  const lone = request('CANCEL', generateBranch());
+  s.layer.receiveRequest(lone, topVia(lone)!, s.source, s.target);
+  assert.match(s.sent[2]!.text, /^SIP\/2.0 481/);
+});
+
+test('non-INVITE server: Trying absorbs silently, Completed re-sends the final, Timer J (0 on TCP)', () => {
+  const s = setup();
+  const req = request('BYE', generateBranch());
+  const d = s.layer.receiveRequest(req, topVia(req)!, s.source, s.target);
+  assert.equal(d.kind, 'new');
+  const tx = (d as { transaction: InviteServerTransaction }).transaction;
+  assert.equal(s.layer.receiveRequest(req, topVia(req)!, s.source, s.target).kind, 'absorbed');
+  assert.equal(s.sent.length, 0);
+  tx.reply(200);
+  s.layer.receiveRequest(req, topVia(req)!, s.source, s.target);
+  assert.equal(s.sent.length, 2);
+  assert.equal(s.sent[1]!.text, s.sent[0]!.text);
+  s.clock.advance(64 * T1);
+  assert.equal(tx.state, 'terminated');
+  const t = setup('tcp');
+  const r2 = request('BYE', generateBranch());
+  const d2 = t.layer.receiveRequest(r2, topVia(r2)!, t.source, t.target) as { transaction: InviteServerTransaction };
+  d2.transaction.reply(200);
+  assert.equal(d2.transaction.state, 'terminated');
+});
+
+test('RFC 2543 peer (no magic cookie): retransmission and ACK still match the INVITE (§17.2.3 fallback)', () => {
+  const s = setup();
+  const req = request('INVITE', 'oldstyle1');
+  const d = s.layer.receiveRequest(req, topVia(req)!, s.source, s.target) as { kind: string; transaction: InviteServerTransaction };
+  assert.equal(d.kind, 'new');
+  d.transaction.reply(404);
+  assert.equal(s.layer.receiveRequest(request('INVITE', 'oldstyle1'), topVia(req)!, s.source, s.target).kind, 'absorbed');
+  const ack = request('ACK', 'oldstyle1', `;tag=${d.transaction.toTag}`);
+  assert.equal(s.layer.receiveRequest(ack, topVia(ack)!, s.source, s.target).kind, 'absorbed');
+  assert.equal(d.transaction.state, 'confirmed');
+  const other = request('INVITE', 'oldstyle1', '', 2);
+  assert.equal(s.layer.receiveRequest(other, topVia(other)!, s.source, s.target).kind, 'new', 'another CSeq is another transaction');
+});
+
+test('a transport error ends a client transaction with transportError', async () => {
+  const clock = new FakeTimers();
+  const layer = new TransactionLayer({
+    timers: { t1: T1 },
+    timerHost: clock,
+    counters: createSipCounters(),
+    send: () => Promise.reject(new Error('ECONNREFUSED')),
+  });
+  const branch = generateBranch();
+  const tx = layer.sendRequest(request('INVITE', branch), branch, { protocol: 'tcp', address: '127.0.0.1', port: 1 });
+  const err = await new Promise<Error>((resolve) => tx.on('transportError', resolve));
+  assert.equal(err.message, 'ECONNREFUSED');
+  assert.equal(tx.state, 'terminated');
+  assert.equal(clock.pending, 0);
+});
