@@ -23,7 +23,18 @@ export interface ApiFixture {
   account: AccountCredentials;
   auth: string;
   logLines: string[];
+  /** Calls `/v2/accounts/<sid><path>` with this account's credentials (JSON body if given). */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResult>;
+  /** Creates a trunk with valid fields and returns its trunk_sid. */
+  createTrunk(name: string): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface ApiResult {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -61,12 +72,30 @@ export async function apiFixture(kind: StoreKind, flags: Record<string, unknown>
   const logger = createLogger('info', sink);
   const app = await buildApp({ store, config, logger, metrics: createMetricsRegistry() });
   const account = await store.createAccount('test');
+  const auth = basic(account.apiKey, account.apiToken);
+  const api: ApiFixture['api'] = async (method, path, body, headers = {}) => {
+    const hasBody = body !== undefined;
+    const r = await app.inject({
+      method: method as 'GET',
+      url: `/v2/accounts/${account.accountSid}${path}`,
+      headers: { authorization: auth, ...(hasBody ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(hasBody ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    return { status: r.statusCode, headers: r.headers, body: r.body === '' ? null : r.json() };
+  };
+  const createTrunk = async (name: string) => {
+    const r = await api('POST', '/trunks', { trunk_name: name, nso_code: 'ANY-ANY', domain_name: `${account.accountSid}.${config.sipDomain}` });
+    if (r.status !== 200) throw new Error(`createTrunk ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.response.data.trunk_sid as string;
+  };
   return {
+    api,
+    createTrunk,
     app,
     store,
     config,
     account,
-    auth: basic(account.apiKey, account.apiToken),
+    auth,
     logLines,
     async close() {
       await app.close();
