@@ -34,7 +34,7 @@ export async function loadAllGatewayTrunks(ctx: StoreContext, snapshot: <T>(fn: 
     )) {
       for (const r of rows) bySid.set(r.sid, emptyGatewayTrunk(ctx, r));
     }
-    await fillItems(db, bySid, undefined);
+    await fillItems(db, bySid);
     return [...bySid.values()];
   });
 }
@@ -43,9 +43,9 @@ export async function loadOneGatewayTrunk(ctx: StoreContext, snapshot: <T>(fn: (
   return snapshot(async (db) => {
     const r = await db.selectFrom('trunks').select([...TRUNK_COLUMNS, 'sip_password_enc']).where('sid', '=', trunkSid).executeTakeFirst();
     if (!r) return null;
-    const bySid = new Map([[r.sid, emptyGatewayTrunk(ctx, r)]]);
-    await fillItems(db, bySid, trunkSid);
-    return bySid.get(r.sid)!;
+    const g = emptyGatewayTrunk(ctx, r);
+    await fillOne(db, g);
+    return g;
   });
 }
 
@@ -60,34 +60,42 @@ function emptyGatewayTrunk(ctx: StoreContext, r: Parameters<typeof toTrunk>[0] &
   };
 }
 
-/** Reads numbers, IPs, destinations and settings (of one trunk, or all) into the map. */
-async function fillItems(db: Db, bySid: Map<string, GatewayTrunk>, only: string | undefined): Promise<void> {
-  for await (const rows of batches((after, limit) => {
-    let q = db.selectFrom('phone_numbers').select(['id', 'trunk_sid', 'phone_number']).where('id', '>', after);
-    if (only) q = q.where('trunk_sid', '=', only);
-    return q.orderBy('id').limit(limit).execute();
-  })) {
+/** Reads every trunk's numbers, IPs, destinations and settings into the map, in id batches. */
+async function fillItems(db: Db, bySid: Map<string, GatewayTrunk>): Promise<void> {
+  for await (const rows of batches((after, limit) =>
+    db.selectFrom('phone_numbers').select(['id', 'trunk_sid', 'phone_number']).where('id', '>', after).orderBy('id').limit(limit).execute(),
+  )) {
     for (const r of rows) bySid.get(r.trunk_sid)?.numbers.push(r.phone_number);
   }
-  for await (const rows of batches((after, limit) => {
-    let q = db.selectFrom('whitelisted_ips').select(['id', 'trunk_sid', 'ip', 'mask']).where('id', '>', after);
-    if (only) q = q.where('trunk_sid', '=', only);
-    return q.orderBy('id').limit(limit).execute();
-  })) {
+  for await (const rows of batches((after, limit) =>
+    db.selectFrom('whitelisted_ips').select(['id', 'trunk_sid', 'ip', 'mask']).where('id', '>', after).orderBy('id').limit(limit).execute(),
+  )) {
     for (const r of rows) bySid.get(r.trunk_sid)?.ips.push({ ip: r.ip, mask: Number(r.mask) });
   }
-  for await (const rows of batches((after, limit) => {
-    let q = db.selectFrom('destination_uris').selectAll().where('id', '>', after);
-    if (only) q = q.where('trunk_sid', '=', only);
-    return q.orderBy('id').limit(limit).execute();
-  })) {
+  for await (const rows of batches((after, limit) =>
+    db.selectFrom('destination_uris').selectAll().where('id', '>', after).orderBy('id').limit(limit).execute(),
+  )) {
     for (const r of rows) bySid.get(r.trunk_sid)?.destinations.push(toDestinationUri(r));
   }
   // Settings are few per trunk and have no serial id: one query.
-  let sq = db.selectFrom('trunk_settings').select(['trunk_sid', 'name', 'value']);
-  if (only) sq = sq.where('trunk_sid', '=', only);
-  for (const r of await sq.execute()) {
+  for (const r of await db.selectFrom('trunk_settings').select(['trunk_sid', 'name', 'value']).execute()) {
     const t = bySid.get(r.trunk_sid);
     if (t) t.settings[r.name] = r.value;
   }
+}
+
+/**
+ * One trunk's items: plain look-ups by trunk_sid (each table has an index leading with it).
+ * Not the batched scan above: `id > ? ORDER BY id` would walk the primary key past every
+ * other trunk's rows.
+ */
+async function fillOne(db: Db, g: GatewayTrunk): Promise<void> {
+  const sid = g.trunk.sid;
+  const numbers = await db.selectFrom('phone_numbers').select('phone_number').where('trunk_sid', '=', sid).orderBy('id').execute();
+  g.numbers = numbers.map((r) => r.phone_number);
+  const ips = await db.selectFrom('whitelisted_ips').select(['ip', 'mask']).where('trunk_sid', '=', sid).orderBy('id').execute();
+  g.ips = ips.map((r) => ({ ip: r.ip, mask: Number(r.mask) }));
+  const dests = await db.selectFrom('destination_uris').selectAll().where('trunk_sid', '=', sid).orderBy('id').execute();
+  g.destinations = dests.map(toDestinationUri);
+  for (const r of await db.selectFrom('trunk_settings').select(['name', 'value']).where('trunk_sid', '=', sid).execute()) g.settings[r.name] = r.value;
 }
