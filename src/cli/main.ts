@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerAccountsCommand } from './accounts-command.js';
+import { registerClientCommands } from './commands/index.js';
 
 const program = new Command('vsip')
   .description('vsip — self-hostable SIP trunking: the vSIP trunk configuration API and the SIP gateway behind it')
@@ -15,6 +16,7 @@ const program = new Command('vsip')
 
 registerServeCommand(program);
 registerAccountsCommand(program);
+registerClientCommands(program, { env: process.env });
 
 program.addHelpText(
   'after',

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { DoctorReport } from '../doctor/doctor-types.js';
+import { runDoctor } from '../doctor/run-doctor.js';
+import { renderTable } from '../output/render-table.js';
+import { print, printJson, type CliIo } from './cli-io.js';
+import { intFlag, withCommonOptions } from './common-options.js';
+import { gatewayFrom, withGatewayOptions, type GatewayFlags } from './gateway-options.js';
+import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
+
+interface DoctorFlags extends CommonFlags, GatewayFlags {
+  direction: string;
+  pbxIp?: string;
+  number?: string;
+  ca?: string;
+  timeout: string;
+  calls: string;
+}
+
+const MARK = { pass: '✅', fail: '❌', skip: '➖' } as const;
+
+export function registerDoctorCommand(program: Command, io: CliIo): void {
+  const cmd = program
+    .command('doctor <trunk_sid>')
+    .description('run the spec\'s "First Successful Call Validation" for real: ✅/❌ per checklist row, with the fix for each ❌')
+    .option('--direction <direction>', 'termination (outbound) or origination (inbound)', 'termination')
+    .option('--pbx-ip <ip>', 'termination: check that this PBX address is inside a whitelisted range')
+    .option('--number <e164>', 'check that this number is mapped')
+    .option('--ca <file>', 'PEM file of CA certificates to trust for TLS destinations (default: system roots)')
+    .option('--timeout <ms>', 'per network check', '3000')
+    .option('--calls <n>', 'how many recent failed calls to explain', '5');
+  withGatewayOptions(withCommonOptions(cmd)).addHelpText('after', `
+Exit code: 0 when every check passes, 1 when one fails.
+
+Examples:
+  $ vsip doctor TR0123456789abcdef --pbx-ip 203.0.113.10
+  $ vsip doctor TR0123456789abcdef --direction origination --ca my-ca.pem
+  $ vsip doctor TR0123456789abcdef --json | jq '.checks[] | select(.status == "fail")'`);
+
+  cmd.action((trunkSid: string, flags: DoctorFlags) =>
+    runAction(io, async () => {
+      if (flags.direction !== 'termination' && flags.direction !== 'origination') throw new UsageError(`--direction must be termination or origination, got "${flags.direction}"`);
+      let ca: string[] | undefined;
+      if (flags.ca) {
+        try {
+          ca = [readFileSync(flags.ca, 'utf8')];
+        } catch (err) {
+          throw new UsageError(`cannot read --ca ${flags.ca}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      const client = clientFor(io, flags);
+      const showProgress = io.stderr.isTTY === true && !flags.json;
+      const report = await runDoctor(client, {
+        trunkSid,
+        direction: flags.direction,
+        ...(flags.pbxIp ? { pbxIp: flags.pbxIp } : {}),
+        ...(flags.number ? { number: flags.number } : {}),
+        ...(ca ? { ca } : {}),
+        gateway: gatewayFrom(flags, client.baseUrl),
+        timeoutMs: intFlag('--timeout', flags.timeout),
+        callsLimit: intFlag('--calls', flags.calls),
+        onProgress: showProgress ? (what) => io.stderr.write(`\r\x1b[2K⏳ ${what}…`) : undefined,
+      });
+      if (showProgress) io.stderr.write('\r\x1b[2K');
+      if (flags.json) printJson(io, report);
+      else print(io, renderReport(report));
+      return report.passed ? 0 : 1;
+    }),
+  );
+}
+
+export function renderReport(r: DoctorReport): string {
+  const title = r.direction === 'termination' ? 'For Termination (Outbound)' : 'For Origination (Inbound)';
+  const table = renderTable(['#', 'Check', 'Result', 'How verified', 'Details'], r.checks.map((c) => [String(c.n), c.check, MARK[c.status], c.verify, c.detail])).split('\n');
+  const lines = [`First Successful Call Validation — ${title} — trunk ${r.trunk_sid}`, '', ...table.slice(0, 2)];
+  r.checks.forEach((c, i) => {
+    lines.push(table[i + 2] ?? '');
+    if (c.fix) lines.push(`   ↳ Fix: ${c.fix}`);
+  });
+  if (r.recent_failed_calls.length > 0) {
+    lines.push('', `Recent failed calls (${r.recent_failed_calls.length}):`);
+    for (const { call, explanation: e } of r.recent_failed_calls) {
+      lines.push(`  ${call.started_at}  ${call.direction}  ${call.caller ?? '-'} → ${call.callee ?? '-'}  ${e.meaning}${e.cause ? ` (${e.cause})` : ''}  Call-ID ${call.call_id}`);
+      lines.push(`    Why: ${e.explanation}`, `    Fix: ${e.fix}${e.topic ? `  (vsip explain ${e.topic})` : ''}`);
+    }
+  } else {
+    lines.push('', 'Recent failed calls: none logged.');
+  }
+  const failed = r.checks.filter((c) => c.status === 'fail').length;
+  lines.push('', failed === 0 ? `✅ All checks passed: ready for your first ${r.direction === 'termination' ? 'outbound' : 'inbound'} call.` : `❌ ${failed} of ${r.checks.length} checks failed: apply the fixes above and run vsip doctor again.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import type { CliIo } from './cli-io.js';
+import { registerAliasCommand } from './alias-command.js';
+import { registerCallsCommand } from './calls-command.js';
+import { registerCredentialsCommand } from './credentials-command.js';
+import { registerDestinationsCommand } from './destinations-command.js';
+import { registerDoctorCommand } from './doctor-command.js';
+import { registerExplainCommand } from './explain-command.js';
+import { registerIpsCommand } from './ips-command.js';
+import { registerLoginCommand } from './login-command.js';
+import { registerNumbersCommand } from './numbers-command.js';
+import { registerQuickstartCommand } from './quickstart-command.js';
+import { registerTrunksCommand } from './trunks-command.js';
+
+export type { CliIo } from './cli-io.js';
+
+/**
+ * Every command that talks to the API (through the SDK only): login, the resource commands,
+ * quickstart, doctor, explain and calls. `io.env` is the one environment the profile reads.
+ */
+export function registerClientCommands(program: Command, io: Partial<CliIo> = {}): void {
+  const full: CliIo = {
+    env: io.env ?? {},
+    stdin: io.stdin ?? process.stdin,
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+  };
+  registerLoginCommand(program, full);
+  registerQuickstartCommand(program, full);
+  registerTrunksCommand(program, full);
+  registerNumbersCommand(program, full);
+  registerIpsCommand(program, full);
+  registerDestinationsCommand(program, full);
+  registerCredentialsCommand(program, full);
+  registerAliasCommand(program, full);
+  registerCallsCommand(program, full);
+  registerDoctorCommand(program, full);
+  registerExplainCommand(program, full);
+}

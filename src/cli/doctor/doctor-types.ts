@@ -1,0 +1,40 @@
+import type { CallRecord } from '../../client/types.js';
+import type { CallExplanation } from '../knowledge/explain-call.js';
+import type { ChecklistRow } from '../knowledge/sip-codes.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'skip';
+
+/** One row of the spec's checklist, as run. */
+export interface DoctorCheck {
+  n: number;
+  id: ChecklistRow;
+  check: string;
+  verify: string;
+  status: CheckStatus;
+  detail: string;
+  /** The spec's fix, filled in for this trunk; null unless the row failed. */
+  fix: string | null;
+  /** Per-address results of the network checks. */
+  targets?: unknown[];
+}
+
+export interface DoctorReport {
+  trunk_sid: string;
+  direction: 'termination' | 'origination';
+  passed: boolean;
+  checks: DoctorCheck[];
+  recent_failed_calls: Array<{ call: CallRecord; explanation: CallExplanation }>;
+}
+
+export interface DoctorOptions {
+  trunkSid: string;
+  direction: 'termination' | 'origination';
+  pbxIp?: string;
+  number?: string;
+  gateway: { host: string; sipPort: number; sipsPort: number };
+  ca?: string[];
+  timeoutMs: number;
+  callsLimit: number;
+  /** Called before each slow (network) step, for a progress line. */
+  onProgress?: (what: string) => void;
+}

@@ -1,0 +1,175 @@
+import type { DestinationUri, PhoneNumber, Trunk, WhitelistedIp } from '../../client/types.js';
+import type { VsipClient } from '../../client/vsip-client.js';
+import { collectAll } from '../../client/paginate.js';
+import { VsipApiError } from '../../client/vsip-api-error.js';
+import { explainCall } from '../knowledge/explain-call.js';
+import { CHECKLIST, type ChecklistRow } from '../knowledge/sip-codes.js';
+import type { CheckStatus, DoctorCheck, DoctorOptions, DoctorReport } from './doctor-types.js';
+import { ipInRange } from './ip-range.js';
+import { parseDestination } from './parse-destination.js';
+import { sipOptionsPing } from './sip-options-ping.js';
+import { tcpConnect } from './tcp-connect.js';
+import { tlsProbe } from './tls-probe.js';
+
+const ROWS: Record<DoctorOptions['direction'], ChecklistRow[]> = {
+  termination: ['trunk', 'number', 'ip', 'credentials', 'registration', 'gateway'],
+  origination: ['trunk', 'number', 'destination', 'listening', 'sip-options', 'tls'],
+};
+
+/**
+ * The spec's "First Successful Call Validation", run for real: the API calls of its validation
+ * script, then the network checks its checklist asks the user to do by hand, then the trunk's
+ * recent failed calls from the call log, each explained.
+ */
+export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<DoctorReport> {
+  const rows = ROWS[o.direction];
+  const results = new Map<ChecklistRow, Omit<DoctorCheck, 'n' | 'id' | 'check' | 'verify' | 'fix'> & { fixVars?: Record<string, string> }>();
+  const set = (id: ChecklistRow, status: CheckStatus, detail: string, extra: { targets?: unknown[]; fixVars?: Record<string, string> } = {}): void => {
+    results.set(id, { status, detail, ...extra });
+  };
+
+  o.onProgress?.('looking up the trunk');
+  let trunk: Trunk | null = null;
+  try {
+    trunk = await client.trunks.get(o.trunkSid);
+    set('trunk', 'pass', `${trunk.trunk_sid} ${trunk.trunk_name}${trunk.status ? ` (${trunk.status})` : ''}`);
+    if (trunk.status === 'inactive') set('trunk', 'fail', `${trunk.trunk_sid} exists but is inactive`, { fixVars: { fix: `Activate it: vsip trunks update ${trunk.trunk_sid} --status active` } });
+  } catch (err) {
+    if (!(err instanceof VsipApiError && err.isNotFound)) throw err;
+    set('trunk', 'fail', `no trunk ${o.trunkSid} in account ${client.accountSid}`);
+  }
+
+  if (trunk) {
+    const sid = trunk.trunk_sid;
+    o.onProgress?.('reading phone numbers');
+    const numbers: PhoneNumber[] = await collectAll((p) => client.phoneNumbers.list(sid, p));
+    if (numbers.length === 0) set('number', 'fail', 'no phone number mapped to the trunk');
+    else if (o.number && !numbers.some((n) => n.phone_number === o.number)) set('number', 'fail', `${o.number} is not mapped (mapped: ${numbers.map((n) => n.phone_number).join(', ')})`, { fixVars: { number: o.number } });
+    else set('number', 'pass', numbers.map((n) => n.phone_number).join(', '));
+
+    if (o.direction === 'termination') await terminationChecks(client, sid, o, set);
+    else await originationChecks(client, sid, o, set);
+  }
+
+  const checks: DoctorCheck[] = rows.map((id, i) => {
+    const r = results.get(id) ?? { status: 'skip' as const, detail: 'not checked: the trunk does not exist' };
+    const spec = CHECKLIST[id];
+    const fix = r.status === 'fail' ? fillFix(r.fixVars?.fix ?? spec.fix, o, r.fixVars) : null;
+    return { n: i + 1, id, check: spec.check, verify: spec.verify, status: r.status, detail: r.detail, fix, ...(r.targets ? { targets: r.targets } : {}) };
+  });
+
+  const recent: DoctorReport['recent_failed_calls'] = [];
+  if (trunk) {
+    o.onProgress?.('reading the call log');
+    const page = await client.calls.list(trunk.trunk_sid, { result: 'failed', pageSize: o.callsLimit });
+    for (const call of page.items) recent.push({ call, explanation: explainCall(call) });
+  }
+  return { trunk_sid: o.trunkSid, direction: o.direction, passed: checks.every((c) => c.status !== 'fail'), checks, recent_failed_calls: recent };
+}
+
+type Setter = (id: ChecklistRow, status: CheckStatus, detail: string, extra?: { targets?: unknown[]; fixVars?: Record<string, string> }) => void;
+
+async function terminationChecks(client: VsipClient, sid: string, o: DoctorOptions, set: Setter): Promise<void> {
+  o.onProgress?.('reading whitelisted IPs');
+  const ips: WhitelistedIp[] = await collectAll((p) => client.whitelistedIps.list(sid, p));
+  const ranges = ips.map((i) => `${i.ip}/${i.mask}`).join(', ');
+  if (ips.length === 0) set('ip', 'fail', 'no whitelisted IP: every call from your PBX gets 403');
+  else if (o.pbxIp && !ips.some((i) => ipInRange(o.pbxIp as string, i.ip, i.mask))) set('ip', 'fail', `PBX IP ${o.pbxIp} is not inside any whitelisted range (${ranges}): its calls get 403`);
+  else set('ip', 'pass', o.pbxIp ? `${o.pbxIp} is inside ${ranges}` : ranges);
+
+  o.onProgress?.('fetching SIP credentials');
+  try {
+    const c = await client.credentials.get(sid);
+    if (c.username !== sid) set('credentials', 'fail', `username is ${c.username}, expected the trunk_sid ${sid}`);
+    else if (!c.password) set('credentials', 'fail', 'no password returned');
+    else set('credentials', 'pass', `username ${c.username}, password of ${c.password.length} characters`);
+  } catch (err) {
+    set('credentials', 'fail', err instanceof VsipApiError ? err.description : String(err));
+  }
+
+  set('registration', 'skip', "not visible from here: check your PBX's registration status (Asterisk: pjsip show registrations; FreeSWITCH: sofia status gateway vsip)");
+
+  const g = o.gateway;
+  o.onProgress?.(`connecting to the SIP gateway ${g.host}:${g.sipPort} (TCP)`);
+  const tcp = await tcpConnect(g.host, g.sipPort, o.timeoutMs);
+  o.onProgress?.(`TLS handshake with the SIP gateway ${g.host}:${g.sipsPort}`);
+  const tls = await tlsProbe(g.host, g.sipsPort, { timeoutMs: o.timeoutMs, ...(o.ca ? { ca: o.ca } : {}) });
+  const parts = [
+    tcp.ok ? `TCP ${g.host}:${g.sipPort} open (${tcp.ms} ms)` : `TCP ${g.host}:${g.sipPort}: ${tcp.error}`,
+    tls.handshake ? `TLS ${g.host}:${g.sipsPort} handshake ${tls.protocol ?? ''} (${tls.ms} ms)${tls.problems.length ? `; note: ${tls.problems.join('; ')}` : ''}` : `TLS ${g.host}:${g.sipsPort}: ${tls.error}`,
+  ];
+  const targets = [{ transport: 'tcp', host: g.host, port: g.sipPort, ...tcp }, { transport: 'tls', host: g.host, port: g.sipsPort, ...tls }];
+  set('gateway', tcp.ok && tls.handshake ? 'pass' : 'fail', parts.join('; '), { targets });
+}
+
+async function originationChecks(client: VsipClient, sid: string, o: DoctorOptions, set: Setter): Promise<void> {
+  o.onProgress?.('reading destination URIs');
+  const dests: DestinationUri[] = await collectAll((p) => client.destinationUris.list(sid, p));
+  if (dests.length === 0) {
+    set('destination', 'fail', 'no destination URI: inbound calls have nowhere to go (480)');
+    for (const id of ['listening', 'sip-options', 'tls'] as const) set(id, 'skip', 'no destination URI to check');
+    return;
+  }
+  set('destination', 'pass', dests.map((d) => d.destination).join(', '));
+
+  const listening: unknown[] = [];
+  const pings: unknown[] = [];
+  const certs: unknown[] = [];
+  const down: string[] = [];
+  let firstDownHost: string | null = null;
+  const silent: string[] = [];
+  const badCerts: string[] = [];
+  const okListen: string[] = [];
+  const okPing: string[] = [];
+  const okTls: string[] = [];
+  for (const d of dests) {
+    const p = parseDestination(d.destination);
+    if (!p) {
+      down.push(`${d.destination}: not <ip|host>:<port>;transport=<tls|tcp>`);
+      continue;
+    }
+    o.onProgress?.(`connecting to ${p.host}:${p.port} (TCP)`);
+    const tcp = await tcpConnect(p.host, p.port, o.timeoutMs);
+    listening.push({ destination: d.destination, ...tcp });
+    if (!tcp.ok) {
+      firstDownHost ??= `${p.host} ${p.port}`;
+      down.push(`${d.destination}: ${tcp.error}`);
+      continue;
+    }
+    okListen.push(`${d.destination} (${tcp.ms} ms)`);
+    if (p.transport === 'tls') {
+      o.onProgress?.(`TLS handshake with ${p.host}:${p.port}, checking the certificate`);
+      const t = await tlsProbe(p.host, p.port, { timeoutMs: o.timeoutMs, ...(o.ca ? { ca: o.ca } : {}) });
+      certs.push({ destination: d.destination, ...t });
+      if (!t.handshake) badCerts.push(`${d.destination}: ${t.error}`);
+      else if (t.problems.length > 0) badCerts.push(`${d.destination}: ${t.problems.join('; ')}`);
+      else okTls.push(`${d.destination}: valid until ${t.cert?.valid_to ?? '?'}, issued by ${t.cert?.issuer ?? '?'}`);
+    }
+    if (p.transport === 'udp') {
+      pings.push({ destination: d.destination, skipped: 'UDP is not probed' });
+      continue;
+    }
+    o.onProgress?.(`sending SIP OPTIONS to ${d.destination}`);
+    const ping = await sipOptionsPing({ host: p.host, port: p.port, transport: p.transport, timeoutMs: o.timeoutMs, ...(o.ca ? { ca: o.ca } : {}) });
+    pings.push({ destination: d.destination, ...ping });
+    if (ping.answered) okPing.push(`${d.destination} answered ${ping.status} ${ping.reason ?? ''} (${ping.ms} ms)`.replace(' (', ' (').trim());
+    else silent.push(`${d.destination}: ${ping.error}`);
+  }
+  set('listening', down.length === 0 ? 'pass' : 'fail', down.length === 0 ? okListen.join(', ') : down.join('; '), { targets: listening, ...(firstDownHost ? { fixVars: { ip: firstDownHost } } : {}) });
+  if (okListen.length === 0) set('sip-options', 'skip', 'no destination accepted a connection');
+  else set('sip-options', silent.length === 0 ? 'pass' : 'fail', silent.length === 0 ? okPing.join(', ') : silent.join('; '), { targets: pings });
+  const tlsCount = dests.filter((d) => parseDestination(d.destination)?.transport === 'tls').length;
+  if (tlsCount === 0) set('tls', 'skip', 'no TLS destination (TLS is recommended)');
+  else if (certs.length === 0) set('tls', 'skip', 'no TLS destination accepted a connection');
+  else set('tls', badCerts.length === 0 ? 'pass' : 'fail', badCerts.length === 0 ? okTls.join('; ') : badCerts.join('; '), { targets: certs });
+}
+
+function fillFix(fix: string, o: DoctorOptions, vars: Record<string, string> | undefined): string {
+  let out = fix.replaceAll('<trunk_sid>', o.trunkSid);
+  if (o.pbxIp) out = out.replaceAll('<your_pbx_public_ip>', o.pbxIp);
+  const number = vars?.number ?? o.number;
+  if (number) out = out.replace('+919XXXXXXXXX', number);
+  // "nc -zv <your_ip> 5061": the address that failed, with its own port.
+  out = vars?.ip ? out.replace('<your_ip> 5061', vars.ip) : out.replace('<your_ip>', o.gateway.host);
+  return out;
+}

@@ -1,0 +1,128 @@
+import type { ApiEnvelope, FetchLike, PageMetadata } from './types.js';
+import { VsipApiError } from './vsip-api-error.js';
+
+export interface HttpCoreOptions {
+  baseUrl: string;
+  accountSid: string;
+  apiKey: string;
+  apiToken: string;
+  fetch?: FetchLike;
+  /** Per-request timeout; default 15 s. */
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+export interface ApiAnswer<T> {
+  httpStatus: number;
+  data: T;
+  metadata: PageMetadata | undefined;
+  requestId: string | null;
+  errorData: ApiEnvelope<T>['response']['error_data'];
+}
+
+type Query = Record<string, string | number | undefined>;
+
+/**
+ * One HTTP exchange with the API: Basic auth, JSON, the spec's envelope unwrapped, and every
+ * error answer turned into a `VsipApiError`. Resource classes only say which path and body.
+ */
+export class HttpCore {
+  readonly accountSid: string;
+  readonly baseUrl: string;
+  readonly #auth: string;
+  readonly #fetch: FetchLike;
+  readonly #timeoutMs: number;
+  readonly #userAgent: string;
+
+  constructor(options: HttpCoreOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.accountSid = options.accountSid;
+    // Basic auth with API key as user name and API token as password (spec "Authentication").
+    this.#auth = `Basic ${Buffer.from(`${options.apiKey}:${options.apiToken}`).toString('base64')}`;
+    this.#fetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike);
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#userAgent = options.userAgent ?? 'vsip-sdk';
+  }
+
+  /** `/v2/accounts/<sid>` + path. */
+  accountPath(path: string): string {
+    return `/v2/accounts/${encodeURIComponent(this.accountSid)}${path}`;
+  }
+
+  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown; auth?: boolean; allowPartial?: boolean; plain?: boolean } = {}): Promise<ApiAnswer<T>> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(options.query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.#userAgent };
+    if (options.auth !== false) headers.authorization = this.#auth;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
+    let status: number;
+    let text: string;
+    try {
+      const res = await this.#fetch(url.toString(), { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
+      status = res.status;
+      text = await res.text();
+    } catch (err) {
+      const why = describeTransportError(err);
+      throw new VsipApiError({
+        httpStatus: 0,
+        code: null,
+        message: `cannot reach the vSIP API at ${this.baseUrl}`,
+        description: `cannot reach the vSIP API at ${this.baseUrl}: ${why}`,
+        cause: err,
+      });
+    }
+    let envelope: ApiEnvelope<T> | null = null;
+    try {
+      envelope = text ? (JSON.parse(text) as ApiEnvelope<T>) : null;
+    } catch {
+      envelope = null;
+    }
+    if (options.plain === true && envelope !== null && status < 400) {
+      // Operational endpoints (`/health`) answer bare JSON, not the API envelope.
+      return { httpStatus: status, data: envelope as unknown as T, metadata: undefined, requestId: null, errorData: null };
+    }
+    const response = envelope?.response;
+    if (!response || typeof response !== 'object') {
+      throw new VsipApiError({
+        httpStatus: status,
+        code: null,
+        message: `unexpected answer from ${url.pathname} (HTTP ${status})`,
+        description: `unexpected answer from ${method} ${url.pathname}: HTTP ${status}, not a vSIP envelope`,
+      });
+    }
+    const partial = status === 207 && options.allowPartial === true;
+    if ((status >= 400 || response.status === 'failure') && !partial) {
+      const e = response.error_data;
+      throw new VsipApiError({
+        httpStatus: status,
+        code: e?.code ?? null,
+        message: e?.message ?? `HTTP ${status}`,
+        description: e?.description ?? e?.message ?? `HTTP ${status}`,
+        requestId: envelope?.request_id ?? null,
+      });
+    }
+    return {
+      httpStatus: status,
+      data: response.data,
+      metadata: response.metadata,
+      requestId: envelope?.request_id ?? null,
+      errorData: response.error_data,
+    };
+  }
+}
+
+function describeTransportError(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code === 'ECONNREFUSED') return 'connection refused (is `vsip serve` running?)';
+    if (err.name === 'TimeoutError') return 'timed out';
+    return cause?.message ?? err.message;
+  }
+  return String(err);
+}

@@ -1,0 +1,12 @@
+export { VsipClient, type VsipClientOptions } from './vsip-client.js';
+export { VsipApiError } from './vsip-api-error.js';
+export { paginate, collectAll } from './paginate.js';
+export { TRUNK_ALIAS_SETTING } from './settings-api.js';
+export type { TrunksApi } from './trunks-api.js';
+export type { PhoneNumbersApi } from './phone-numbers-api.js';
+export type { WhitelistedIpsApi } from './whitelisted-ips-api.js';
+export type { DestinationUrisApi } from './destination-uris-api.js';
+export type { CredentialsApi } from './credentials-api.js';
+export type { SettingsApi } from './settings-api.js';
+export type { CallsApi } from './calls-api.js';
+export type * from './types.js';

@@ -1,0 +1,169 @@
+/**
+ * The vSIP API's data as it travels on the wire (snake_case, as the spec's examples show).
+ *
+ * The SDK hands these objects back unchanged, so `vsip … --json` prints exactly what the API
+ * answered and a script written against curl keeps working against the SDK.
+ */
+
+export interface ApiErrorData {
+  code: number;
+  message: string;
+  description: string;
+}
+
+/** `metadata` of a paged list. @see DESIGN.md "API conventions" */
+export interface PageMetadata {
+  page_size?: number;
+  offset?: number;
+  total?: number;
+  first_page_uri?: string | null;
+  prev_page_uri?: string | null;
+  next_page_uri?: string | null;
+  [key: string]: unknown;
+}
+
+export interface ApiEnvelope<T> {
+  request_id: string;
+  method: string;
+  http_code: number;
+  response: {
+    code: number;
+    status: 'success' | 'failure' | string;
+    error_data: ApiErrorData | null;
+    data: T;
+    metadata?: PageMetadata;
+  };
+}
+
+/** One page of a list endpoint. */
+export interface Page<T> {
+  items: T[];
+  metadata: PageMetadata;
+}
+
+export interface PageOptions {
+  offset?: number;
+  pageSize?: number;
+}
+
+export interface Trunk {
+  trunk_sid: string;
+  trunk_name: string;
+  domain_name: string;
+  nso_code: string;
+  status?: string;
+  auth_type?: string;
+  registration_enabled?: boolean;
+  edge_preference?: string | null;
+  secure_trunking?: boolean;
+  date_created: string;
+  date_updated?: string;
+  [key: string]: unknown;
+}
+
+export interface NewTrunkInput {
+  trunk_name: string;
+  /** Defaults to `ANY-ANY`, the value the spec says to use. */
+  nso_code?: string;
+  /** Defaults to `<account_sid>.pstn.exotel.com`. */
+  domain_name?: string;
+  [key: string]: unknown;
+}
+
+export type TrunkUpdateInput = Partial<Omit<Trunk, 'trunk_sid' | 'date_created' | 'date_updated'>>;
+
+export interface PhoneNumber {
+  id: string;
+  phone_number: string;
+  mode?: 'pstn' | 'flow' | string;
+  date_created?: string;
+  date_updated?: string;
+  [key: string]: unknown;
+}
+
+export interface WhitelistedIp {
+  id: string;
+  ip: string;
+  mask: number;
+  date_created?: string;
+  date_updated?: string;
+  [key: string]: unknown;
+}
+
+export interface DestinationUri {
+  id: string;
+  destination: string;
+  priority?: number;
+  weight?: number;
+  date_created?: string;
+  date_updated?: string;
+  [key: string]: unknown;
+}
+
+export interface DestinationInput {
+  destination: string;
+  priority?: number;
+  weight?: number;
+}
+
+export interface Credentials {
+  username: string;
+  password: string;
+  [key: string]: unknown;
+}
+
+export interface TrunkSetting {
+  name: string;
+  value: string;
+  date_created?: string;
+  date_updated?: string;
+  [key: string]: unknown;
+}
+
+export interface CallRecord {
+  id: string;
+  call_id: string;
+  trunk_sid: string | null;
+  direction: 'termination' | 'origination' | string;
+  caller: string | null;
+  callee: string | null;
+  source_ip: string;
+  source_port?: number;
+  transport: string;
+  final_code: number | null;
+  cause: string | null;
+  destination?: string | null;
+  started_at: string;
+  answered_at?: string | null;
+  ended_at?: string | null;
+  duration_ms?: number | null;
+  [key: string]: unknown;
+}
+
+export interface CallQueryOptions extends PageOptions {
+  result?: 'failed' | 'completed' | 'all';
+  callId?: string;
+}
+
+export interface Health {
+  status?: string;
+  version?: string;
+  store?: string;
+  [key: string]: unknown;
+}
+
+/** Per-item outcome of a bulk POST (destinations, settings); 207 when some failed. */
+export interface BulkResult<T> {
+  items: T[];
+  errors: ApiErrorData[];
+  /** The API's `data` as sent, for `--json`. */
+  raw: unknown;
+}
+
+/** The subset of `fetch` the SDK uses, so tests and other runtimes can pass their own. */
+export type FetchLike = (input: string, init: {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
