@@ -28,10 +28,11 @@ export function parsePage(query: { offset?: string; page_size?: string }): PageR
 export function listMetadata(url: string, page: PageRequest, total: number, count: number): ListMetadata {
   const [path = '', search = ''] = url.split('?', 2);
   const pageUri = (offset: number) => {
-    const params = new URLSearchParams(search);
-    params.set('offset', String(offset));
-    params.set('page_size', String(page.limit));
-    return `${path}?${params.toString()}`;
+    const rest = new URLSearchParams(search);
+    rest.delete('offset');
+    rest.delete('page_size');
+    const tail = rest.toString();
+    return `${path}?offset=${offset}&page_size=${page.limit}${tail === '' ? '' : `&${tail}`}`;
   };
   const prev = page.offset === 0 ? null : pageUri(Math.max(0, Math.min(page.offset - page.limit, Math.max(0, total - page.limit))));
   const next = page.offset + page.limit < total ? pageUri(page.offset + page.limit) : null;

@@ -48,9 +48,9 @@ test('pagination: defaults, max enforced, page URIs keep filters', () => {
   rejects(() => parsePage({ page_size: '101' }), 'page_size', /1 to 100/);
   rejects(() => parsePage({ page_size: '0' }), 'page_size', /1 to 100/);
   const m = listMetadata('/x?result=failed&offset=20', { offset: 20, limit: 10 }, 45, 10);
-  assert.equal(m.first_page_uri, '/x?result=failed&offset=0&page_size=10');
-  assert.equal(m.prev_page_uri, '/x?result=failed&offset=10&page_size=10');
-  assert.equal(m.next_page_uri, '/x?result=failed&offset=30&page_size=10');
+  assert.equal(m.first_page_uri, '/x?offset=0&page_size=10&result=failed');
+  assert.equal(m.prev_page_uri, '/x?offset=10&page_size=10&result=failed');
+  assert.equal(m.next_page_uri, '/x?offset=30&page_size=10&result=failed');
   const past = listMetadata('/x', { offset: 100, limit: 10 }, 45, 0);
   assert.equal(past.next_page_uri, null);
   assert.equal(past.prev_page_uri, '/x?offset=35&page_size=10');
