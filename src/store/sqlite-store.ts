@@ -49,6 +49,12 @@ function classifySqliteError(err: unknown): DbErrorKind {
   return null;
 }
 
+function openReader(file: string): BetterSqlite3.Database {
+  const r = new BetterSqlite3(file, { readonly: true });
+  r.pragma('busy_timeout = 5000');
+  return r;
+}
+
 export async function openSqliteStore(file: string, box: SecretBox): Promise<KyselyStore> {
   const raw = new BetterSqlite3(file);
   raw.pragma('journal_mode = WAL');
@@ -62,6 +68,10 @@ export async function openSqliteStore(file: string, box: SecretBox): Promise<Kys
     await db.destroy();
     throw err;
   }
+  // A second, read-only connection for the gateway's bulk loads: a WAL reader sees one snapshot
+  // without holding the writer's connection, so API requests interleave between its batches
+  // instead of queueing behind a multi-second load.
+  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openReader(file) }) });
   const bus = new ChangeBus();
   const hooks: DialectHooks = {
     kind: 'sqlite',
@@ -70,9 +80,9 @@ export async function openSqliteStore(file: string, box: SecretBox): Promise<Kys
     afterCommit: (events) => events.forEach((e) => bus.emit(e)),
     subscribe: (l) => bus.subscribe(l),
     subscribeResync: (l) => bus.subscribeResync(l),
-    // A deferred read transaction on the (Kysely-serialised) connection: one WAL snapshot.
-    readSnapshot: (kdb, fn) =>
-      kdb.connection().execute(async (conn) => {
+    // A deferred read transaction on the reader: every query in `fn` sees one WAL snapshot.
+    readSnapshot: (_writer, fn) =>
+      reader.connection().execute(async (conn) => {
         await sql`begin`.execute(conn);
         try {
           return await fn(conn);
@@ -80,7 +90,10 @@ export async function openSqliteStore(file: string, box: SecretBox): Promise<Kys
           await sql`commit`.execute(conn);
         }
       }),
-    close: async () => bus.clear(),
+    close: async () => {
+      bus.clear();
+      await reader.destroy();
+    },
   };
   return new KyselyStore(db, hooks, box);
 }
