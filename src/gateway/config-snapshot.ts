@@ -71,9 +71,10 @@ export class ConfigSnapshot {
   /** Per trunk: a counter so an older reload resolving late cannot overwrite a newer one. */
   private readonly generation = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeResync: (() => void) | null = null;
   private pending = new Set<Promise<void>>();
 
-  constructor(private readonly store: Pick<Store, 'loadGatewayTrunks' | 'loadGatewayTrunk' | 'onChange'>, private readonly onError: (err: unknown) => void = () => {}) {}
+  constructor(private readonly store: Pick<Store, 'loadGatewayTrunks' | 'loadGatewayTrunk' | 'onChange' | 'onResync'>, private readonly onError: (err: unknown) => void = () => {}) {}
 
   /** Subscribes first, then loads everything, so no change made during the load is missed. */
   async start(): Promise<void> {
@@ -81,13 +82,29 @@ export class ConfigSnapshot {
       if (event.kind === 'trunk') this.refreshTrunk(event.trunkSid);
       else this.refreshAccount(event.accountSid);
     });
+    // PostgreSQL: NOTIFYs sent while the LISTEN connection was down are lost; reload everything.
+    this.unsubscribeResync = this.store.onResync?.(() => void this.reloadAll().catch((err: unknown) => this.onError(err))) ?? null;
     const all = await this.store.loadGatewayTrunks();
     for (const g of all) if (!this.generation.has(g.trunk.sid)) this.put(compileTrunk(g));
+  }
+
+  /** Replaces the whole snapshot from the store (after a lost-notification resync). */
+  async reloadAll(): Promise<void> {
+    const all = await this.store.loadGatewayTrunks();
+    const seen = new Set<string>();
+    for (const g of all) {
+      seen.add(g.trunk.sid);
+      this.generation.set(g.trunk.sid, (this.generation.get(g.trunk.sid) ?? 0) + 1);
+      this.apply(g.trunk.sid, compileTrunk(g));
+    }
+    for (const sid of [...this.trunks.keys()]) if (!seen.has(sid)) this.apply(sid, null);
   }
 
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unsubscribeResync?.();
+    this.unsubscribeResync = null;
   }
 
   /** Resolves when every reload started so far has been applied (for tests and shutdown). */

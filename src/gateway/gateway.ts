@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logger.js';
+import { PstnSim } from '../pstn-sim/pstn-sim.js';
+import { parseUri } from '../sip/message/parse-uri.js';
+import { createSipEndpoint, type TlsOptions } from '../sip/sip-endpoint.js';
+import { sipChannels } from '../sip/sip-diagnostics.js';
+import type { TimerConfig } from '../sip/transaction/timer-config.js';
+import type { SipProtocol } from '../sip/transport/transport.js';
+import type { Store } from '../store/types.js';
+import { advertisedHost } from './advertised-host.js';
+import { CallLog, type CallLogOptions } from './call-log.js';
+import { ConfigSnapshot } from './config-snapshot.js';
+import { DigestGuard } from './digest-guard.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { routeRequest } from './route-request.js';
+import { Origination } from './origination.js';
+import type { CallState, ProxyDeps, ProxyTimers } from './proxy-core.js';
+import { Registrar } from './registrar.js';
+import { SipPort } from './sip-port.js';
+import { RouteSigner } from './sip-routing.js';
+import { Termination } from './termination.js';
+
+/** Knobs tests and benches turn; production uses the defaults. */
+export interface GatewayTuning {
+  proxy?: Partial<ProxyTimers>;
+  sipTimers?: Partial<TimerConfig>;
+  callLog?: CallLogOptions;
+  /** Failed digest attempts from one source within a minute before 403 (default 5). */
+  maxAuthFailures?: number;
+  /** PSTN simulator answer delay when embedded (ms). */
+  simAnswerDelayMs?: number;
+}
+
+export interface GatewayDeps {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  metrics: Registry;
+  tuning?: GatewayTuning;
+}
+
+export interface GatewayAddress {
+  side: 'access' | 'carrier' | 'pstn-sim';
+  protocol: SipProtocol;
+  address: string;
+  port: number;
+}
+
+export interface Gateway {
+  addresses: GatewayAddress[];
+  /** The configuration snapshot (tests wait on `settled()`). */
+  snapshot: ConfigSnapshot;
+  callLog: CallLog;
+  /** The embedded PSTN simulator, when no `--carrier` was given. */
+  pstnSim: PstnSim | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the SIP gateway: access side (PBXs: UDP+TCP on --sip-port, TLS on --sips-port), carrier
+ * side (UDP+TCP on --carrier-port), and the embedded PSTN simulator as the carrier when no
+ * --carrier is given. Policy comes from an in-memory snapshot of the store kept current by its
+ * change events; nothing on the per-call path touches the database.
+ */
+export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
+  const { store, config, logger, tuning = {} } = deps;
+  const log = logger.child({ component: 'gateway' });
+  const digestSecret = await store.setMetaIfAbsent('gateway.digest_nonce_secret', randomBytes(32).toString('hex'));
+  const routeSecret = await store.setMetaIfAbsent('gateway.route_secret', randomBytes(32).toString('hex'));
+
+  const snapshot = new ConfigSnapshot(store, (err) => log.error({ err }, 'configuration reload failed'));
+  await snapshot.start();
+  const callLog = new CallLog(store, { ...tuning.callLog, onError: (err) => log.error({ err }, 'call log write failed') });
+  const closers: Array<() => Promise<void>> = [];
+  const ports: SipPort[] = [];
+  const metrics = new GatewayMetrics(deps.metrics, () => ports.map((p) => p.counters), () => callLog.dropped);
+  const onHandlerError = (msg: unknown): void => log.error({ err: (msg as { error: unknown }).error }, 'SIP handler failed');
+  sipChannels.handlerError.subscribe(onHandlerError);
+
+  try {
+    const advertise = advertisedHost(config.sipAdvertise, config.sipHost);
+    const tls: TlsOptions = config.sipTlsCert !== null && config.sipTlsKey !== null ? { certFile: config.sipTlsCert, keyFile: config.sipTlsKey, rejectUnauthorized: false } : { selfSignedDir: config.dataDir, rejectUnauthorized: false };
+    const timers = tuning.sipTimers;
+    const accessEp = await createSipEndpoint({
+      listen: [
+        { protocol: 'udp', host: config.sipHost, port: config.sipPort },
+        { protocol: 'tcp', host: config.sipHost, port: config.sipPort },
+        { protocol: 'tls', host: config.sipHost, port: config.sipsPort },
+      ],
+      tls,
+      clientProtocols: ['tcp', 'tls'],
+      advertisedHost: advertise,
+      ...(timers !== undefined ? { timers } : {}),
+    });
+    const access = new SipPort('access', accessEp, advertise);
+    ports.push(access);
+    closers.push(() => access.close());
+
+    let pstnSim: PstnSim | null = null;
+    if (config.carrier === null) {
+      pstnSim = await PstnSim.start({ host: '127.0.0.1', ...(tuning.simAnswerDelayMs !== undefined ? { answerDelayMs: tuning.simAnswerDelayMs } : {}) });
+      const sim = pstnSim;
+      closers.push(() => sim.close());
+    }
+    const carrierUri = parseUri(config.carrier ?? (pstnSim as PstnSim).uri);
+
+    const carrierEp = await createSipEndpoint({
+      listen: [
+        { protocol: 'udp', host: config.sipHost, port: config.carrierPort },
+        { protocol: 'tcp', host: config.sipHost, port: config.carrierPort },
+      ],
+      tls,
+      clientProtocols: ['tls'],
+      advertisedHost: advertise,
+      ...(timers !== undefined ? { timers } : {}),
+    });
+    const carrier = new SipPort('carrier', carrierEp, advertise);
+    ports.push(carrier);
+    closers.push(() => carrier.close());
+
+    const proxy: ProxyDeps = {
+      callLog,
+      metrics,
+      signer: new RouteSigner(Buffer.from(routeSecret, 'hex')),
+      timers: { targetTimeoutMs: 5000, ringTimeoutMs: 180_000, ...tuning.proxy },
+      dialogs: new Map<string, CallState>(),
+      maxDialogs: 200_000,
+    };
+    const guard = new DigestGuard({ realm: config.realm, secret: digestSecret, ...(tuning.maxAuthFailures !== undefined ? { maxFailures: tuning.maxAuthFailures } : {}) });
+    const sipDomain = config.sipDomain.toLowerCase();
+    const termination = new Termination({ proxy, snapshot, guard, sipDomain, access, carrier, carrierUri });
+    const origination = new Origination({ proxy, snapshot, access, carrier });
+    const registrar = new Registrar({ store, snapshot, guard, metrics, onError: (err) => log.error({ err }, 'registration failed') });
+    access.onEvent((e) => routeRequest(e, { side: 'access', proxy, other: carrier, initialInvite: (tx) => termination.handle(tx), register: (tx) => registrar.handle(tx) }));
+    carrier.onEvent((e) => routeRequest(e, { side: 'carrier', proxy, other: access, initialInvite: (tx) => origination.handle(tx), register: null }));
+
+    const addresses: GatewayAddress[] = [];
+    for (const p of ports) for (const l of p.listening) addresses.push({ side: p.side as GatewayAddress['side'], ...l });
+    if (pstnSim !== null) for (const l of pstnSim.addresses()) addresses.push({ side: 'pstn-sim', ...l });
+    log.info({ addresses, carrier: config.carrier ?? 'built-in PSTN simulator', trunks: snapshot.size }, 'SIP gateway listening');
+
+    let closed = false;
+    return {
+      addresses,
+      snapshot,
+      callLog,
+      pstnSim,
+      async close() {
+        if (closed) return;
+        closed = true;
+        snapshot.stop();
+        sipChannels.handlerError.unsubscribe(onHandlerError);
+        for (const c of closers.reverse()) await c().catch(() => {});
+        await callLog.close();
+      },
+    };
+  } catch (err) {
+    snapshot.stop();
+    sipChannels.handlerError.unsubscribe(onHandlerError);
+    for (const c of closers.reverse()) await c().catch(() => {});
+    await callLog.close();
+    throw err;
+  }
+}

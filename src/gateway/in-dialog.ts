@@ -1,0 +1,86 @@
+import { generateBranch } from '../sip/transaction/branch.js';
+import type { SipRequest, SipResponse } from '../sip/message/types.js';
+import type { ServerTransaction } from '../sip/transaction/index.js';
+import type { SipTarget } from '../sip/transport/transport.js';
+import { endDialog, type ProxyDeps } from './proxy-core.js';
+import type { SipPort } from './sip-port.js';
+import { forwardRequest, headerValue, routeValues, stripTopVia, targetOfUriString, uriOfNameAddr } from './sip-routing.js';
+
+/** Where a request that carries our Route goes next, and how many leading Route values are ours. */
+interface NextHop {
+  target: SipTarget;
+  popRoutes: number;
+}
+
+/**
+ * Loose routing (RFC 3261 §16.4, §16.12): pop the Route values we wrote (their `vc` tag must match
+ * the Call-ID), then send to the next Route if any, else to the Request-URI.
+ * Returns null when the request is not routed through us (no Route of ours, or a forged one).
+ */
+export function nextHop(deps: ProxyDeps, req: SipRequest): NextHop | null {
+  const callId = headerValue(req, 'call-id') ?? '';
+  const routes = routeValues(req);
+  let pop = 0;
+  while (pop < routes.length) {
+    const ours = deps.signer.isOurs(routes[pop] as string, callId);
+    if (ours === null) return null;
+    if (!ours) break;
+    pop++;
+  }
+  if (pop === 0) return null;
+  const nextRoute = routes[pop];
+  const uri = nextRoute !== undefined ? uriOfNameAddr(nextRoute) : req.uri;
+  const target = uri === null ? null : targetOfUriString(uri);
+  return target === null ? null : { target, popRoutes: pop };
+}
+
+/**
+ * A request inside a dialog we record-routed (BYE, re-INVITE, UPDATE, INFO, …): forwarded
+ * statefully to the other side, its responses relayed. A BYE closes the call record.
+ */
+export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRequest, out: SipPort): void {
+  const hop = nextHop(deps, req);
+  if (hop === null) {
+    tx.reply(req.method === 'BYE' ? 481 : 403, req.method === 'BYE' ? 'Call/Transaction Does Not Exist' : 'Forbidden (not routed through this gateway)');
+    return;
+  }
+  const mf = headerValue(req, 'max-forwards');
+  if (mf !== undefined && Number.parseInt(mf, 10) <= 0) {
+    tx.reply(483, 'Too Many Hops');
+    return;
+  }
+  if (req.method === 'BYE') endDialog(deps, headerValue(req, 'call-id') ?? '', 200, 'completed');
+  const fwd = forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes });
+  let client;
+  try {
+    client = out.sendRequest(fwd, hop.target);
+  } catch {
+    tx.reply(503, 'Service Unavailable (next hop unreachable)');
+    return;
+  }
+  client.on('provisional', (res: SipResponse) => {
+    if (res.status > 100) tx.respond(stripTopVia(res));
+  });
+  client.on('final', (res: SipResponse) => {
+    tx.respond(stripTopVia(res));
+  });
+  client.on('timeout', () => {
+    tx.reply(408, 'Request Timeout (next hop did not answer)');
+  });
+  client.on('transportError', () => {
+    tx.reply(503, 'Service Unavailable (next hop unreachable)');
+  });
+}
+
+/** ACK for a 2xx: forwarded statelessly with a Via of our own (RFC 3261 §16.6, §16.7 step 10). */
+export function proxyAck(deps: ProxyDeps, req: SipRequest, out: SipPort): void {
+  const hop = nextHop(deps, req);
+  if (hop === null) return; // not ours: an ACK gets no response, drop it (§17.2.3)
+  const via = `${out.viaSentBy(hop.target)};branch=${generateBranch()}`;
+  const fwd = forwardRequest(req, { requestUri: req.uri, via, popRoutes: hop.popRoutes });
+  try {
+    out.sendStateless(fwd, hop.target);
+  } catch {
+    /* an ACK lost here is retransmitted by the UAC when the 2xx is */
+  }
+}

@@ -1,0 +1,63 @@
+import type { InviteServerTransaction } from '../sip/transaction/index.js';
+import type { ConfigSnapshot } from './config-snapshot.js';
+import { decideOrigination } from './origination-policy.js';
+import { proxyInvite, record, type CallState, type ProxyDeps, type ProxyTarget } from './proxy-core.js';
+import { callerIdOf, maxForwardsOf, safeParseUri, userOfHeader } from './sip-facts.js';
+import type { SipPort } from './sip-port.js';
+import { forwardRequest, headerValue, hostForUri } from './sip-routing.js';
+
+export interface OriginationOptions {
+  proxy: ProxyDeps;
+  snapshot: ConfigSnapshot;
+  access: SipPort;
+  carrier: SipPort;
+}
+
+/**
+ * INVITE from the carrier (PSTN → PBX): the dialled number picks the trunk, the trunk's
+ * destination URIs are tried in priority/weight order over the transport each one names, with
+ * failover on transport error, timeout or 5xx (`proxyInvite` with failover on).
+ */
+export class Origination {
+  constructor(private readonly o: OriginationOptions) {}
+
+  handle(tx: InviteServerTransaction): void {
+    const req = tx.request;
+    const ruri = safeParseUri(req.uri);
+    const dialled = ruri?.user ?? userOfHeader(headerValue(req, 'to'));
+    const callId = headerValue(req, 'call-id') ?? '';
+    const d = decideOrigination({ dialled, callerId: callerIdOf(req), maxForwards: maxForwardsOf(req) }, this.o.snapshot);
+    const call: CallState = {
+      direction: 'origination',
+      trunk: d.trunk,
+      callId,
+      caller: d.caller,
+      callee: d.callee,
+      source: tx.source,
+      startedAt: Date.now(),
+      answeredAt: null,
+      destination: null,
+    };
+    if (d.action === 'reject') {
+      tx.reply(d.code, d.reason, { headers: [{ name: 'warning', value: `399 ${hostForUri(this.o.carrier.advertise)} "${d.reason}"` }] });
+      record(this.o.proxy, call, d.code, d.cause, call.startedAt);
+      return;
+    }
+    const targets: ProxyTarget[] = d.destinations.map((dest) => ({
+      requestUri: `sip:${d.callee}@${hostForUri(dest.host)}:${dest.port}${dest.transport === 'udp' ? '' : `;transport=${dest.transport}`}`,
+      target: { protocol: dest.transport, address: dest.host, port: dest.port },
+      label: dest.destination,
+    }));
+    const signer = this.o.proxy.signer;
+    const carrierRR = signer.recordRoute(this.o.carrier, tx.source.protocol, callId);
+    proxyInvite(
+      this.o.proxy,
+      tx,
+      this.o.access,
+      targets,
+      (t) => forwardRequest(req, { requestUri: t.requestUri, recordRoute: [signer.recordRoute(this.o.access, t.target.protocol, callId), carrierRR], popRoutes: 0 }),
+      call,
+      true,
+    );
+  }
+}

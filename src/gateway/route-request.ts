@@ -1,0 +1,58 @@
+import { InviteServerTransaction, type ServerTransaction } from '../sip/transaction/index.js';
+import type { SipRequest } from '../sip/message/types.js';
+import { proxyAck, proxyInDialog } from './in-dialog.js';
+import type { ProxyDeps } from './proxy-core.js';
+import type { PortEvent, SipPort } from './sip-port.js';
+import { headerValue } from './sip-routing.js';
+
+export interface RouteRequestContext {
+  side: 'access' | 'carrier';
+  proxy: ProxyDeps;
+  /** Where in-dialog requests arriving on this side go out. */
+  other: SipPort;
+  initialInvite(tx: InviteServerTransaction): void;
+  register: ((tx: ServerTransaction) => void) | null;
+}
+
+/**
+ * First dispatch of every request on one side: initial INVITE to the policy, REGISTER to the
+ * registrar (access side only), OPTIONS outside a dialog answered here (PBX keep-alive pings),
+ * everything else — and every ACK for a 2xx — through loose routing to the other side.
+ */
+export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
+  if (e.kind === 'ack') {
+    proxyAck(ctx.proxy, e.request, ctx.other);
+    return;
+  }
+  const tx = e.tx;
+  const req = tx.request;
+  const inDialog = hasToTag(req);
+  switch (req.method) {
+    case 'INVITE':
+      if (!inDialog && tx instanceof InviteServerTransaction) ctx.initialInvite(tx);
+      else proxyInDialog(ctx.proxy, tx, req, ctx.other);
+      return;
+    case 'REGISTER':
+      if (ctx.register !== null) ctx.register(tx);
+      else tx.reply(405, 'Method Not Allowed', { headers: [{ name: 'allow', value: ALLOW }] });
+      return;
+    case 'OPTIONS':
+      if (!inDialog && headerValue(req, 'route') === undefined) {
+        tx.reply(200, 'OK', { headers: [{ name: 'allow', value: ALLOW }, { name: 'accept', value: 'application/sdp' }] });
+        return;
+      }
+      proxyInDialog(ctx.proxy, tx, req, ctx.other);
+      return;
+    default:
+      proxyInDialog(ctx.proxy, tx, req, ctx.other);
+  }
+}
+
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK, REGISTER';
+
+function hasToTag(req: SipRequest): boolean {
+  const to = headerValue(req, 'to');
+  if (to === undefined) return false;
+  const gt = to.lastIndexOf('>');
+  return /;\s*tag\s*=/i.test(gt === -1 ? to : to.slice(gt));
+}

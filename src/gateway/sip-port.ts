@@ -1,0 +1,71 @@
+import type { SipMessage, SipRequest } from '../sip/message/types.js';
+import type { SipEndpoint } from '../sip/sip-endpoint.js';
+import type { ClientTransaction, InviteClientTransaction, ServerTransaction } from '../sip/transaction/index.js';
+import type { SipProtocol, SipSource, SipTarget } from '../sip/transport/transport.js';
+
+export type GatewaySide = 'access' | 'carrier' | 'pstn-sim';
+
+/** What one side hands the gateway: a new server transaction, or an ACK for a 2xx. */
+export type PortEvent =
+  | { kind: 'request'; tx: ServerTransaction }
+  | { kind: 'ack'; request: SipRequest; source: SipSource };
+
+/**
+ * One side of the gateway (access, carrier, PSTN simulator): a SIP core endpoint with its own
+ * sockets and transaction layer, so a request leaves from the side it belongs to and the Via and
+ * Record-Route we write name the right listener. The narrow view the gateway uses (STYLE.md §9).
+ */
+export class SipPort {
+  readonly listening: ReadonlyArray<{ protocol: SipProtocol; address: string; port: number }>;
+
+  constructor(
+    readonly side: GatewaySide,
+    private readonly ep: SipEndpoint,
+    /** Host written in Record-Route (see `advertisedHost`); the endpoint writes the same in Via. */
+    readonly advertise: string,
+  ) {
+    this.listening = ep.addresses();
+  }
+
+  get counters(): SipEndpoint['counters'] {
+    return this.ep.counters;
+  }
+
+  /** Listening port for a protocol; for a protocol not served here, the first listener's. */
+  portFor(protocol: SipProtocol): number {
+    for (const l of this.listening) if (l.protocol === protocol) return l.port;
+    return this.listening[0]?.port ?? 0;
+  }
+
+  serves(protocol: SipProtocol): boolean {
+    return this.listening.some((l) => l.protocol === protocol);
+  }
+
+  onEvent(handler: (event: PortEvent) => void): void {
+    this.ep.onRequest((tx) => handler({ kind: 'request', tx }));
+    this.ep.onAck((request, source) => handler({ kind: 'ack', request, source }));
+  }
+
+  /** Prepends our Via (fresh branch) and starts a client transaction. */
+  sendRequest(req: SipRequest, target: SipTarget): ClientTransaction {
+    return this.ep.sendRequest(req, target);
+  }
+
+  cancel(invite: InviteClientTransaction): ClientTransaction {
+    return this.ep.cancel(invite);
+  }
+
+  /** `SIP/2.0/UDP host:port` for a Via we write ourselves (stateless ACK forwarding). */
+  viaSentBy(target: SipTarget): string {
+    return this.ep.viaSentBy(target);
+  }
+
+  sendStateless(msg: SipMessage, target: SipTarget): void {
+    const p = this.ep.sendStateless(msg, target);
+    if (p !== undefined) p.catch(() => {});
+  }
+
+  close(): Promise<void> {
+    return this.ep.close();
+  }
+}

@@ -1,0 +1,158 @@
+import { createHmac } from 'node:crypto';
+import { parseNameAddr } from '../sip/message/parse-name-addr.js';
+import { parseUri } from '../sip/message/parse-uri.js';
+import { splitHeaderValues } from '../sip/message/split-header-list.js';
+import type { SipHeader, SipMessage, SipRequest, SipResponse, SipUri } from '../sip/message/types.js';
+import type { SipProtocol, SipTarget } from '../sip/transport/transport.js';
+import type { SipPort } from './sip-port.js';
+
+/** User part of every Record-Route URI we write, so our own Route entries are recognised by a prefix test. */
+export const ROUTE_USER = 'vsip';
+
+/** Where a SIP URI points: host, port (5060/5061 by default) and transport (RFC 3263 §4.1 without DNS). */
+export function targetOfUri(uri: SipUri): SipTarget {
+  const t = uri.params.get('transport');
+  const tl = t === undefined || t === null ? null : t.toLowerCase();
+  const protocol: SipProtocol = uri.scheme === 'sips' || tl === 'tls' ? 'tls' : tl === 'tcp' ? 'tcp' : 'udp';
+  return { address: uri.host, port: uri.port ?? (protocol === 'tls' ? 5061 : 5060), protocol };
+}
+
+/** `targetOfUri` for a string, or null when it does not parse. */
+export function targetOfUriString(uri: string): SipTarget | null {
+  try {
+    return targetOfUri(parseUri(uri));
+  } catch {
+    return null;
+  }
+}
+
+/** The URI inside a Route/Record-Route/Contact value, or null. */
+export function uriOfNameAddr(value: string): string | null {
+  try {
+    return parseNameAddr(value).uri;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Record-Route values and Route recognition for one gateway. The URI carries `vc`, an HMAC of the
+ * Call-ID: an in-dialog request is only relayed when it names a dialog we record-routed, so the
+ * gateway is not an open relay for anyone who writes our address in a Route header.
+ */
+export class RouteSigner {
+  constructor(private readonly secret: Buffer) {}
+
+  tag(callId: string): string {
+    return createHmac('sha256', this.secret).update(callId).digest('base64url').slice(0, 16);
+  }
+
+  /** `<sip:vsip@host:port;transport=tcp;lr;vc=…>` for one side and protocol (RFC 3261 §16.6 step 4). */
+  recordRoute(port: SipPort, protocol: SipProtocol, callId: string): string {
+    const t = protocol === 'udp' ? '' : `;transport=${protocol}`;
+    return `<sip:${ROUTE_USER}@${hostForUri(port.advertise)}:${port.portFor(protocol)}${t};lr;vc=${this.tag(callId)}>`;
+  }
+
+  /** Whether `value` is a Route we wrote for this Call-ID (false for foreign routes, null when ours but with a bad tag). */
+  isOurs(value: string, callId: string): boolean | null {
+    const v = value.trimStart();
+    if (!v.startsWith(`<sip:${ROUTE_USER}@`) && !v.startsWith(`<sips:${ROUTE_USER}@`)) return false;
+    const i = v.indexOf(';vc=');
+    if (i === -1) return null;
+    const end = v.slice(i + 4).search(/[;>]/);
+    const tag = end === -1 ? v.slice(i + 4) : v.slice(i + 4, i + 4 + end);
+    return tag === this.tag(callId) ? true : null;
+  }
+}
+
+export function hostForUri(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+
+export function headerValue(msg: SipMessage, name: string): string | undefined {
+  for (const h of msg.headers) if (h.name === name) return h.value;
+  return undefined;
+}
+
+/** Route values in order, list headers split. */
+export function routeValues(msg: SipMessage): string[] {
+  const out: string[] = [];
+  for (const h of msg.headers) if (h.name === 'route') for (const v of splitHeaderValues(h.value)) out.push(v);
+  return out;
+}
+
+/**
+ * A response as it goes upstream: our Via (the first value) removed (RFC 3261 §16.7 step 3).
+ * Header objects are shared with `res`; only the Via entry is replaced.
+ */
+export function stripTopVia(res: SipResponse): SipResponse {
+  const headers: SipHeader[] = [];
+  let done = false;
+  for (const h of res.headers) {
+    if (!done && h.name === 'via') {
+      done = true;
+      const comma = h.value.indexOf(',');
+      if (comma !== -1) {
+        const rest = splitHeaderValues(h.value).slice(1);
+        if (rest.length > 0) headers.push({ name: 'via', value: rest.join(', ') });
+      }
+      continue;
+    }
+    headers.push(h);
+  }
+  return { kind: 'response', version: res.version, status: res.status, reason: res.reason, headers, body: res.body };
+}
+
+export interface ForwardOptions {
+  requestUri: string;
+  /** Our Via, for stateless forwarding; omitted when `SipPort.sendRequest` adds it. */
+  via?: string;
+  /** Our Record-Route values, in the order they go on top (RFC 5658 double record-routing). */
+  recordRoute?: string[];
+  /** Leading Route values that are ours and must be removed (count). */
+  popRoutes: number;
+  /** Drop Proxy-Authorization (credentials meant for us, RFC 3261 §22.3). */
+  dropProxyAuth?: boolean;
+  /** Replace or add these headers (lower-case names). */
+  replace?: ReadonlyArray<SipHeader>;
+}
+
+/**
+ * The copy of a request a proxy sends on (RFC 3261 §16.6): new Request-URI, our Via on top (here
+ * for stateless forwarding, else added by the endpoint),
+ * Max-Forwards decremented (added as 70 when absent), our Route entries popped (§16.4), our
+ * Record-Route on top of any present. Header objects are shared with `req` where unchanged.
+ */
+export function forwardRequest(req: SipRequest, o: ForwardOptions): SipRequest {
+  const headers: SipHeader[] = o.via === undefined ? [] : [{ name: 'via', value: o.via }];
+  if (o.recordRoute !== undefined) for (const v of o.recordRoute) headers.push({ name: 'record-route', value: v });
+  let mf = false;
+  let toPop = o.popRoutes;
+  const replaced = o.replace;
+  for (const h of req.headers) {
+    const name = h.name;
+    if (name === 'max-forwards') {
+      const n = Number.parseInt(h.value, 10);
+      headers.push({ name, value: String(Number.isFinite(n) && n > 0 ? Math.min(n - 1, 255) : 0) });
+      mf = true;
+      continue;
+    }
+    if (name === 'route' && toPop > 0) {
+      const values = splitHeaderValues(h.value);
+      if (values.length <= toPop) {
+        toPop -= values.length;
+        continue;
+      }
+      headers.push({ name, value: values.slice(toPop).join(', ') });
+      toPop = 0;
+      continue;
+    }
+    if (name === 'proxy-authorization' && o.dropProxyAuth === true) continue;
+    if (replaced !== undefined && replaced.some((r) => r.name === name)) continue;
+    headers.push(h);
+  }
+  if (!mf) headers.push({ name: 'max-forwards', value: '69' });
+  if (replaced !== undefined) for (const r of replaced) headers.push(r);
+  return { kind: 'request', version: req.version, method: req.method, uri: o.requestUri, headers, body: req.body };
+}

@@ -1,0 +1,198 @@
+import { createSipEndpoint, type SipEndpoint, type TlsOptions } from '../sip/sip-endpoint.js';
+import { generateBranch, randomToken } from '../sip/transaction/branch.js';
+import { InviteServerTransaction, type ServerTransaction } from '../sip/transaction/index.js';
+import { parseNameAddr } from '../sip/message/parse-name-addr.js';
+import { splitHeaderValues } from '../sip/message/split-header-list.js';
+import type { SipHeader, SipRequest, SipResponse } from '../sip/message/types.js';
+import type { SipProtocol, SipTarget } from '../sip/transport/transport.js';
+import { targetOfUriString } from '../gateway/sip-routing.js';
+import { behaviourFor } from './number-behaviour.js';
+import { sdpAnswer, sdpOffer } from './sdp-answer.js';
+
+export interface PstnSimOptions {
+  host?: string;
+  port?: number;
+  protocols?: SipProtocol[];
+  tls?: TlsOptions;
+  /** Delay between 180 and 200 (ms); default 0 so tests and benches run fast. */
+  answerDelayMs?: number;
+  /** Caller ID the simulator uses when it places calls. */
+  callerId?: string;
+}
+
+export interface PlacedCall {
+  status: number;
+  reason: string;
+  /** Status of the BYE the simulator sent after holding the call (null when not answered). */
+  byeStatus: number | null;
+}
+
+/**
+ * The built-in PSTN simulator: a small SIP UA on the SIP core. As the carrier it answers INVITEs
+ * (180, then 200 with an SDP answer), handles ACK, BYE and CANCEL, and rejects the documented
+ * special numbers. It also places calls to the gateway's carrier side (origination tests, and a
+ * user's first inbound call).
+ */
+export class PstnSim {
+  /** The last INVITEs received (at most 100), for tests that check what the gateway sent. */
+  readonly received: SipRequest[] = [];
+  answered = 0;
+  byes = 0;
+  private session = 1000;
+
+  private constructor(
+    readonly endpoint: SipEndpoint,
+    private readonly host: string,
+    private readonly o: PstnSimOptions,
+  ) {
+    endpoint.onRequest((tx) => this.onRequest(tx));
+  }
+
+  static async start(o: PstnSimOptions = {}): Promise<PstnSim> {
+    const host = o.host ?? '127.0.0.1';
+    const ep = await createSipEndpoint({
+      listen: (o.protocols ?? ['udp']).map((protocol) => ({ protocol, host, port: o.port ?? 0 })),
+      ...(o.tls !== undefined ? { tls: o.tls } : {}),
+      clientProtocols: ['tcp'],
+      timers: { tryingDelay: 0 },
+    });
+    return new PstnSim(ep, host, o);
+  }
+
+  addresses(): Array<{ protocol: SipProtocol; address: string; port: number }> {
+    return this.endpoint.addresses();
+  }
+
+  /** `sip:host:port` of the first listener (the carrier URI when embedded). */
+  get uri(): string {
+    const a = this.addresses()[0];
+    return `sip:${this.host}:${a?.port ?? 0}${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}`;
+  }
+
+  private onRequest(tx: ServerTransaction): void {
+    const req = tx.request;
+    if (req.method === 'INVITE' && tx instanceof InviteServerTransaction) return this.onInvite(tx);
+    if (req.method === 'BYE') this.byes++;
+    tx.reply(200, 'OK');
+  }
+
+  private onInvite(tx: InviteServerTransaction): void {
+    const req = tx.request;
+    if (this.received.length >= 100) this.received.shift();
+    this.received.push(req);
+    if (hasToTag(req)) {
+      tx.reply(200, 'OK'); // re-INVITE: accept, no new media
+      return;
+    }
+    const user = /^sips?:([^@;]+)@/.exec(req.uri)?.[1] ?? null;
+    const b = behaviourFor(user);
+    tx.on('cancel', () => tx.reply(487, 'Request Terminated'));
+    if (b.kind === 'reject') {
+      if (b.ringFirst) tx.reply(180, 'Ringing');
+      tx.reply(b.status, b.reason);
+      return;
+    }
+    tx.reply(180, 'Ringing');
+    if (b.kind === 'ring') return;
+    const answer = sdpAnswer(req.body, this.host, this.session++);
+    const send = (): void => {
+      if (tx.state !== 'proceeding') return;
+      if (answer === null && req.body.length > 0) {
+        tx.reply(488, 'Not Acceptable Here');
+        return;
+      }
+      const body = answer ?? sdpOffer(this.host, this.session++);
+      const a = this.endpoint.addresses()[0];
+      this.answered++;
+      tx.reply(200, 'OK', { headers: [{ name: 'contact', value: `<sip:pstn@${this.host}:${a?.port ?? 0}${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}>` }], body, contentType: 'application/sdp' });
+    };
+    const delay = this.o.answerDelayMs ?? 0;
+    if (delay > 0) setTimeout(send, delay).unref();
+    else send();
+  }
+
+  /**
+   * Places a call to `number` through `target` (the gateway's carrier side), holds it `holdMs`
+   * when answered, then hangs up. Resolves with the final status and the BYE's status.
+   */
+  async call(number: string, target: SipTarget, holdMs = 0): Promise<PlacedCall> {
+    const a = this.endpoint.addresses().find((x) => x.protocol === target.protocol) ?? this.endpoint.addresses()[0];
+    const local = `${this.host}:${a?.port ?? 0}`;
+    const callId = `${randomToken()}@pstn-sim`;
+    const fromTag = randomToken();
+    const caller = this.o.callerId ?? '+14155550100';
+    const ruri = `sip:${number}@${target.address}:${target.port}${target.protocol === 'udp' ? '' : `;transport=${target.protocol}`}`;
+    const invite: SipRequest = {
+      kind: 'request',
+      method: 'INVITE',
+      uri: ruri,
+      version: 'SIP/2.0',
+      headers: [
+        { name: 'max-forwards', value: '70' },
+        { name: 'from', value: `<sip:${caller}@${this.host}>;tag=${fromTag}` },
+        { name: 'to', value: `<sip:${number}@${target.address}>` },
+        { name: 'call-id', value: callId },
+        { name: 'cseq', value: '1 INVITE' },
+        { name: 'contact', value: `<sip:pstn@${local}>` },
+        { name: 'content-type', value: 'application/sdp' },
+      ],
+      body: sdpOffer(this.host, this.session++),
+    };
+    const final = await new Promise<SipResponse | { status: number; reason: string }>((resolve) => {
+      const tx = this.endpoint.sendRequest(invite, target);
+      tx.on('final', (res: SipResponse, retransmission: boolean) => {
+        if (retransmission) return; // our ACK below is re-sent only once; good enough for a simulator
+        resolve(res);
+      });
+      tx.on('timeout', () => resolve({ status: 408, reason: 'Request Timeout' }));
+      tx.on('transportError', () => resolve({ status: 503, reason: 'Service Unavailable (transport error)' }));
+    });
+    if (!('headers' in final) || final.status >= 300) return { status: final.status, reason: final.reason, byeStatus: null };
+
+    // §12.1.2: route set = Record-Route reversed, remote target = Contact, To tag from the 2xx.
+    const rr: string[] = [];
+    for (const h of final.headers) if (h.name === 'record-route') for (const v of splitHeaderValues(h.value)) rr.push(v);
+    rr.reverse();
+    const contact = final.headers.find((h) => h.name === 'contact')?.value;
+    const remote = contact !== undefined ? parseNameAddr(contact).uri : ruri;
+    const to = final.headers.find((h) => h.name === 'to')?.value ?? '';
+    const first = rr[0] !== undefined ? parseNameAddr(rr[0]).uri : remote;
+    const hop = targetOfUriString(first) ?? target;
+    const inDialog = (method: string, seq: number): SipRequest => {
+      const headers: SipHeader[] = [
+        { name: 'max-forwards', value: '70' },
+        { name: 'from', value: `<sip:${caller}@${this.host}>;tag=${fromTag}` },
+        { name: 'to', value: to },
+        { name: 'call-id', value: callId },
+        { name: 'cseq', value: `${seq} ${method}` },
+      ];
+      for (const r of rr) headers.push({ name: 'route', value: r });
+      return { kind: 'request', method, uri: remote, version: 'SIP/2.0', headers, body: Buffer.alloc(0) };
+    };
+    const ack = inDialog('ACK', 1);
+    ack.headers.unshift({ name: 'via', value: `${this.endpoint.viaSentBy(hop)};branch=${generateBranch()}` });
+    await this.endpoint.sendStateless(ack, hop);
+    if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
+    const byeStatus = await new Promise<number>((resolve) => {
+      const tx = this.endpoint.sendRequest(inDialog('BYE', 2), hop);
+      tx.on('final', (res: SipResponse) => resolve(res.status));
+      tx.on('timeout', () => resolve(408));
+      tx.on('transportError', () => resolve(503));
+    });
+    return { status: final.status, reason: final.reason, byeStatus };
+  }
+
+  close(): Promise<void> {
+    return this.endpoint.close();
+  }
+}
+
+function hasToTag(req: SipRequest): boolean {
+  const to = req.headers.find((h) => h.name === 'to')?.value;
+  if (to === undefined) return false;
+  try {
+    return parseNameAddr(to).params.has('tag');
+  } catch {
+    return false;
+  }
+}
