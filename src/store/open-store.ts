@@ -15,6 +15,8 @@ export interface OpenStoreOptions {
   databaseUrl?: string | null;
   dataDir: string;
   secretKey?: string | null;
+  /** Background errors (PostgreSQL: idle pool clients, the LISTEN connection); for the log. */
+  onError?: (err: unknown) => void;
 }
 
 export const isPostgresUrl = (url: string | null | undefined): url is string => !!url && /^postgres(ql)?:\/\//i.test(url);
@@ -23,7 +25,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const box = new SecretBox(loadSecretKey({ secretKey: opts.secretKey ?? null, dataDir: opts.dataDir }));
   if (isPostgresUrl(opts.databaseUrl)) {
     const { openPostgresStore } = await import('./postgres-store.js');
-    return openPostgresStore(opts.databaseUrl, box);
+    return openPostgresStore(opts.databaseUrl, box, { onError: opts.onError });
   }
   mkdirSync(opts.dataDir, { recursive: true });
   const { openSqliteStore } = await import('./sqlite-store.js');
