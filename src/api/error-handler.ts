@@ -54,7 +54,13 @@ export function toApiError(error: unknown): ApiError | null {
  * itself, with its stack, goes to the log under that request_id.
  */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  let apiError = toApiError(error);
+  let apiError: ApiError | null;
+  try {
+    apiError = toApiError(error);
+  } catch (mappingError) {
+    request.log.error({ err: mappingError }, 'error while mapping an error');
+    apiError = null;
+  }
   if (apiError === null) {
     request.log.error({ err: error, request_id: request.id }, 'unexpected error');
     apiError = new ApiError('INTERNAL_ERROR', `unexpected server error; quote request_id ${request.id} when reporting it`);

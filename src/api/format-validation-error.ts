@@ -20,7 +20,13 @@ export function fieldPath(instancePath: string, child?: string): string {
 }
 
 function show(value: unknown): string {
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A hostile, deeply nested value overflows the stack: describe it instead of quoting it.
+    return Array.isArray(value) ? 'a deeply nested array' : 'a deeply nested value';
+  }
   if (text === undefined) return String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
