@@ -1,5 +1,5 @@
 import { createResponse, getHeaderValues, parseCSeq, parseVia, serializeMessage } from '../message/index.js';
-import type { CSeq, SipMessage, SipRequest, SipResponse, Via } from '../message/types.js';
+import type { CSeq, SipHeader, SipMessage, SipRequest, SipResponse, Via } from '../message/types.js';
 
 /**
  * The few structured fields the transaction layer reads, wrapped so a parse failure is a null
@@ -40,6 +40,17 @@ export function serialize(msg: SipMessage): Buffer {
   return serializeMessage(msg);
 }
 
-export function responseTo(req: SipRequest, status: number, reason: string | undefined, toTag: string | undefined): SipResponse {
-  return createResponse(req, status, reason, toTag === undefined ? {} : { toTag });
+export function responseTo(
+  req: SipRequest,
+  status: number,
+  reason: string | undefined,
+  toTag: string | undefined,
+  headers?: SipHeader[],
+  body?: Buffer,
+): SipResponse {
+  return createResponse(req, status, reason, {
+    ...(toTag !== undefined ? { toTag } : {}),
+    ...(headers !== undefined ? { headers } : {}),
+    ...(body !== undefined ? { body } : {}),
+  });
 }

@@ -45,13 +45,9 @@ export abstract class ServerTransactionBase extends TransactionBase {
   /** Builds a response to the request (with this transaction's To tag above 100) and sends it. */
   reply(status: number, reason?: string, options: ReplyOptions = {}): boolean {
     const tag = status > 100 ? this.toTag ?? undefined : undefined;
-    const res = responseTo(this.request, status, reason, tag);
-    if (options.headers) for (const h of options.headers) res.headers.push({ name: h.name.toLowerCase(), value: h.value });
-    if (options.body !== undefined) {
-      res.body = options.body;
-      if (options.contentType !== undefined) res.headers.push({ name: 'content-type', value: options.contentType });
-    }
-    return this.respond(res);
+    const headers = options.headers?.map((h) => ({ name: h.name.toLowerCase(), value: h.value })) ?? [];
+    if (options.body !== undefined && options.contentType !== undefined) headers.push({ name: 'content-type', value: options.contentType });
+    return this.respond(responseTo(this.request, status, reason, tag, headers, options.body));
   }
 
   /** Sends a response built by the core (a proxy forwarding a downstream response). False if the state forbids it. */
