@@ -1,0 +1,126 @@
+/**
+ * Runs the built `vsip serve` as a child process, the way an operator would, for whole-process
+ * tests (crash safety, two processes sharing PostgreSQL, the CLI against a live server).
+ *
+ *   const dataDir = tempDir();
+ *   const account = createAccountCli(dataDir);             // `vsip accounts create --json`
+ *   const vsip = await startServe({ dataDir });             // every port 0, waits for --ready-file
+ *   … fetch(`${vsip.api}/v2/accounts/${account.account_sid}/trunks`, …)
+ *   await vsip.stop();                                      // SIGTERM, waits for exit
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** dist/test/helpers → repo root. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
+
+export interface ReadyInfo {
+  api: string | null;
+  sip: Array<{ side: string; protocol: string; address: string; port: number }>;
+  pid: number;
+}
+
+export interface ServeProcess extends ReadyInfo {
+  child: ChildProcess;
+  /** Everything the process wrote, for assertions and for failure messages. */
+  output(): string;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL (a crash) and wait. */
+  kill(): Promise<void>;
+}
+
+export function tempDir(prefix = 'vsip-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface AccountJson {
+  account_sid: string;
+  api_key: string;
+  api_token: string;
+}
+
+export function createAccountCli(dataDir: string, env: Record<string, string> = {}): AccountJson {
+  const out = execFileSync(process.execPath, [CLI, 'accounts', 'create', '--json', '--data-dir', dataDir], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  return JSON.parse(out) as AccountJson;
+}
+
+export async function startServe(opts: {
+  dataDir: string;
+  args?: string[];
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<ServeProcess> {
+  const readyFile = join(opts.dataDir, `ready-${process.hrtime.bigint()}.json`);
+  const args = [
+    CLI,
+    'serve',
+    '--data-dir', opts.dataDir,
+    '--api-port', '0',
+    '--sip-host', '127.0.0.1',
+    '--sip-port', '0',
+    '--sips-port', '0',
+    '--carrier-port', '0',
+    '--ready-file', readyFile,
+    ...(opts.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, VSIP_LOG_LEVEL: 'info', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  while (!existsSync(readyFile)) {
+    if (child.exitCode !== null) throw new Error(`vsip serve exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`vsip serve not ready in time:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const ready = JSON.parse(readFileSync(readyFile, 'utf8')) as ReadyInfo;
+  return {
+    ...ready,
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Basic-auth JSON request against a running API. */
+export async function apiRequest(
+  base: string,
+  account: AccountJson,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${base}/v2/accounts/${account.account_sid}${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${account.api_key}:${account.api_token}`).toString('base64')}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
