@@ -1,0 +1,126 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { runSipp, scenarioWithCode } from './sipp.js';
+import type { Trunk } from '../../src/store/types.js';
+
+/**
+ * Termination (PBX → carrier) end to end with sipp as the PBX on 127.0.0.2 (whitelisted) and
+ * 127.0.0.3 (not), and the embedded PSTN simulator as the carrier.
+ */
+let h: Harness;
+let trunk: Trunk;
+const CALLER = '+919800000001';
+
+before(async () => {
+  h = await startHarness();
+  trunk = await h.store.createTrunk({ accountSid: h.accountSid, name: 'pbx', nsoCode: 'ANY-ANY', domainName: `${h.accountSid}.pstn.exotel.com` });
+  await h.store.addPhoneNumber(h.accountSid, trunk.sid, CALLER, 'pstn');
+  await h.store.addWhitelistedIp(h.accountSid, trunk.sid, '127.0.0.2', 32);
+  await h.gateway.snapshot.settled();
+});
+after(async () => h.close());
+
+const host = (): string => `${h.accountSid}.pstn.exotel.com`;
+const remote = (p: 'udp' | 'tcp' = 'udp'): string => `127.0.0.1:${h.access(p).port}`;
+
+async function lastCall(): Promise<{ cause: string | null; finalCode: number | null; caller: string | null; callee: string | null; sourceIp: string }> {
+  await h.gateway.callLog.flush();
+  const page = await h.store.listCalls(h.accountSid, trunk.sid, { offset: 0, limit: 1 });
+  const c = page.items[0];
+  assert.ok(c, 'a call record');
+  return c;
+}
+
+async function expectRefused(code: number, o: { ip?: string; caller?: string; service?: string; codecs?: string; maxfwd?: string; transport?: 'udp' | 'tcp' }): Promise<void> {
+  const r = await runSipp({
+    scenario: scenarioWithCode('pbx-rejected.xml', code),
+    remote: remote(o.transport),
+    transport: o.transport ?? 'udp',
+    localIp: o.ip ?? '127.0.0.2',
+    service: o.service ?? '+14155550100',
+    keys: { caller: o.caller ?? CALLER, host: host(), codecs: o.codecs ?? '0 8', maxfwd: o.maxfwd ?? '70' },
+  });
+  assert.equal(r.code, 0, `sipp expected ${code}:\n${r.output.slice(-3000)}`);
+}
+
+test('termination: answered call from a whitelisted PBX, BYE through Record-Route (UDP)', async () => {
+  const r = await runSipp({ scenario: 'pbx-call.xml', remote: remote(), localIp: '127.0.0.2', service: '+14155550100', keys: { caller: CALLER, host: host() } });
+  assert.equal(r.code, 0, r.output.slice(-3000));
+  const c = await waitFor(async () => {
+    const x = await lastCall();
+    return x.cause === 'completed' ? x : undefined;
+  });
+  assert.equal(c.finalCode, 200);
+  assert.equal(c.callee, '+14155550100');
+  assert.equal(c.sourceIp, '127.0.0.2');
+});
+
+test('termination: answered call over TCP, digits-only dialled number normalised', async () => {
+  const r = await runSipp({ scenario: 'pbx-call.xml', remote: remote('tcp'), transport: 'tcp', localIp: '127.0.0.2', service: '14155550100', keys: { caller: CALLER, host: host() } });
+  assert.equal(r.code, 0, r.output.slice(-3000));
+  const sim = h.gateway.pstnSim;
+  assert.ok(sim);
+  const last = sim.received.at(-1);
+  assert.match(last?.uri ?? '', /^sip:\+14155550100@127\.0\.0\.1:\d+/);
+});
+
+test('termination: 403 when the source IP is not whitelisted (127.0.0.3)', async () => {
+  await expectRefused(403, { ip: '127.0.0.3' });
+  const c = await lastCall();
+  assert.equal(c.cause, 'ip_not_whitelisted');
+  assert.equal(c.sourceIp, '127.0.0.3');
+});
+
+test('termination: 403 when the caller ID is not mapped to the trunk', async () => {
+  await expectRefused(403, { caller: '+919811111111' });
+  assert.equal((await lastCall()).cause, 'caller_id_not_mapped');
+});
+
+test('termination: 404 when the dialled number is not E.164', async () => {
+  await expectRefused(404, { service: '12345' });
+  const c = await lastCall();
+  assert.equal(c.cause, 'invalid_number');
+  assert.equal(c.finalCode, 404);
+});
+
+test('termination: 488 when the offer has no PCMU, PCMA or G.729', async () => {
+  await expectRefused(488, { codecs: '3 9' });
+  assert.equal((await lastCall()).cause, 'codec_not_supported');
+});
+
+test('termination: 483 when Max-Forwards is exhausted', async () => {
+  await expectRefused(483, { maxfwd: '0' });
+  assert.equal((await lastCall()).cause, 'max_forwards');
+});
+
+test('termination: carrier answers busy → 486 relayed, cause busy', async () => {
+  await expectRefused(486, { service: '+15005550101' });
+  assert.equal((await lastCall()).cause, 'busy');
+});
+
+test('termination: CANCEL while ringing → 487, cause cancelled', async () => {
+  const r = await runSipp({ scenario: 'pbx-cancel.xml', remote: remote(), localIp: '127.0.0.2', service: '+15005550105', keys: { caller: CALLER, host: host() } });
+  assert.equal(r.code, 0, r.output.slice(-3000));
+  const c = await waitFor(async () => {
+    const x = await lastCall();
+    return x.cause === 'cancelled' ? x : undefined;
+  });
+  assert.equal(c.finalCode, 487);
+});
+
+test('termination: trunk_external_alias becomes the caller ID sent to the carrier', async () => {
+  await h.store.setSetting(h.accountSid, trunk.sid, 'trunk_external_alias', '+918000000000');
+  await h.gateway.snapshot.settled();
+  try {
+    const r = await runSipp({ scenario: 'pbx-call.xml', remote: remote(), localIp: '127.0.0.2', service: '+14155550111', keys: { caller: CALLER, host: host() } });
+    assert.equal(r.code, 0, r.output.slice(-3000));
+    const inv = h.gateway.pstnSim?.received.at(-1);
+    const from = inv?.headers.find((x) => x.name === 'from')?.value ?? '';
+    const pai = inv?.headers.find((x) => x.name === 'p-asserted-identity')?.value ?? '';
+    assert.match(from, /sip:\+918000000000@/);
+    assert.match(pai, /sip:\+918000000000@/);
+  } finally {
+    await h.store.deleteSetting(h.accountSid, trunk.sid, 'trunk_external_alias');
+  }
+});
