@@ -14,7 +14,7 @@ interface NumberBody {
 
 const fields = {
   phone_number: { type: 'string', minLength: 1, maxLength: 32, description: E164_EXPECTED.replace(/^expected /, ''), examples: ['+919876543210'] },
-  mode: { type: 'string', enum: ['pstn', 'flow'], description: 'pstn (route to the telephone network, default) or flow (route to a Voice AI flow)' },
+  mode: { type: 'string', enum: ['pstn', 'flow'], description: 'pstn (route to the telephone network, default) or flow (route to a Voice AI flow)', examples: ['pstn'] },
 } as const;
 
 type ItemParams = TrunkParams & { id: string };

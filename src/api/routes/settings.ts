@@ -69,7 +69,7 @@ export async function settingRoutes(app: FastifyInstance, { store }: RouteDeps):
       tags,
       summary: 'Remove a trunk setting',
       params: trunkParamsSchema,
-      querystring: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, description: `the setting name: ${names.join(', ')}` } } },
+      querystring: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, description: `the setting name: ${names.join(', ')}`, examples: ['trunk_external_alias'] } } },
     },
   }, async (request) => {
     const { account_sid, trunk_sid } = request.params;

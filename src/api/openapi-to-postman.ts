@@ -1,0 +1,121 @@
+/**
+ * Postman collection (v2.1) from the OpenAPI document, so that the collection shipped at
+ * `postman/Exotel_vSIP_API_Collection.json` (the path the spec names) can never disagree with
+ * the schemas that validate requests. Deterministic output: no generated ids or timestamps, so
+ * `test/api/postman-collection.test.ts` can regenerate it and compare.
+ *
+ * Variables follow Exotel's own collection (`api_key`, `api_token`, `account_sid`, `trunk_sid`)
+ * plus `base_url` (scheme and host of your vsip) and `id` (an item id from an earlier answer).
+ */
+interface Schema {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  examples?: unknown[];
+  enum?: unknown[];
+  description?: string;
+}
+
+interface Operation {
+  summary?: string;
+  tags?: string[];
+  parameters?: Array<{ in: string; name: string; required?: boolean; description?: string; schema?: Schema }>;
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+}
+
+const METHODS = ['get', 'post', 'put', 'delete'] as const;
+
+function exampleValue(schema: Schema): unknown {
+  if (schema.examples !== undefined && schema.examples.length > 0) {
+    const v = schema.examples[0];
+    return typeof v === 'string' ? v.replace(/\{(\w+)\}/g, '{{$1}}') : v;
+  }
+  if (schema.enum !== undefined && schema.enum.length > 0) return schema.enum[0];
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  switch (type) {
+    case 'object':
+      return exampleObject(schema);
+    case 'array':
+      return schema.items === undefined ? [] : [exampleValue(schema.items)];
+    case 'integer':
+    case 'number':
+      return 1;
+    case 'boolean':
+      return true;
+    default:
+      return '';
+  }
+}
+
+function exampleObject(schema: Schema): Record<string, unknown> {
+  const props = schema.properties ?? {};
+  const required = new Set(schema.required ?? []);
+  let keys = Object.keys(props).filter((k) => required.has(k) || props[k]?.examples !== undefined);
+  if (keys.length === 0) keys = Object.keys(props);
+  return Object.fromEntries(keys.map((k) => [k, exampleValue(props[k] ?? {})]));
+}
+
+function postmanUrl(path: string, op: Operation) {
+  const postmanPath = path.replace(/\{(\w+)\}/g, (_m, name: string) => `{{${name === 'id' ? 'id' : name}}}`);
+  const query = (op.parameters ?? [])
+    .filter((p) => p.in === 'query')
+    .map((p) => ({
+      key: p.name,
+      value: p.name === 'trunk_sid' ? '{{trunk_sid}}' : p.name === 'id' ? '{{id}}' : String(p.schema?.examples?.[0] ?? ''),
+      description: p.description ?? '',
+      disabled: p.required !== true,
+    }));
+  const enabled = query.filter((q) => !q.disabled).map((q) => `${q.key}=${q.value}`);
+  return {
+    raw: `{{base_url}}${postmanPath}${enabled.length > 0 ? `?${enabled.join('&')}` : ''}`,
+    host: ['{{base_url}}'],
+    path: postmanPath.split('/').filter((s) => s !== ''),
+    ...(query.length > 0 ? { query } : {}),
+  };
+}
+
+export function openapiToPostman(doc: { info?: { title?: string; description?: string; version?: string }; paths?: Record<string, Record<string, object>> }) {
+  const folders = new Map<string, unknown[]>();
+  for (const [path, ops] of Object.entries(doc.paths ?? {})) {
+    if (!path.startsWith('/v2/')) continue;
+    for (const method of METHODS) {
+      const op = ops[method] as Operation | undefined;
+      if (op === undefined) continue;
+      const bodySchema = op.requestBody?.content?.['application/json']?.schema;
+      const request = {
+        method: method.toUpperCase(),
+        header: bodySchema === undefined ? [] : [{ key: 'Content-Type', value: 'application/json' }],
+        url: postmanUrl(path, op),
+        ...(bodySchema === undefined ? {} : { body: { mode: 'raw', raw: JSON.stringify(exampleValue(bodySchema), null, 2), options: { raw: { language: 'json' } } } }),
+        description: op.summary ?? '',
+      };
+      const tag = op.tags?.[0] ?? 'Other';
+      if (!folders.has(tag)) folders.set(tag, []);
+      folders.get(tag)?.push({ name: op.summary ?? `${method.toUpperCase()} ${path}`, request });
+    }
+  }
+  return {
+    info: {
+      name: 'Exotel vSIP API (vsip)',
+      description: `${doc.info?.description ?? ''}\n\nGenerated from the OpenAPI document of vsip ${doc.info?.version ?? ''} (GET /openapi.json). Set base_url (e.g. http://127.0.0.1:8080), api_key, api_token and account_sid; trunk_sid and id come from earlier answers.`,
+      schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
+    },
+    auth: {
+      type: 'basic',
+      basic: [
+        { key: 'username', value: '{{api_key}}', type: 'string' },
+        { key: 'password', value: '{{api_token}}', type: 'string' },
+      ],
+    },
+    variable: [
+      { key: 'base_url', value: 'http://127.0.0.1:8080', type: 'string' },
+      { key: 'api_key', value: 'your_api_key', type: 'string' },
+      { key: 'api_token', value: 'your_api_token', type: 'string' },
+      { key: 'account_sid', value: 'your_account_sid', type: 'string' },
+      { key: 'trunk_sid', value: 'your_trunk_sid', type: 'string' },
+      { key: 'id', value: '1', type: 'string' },
+    ],
+    item: [...folders.entries()].map(([name, item]) => ({ name, item })),
+  };
+}
