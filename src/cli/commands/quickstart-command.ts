@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { DestinationUri, PhoneNumber, Trunk, WhitelistedIp } from '../../client/types.js';
-import { renderFields } from '../output/render-table.js';
+import { renderTable } from '../output/render-table.js';
 import { asteriskSnippet } from '../pbx/asterisk-snippet.js';
 import { freeswitchSnippet } from '../pbx/freeswitch-snippet.js';
 import { pbxSettings, pbxSettingsRows, type PbxSettings } from '../pbx/pbx-settings.js';
@@ -122,7 +122,7 @@ Examples:
 }
 
 function printPbx(io: CliIo, s: PbxSettings, direction: Direction, trunk: Trunk, number: PhoneNumber, snippet: string | null, kind: string | undefined): void {
-  print(io, `\nStep 4: Configure Your PBX\n\n${renderFields([['Setting', 'Value'], ['-------', '-----'], ...pbxSettingsRows(s)])}`);
+  print(io, `\nStep 4: Configure Your PBX\n\n${renderTable(['Setting', 'Value'], pbxSettingsRows(s))}`);
   if (direction === 'termination') {
     print(io, `\nStep 5: Make a Test Call — from your PBX, dial any valid phone number (E.164) with caller ID ${number.phone_number}.`);
   } else {

@@ -110,7 +110,7 @@ function chainProblem(peer: DetailedPeerCertificate, ca: string[] | undefined): 
     const next = sent.find((s) => s.fingerprint256 !== c.fingerprint256 && c.checkIssued(s) && c.verify(s.publicKey));
     if (!next) {
       if (c.checkIssued(c)) return `Certificate chain not trusted: ${sent.length === 1 ? 'self-signed certificate' : `root "${c.subject.replace(/\n/g, ', ')}"`} is not a trusted CA${ca ? ' (not in --ca)' : ' (pass its CA with --ca <file>)'}`;
-      return `Certificate chain incomplete: the server did not send the issuer "${c.issuer.replace(/\n/g, ', ')}" (send the intermediate certificates)`;
+      return `Certificate chain incomplete: issuer "${c.issuer.replace(/\n/g, ', ')}" was not sent by the server and is not a trusted CA (send the intermediate certificates${ca ? '' : ', or pass its CA with --ca <file>'})`;
     }
     cur = next;
   }

@@ -1,5 +1,5 @@
 import type { CallRecord } from '../../client/types.js';
-import { CALL_CAUSES, codeClass, SIP_CODES, type TopicKey } from './sip-codes.js';
+import { CALL_CAUSES, CODE_EXPLAINED_CAUSES, codeClass, SIP_CODES, type TopicKey } from './sip-codes.js';
 
 export interface CallExplanation {
   call_id: string;
@@ -15,7 +15,7 @@ export interface CallExplanation {
 /** One logged call in the spec's words: its cause mapped to the troubleshooting row that fixes it. */
 export function explainCall(call: CallRecord): CallExplanation {
   const code = call.final_code;
-  const byCause = call.cause ? CALL_CAUSES[call.cause] : undefined;
+  const byCause = call.cause && !CODE_EXPLAINED_CAUSES.has(call.cause) ? CALL_CAUSES[call.cause] : undefined;
   const info = code !== null ? SIP_CODES.get(code) : undefined;
   const cls = code !== null ? codeClass(code) : null;
   const meaning = code === null ? 'in progress' : `${code} ${info?.meaning ?? cls?.category ?? ''}`.trim();

@@ -169,8 +169,14 @@ export const CALL_CAUSES: Readonly<Record<string, CauseInfo>> = {
   timeout: { code: 408, explanation: 'Network timeout', fix: 'Check network connectivity' },
   overloaded: { code: 503, explanation: 'Server overloaded', fix: 'Retry with backoff' },
   rate_limited: { code: 503, explanation: 'Too many calls for the trunk or the source at once', fix: 'Retry with backoff; spread calls over time' },
-  carrier_failed: { code: 502, explanation: 'Upstream error from the carrier', fix: 'Check destination server' },
+  carrier_error: { code: 502, explanation: 'Upstream error: the carrier answered with a server error', fix: 'Check destination server; retry with backoff' },
+  max_forwards: { code: 483, explanation: 'Too many hops: Max-Forwards reached 0, usually a routing loop between your PBX and the trunk', fix: 'Check SIP headers format and your PBX routing: the call must not come back to the trunk' },
+  auth_required: { code: 401, explanation: 'The gateway asked for digest credentials; a PBX normally retries with them at once', fix: 'If no retry follows: verify username/password from Get Credentials API: vsip credentials show <trunk_sid>', topic: '401' },
+  bad_request: { code: 400, explanation: 'Malformed SIP message', fix: 'Check SIP headers format' },
 };
+
+/** Causes that only say "refused downstream": the final SIP code's row explains them. */
+export const CODE_EXPLAINED_CAUSES: ReadonlySet<string> = new Set(['rejected']);
 
 export type ChecklistRow =
   | 'trunk' | 'number' | 'ip' | 'credentials' | 'registration' | 'gateway'
