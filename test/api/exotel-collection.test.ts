@@ -1,0 +1,192 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetricsRegistry } from '../../src/metrics.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { AccountCredentials, Store } from '../../src/store/types.js';
+
+/**
+ * Exotel's own Postman collection, run with newman against a live vsip API served over HTTPS
+ * (a self-signed certificate made with openssl; newman runs with `insecure`, as a user would
+ * tell Postman to accept it). Its variables are set the way its description asks a user to:
+ * subdomain → vsip, account_sid / api_key / api_token → a real account, `YOUR_SERVER_IP` →
+ * 127.0.0.1; `trunk_sid` and `phone_number_id` are taken from earlier answers by a test script
+ * added at collection level, as the requests' descriptions tell the user to "save" them.
+ */
+
+/** The subset of newman's Node API this test uses (STYLE 9). */
+interface NewmanExecution {
+  item: { name: string };
+  request: { method: string; url: { toString(): string } };
+  response?: { code: number; stream?: Buffer };
+}
+interface NewmanSummary {
+  run: { executions: NewmanExecution[]; failures: Array<{ error: { message: string } }> };
+}
+interface Newman {
+  run(options: Record<string, unknown>, callback: (err: Error | null, summary: NewmanSummary) => void): void;
+}
+const newman = createRequire(import.meta.url)('newman') as Newman;
+
+/** A verbatim copy of ../shared/reference/exotel-sip-trunking.postman_collection.json, kept in the repo so the test is self-contained. */
+const referencePath = new URL('../../../test/api/fixtures/exotel-sip-trunking.postman_collection.json', import.meta.url);
+
+const CAPTURE_SCRIPT = [
+  // Save trunk_sid and the phone number id from successful answers, as the descriptions say.
+  'if (pm.response.code === 200) {',
+  '  const data = (pm.response.json().response || {}).data || {};',
+  "  if (pm.info.requestName.indexOf('Create Trunk') >= 0 && data.trunk_sid) pm.collectionVariables.set('trunk_sid', data.trunk_sid);",
+  "  if (pm.info.requestName.indexOf('Map Phone Number') >= 0 && data.id) pm.collectionVariables.set('phone_number_id', data.id);",
+  '}',
+];
+
+interface Answer {
+  name: string;
+  method: string;
+  url: string;
+  status: number;
+  body: any;
+}
+
+function userCollection(port: number, account: AccountCredentials): Record<string, unknown> {
+  const text = readFileSync(referencePath, 'utf8').replaceAll('YOUR_SERVER_IP', '127.0.0.1');
+  const collection = JSON.parse(text) as { variable: Array<{ key: string; value: string }>; event?: unknown[] };
+  const values: Record<string, string> = {
+    subdomain: `127.0.0.1:${port}`,
+    account_sid: account.accountSid,
+    api_key: account.apiKey,
+    api_token: account.apiToken,
+  };
+  for (const v of collection.variable) if (values[v.key] !== undefined) v.value = values[v.key] as string;
+  collection.event = [{ listen: 'test', script: { type: 'text/javascript', exec: CAPTURE_SCRIPT } }];
+  return collection;
+}
+
+function runCollection(collection: Record<string, unknown>, folder?: string[]): Promise<Answer[]> {
+  return new Promise((resolve, reject) => {
+    newman.run({ collection, insecure: true, reporters: [], ...(folder ? { folder } : {}) }, (err, summary) => {
+      if (err) return reject(err);
+      const broken = summary.run.failures.filter((f) => !/AssertionError/.test(f.error.message));
+      if (broken.length > 0) return reject(new Error(broken.map((f) => f.error.message).join('; ')));
+      resolve(
+        summary.run.executions.map((e) => ({
+          name: e.item.name,
+          method: e.request.method,
+          url: e.request.url.toString(),
+          status: e.response?.code ?? 0,
+          body: e.response?.stream ? JSON.parse(e.response.stream.toString('utf8')) : null,
+        })),
+      );
+    });
+  });
+}
+
+function expectSuccess(a: Answer | undefined): any {
+  assert.ok(a, 'request was run');
+  assert.equal(a.status, 200, `${a.name}: ${JSON.stringify(a.body)}`);
+  assert.equal(a.body.http_code, 200);
+  assert.equal(a.body.response.status, 'success');
+  return a.body.response.data;
+}
+
+describe('Exotel Postman collection via newman over HTTPS', () => {
+  let dir: string;
+  let store: Store;
+  let app: FastifyInstance;
+  let port: number;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vsip-newman-'));
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
+    ], { stdio: 'ignore' });
+    const config = loadConfig({ dataDir: join(dir, 'data'), apiCert: cert, apiKeyFile: key }, {});
+    store = await openStore({ databaseUrl: null, dataDir: config.dataDir, secretKey: null });
+    app = await buildApp({ store, config, logger: createLogger('silent'), metrics: createMetricsRegistry() });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as AddressInfo).port;
+  });
+
+  after(async () => {
+    await app?.close();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a user following "GETTING STARTED (PSTN)" then "MANAGE & VIEW" gets every answer the descriptions promise', async () => {
+    const account = await store.createAccount('pstn user');
+    const answers = await runCollection(userCollection(port, account), ['1. GETTING STARTED (PSTN)', '3. MANAGE & VIEW']);
+    const by = (prefix: string) => answers.find((a) => a.name.startsWith(prefix));
+    assert.equal(answers.length, 10);
+    for (const a of answers) assert.match(a.url, new RegExp(`^https://127\\.0\\.0\\.1:${port}/v2/accounts/${account.accountSid}/trunks`));
+
+    const trunk = expectSuccess(by('Step 1: Create Trunk'));
+    assert.equal(trunk.trunk_name, 'my_trunk');
+    assert.equal(trunk.domain_name, `${account.accountSid}.pstn.exotel.com`);
+    const number = expectSuccess(by('Step 2: Map Phone Number'));
+    assert.equal(number.phone_number, '+919876543210');
+    assert.equal(number.mode, 'pstn');
+    assert.match(number.id, /^\d+$/);
+    assert.deepEqual([expectSuccess(by('Step 3')).ip, expectSuccess(by('Step 3')).mask], ['127.0.0.1', 32]);
+    const dest = expectSuccess(by('Step 4'));
+    assert.equal(dest[0].status, 'success');
+    assert.equal(dest[0].data.destination, '127.0.0.1:5061;transport=tls');
+
+    // MANAGE & VIEW acts on the trunk and number saved from the answers above.
+    assert.deepEqual(expectSuccess(by('Get Phone Numbers')).map((n: any) => [n.id, n.phone_number]), [[number.id, '+919876543210']]);
+    assert.deepEqual(expectSuccess(by('Get ACLs')).map((i: any) => `${i.ip}/${i.mask}`), ['127.0.0.1/32']);
+    assert.deepEqual(expectSuccess(by('Get Destination URIs')).map((d: any) => d.destination), ['127.0.0.1:5061;transport=tls']);
+    const updated = expectSuccess(by('Update Phone Number Mode'));
+    assert.deepEqual([updated.id, updated.mode], [number.id, 'flow']);
+    const alias = expectSuccess(by('Set Trunk Alias'));
+    assert.deepEqual([alias[0].data.name, alias[0].data.value], ['trunk_external_alias', '+919876543210']);
+    assert.deepEqual(expectSuccess(by('Delete Trunk')), { trunk_sid: trunk.trunk_sid, deleted: true });
+    assert.equal(await store.getTrunk(account.accountSid, trunk.trunk_sid), null, 'the trunk is really gone');
+  });
+
+  test('the whole collection in order: StreamKit re-maps the same number, which is a 409 telling the user it is already mapped', async () => {
+    const account = await store.createAccount('whole collection user');
+    const answers = await runCollection(userCollection(port, account));
+    assert.equal(answers.length, 13);
+    const [pstnTrunk, , , , kitTrunk, kitNumber, kitAcl, getNumbers, getAcls, getDests, putMode, alias, del] = answers;
+    const first = expectSuccess(pstnTrunk);
+    for (const a of answers.slice(1, 4)) expectSuccess(a);
+    const second = expectSuccess(kitTrunk);
+    assert.equal(second.trunk_name, 'streamkit_trunk');
+    assert.notEqual(second.trunk_sid, first.trunk_sid);
+
+    // +919876543210 is mapped to the PSTN trunk already: a number routes to one trunk only.
+    assert.equal(kitNumber?.name, 'Step 2: Map Phone Number (Flow Mode)');
+    assert.equal(kitNumber?.status, 409);
+    assert.equal(kitNumber?.body.http_code, 409);
+    assert.equal(kitNumber?.body.response.error_data.code, 1002);
+    assert.match(kitNumber?.body.response.error_data.description, /phone_number is already mapped to a trunk/);
+    expectSuccess(kitAcl);
+
+    // MANAGE & VIEW now acts on the StreamKit trunk (the last trunk_sid saved): it has no numbers
+    // or destinations, its ACL is there, and the saved phone_number_id (of the PSTN trunk's
+    // number, the only successful Map Phone Number) is not on this trunk: 404, nothing changed.
+    assert.deepEqual(expectSuccess(getNumbers), []);
+    assert.deepEqual(expectSuccess(getAcls).map((i: any) => i.ip), ['127.0.0.1']);
+    assert.deepEqual(expectSuccess(getDests), []);
+    assert.equal(putMode?.status, 404);
+    assert.equal(putMode?.body.response.error_data.code, 1003);
+    const pstnNumbers = await store.listPhoneNumbers(account.accountSid, first.trunk_sid, { offset: 0, limit: 10 });
+    assert.deepEqual(pstnNumbers.items.map((n) => [n.phoneNumber, n.mode]), [['+919876543210', 'pstn']]);
+    expectSuccess(alias);
+    assert.deepEqual(expectSuccess(del), { trunk_sid: second.trunk_sid, deleted: true });
+    assert.notEqual(await store.getTrunk(account.accountSid, first.trunk_sid), null, 'the PSTN trunk is untouched');
+  });
+});
