@@ -14,6 +14,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql } from 'kysely';
 import type { DatabaseConnection, Driver, SqliteDialectConfig } from 'kysely';
 import { ChangeBus } from './change-bus.js';
+import { withStatementCache } from './statement-cache.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations/migrate-to-latest.js';
 import type { Database } from './schema.js';
@@ -61,7 +62,7 @@ export async function openSqliteStore(file: string, box: SecretBox): Promise<Kys
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }) });
   try {
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
   } catch (err) {
@@ -71,7 +72,7 @@ export async function openSqliteStore(file: string, box: SecretBox): Promise<Kys
   // A second, read-only connection for the gateway's bulk loads: a WAL reader sees one snapshot
   // without holding the writer's connection, so API requests interleave between its batches
   // instead of queueing behind a multi-second load.
-  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openReader(file) }) });
+  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openReader(file)) }) });
   const bus = new ChangeBus();
   const hooks: DialectHooks = {
     kind: 'sqlite',
