@@ -112,7 +112,14 @@ Examples:
           printJson(io, { direction, trunk, phone_number: number, whitelisted_ip: ip, destination_uris: destinations, pbx: settings, ...(snippet ? { snippet: { kind: flags.pbx, text: snippet } } : {}) });
           return;
         }
-        printPbx(io, settings, direction, trunk, number, snippet, flags.pbx);
+        const doctorFlags = [
+          ...(direction === 'termination' ? [`--pbx-ip ${flags.pbxIp as string}`] : ['--direction origination']),
+          ...(flags.gateway ? [`--gateway ${flags.gateway}`] : []),
+          ...(gw.sipPort !== 5060 ? [`--sip-port ${gw.sipPort}`] : []),
+          ...(gw.sipsPort !== 5061 ? [`--sips-port ${gw.sipsPort}`] : []),
+        ].join(' ');
+        printPbx(io, settings, direction, number, snippet, flags.pbx);
+        print(io, `Check everything first: vsip doctor ${trunk.trunk_sid} ${doctorFlags}`);
       } catch (err) {
         if (trunk && !json) io.stderr.write(`vsip: stopped after creating trunk ${trunk.trunk_sid}; fix the problem below and continue with the vsip numbers/ips/destinations commands, or delete it: vsip trunks delete ${trunk.trunk_sid} --yes\n`);
         throw err;
@@ -121,13 +128,12 @@ Examples:
   );
 }
 
-function printPbx(io: CliIo, s: PbxSettings, direction: Direction, trunk: Trunk, number: PhoneNumber, snippet: string | null, kind: string | undefined): void {
+function printPbx(io: CliIo, s: PbxSettings, direction: Direction, number: PhoneNumber, snippet: string | null, kind: string | undefined): void {
   print(io, `\nStep 4: Configure Your PBX\n\n${renderTable(['Setting', 'Value'], pbxSettingsRows(s))}`);
   if (direction === 'termination') {
     print(io, `\nStep 5: Make a Test Call — from your PBX, dial any valid phone number (E.164) with caller ID ${number.phone_number}.`);
   } else {
     print(io, `\nStep 4: Test Inbound Call — call ${number.phone_number} from any phone; the call goes to your destination URI.`);
   }
-  print(io, `Check everything first: vsip doctor ${trunk.trunk_sid} --direction ${direction}`);
   if (snippet) print(io, `\n${kind === 'asterisk' ? 'pjsip.conf' : 'FreeSWITCH gateway'}:\n\n${snippet}`);
 }

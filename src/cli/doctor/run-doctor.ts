@@ -3,7 +3,8 @@ import type { VsipClient } from '../../client/vsip-client.js';
 import { collectAll } from '../../client/paginate.js';
 import { VsipApiError } from '../../client/vsip-api-error.js';
 import { explainCall } from '../knowledge/explain-call.js';
-import { CHECKLIST, type ChecklistRow } from '../knowledge/sip-codes.js';
+import { CALL_CAUSES, CHECKLIST, type ChecklistRow } from '../knowledge/sip-codes.js';
+import { registrationQuery } from './registration-query.js';
 import type { CheckStatus, DoctorCheck, DoctorOptions, DoctorReport } from './doctor-types.js';
 import { ipInRange } from './ip-range.js';
 import { parseDestination } from './parse-destination.js';
@@ -47,7 +48,7 @@ export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<D
     else if (o.number && !numbers.some((n) => n.phone_number === o.number)) set('number', 'fail', `${o.number} is not mapped (mapped: ${numbers.map((n) => n.phone_number).join(', ')})`, { fixVars: { number: o.number } });
     else set('number', 'pass', numbers.map((n) => n.phone_number).join(', '));
 
-    if (o.direction === 'termination') await terminationChecks(client, sid, o, set);
+    if (o.direction === 'termination') await terminationChecks(client, trunk, o, set);
     else await originationChecks(client, sid, o, set);
   }
 
@@ -69,7 +70,8 @@ export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<D
 
 type Setter = (id: ChecklistRow, status: CheckStatus, detail: string, extra?: { targets?: unknown[]; fixVars?: Record<string, string> }) => void;
 
-async function terminationChecks(client: VsipClient, sid: string, o: DoctorOptions, set: Setter): Promise<void> {
+async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOptions, set: Setter): Promise<void> {
+  const sid = trunk.trunk_sid;
   o.onProgress?.('reading whitelisted IPs');
   const ips: WhitelistedIp[] = await collectAll((p) => client.whitelistedIps.list(sid, p));
   const ranges = ips.map((i) => `${i.ip}/${i.mask}`).join(', ');
@@ -78,16 +80,18 @@ async function terminationChecks(client: VsipClient, sid: string, o: DoctorOptio
   else set('ip', 'pass', o.pbxIp ? `${o.pbxIp} is inside ${ranges}` : ranges);
 
   o.onProgress?.('fetching SIP credentials');
+  let creds: { username: string; password: string } | null = null;
   try {
     const c = await client.credentials.get(sid);
     if (c.username !== sid) set('credentials', 'fail', `username is ${c.username}, expected the trunk_sid ${sid}`);
     else if (!c.password) set('credentials', 'fail', 'no password returned');
-    else set('credentials', 'pass', `username ${c.username}, password of ${c.password.length} characters`);
+    else {
+      creds = c;
+      set('credentials', 'pass', `username ${c.username}, password of ${c.password.length} characters`);
+    }
   } catch (err) {
     set('credentials', 'fail', err instanceof VsipApiError ? err.description : String(err));
   }
-
-  set('registration', 'skip', "not visible from here: check your PBX's registration status (Asterisk: pjsip show registrations; FreeSWITCH: sofia status gateway vsip)");
 
   const g = o.gateway;
   o.onProgress?.(`connecting to the SIP gateway ${g.host}:${g.sipPort} (TCP)`);
@@ -100,6 +104,27 @@ async function terminationChecks(client: VsipClient, sid: string, o: DoctorOptio
   ];
   const targets = [{ transport: 'tcp', host: g.host, port: g.sipPort, ...tcp }, { transport: 'tls', host: g.host, port: g.sipsPort, ...tls }];
   set('gateway', tcp.ok && tls.handshake ? 'pass' : 'fail', parts.join('; '), { targets });
+
+  if (creds && !tcp.ok) {
+    set('registration', 'skip', `not checked: the gateway is not reachable on TCP ${g.sipPort} (row 6)`);
+  } else if (creds) {
+    o.onProgress?.(`asking the gateway registrar ${g.host}:${g.sipPort} for the PBX registration`);
+    const q = await registrationQuery({ host: g.host, port: g.sipPort, transport: 'tcp', timeoutMs: o.timeoutMs }, { domain: trunk.domain_name, ...creds });
+    const targets = [q];
+    if (q.status === null) set('registration', 'fail', `the gateway did not answer REGISTER: ${q.error}`, { targets });
+    else if (q.status === 401) set('registration', 'fail', 'the gateway rejected the credentials from Get Credentials (401)', { targets, fixVars: { fix: CALL_CAUSES.auth_failed?.fix ?? '' } });
+    else if (q.status !== 200) set('registration', 'fail', `the gateway answered REGISTER with ${q.status} ${q.reason ?? ''}`.trim(), { targets });
+    else {
+      set('credentials', 'pass', `username ${creds.username}, password of ${creds.password.length} characters; accepted by the gateway (digest, realm from its challenge)`);
+      if (q.bindings.length > 0) set('registration', 'pass', `registered: ${q.bindings.join(', ')}`, { targets });
+      else if (trunk.registration_enabled === false) set('registration', 'skip', `no PBX registered; registration is not enabled on this trunk (auth_type ${trunk.auth_type ?? '?'}), so calls are authenticated without it`, { targets });
+      else set('registration', 'fail', 'credentials work, but no PBX is registered on this trunk', { targets });
+    }
+  } else {
+    set('registration', 'skip', 'not checked: no SIP credentials');
+  }
+
+
 }
 
 async function originationChecks(client: VsipClient, sid: string, o: DoctorOptions, set: Setter): Promise<void> {
