@@ -46,7 +46,9 @@ export class PgChangeListener {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString });
+    // TCP keepalive: an idle LISTEN connection is otherwise never noticed dead after a
+    // network partition, and changes would silently stop arriving.
+    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL) return;
       const event = parseEvent(msg.payload);
