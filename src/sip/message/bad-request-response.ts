@@ -16,8 +16,8 @@ function ok(fn: () => unknown): boolean {
 }
 
 /**
- * The `400 Bad Request` (`505 Version Not Supported` for `bad_version`, RFC 3261 §21.5.6;
- * RFC 4475 §3.1.2.16) for a request that failed to parse, with the fault in the reason phrase
+ * The `400 Bad Request` (`505 Version Not Supported` for `bad_version`, RFC 3261 §21.5.6 and
+ * RFC 4475 §3.1.2.16; `513 Message Too Large` for `too_large`, §21.5.11) for a request that failed to parse, with the fault in the reason phrase
  * (`400 Bad Request (Missing Call-ID)`) and the Via/From/To/Call-ID/CSeq that could be read copied
  * (RFC 3261 §8.2.6; RFC 4475 §3.1.2). Null when no response is possible or allowed: a response or
  * an ACK (never answered, §17.2.1), or no readable top Via to send it back along.
@@ -61,6 +61,10 @@ export function badRequestResponse(err: SipParseError, opts: { toTag?: string } 
   headers.push({ name: 'content-length', value: '0' });
   // The fault goes into the reason phrase: printable ASCII only, bounded.
   const fault = err.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+  if (err.code === 'too_large') {
+    // RFC 3261 §21.5.11: the message length exceeded what the server processes.
+    return { kind: 'response', version: 'SIP/2.0', status: 513, reason: 'Message Too Large', headers, body: Buffer.alloc(0) };
+  }
   if (err.code === 'bad_version') {
     return { kind: 'response', version: 'SIP/2.0', status: 505, reason: 'Version Not Supported', headers, body: Buffer.alloc(0) };
   }
