@@ -1,0 +1,174 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
+import type { Trunk } from '../../src/store/types.js';
+import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { freePort, runSipp, scenarioWithCode, startSipp } from './sipp.js';
+
+/**
+ * Origination (carrier → PBX) end to end: sipp or the PSTN simulator as the carrier placing the
+ * call on the carrier-side listener; sipp, and simulator UAs over TCP and TLS, as the PBX
+ * destinations.
+ */
+let h: Harness;
+let seq = 0;
+
+before(async () => {
+  h = await startHarness({ tuning: { proxy: { targetTimeoutMs: 1000 } } });
+});
+after(async () => h.close());
+
+async function trunkWith(number: string, destinations: Array<{ host: string; port: number; transport: 'tcp' | 'tls' | 'udp'; priority?: number; weight?: number }>): Promise<Trunk> {
+  const t = await h.store.createTrunk({ accountSid: h.accountSid, name: `in${++seq}`, nsoCode: 'ANY-ANY', domainName: `${h.accountSid}.pstn.exotel.com` });
+  await h.store.addPhoneNumber(h.accountSid, t.sid, number, 'pstn');
+  for (const d of destinations) {
+    await h.store.addDestinationUri(h.accountSid, t.sid, {
+      destination: `${d.host}:${d.port};transport=${d.transport}`,
+      host: d.host,
+      port: d.port,
+      transport: d.transport,
+      priority: d.priority ?? 1,
+      weight: d.weight ?? 1,
+    });
+  }
+  await h.gateway.snapshot.settled();
+  return t;
+}
+
+async function lastCall(t: Trunk) {
+  return waitFor(async () => {
+    await h.gateway.callLog.flush();
+    return (await h.store.listCalls(h.accountSid, t.sid, { offset: 0, limit: 1 })).items[0];
+  });
+}
+
+const carrierRemote = (): string => `127.0.0.1:${h.carrierSide('udp').port}`;
+
+test('origination: sipp carrier → vsip → sipp PBX over TCP, answered, BYE through Record-Route', async () => {
+  const port = await freePort('127.0.0.4');
+  const pbx = startSipp({ scenario: 'carrier-answer.xml', localIp: '127.0.0.4', localPort: port, transport: 'tcp', timeoutSeconds: 15 });
+  try {
+    await new Promise((r) => setTimeout(r, 300)); // sipp UAS binding
+    const t = await trunkWith('+15550001001', [{ host: '127.0.0.4', port, transport: 'tcp' }]);
+    const r = await runSipp({ scenario: 'pbx-call.xml', remote: carrierRemote(), service: '+15550001001', keys: { caller: '+14155550100', host: '127.0.0.1' } });
+    assert.equal(r.code, 0, r.output.slice(-3000));
+    const pr = await pbx.done;
+    assert.equal(pr.code, 0, pr.output.slice(-3000));
+    const c = await lastCall(t);
+    assert.equal(c.direction, 'origination');
+    assert.equal(c.cause, 'completed');
+    assert.equal(c.destination, `127.0.0.4:${port};transport=tcp`);
+  } finally {
+    pbx.kill();
+  }
+});
+
+test('origination: 404 when the dialled number is not mapped', async () => {
+  const r = await runSipp({ scenario: scenarioWithCode('pbx-rejected.xml', 404), remote: carrierRemote(), service: '+15550009999', keys: { caller: '+14155550100', host: '127.0.0.1', codecs: '0', maxfwd: '70' } });
+  assert.equal(r.code, 0, r.output.slice(-3000));
+});
+
+test('origination: 480 when the trunk has no destination URI', async () => {
+  const t = await trunkWith('+15550001002', []);
+  const r = await runSipp({ scenario: scenarioWithCode('pbx-rejected.xml', 480), remote: carrierRemote(), service: '+15550001002', keys: { caller: '+14155550100', host: '127.0.0.1', codecs: '0', maxfwd: '70' } });
+  assert.equal(r.code, 0, r.output.slice(-3000));
+  const c = await lastCall(t);
+  assert.equal(c.cause, 'no_destination');
+  assert.equal(c.finalCode, 480);
+});
+
+test('origination: 503 destination_failed when every destination refuses', async () => {
+  const dead = await freePort();
+  const t = await trunkWith('+15550001003', [{ host: '127.0.0.1', port: dead, transport: 'tcp' }]);
+  const carrier = await PstnSim.start();
+  try {
+    const r = await carrier.call('+15550001003', h.carrierSide('udp'));
+    assert.equal(r.status, 503);
+    const c = await lastCall(t);
+    assert.equal(c.cause, 'destination_failed');
+  } finally {
+    await carrier.close();
+  }
+});
+
+test('origination: failover from a refusing TCP destination to the next priority', async () => {
+  const dead = await freePort();
+  const pbx = await PstnSim.start({ host: '127.0.0.5', protocols: ['tcp'] });
+  const carrier = await PstnSim.start();
+  try {
+    const port = pbx.addresses()[0]?.port ?? 0;
+    const t = await trunkWith('+15550001004', [
+      { host: '127.0.0.1', port: dead, transport: 'tcp', priority: 1 },
+      { host: '127.0.0.5', port, transport: 'tcp', priority: 2 },
+    ]);
+    const r = await carrier.call('+15550001004', h.carrierSide('udp'));
+    assert.equal(r.status, 200, r.reason);
+    assert.equal(r.byeStatus, 200);
+    assert.equal(pbx.answered, 1);
+    assert.equal(pbx.byes, 1);
+    const c = await waitFor(async () => {
+      const x = await lastCall(t);
+      return x.cause === 'completed' ? x : undefined;
+    });
+    assert.equal(c.destination, `127.0.0.5:${port};transport=tcp`);
+  } finally {
+    await pbx.close();
+    await carrier.close();
+  }
+});
+
+test('origination: failover on a destination that never answers (timeout), then 5xx, then success', async () => {
+  // A host that swallows everything (not even 100 Trying): a plain UDP socket.
+  const silent = dgram.createSocket('udp4');
+  await new Promise<void>((r) => silent.bind(0, '127.0.0.6', () => r()));
+  const failing = await PstnSim.start({ host: '127.0.0.7' });
+  failing.endpoint.onRequest((tx) => tx.reply(500, 'Server Internal Error'));
+  const good = await PstnSim.start({ host: '127.0.0.8' });
+  const carrier = await PstnSim.start();
+  try {
+    const t = await trunkWith('+15550001005', [
+      { host: '127.0.0.6', port: silent.address().port, transport: 'udp', priority: 1 },
+      { host: '127.0.0.7', port: failing.addresses()[0]?.port ?? 0, transport: 'udp', priority: 2 },
+      { host: '127.0.0.8', port: good.addresses()[0]?.port ?? 0, transport: 'udp', priority: 3 },
+    ]);
+    const r = await carrier.call('+15550001005', h.carrierSide('udp'));
+    assert.equal(r.status, 200);
+    assert.equal(good.answered, 1);
+    const c = await waitFor(async () => {
+      const x = await lastCall(t);
+      return x.cause === 'completed' ? x : undefined;
+    });
+    assert.match(c.destination ?? '', /^127\.0\.0\.8:/);
+  } finally {
+    silent.close();
+    await Promise.all([failing.close(), good.close(), carrier.close()]);
+  }
+});
+
+test('origination: a TLS destination is reached (self-signed certificate)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsip-tls-'));
+  const pbx = await PstnSim.start({ host: '127.0.0.9', protocols: ['tls'], tls: { selfSignedDir: dir } });
+  const carrier = await PstnSim.start();
+  try {
+    const port = pbx.addresses()[0]?.port ?? 0;
+    const t = await trunkWith('+15550001006', [{ host: '127.0.0.9', port, transport: 'tls' }]);
+    const r = await carrier.call('+15550001006', h.carrierSide('udp'));
+    assert.equal(r.status, 200, r.reason);
+    assert.equal(r.byeStatus, 200);
+    assert.equal(pbx.answered, 1);
+    const inv = pbx.received.at(-1);
+    assert.match(inv?.uri ?? '', /;transport=tls/);
+    const c = await waitFor(async () => {
+      const x = await lastCall(t);
+      return x.cause === 'completed' ? x : undefined;
+    });
+    assert.equal(c.destination, `127.0.0.9:${port};transport=tls`);
+  } finally {
+    await pbx.close();
+    await carrier.close();
+  }
+});
