@@ -19,7 +19,21 @@ export interface ParsedHead {
 const EMPTY = Buffer.alloc(0);
 const LONE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
 const HIGH = /[\x80-\xff]/;
-const FOLD = /[ \t]*\r\n[ \t]+/g;
+
+/**
+ * Replaces each `*WSP CRLF 1*WSP` fold by one SP and trims (RFC 3261 §7.3.1). A loop, not
+ * `/[ \t]*\r\n[ \t]+/g`, whose backtracking is quadratic on a long run of spaces.
+ */
+function unfold(value: string): string {
+  const parts = value.split('\r\n');
+  let out = '';
+  for (const part of parts) {
+    const t = trimWs(part);
+    if (t.length === 0) continue;
+    out = out.length === 0 ? t : out + ' ' + t;
+  }
+  return out;
+}
 
 function parseStartLine(line: string): Omit<SipMessage, 'headers' | 'body'> {
   if (line.length >= 4 && line.slice(0, 4).toUpperCase() === 'SIP/') {
@@ -112,8 +126,7 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
     const name = normalizeHeaderName(s.slice(pos, ne));
     if (name === null) throw new SipParseError('bad_header', 'Malformed header name');
     let value = s.slice(colon + 1, e);
-    if (folded) value = value.replace(FOLD, ' ');
-    value = trimWs(value);
+    value = folded ? unfold(value) : trimWs(value);
     if (high && HIGH.test(value)) value = Buffer.from(value, 'latin1').toString('utf8');
     headers.push({ name, value });
     pos = e + 2;

@@ -185,3 +185,24 @@ test('the stream parser fed random or mutated bytes only throws SipParseError', 
     { seed: 18, numRuns: 2000 },
   );
 });
+
+test('pathological inputs stay linear: long whitespace runs in folded headers, one-octet trickles', () => {
+  const big = { maxMessageSize: 400_000, maxHeaderLineLength: 200_000, maxBodySize: 300_000 };
+  // A fold after a long run of spaces: a /[ \t]*\r\n[ \t]+/ replace would backtrack quadratically.
+  const spaces = Buffer.from('OPTIONS sip:b@example.com SIP/2.0\r\nX: a' + ' '.repeat(150_000) + 'b\r\n c\r\nl: 0\r\n\r\n');
+  let t0 = performance.now();
+  assert.equal(parseMessage(spaces, big).headers[0]!.value, 'a' + ' '.repeat(150_000) + 'b c');
+  assert.ok(performance.now() - t0 < 500, `folded header took ${performance.now() - t0} ms`);
+  // 200 KB pushed one octet at a time: no recopying or rescanning of what is already held.
+  const msg = Buffer.concat([
+    Buffer.from('MESSAGE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\nX-Long: ' + 'b'.repeat(100_000) + '\r\nCSeq: 1 MESSAGE\r\nContent-Length: 100000\r\n\r\n'),
+    Buffer.alloc(100_000, 0x61),
+  ]);
+  const p = new SipStreamParser(big);
+  let n = 0;
+  t0 = performance.now();
+  for (let i = 0; i < msg.length; i++) n += p.push(msg.subarray(i, i + 1)).length;
+  const ms = performance.now() - t0;
+  assert.equal(n, 1);
+  assert.ok(ms < 3000, `one-octet trickle of ${msg.length} octets took ${ms} ms`);
+});
