@@ -26,9 +26,8 @@ export interface ListenAddress {
   port: number;
 }
 
-export type TlsOptions =
-  | { certFile: string; keyFile: string; rejectUnauthorized?: boolean }
-  | { selfSignedDir: string; rejectUnauthorized?: boolean };
+/** Outbound TLS verifies peers by default; `caFile` adds trusted roots, `rejectUnauthorized: false` turns checks off. */
+export type TlsOptions = ({ certFile: string; keyFile: string } | { selfSignedDir: string }) & { rejectUnauthorized?: boolean; caFile?: string };
 
 export interface SipEndpointOptions {
   listen: ListenAddress[];
@@ -81,13 +80,14 @@ export class SipEndpoint {
     const onMessage = (inbound: InboundMessage): void => ep.#receive(inbound);
     const common = { counters, onMessage, ...(options.limits ? { limits: options.limits } : {}) };
     const stream = { ...common, ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}) };
-    let tlsMaterial: { cert: Buffer; key: Buffer; rejectUnauthorized?: boolean } | null = null;
+    let tlsMaterial: { cert: Buffer; key: Buffer; rejectUnauthorized?: boolean; ca?: Buffer } | null = null;
     const wantsTls = options.listen.some((l) => l.protocol === 'tls') || options.clientProtocols?.includes('tls');
     if (wantsTls) {
       if (options.tls === undefined) throw new Error('TLS listen address or client given without tls options');
       const files = 'certFile' in options.tls ? options.tls : await selfSignedCertificate(options.tls.selfSignedDir);
       tlsMaterial = { cert: await readFile(files.certFile), key: await readFile(files.keyFile) };
       if (options.tls.rejectUnauthorized !== undefined) tlsMaterial.rejectUnauthorized = options.tls.rejectUnauthorized;
+      if (options.tls.caFile !== undefined) tlsMaterial.ca = await readFile(options.tls.caFile);
     }
     try {
       for (const l of options.listen) {
@@ -151,15 +151,21 @@ export class SipEndpoint {
     return fallback;
   }
 
-  /** `SIP/2.0/UDP host:port` for the transport that would carry a message to `target` (a proxy adds `;branch=…`). */
+  /**
+   * `SIP/2.0/UDP host:port` for the transport that would carry a message to `target` (a proxy adds
+   * `;branch=…`). A client-only TCP/TLS transport has no port of its own: its sent-by carries no port
+   * (responses come back over the connection anyway, §18.2.2) and the host of a listener, the
+   * advertised host, or 127.0.0.1 for a loopback target.
+   */
   viaSentBy(target: SipTarget): string {
     const t = this.transportFor(target);
-    const local = t?.local ?? { address: '127.0.0.1', port: 5060 };
+    const local = t?.local ?? { address: '', port: 0 };
     let host = this.#advertisedHost ?? local.address;
-    if (host === '0.0.0.0') host = '127.0.0.1';
+    if (host === '') host = this.#transports.find((x) => x.local.address !== '' && x.local.port !== 0)?.local.address ?? '';
+    if (host === '' || host === '0.0.0.0') host = isIP(target.address) === 6 ? '::1' : '127.0.0.1';
     else if (host === '::') host = '::1';
     if (isIP(host) === 6) host = `[${host}]`;
-    return `SIP/2.0/${target.protocol.toUpperCase()} ${host}:${local.port}`;
+    return `SIP/2.0/${target.protocol.toUpperCase()} ${host}${local.port === 0 ? '' : `:${local.port}`}`;
   }
 
   /**

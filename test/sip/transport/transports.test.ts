@@ -1,0 +1,244 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { mkdtempSync, statSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { parseMessage } from '../../../src/sip/message/index.js';
+import type { SipResponse } from '../../../src/sip/message/types.js';
+import { createSipEndpoint, type SipEndpoint } from '../../../src/sip/sip-endpoint.js';
+import type { SipProtocol } from '../../../src/sip/transport/transport.js';
+
+function invite(protocol: string, port: number, branch = 'z9hG4bKt1', extraVia = ''): string {
+  return (
+    `OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/${protocol} 127.0.0.1:${port};branch=${branch}${extraVia}\r\n` +
+    `Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=f1\r\nTo: <sip:gw@127.0.0.1>\r\nCall-ID: c-${branch}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`
+  );
+}
+
+async function endpoint(protocols: SipProtocol[], extra: Partial<Parameters<typeof createSipEndpoint>[0]> = {}): Promise<SipEndpoint> {
+  const ep = await createSipEndpoint({ listen: protocols.map((protocol) => ({ protocol, host: '127.0.0.1', port: 0 })), ...extra });
+  ep.onRequest((tx) => tx.reply(200, 'OK', { headers: [{ name: 'X-Seen-Via', value: tx.request.headers.find((h) => h.name === 'via')!.value }] }));
+  return ep;
+}
+
+const portOf = (ep: SipEndpoint, p: SipProtocol): number => ep.addresses().find((a) => a.protocol === p)!.port;
+
+function readStream(socket: net.Socket): () => Promise<string> {
+  let buf = '';
+  const waiters: Array<() => void> = [];
+  socket.on('data', (d: Buffer) => {
+    buf += d.toString();
+    waiters.splice(0).forEach((w) => w());
+  });
+  return async () => {
+    while (!buf.includes('\r\n\r\n')) await new Promise<void>((r) => waiters.push(r));
+    const end = buf.indexOf('\r\n\r\n') + 4;
+    const msg = buf.slice(0, end);
+    buf = buf.slice(end);
+    return msg;
+  };
+}
+
+test('UDP: response goes to the rport source; Via gets received/rport stamped (RFC 3581)', async () => {
+  const ep = await endpoint(['udp']);
+  const client = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
+    const got = new Promise<Buffer>((r) => client.once('message', r));
+    // sent-by names another host and port: only rport brings the answer back here.
+    client.send(invite('UDP', 1, 'z9hG4bKudp1', ';rport').replace('127.0.0.1:1', '192.0.2.7:5099'), portOf(ep, 'udp'), '127.0.0.1');
+    const res = parseMessage(await got) as SipResponse;
+    assert.equal(res.status, 200);
+    const via = res.headers.find((h) => h.name === 'via')!.value;
+    assert.match(via, /received=127\.0\.0\.1/);
+    assert.match(via, new RegExp(`rport=${client.address().port}`));
+  } finally {
+    client.close();
+    await ep.close();
+  }
+});
+
+test('UDP: a malformed datagram with a usable Via gets 400, garbage is dropped, CRLF keep-alive ignored', async () => {
+  const ep = await endpoint(['udp']);
+  const client = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
+    const port = client.address().port;
+    const got = new Promise<Buffer>((r) => client.once('message', r));
+    client.send(Buffer.from('\r\n\r\n'), portOf(ep, 'udp'), '127.0.0.1');
+    client.send(Buffer.from('\x00\x01garbage'), portOf(ep, 'udp'), '127.0.0.1');
+    const bad = invite('UDP', port, 'z9hG4bKbad').replace('CSeq: 1 OPTIONS', 'CSeq: one OPTIONS');
+    client.send(Buffer.from(bad), portOf(ep, 'udp'), '127.0.0.1');
+    const res = parseMessage(await got) as SipResponse;
+    assert.equal(res.status, 400);
+    assert.ok(res.reason.length > 'Bad Request'.length || /CSeq/i.test(res.reason), `reason names the fault: ${res.reason}`);
+    assert.equal(ep.counters.parseErrors.udp, 2);
+    assert.equal(ep.counters.keepalivesIn, 1);
+    // and the endpoint still works
+    const ok = new Promise<Buffer>((r) => client.once('message', r));
+    client.send(Buffer.from(invite('UDP', port, 'z9hG4bKgood')), portOf(ep, 'udp'), '127.0.0.1');
+    assert.equal((parseMessage(await ok) as SipResponse).status, 200);
+  } finally {
+    client.close();
+    await ep.close();
+  }
+});
+
+test('TCP: pipelined requests in one write, split across writes; CRLFCRLF ping gets a CRLF pong', async () => {
+  const ep = await endpoint(['tcp']);
+  const socket = net.connect(portOf(ep, 'tcp'), '127.0.0.1');
+  try {
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    const chunks: Buffer[] = [];
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    socket.write('\r\n\r\n');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(Buffer.concat(chunks).toString(), '\r\n', 'RFC 5626 §4.4.1 pong');
+    chunks.length = 0;
+    const two = invite('TCP', socket.localPort!, 'z9hG4bKp1') + invite('TCP', socket.localPort!, 'z9hG4bKp2');
+    socket.write(two.slice(0, 100));
+    await new Promise((r) => setTimeout(r, 20));
+    socket.write(two.slice(100));
+    await new Promise((r) => setTimeout(r, 100));
+    const text = Buffer.concat(chunks).toString();
+    assert.equal(text.match(/SIP\/2.0 200 OK/g)?.length, 2);
+    assert.equal(ep.counters.connectionsOpened, 1);
+  } finally {
+    socket.destroy();
+    await ep.close();
+  }
+});
+
+test('TCP: a framing error gets 400 and the connection is closed', async () => {
+  const ep = await endpoint(['tcp']);
+  const socket = net.connect(portOf(ep, 'tcp'), '127.0.0.1');
+  try {
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.write(invite('TCP', 5060, 'z9hG4bKcl').replace('Content-Length: 0', 'Content-Length: abc'));
+    await closed;
+    assert.match(text, /^SIP\/2.0 400 /);
+    assert.equal(ep.counters.parseErrors.tcp, 1);
+  } finally {
+    socket.destroy();
+    await ep.close();
+  }
+});
+
+test('TCP: idle connections are closed after idleTimeoutMs', async () => {
+  const ep = await endpoint(['tcp'], { idleTimeoutMs: 100 });
+  const events: string[] = [];
+  let id: string | undefined;
+  const onConn = (m: unknown): void => {
+    // only this test's connection: a previous test's socket may report its close late
+    const e = m as { event: string; connectionId: string };
+    if (e.event === 'open') id ??= e.connectionId;
+    if (e.connectionId === id) events.push(e.event);
+  };
+  diagnosticsChannel.subscribe('vsip:sip:transport:connection', onConn);
+  const socket = net.connect(portOf(ep, 'tcp'), '127.0.0.1');
+  try {
+    const t0 = Date.now();
+    await new Promise<void>((r) => socket.once('close', () => r()));
+    const waited = Date.now() - t0;
+    for (let i = 0; i < 100 && !events.includes('close'); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(waited >= 90 && waited < 2000, `closed after ${waited} ms`);
+    assert.deepEqual(events, ['open', 'idle-timeout', 'close']);
+  } finally {
+    diagnosticsChannel.unsubscribe('vsip:sip:transport:connection', onConn);
+    socket.destroy();
+    await ep.close();
+  }
+});
+
+test('TCP client: requests to the same peer reuse one connection; responses come back over it', async () => {
+  const server = await endpoint(['tcp']);
+  const client = await createSipEndpoint({ listen: [], clientProtocols: ['tcp'] });
+  try {
+    const target = { protocol: 'tcp' as const, address: '127.0.0.1', port: portOf(server, 'tcp') };
+    const finals: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const req = parseMessage(Buffer.from(invite('TCP', 5060, `x${i}`).replace(/Via: [^\r]*\r\n/, '').replace(`c-x${i}`, `c-reuse-${i}`)));
+      const tx = client.sendRequest(req as never, target);
+      finals.push(await new Promise<number>((r) => tx.on('final', (res: SipResponse) => r(res.status))));
+    }
+    assert.deepEqual(finals, [200, 200, 200]);
+    assert.equal(server.counters.connectionsOpened, 1);
+    assert.equal(client.counters.connectionsOpened, 1);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+});
+
+test('TCP client: connection refused is a transportError on the transaction', async () => {
+  const client = await createSipEndpoint({ listen: [], clientProtocols: ['tcp'] });
+  const probe = net.createServer();
+  const port = await new Promise<number>((r) => probe.listen(0, '127.0.0.1', () => r((probe.address() as net.AddressInfo).port)));
+  await new Promise<void>((r) => probe.close(() => r()));
+  try {
+    const req = parseMessage(Buffer.from(invite('TCP', 5060, 'refused').replace(/Via: [^\r]*\r\n/, '')));
+    const tx = client.sendRequest(req as never, { protocol: 'tcp', address: '127.0.0.1', port });
+    const err = await new Promise<Error>((r) => tx.on('transportError', r));
+    assert.match(String((err as NodeJS.ErrnoException).code), /ECONNREFUSED/);
+    assert.equal(tx.state, 'terminated');
+  } finally {
+    await client.close();
+  }
+});
+
+test('TLS: self-signed certificate generated into the data dir; a Node TLS client gets its response over the same connection', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsip-tls-'));
+  const ep = await endpoint(['tls'], { tls: { selfSignedDir: dir } });
+  try {
+    assert.equal(statSync(join(dir, 'sip-tls-key.pem')).mode & 0o777, 0o600);
+    const socket = tls.connect({ host: '127.0.0.1', port: portOf(ep, 'tls'), rejectUnauthorized: false });
+    await new Promise<void>((r) => socket.once('secureConnect', () => r()));
+    const read = readStream(socket);
+    socket.write(invite('TLS', socket.localPort!, 'z9hG4bKtls1'));
+    const first = await read();
+    assert.match(first, /^SIP\/2.0 200 OK/);
+    socket.write(invite('TLS', socket.localPort!, 'z9hG4bKtls2'));
+    assert.match(await read(), /^SIP\/2.0 200 OK/);
+    assert.equal(ep.counters.connectionsOpened, 1);
+    assert.equal(ep.counters.messagesIn.tls, 2);
+    socket.destroy();
+    // a second endpoint on the same dir reuses the certificate
+    const again = await endpoint(['tls'], { tls: { selfSignedDir: dir } });
+    await again.close();
+  } finally {
+    await ep.close();
+  }
+});
+
+test('TLS client with certificate verification: TLS endpoint to TLS endpoint using the generated cert as CA', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsip-tls-'));
+  const server = await endpoint(['tls'], { tls: { selfSignedDir: dir } });
+  const client = await createSipEndpoint({
+    listen: [],
+    clientProtocols: ['tls'],
+    tls: { selfSignedDir: dir, caFile: join(dir, 'sip-tls-cert.pem') },
+  });
+  const untrusting = await createSipEndpoint({ listen: [], clientProtocols: ['tls'], tls: { selfSignedDir: mkdtempSync(join(tmpdir(), 'vsip-tls-')) } });
+  try {
+    const req = parseMessage(Buffer.from(invite('TLS', 5061, 'tc').replace(/Via: [^\r]*\r\n/, '')));
+    const tx = client.sendRequest(req as never, { protocol: 'tls', address: '127.0.0.1', port: portOf(server, 'tls') });
+    const res = await new Promise<SipResponse>((r) => tx.on('final', r));
+    assert.equal(res.status, 200);
+    assert.match(res.headers.find((h) => h.name === 'x-seen-via')!.value, /^SIP\/2.0\/TLS /);
+    // without the CA the self-signed server certificate is refused: a transport error, not a hang
+    const req2 = parseMessage(Buffer.from(invite('TLS', 5061, 'tc2').replace(/Via: [^\r]*\r\n/, '')));
+    const tx2 = untrusting.sendRequest(req2 as never, { protocol: 'tls', address: '127.0.0.1', port: portOf(server, 'tls') });
+    const err = await new Promise<Error>((r) => tx2.on('transportError', r));
+    assert.match(String((err as NodeJS.ErrnoException).code), /SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
+  } finally {
+    await untrusting.close();
+    await client.close();
+    await server.close();
+  }
+});
