@@ -11,6 +11,7 @@ import { accountGuard } from './account-guard.js';
 import { apiMetrics } from './api-metrics.js';
 import { AuthCache } from './auth-cache.js';
 import { handleError } from './error-handler.js';
+import { ListCache } from './list-cache.js';
 import { ApiError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RouteTable } from './route-table.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
    * `config.apiKeyFile` (PEM files) are read instead; with neither, the app speaks plain HTTP.
    */
   https?: { cert: string | Buffer; key: string | Buffer };
+  /** How long a cached list page may live (ms); 0 disables the list cache (benchmarks). Default 2000. */
+  listCacheTtlMs?: number;
 }
 
 /** Bodies are small JSON objects; 64 KiB leaves room for 20 destinations and rejects abuse early. */
@@ -63,8 +66,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routes = new RouteTable();
   const metrics = apiMetrics(deps.metrics);
   const auth = new AuthCache(store);
+  const lists = new ListCache(deps.listCacheTtlMs ?? 2000);
   const unsubscribe = store.onChange((event) => {
     if (event.kind === 'account') auth.invalidateAccount(event.accountSid);
+    else lists.invalidate(event.trunkSid);
   });
   app.addHook('onClose', async () => unsubscribe());
 
@@ -113,10 +118,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { store, metrics: deps.metrics });
 
-  const routeDeps = { store, config };
+  const routeDeps = { store, config, lists };
   await app.register(
     async (scoped) => {
       scoped.addHook('onRequest', accountGuard(auth, new RateLimiter(config.rateLimit)));
+      // A write on a trunk drops its cached list pages before the answer leaves (read-your-writes).
+      scoped.addHook('onSend', async (request, _reply, payload) => {
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          const trunkSid = (request.params as { trunk_sid?: string }).trunk_sid ?? (request.query as { trunk_sid?: string } | undefined)?.trunk_sid;
+          if (trunkSid !== undefined) lists.invalidate(trunkSid);
+        }
+        return payload;
+      });
       await scoped.register(trunkRoutes, routeDeps);
       await scoped.register(phoneNumberRoutes, routeDeps);
       await scoped.register(whitelistedIpRoutes, routeDeps);

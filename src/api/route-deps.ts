@@ -1,10 +1,12 @@
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/types.js';
+import type { ListCache } from './list-cache.js';
 
 /** What every route plugin receives. */
 export interface RouteDeps {
   store: Store;
   config: Readonly<Config>;
+  lists: ListCache;
 }
 
 export interface AccountParams {

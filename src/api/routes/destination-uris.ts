@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentDestinationUri } from '../present.js';
+import { cachedList } from '../list-cache.js';
 import { bulk, ok, requireTrunk } from '../respond.js';
 import { itemParamsSchema, trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 import { DESTINATION_EXPECTED, destinationUri } from '../validation/destination-uri.js';
@@ -26,7 +27,7 @@ export const MAX_DESTINATIONS_PER_REQUEST = 20;
 
 type ItemParams = TrunkParams & { id: string };
 
-export async function destinationUriRoutes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
+export async function destinationUriRoutes(app: FastifyInstance, { store, lists }: RouteDeps): Promise<void> {
   const tags = ['Destination URIs'];
   const base = '/trunks/:trunk_sid/destination-uris';
   const itemParams = itemParamsSchema('the numeric id of a destination URI');
@@ -69,12 +70,14 @@ export async function destinationUriRoutes(app: FastifyInstance, { store }: Rout
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { account_sid, trunk_sid } = request.params;
     const page = parsePage(request.query);
-    const result = await store.listDestinationUris(account_sid, trunk_sid, page);
-    if (result.items.length === 0) await requireTrunk(store, account_sid, trunk_sid);
-    return ok(request, result.items.map(presentDestinationUri), listMetadata(request.url, page, result.total, result.items.length));
+    return cachedList(lists, request, reply, trunk_sid, async () => {
+      const result = await store.listDestinationUris(account_sid, trunk_sid, page);
+      if (result.items.length === 0) await requireTrunk(store, account_sid, trunk_sid);
+      return { data: result.items.map(presentDestinationUri), metadata: listMetadata(request.url, page, result.total, result.items.length) };
+    });
   });
 
   app.get<{ Params: ItemParams }>(`${base}/:id`, {

@@ -3,6 +3,7 @@ import type { NumberMode } from '../../store/types.js';
 import { ApiError } from '../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentPhoneNumber } from '../present.js';
+import { cachedList } from '../list-cache.js';
 import { ok, requireTrunk } from '../respond.js';
 import { itemParamsSchema, trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 import { E164_EXPECTED, e164 } from '../validation/e164.js';
@@ -19,7 +20,7 @@ const fields = {
 
 type ItemParams = TrunkParams & { id: string };
 
-export async function phoneNumberRoutes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
+export async function phoneNumberRoutes(app: FastifyInstance, { store, lists }: RouteDeps): Promise<void> {
   const tags = ['Phone numbers'];
   const base = '/trunks/:trunk_sid/phone-numbers';
   const itemParams = itemParamsSchema('the numeric id returned by Map Phone Number (not the phone number)');
@@ -46,12 +47,14 @@ export async function phoneNumberRoutes(app: FastifyInstance, { store }: RouteDe
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { account_sid, trunk_sid } = request.params;
     const page = parsePage(request.query);
-    const result = await store.listPhoneNumbers(account_sid, trunk_sid, page);
-    if (result.items.length === 0) await requireTrunk(store, account_sid, trunk_sid);
-    return ok(request, result.items.map(presentPhoneNumber), listMetadata(request.url, page, result.total, result.items.length));
+    return cachedList(lists, request, reply, trunk_sid, async () => {
+      const result = await store.listPhoneNumbers(account_sid, trunk_sid, page);
+      if (result.items.length === 0) await requireTrunk(store, account_sid, trunk_sid);
+      return { data: result.items.map(presentPhoneNumber), metadata: listMetadata(request.url, page, result.total, result.items.length) };
+    });
   });
 
   app.get<{ Params: ItemParams }>(`${base}/:id`, {

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentSetting } from '../present.js';
+import { cachedList } from '../list-cache.js';
 import { bulk, ok, requireTrunk } from '../respond.js';
 import { trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 import { SETTING_RULES, normaliseSetting } from '../setting-rules.js';
 
 const names = Object.keys(SETTING_RULES);
 
-export async function settingRoutes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
+export async function settingRoutes(app: FastifyInstance, { store, lists }: RouteDeps): Promise<void> {
   const tags = ['Settings'];
   const base = '/trunks/:trunk_sid/settings';
 
@@ -55,13 +56,15 @@ export async function settingRoutes(app: FastifyInstance, { store }: RouteDeps):
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { account_sid, trunk_sid } = request.params;
     const page = parsePage(request.query);
-    await requireTrunk(store, account_sid, trunk_sid);
-    const all = await store.listSettings(account_sid, trunk_sid);
-    const items = all.slice(page.offset, page.offset + page.limit).map(presentSetting);
-    return ok(request, items, listMetadata(request.url, page, all.length, items.length));
+    return cachedList(lists, request, reply, trunk_sid, async () => {
+      await requireTrunk(store, account_sid, trunk_sid);
+      const all = await store.listSettings(account_sid, trunk_sid);
+      const items = all.slice(page.offset, page.offset + page.limit).map(presentSetting);
+      return { data: items, metadata: listMetadata(request.url, page, all.length, items.length) };
+    });
   });
 
   app.delete<{ Params: TrunkParams; Querystring: { name: string } }>(base, {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentWhitelistedIp } from '../present.js';
+import { cachedList } from '../list-cache.js';
 import { ok, requireTrunk } from '../respond.js';
 import { itemParamsSchema, trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 import { IP_EXPECTED, MASK_EXPECTED, ipv4Network, parseMask } from '../validation/ipv4-network.js';
@@ -19,7 +20,7 @@ const fields = {
 
 type ItemParams = TrunkParams & { id: string };
 
-export async function whitelistedIpRoutes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
+export async function whitelistedIpRoutes(app: FastifyInstance, { store, lists }: RouteDeps): Promise<void> {
   const tags = ['Whitelisted IPs'];
   const base = '/trunks/:trunk_sid/whitelisted-ips';
   const itemParams = itemParamsSchema('the numeric id returned by Whitelist IP');
@@ -45,12 +46,14 @@ export async function whitelistedIpRoutes(app: FastifyInstance, { store }: Route
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { account_sid, trunk_sid } = request.params;
     const page = parsePage(request.query);
-    const result = await store.listWhitelistedIps(account_sid, trunk_sid, page);
-    if (result.items.length === 0) await requireTrunk(store, account_sid, trunk_sid);
-    return ok(request, result.items.map(presentWhitelistedIp), listMetadata(request.url, page, result.total, result.items.length));
+    return cachedList(lists, request, reply, trunk_sid, async () => {
+      const result = await store.listWhitelistedIps(account_sid, trunk_sid, page);
+      if (result.items.length === 0) await requireTrunk(store, account_sid, trunk_sid);
+      return { data: result.items.map(presentWhitelistedIp), metadata: listMetadata(request.url, page, result.total, result.items.length) };
+    });
   });
 
   app.get<{ Params: ItemParams }>(`${base}/:id`, {
