@@ -4,7 +4,7 @@ import { parseContentLength } from './parse-content-length.js';
 import { parseCSeq } from './parse-cseq.js';
 import type { ParseLimits } from './parse-limits.js';
 import { parseNameAddr } from './parse-name-addr.js';
-import { schemeLength } from './parse-uri.js';
+import { parseUri, schemeLength } from './parse-uri.js';
 import { parseVia } from './parse-via.js';
 import { SipParseError } from './sip-parse-error.js';
 import { splitHeaderList } from './split-header-list.js';
@@ -72,6 +72,16 @@ function parseStartLine(line: string): Omit<SipMessage, 'headers' | 'body'> {
   for (let i = 0; i < uri.length; i++) {
     const c = uri.charCodeAt(i);
     if (c < 33 || c > 126 || c === 60 || c === 62 || c === 34) throw new SipParseError('bad_request_uri', 'Malformed Request-URI');
+  }
+  // A sip/sips/tel Request-URI must parse, so a proxy can route on it (RFC 5118 §4.2: an IPv6
+  // address without brackets is an error); other schemes stay opaque (RFC 4475 §3.3.2).
+  const scheme = uri.slice(0, 4).toLowerCase();
+  if (scheme === 'sip:' || scheme === 'sips' || scheme === 'tel:') {
+    try {
+      parseUri(uri);
+    } catch {
+      throw new SipParseError('bad_request_uri', 'Malformed Request-URI');
+    }
   }
   return { kind: 'request', version: 'SIP/2.0', method, uri } as Omit<SipMessage, 'headers' | 'body'>;
 }

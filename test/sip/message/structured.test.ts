@@ -145,3 +145,18 @@ test('parseCSeq and parseContentLength', () => {
     assert.equal(code(() => parseContentLength(bad)), 'bad_content_length', bad);
   }
 });
+
+test('RFC 5118 IPv6: bracketed references parse, a bare IPv6 Request-URI is refused', async () => {
+  const { parseMessage } = await import('../../../src/sip/message/index.js');
+  const { sip } = await import('./codec-helpers.js');
+  const base = ['Via: SIP/2.0/UDP [2001:db8::9:1];branch=z9hG4bKas3-111;received=[2001:db8::9:255]', 'From: <sip:user@[2001:db8::20]>;tag=81x2', 'To: <sip:user@[2001:db8::10]>', 'Call-ID: SSG9559905523997077@hlau_4100', 'CSeq: 1 REGISTER', 'Contact: "Caller" <sip:caller@[2001:db8::1]>', 'Content-Length: 0'];
+  const ok = parseMessage(sip(['REGISTER sip:[2001:db8::10]:5070 SIP/2.0', ...base]));
+  assert.equal(ok.kind === 'request' && parseUri(ok.uri).host, '2001:db8::10');
+  const via = parseVia(ok.headers[0]!.value);
+  assert.equal(via.host, '2001:db8::9:1');
+  assert.equal(via.received, '[2001:db8::9:255]');
+  assert.throws(
+    () => parseMessage(sip(['REGISTER sip:user@2001:db8::10 SIP/2.0', ...base])),
+    (e: unknown) => e instanceof SipParseError && e.code === 'bad_request_uri',
+  );
+});
