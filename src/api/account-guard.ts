@@ -29,14 +29,22 @@ function parseBasic(header: string | undefined): { key: string; token: string } 
  * key never reaches another account's data), then the per-account rate limit. It runs before the
  * body is read, so an unauthenticated client cannot make the server parse anything.
  */
-export function accountGuard(auth: AuthCache, limiter: RateLimiter) {
+export function accountGuard(auth: AuthCache, limiter: RateLimiter, failures: RateLimiter) {
   return async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // Guessing tokens costs the guesser: failed authentications are budgeted per client IP too.
+    if (failures.exhausted(request.ip)) {
+      throw new ApiError('RATE_LIMITED', `too many failed authentications from ${request.ip} in one minute; retry later`, { 'Retry-After': '60' });
+    }
     const creds = parseBasic(request.headers.authorization);
     if (creds === null) {
+      failures.take(request.ip);
       throw new ApiError('AUTH_FAILED', 'missing or malformed Authorization header; expected HTTP Basic auth with your API key as username and API token as password', CHALLENGE);
     }
     const account = await auth.authenticate(creds.key, creds.token);
-    if (account === null) throw new ApiError('AUTH_FAILED', 'the API key and token do not match an account', CHALLENGE);
+    if (account === null) {
+      failures.take(request.ip);
+      throw new ApiError('AUTH_FAILED', 'the API key and token do not match an account', CHALLENGE);
+    }
     request.account = account;
     const pathSid = (request.params as { account_sid?: string }).account_sid;
     if (pathSid !== account.sid) {

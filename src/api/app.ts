@@ -59,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     genReqId: shortRequestId,
     bodyLimit: BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true, allowUnionTypes: true, useDefaults: true } },
     ...(https !== undefined ? { https } : {}),
   }) as unknown as FastifyInstance;
@@ -121,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routeDeps = { store, config, lists };
   await app.register(
     async (scoped) => {
-      scoped.addHook('onRequest', accountGuard(auth, new RateLimiter(config.rateLimit)));
+      scoped.addHook('onRequest', accountGuard(auth, new RateLimiter(config.rateLimit), new RateLimiter(config.rateLimit)));
       // A write on a trunk drops its cached list pages before the answer leaves (read-your-writes).
       scoped.addHook('onSend', async (request, _reply, payload) => {
         if (request.method !== 'GET' && request.method !== 'HEAD') {

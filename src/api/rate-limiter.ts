@@ -18,6 +18,12 @@ export class RateLimiter {
 
   constructor(readonly limit: number) {}
 
+  /** True when `key` has used its whole budget in the current window (does not count a request). */
+  exhausted(key: string, now = Date.now()): boolean {
+    const w = this.windows.get(key);
+    return this.limit > 0 && w !== undefined && now - w.start < WINDOW_MS && w.count >= this.limit;
+  }
+
   take(key: string, now = Date.now()): RateDecision | null {
     if (this.limit <= 0) return null;
     let w = this.windows.get(key);

@@ -12,7 +12,7 @@ export class RouteTable {
         .split('/')
         .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
         .join('/');
-      entry = { regex: new RegExp(`^${source}/?$`), methods: new Set() };
+      entry = { regex: new RegExp(`^${source.replace(/\/$/, '')}/?$`), methods: new Set() };
       this.byPattern.set(url, entry);
     }
     for (const m of Array.isArray(methods) ? methods : [methods]) entry.methods.add(m.toUpperCase());

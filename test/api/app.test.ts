@@ -50,6 +50,10 @@ for (const kind of STORE_KINDS) {
       assert.equal(r2.statusCode, 403);
     });
 
+    test('a trailing slash reaches the same route', async () => {
+      assert.equal((await f.api('GET', '/trunks/')).status, 200);
+    });
+
     test('404/1024 for an unknown route, 405/1023 with Allow for a known path', async () => {
       const nf = await f.app.inject({ method: 'GET', url: '/v2/nothing' });
       expectFailure({ status: nf.statusCode, body: nf.json() }, 404, 1024);
@@ -178,5 +182,19 @@ describe('rate limit', () => {
     const other = await f.store.createAccount('other');
     const o = await f.app.inject({ url: `/v2/accounts/${other.accountSid}/trunks`, headers: { authorization: basic(other.apiKey, other.apiToken) } });
     assert.equal(o.statusCode, 200);
+  });
+
+  test('failed authentications are budgeted per client IP: guessing tokens ends in 429', async () => {
+    const url = `/v2/accounts/${f.account.accountSid}/trunks`;
+    for (let i = 0; i < 3; i++) {
+      const r = await f.app.inject({ url, headers: { authorization: basic(f.account.apiKey, `guess-${i}`) }, remoteAddress: '192.0.2.99' });
+      assert.equal(r.statusCode, 401);
+    }
+    const blocked = await f.app.inject({ url, headers: { authorization: basic(f.account.apiKey, 'guess-4') }, remoteAddress: '192.0.2.99' });
+    assert.equal(blocked.statusCode, 429);
+    assert.equal(blocked.json().response.error_data.code, 1012);
+    assert.ok(Number(blocked.headers['retry-after']) > 0);
+    const elsewhere = await f.app.inject({ url, headers: { authorization: basic(f.account.apiKey, 'guess-5') }, remoteAddress: '192.0.2.100' });
+    assert.equal(elsewhere.statusCode, 401, 'other clients are not affected');
   });
 });

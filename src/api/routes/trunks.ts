@@ -42,7 +42,7 @@ function trunkFields(sipDomain: string) {
     auth_type: {
       type: 'string',
       enum: ['ip_whitelist', 'credentials', 'ip_whitelist_and_credentials'],
-      description: 'one of ip_whitelist, credentials, ip_whitelist_and_credentials (default ip_whitelist_and_credentials)',
+      description: 'one of ip_whitelist, credentials, ip_whitelist_and_credentials (default ip_whitelist)',
     },
     registration_enabled: { type: 'boolean', description: 'true or false: whether the PBX may REGISTER' },
     edge_preference: { type: ['string', 'null'], maxLength: 64, description: 'a preferred edge location name, or null' },
