@@ -123,7 +123,8 @@ export interface TrunkSetting {
 export interface CallRecord {
   id: string;
   call_id: string;
-  trunk_sid: string | null;
+  /** Absent in a trunk's call log (the trunk is in the path). */
+  trunk_sid?: string | null;
   direction: 'termination' | 'origination' | string;
   caller: string | null;
   callee: string | null;

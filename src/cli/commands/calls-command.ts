@@ -44,7 +44,7 @@ Examples:
           if (flags.json) return printJson(io, page.items);
           if (calls.length === 0) return print(io, flags.failed ? 'No failed calls logged for this trunk.' : 'No calls logged for this trunk yet.');
           print(io, renderTable(HEADERS, calls.map(callRow)));
-          if (flags.failed) printExplanations(io, calls);
+          if (flags.failed) printExplanations(io, calls, trunkSid);
           return;
         }
         const seen = new Set<string>();
@@ -52,7 +52,7 @@ Examples:
           seen.add(`${c.id}:${c.final_code ?? ''}`);
           if (flags.json) io.stdout.write(`${JSON.stringify(c)}\n`);
           else {
-            const why = flags.failed ? `  → ${explainCall(c).fix}` : '';
+            const why = flags.failed ? `  → ${explainCall(c, trunkSid).fix}` : '';
             print(io, `${callRow(c).join('  ')}${why}`);
           }
         };
@@ -86,9 +86,9 @@ Examples:
     );
 }
 
-export function printExplanations(io: CliIo, calls: CallRecord[]): void {
+export function printExplanations(io: CliIo, calls: CallRecord[], trunkSid: string): void {
   for (const c of calls) {
-    const e = explainCall(c);
+    const e = explainCall(c, trunkSid);
     print(io, `\n${c.call_id}: ${e.meaning}${e.cause ? ` (${e.cause})` : ''}\n  Why: ${e.explanation}\n  Fix: ${e.fix}${e.topic ? `\n  More: vsip explain ${e.topic}` : ''}`);
   }
 }

@@ -47,7 +47,7 @@ function explainCode(io: CliIo, code: number, json: boolean): number {
   return 0;
 }
 
-async function findCall(client: VsipClient, callId: string, trunkSid: string | undefined): Promise<CallRecord | null> {
+async function findCall(client: VsipClient, callId: string, trunkSid: string | undefined): Promise<{ call: CallRecord; trunkSid: string } | null> {
   const trunks = trunkSid ? [trunkSid] : await (async () => {
     const sids: string[] = [];
     for await (const t of client.trunks.iterate()) sids.push(t.trunk_sid);
@@ -57,7 +57,7 @@ async function findCall(client: VsipClient, callId: string, trunkSid: string | u
     const page = await client.calls.list(sid, { callId, result: 'all', pageSize: 10 });
     // The newest attempt with a final answer tells the story.
     const found = page.items.find((c) => c.call_id === callId && c.final_code !== null) ?? page.items.find((c) => c.call_id === callId);
-    if (found) return found;
+    if (found) return { call: found, trunkSid: sid };
   }
   return null;
 }
@@ -96,11 +96,12 @@ Examples:
           else print(io, renderTable(['ISSUE', 'LIKELY CAUSE', 'QUICK FIX'], QUICK_REFERENCE.map((q) => [q.issue, q.cause, q.fix])));
           return 0;
         }
-        const call = await findCall(clientFor(io, flags), arg, flags.trunk);
-        if (!call) throw new UsageError(`"${arg}" is not a SIP code, a topic (401, 403, no-inbound, no-audio, codes, issues) or a Call-ID in the call log${flags.trunk ? ` of ${flags.trunk}` : ''}`);
-        const e = explainCall(call);
+        const hit = await findCall(clientFor(io, flags), arg, flags.trunk);
+        if (!hit) throw new UsageError(`"${arg}" is not a SIP code, a topic (401, 403, no-inbound, no-audio, codes, issues) or a Call-ID in the call log${flags.trunk ? ` of ${flags.trunk}` : ''}`);
+        const { call } = hit;
+        const e = explainCall(call, hit.trunkSid);
         if (json) {
-          printJson(io, { call, explanation: e, troubleshooting: e.topic ? TOPICS[e.topic] : null });
+          printJson(io, { trunk_sid: hit.trunkSid, call, explanation: e, troubleshooting: e.topic ? TOPICS[e.topic] : null });
           return 0;
         }
         print(io, renderTable(['STARTED', 'CALL-ID', 'DIRECTION', 'FROM', 'TO', 'CODE', 'CAUSE', 'DURATION'], [callRow(call)]));

@@ -63,7 +63,7 @@ export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<D
   if (trunk) {
     o.onProgress?.('reading the call log');
     const page = await client.calls.list(trunk.trunk_sid, { result: 'failed', pageSize: o.callsLimit });
-    for (const call of page.items) recent.push({ call, explanation: explainCall(call) });
+    for (const call of page.items) recent.push({ call, explanation: explainCall(call, trunk.trunk_sid) });
   }
   return { trunk_sid: o.trunkSid, direction: o.direction, passed: checks.every((c) => c.status !== 'fail'), checks, recent_failed_calls: recent };
 }

@@ -12,15 +12,19 @@ export interface CallExplanation {
   topic: TopicKey | null;
 }
 
-/** One logged call in the spec's words: its cause mapped to the troubleshooting row that fixes it. */
-export function explainCall(call: CallRecord): CallExplanation {
+/**
+ * One logged call in the spec's words: its cause mapped to the troubleshooting row that fixes it.
+ * `trunkSid` fills the fix when the record itself does not carry it (the trunk's call log does not).
+ */
+export function explainCall(call: CallRecord, trunkSid?: string): CallExplanation {
+  const trunk = call.trunk_sid ?? trunkSid ?? null;
   const code = call.final_code;
   const byCause = call.cause && !CODE_EXPLAINED_CAUSES.has(call.cause) ? CALL_CAUSES[call.cause] : undefined;
   const info = code !== null ? SIP_CODES.get(code) : undefined;
   const cls = code !== null ? codeClass(code) : null;
   const meaning = code === null ? 'in progress' : `${code} ${info?.meaning ?? cls?.category ?? ''}`.trim();
   if (byCause) {
-    return { call_id: call.call_id, final_code: code, cause: call.cause, meaning, explanation: byCause.explanation, fix: fill(byCause.fix, call), topic: byCause.topic ?? info?.topic ?? null };
+    return { call_id: call.call_id, final_code: code, cause: call.cause, meaning, explanation: byCause.explanation, fix: fill(byCause.fix, call, trunk), topic: byCause.topic ?? info?.topic ?? null };
   }
   return {
     call_id: call.call_id,
@@ -28,15 +32,15 @@ export function explainCall(call: CallRecord): CallExplanation {
     cause: call.cause,
     meaning,
     explanation: info?.cause ?? info?.description ?? cls?.meaning ?? 'No final response yet',
-    fix: fill(info?.solution ?? cls?.solution ?? 'Wait for the call to end', call),
+    fix: fill(info?.solution ?? cls?.solution ?? 'Wait for the call to end', call, trunk),
     topic: info?.topic ?? null,
   };
 }
 
 /** Puts the call's own trunk, source IP and numbers into the fix, so it can be pasted. */
-function fill(text: string, call: CallRecord): string {
+function fill(text: string, call: CallRecord, trunk: string | null): string {
   let out = text;
-  if (call.trunk_sid) out = out.replaceAll('<trunk_sid>', call.trunk_sid);
+  if (trunk) out = out.replaceAll('<trunk_sid>', trunk);
   if (call.source_ip) out = out.replace('<your_pbx_public_ip>', call.source_ip);
   if (call.caller) out = out.replace('<caller_id>', call.caller);
   if (call.callee) out = out.replace('<number>', call.callee);
