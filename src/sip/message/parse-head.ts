@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { normalizeHeaderName } from './header-name.js';
 import { WORD, isToken, trimWs } from './lex.js';
 import { parseContentLength } from './parse-content-length.js';
@@ -17,8 +18,13 @@ export interface ParsedHead {
 }
 
 const EMPTY = Buffer.alloc(0);
-const LONE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
 const HIGH = /[\x80-\xff]/;
+
+function count(s: string, needle: string): number {
+  let n = 0;
+  for (let i = s.indexOf(needle); i !== -1; i = s.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
 
 /**
  * Replaces each `*WSP CRLF 1*WSP` fold by one SP and trims (RFC 3261 §7.3.1). A loop, not
@@ -95,14 +101,16 @@ function parseStartLine(line: string): Omit<SipMessage, 'headers' | 'body'> {
  */
 export function parseHead(buf: Buffer, start: number, end: number, limits: ParseLimits): ParsedHead {
   const s = buf.toString('latin1', start, end);
-  if (LONE_CR_OR_LF.test(s)) throw new SipParseError('bad_header', 'Bare CR or LF in header section');
+  // Every CR and every LF must belong to a CRLF: count the three with native searches.
+  const crlf = count(s, '\r\n');
+  if (count(s, '\r') !== crlf || count(s, '\n') !== crlf) throw new SipParseError('bad_header', 'Bare CR or LF in header section');
   let nul = s.indexOf('\0');
   while (nul !== -1) {
     // NUL is only legal as a quoted-pair inside a quoted string (RFC 4475 §3.1.1.2).
     if (s.charCodeAt(nul - 1) !== 92) throw new SipParseError('bad_header', 'NUL octet in header section');
     nul = s.indexOf('\0', nul + 1);
   }
-  const high = HIGH.test(s);
+  const high = !isAscii(buf.subarray(start, end));
   let lineEnd = s.indexOf('\r\n');
   if (lineEnd === -1) lineEnd = s.length;
   if (lineEnd > limits.maxStartLineLength) throw new SipParseError('line_too_long', 'Start line too long');
