@@ -1,0 +1,87 @@
+/**
+ * UAS calls per second: sipp's built-in `uac` scenario against (1) sipp's own `-sn uas` — the
+ * ceiling of this machine — and (2) a UAS built on our SIP endpoint (answers INVITE with 180 + 200
+ * with SDP, BYE with 200), over UDP. For each, the call rate is raised step by step until a run has
+ * failed calls or does not reach 90 % of the asked rate; the highest clean rate is reported.
+ *
+ *   npx tsc -p tsconfig.json && node dist/bench/sip-core/uas-bench.js [--rates 1000,2000,3000] [--seconds 3]
+ *
+ * The UAS runs in this process; the driver only waits on sipp, so it costs the UAS nothing measurable.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSipEndpoint } from '../../src/sip/sip-endpoint.js';
+import { attachSimpleUas } from '../../test/sip/helpers/simple-uas.js';
+import { freePort, runSipp, sippCounts } from '../../test/sip/helpers/sipp.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+const RATES = arg('rates', '500,1000,2000,3000,4000,5000,6000,7000,8000').split(',').map(Number);
+const SECONDS = Number(arg('seconds', '3'));
+
+interface Step {
+  rate: number;
+  calls: number;
+  successful: number;
+  failed: number;
+  achieved: number;
+  ok: boolean;
+}
+
+async function measure(port: number, rate: number): Promise<Step> {
+  const calls = Math.round(rate * SECONDS);
+  const local = await freePort();
+  const args = [`127.0.0.1:${port}`, '-sn', 'uac', '-r', String(rate), '-rp', '1000', '-m', String(calls), '-i', '127.0.0.1', '-p', String(local), '-t', 'u1', '-buff_size', '4194304', '-timeout', `${SECONDS * 4 + 10}s`, '-timeout_error'];
+  const t0 = process.hrtime.bigint();
+  const r = await runSipp(args, (SECONDS * 4 + 20) * 1000);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = sippCounts(r.stdout);
+  const achieved = Math.round(c.successful / wall);
+  return { rate, calls, successful: c.successful, failed: c.failed, achieved, ok: r.code === 0 && c.failed === 0 && c.successful === calls && achieved >= rate * 0.9 * (SECONDS / (SECONDS + 0.5)) };
+}
+
+async function search(label: string, port: number): Promise<number> {
+  let best = 0;
+  for (const rate of RATES) {
+    const s = await measure(port, rate);
+    console.log(`${label.padEnd(10)} rate ${String(rate).padStart(5)}/s  calls ${s.calls}  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  ${s.ok ? 'PASS' : 'FAIL'}`);
+    if (!s.ok) break;
+    best = rate;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return best;
+}
+
+async function main(): Promise<void> {
+  console.log(`sip-core UAS bench: sipp -sn uac over UDP, ${SECONDS} s of calls per step, rates ${RATES.join(', ')}`);
+  // 1. sipp's own uas, in the foreground so we can stop it by its pid.
+  const sippPort = await freePort();
+  const cwd = mkdtempSync(join(tmpdir(), 'vsip-sipp-uas-'));
+  const uas = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(sippPort), '-t', 'u1', '-buff_size', '4194304', '-nostdin'], { cwd, stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  let sippBest = 0;
+  try {
+    sippBest = await search('sipp-uas', sippPort);
+  } finally {
+    uas.kill('SIGTERM');
+    await new Promise((r) => uas.once('exit', r));
+  }
+  // 2. ours
+  const ep = await createSipEndpoint({ listen: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+  const stats = attachSimpleUas(ep, { sdp: true });
+  let ourBest = 0;
+  try {
+    ourBest = await search('vsip-uas', ep.addresses()[0]!.port);
+  } finally {
+    await ep.close();
+  }
+  console.log(`answered ${stats.answered} calls; retransmissions received ${ep.counters.retransmissionsReceived}`);
+  console.log(`RESULT sipp-uas ${sippBest} calls/s, vsip-uas ${ourBest} calls/s, ratio ${sippBest ? ((100 * ourBest) / sippBest).toFixed(0) : 'n/a'} %`);
+}
+
+await main();
