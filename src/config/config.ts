@@ -19,6 +19,8 @@ export interface Config {
   rateLimit: number;
   sipDomain: string;
   realm: string;
+  /** Digest algorithms offered in challenges, in order. */
+  sipDigestAlgorithms: 'MD5' | 'SHA-256' | 'MD5,SHA-256';
   sipHost: string;
   sipAdvertise: string | null;
   sipPort: number;

@@ -33,6 +33,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { key: 'rateLimit', flag: '--rate-limit', env: 'VSIP_RATE_LIMIT', type: 'int', default: '200', min: 0, max: 1_000_000, help: 'API requests per minute per account (0 turns the limit off)', arg: 'n' },
   { key: 'sipDomain', flag: '--sip-domain', env: 'VSIP_SIP_DOMAIN', type: 'string', default: 'pstn.exotel.com', help: 'SIP domain; trunks use <account_sid>.<sip domain>', arg: 'domain' },
   { key: 'realm', flag: '--realm', env: 'VSIP_REALM', type: 'string', default: 'pstn.exotel.com', help: 'digest authentication realm', arg: 'realm' },
+  { key: 'sipDigestAlgorithms', flag: '--sip-digest-algorithms', env: 'VSIP_SIP_DIGEST_ALGORITHMS', type: 'enum', default: 'MD5', values: ['MD5', 'SHA-256', 'MD5,SHA-256'], help: 'digest algorithms offered in 401/407 challenges; MD5 alone by default because deployed UAs (baresip/libre 1.x, many phones) give up on any SHA-256 challenge', arg: 'list' },
   { key: 'sipHost', flag: '--sip-host', env: 'VSIP_SIP_HOST', type: 'string', default: '0.0.0.0', help: 'address the SIP listeners bind to', arg: 'host' },
   { key: 'sipAdvertise', flag: '--sip-advertise', env: 'VSIP_SIP_ADVERTISE', type: 'string', default: null, help: 'address put in Via/Record-Route when the bind address is a wildcard (default: first non-loopback IPv4, else 127.0.0.1)', arg: 'host' },
   { key: 'sipPort', flag: '--sip-port', env: 'VSIP_SIP_PORT', type: 'port', default: '5060', help: 'access side for PBXs, UDP and TCP', arg: 'port' },

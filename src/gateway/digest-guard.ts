@@ -5,6 +5,8 @@ import { verifyDigest, type DigestVerdict } from '../sip/auth/verify-digest.js';
 
 export interface DigestGuardOptions {
   realm: string;
+  /** Offered in this order (default MD5 only, see `Config.sipDigestAlgorithms`). */
+  algorithms?: ReadonlyArray<'MD5' | 'SHA-256'>;
   /** Shared by every node (Store meta), so a nonce from one node verifies on another. */
   secret: string;
   nonceTtlSeconds?: number;
@@ -21,10 +23,11 @@ export interface DigestGuardOptions {
  * failure table that turns repeated wrong passwords into 403 (slowing brute force, as the issue
  * asks). A password never leaves this object's callers; it is not logged.
  *
- * @see RFC 3261 §22.2–22.4, RFC 7616, RFC 8760 §2.4 (SHA-256 offered first, MD5 for old UAs)
+ * @see RFC 3261 §22.2–22.4, RFC 7616, RFC 8760
  */
 export class DigestGuard {
   readonly realm: string;
+  private readonly algorithms: ReadonlyArray<'MD5' | 'SHA-256'>;
   private readonly secret: string;
   private readonly ttl: number;
   private readonly maxFailures: number;
@@ -36,6 +39,7 @@ export class DigestGuard {
 
   constructor(o: DigestGuardOptions) {
     this.realm = o.realm;
+    this.algorithms = o.algorithms ?? ['MD5'];
     this.secret = o.secret;
     this.ttl = o.nonceTtlSeconds ?? 300;
     this.maxFailures = o.maxFailures ?? 5;
@@ -44,11 +48,15 @@ export class DigestGuard {
     this.now = o.now ?? Date.now;
   }
 
-  /** Challenge header values, SHA-256 first then MD5 (RFC 8760 §2.4). */
+  /**
+   * Challenge header values, one per configured algorithm. MD5 alone is the default: libre
+   * (baresip 1.x) and many deployed phones abort the whole authentication when any challenge
+   * names an algorithm they lack, so offering SHA-256 (RFC 8760) is opt-in.
+   */
   challenges(stale = false): string[] {
     const now = this.now();
     const base = { realm: this.realm, secret: this.secret, now, stale };
-    return [buildChallenge({ ...base, algorithm: 'SHA-256' }), buildChallenge({ ...base, algorithm: 'MD5' })];
+    return this.algorithms.map((algorithm) => buildChallenge({ ...base, algorithm }));
   }
 
   verify(authorization: string | DigestCredentials, method: string, password: string): DigestVerdict {

@@ -128,7 +128,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       dialogs: new Map<string, CallState>(),
       maxDialogs: 200_000,
     };
-    const guard = new DigestGuard({ realm: config.realm, secret: digestSecret, ...(tuning.maxAuthFailures !== undefined ? { maxFailures: tuning.maxAuthFailures } : {}) });
+    const algorithms = (config.sipDigestAlgorithms ?? 'MD5').split(',') as Array<'MD5' | 'SHA-256'>;
+    const guard = new DigestGuard({ realm: config.realm, algorithms, secret: digestSecret, ...(tuning.maxAuthFailures !== undefined ? { maxFailures: tuning.maxAuthFailures } : {}) });
     const sipDomain = config.sipDomain.toLowerCase();
     const termination = new Termination({ proxy, snapshot, guard, sipDomain, access, carrier, carrierUri });
     const origination = new Origination({ proxy, snapshot, access, carrier });

@@ -26,13 +26,15 @@ export interface HarnessOptions {
   tuning?: GatewayTuning;
   store?: Store;
   dataDir?: string;
+  /** Extra serve flags (e.g. sipDigestAlgorithms). */
+  flags?: Record<string, string>;
 }
 
 /** A gateway on 127.0.0.1 with ports 0, a fresh SQLite store (or the one given) and one account. */
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'vsip-gw-'));
   const config = loadConfig(
-    { sipHost: '127.0.0.1', sipPort: 0, sipsPort: 0, carrierPort: 0, dataDir, logLevel: 'silent', ...(o.carrier ? { carrier: o.carrier } : {}) },
+    { sipHost: '127.0.0.1', sipPort: 0, sipsPort: 0, carrierPort: 0, dataDir, logLevel: 'silent', ...(o.carrier ? { carrier: o.carrier } : {}), ...o.flags },
     {},
   );
   const store = o.store ?? (await openStore({ databaseUrl: null, dataDir }));

@@ -1,0 +1,215 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { answerChallenge } from '../../src/sip/auth/answer-challenge.js';
+import { randomToken } from '../../src/sip/transaction/branch.js';
+import { createSipEndpoint, type SipEndpoint } from '../../src/sip/sip-endpoint.js';
+import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
+import type { Trunk } from '../../src/store/types.js';
+import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { freePort } from './sipp.js';
+
+/** REGISTER with digest on the access side: a raw UA built on the SIP core, and baresip. */
+let h: Harness;
+let trunk: Trunk;
+let password: string;
+
+before(async () => {
+  h = await startHarness({ tuning: { maxAuthFailures: 3 }, flags: { sipDigestAlgorithms: 'MD5,SHA-256' } });
+  trunk = await h.store.createTrunk({ accountSid: h.accountSid, name: 'reg', nsoCode: 'ANY-ANY', domainName: `${h.accountSid}.pstn.exotel.com`, authType: 'credentials', registrationEnabled: true });
+  await h.store.addPhoneNumber(h.accountSid, trunk.sid, '+919800000077', 'pstn');
+  password = await h.store.getSipPassword(h.accountSid, trunk.sid);
+  await h.gateway.snapshot.settled();
+});
+after(async () => h.close());
+
+function header(res: SipResponse, name: string): string[] {
+  return res.headers.filter((x) => x.name === name).map((x) => x.value);
+}
+
+async function ua(host: string): Promise<{ ep: SipEndpoint; port: number }> {
+  const ep = await createSipEndpoint({ listen: [{ protocol: 'udp', host, port: 0 }] });
+  return { ep, port: ep.addresses()[0]?.port ?? 0 };
+}
+
+function send(ep: SipEndpoint, req: SipRequest, port: number): Promise<SipResponse> {
+  return new Promise((resolve, reject) => {
+    const tx = ep.sendRequest(req, { protocol: 'udp', address: '127.0.0.1', port });
+    tx.on('final', (res: SipResponse) => resolve(res));
+    tx.on('timeout', () => reject(new Error('timeout')));
+  });
+}
+
+function register(user: string, localPort: number, host: string, seq: number, callId: string, extra: Array<{ name: string; value: string }> = [], method = 'REGISTER'): SipRequest {
+  const domain = `${h.accountSid}.pstn.exotel.com`;
+  return {
+    kind: 'request',
+    method,
+    uri: `sip:${domain}`,
+    version: 'SIP/2.0',
+    headers: [
+      { name: 'max-forwards', value: '70' },
+      { name: 'from', value: `<sip:${user}@${domain}>;tag=${randomToken()}` },
+      { name: 'to', value: `<sip:${user}@${domain}>` },
+      { name: 'call-id', value: callId },
+      { name: 'cseq', value: `${seq} ${method}` },
+      { name: 'contact', value: `<sip:${user}@${host}:${localPort}>` },
+      { name: 'expires', value: '120' },
+      ...extra,
+    ],
+    body: Buffer.alloc(0),
+  };
+}
+
+async function authedRegister(ep: SipEndpoint, port: number, host: string, user: string, pass: string, extra: Array<{ name: string; value: string }> = []): Promise<SipResponse> {
+  const callId = randomToken();
+  const first = await send(ep, register(user, port, host, 1, callId), h.access('udp').port);
+  assert.equal(first.status, 401);
+  const challenges = header(first, 'www-authenticate');
+  assert.equal(challenges.length, 2, 'SHA-256 and MD5 challenges');
+  assert.match(challenges[0] ?? '', /algorithm=MD5/);
+  assert.match(challenges[1] ?? '', /algorithm=SHA-256/);
+  assert.match(challenges[0] ?? '', /realm="pstn\.exotel\.com"/);
+  const auth = answerChallenge({ challenge: challenges[1] as string, method: 'REGISTER', uri: `sip:${h.accountSid}.pstn.exotel.com`, username: user, password: pass });
+  return send(ep, register(user, port, host, 2, callId, [{ name: 'authorization', value: auth }, ...extra]), h.access('udp').port);
+}
+
+test('registrar: digest REGISTER succeeds, binding stored with expiry and listed in the 200', async () => {
+  const { ep, port } = await ua('127.0.0.2');
+  try {
+    const ok = await authedRegister(ep, port, '127.0.0.2', trunk.sid, password);
+    assert.equal(ok.status, 200);
+    const contacts = header(ok, 'contact');
+    assert.equal(contacts.length, 1);
+    assert.match(contacts[0] ?? '', new RegExp(`<sip:${trunk.sid}@127\\.0\\.0\\.2:${port}>;expires=(119|120)`));
+    const regs = await h.store.listRegistrations(trunk.sid);
+    assert.equal(regs.length, 1);
+    assert.ok(Date.parse(regs[0]?.expiresAt ?? '') > Date.now() + 100_000);
+  } finally {
+    await ep.close();
+  }
+});
+
+test('registrar: Expires 0 removes the binding, Contact * removes all', async () => {
+  const { ep, port } = await ua('127.0.0.2');
+  try {
+    const callId = randomToken();
+    const first = await send(ep, register(trunk.sid, port, '127.0.0.2', 1, callId), h.access('udp').port);
+    const auth = answerChallenge({ challenge: header(first, 'www-authenticate')[0] as string, method: 'REGISTER', uri: `sip:${h.accountSid}.pstn.exotel.com`, username: trunk.sid, password });
+    const req = register(trunk.sid, port, '127.0.0.2', 2, callId, [{ name: 'authorization', value: auth }]);
+    for (const x of req.headers) if (x.name === 'expires') x.value = '0';
+    const res = await send(ep, req, h.access('udp').port);
+    assert.equal(res.status, 200);
+    assert.equal(res.status, 200);
+    assert.ok(!header(res, 'contact').some((c) => c.includes(`:${port}>`)), 'the removed contact is not listed');
+    assert.ok(!(await h.store.listRegistrations(trunk.sid)).some((r) => r.contact.includes(`:${port}`)));
+    const first2 = await send(ep, register(trunk.sid, port, '127.0.0.2', 3, callId), h.access('udp').port);
+    const auth2 = answerChallenge({ challenge: header(first2, 'www-authenticate')[0] as string, method: 'REGISTER', uri: `sip:${h.accountSid}.pstn.exotel.com`, username: trunk.sid, password });
+    const all = register(trunk.sid, port, '127.0.0.2', 4, callId, [{ name: 'authorization', value: auth2 }]);
+    for (const x of all.headers) if (x.name === 'expires') x.value = '0';
+    for (const x of all.headers) if (x.name === 'contact') x.value = '*';
+    const res2 = await send(ep, all, h.access('udp').port);
+    assert.equal(res2.status, 200);
+    assert.equal(header(res2, 'contact').length, 0);
+    assert.equal((await h.store.listRegistrations(trunk.sid)).length, 0);
+  } finally {
+    await ep.close();
+  }
+});
+
+test('registrar: wrong password → 401 again, then 403 after repeated failures; unknown trunk looks the same', async () => {
+  const { ep, port } = await ua('127.0.0.3');
+  try {
+    const bad = await authedRegister(ep, port, '127.0.0.3', trunk.sid, 'wrong-password');
+    assert.equal(bad.status, 401);
+    const unknown = await authedRegister(ep, port, '127.0.0.3', 'trmum1000000000000000000000000', 'whatever');
+    assert.equal(unknown.status, 401, 'unknown trunk answers like a wrong password');
+    const callId = randomToken();
+    const first = await send(ep, register(trunk.sid, port, '127.0.0.3', 1, callId), h.access('udp').port);
+    const auth = answerChallenge({ challenge: header(first, 'www-authenticate')[1] as string, method: 'REGISTER', uri: 'sip:x', username: trunk.sid, password: 'nope' });
+    const third = await send(ep, register(trunk.sid, port, '127.0.0.3', 2, callId, [{ name: 'authorization', value: auth }]), h.access('udp').port);
+    assert.equal(third.status, 403, 'third failure from one source within the window → 403');
+    const after = await send(ep, register(trunk.sid, port, '127.0.0.3', 3, callId), h.access('udp').port);
+    assert.equal(after.status, 403, 'the source stays blocked');
+  } finally {
+    await ep.close();
+  }
+});
+
+test('termination with credentials: INVITE gets 407, the digest answer is proxied', async () => {
+  const { ep, port } = await ua('127.0.0.2');
+  try {
+    const domain = `${h.accountSid}.pstn.exotel.com`;
+    const callId = randomToken();
+    const invite = (seq: number, extra: Array<{ name: string; value: string }>): SipRequest => ({
+      kind: 'request',
+      method: 'INVITE',
+      uri: `sip:+14155550100@${domain}`,
+      version: 'SIP/2.0',
+      headers: [
+        { name: 'max-forwards', value: '70' },
+        { name: 'from', value: `<sip:+919800000077@${domain}>;tag=abc${seq}` },
+        { name: 'to', value: `<sip:+14155550100@${domain}>` },
+        { name: 'call-id', value: callId },
+        { name: 'cseq', value: `${seq} INVITE` },
+        { name: 'contact', value: `<sip:pbx@127.0.0.2:${port}>` },
+        { name: 'content-type', value: 'application/sdp' },
+        ...extra,
+      ],
+      body: Buffer.from('v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n'),
+    });
+    const first = await send(ep, invite(1, []), h.access('udp').port);
+    assert.equal(first.status, 407);
+    const ch = header(first, 'proxy-authenticate');
+    assert.equal(ch.length, 2);
+    const auth = answerChallenge({ challenge: ch[0] as string, method: 'INVITE', uri: `sip:+14155550100@${domain}`, username: trunk.sid, password });
+    const second = await send(ep, invite(2, [{ name: 'proxy-authorization', value: auth }]), h.access('udp').port);
+    assert.equal(second.status, 200);
+    const fwd = h.gateway.pstnSim?.received.at(-1);
+    assert.equal(fwd?.headers.some((x) => x.name === 'proxy-authorization'), false, 'credentials are not forwarded');
+  } finally {
+    await ep.close();
+  }
+});
+
+test('registrar: baresip registers with digest (default MD5 challenge)', async (t) => {
+  const h = await startHarness();
+  t.after(() => h.close());
+  const trunk = await h.store.createTrunk({ accountSid: h.accountSid, name: 'bs', nsoCode: 'ANY-ANY', domainName: `${h.accountSid}.pstn.exotel.com`, authType: 'credentials' });
+  const password = await h.store.getSipPassword(h.accountSid, trunk.sid);
+  await h.gateway.snapshot.settled();
+  const dir = mkdtempSync(join(tmpdir(), 'vsip-baresip-'));
+  const sipPort = await freePort('127.0.0.2');
+  writeFileSync(join(dir, 'config'), [
+    'poll_method epoll',
+    `sip_listen 127.0.0.2:${sipPort}`,
+    'module_path /usr/lib/baresip/modules',
+    'module g711.so',
+    'module_app account.so',
+    'audio_player nil',
+    'audio_source nil',
+    'audio_alert nil',
+    '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'accounts'), `<sip:${trunk.sid}@127.0.0.1:${h.access('udp').port};transport=udp>;auth_pass=${password};regint=60;outbound="sip:127.0.0.1:${h.access('udp').port}"\n`);
+  writeFileSync(join(dir, 'contacts'), '');
+  const child = spawn('stdbuf', ['-oL', '-eL', 'baresip', '-f', dir, '-t', '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  t.after(() => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await waitFor(() => /200 OK|registered successfully/i.test(out), 15000, 'baresip registration').catch((err: Error) => {
+    throw new Error(`${err.message}; baresip output:\n${out}`);
+  });
+  const regs = await waitFor(async () => {
+    const r = await h.store.listRegistrations(trunk.sid);
+    return r.some((x) => x.sourceIp === '127.0.0.2') ? r : undefined;
+  });
+  assert.ok(regs.some((x) => x.contact.includes(trunk.sid)));
+});
