@@ -161,3 +161,11 @@ for (const file of FIXTURES) {
     assert.equal(parser.pendingBytes, 0);
   });
 }
+
+test('datagrams: CRLFs before the start line are skipped (RFC 3261 §7.5); no Content-Length means the rest is the body', () => {
+  const bye = read(FIXTURES_DIR, 'rfc3665-3.1-f5-bye.sip');
+  const msg = parseMessage(Buffer.concat([Buffer.from('\r\n\r\n\r\n'), bye]));
+  assert.deepEqual(structure(msg), structure(parseMessage(bye)));
+  const noLength = Buffer.from('MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: 1 MESSAGE\r\n\r\nhello\r\n');
+  assert.equal(parseMessage(noLength).body.toString(), 'hello\r\n');
+});
