@@ -81,6 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   app.addHook('onRoute', (route) => routes.add(route.url, route.method));
   app.setErrorHandler(handleError);
+  // Response schemas document answers in OpenAPI; they must never drop a field, so no
+  // schema-driven serializer: plain JSON.stringify.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/';
     const allowed = routes.allowed(path);

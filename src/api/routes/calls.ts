@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CallQuery } from '../../store/types.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentCall } from '../present.js';
+import { callSchema, listResponses } from '../response-schemas.js';
 import { ok, requireTrunk } from '../respond.js';
 import { trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 
@@ -18,6 +19,7 @@ export async function callRoutes(app: FastifyInstance, { store }: RouteDeps): Pr
     schema: {
       tags: ['Calls'],
       summary: 'Call log of the trunk',
+      response: listResponses(callSchema),
       params: trunkParamsSchema,
       querystring: {
         type: 'object',

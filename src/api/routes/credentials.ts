@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { credentialsSchema, okResponses } from '../response-schemas.js';
 import { ok } from '../respond.js';
 import { trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 
@@ -10,14 +11,14 @@ export async function credentialRoutes(app: FastifyInstance, { store }: RouteDep
   const tags = ['Credentials'];
 
   app.get<{ Params: TrunkParams }>('/trunks/:trunk_sid/credentials', {
-    schema: { tags, summary: 'Get Credentials (SIP username and password)', params: trunkParamsSchema },
+    schema: { tags, summary: 'Get Credentials (SIP username and password)', response: okResponses(credentialsSchema), params: trunkParamsSchema },
   }, async (request) => {
     const { account_sid, trunk_sid } = request.params;
     return ok(request, { username: trunk_sid, password: await store.getSipPassword(account_sid, trunk_sid) });
   });
 
   app.post<{ Params: TrunkParams }>('/trunks/:trunk_sid/credentials/rotate', {
-    schema: { tags, summary: 'Rotate the SIP password (the old one stops working at once)', params: trunkParamsSchema },
+    schema: { tags, summary: 'Rotate the SIP password (the old one stops working at once)', response: okResponses(credentialsSchema), params: trunkParamsSchema },
   }, async (request) => {
     const { account_sid, trunk_sid } = request.params;
     return ok(request, { username: trunk_sid, password: await store.rotateSipPassword(account_sid, trunk_sid) });

@@ -3,6 +3,7 @@ import { ApiError } from '../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentDestinationUri } from '../present.js';
 import { cachedList } from '../list-cache.js';
+import { bulkResponses, deletedSchema, destinationUriSchema, listResponses, okResponses } from '../response-schemas.js';
 import { bulk, ok, requireTrunk } from '../respond.js';
 import { itemParamsSchema, trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 import { DESTINATION_EXPECTED, destinationUri } from '../validation/destination-uri.js';
@@ -37,6 +38,7 @@ export async function destinationUriRoutes(app: FastifyInstance, { store, lists 
     schema: {
       tags,
       summary: 'Add Destination URIs (several in one call; answered per item, 207 on partial success)',
+      response: bulkResponses(destinationUriSchema),
       params: trunkParamsSchema,
       body: {
         type: 'object',
@@ -67,6 +69,7 @@ export async function destinationUriRoutes(app: FastifyInstance, { store, lists 
     schema: {
       tags,
       summary: 'Get Destination URIs',
+      response: listResponses(destinationUriSchema),
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
     },
@@ -81,7 +84,7 @@ export async function destinationUriRoutes(app: FastifyInstance, { store, lists 
   });
 
   app.get<{ Params: ItemParams }>(`${base}/:id`, {
-    schema: { tags, summary: 'Get one destination URI', params: itemParams },
+    schema: { tags, summary: 'Get one destination URI', response: okResponses(destinationUriSchema), params: itemParams },
   }, async (request) => {
     const { account_sid, trunk_sid, id } = request.params;
     const found = await store.getDestinationUri(account_sid, trunk_sid, id);
@@ -93,6 +96,7 @@ export async function destinationUriRoutes(app: FastifyInstance, { store, lists 
     schema: {
       tags,
       summary: 'Update a destination URI',
+      response: okResponses(destinationUriSchema),
       params: itemParams,
       body: { type: 'object', additionalProperties: false, minProperties: 1, description: 'destination, priority and/or weight', properties: itemFields },
     },
@@ -116,12 +120,13 @@ export async function destinationUriRoutes(app: FastifyInstance, { store, lists 
     schema: {
       tags,
       summary: 'Remove a destination URI',
+      response: okResponses(deletedSchema('id')),
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, description: 'the numeric id of the destination URI' } } },
     },
   }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid, request.query.id)));
 
   app.delete<{ Params: ItemParams }>(`${base}/:id`, {
-    schema: { tags, summary: 'Remove a destination URI by path', params: itemParams },
+    schema: { tags, summary: 'Remove a destination URI by path', response: okResponses(deletedSchema('id')), params: itemParams },
   }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid, request.params.id)));
 }

@@ -4,6 +4,7 @@ import { ApiError } from '../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentPhoneNumber } from '../present.js';
 import { cachedList } from '../list-cache.js';
+import { deletedSchema, listResponses, okResponses, phoneNumberSchema } from '../response-schemas.js';
 import { ok, requireTrunk } from '../respond.js';
 import { itemParamsSchema, trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 import { E164_EXPECTED, e164 } from '../validation/e164.js';
@@ -30,6 +31,7 @@ export async function phoneNumberRoutes(app: FastifyInstance, { store, lists }: 
     schema: {
       tags,
       summary: 'Map Phone Number',
+      response: okResponses(phoneNumberSchema),
       params: trunkParamsSchema,
       body: { type: 'object', additionalProperties: false, required: ['phone_number'], properties: fields },
     },
@@ -44,6 +46,7 @@ export async function phoneNumberRoutes(app: FastifyInstance, { store, lists }: 
     schema: {
       tags,
       summary: 'Get Phone Numbers',
+      response: listResponses(phoneNumberSchema),
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
     },
@@ -58,7 +61,7 @@ export async function phoneNumberRoutes(app: FastifyInstance, { store, lists }: 
   });
 
   app.get<{ Params: ItemParams }>(`${base}/:id`, {
-    schema: { tags, summary: 'Get one phone number', params: itemParams },
+    schema: { tags, summary: 'Get one phone number', response: okResponses(phoneNumberSchema), params: itemParams },
   }, async (request) => {
     const { account_sid, trunk_sid, id } = request.params;
     const found = await store.getPhoneNumber(account_sid, trunk_sid, id);
@@ -70,6 +73,7 @@ export async function phoneNumberRoutes(app: FastifyInstance, { store, lists }: 
     schema: {
       tags,
       summary: 'Update Phone Number (mode or number)',
+      response: okResponses(phoneNumberSchema),
       params: itemParams,
       body: { type: 'object', additionalProperties: false, minProperties: 1, description: 'phone_number and/or mode', properties: fields },
     },
@@ -90,12 +94,13 @@ export async function phoneNumberRoutes(app: FastifyInstance, { store, lists }: 
     schema: {
       tags,
       summary: 'Remove a phone number from the trunk',
+      response: okResponses(deletedSchema('id')),
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, description: 'the numeric id of the mapping' } } },
     },
   }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid, request.query.id)));
 
   app.delete<{ Params: ItemParams }>(`${base}/:id`, {
-    schema: { tags, summary: 'Remove a phone number by path', params: itemParams },
+    schema: { tags, summary: 'Remove a phone number by path', response: okResponses(deletedSchema('id')), params: itemParams },
   }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid, request.params.id)));
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentSetting } from '../present.js';
 import { cachedList } from '../list-cache.js';
+import { bulkResponses, deletedSchema, listResponses, okResponses, settingSchema } from '../response-schemas.js';
 import { bulk, ok, requireTrunk } from '../respond.js';
 import { trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 import { SETTING_RULES, normaliseSetting } from '../setting-rules.js';
@@ -16,6 +17,7 @@ export async function settingRoutes(app: FastifyInstance, { store, lists }: Rout
     schema: {
       tags,
       summary: 'Set trunk settings, e.g. Set Trunk Alias (answered per item, 207 on partial success)',
+      response: bulkResponses(settingSchema),
       params: trunkParamsSchema,
       body: {
         type: 'object',
@@ -53,6 +55,7 @@ export async function settingRoutes(app: FastifyInstance, { store, lists }: Rout
     schema: {
       tags,
       summary: 'Get trunk settings',
+      response: listResponses(settingSchema),
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
     },
@@ -71,6 +74,7 @@ export async function settingRoutes(app: FastifyInstance, { store, lists }: Rout
     schema: {
       tags,
       summary: 'Remove a trunk setting',
+      response: okResponses(deletedSchema('name')),
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, description: `the setting name: ${names.join(', ')}`, examples: ['trunk_external_alias'] } } },
     },

@@ -3,6 +3,7 @@ import type { NewTrunk, TrunkUpdate } from '../../store/types.js';
 import { ApiError, invalidField } from '../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentTrunk } from '../present.js';
+import { deletedSchema, okResponses, oneOrListResponses, trunkSchema } from '../response-schemas.js';
 import { ok } from '../respond.js';
 import { accountParamsSchema, trunkParamsSchema, type AccountParams, type RouteDeps, type TrunkParams } from '../route-deps.js';
 
@@ -83,6 +84,7 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
     schema: {
       tags,
       summary: 'Create Trunk',
+      response: okResponses(trunkSchema),
       params: accountParamsSchema,
       body: { type: 'object', additionalProperties: false, required: ['trunk_name', 'nso_code', 'domain_name'], properties: fields },
     },
@@ -97,6 +99,7 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
     schema: {
       tags,
       summary: 'List trunks, or get one with ?trunk_sid=',
+      response: oneOrListResponses(trunkSchema),
       params: accountParamsSchema,
       querystring: {
         type: 'object',
@@ -117,7 +120,7 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
   });
 
   app.get<{ Params: TrunkParams }>('/trunks/:trunk_sid', {
-    schema: { tags, summary: 'Get Trunk', params: trunkParamsSchema },
+    schema: { tags, summary: 'Get Trunk', response: okResponses(trunkSchema), params: trunkParamsSchema },
   }, async (request) => {
     const trunk = await store.getTrunk(request.params.account_sid, request.params.trunk_sid);
     if (trunk === null) throw new ApiError('NOT_FOUND', `trunk_sid ${JSON.stringify(request.params.trunk_sid)} is not a trunk of this account`);
@@ -128,6 +131,7 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
     schema: {
       tags,
       summary: 'Update Trunk',
+      response: okResponses(trunkSchema),
       params: trunkParamsSchema,
       body: {
         type: 'object',
@@ -152,6 +156,7 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
     schema: {
       tags,
       summary: 'Delete Trunk (and everything under it)',
+      response: okResponses(deletedSchema('trunk_sid')),
       params: accountParamsSchema,
       querystring: {
         type: 'object',
@@ -163,6 +168,6 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
   }, async (request) => ok(request, await remove(request.params.account_sid, request.query.trunk_sid)));
 
   app.delete<{ Params: TrunkParams }>('/trunks/:trunk_sid', {
-    schema: { tags, summary: 'Delete Trunk by path', params: trunkParamsSchema },
+    schema: { tags, summary: 'Delete Trunk by path', response: okResponses(deletedSchema('trunk_sid')), params: trunkParamsSchema },
   }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid)));
 }

@@ -3,6 +3,7 @@ import { ApiError } from '../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentWhitelistedIp } from '../present.js';
 import { cachedList } from '../list-cache.js';
+import { deletedSchema, listResponses, okResponses, whitelistedIpSchema } from '../response-schemas.js';
 import { ok, requireTrunk } from '../respond.js';
 import { itemParamsSchema, trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 import { IP_EXPECTED, MASK_EXPECTED, ipv4Network, parseMask } from '../validation/ipv4-network.js';
@@ -30,6 +31,7 @@ export async function whitelistedIpRoutes(app: FastifyInstance, { store, lists }
     schema: {
       tags,
       summary: 'Whitelist IP (Map ACL to Trunk)',
+      response: okResponses(whitelistedIpSchema),
       params: trunkParamsSchema,
       body: { type: 'object', additionalProperties: false, required: ['ip', 'mask'], properties: fields },
     },
@@ -43,6 +45,7 @@ export async function whitelistedIpRoutes(app: FastifyInstance, { store, lists }
     schema: {
       tags,
       summary: 'Get Whitelisted IPs',
+      response: listResponses(whitelistedIpSchema),
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
     },
@@ -57,7 +60,7 @@ export async function whitelistedIpRoutes(app: FastifyInstance, { store, lists }
   });
 
   app.get<{ Params: ItemParams }>(`${base}/:id`, {
-    schema: { tags, summary: 'Get one whitelisted IP', params: itemParams },
+    schema: { tags, summary: 'Get one whitelisted IP', response: okResponses(whitelistedIpSchema), params: itemParams },
   }, async (request) => {
     const { account_sid, trunk_sid, id } = request.params;
     const found = await store.getWhitelistedIp(account_sid, trunk_sid, id);
@@ -69,6 +72,7 @@ export async function whitelistedIpRoutes(app: FastifyInstance, { store, lists }
     schema: {
       tags,
       summary: 'Update a whitelisted IP',
+      response: okResponses(whitelistedIpSchema),
       params: itemParams,
       body: { type: 'object', additionalProperties: false, minProperties: 1, description: 'ip and/or mask', properties: fields },
     },
@@ -90,12 +94,13 @@ export async function whitelistedIpRoutes(app: FastifyInstance, { store, lists }
     schema: {
       tags,
       summary: 'Remove a whitelisted IP',
+      response: okResponses(deletedSchema('id')),
       params: trunkParamsSchema,
       querystring: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, description: 'the numeric id of the whitelisted IP' } } },
     },
   }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid, request.query.id)));
 
   app.delete<{ Params: ItemParams }>(`${base}/:id`, {
-    schema: { tags, summary: 'Remove a whitelisted IP by path', params: itemParams },
+    schema: { tags, summary: 'Remove a whitelisted IP by path', response: okResponses(deletedSchema('id')), params: itemParams },
   }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid, request.params.id)));
 }
