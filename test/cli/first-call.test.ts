@@ -1,0 +1,84 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/serve-process.js';
+import { startCliServer, type CliServer } from './helpers/cli-server.js';
+import { runCli } from './helpers/run-cli.js';
+
+/**
+ * docs/first-call.md, step by step: the same commands with the ports of a `vsip serve` started on
+ * port 0 (the document uses the defaults 8080 / 5060) and the token passed as a flag (the document
+ * lets `vsip login` prompt for it).
+ */
+let srv: CliServer;
+let env: Record<string, string>;
+before(async () => {
+  srv = await startCliServer();
+  // Only a config dir: everything after `vsip login` must come from the saved profile.
+  env = { XDG_CONFIG_HOME: join(srv.dataDir, 'first-call-xdg') };
+});
+after(async () => {
+  await srv?.stop();
+});
+
+function sipp(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('sipp', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+const pbx = (scenario: string, dialled: string, domain: string): string[] => [
+  `127.0.0.1:${srv.sip.udp}`, '-sf', `docs/first-call/${scenario}`, '-s', dialled,
+  '-key', 'caller', '+919876543210', '-key', 'domain', domain,
+  '-i', '127.0.0.1', '-m', '1', '-nostdin', '-timeout', '10s', '-timeout_error',
+];
+
+test('docs/first-call.md: login, quickstart, doctor, a call through sipp, the call log, a failed call explained', async () => {
+  const { account } = srv;
+  // 2. Log in
+  const login = await runCli(['login', '--api-url', srv.serve.api ?? '', '--account-sid', account.account_sid, '--api-key', account.api_key, '--api-token', account.api_token], env);
+  assert.equal(login.code, 0, login.stderr);
+
+  // 3. Quickstart
+  const qs = await runCli(['quickstart', 'termination', '--trunk-name', 'first_trunk', '--number', '+919876543210', '--pbx-ip', '127.0.0.1', ...srv.gatewayFlags], env);
+  assert.equal(qs.code, 0, qs.stderr);
+  const sid = /Step 1: Create Trunk\s+✅ (\S+) \(first_trunk\)/.exec(qs.stdout)?.[1] ?? '';
+  const domain = `${account.account_sid}.pstn.exotel.com`;
+  assert.match(qs.stdout, new RegExp(`^SIP Server\\s+${domain.replace(/\./g, '\\.')}`, 'm'));
+
+  // 4. Doctor
+  const doc = await runCli(['doctor', sid, '--pbx-ip', '127.0.0.1', ...srv.gatewayFlags], env);
+  assert.equal(doc.code, 0, doc.stdout);
+
+  // 5. The call: sipp as the PBX, the PSTN simulator answers.
+  const call = await sipp(pbx('pbx-call.xml', '+15005550199', domain));
+  assert.equal(call.code, 0, call.output.slice(-3000));
+
+  // 6. The call log shows it completed (the log is written in batches: poll briefly).
+  let calls = '';
+  for (let i = 0; i < 50 && !/\s200\s+completed\s/.test(calls); i++) {
+    calls = (await runCli(['calls', sid], env)).stdout;
+    if (!/\s200\s+completed\s/.test(calls)) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.match(calls, /termination\s+\+919876543210\s+\+15005550199\s+200\s+completed\s+\d+\.\ds/);
+
+  // 7. A failed call, explained.
+  const busy = await sipp(pbx('pbx-busy.xml', '+15005550101', domain));
+  assert.equal(busy.code, 0, busy.output.slice(-3000));
+  let failed = '';
+  for (let i = 0; i < 50 && !failed.includes('486'); i++) {
+    failed = (await runCli(['calls', sid, '--failed'], env)).stdout;
+    if (!failed.includes('486')) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.match(failed, /: 486 Busy Here \(busy\)\n  Why: Destination is busy\n  Fix: User is on another call/);
+  const callId = /^(\S+): 486 Busy Here/m.exec(failed)?.[1] ?? '';
+  const explained = await runCli(['explain', callId], env);
+  assert.equal(explained.code, 0, explained.stderr);
+  assert.match(explained.stdout, /^Result\s+486 Busy Here$/m);
+  assert.match(explained.stdout, /^Sent to\s+\S+/m);
+});
