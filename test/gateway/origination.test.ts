@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
+import net from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
-import type { Trunk } from '../../src/store/types.js';
+import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
 import { freePort, runSipp, scenarioWithCode, startSipp } from './sipp.js';
 
@@ -15,35 +15,35 @@ import { freePort, runSipp, scenarioWithCode, startSipp } from './sipp.js';
  * destinations.
  */
 let h: Harness;
+let api: ApiClient;
 let seq = 0;
 
 before(async () => {
   h = await startHarness({ tuning: { proxy: { targetTimeoutMs: 1000 } } });
+  api = await ApiClient.create(h);
 });
-after(async () => h.close());
+after(async () => {
+  await api.close();
+  await h.close();
+});
 
-async function trunkWith(number: string, destinations: Array<{ host: string; port: number; transport: 'tcp' | 'tls' | 'udp'; priority?: number; weight?: number }>): Promise<Trunk> {
-  const t = await h.store.createTrunk({ accountSid: h.accountSid, name: `in${++seq}`, nsoCode: 'ANY-ANY', domainName: `${h.accountSid}.pstn.exotel.com` });
-  await h.store.addPhoneNumber(h.accountSid, t.sid, number, 'pstn');
-  for (const d of destinations) {
-    await h.store.addDestinationUri(h.accountSid, t.sid, {
-      destination: `${d.host}:${d.port};transport=${d.transport}`,
-      host: d.host,
-      port: d.port,
-      transport: d.transport,
-      priority: d.priority ?? 1,
-      weight: d.weight ?? 1,
-    });
+/** The spec's origination quickstart through the API: trunk, number, destination URIs. */
+async function trunkWith(number: string, destinations: Array<{ host: string; port: number; transport: 'tcp' | 'tls' | 'udp'; priority?: number; weight?: number }>): Promise<string> {
+  const t = await api.createTrunk(`in${++seq}`);
+  await api.mapNumber(t, number);
+  if (destinations.length > 0) {
+    await api.addDestinations(
+      t,
+      destinations.map((d) => ({ destination: `${d.host}:${d.port};transport=${d.transport}`, ...(d.priority !== undefined ? { priority: d.priority } : {}), ...(d.weight !== undefined ? { weight: d.weight } : {}) })),
+    );
   }
   await h.gateway.snapshot.settled();
   return t;
 }
 
-async function lastCall(t: Trunk) {
-  return waitFor(async () => {
-    await h.gateway.callLog.flush();
-    return (await h.store.listCalls(h.accountSid, t.sid, { offset: 0, limit: 1 })).items[0];
-  });
+async function lastCall(t: string) {
+  const c = await waitFor(async () => (await api.calls(t))[0]);
+  return { direction: c.direction, cause: c.cause, finalCode: c.final_code, destination: c.destination };
 }
 
 const carrierRemote = (): string => `127.0.0.1:${h.carrierSide('udp').port}`;
@@ -122,21 +122,23 @@ test('origination: failover from a refusing TCP destination to the next priority
 });
 
 test('origination: failover on a destination that never answers (timeout), then 5xx, then success', async () => {
-  // A host that swallows everything (not even 100 Trying): a plain UDP socket.
-  const silent = dgram.createSocket('udp4');
-  await new Promise<void>((r) => silent.bind(0, '127.0.0.6', () => r()));
-  const failing = await PstnSim.start({ host: '127.0.0.7' });
+  // A host that accepts the TCP connection and never says anything (not even 100 Trying).
+  const silent = net.createServer((sock) => sock.on('data', () => {}));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.6', () => r()));
+  const failing = await PstnSim.start({ host: '127.0.0.7', protocols: ['tcp'] });
   failing.endpoint.onRequest((tx) => tx.reply(500, 'Server Internal Error'));
-  const good = await PstnSim.start({ host: '127.0.0.8' });
+  const good = await PstnSim.start({ host: '127.0.0.8', protocols: ['tcp'] });
   const carrier = await PstnSim.start();
   try {
     const t = await trunkWith('+15550001005', [
-      { host: '127.0.0.6', port: silent.address().port, transport: 'udp', priority: 1 },
-      { host: '127.0.0.7', port: failing.addresses()[0]?.port ?? 0, transport: 'udp', priority: 2 },
-      { host: '127.0.0.8', port: good.addresses()[0]?.port ?? 0, transport: 'udp', priority: 3 },
+      { host: '127.0.0.6', port: (silent.address() as net.AddressInfo).port, transport: 'tcp', priority: 1 },
+      { host: '127.0.0.7', port: failing.addresses()[0]?.port ?? 0, transport: 'tcp', priority: 2 },
+      { host: '127.0.0.8', port: good.addresses()[0]?.port ?? 0, transport: 'tcp', priority: 3 },
     ]);
+    const started = Date.now();
     const r = await carrier.call('+15550001005', h.carrierSide('udp'));
     assert.equal(r.status, 200);
+    assert.ok(Date.now() - started >= 1000, 'the silent destination was given its full per-destination timeout');
     assert.equal(good.answered, 1);
     const c = await waitFor(async () => {
       const x = await lastCall(t);

@@ -8,23 +8,28 @@ import { answerChallenge } from '../../src/sip/auth/answer-challenge.js';
 import { randomToken } from '../../src/sip/transaction/branch.js';
 import { createSipEndpoint, type SipEndpoint } from '../../src/sip/sip-endpoint.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
-import type { Trunk } from '../../src/store/types.js';
+import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
 import { freePort } from './sipp.js';
 
 /** REGISTER with digest on the access side: a raw UA built on the SIP core, and baresip. */
 let h: Harness;
-let trunk: Trunk;
+let api: ApiClient;
+let trunk: { sid: string };
 let password: string;
 
 before(async () => {
   h = await startHarness({ tuning: { maxAuthFailures: 3 }, flags: { sipDigestAlgorithms: 'MD5,SHA-256' } });
-  trunk = await h.store.createTrunk({ accountSid: h.accountSid, name: 'reg', nsoCode: 'ANY-ANY', domainName: `${h.accountSid}.pstn.exotel.com`, authType: 'credentials', registrationEnabled: true });
-  await h.store.addPhoneNumber(h.accountSid, trunk.sid, '+919800000077', 'pstn');
-  password = await h.store.getSipPassword(h.accountSid, trunk.sid);
+  api = await ApiClient.create(h);
+  trunk = { sid: await api.createTrunk('reg', { auth_type: 'credentials', registration_enabled: true }) };
+  await api.mapNumber(trunk.sid, '+919800000077');
+  password = await api.password(trunk.sid); // Get Credentials
   await h.gateway.snapshot.settled();
 });
-after(async () => h.close());
+after(async () => {
+  await api.close();
+  await h.close();
+});
 
 function header(res: SipResponse, name: string): string[] {
   return res.headers.filter((x) => x.name === name).map((x) => x.value);
@@ -177,9 +182,13 @@ test('termination with credentials: INVITE gets 407, the digest answer is proxie
 
 test('registrar: baresip registers with digest (default MD5 challenge)', async (t) => {
   const h = await startHarness();
-  t.after(() => h.close());
-  const trunk = await h.store.createTrunk({ accountSid: h.accountSid, name: 'bs', nsoCode: 'ANY-ANY', domainName: `${h.accountSid}.pstn.exotel.com`, authType: 'credentials' });
-  const password = await h.store.getSipPassword(h.accountSid, trunk.sid);
+  const api = await ApiClient.create(h);
+  t.after(async () => {
+    await api.close();
+    await h.close();
+  });
+  const trunk = { sid: await api.createTrunk('bs', { auth_type: 'credentials' }) };
+  const password = await api.password(trunk.sid);
   await h.gateway.snapshot.settled();
   const dir = mkdtempSync(join(tmpdir(), 'vsip-baresip-'));
   const sipPort = await freePort('127.0.0.2');

@@ -2,34 +2,39 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
 import { runSipp, scenarioWithCode } from './sipp.js';
-import type { Trunk } from '../../src/store/types.js';
+import { ApiClient } from './api-client.js';
 
 /**
  * Termination (PBX → carrier) end to end with sipp as the PBX on 127.0.0.2 (whitelisted) and
  * 127.0.0.3 (not), and the embedded PSTN simulator as the carrier.
  */
 let h: Harness;
-let trunk: Trunk;
+let api: ApiClient;
+let trunk: string;
 const CALLER = '+919800000001';
 
 before(async () => {
   h = await startHarness();
-  trunk = await h.store.createTrunk({ accountSid: h.accountSid, name: 'pbx', nsoCode: 'ANY-ANY', domainName: `${h.accountSid}.pstn.exotel.com` });
-  await h.store.addPhoneNumber(h.accountSid, trunk.sid, CALLER, 'pstn');
-  await h.store.addWhitelistedIp(h.accountSid, trunk.sid, '127.0.0.2', 32);
+  api = await ApiClient.create(h);
+  // The spec's termination quickstart: create trunk, map the caller ID, whitelist the PBX.
+  trunk = await api.createTrunk('pbx');
+  await api.mapNumber(trunk, CALLER);
+  await api.whitelist(trunk, '127.0.0.2', 32);
   await h.gateway.snapshot.settled();
 });
-after(async () => h.close());
+after(async () => {
+  await api.close();
+  await h.close();
+});
 
 const host = (): string => `${h.accountSid}.pstn.exotel.com`;
 const remote = (p: 'udp' | 'tcp' = 'udp'): string => `127.0.0.1:${h.access(p).port}`;
 
+/** The newest record of the trunk's call log, read through GET …/calls. */
 async function lastCall(): Promise<{ cause: string | null; finalCode: number | null; caller: string | null; callee: string | null; sourceIp: string }> {
-  await h.gateway.callLog.flush();
-  const page = await h.store.listCalls(h.accountSid, trunk.sid, { offset: 0, limit: 1 });
-  const c = page.items[0];
+  const c = (await api.calls(trunk))[0];
   assert.ok(c, 'a call record');
-  return c;
+  return { cause: c.cause, finalCode: c.final_code, caller: c.caller, callee: c.callee, sourceIp: c.source_ip };
 }
 
 async function expectRefused(code: number, o: { ip?: string; caller?: string; service?: string; codecs?: string; maxfwd?: string; transport?: 'udp' | 'tcp' }): Promise<void> {
@@ -110,7 +115,7 @@ test('termination: CANCEL while ringing → 487, cause cancelled', async () => {
 });
 
 test('termination: trunk_external_alias becomes the caller ID sent to the carrier', async () => {
-  await h.store.setSetting(h.accountSid, trunk.sid, 'trunk_external_alias', '+918000000000');
+  await api.setSetting(trunk, 'trunk_external_alias', '+918000000000');
   await h.gateway.snapshot.settled();
   try {
     const r = await runSipp({ scenario: 'pbx-call.xml', remote: remote(), localIp: '127.0.0.2', service: '+14155550111', keys: { caller: CALLER, host: host() } });
@@ -121,6 +126,6 @@ test('termination: trunk_external_alias becomes the caller ID sent to the carrie
     assert.match(from, /sip:\+918000000000@/);
     assert.match(pai, /sip:\+918000000000@/);
   } finally {
-    await h.store.deleteSetting(h.accountSid, trunk.sid, 'trunk_external_alias');
+    await api.deleteSetting(trunk, 'trunk_external_alias');
   }
 });
