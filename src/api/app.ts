@@ -60,6 +60,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: shortRequestId,
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors the router raises before any route runs (bad percent-encoding, a path segment over
+    // 100 characters) get the envelope too.
+    frameworkErrors: (error, request, reply) => {
+      const description = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than 100 characters' : 'the URL is not valid (check its percent-encoding)';
+      handleError(new ApiError('INVALID_REQUEST', description), request, reply);
+    },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true, allowUnionTypes: true, useDefaults: true } },
     ...(https !== undefined ? { https } : {}),
   }) as unknown as FastifyInstance;

@@ -82,6 +82,10 @@ for (const kind of STORE_KINDS) {
       const deep = `{"trunk_name":${'['.repeat(30_000)}${']'.repeat(30_000)},"nso_code":"ANY-ANY","domain_name":"${domain}"}`;
       expectFailure(await f.api('POST', '/trunks', deep), 400, 1000, /^trunk_name: /);
       expectFailure(await f.api('POST', '/trunks', 'null'), 400, 1000, /JSON object/);
+      for (const url of ['/%zz', `/v2/accounts/${f.account.accountSid}/trunks/${'x'.repeat(200)}`]) {
+        const r = await f.app.inject({ url, headers: { authorization: f.auth } });
+        expectFailure({ status: r.statusCode, body: r.json() }, 400, 1000);
+      }
       expectFailure(await f.api('POST', '/trunks', '"str"'), 400, 1000, /JSON object/);
     });
 
