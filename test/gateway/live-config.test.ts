@@ -1,0 +1,94 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
+import { ipv4ToInt } from '../../src/gateway/ipv4.js';
+import { ApiClient } from './api-client.js';
+import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { freePort, runSipp, startSipp } from './sipp.js';
+
+/** Changes made through the API are enforced without a restart; metrics count the calls. */
+let h: Harness;
+let api: ApiClient;
+let pbx: PstnSim;
+
+before(async () => {
+  h = await startHarness();
+  api = await ApiClient.create(h);
+  pbx = await PstnSim.start({ host: '127.0.0.3', callerId: '+919800000055' });
+});
+after(async () => {
+  await pbx.close();
+  await api.close();
+  await h.close();
+});
+
+test('live config: a whitelist added through the API is enforced within 100 ms; removing it refuses again; a deleted trunk stops at once', async () => {
+  const trunk = await api.createTrunk('live');
+  await api.mapNumber(trunk, '+919800000055');
+  await h.gateway.snapshot.settled();
+  assert.equal((await pbx.call('+14155550100', h.access())).status, 403);
+
+  const t0 = performance.now();
+  const id = await api.whitelist(trunk, '127.0.0.3', 32);
+  await waitFor(() => h.gateway.snapshot.trunksForIp(ipv4ToInt('127.0.0.3')).length > 0, 1000, 'snapshot update');
+  const elapsed = performance.now() - t0;
+  assert.ok(elapsed < 100, `whitelist enforced after ${elapsed.toFixed(1)} ms (API call included)`);
+  assert.equal((await pbx.call('+14155550100', h.access())).status, 200);
+
+  await api.removeWhitelistedIp(trunk, id);
+  await h.gateway.snapshot.settled();
+  assert.equal((await pbx.call('+14155550100', h.access())).status, 403);
+
+  await api.whitelist(trunk, '127.0.0.0', 8);
+  await h.gateway.snapshot.settled();
+  assert.equal((await pbx.call('+14155550100', h.access())).status, 200, 'a /8 range covers 127.0.0.3');
+
+  await api.deleteTrunk(trunk);
+  await h.gateway.snapshot.settled();
+  assert.equal(h.gateway.snapshot.getTrunk(trunk), undefined);
+  assert.equal((await pbx.call('+14155550100', h.access())).status, 403, 'deleted trunk carries no new call');
+});
+
+test('metrics: calls by direction, code and cause, and SIP core counters', async () => {
+  const text = await h.metrics.metrics();
+  assert.match(text, /vsip_sip_calls_total\{direction="termination",code="403",cause="ip_not_whitelisted"\} [1-9]/);
+  assert.match(text, /vsip_sip_calls_total\{direction="termination",code="200",cause="completed"\} [1-9]/);
+  assert.match(text, /vsip_sip_messages_total\{direction="in",transport="udp"\} [1-9]/);
+  assert.match(text, /vsip_sip_transactions_total\{kind="server"\} [1-9]/);
+  assert.match(text, /vsip_sip_active_calls\{direction="termination"\} 0/);
+});
+
+test('sipp as the carrier: termination answered by sipp, and a CANCEL relayed to sipp (487)', async () => {
+  const port = await freePort();
+  const carrier = startSipp({ scenario: 'carrier-answer.xml', localPort: port, timeoutSeconds: 15 });
+  const other = await startHarness({ carrier: `sip:127.0.0.1:${port}` });
+  const api2 = await ApiClient.create(other);
+  try {
+    const trunk = await api2.createTrunk('pbx');
+    await api2.mapNumber(trunk, '+919800000001');
+    await api2.whitelist(trunk, '127.0.0.2', 32);
+    await other.gateway.snapshot.settled();
+    const host = `${other.accountSid}.pstn.exotel.com`;
+    const r = await runSipp({ scenario: 'pbx-call.xml', remote: `127.0.0.1:${other.access().port}`, localIp: '127.0.0.2', service: '+14155550100', keys: { caller: '+919800000001', host } });
+    assert.equal(r.code, 0, r.output.slice(-3000));
+    const cr = await carrier.done;
+    assert.equal(cr.code, 0, cr.output.slice(-3000));
+
+    const port2 = await freePort();
+    const ringing = startSipp({ scenario: 'carrier-ring-cancel.xml', localPort: port2, timeoutSeconds: 15 });
+    const third = await startHarness({ carrier: `sip:127.0.0.1:${port2}`, store: other.store, dataDir: other.config.dataDir });
+    try {
+      const r2 = await runSipp({ scenario: 'pbx-cancel.xml', remote: `127.0.0.1:${third.access().port}`, localIp: '127.0.0.2', service: '+14155550100', keys: { caller: '+919800000001', host } });
+      assert.equal(r2.code, 0, r2.output.slice(-3000));
+      const rr = await ringing.done;
+      assert.equal(rr.code, 0, rr.output.slice(-3000));
+    } finally {
+      ringing.kill();
+      await third.close();
+    }
+  } finally {
+    carrier.kill();
+    await api2.close();
+    await other.close();
+  }
+});
