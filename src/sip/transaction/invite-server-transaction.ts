@@ -1,6 +1,6 @@
 import type { SipRequest, SipResponse } from '../message/types.js';
 import type { SipSource, SipTarget } from '../transport/transport.js';
-import { responseTo } from './message-fields.js';
+import { cseqOf, firstHeader, responseTo } from './message-fields.js';
 import { ServerTransactionBase } from './server-transaction-base.js';
 import { TimerId, type TransactionContext } from './transaction-base.js';
 
@@ -13,6 +13,11 @@ import { TimerId, type TransactionContext } from './transaction-base.js';
  * with the INVITE's branch — passed up, not absorbed), `timeout`('H') when no ACK came for a
  * non-2xx, `transportError`(err), `terminated`.
  *
+ * UAS 2xx retransmission (§13.3.1.4): set `retransmit2xx = true` before sending a 2xx and, over
+ * UDP, the 2xx is re-sent at T1, 2·T1 … T2 until the ACK arrives (matched by Call-ID and CSeq number,
+ * since an ACK for 2xx carries a new branch) — then `ack` is emitted; no ACK within 64·T1 emits
+ * `timeout`('L') and the core should send BYE. A proxy leaves it false: 2xx retransmission is the UAS's job.
+ *
  * 100 Trying: sent `timers.tryingDelay` ms after creation if the core has not sent any response by
  * then (default 200 ms, §17.2.1 "200 ms"); 0 sends it at once. A core that answers inside its
  * request handler therefore costs no extra message.
@@ -22,6 +27,9 @@ export class InviteServerTransaction extends ServerTransactionBase {
   #interval: number;
   /** True once a CANCEL has been matched to this transaction. */
   cancelled = false;
+  /** Set by a UAS core before its 2xx: retransmit it until the ACK (§13.3.1.4). */
+  retransmit2xx = false;
+  #awaitingAck = false;
 
   constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, source: SipSource) {
     super(ctx, key, target, request, source, 'proceeding');
@@ -54,6 +62,15 @@ export class InviteServerTransaction extends ServerTransactionBase {
     if (res.status < 300) {
       this.setState('accepted');
       this.arm(TimerId.L, 64 * this.ctx.timers.t1);
+      if (this.retransmit2xx) {
+        const callId = firstHeader(this.request, 'call-id');
+        const cseq = cseqOf(this.request);
+        if (callId !== undefined && cseq !== null) {
+          this.#awaitingAck = true;
+          this.ctx.awaitAck(this, `${callId}\n${cseq.seq}`);
+          if (!this.reliable) this.arm(TimerId.Retransmit2xx, this.#interval);
+        }
+      }
     } else {
       this.setState('completed');
       if (!this.reliable) this.arm(TimerId.G, this.#interval);
@@ -78,10 +95,19 @@ export class InviteServerTransaction extends ServerTransactionBase {
       return true;
     }
     if (this.state === 'accepted') {
-      this.emit('ack', ack);
+      this.ackFor2xx(ack);
       return false;
     }
     return true; // confirmed: a retransmitted ACK
+  }
+
+  /** @internal an ACK for our 2xx arrived: stop retransmitting it and tell the core. */
+  ackFor2xx(ack: SipRequest): void {
+    if (this.#awaitingAck) {
+      this.#awaitingAck = false;
+      this.disarmRetransmit();
+    }
+    this.emit('ack', ack);
   }
 
   /** @internal the layer matched a CANCEL to this transaction. */
@@ -107,11 +133,20 @@ export class InviteServerTransaction extends ServerTransactionBase {
         this.#interval = Math.min(2 * this.#interval, this.ctx.timers.t2);
         this.arm(TimerId.G, this.#interval);
         return;
+      case TimerId.Retransmit2xx:
+        if (this.state !== 'accepted' || !this.#awaitingAck || this.lastResponse === undefined) return;
+        this.retransmit(this.lastResponse, '2xx');
+        this.#interval = Math.min(2 * this.#interval, this.ctx.timers.t2);
+        this.arm(TimerId.Retransmit2xx, this.#interval);
+        return;
       case TimerId.H:
         this.timedOut('H');
         return;
-      case TimerId.I:
       case TimerId.L:
+        if (this.#awaitingAck) this.timedOut('L');
+        else this.terminate();
+        return;
+      case TimerId.I:
         this.terminate();
         return;
     }

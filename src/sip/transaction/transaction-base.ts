@@ -12,15 +12,17 @@ export interface TransactionContext {
   counters: SipCounters;
   /** Drops the transaction from the layer's tables. */
   remove(tx: TransactionBase): void;
+  /** Registers an INVITE server transaction whose 2xx is retransmitted until the ACK (matched by Call-ID + CSeq). */
+  awaitAck(tx: TransactionBase, key: string): void;
 }
 
 /** Timer ids; the first group runs in the retransmit slot, the second in the lifetime slot. */
 export const TimerId = {
-  A: 1, E: 2, G: 3, Trying: 4,
+  A: 1, E: 2, G: 3, Trying: 4, Retransmit2xx: 5,
   B: 10, D: 11, F: 12, H: 13, I: 14, J: 15, K: 16, L: 17, M: 18, Guard: 19,
 } as const;
 export type TimerId = (typeof TimerId)[keyof typeof TimerId];
-const TIMER_NAMES: Record<number, string> = { 1: 'A', 2: 'E', 3: 'G', 4: 'trying', 10: 'B', 11: 'D', 12: 'F', 13: 'H', 14: 'I', 15: 'J', 16: 'K', 17: 'L', 18: 'M', 19: 'guard' };
+const TIMER_NAMES: Record<number, string> = { 1: 'A', 2: 'E', 3: 'G', 4: 'trying', 5: '2xx', 10: 'B', 11: 'D', 12: 'F', 13: 'H', 14: 'I', 15: 'J', 16: 'K', 17: 'L', 18: 'M', 19: 'guard' };
 export function timerName(id: TimerId): string {
   return TIMER_NAMES[id] ?? String(id);
 }

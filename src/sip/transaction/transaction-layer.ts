@@ -4,7 +4,7 @@ import { sipChannels } from '../sip-diagnostics.js';
 import type { SipSource, SipTarget } from '../transport/transport.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';
-import { serialize } from './message-fields.js';
+import { cseqOf, firstHeader, serialize } from './message-fields.js';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { nodeTimerHost, resolveTimers, type TimerConfig, type TimerHost } from './timer-config.js';
@@ -41,6 +41,9 @@ export class TransactionLayer {
   readonly #ctx: TransactionContext;
   readonly #client = new Map<string, ClientTransaction>();
   readonly #server = new Map<string, ServerTransaction>();
+  /** UAS INVITE transactions retransmitting a 2xx, by `Call-ID\nCSeq number` (§13.3.1.4). */
+  readonly #awaitingAck = new Map<string, InviteServerTransaction>();
+  readonly #ackKeys = new WeakMap<TransactionBase, string>();
 
   constructor(options: TransactionLayerOptions) {
     this.timers = resolveTimers(options.timers);
@@ -52,6 +55,12 @@ export class TransactionLayer {
       remove: (tx: TransactionBase) => {
         const map: Map<string, TransactionBase> = tx.role === 'client' ? this.#client : this.#server;
         if (map.get(tx.key) === tx) map.delete(tx.key);
+        const ackKey = this.#ackKeys.get(tx);
+        if (ackKey !== undefined && this.#awaitingAck.get(ackKey) === tx) this.#awaitingAck.delete(ackKey);
+      },
+      awaitAck: (tx: TransactionBase, key: string) => {
+        this.#ackKeys.set(tx, key);
+        this.#awaitingAck.set(key, tx as InviteServerTransaction);
       },
     };
   }
@@ -94,6 +103,14 @@ export class TransactionLayer {
     if (req.method === 'ACK') {
       if (existing instanceof InviteServerTransaction) {
         return existing.receiveAck(req) ? { kind: 'absorbed' } : { kind: 'ack', transaction: existing };
+      }
+      const callId = firstHeader(req, 'call-id');
+      const cseq = cseqOf(req);
+      const uas = callId === undefined || cseq === null ? undefined : this.#awaitingAck.get(`${callId}\n${cseq.seq}`);
+      if (uas !== undefined) {
+        this.#awaitingAck.delete(`${callId}\n${cseq!.seq}`);
+        uas.ackFor2xx(req);
+        return { kind: 'ack', transaction: uas };
       }
       return { kind: 'ack', transaction: null };
     }

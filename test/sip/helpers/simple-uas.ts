@@ -30,8 +30,8 @@ const SDP = Buffer.from('v=0\r\no=uas 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 12
 
 /**
  * A minimal UAS on the endpoint, for the sipp interop tests and the UAS benchmark: INVITE → 180 + 200,
- * BYE → 200, REGISTER → 200, optional Digest challenges, CANCEL → 487. Its 2xx are not retransmitted
- * until ACK (§13.3.1.4): fine on loopback, not a real UA.
+ * BYE → 200, REGISTER → 200, optional Digest challenges, CANCEL → 487; its 2xx is retransmitted until
+ * the ACK (§13.3.1.4).
  */
 export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {}): SimpleUasStats {
   const stats: SimpleUasStats = { invites: 0, dropped: 0, answered: 0, byes: 0, registers: 0, challenged: 0, cancelled: 0, authFailures: [] };
@@ -93,6 +93,7 @@ export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {})
           return;
         }
         tx.reply(180, 'Ringing', { headers: [{ name: 'Contact', value: contactFor(tx) }] });
+        invite.retransmit2xx = true;
         tx.reply(200, 'OK', {
           headers: [{ name: 'Contact', value: contactFor(tx) }],
           ...(options.sdp ? { body: SDP, contentType: 'application/sdp' } : {}),

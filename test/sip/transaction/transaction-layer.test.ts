@@ -298,3 +298,40 @@ test('a transport error ends a client transaction with transportError', async ()
   assert.equal(tx.state, 'terminated');
   assert.equal(clock.pending, 0);
 });
+
+test('UAS 2xx retransmission (§13.3.1.4): re-sent T1, 2·T1 … T2 until the ACK (new branch) arrives', () => {
+  const s = setup();
+  const { tx } = serverInvite(s);
+  tx.retransmit2xx = true;
+  const acks: unknown[] = [];
+  tx.on('ack', (a: unknown) => acks.push(a));
+  tx.reply(200);
+  s.clock.advance(150);
+  assert.deepEqual(s.sent.map((x) => x.at), [0, 10, 30, 70, 110, 150]);
+  assert.ok(s.sent.every((x) => x.text === s.sent[0]!.text));
+  const ack = request('ACK', generateBranch(), `;tag=${tx.toTag}`);
+  const d = s.layer.receiveRequest(ack, topVia(ack)!, s.source, s.target);
+  assert.deepEqual(d, { kind: 'ack', transaction: tx });
+  assert.equal(acks.length, 1);
+  s.clock.advance(500);
+  assert.equal(s.sent.length, 6, 'retransmission stopped by the ACK');
+  s.clock.advance(64 * T1);
+  assert.equal(tx.state, 'terminated');
+});
+
+test('UAS 2xx retransmission without ACK ends with timeout L; over TCP nothing is retransmitted', () => {
+  const s = setup();
+  const { tx } = serverInvite(s);
+  tx.retransmit2xx = true;
+  const timeouts: string[] = [];
+  tx.on('timeout', (t: string) => timeouts.push(t));
+  tx.reply(200);
+  s.clock.advance(64 * T1);
+  assert.deepEqual(timeouts, ['L']);
+  const t = setup('tcp');
+  const c = serverInvite(t);
+  c.tx.retransmit2xx = true;
+  c.tx.reply(200);
+  t.clock.advance(64 * T1);
+  assert.equal(t.sent.length, 1);
+});
