@@ -8,6 +8,8 @@ export interface CliIo {
   stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
+  /** Where a command's exit status goes (`process.exitCode` in the real CLI). */
+  setExitCode(code: number): void;
 }
 
 export function print(io: CliIo, text: string): void {

@@ -24,6 +24,11 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
     stdin: io.stdin ?? process.stdin,
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
+    setExitCode:
+      io.setExitCode ??
+      ((code: number) => {
+        process.exitCode = code;
+      }),
   };
   registerLoginCommand(program, full);
   registerQuickstartCommand(program, full);

@@ -26,9 +26,9 @@ export function clientFor(io: CliIo, flags: CommonFlags): VsipClient {
 export async function runAction(io: CliIo, body: () => Promise<number | void>): Promise<void> {
   try {
     const code = await body();
-    if (typeof code === 'number' && code !== 0) process.exitCode = code;
+    if (typeof code === 'number' && code !== 0) io.setExitCode(code);
   } catch (err) {
-    process.exitCode = 1;
+    io.setExitCode(1);
     io.stderr.write(`vsip: ${describeError(err)}\n`);
   }
 }

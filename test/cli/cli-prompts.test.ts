@@ -1,0 +1,84 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { Command } from 'commander';
+import { registerClientCommands } from '../../src/cli/commands/index.js';
+import { createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
+import { rmSync } from 'node:fs';
+
+let serve: ServeProcess;
+let account: AccountJson;
+let dataDir: string;
+before(async () => {
+  dataDir = tempDir('vsip-prompts-');
+  account = createAccountCli(dataDir);
+  serve = await startServe({ dataDir, env: { VSIP_LOG_LEVEL: 'warn' } });
+});
+after(async () => {
+  await serve?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/**
+ * Runs client commands in-process on a fake terminal: each time a question matching a key of
+ * `answers` appears on stderr, the answer is typed on stdin. Returns what was shown and the exit code.
+ */
+async function onTerminal(args: string[], env: Record<string, string>, answers: Array<[RegExp, string]>): Promise<{ out: string; err: string; code: number }> {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+  let out = '';
+  let err = '';
+  let code = 0;
+  const pending = [...answers];
+  const stdout = new Writable({ write(c: Buffer, _e, cb) { out += c.toString(); cb(); } });
+  const stderr = Object.assign(new Writable({
+    write(c: Buffer, _e, cb) {
+      err += c.toString();
+      const next = pending[0];
+      if (next && next[0].test(err)) {
+        pending.shift();
+        setImmediate(() => stdin.write(`${next[1]}\n`));
+      }
+      cb();
+    },
+  }), { isTTY: true });
+  const program = new Command('vsip').exitOverride();
+  registerClientCommands(program, { env, stdin, stdout, stderr, setExitCode: (c) => (code = c) });
+  await program.parseAsync(['node', 'vsip', ...args]);
+  assert.deepEqual(pending, [], `questions not asked; stderr was:\n${err}`);
+  return { out, err, code };
+}
+
+test('login asks for each value on a terminal and does not echo the token', async () => {
+  const env = { XDG_CONFIG_HOME: join(dataDir, 'xdg-tty') };
+  const r = await onTerminal(['login'], env, [
+    [/API URL.*: $/, serve.api ?? ''],
+    [/Account SID: $/, account.account_sid],
+    [/API key: $/, account.api_key],
+    [/API token: $/, account.api_token],
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(!r.err.includes(account.api_token), 'the typed token was echoed');
+  assert.ok(!r.out.includes(account.api_token));
+  assert.match(r.out, /Profile "default" saved/);
+  assert.equal(statSync(join(env.XDG_CONFIG_HOME, 'vsip', 'config.json')).mode & 0o777, 0o600);
+
+  // quickstart asks for what is missing, with the spec's trunk name as the default.
+  const qs = await onTerminal(['quickstart', 'termination'], env, [
+    [/Trunk name .*\[outbound_trunk\]: $/, ''],
+    [/Your caller ID.*: $/, '+919800000501'],
+    [/Your PBX's public IP: $/, '127.0.0.1'],
+  ]);
+  assert.equal(qs.code, 0, qs.err);
+  assert.match(qs.out, /Step 1: Create Trunk\s+✅ \S+ \(outbound_trunk\)/);
+  const sid = /✅ (\S+) \(outbound_trunk\)/.exec(qs.out)?.[1] ?? '';
+
+  // delete asks; "n" keeps the trunk (exit 1), "y" deletes it.
+  const keep = await onTerminal(['trunks', 'delete', sid], env, [[/Permanently delete trunk .*\[y\/N\]: $/, 'n']]);
+  assert.equal(keep.code, 1);
+  assert.match(keep.out, /Not deleted\./);
+  const del = await onTerminal(['trunks', 'delete', sid], env, [[/\[y\/N\]: $/, 'y']]);
+  assert.equal(del.code, 0, del.err);
+  assert.match(del.out, /Deleted trunk/);
+});
