@@ -1,0 +1,154 @@
+/**
+ * Gateway calls per second: sipp UAC (the PBX, on 127.0.0.2) → vsip (full termination policy:
+ * trunk by account host + source IP, caller ID mapped, E.164, codecs, Max-Forwards; stateful proxy
+ * with Record-Route, call log written) → sipp UAS (the carrier, `carrier-answer.xml`), compared in
+ * the same run with sipp UAC → sipp UAS directly. The rate steps up until a step has a failed call
+ * or falls short of the asked rate; the highest clean step is reported. Then the same with
+ * 100k trunks / 1M mapped numbers bulk-inserted into the SQLite store.
+ *
+ *   npx tsc -p tsconfig.json
+ *   node dist/bench/gateway/gateway-bench.js [--rates 250,500,1000,...] [--seconds 3] [--transports udp,tcp] [--big 100000]
+ *
+ * The gateway runs in this process (the driver only waits on sipp children).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Registry } from 'prom-client';
+import { loadConfig } from '../../src/config/config.js';
+import { startGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { createLogger } from '../../src/logger.js';
+import type { KyselyStore } from '../../src/store/kysely-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/types.js';
+import { freePort, runSipp, sippCounts } from '../../test/sip/helpers/sipp.js';
+import { seedTrunks } from './seed-trunks.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : fallback;
+}
+
+const RATES = arg('rates', '250,500,1000,1500,2000,2500,3000,4000,5000').split(',').map(Number);
+const SECONDS = Number(arg('seconds', '3'));
+const TRANSPORTS = arg('transports', 'udp,tcp').split(',') as Array<'udp' | 'tcp'>;
+const BIG = Number(arg('big', '100000'));
+const FIXTURES = resolve(process.cwd(), 'test/fixtures/sipp');
+const CALLER = '+919800000001';
+
+interface Step {
+  rate: number;
+  successful: number;
+  failed: number;
+  achieved: number;
+  ok: boolean;
+}
+
+function startUas(port: number, transport: 'udp' | 'tcp'): ChildProcess {
+  const cwd = mkdtempSync(join(tmpdir(), 'vsip-bench-uas-'));
+  return spawn('sipp', ['-sf', join(FIXTURES, 'carrier-answer.xml'), '-i', '127.0.0.1', '-p', String(port), '-t', transport === 'udp' ? 'u1' : 't1', '-buff_size', '4194304', '-nostdin', '-max_socket', '4096'], { cwd, stdio: 'ignore' });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+}
+
+async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate: number): Promise<Step> {
+  const calls = Math.round(rate * SECONDS);
+  const local = await freePort();
+  const args = [
+    remote, '-sf', join(FIXTURES, 'bench-uac.xml'), '-s', '+14155550100', '-key', 'caller', CALLER, '-key', 'host', host,
+    '-r', String(rate), '-rp', '1000', '-m', String(calls), '-i', '127.0.0.2', '-p', String(local), '-t', transport === 'udp' ? 'u1' : 't1',
+    '-buff_size', '4194304', '-max_socket', '4096', '-timeout', `${SECONDS * 4 + 10}s`, '-timeout_error',
+  ];
+  const t0 = process.hrtime.bigint();
+  const r = await runSipp(args, (SECONDS * 4 + 20) * 1000);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = sippCounts(r.stdout);
+  const achieved = Math.round(c.successful / wall);
+  const ok = r.code === 0 && c.failed === 0 && c.successful === calls && achieved >= rate * 0.9 * (SECONDS / (SECONDS + 0.5));
+  return { rate, successful: c.successful, failed: c.failed, achieved, ok };
+}
+
+async function search(label: string, remote: string, host: string, transport: 'udp' | 'tcp'): Promise<Step | null> {
+  let best: Step | null = null;
+  for (const rate of RATES) {
+    const s = await step(remote, host, transport, rate);
+    console.log(`  ${label.padEnd(28)} ${transport} rate ${String(rate).padStart(5)}/s  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  ${s.ok ? 'PASS' : 'FAIL'}`);
+    if (!s.ok) break;
+    best = s;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return best;
+}
+
+async function withGateway<T>(store: Store, dataDir: string, carrierPort: number, transport: 'udp' | 'tcp', fn: (g: Gateway) => Promise<T>): Promise<T> {
+  const config = loadConfig(
+    { sipHost: '127.0.0.1', sipPort: 0, sipsPort: 0, carrierPort: 0, dataDir, logLevel: 'silent', carrier: `sip:127.0.0.1:${carrierPort}${transport === 'tcp' ? ';transport=tcp' : ''}` },
+    {},
+  );
+  const g = await startGateway({ store, config, logger: createLogger('silent'), metrics: new Registry() });
+  try {
+    return await fn(g);
+  } finally {
+    await g.close();
+  }
+}
+
+async function setupTrunk(store: Store): Promise<string> {
+  const { accountSid } = await store.createAccount('bench-pbx');
+  const t = await store.createTrunk({ accountSid, name: 'pbx', nsoCode: 'ANY-ANY', domainName: `${accountSid}.pstn.exotel.com` });
+  await store.addPhoneNumber(accountSid, t.sid, CALLER, 'pstn');
+  await store.addWhitelistedIp(accountSid, t.sid, '127.0.0.2', 32);
+  return `${accountSid}.pstn.exotel.com`;
+}
+
+async function main(): Promise<void> {
+  console.log(`gateway bench: ${SECONDS} s of calls per step, rates ${RATES.join(', ')}`);
+  const results: string[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'vsip-gw-bench-'));
+  const key = randomBytes(32);
+  const store = await openStore({ databaseUrl: null, dataDir, secretKey: key.toString('hex') });
+  const host = await setupTrunk(store);
+  const runAll = async (label: string): Promise<void> => {
+    for (const transport of TRANSPORTS) {
+      const uasPort = await freePort();
+      const uas = startUas(uasPort, transport);
+      await new Promise((r) => setTimeout(r, 400));
+      try {
+        const direct = await search('direct sipp → sipp', `127.0.0.1:${uasPort}`, host, transport);
+        const via = await withGateway(store, dataDir, uasPort, transport, async (g) => {
+          const port = g.addresses.find((a) => a.side === 'access' && a.protocol === transport)?.port;
+          return search(`via vsip (${label})`, `127.0.0.1:${port}`, host, transport);
+        });
+        const d = direct?.rate ?? 0;
+        const v = via?.rate ?? 0;
+        const line = `| ${label} | ${transport.toUpperCase()} | ${d} (${direct?.achieved ?? 0}/s) | ${v} (${via?.achieved ?? 0}/s) | ${d > 0 ? Math.round((100 * v) / d) : 0} % |`;
+        results.push(line);
+        console.log(line);
+      } finally {
+        await stop(uas);
+      }
+    }
+  };
+  try {
+    await runAll('1 trunk');
+    if (BIG > 0) {
+      const t0 = Date.now();
+      await seedTrunks(store as KyselyStore, BIG, 10, key);
+      console.log(`seeded ${BIG} trunks / ${BIG * 10} numbers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      await runAll(`${BIG / 1000}k trunks / ${(BIG * 10) / 1e6}M numbers`);
+    }
+  } finally {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  console.log('\n| store | transport | direct: highest clean rate (achieved) | via vsip: highest clean rate (achieved) | vsip / direct |\n|---|---|---|---|---|');
+  for (const l of results) console.log(l);
+}
+
+await main();
