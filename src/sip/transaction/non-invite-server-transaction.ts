@@ -7,8 +7,9 @@ import { TimerId, type TransactionContext } from './transaction-base.js';
  * Non-INVITE server transaction, RFC 3261 §17.2.2 (figure 8).
  *
  * States: trying → proceeding → completed → terminated.
- * Events: `timeout`('guard') when the core never answered within 64·T1 (the client gave up at
- * Timer F anyway; this only stops a leak), `transportError`(err), `terminated`.
+ * Events: `timeout`('guard') when the core never answered within 128·T1 (the client gave up at
+ * its Timer F, 64·T1, long before; twice that leaves a proxy time to send its own 408 first, and
+ * only stops a leak), `transportError`(err), `terminated`.
  */
 export class NonInviteServerTransaction extends ServerTransactionBase {
   readonly method: string;
@@ -16,7 +17,7 @@ export class NonInviteServerTransaction extends ServerTransactionBase {
   constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, source: SipSource) {
     super(ctx, key, target, request, source, 'trying');
     this.method = request.method;
-    this.arm(TimerId.Guard, 64 * ctx.timers.t1);
+    this.arm(TimerId.Guard, 128 * ctx.timers.t1);
   }
 
   respond(res: SipResponse): boolean {

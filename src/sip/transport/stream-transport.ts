@@ -62,6 +62,11 @@ export abstract class StreamTransport implements SipTransport {
         resolve();
       });
     });
+    // After listen, a server error (EMFILE on accept…) must not crash the process: count and publish it.
+    server.on('error', (error) => {
+      this.options.counters.transportErrors++;
+      if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol: this.protocol });
+    });
     const a = server.address();
     if (a !== null && typeof a === 'object') this.local = { address: a.address, port: a.port };
     return this;

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { parseMessage } from '../../src/sip/message/index.js';
+import type { SipResponse } from '../../src/sip/message/types.js';
+import { createSipEndpoint } from '../../src/sip/sip-endpoint.js';
+
+function options(branch: string, host: string, port: number): string {
+  return (
+    `OPTIONS sip:gw@${host} SIP/2.0\r\nVia: SIP/2.0/UDP ${host}:${port};branch=${branch};rport\r\n` +
+    `Max-Forwards: 70\r\nFrom: <sip:a@x>;tag=f1\r\nTo: <sip:gw@x>\r\nCall-ID: ${branch}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`
+  );
+}
+
+test('transaction and transport events reach diagnostics_channel; counters add up (IPv6 listener)', async () => {
+  const seen: string[] = [];
+  const subs: Array<[string, (m: unknown) => void]> = [];
+  for (const name of ['vsip:sip:transport:message-in', 'vsip:sip:transport:message-out', 'vsip:sip:transaction:created', 'vsip:sip:transaction:state', 'vsip:sip:transaction:terminated', 'vsip:sip:core:handler-error']) {
+    const fn = (m: unknown): void => {
+      const state = (m as { to?: string }).to;
+      seen.push(state === undefined ? name.split(':').pop()! : `state:${state}`);
+    };
+    diagnosticsChannel.subscribe(name, fn);
+    subs.push([name, fn]);
+  }
+  const ep = await createSipEndpoint({ listen: [{ protocol: 'udp', host: '::1', port: 0 }], timers: { t1: 5 } });
+  ep.onRequest((tx) => {
+    if (tx.request.headers.some((h) => h.value.includes('boom'))) throw new Error('core bug');
+    tx.reply(200);
+  });
+  const client = dgram.createSocket('udp6');
+  try {
+    await new Promise<void>((r) => client.bind(0, '::1', () => r()));
+    const port = ep.addresses()[0]!.port;
+    const ask = async (branch: string): Promise<SipResponse> => {
+      const got = new Promise<Buffer>((r) => client.once('message', r));
+      client.send(options(branch, '[::1]', client.address().port), port, '::1');
+      return parseMessage(await got) as SipResponse;
+    };
+    assert.equal((await ask('z9hG4bKobs1')).status, 200);
+    assert.equal((await ask('z9hG4bKboom')).status, 500, 'a throwing handler gets a 500, not a crash');
+    await new Promise((r) => setTimeout(r, 64 * 5 + 50)); // Timer J
+    assert.deepEqual(seen.slice(0, 5), ['message-in', 'created', 'message-out', 'state:completed', 'message-in']);
+    assert.ok(seen.includes('handler-error'));
+    assert.equal(seen.filter((s) => s === 'terminated').length, 2);
+    const c = ep.counters;
+    assert.equal(c.messagesIn.udp, 2);
+    assert.equal(c.messagesOut.udp, 2);
+    assert.equal(c.transactionsCreated.server, 2);
+    assert.equal(c.activeTransactions, 0);
+    assert.equal(ep.transactions.size.server, 0);
+  } finally {
+    for (const [name, fn] of subs) diagnosticsChannel.unsubscribe(name, fn);
+    client.close();
+    await ep.close();
+  }
+});
