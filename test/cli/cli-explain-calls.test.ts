@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { CLI } from '../helpers/serve-process.js';
 import { SIP_CODES } from '../../src/cli/knowledge/sip-codes.js';
 import { startCliServer, type CliServer } from './helpers/cli-server.js';
@@ -114,4 +114,19 @@ test('calls, calls --failed, explain <call-id> and doctor explain the calls the 
   const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { call_id: string });
   assert.equal(lines.length, 3, out);
   assert.equal(lines[2]?.call_id, third.callId);
+});
+
+test('completion bash: a script that completes commands, sub-commands and options', async () => {
+  const r = await vsip('completion', 'bash');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /complete -F _vsip vsip/);
+  const complete = (words: string): string => {
+    const script = `${r.stdout}\nread -ra COMP_WORDS <<< "${words}"; ${words.endsWith(' ') ? 'COMP_WORDS+=("");' : ''} COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _vsip; echo "\${COMPREPLY[*]}"`;
+    return execFileSync('bash', ['-c', script], { encoding: 'utf8' }).trim();
+  };
+  assert.equal(complete('vsip trunks '), 'create list show update delete');
+  assert.equal(complete('vsip do'), 'doctor');
+  assert.equal(complete('vsip doctor TR1 --dir'), '--direction');
+  assert.equal(complete('vsip trunks delete TR1 --y'), '--yes');
+  assert.equal((await vsip('completion', 'fish')).code, 1);
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { registerAliasCommand } from './alias-command.js';
 import { registerCallsCommand } from './calls-command.js';
+import { registerCompletionCommand } from './completion-command.js';
 import { registerCredentialsCommand } from './credentials-command.js';
 import { registerDestinationsCommand } from './destinations-command.js';
 import { registerDoctorCommand } from './doctor-command.js';
@@ -41,6 +42,7 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
   registerCallsCommand(program, full);
   registerDoctorCommand(program, full);
   registerExplainCommand(program, full);
+  registerCompletionCommand(program, full);
   program.addHelpText('after', `
 First call:
   $ vsip login                                                # API URL, account SID, key, token
