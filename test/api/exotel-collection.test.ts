@@ -1,26 +1,22 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { createLogger } from '../../src/logger.js';
-import { createMetricsRegistry } from '../../src/metrics.js';
-import { openStore } from '../../src/store/open-store.js';
-import type { AccountCredentials, Store } from '../../src/store/types.js';
+import { fileURLToPath } from 'node:url';
 
 /**
- * Exotel's own Postman collection, run with newman against a live vsip API served over HTTPS
- * (a self-signed certificate made with openssl; newman runs with `insecure`, as a user would
- * tell Postman to accept it). Its variables are set the way its description asks a user to:
- * subdomain → vsip, account_sid / api_key / api_token → a real account, `YOUR_SERVER_IP` →
- * 127.0.0.1; `trunk_sid` and `phone_number_id` are taken from earlier answers by a test script
- * added at collection level, as the requests' descriptions tell the user to "save" them.
+ * Exotel's own Postman collection, run with newman against a live `vsip serve` (the real CLI,
+ * `--role api --api-port 0`) serving HTTPS with `--api-cert`/`--api-key-file` (a self-signed
+ * certificate made with openssl, which newman is told to trust, as a user would add it to
+ * Postman). Its variables are set the way its description asks a user to: subdomain → vsip,
+ * account_sid / api_key / api_token → an account (from the first-start banner, or from
+ * `vsip accounts create --json`), `YOUR_SERVER_IP` → 127.0.0.1; `trunk_sid` and `phone_number_id`
+ * are taken from earlier answers by a test script added at collection level, as the requests'
+ * descriptions tell the user to "save" them.
  */
 
 /** The subset of newman's Node API this test uses (STYLE 9). */
@@ -57,7 +53,15 @@ interface Answer {
   body: any;
 }
 
-function userCollection(port: number, account: AccountCredentials): Record<string, unknown> {
+interface Account {
+  accountSid: string;
+  apiKey: string;
+  apiToken: string;
+}
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+function userCollection(port: number, account: Account): Record<string, unknown> {
   const text = readFileSync(referencePath, 'utf8').replaceAll('YOUR_SERVER_IP', '127.0.0.1');
   const collection = JSON.parse(text) as { variable: Array<{ key: string; value: string }>; event?: unknown[] };
   const values: Record<string, string> = {
@@ -71,9 +75,9 @@ function userCollection(port: number, account: AccountCredentials): Record<strin
   return collection;
 }
 
-function runCollection(collection: Record<string, unknown>, folder?: string[]): Promise<Answer[]> {
+function runCollection(collection: Record<string, unknown>, ca: string, folder?: string[]): Promise<Answer[]> {
   return new Promise((resolve, reject) => {
-    newman.run({ collection, insecure: true, reporters: [], ...(folder ? { folder } : {}) }, (err, summary) => {
+    newman.run({ collection, sslExtraCaCerts: ca, reporters: [], ...(folder ? { folder } : {}) }, (err, summary) => {
       if (err) return reject(err);
       const broken = summary.run.failures.filter((f) => !/AssertionError/.test(f.error.message));
       if (broken.length > 0) return reject(new Error(broken.map((f) => f.error.message).join('; ')));
@@ -98,36 +102,77 @@ function expectSuccess(a: Answer | undefined): any {
   return a.body.response.data;
 }
 
-describe('Exotel Postman collection via newman over HTTPS', () => {
+/** GET over HTTPS trusting only our certificate, with Basic auth. */
+function getJson(url: string, account: Account, ca: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { ca: readFileSync(ca), auth: `${account.apiKey}:${account.apiToken}` }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('Exotel Postman collection via newman against `vsip serve` over HTTPS', () => {
   let dir: string;
-  let store: Store;
-  let app: FastifyInstance;
+  let cert: string;
+  let serve: ChildProcess;
   let port: number;
+  let bannerAccount: Account;
+  let base: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vsip-newman-'));
-    const cert = join(dir, 'cert.pem');
+    cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
     execFileSync('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
     ], { stdio: 'ignore' });
-    const config = loadConfig({ dataDir: join(dir, 'data'), apiCert: cert, apiKeyFile: key }, {});
-    store = await openStore({ databaseUrl: null, dataDir: config.dataDir, secretKey: null });
-    app = await buildApp({ store, config, logger: createLogger('silent'), metrics: createMetricsRegistry() });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    port = (app.server.address() as AddressInfo).port;
+    const ready = join(dir, 'ready.json');
+    serve = spawn(process.execPath, [
+      MAIN, 'serve', '--role', 'api', '--api-host', '127.0.0.1', '--api-port', '0', '--data-dir', join(dir, 'data'),
+      '--api-cert', cert, '--api-key-file', key, '--rate-limit', '0', '--ready-file', ready, '--log-level', 'warn',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    serve.stderr?.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(ready)) {
+      if (Date.now() > deadline || serve.exitCode !== null) throw new Error(`vsip serve did not start: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    base = JSON.parse(readFileSync(ready, 'utf8')).api as string;
+    assert.match(base, /^https:\/\/127\.0\.0\.1:\d+$/);
+    port = Number(new URL(base).port);
+    // The first-start banner, read as a user reads it.
+    const field = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(stderr)?.[1] ?? '';
+    bannerAccount = { accountSid: field('Account SID'), apiKey: field('API key'), apiToken: field('API token') };
+    assert.match(bannerAccount.accountSid, /^\w{8,}$/, `first-start banner: ${stderr}`);
+    assert.ok(bannerAccount.apiToken.length >= 20);
   });
 
   after(async () => {
-    await app?.close();
-    await store?.close();
+    if (serve && serve.exitCode === null) {
+      const exited = new Promise((resolve) => serve.once('exit', resolve));
+      serve.kill('SIGTERM');
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
+  function createAccount(): Account {
+    const out = execFileSync(process.execPath, [MAIN, 'accounts', 'create', '--json', '--data-dir', join(dir, 'data')], { encoding: 'utf8' });
+    const j = JSON.parse(out) as { account_sid: string; api_key: string; api_token: string };
+    return { accountSid: j.account_sid, apiKey: j.api_key, apiToken: j.api_token };
+  }
+
   test('a user following "GETTING STARTED (PSTN)" then "MANAGE & VIEW" gets every answer the descriptions promise', async () => {
-    const account = await store.createAccount('pstn user');
-    const answers = await runCollection(userCollection(port, account), ['1. GETTING STARTED (PSTN)', '3. MANAGE & VIEW']);
+    const account = bannerAccount;
+    const answers = await runCollection(userCollection(port, account), cert, ['1. GETTING STARTED (PSTN)', '3. MANAGE & VIEW']);
     const by = (prefix: string) => answers.find((a) => a.name.startsWith(prefix));
     assert.equal(answers.length, 10);
     for (const a of answers) assert.match(a.url, new RegExp(`^https://127\\.0\\.0\\.1:${port}/v2/accounts/${account.accountSid}/trunks`));
@@ -153,12 +198,13 @@ describe('Exotel Postman collection via newman over HTTPS', () => {
     const alias = expectSuccess(by('Set Trunk Alias'));
     assert.deepEqual([alias[0].data.name, alias[0].data.value], ['trunk_external_alias', '+919876543210']);
     assert.deepEqual(expectSuccess(by('Delete Trunk')), { trunk_sid: trunk.trunk_sid, deleted: true });
-    assert.equal(await store.getTrunk(account.accountSid, trunk.trunk_sid), null, 'the trunk is really gone');
+    const gone = await getJson(`${base}/v2/accounts/${account.accountSid}/trunks?trunk_sid=${trunk.trunk_sid}`, account, cert);
+    assert.equal(gone.status, 404, 'the trunk is really gone');
   });
 
   test('the whole collection in order: StreamKit re-maps the same number, which is a 409 telling the user it is already mapped', async () => {
-    const account = await store.createAccount('whole collection user');
-    const answers = await runCollection(userCollection(port, account));
+    const account = createAccount();
+    const answers = await runCollection(userCollection(port, account), cert);
     assert.equal(answers.length, 13);
     const [pstnTrunk, , , , kitTrunk, kitNumber, kitAcl, getNumbers, getAcls, getDests, putMode, alias, del] = answers;
     const first = expectSuccess(pstnTrunk);
@@ -183,10 +229,10 @@ describe('Exotel Postman collection via newman over HTTPS', () => {
     assert.deepEqual(expectSuccess(getDests), []);
     assert.equal(putMode?.status, 404);
     assert.equal(putMode?.body.response.error_data.code, 1003);
-    const pstnNumbers = await store.listPhoneNumbers(account.accountSid, first.trunk_sid, { offset: 0, limit: 10 });
-    assert.deepEqual(pstnNumbers.items.map((n) => [n.phoneNumber, n.mode]), [['+919876543210', 'pstn']]);
+    const pstnNumbers = await getJson(`${base}/v2/accounts/${account.accountSid}/trunks/${first.trunk_sid}/phone-numbers`, account, cert);
+    assert.deepEqual(pstnNumbers.body.response.data.map((n: any) => [n.phone_number, n.mode]), [['+919876543210', 'pstn']]);
     expectSuccess(alias);
     assert.deepEqual(expectSuccess(del), { trunk_sid: second.trunk_sid, deleted: true });
-    assert.notEqual(await store.getTrunk(account.accountSid, first.trunk_sid), null, 'the PSTN trunk is untouched');
+    assert.equal((await getJson(`${base}/v2/accounts/${account.accountSid}/trunks/${first.trunk_sid}`, account, cert)).status, 200, 'the PSTN trunk is untouched');
   });
 });
