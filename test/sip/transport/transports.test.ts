@@ -113,6 +113,34 @@ test('TCP: pipelined requests in one write, split across writes; CRLFCRLF ping g
   }
 });
 
+test('TCP: 1,000 pipelined requests (> 200 KB in one write) are all answered — no flood cut-off', async () => {
+  const ep = await endpoint(['tcp']);
+  const socket = net.connect(portOf(ep, 'tcp'), '127.0.0.1');
+  try {
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    let text = '';
+    let count = 0;
+    const done = new Promise<void>((resolve) => {
+      socket.on('data', (d: Buffer) => {
+        text += d.toString();
+        count = text.split('SIP/2.0 200 OK').length - 1;
+        if (count >= 1000) resolve();
+      });
+    });
+    let all = '';
+    for (let i = 0; i < 1000; i++) all += invite('TCP', socket.localPort!, `z9hG4bKflood${i}`);
+    assert.ok(all.length > 200_000, `${all.length} bytes`);
+    socket.write(all);
+    await done;
+    assert.equal(count, 1000);
+    assert.equal(ep.counters.parseErrors.tcp, 0);
+    assert.equal(ep.counters.connectionsClosed, 0);
+  } finally {
+    socket.destroy();
+    await ep.close();
+  }
+});
+
 test('TCP: a framing error gets 400 and the connection is closed', async () => {
   const ep = await endpoint(['tcp']);
   const socket = net.connect(portOf(ep, 'tcp'), '127.0.0.1');
