@@ -7,6 +7,7 @@
  *   const ep = await createSipEndpoint({
  *     listen: [{ protocol: 'udp', host: '127.0.0.1', port: 5060 }, { protocol: 'tls', host: '0.0.0.0', port: 5061 }],
  *     tls: { certFile, keyFile } | { selfSignedDir: dataDir },   // self-signed: made once with the `openssl` CLI
+ *          // + { caFile?, rejectUnauthorized? } for outbound TLS (peer certificates are verified by default)
  *     clientProtocols: ['tcp', 'tls'],   // outbound-only transports where no listener exists
  *     timers: { t1: 500, t2: 4000, t4: 5000, timerD: 32000, tryingDelay: 200 },
  *     idleTimeoutMs: 300_000, limits: { maxMessageSize: 65535 }, advertisedHost: 'sip.example.com',
@@ -23,6 +24,9 @@
  *         already; a UAS now replies 487, a proxy CANCELs its branches. 'ack'(ack) — ACK for 2xx
  *         carrying the INVITE's branch. 'timeout'('H') — no ACK for a non-2xx. 'transportError'(err).
  *         'terminated'. tx.cancelled is true once cancelled.
+ *         UAS only: set tx.retransmit2xx = true before the 2xx and it is re-sent (UDP) until the ACK
+ *         for it arrives (matched by Call-ID + CSeq, §13.3.1.4) → 'ack'; none within 64·T1 → 'timeout'('L').
+ *       Non-INVITE tx: 'timeout'('guard') if the core never answers within 128·T1 (leak guard).
  *       100 Trying is sent `tryingDelay` ms after the handler returns if no response was sent yet.
  *       A handler that throws gets a 500 sent for it (event `vsip:sip:core:handler-error`).
  *       Retransmitted requests are absorbed (last response re-sent); CANCEL without a matching
@@ -48,6 +52,9 @@
  * reused by remote address:port (and by connectionId for responses); idle ones close after idleTimeoutMs;
  * a CRLFCRLF keep-alive gets a CRLF pong (RFC 5626 §4.4.1). UDP responses follow received/rport
  * (RFC 3581); requests arriving get `received`/`rport` stamped in their top Via (§18.2.1).
+ *
+ * Not here (gateway's job): Timer C and forking for proxies, dialogs, Record-Route handling, DNS
+ * (targets are IP addresses), UDP→TCP switch for large requests (§18.1.1), maddr/multicast.
  *
  * ## Digest (pure functions, RFC 3261 §22, RFC 7616, RFC 8760)
  *   buildChallenge({ realm, algorithm: 'MD5'|'SHA-256', secret, now, stale?, opaque?, qop? }) → header value

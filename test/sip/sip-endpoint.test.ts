@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { getHeader, parseMessage } from '../../src/sip/message/index.js';
+import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
+import { createSipEndpoint, type SipEndpoint } from '../../src/sip/sip-endpoint.js';
+import { generateBranch } from '../../src/sip/transaction/branch.js';
+import type { InviteClientTransaction } from '../../src/sip/transaction/invite-client-transaction.js';
+import type { InviteServerTransaction } from '../../src/sip/transaction/invite-server-transaction.js';
+import type { SipProtocol } from '../../src/sip/transport/transport.js';
+
+function req(method: string, callId: string, extra = ''): SipRequest {
+  return parseMessage(
+    Buffer.from(
+      `${method} sip:+15550001@127.0.0.1 SIP/2.0\r\nMax-Forwards: 70\r\nFrom: <sip:pbx@127.0.0.1>;tag=u1\r\n` +
+        `To: <sip:+15550001@127.0.0.1>\r\nCall-ID: ${callId}\r\nCSeq: 1 ${method}\r\n${extra}Content-Length: 0\r\n\r\n`,
+    ),
+  ) as SipRequest;
+}
+
+async function pair(protocol: SipProtocol): Promise<{ a: SipEndpoint; b: SipEndpoint; target: { protocol: SipProtocol; address: string; port: number } }> {
+  const timers = { t1: 20, tryingDelay: 0 };
+  const a = await createSipEndpoint({ listen: [{ protocol, host: '127.0.0.1', port: 0 }], timers });
+  const b = await createSipEndpoint({ listen: [{ protocol, host: '127.0.0.1', port: 0 }], timers });
+  return { a, b, target: { protocol, address: '127.0.0.1', port: b.addresses()[0]!.port } };
+}
+
+for (const protocol of ['udp', 'tcp'] as const) {
+  test(`UAC → UAS over ${protocol}: 100 at once (tryingDelay 0), 180, CANCEL → 200 + 487, transaction ACKs the 487`, async () => {
+    const { a, b, target } = await pair(protocol);
+    try {
+      const states: string[] = [];
+      let server: InviteServerTransaction | undefined;
+      b.onRequest((tx) => {
+        server = tx as InviteServerTransaction;
+        server.on('cancel', () => server!.reply(487));
+        setTimeout(() => tx.reply(180), 10);
+      });
+      const tx = a.sendRequest(req('INVITE', `cancel-${protocol}`), target) as InviteClientTransaction;
+      assert.match(getHeader(tx.request, 'via')!, new RegExp(`^SIP/2.0/${protocol.toUpperCase()} 127.0.0.1:\\d+;branch=z9hG4bK[\\w-]{16};rport$`));
+      tx.on('provisional', (r: SipResponse) => {
+        states.push(String(r.status));
+        if (r.status === 180) {
+          const c = a.cancel(tx);
+          c.on('final', (cr: SipResponse) => states.push(`cancel ${cr.status}`));
+        }
+      });
+      const final = await new Promise<SipResponse>((r) => tx.on('final', r));
+      assert.equal(final.status, 487);
+      assert.deepEqual(states.slice(0, 2), ['100', '180']);
+      for (let i = 0; i < 50 && server!.state !== 'confirmed' && server!.state !== 'terminated'; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(states.includes('cancel 200'));
+      assert.ok(['confirmed', 'terminated'].includes(server!.state), `server state ${server!.state}: the ACK for the 487 reached it`);
+      assert.equal(b.counters.strayResponses, 0, 'the ACK for a non-2xx never reaches the core');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+}
+
+test('stateless forwarding: a request sent with our own Via via sendStateless; its response surfaces on onResponse', async () => {
+  const { a, b, target } = await pair('udp');
+  try {
+    b.onRequest((tx) => tx.reply(200));
+    const r = req('OPTIONS', 'stateless-1');
+    r.headers.unshift({ name: 'via', value: `${a.viaSentBy(target)};branch=${generateBranch()}` });
+    const got = new Promise<SipResponse>((resolve) => a.onResponse((res) => resolve(res)));
+    await a.sendStateless(r, target);
+    const res = await got;
+    assert.equal(res.status, 200);
+    assert.equal(a.counters.strayResponses, 1);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('no request handler: 503; unknown CANCEL: 481; ACK for 2xx goes to onAck', async () => {
+  const { a, b, target } = await pair('udp');
+  try {
+    const t1 = a.sendRequest(req('OPTIONS', 'nohandler'), target);
+    assert.equal((await new Promise<SipResponse>((r) => t1.on('final', r))).status, 503);
+    const t2 = a.sendRequest(req('CANCEL', 'lonely'), target);
+    assert.equal((await new Promise<SipResponse>((r) => t2.on('final', r))).status, 481);
+    b.onRequest((tx) => tx.reply(200));
+    const acks: SipRequest[] = [];
+    b.onAck((ack) => acks.push(ack));
+    const inv = a.sendRequest(req('INVITE', 'ack2xx'), target);
+    const ok = await new Promise<SipResponse>((r) => inv.on('final', r));
+    assert.equal(ok.status, 200);
+    const ack = req('ACK', 'ack2xx', `Via: ${a.viaSentBy(target)};branch=${generateBranch()}\r\n`);
+    ack.headers = ack.headers.map((h) => (h.name === 'cseq' ? { name: 'cseq', value: '1 ACK' } : h.name === 'to' ? { name: 'to', value: getHeader(ok, 'to')! } : h));
+    await a.sendStateless(ack, target);
+    for (let i = 0; i < 50 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(acks.length, 1);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
