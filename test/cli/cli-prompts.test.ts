@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { Command } from 'commander';
 import { registerClientCommands } from '../../src/cli/commands/index.js';
+import { VsipClient } from '../../src/client/vsip-client.js';
 import { createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
 import { rmSync } from 'node:fs';
 
@@ -81,4 +82,23 @@ test('login asks for each value on a terminal and does not echo the token', asyn
   const del = await onTerminal(['trunks', 'delete', sid], env, [[/\[y\/N\]: $/, 'y']]);
   assert.equal(del.code, 0, del.err);
   assert.match(del.out, /Deleted trunk/);
+});
+
+test('doctor shows progress on a terminal (stderr), and none with --json', async () => {
+  const env = { VSIP_API_URL: serve.api ?? '', VSIP_ACCOUNT_SID: account.account_sid, VSIP_API_KEY: account.api_key, VSIP_API_TOKEN: account.api_token, XDG_CONFIG_HOME: join(dataDir, 'xdg-progress') };
+  const client = new VsipClient({ baseUrl: serve.api ?? '', accountSid: account.account_sid, apiKey: account.api_key, apiToken: account.api_token });
+  const trunk = await client.trunks.create({ trunk_name: 'progress' });
+  const sip = serve.sip.find((a) => a.side === 'access' && a.protocol === 'tcp')?.port ?? 0;
+  const tls = serve.sip.find((a) => a.side === 'access' && a.protocol === 'tls')?.port ?? 0;
+  const flags = ['--gateway', '127.0.0.1', '--sip-port', String(sip), '--sips-port', String(tls)];
+  const r = await onTerminal(['doctor', trunk.trunk_sid, ...flags], env, []);
+  assert.equal(r.code, 1, 'no number, no IP');
+  assert.match(r.err, /⏳ looking up the trunk…/);
+  assert.match(r.err, new RegExp(`⏳ connecting to the SIP gateway 127\\.0\\.0\\.1:${sip} \\(TCP\\)…`));
+  assert.match(r.err, /⏳ TLS handshake with the SIP gateway/);
+  assert.ok(r.err.endsWith('\r\x1b[2K'), 'the progress line is cleared before the report');
+  assert.match(r.out, /First Successful Call Validation/);
+  const quiet = await onTerminal(['doctor', trunk.trunk_sid, '--json', ...flags], env, []);
+  assert.equal(quiet.err, '');
+  assert.equal(JSON.parse(quiet.out).passed, false);
 });
