@@ -41,10 +41,19 @@ export function uriOfNameAddr(value: string): string | null {
  * gateway is not an open relay for anyone who writes our address in a Route header.
  */
 export class RouteSigner {
+  /** Recent tags by Call-ID: a call's INVITE, ACK and BYE need the same tag; one HMAC per call, not five. */
+  private readonly cache = new Map<string, string>();
+
   constructor(private readonly secret: Buffer) {}
 
   tag(callId: string): string {
-    return createHmac('sha256', this.secret).update(callId).digest('base64url').slice(0, 16);
+    let t = this.cache.get(callId);
+    if (t === undefined) {
+      t = createHmac('sha256', this.secret).update(callId).digest('base64url').slice(0, 16);
+      if (this.cache.size >= 20_000) this.cache.clear(); // bounded; a miss only costs one HMAC
+      this.cache.set(callId, t);
+    }
+    return t;
   }
 
   /** `<sip:vsip@host:port;transport=tcp;lr;vc=…>` for one side and protocol (RFC 3261 §16.6 step 4). */
