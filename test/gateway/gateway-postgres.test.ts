@@ -1,0 +1,74 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/types.js';
+import { ipv4ToInt } from '../../src/gateway/ipv4.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { ApiClient } from './api-client.js';
+import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+
+/**
+ * PostgreSQL: the API writes through one Store, the gateway reads through another (as a
+ * `--role api` and a `--role sip` process would); changes reach the gateway by LISTEN/NOTIFY.
+ */
+let pg: TestPostgres;
+let apiStore: Store;
+let sipStore: Store;
+let h: Harness;
+let apiSide: Harness;
+let api: ApiClient;
+let dir: string;
+
+before(async () => {
+  pg = await startPostgres();
+  const url = await pg.newDatabase();
+  const secretKey = randomBytes(32).toString('hex');
+  dir = mkdtempSync(join(tmpdir(), 'vsip-gw-pg-'));
+  apiStore = await openStore({ databaseUrl: url, dataDir: dir, secretKey });
+  sipStore = await openStore({ databaseUrl: url, dataDir: dir, secretKey });
+  h = await startHarness({ store: sipStore, dataDir: dir });
+  // The API side: same account (created by the harness through the SIP store), its own Store.
+  apiSide = { ...h, store: apiStore };
+  api = await ApiClient.create(apiSide);
+});
+after(async () => {
+  await api.close();
+  await h.close();
+  await apiStore.close();
+  await sipStore.close();
+  await pg.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('postgres: a whitelist added through the API store is enforced by the gateway store within 500 ms', async () => {
+  const pbx = await PstnSim.start({ host: '127.0.0.3', callerId: '+919800000066' });
+  try {
+    const trunk = await api.createTrunk('pg');
+    await api.mapNumber(trunk, '+919800000066');
+    await waitFor(() => h.gateway.snapshot.getTrunk(trunk)?.numbers.has('+919800000066'), 2000, 'trunk via NOTIFY');
+    assert.equal((await pbx.call('+14155550100', h.access())).status, 403);
+    const t0 = performance.now();
+    await api.whitelist(trunk, '127.0.0.3', 32);
+    await waitFor(() => h.gateway.snapshot.trunksForIp(ipv4ToInt('127.0.0.3')).length > 0, 2000, 'whitelist via NOTIFY');
+    const elapsed = performance.now() - t0;
+    assert.ok(elapsed < 500, `enforced after ${elapsed.toFixed(0)} ms`);
+    const r = await pbx.call('+14155550100', h.access());
+    assert.equal(r.status, 200);
+    // The call log the gateway wrote through its store, read back through the API's.
+    const causes = await waitFor(async () => {
+      const c = (await api.calls(trunk)).map((x) => x.cause);
+      return c.includes('completed') ? c : undefined;
+    });
+    assert.ok(causes.includes('ip_not_whitelisted'));
+    await api.deleteTrunk(trunk);
+    await waitFor(() => h.gateway.snapshot.getTrunk(trunk) === undefined, 2000, 'delete via NOTIFY');
+    assert.equal((await pbx.call('+14155550100', h.access())).status, 403);
+  } finally {
+    await pbx.close();
+  }
+});
