@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/serve-process.js';
 import { startCliServer, type CliServer } from './helpers/cli-server.js';
 import { runCli } from './helpers/run-cli.js';
+import { closedPort } from './helpers/sip-responder.js';
 
 /**
  * docs/first-call.md, step by step: the same commands with the ports of a `vsip serve` started on
@@ -81,4 +82,28 @@ test('docs/first-call.md: login, quickstart, doctor, a call through sipp, the ca
   assert.equal(explained.code, 0, explained.stderr);
   assert.match(explained.stdout, /^Result\s+486 Busy Here$/m);
   assert.match(explained.stdout, /^Sent to\s+\S+/m);
+});
+
+test('docs/first-call.md step 8: origination quickstart to sipp as the server, doctor passes', async () => {
+  // VSIP_* variables instead of the profile, so this test stands on its own.
+  const port = await closedPort();
+  // The document's sipp line, without -bg so the test owns the process; port chosen free.
+  const uas = spawn('sipp', ['-sn', 'uas', '-t', 't1', '-i', '127.0.0.1', '-p', String(port), '-aa', '-nostdin'], { stdio: 'ignore' });
+  try {
+    let qs = await runCli(['quickstart', 'origination', '--trunk-name', 'first_inbound', '--number', '+911800123456', '--destination', `127.0.0.1:${port};transport=tcp`], srv.env);
+    assert.equal(qs.code, 0, qs.stderr);
+    const sid = /Step 1: Create Trunk\s+✅ (\S+) \(first_inbound\)/.exec(qs.stdout)?.[1] ?? '';
+    // sipp needs a moment to listen.
+    let doc = await runCli(['doctor', sid, '--direction', 'origination'], srv.env);
+    for (let i = 0; i < 20 && doc.code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      doc = await runCli(['doctor', sid, '--direction', 'origination'], srv.env);
+    }
+    assert.equal(doc.code, 0, doc.stdout);
+    assert.match(doc.stdout, /answered 200 OK/);
+    qs = await runCli(['destinations', 'list', sid], srv.env);
+    assert.match(qs.stdout, new RegExp(`127\\.0\\.0\\.1:${port};transport=tcp`));
+  } finally {
+    uas.kill('SIGKILL');
+  }
 });
