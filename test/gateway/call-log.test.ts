@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CallLog } from '../../src/gateway/call-log.js';
+import type { NewCallRecord } from '../../src/store/types.js';
+
+const rec = (i: number): NewCallRecord => ({
+  callId: `c${i}`, accountSid: 'a', trunkSid: 't', direction: 'termination', caller: null, callee: null, sourceIp: '127.0.0.2', sourcePort: 5060,
+  transport: 'udp', finalCode: 403, cause: 'ip_not_whitelisted', destination: null, startedAt: '2026-01-01T00:00:00Z', answeredAt: null, endedAt: '2026-01-01T00:00:00Z', durationMs: null,
+});
+
+function fakeStore(delayMs = 0) {
+  const batches: NewCallRecord[][] = [];
+  let pruned: number[] = [];
+  return {
+    batches,
+    get pruned() {
+      return pruned;
+    },
+    insertCalls: async (calls: NewCallRecord[]) => {
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      batches.push(calls);
+    },
+    pruneCalls: async (keep: number) => {
+      pruned = [...pruned, keep];
+      return 0;
+    },
+  };
+}
+
+test('call log: record never waits; a full batch flushes at once, the rest on the timer, all on close', async () => {
+  const store = fakeStore();
+  const log = new CallLog(store, { batchSize: 500, flushIntervalMs: 50 });
+  for (let i = 0; i < 1200; i++) log.record(rec(i));
+  await new Promise((r) => setTimeout(r, 120));
+  await log.close();
+  const total = store.batches.reduce((n, b) => n + b.length, 0);
+  assert.equal(total, 1200);
+  assert.ok(store.batches.length >= 2 && store.batches.length <= 4, `batches: ${store.batches.map((b) => b.length)}`);
+  assert.equal(store.batches[0]?.[0]?.callId, 'c0', 'order kept');
+  assert.equal(log.written, 1200);
+});
+
+test('call log: bounded buffer drops the oldest and counts them while the store is stalled', async () => {
+  const store = fakeStore(100);
+  const log = new CallLog(store, { batchSize: 10_000, maxBuffered: 100, flushIntervalMs: 10_000 });
+  for (let i = 0; i < 250; i++) log.record(rec(i));
+  assert.equal(log.dropped, 150);
+  await log.close();
+  const all = store.batches.flat();
+  assert.equal(all.length, 100);
+  assert.equal(all[0]?.callId, 'c150');
+});
+
+test('call log: retention prunes to the configured size', async () => {
+  const store = fakeStore();
+  const log = new CallLog(store, { retain: 1234, pruneIntervalMs: 20 });
+  await new Promise((r) => setTimeout(r, 70));
+  await log.close();
+  assert.ok(store.pruned.length >= 1);
+  assert.equal(store.pruned[0], 1234);
+});
