@@ -20,11 +20,20 @@ interface Schema {
 interface Operation {
   summary?: string;
   tags?: string[];
-  parameters?: Array<{ in: string; name: string; required?: boolean; description?: string; schema?: Schema }>;
+  parameters?: Array<{ in: string; name: string; required?: boolean; description?: string; example?: unknown; schema?: Schema }>;
   requestBody?: { content?: Record<string, { schema?: Schema }> };
 }
 
 const METHODS = ['get', 'post', 'put', 'delete'] as const;
+
+const CAPTURE_SCRIPT = [
+  "if (pm.response.code === 200 && pm.request.method === 'POST') {",
+  '  const data = (pm.response.json().response || {}).data;',
+  '  const first = Array.isArray(data) ? (data[0] || {}).data : data;',
+  "  if (first && first.trunk_sid && /\\/trunks$/.test(pm.request.url.getPath())) pm.collectionVariables.set('trunk_sid', first.trunk_sid);",
+  "  if (first && first.id) pm.collectionVariables.set('id', first.id);",
+  '}',
+];
 
 function exampleValue(schema: Schema): unknown {
   if (schema.examples !== undefined && schema.examples.length > 0) {
@@ -62,7 +71,7 @@ function postmanUrl(path: string, op: Operation) {
     .filter((p) => p.in === 'query')
     .map((p) => ({
       key: p.name,
-      value: p.name === 'trunk_sid' ? '{{trunk_sid}}' : p.name === 'id' ? '{{id}}' : String(p.schema?.examples?.[0] ?? ''),
+      value: p.name === 'trunk_sid' ? '{{trunk_sid}}' : p.name === 'id' ? '{{id}}' : String(p.example ?? p.schema?.examples?.[0] ?? ''),
       description: p.description ?? '',
       disabled: p.required !== true,
     }));
@@ -95,6 +104,13 @@ export function openapiToPostman(doc: { info?: { title?: string; description?: s
       folders.get(tag)?.push({ name: op.summary ?? `${method.toUpperCase()} ${path}`, request });
     }
   }
+  // Workflow order inside each folder: create, read, update, then remove.
+  const rank = (item: { request: { method: string; url: { path: string[] } } }) => {
+    const m = ['POST', 'GET', 'PUT', 'DELETE'].indexOf(item.request.method);
+    const depth = item.request.url.path.length;
+    return m * 100 + (item.request.method === 'DELETE' ? 50 - depth : depth);
+  };
+  for (const items of folders.values()) (items as Array<Parameters<typeof rank>[0]>).sort((a, b) => rank(a) - rank(b));
   return {
     info: {
       name: 'Exotel vSIP API (vsip)',
@@ -108,6 +124,8 @@ export function openapiToPostman(doc: { info?: { title?: string; description?: s
         { key: 'password', value: '{{api_token}}', type: 'string' },
       ],
     },
+    // Saves trunk_sid (Create Trunk) and the item id (any other create) for the requests that follow.
+    event: [{ listen: 'test', script: { type: 'text/javascript', exec: CAPTURE_SCRIPT } }],
     variable: [
       { key: 'base_url', value: 'http://127.0.0.1:8080', type: 'string' },
       { key: 'api_key', value: 'your_api_key', type: 'string' },

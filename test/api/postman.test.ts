@@ -102,20 +102,23 @@ function expectSuccess(a: Answer | undefined): any {
   return a.body.response.data;
 }
 
-/** GET over HTTPS trusting only our certificate, with Basic auth. */
-function getJson(url: string, account: Account, ca: string): Promise<{ status: number; body: any }> {
+/** One API call over HTTPS trusting only our certificate, with Basic auth. */
+function httpsJson(method: string, url: string, account: Account, ca: string, body?: unknown): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { ca: readFileSync(ca), auth: `${account.apiKey}:${account.apiToken}` }, (res) => {
+    const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+    const req = httpsRequest(url, { method, headers, ca: readFileSync(ca), auth: `${account.apiKey}:${account.apiToken}` }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
-describe('Exotel Postman collection via newman against `vsip serve` over HTTPS', () => {
+const getJson = (url: string, account: Account, ca: string) => httpsJson('GET', url, account, ca);
+
+describe('Postman collections via newman against `vsip serve` over HTTPS', () => {
   let dir: string;
   let cert: string;
   let serve: ChildProcess;
@@ -234,5 +237,45 @@ describe('Exotel Postman collection via newman against `vsip serve` over HTTPS',
     expectSuccess(alias);
     assert.deepEqual(expectSuccess(del), { trunk_sid: second.trunk_sid, deleted: true });
     assert.equal((await getJson(`${base}/v2/accounts/${account.accountSid}/trunks/${first.trunk_sid}`, account, cert)).status, 200, 'the PSTN trunk is untouched');
+  });
+  test("vsip's own generated collection (postman/Exotel_vSIP_API_Collection.json) runs as its requests promise", async () => {
+    const account = createAccount();
+    const setup = await httpsJson('POST', `${base}/v2/accounts/${account.accountSid}/trunks`, account, cert, {
+      trunk_name: 'setup_trunk', nso_code: 'ANY-ANY', domain_name: `${account.accountSid}.pstn.exotel.com`,
+    });
+    assert.equal(setup.status, 200);
+    const collection = JSON.parse(readFileSync(new URL('../../../postman/Exotel_vSIP_API_Collection.json', import.meta.url), 'utf8')) as {
+      variable: Array<{ key: string; value: string }>;
+      item: Array<{ name: string }>;
+    };
+    const values: Record<string, string> = { base_url: base, api_key: account.apiKey, api_token: account.apiToken, account_sid: account.accountSid, trunk_sid: setup.body.response.data.trunk_sid };
+    for (const v of collection.variable) if (values[v.key] !== undefined) v.value = values[v.key] as string;
+    const folders = collection.item.map((f) => f.name);
+    assert.equal(folders[0], 'Trunks');
+
+    // Every sub-resource folder on the setup trunk: create, read, update, delete by path; the
+    // second delete (by ?id=) finds nothing left.
+    const items = await runCollection(collection, cert, folders.slice(1));
+    for (const a of items) {
+      const secondDelete = a.method === 'DELETE' && /\?id=/.test(a.url);
+      if (secondDelete) {
+        assert.equal(a.status, 404, `${a.name}: ${JSON.stringify(a.body)}`);
+        assert.equal(a.body.response.error_data.code, 1003);
+      } else {
+        expectSuccess(a);
+      }
+    }
+    assert.ok(items.some((a) => a.method === 'POST' && /destination-uris$/.test(a.url)));
+
+    // The Trunks folder: create my_trunk (its trunk_sid is saved), read, update, delete.
+    const trunks = await runCollection(collection, cert, ['Trunks']);
+    assert.deepEqual(trunks.map((a) => a.method), ['POST', 'GET', 'GET', 'PUT', 'DELETE', 'DELETE']);
+    const created = expectSuccess(trunks[0]);
+    assert.equal(created.trunk_name, 'my_trunk');
+    for (const a of trunks.slice(1, 5)) expectSuccess(a);
+    assert.equal(expectSuccess(trunks[2]).trunk_sid, created.trunk_sid, 'trunk_sid saved from Create Trunk');
+    assert.equal(trunks[5]?.status, 404);
+    const left = await getJson(`${base}/v2/accounts/${account.accountSid}/trunks`, account, cert);
+    assert.deepEqual(left.body.response.data.map((t: any) => t.trunk_name), ['setup_trunk']);
   });
 });

@@ -15,7 +15,7 @@ interface NumberBody {
 }
 
 const fields = {
-  phone_number: { type: 'string', minLength: 1, maxLength: 32, description: E164_EXPECTED.replace(/^expected /, ''), examples: ['+919876543210'] },
+  phone_number: { type: 'string', minLength: 1, maxLength: 32, description: E164_EXPECTED.replace(/^expected /, ''), examples: ['+14155550100'] },
   mode: { type: 'string', enum: ['pstn', 'flow'], description: 'pstn (route to the telephone network, default) or flow (route to a Voice AI flow)', examples: ['pstn'] },
 } as const;
 

@@ -35,7 +35,7 @@ export async function settingRoutes(app: FastifyInstance, { store, lists }: Rout
               required: ['name', 'value'],
               properties: {
                 name: { type: 'string', minLength: 1, maxLength: 64, description: `a setting name: ${names.join(', ')}`, examples: ['trunk_external_alias'] },
-                value: { type: 'string', maxLength: 256, description: 'the value, in the format of that setting', examples: ['+919876543210'] },
+                value: { type: 'string', maxLength: 256, description: 'the value, in the format of that setting', examples: ['+14155550100'] },
               },
             },
           },
