@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiFixture, STORE_KINDS, stopSharedPostgres, type ApiFixture } from '../api-fixture.js';
+import { apiFixture, basic, STORE_KINDS, stopSharedPostgres, type ApiFixture } from '../api-fixture.js';
 
 after(stopSharedPostgres);
 
@@ -84,6 +84,35 @@ for (const kind of STORE_KINDS) {
       const body = { trunk_name: 'race_name', nso_code: 'ANY-ANY', domain_name: domain };
       const results = await Promise.all([f.api('POST', '/trunks', body), f.api('POST', '/trunks', body), f.api('POST', '/trunks', body)]);
       assert.deepEqual(results.map((r) => r.status).sort(), [200, 409, 409]);
+    });
+
+    test('names are unique per account only; another account cannot see or delete the trunk', async () => {
+      const mine = await f.createTrunk('shared_name');
+      const other = await f.store.createAccount('neighbour');
+      const auth = basic(other.apiKey, other.apiToken);
+      const call = (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
+        f.app.inject({ method, url: `/v2/accounts/${other.accountSid}${url}`, headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+      const r = await call('POST', '/trunks', { trunk_name: 'shared_name', nso_code: 'ANY-ANY', domain_name: `${other.accountSid}.pstn.exotel.com` });
+      assert.equal(r.statusCode, 200);
+      assert.equal((await call('GET', `/trunks?trunk_sid=${mine}`)).statusCode, 404);
+      assert.equal((await call('DELETE', `/trunks?trunk_sid=${mine}`)).statusCode, 404);
+      assert.equal((await f.api('GET', `/trunks/${mine}`)).status, 200);
+    });
+
+    test('a trunk deleted while numbers are being mapped leaves no orphan mapping', async () => {
+      const sid = await f.createTrunk('racing_del');
+      const numbers = Array.from({ length: 8 }, (_, i) => `+1415555020${i}`);
+      const results = await Promise.all([
+        ...numbers.slice(0, 4).map((phone_number) => f.api('POST', `/trunks/${sid}/phone-numbers`, { phone_number })),
+        f.api('DELETE', `/trunks?trunk_sid=${sid}`),
+        ...numbers.slice(4).map((phone_number) => f.api('POST', `/trunks/${sid}/phone-numbers`, { phone_number })),
+      ]);
+      for (const r of results) assert.ok([200, 404].includes(r.status), JSON.stringify(r.body));
+      expectFailure(await f.api('GET', `/trunks/${sid}/phone-numbers`), 404, 1003);
+      const heir = await f.createTrunk('racing_heir');
+      for (const phone_number of numbers) {
+        assert.equal((await f.api('POST', `/trunks/${heir}/phone-numbers`, { phone_number })).status, 200, `${phone_number} was left mapped to the deleted trunk`);
+      }
     });
 
     test('get by ?trunk_sid= and by path; 404/1003 for an unknown one', async () => {
