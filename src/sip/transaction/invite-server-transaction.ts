@@ -30,6 +30,8 @@ export class InviteServerTransaction extends ServerTransactionBase {
   /** Set by a UAS core before its 2xx: retransmit it until the ACK (§13.3.1.4). */
   retransmit2xx = false;
   #awaitingAck = false;
+  /** @internal `Call-ID\nCSeq` under which the layer waits for the ACK of our 2xx. */
+  ackKey: string | undefined = undefined;
 
   constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, source: SipSource) {
     super(ctx, key, target, request, source, 'proceeding');
@@ -67,7 +69,8 @@ export class InviteServerTransaction extends ServerTransactionBase {
         const cseq = cseqOf(this.request);
         if (callId !== undefined && cseq !== null) {
           this.#awaitingAck = true;
-          this.ctx.awaitAck(this, `${callId}\n${cseq.seq}`);
+          this.ackKey = `${callId}\n${cseq.seq}`;
+          this.ctx.awaitAck(this, this.ackKey);
           if (!this.reliable) this.arm(TimerId.Retransmit2xx, this.#interval);
         }
       }

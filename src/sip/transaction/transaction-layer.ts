@@ -43,7 +43,6 @@ export class TransactionLayer {
   readonly #server = new Map<string, ServerTransaction>();
   /** UAS INVITE transactions retransmitting a 2xx, by `Call-ID\nCSeq number` (§13.3.1.4). */
   readonly #awaitingAck = new Map<string, InviteServerTransaction>();
-  readonly #ackKeys = new WeakMap<TransactionBase, string>();
 
   constructor(options: TransactionLayerOptions) {
     this.timers = resolveTimers(options.timers);
@@ -55,11 +54,10 @@ export class TransactionLayer {
       remove: (tx: TransactionBase) => {
         const map: Map<string, TransactionBase> = tx.role === 'client' ? this.#client : this.#server;
         if (map.get(tx.key) === tx) map.delete(tx.key);
-        const ackKey = this.#ackKeys.get(tx);
+        const ackKey = tx instanceof InviteServerTransaction ? tx.ackKey : undefined;
         if (ackKey !== undefined && this.#awaitingAck.get(ackKey) === tx) this.#awaitingAck.delete(ackKey);
       },
       awaitAck: (tx: TransactionBase, key: string) => {
-        this.#ackKeys.set(tx, key);
         this.#awaitingAck.set(key, tx as InviteServerTransaction);
       },
     };

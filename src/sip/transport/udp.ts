@@ -76,18 +76,16 @@ export class UdpTransport implements SipTransport {
     this.#options.onMessage({ message, source });
   }
 
-  /** Fire-and-forget: UDP has no connection to fail; socket errors are counted and published. */
+  /**
+   * Fire-and-forget: UDP has no connection to fail. No per-send callback (one closure less per
+   * datagram on the hot path): send errors surface as the socket's 'error' event, counted and published.
+   */
   send(data: Buffer, target: SipTarget): void {
     const counters = this.#options.counters;
     counters.messagesOut.udp++;
     counters.bytesOut.udp += data.length;
     if (sipChannels.messageOut.hasSubscribers) sipChannels.messageOut.publish({ data, target });
-    this.#socket.send(data, target.port, target.address, (error) => {
-      if (error) {
-        counters.transportErrors++;
-        if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol: 'udp', target });
-      }
-    });
+    this.#socket.send(data, target.port, target.address);
   }
 
   close(): Promise<void> {
