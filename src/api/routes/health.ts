@@ -9,6 +9,7 @@ export async function healthRoutes(app: FastifyInstance, opts: { store: Store; m
     schema: {
       tags: ['Operations'],
       summary: 'Liveness: version and store kind',
+      security: [],
       response: {
         200: {
           type: 'object',
