@@ -18,6 +18,7 @@ interface QuickstartFlags extends CommonFlags, GatewayFlags {
   mask?: string;
   destination?: string;
   pbx?: string;
+  domainName?: string;
 }
 
 interface Needed {
@@ -50,6 +51,7 @@ export function registerQuickstartCommand(program: Command, io: CliIo): void {
     .option('--pbx-ip <ip>', 'termination: the public IP of your PBX to whitelist')
     .option('--mask <bits>', 'termination: subnet mask for --pbx-ip', '32')
     .option('--destination <uri>', 'origination: <ip|host>:<port>;transport=<tls|tcp>')
+    .option('--domain-name <domain>', 'trunk domain when the server uses another SIP domain (default <account_sid>.pstn.exotel.com)')
     .option('--pbx <kind>', 'also print a ready configuration snippet: asterisk (pjsip.conf) or freeswitch (gateway XML)');
   withGatewayOptions(withCommonOptions(cmd)).addHelpText('after', `
 Examples:
@@ -80,7 +82,7 @@ Examples:
 
       let trunk: Trunk | null = null;
       try {
-        trunk = await client.trunks.create({ trunk_name: flags.trunkName as string });
+        trunk = await client.trunks.create({ trunk_name: flags.trunkName as string, ...(flags.domainName ? { domain_name: flags.domainName } : {}) });
         step(1, 'Create Trunk', `${trunk.trunk_sid} (${trunk.trunk_name})`);
         const number: PhoneNumber = await client.phoneNumbers.add(trunk.trunk_sid, { phone_number: flags.number as string });
         step(2, 'Map Phone Number', `${number.phone_number}${direction === 'termination' ? ' (your caller ID)' : ' (customers dial this)'}`);
