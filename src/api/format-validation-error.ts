@@ -49,7 +49,7 @@ export function formatValidationError(error: AjvErrorLike | undefined, context: 
     }
     default: {
       if (error.instancePath === '' && error.keyword === 'type') return `${where} must be a JSON object`;
-      const field = fieldPath(error.instancePath);
+      const field = error.instancePath === '' ? where : fieldPath(error.instancePath);
       const expected = schema?.description ?? error.message ?? 'a valid value';
       return `${field}: ${show(error.data)} is not valid; expected ${expected}`;
     }

@@ -161,7 +161,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(r.body.response.data.trunk_name, 'updated');
       assert.equal(r.body.response.data.status, 'inactive');
       assert.equal(r.body.response.data.registration_enabled, true);
-      expectFailure(await f.api('PUT', `/trunks/${sid}`, {}), 400, 1000);
+      expectFailure(await f.api('PUT', `/trunks/${sid}`, {}), 400, 1000, /^request body: \{\} is not valid; expected at least one trunk field/);
       expectFailure(await f.api('PUT', `/trunks/${sid}`, { status: 'paused' }), 400, 1000, /^status: "paused" is not valid; expected active or inactive/);
       expectFailure(await f.api('PUT', `/trunks/${sid}`, { trunk_name: 'dup_name' }), 409, 1002);
       expectFailure(await f.api('PUT', '/trunks/nope', { trunk_name: 'zzz' }), 404, 1003);
