@@ -6,6 +6,7 @@ import { startCliServer, type CliServer } from './helpers/cli-server.js';
 import { makeCa, makeLeaf, makeSelfSigned } from './helpers/make-certs.js';
 import { json, runCli } from './helpers/run-cli.js';
 import { closedPort, startSipResponder, type Responder } from './helpers/sip-responder.js';
+import { registerPbx } from './helpers/register-pbx.js';
 
 let srv: CliServer;
 const certDir = tempDir('vsip-cli-certs-');
@@ -124,6 +125,26 @@ test('doctor (termination) fails on each missing piece with the spec\'s fix', as
   assert.match(row(d.stdout, 6).line, /❌.*connection refused/);
   assert.match(row(d.stdout, 6).fix ?? '', /Check port 5060\/5061 connectivity/);
   assert.match(row(d.stdout, 5).line, /➖.*not reachable/);
+});
+
+test('doctor row 5 (PBX configured): ❌ while registration is enabled and no PBX registered, ✅ once one is', async () => {
+  const qs = json(await vsip('quickstart', 'termination', '--trunk-name', 'dr_reg', '--number', '+919800000111', '--pbx-ip', '127.0.0.1', '--json', ...srv.gatewayFlags));
+  const sid = qs.trunk.trunk_sid as string;
+  assert.equal((await vsip('trunks', 'update', sid, '--registration', 'on')).code, 0);
+  const before = await vsip('doctor', sid, ...srv.gatewayFlags);
+  assert.equal(before.code, 1);
+  assert.match(row(before.stdout, 5).line, /❌.*credentials work, but no PBX is registered/);
+  assert.match(row(before.stdout, 5).fix ?? '', /Configure Your PBX/);
+
+  const status = await registerPbx({ port: srv.sip.tcp, domain: qs.trunk.domain_name, username: sid, password: qs.pbx.password, contact: 'sip:pbx@127.0.0.1:5090;transport=tcp' });
+  assert.equal(status, 200);
+  const after = await vsip('doctor', sid, ...srv.gatewayFlags);
+  assert.equal(after.code, 0, after.stdout);
+  assert.match(row(after.stdout, 5).line, /✅.*registered: <sip:pbx@127\.0\.0\.1:5090;transport=tcp>;expires=\d+/);
+
+  // A rotated password: the PBX's registration stays until it expires, but doctor now uses the new one and the gateway accepts it.
+  await vsip('credentials', 'rotate', sid, '--yes');
+  assert.equal((await vsip('doctor', sid, ...srv.gatewayFlags)).code, 0);
 });
 
 test('quickstart origination to a TLS destination with a valid certificate; doctor passes with --ca', async () => {
