@@ -105,6 +105,11 @@ test('doctor (termination) fails on each missing piece with the spec\'s fix', as
   assert.match(row(b.stdout, 3).line, /❌.*no whitelisted IP/);
   assert.equal(row(b.stdout, 3).fix, `Add your IP using Whitelist IP API: vsip ips add ${noIp} 127.0.0.1 --mask 32 (if NAT, whitelist your external/public IP)`);
 
+  // A trunk that authenticates by credentials only does not need a whitelisted IP.
+  await vsip('trunks', 'update', noIp, '--auth-type', 'credentials');
+  assert.match(row((await vsip('doctor', noIp, ...srv.gatewayFlags)).stdout, 3).line, /➖.*auth_type credentials/);
+  await vsip('trunks', 'update', noIp, '--auth-type', 'ip_whitelist');
+
   await vsip('ips', 'add', noIp, '127.0.0.2');
   const c = await vsip('doctor', noIp, '--pbx-ip', '127.0.0.3', '--json', ...srv.gatewayFlags);
   assert.equal(c.code, 1);

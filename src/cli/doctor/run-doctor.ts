@@ -75,7 +75,8 @@ async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOpti
   o.onProgress?.('reading whitelisted IPs');
   const ips: WhitelistedIp[] = await collectAll((p) => client.whitelistedIps.list(sid, p));
   const ranges = ips.map((i) => `${i.ip}/${i.mask}`).join(', ');
-  if (ips.length === 0) set('ip', 'fail', 'no whitelisted IP: every call from your PBX gets 403');
+  if (ips.length === 0 && trunk.auth_type === 'credentials') set('ip', 'skip', 'not needed: this trunk authenticates calls by digest credentials only (auth_type credentials)');
+  else if (ips.length === 0) set('ip', 'fail', 'no whitelisted IP: every call from your PBX gets 403');
   else if (o.pbxIp && !ips.some((i) => ipInRange(o.pbxIp as string, i.ip, i.mask))) set('ip', 'fail', `PBX IP ${o.pbxIp} is not inside any whitelisted range (${ranges}): its calls get 403`);
   else set('ip', 'pass', o.pbxIp ? `${o.pbxIp} is inside ${ranges}` : ranges);
 
