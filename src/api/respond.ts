@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../store/types.js';
-import { envelope, failure, success, type Envelope, type ItemResult, type ListMetadata } from './envelope.js';
+import { envelope, errorData, failure, success, type Envelope, type ErrorData, type ItemResult, type ListMetadata } from './envelope.js';
 import { API_ERRORS, ApiError } from './errors.js';
 import { toApiError } from './error-handler.js';
 
@@ -27,22 +27,22 @@ export async function bulk<T>(request: FastifyRequest, reply: FastifyReply, item
   }
   const failed = results.filter((r) => r.status === 'failure');
   if (failed.length === 0) return ok(request, results);
-  let summary: ApiError;
   let code: number;
+  let summary: ErrorData;
   if (failed.length < results.length) {
-    summary = new ApiError('PARTIAL_SUCCESS', `${results.length - failed.length} of ${results.length} items succeeded; see each item in data`);
-    code = API_ERRORS.PARTIAL_SUCCESS.http;
+    const partial = new ApiError('PARTIAL_SUCCESS', `${results.length - failed.length} of ${results.length} items succeeded; see each item in data`);
+    code = partial.http;
+    summary = errorData(partial);
   } else {
-    const codes = new Set(failed.map((r) => r.code));
-    code = codes.size === 1 ? (failed[0]?.code ?? 400) : 400;
-    const first = failed[0]?.error_data;
-    const entry = Object.values(API_ERRORS).find((e) => e.code === first?.code) ?? API_ERRORS.INVALID_REQUEST;
-    const name = (Object.keys(API_ERRORS) as Array<keyof typeof API_ERRORS>).find((k) => API_ERRORS[k] === entry) ?? 'INVALID_REQUEST';
-    summary = new ApiError(codes.size === 1 ? name : 'INVALID_REQUEST', `all ${results.length} items failed; first: ${first?.description ?? 'unknown'}`);
+    // All failed: the items' common status and error, or a plain 400 when they differ.
+    const first = failed[0]?.error_data ?? errorData(new ApiError('INVALID_REQUEST', 'no item'));
+    const same = new Set(failed.map((r) => r.code)).size === 1;
+    code = same ? (failed[0]?.code ?? 400) : API_ERRORS.INVALID_REQUEST.http;
+    const { code: errorCode, message } = same ? first : { code: API_ERRORS.INVALID_REQUEST.code, message: API_ERRORS.INVALID_REQUEST.message };
+    summary = { code: errorCode, message, description: `all ${results.length} items failed; first: ${first.description}` };
   }
   reply.code(code);
-  const env = envelope(request.id, request.method, { code, status: 'failure', error_data: { code: summary.code, message: summary.title, description: summary.description }, data: results });
-  return env;
+  return envelope(request.id, request.method, { code, status: 'failure', error_data: summary, data: results });
 }
 
 /** Throws 404/1003 unless the trunk exists in this account. */
