@@ -62,7 +62,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     apiError = null;
   }
   if (apiError === null) {
-    request.log.error({ err: error, request_id: request.id }, 'unexpected error');
+    request.log.error({ err: error }, 'unexpected error'); // the child logger carries request_id
     apiError = new ApiError('INTERNAL_ERROR', `unexpected server error; quote request_id ${request.id} when reporting it`);
   }
   for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
