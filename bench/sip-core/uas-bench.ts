@@ -2,7 +2,8 @@
  * UAS calls per second: sipp's built-in `uac` scenario against (1) sipp's own `-sn uas` — the
  * ceiling of this machine — and (2) a UAS built on our SIP endpoint (answers INVITE with 180 + 200
  * with SDP, BYE with 200), over UDP. For each, the call rate is raised step by step until a run has
- * failed calls or does not reach 90 % of the asked rate; the highest clean rate is reported.
+ * failed calls or does not reach 90 % of the asked rate (over the run plus 0.5 s of tail); the highest
+ * clean rate is reported. Steps alternate between the two UASes so both see the same background load.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/sip-core/uas-bench.js [--rates 1000,2000,3000] [--seconds 3]
  *
@@ -45,44 +46,54 @@ async function measure(port: number, rate: number): Promise<Step> {
   return { rate, calls, successful: c.successful, failed: c.failed, achieved, ok: r.code === 0 && c.failed === 0 && c.successful === calls && achieved >= rate * 0.9 * (SECONDS / (SECONDS + 0.5)) };
 }
 
-async function search(label: string, port: number): Promise<{ rate: number; achieved: number }> {
-  let best = 0;
-  let bestAchieved = 0;
-  for (const rate of RATES) {
-    const s = await measure(port, rate);
-    console.log(`${label.padEnd(10)} rate ${String(rate).padStart(5)}/s  calls ${s.calls}  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  ${s.ok ? 'PASS' : 'FAIL'}`);
-    if (!s.ok) break;
-    best = rate;
-    bestAchieved = Math.max(bestAchieved, s.achieved);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return { rate: best, achieved: bestAchieved };
+interface Best {
+  rate: number;
+  achieved: number;
+  done: boolean;
+}
+
+function report(label: string, s: Step, extra = ''): void {
+  console.log(`${label.padEnd(9)} rate ${String(s.rate).padStart(5)}/s  calls ${s.calls}  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  ${s.ok ? 'PASS' : 'FAIL'}${extra}`);
 }
 
 async function main(): Promise<void> {
   console.log(`sip-core UAS bench: sipp -sn uac over UDP, ${SECONDS} s of calls per step, rates ${RATES.join(', ')}`);
-  // 1. sipp's own uas, in the foreground so we can stop it by its pid.
+  console.log('steps alternate between the two UASes so both see the same background load');
   const sippPort = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), 'vsip-sipp-uas-'));
   const uas = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(sippPort), '-t', 'u1', '-buff_size', '4194304', '-nostdin'], { cwd, stdio: 'ignore' });
+  const ep = await createSipEndpoint({ listen: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+  const stats = attachSimpleUas(ep, { sdp: true });
+  const ourPort = ep.addresses()[0]!.port;
   await new Promise((r) => setTimeout(r, 500));
-  let sippBest = { rate: 0, achieved: 0 };
+  const sippBest: Best = { rate: 0, achieved: 0, done: false };
+  const ourBest: Best = { rate: 0, achieved: 0, done: false };
+  const step = async (best: Best, label: string, port: number, rate: number, extra: () => string): Promise<void> => {
+    if (best.done) return;
+    const s = await measure(port, rate);
+    report(label, s, extra());
+    if (!s.ok) best.done = true;
+    else {
+      best.rate = rate;
+      best.achieved = Math.max(best.achieved, s.achieved);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  };
   try {
-    sippBest = await search('sipp-uas', sippPort);
+    for (const rate of RATES) {
+      if (sippBest.done && ourBest.done) break;
+      await step(sippBest, 'sipp-uas', sippPort, rate, () => '');
+      await step(ourBest, 'vsip-uas', ourPort, rate, () => {
+        const m = process.memoryUsage();
+        return `  (live transactions ${ep.counters.activeTransactions}, heap ${(m.heapUsed / 1e6).toFixed(0)} MB)`;
+      });
+    }
   } finally {
     uas.kill('SIGTERM');
     await new Promise((r) => uas.once('exit', r));
-  }
-  // 2. ours
-  const ep = await createSipEndpoint({ listen: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
-  const stats = attachSimpleUas(ep, { sdp: true });
-  let ourBest = { rate: 0, achieved: 0 };
-  try {
-    ourBest = await search('vsip-uas', ep.addresses()[0]!.port);
-  } finally {
     await ep.close();
   }
-  console.log(`answered ${stats.answered} calls; retransmissions received ${ep.counters.retransmissionsReceived}`);
+  console.log(`answered ${stats.answered} calls; request retransmissions received ${ep.counters.retransmissionsReceived}`);
   const pct = (a: number, b: number): string => (b ? ((100 * a) / b).toFixed(0) : 'n/a');
   console.log(`RESULT highest clean step: sipp-uas ${sippBest.rate}/s, vsip-uas ${ourBest.rate}/s (${pct(ourBest.rate, sippBest.rate)} %)`);
   console.log(`RESULT best achieved rate with 0 failed calls: sipp-uas ${sippBest.achieved}/s, vsip-uas ${ourBest.achieved}/s (${pct(ourBest.achieved, sippBest.achieved)} %)`);
