@@ -2,9 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
-import { Command } from 'commander';
-import { registerClientCommands } from '../../src/cli/commands/index.js';
+import { runInProcess } from './helpers/run-in-process.js';
 import { VsipClient } from '../../src/client/vsip-client.js';
 import { createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
 import { rmSync } from 'node:fs';
@@ -22,34 +20,7 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/**
- * Runs client commands in-process on a fake terminal: each time a question matching a key of
- * `answers` appears on stderr, the answer is typed on stdin. Returns what was shown and the exit code.
- */
-async function onTerminal(args: string[], env: Record<string, string>, answers: Array<[RegExp, string]>): Promise<{ out: string; err: string; code: number }> {
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
-  let out = '';
-  let err = '';
-  let code = 0;
-  const pending = [...answers];
-  const stdout = new Writable({ write(c: Buffer, _e, cb) { out += c.toString(); cb(); } });
-  const stderr = Object.assign(new Writable({
-    write(c: Buffer, _e, cb) {
-      err += c.toString();
-      const next = pending[0];
-      if (next && next[0].test(err)) {
-        pending.shift();
-        setImmediate(() => stdin.write(`${next[1]}\n`));
-      }
-      cb();
-    },
-  }), { isTTY: true });
-  const program = new Command('vsip').exitOverride();
-  registerClientCommands(program, { env, stdin, stdout, stderr, setExitCode: (c) => (code = c) });
-  await program.parseAsync(['node', 'vsip', ...args]);
-  assert.deepEqual(pending, [], `questions not asked; stderr was:\n${err}`);
-  return { out, err, code };
-}
+const onTerminal = (args: string[], env: Record<string, string>, answers: Array<[RegExp, string]>) => runInProcess(args, env, { tty: true, answers });
 
 test('login asks for each value on a terminal and does not echo the token', async () => {
   const env = { XDG_CONFIG_HOME: join(dataDir, 'xdg-tty') };

@@ -49,8 +49,8 @@ export function registerCompletionCommand(program: Command, io: CliIo): void {
     .description('print a shell completion script (bash; zsh through bashcompinit)')
     .addHelpText('after', `
 Examples:
-  $ source <(vsip completion bash)
-  $ vsip completion bash > /etc/bash_completion.d/vsip`)
+  $ vsip completion bash > /etc/bash_completion.d/vsip
+  $ source <(vsip completion bash)`)
     .action((shell: string) =>
       runAction(io, async () => {
         if (shell !== 'bash' && shell !== 'zsh') throw new UsageError(`shell must be bash or zsh, got "${shell}"`);
