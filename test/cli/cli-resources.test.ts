@@ -99,6 +99,8 @@ test('trunks: create, list, show, update, delete (confirmation unless --yes), hu
   const deleted = await vsip('trunks', 'delete', sid, '--yes');
   assert.equal(deleted.code, 0, deleted.stderr);
   assert.match(deleted.stdout, /Deleted trunk/);
+  const other = json(await vsip('trunks', 'create', 'res_trunk2', '--json')).trunk_sid as string;
+  assert.deepEqual(json(await vsip('trunks', 'delete', other, '--yes', '--json')), { trunk_sid: other, deleted: true });
   const gone = await vsip('trunks', 'show', sid);
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, /is not a trunk of this account \(code 1003, HTTP 404/);
@@ -115,6 +117,9 @@ test('numbers, ips, destinations: add, list, update, remove', async () => {
   const badNumber = await vsip('numbers', 'add', sid, '12345');
   assert.equal(badNumber.code, 1);
   assert.match(badNumber.stderr, /phone_number/);
+  const second = json(await vsip('numbers', 'add', sid, '+919800000012', '--json'));
+  assert.deepEqual([second.phone_number, second.mode], ['+919800000012', 'pstn']);
+  assert.deepEqual(json(await vsip('numbers', 'remove', sid, second.id, '--json')), { id: second.id, deleted: true });
   assert.equal((await vsip('numbers', 'remove', sid, '+919800000011')).code, 0);
   assert.deepEqual(json(await vsip('numbers', 'list', sid, '--json')), []);
   assert.match((await vsip('numbers', 'list', sid)).stdout, /No phone numbers mapped/);
@@ -134,6 +139,10 @@ test('numbers, ips, destinations: add, list, update, remove', async () => {
   assert.equal(partial.code, 1, 'partial failure is a failure');
   assert.match(partial.stdout, /Added destination 127\.0\.0\.9/);
   assert.match(partial.stderr, /destination/);
+  const bulk = json(await vsip('destinations', 'add', sid, '127.0.0.8:5060;transport=tcp', '--json'));
+  assert.equal(bulk[0].status, 'success', 'the API\'s per-item answer, as sent');
+  assert.equal(bulk[0].data.destination, '127.0.0.8:5060;transport=tcp');
+  assert.equal((await vsip('destinations', 'remove', sid, bulk[0].data.id)).code, 0);
   const dests = json(await vsip('destinations', 'list', sid, '--json'));
   assert.equal(dests.length, 3);
   assert.equal(dests[0].priority, 2);
