@@ -98,3 +98,15 @@ test('no request handler: 503; unknown CANCEL: 481; ACK for 2xx goes to onAck', 
     await b.close();
   }
 });
+
+test('no transport for the target protocol: transportError still reaches a listener attached after sendRequest', async () => {
+  const a = await createSipEndpoint({ listen: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+  try {
+    const tx = a.sendRequest(req('OPTIONS', 'no-tls'), { protocol: 'tls', address: '127.0.0.1', port: 5061 });
+    const err = await new Promise<Error>((r) => tx.on('transportError', r));
+    assert.match(err.message, /no tls transport/);
+    assert.equal(tx.state, 'terminated');
+  } finally {
+    await a.close();
+  }
+});

@@ -111,7 +111,9 @@ export abstract class TransactionBase extends EventEmitter {
       const pending = this.ctx.send(data, this.target);
       if (pending !== undefined) pending.catch((err: unknown) => this.transportError(err));
     } catch (err) {
-      this.transportError(err);
+      // Deferred: a synchronous failure (no transport for the target) happens inside sendRequest(),
+      // before the caller could attach its 'transportError' listener.
+      queueMicrotask(() => this.transportError(err));
     }
   }
 

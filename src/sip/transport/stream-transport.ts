@@ -21,6 +21,8 @@ interface Connection {
   id: string;
   socket: Socket;
   remoteKey: string;
+  /** Set while an outbound connection is being established: settles on connect or error. */
+  pending: Promise<void> | undefined;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -82,7 +84,7 @@ export abstract class StreamTransport implements SipTransport {
   }
 
   #register(socket: Socket, remoteKey: string): Connection {
-    const conn: Connection = { id: `${this.protocol}-${nextConnectionId++}`, socket, remoteKey };
+    const conn: Connection = { id: `${this.protocol}-${nextConnectionId++}`, socket, remoteKey, pending: undefined };
     const counters = this.options.counters;
     const protocol = this.protocol;
     this.#byId.set(conn.id, conn);
@@ -166,14 +168,16 @@ export abstract class StreamTransport implements SipTransport {
     if (sipChannels.messageOut.hasSubscribers) sipChannels.messageOut.publish({ data, target });
     if (conn !== undefined && !conn.socket.destroyed) {
       conn.socket.write(data);
-      return;
+      // Still connecting: the caller learns about a failed connect like the first sender did.
+      return conn.pending;
     }
     const { socket, ready } = this.connect(target);
-    this.#register(socket, remoteKey);
+    const fresh = this.#register(socket, remoteKey);
     socket.write(data);
-    return new Promise<void>((resolve, reject) => {
+    fresh.pending = new Promise<void>((resolve, reject) => {
       const onReady = (): void => {
         socket.off('error', onError);
+        fresh.pending = undefined;
         resolve();
       };
       const onError = (err: Error): void => {
@@ -183,6 +187,7 @@ export abstract class StreamTransport implements SipTransport {
       socket.once(ready, onReady);
       socket.once('error', onError);
     });
+    return fresh.pending;
   }
 
   async close(): Promise<void> {
