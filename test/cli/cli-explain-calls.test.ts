@@ -54,6 +54,16 @@ test('explain 401/403/no-audio/no-inbound prints the troubleshooting steps; --js
   assert.match((await vsip('explain', 'issues')).stdout, /TLS handshake failed\s+Certificate issue\s+Check cert validity and chain/);
 });
 
+test('explain <cause> explains a call-log cause with the code the gateway answers and the fix', async () => {
+  const r = await runInProcess(['explain', 'no_destination'], srv.env);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^no_destination: SIP 480 Temporarily Unavailable/);
+  assert.match(r.out, /^Fix\s+Add via Add Destination URI API/m);
+  assert.match(r.out, /Troubleshooting: No Inbound Calls Received/);
+  const j = JSON.parse((await runInProcess(['explain', 'codec_not_supported', '--json'], srv.env)).out);
+  assert.deepEqual([j.code, j.meaning, j.troubleshooting.key], [488, 'Not Acceptable', 'no-audio']);
+});
+
 test('explain: an unlisted code gets its class (exit 0); a non-code, non-call is an error (exit 1)', async () => {
   const r = await vsip('explain', '415');
   assert.equal(r.code, 0);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CallRecord } from '../../client/types.js';
 import type { VsipClient } from '../../client/vsip-client.js';
 import { explainCall } from '../knowledge/explain-call.js';
-import { codeClass, QUICK_REFERENCE, SIP_CODES, TOPIC_ALIASES, TOPICS, type Topic, type TopicKey } from '../knowledge/sip-codes.js';
+import { CALL_CAUSES, codeClass, QUICK_REFERENCE, SIP_CODES, TOPIC_ALIASES, TOPICS, type Topic, type TopicKey } from '../knowledge/sip-codes.js';
 import { renderFields, renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { withCommonOptions } from './common-options.js';
@@ -67,11 +67,13 @@ export function registerExplainCommand(program: Command, io: CliIo): void {
     .description('what a SIP response code means, its likely cause and the fix; troubleshooting steps; or why a logged call failed')
     .option('--trunk <trunk_sid>', 'with a call id: look only in this trunk\'s call log')
     .addHelpText('after', `
-Topics: 401, 403, no-inbound, no-audio, codes (every code the spec lists), issues (quick reference)
+Topics: 401, 403, no-inbound, no-audio, codes (every code the spec lists), issues (quick reference),
+or a call-log cause (ip_not_whitelisted, caller_id_not_mapped, no_destination, …)
 
 Examples:
   $ vsip explain 403
   $ vsip explain no-audio
+  $ vsip explain ip_not_whitelisted
   $ vsip explain codes
   $ vsip explain a84b4c76e66710@pbx.example.com   # a Call-ID from the call log`)
     .action((arg: string, flags: CommonFlags & { trunk?: string }) =>
@@ -83,6 +85,15 @@ Examples:
           const t = TOPICS[topicKey];
           if (json) printJson(io, t);
           else print(io, renderTopic(t));
+          return 0;
+        }
+        const cause = Object.hasOwn(CALL_CAUSES, arg) ? CALL_CAUSES[arg] : undefined;
+        if (cause) {
+          // A cause from `vsip calls`: what it means, the code the gateway answers, the fix.
+          const info = SIP_CODES.get(cause.code);
+          const topic = cause.topic ? TOPICS[cause.topic] : undefined;
+          if (json) printJson(io, { cause: arg, ...cause, meaning: info?.meaning ?? null, troubleshooting: topic ?? null });
+          else print(io, `${arg}: SIP ${cause.code} ${info?.meaning ?? ''}`.trimEnd() + `\n\n${renderFields([['Why', cause.explanation], ['Fix', cause.fix]])}${topic ? `\n\n${renderTopic(topic)}` : ''}`);
           return 0;
         }
         if (arg === 'codes') {
