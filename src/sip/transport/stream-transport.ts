@@ -1,4 +1,4 @@
-import type { Server, Socket } from 'node:net';
+import { isIP, type Server, type Socket } from 'node:net';
 import { SipStreamParser } from '../message/index.js';
 import type { ParseLimits } from '../message/parse-limits.js';
 import type { SipCounters } from '../sip-counters.js';
@@ -51,6 +51,18 @@ export abstract class StreamTransport implements SipTransport {
   protected abstract createServer(onSocket: (socket: Socket) => void): Server;
   /** Opens a client connection; the returned socket may still be connecting (writes are buffered). */
   protected abstract connect(target: SipTarget): { socket: Socket; ready: string };
+
+  /**
+   * Source address for outbound connections: the listener's own IP when it has a specific one of the
+   * target's family, so a peer that authorises by source IP (a trunk whitelist) sees the address we
+   * listen on, not whatever the kernel's route picks (127.0.0.2 would otherwise leave as 127.0.0.1).
+   */
+  protected localAddressFor(target: SipTarget): { localAddress?: string } {
+    const a = this.local.address;
+    if (a === '' || a === '0.0.0.0' || a === '::') return {};
+    if (isIP(a) !== isIP(target.address)) return {};
+    return { localAddress: a };
+  }
 
   /** Binds the listener when host/port were given. */
   async start(): Promise<this> {

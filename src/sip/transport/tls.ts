@@ -41,6 +41,7 @@ export class TlsTransport extends StreamTransport {
     const socket = tls.connect({
       host: target.address,
       port: target.port,
+      ...this.localAddressFor(target),
       rejectUnauthorized: this.#tls.rejectUnauthorized ?? true,
       ...(this.#tls.ca !== undefined ? { ca: this.#tls.ca } : {}),
     });

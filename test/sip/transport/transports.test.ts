@@ -270,3 +270,22 @@ test('TLS client with certificate verification: TLS endpoint to TLS endpoint usi
     await server.close();
   }
 });
+
+test('TCP/TLS client connections leave from the listener\'s own IP (127.0.0.2), so source-IP whitelists see it', async () => {
+  const server = await endpoint(['tcp']);
+  const sources: string[] = [];
+  server.onRequest((tx) => {
+    sources.push(tx.source.address);
+    tx.reply(200);
+  });
+  const client = await createSipEndpoint({ listen: [{ protocol: 'tcp', host: '127.0.0.2', port: 0 }] });
+  try {
+    const req = parseMessage(Buffer.from(invite('TCP', 5060, 'src').replace(/Via: [^\r]*\r\n/, '')));
+    const tx = client.sendRequest(req as never, { protocol: 'tcp', address: '127.0.0.1', port: portOf(server, 'tcp') });
+    assert.equal((await new Promise<SipResponse>((r) => tx.on('final', r))).status, 200);
+    assert.deepEqual(sources, ['127.0.0.2']);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+});
