@@ -10,6 +10,12 @@ export interface HttpCoreOptions {
   /** Per-request timeout; default 15 s. */
   timeoutMs?: number;
   userAgent?: string;
+  /**
+   * How many times a 429 (rate limited) answer is retried after its Retry-After (capped at
+   * `maxRetryAfterS`); default 2. 0 turns retrying off.
+   */
+  rateLimitRetries?: number;
+  maxRetryAfterS?: number;
 }
 
 export interface ApiAnswer<T> {
@@ -33,6 +39,8 @@ export class HttpCore {
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
   readonly #userAgent: string;
+  readonly #retries: number;
+  readonly #maxRetryAfterS: number;
 
   constructor(options: HttpCoreOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -42,6 +50,8 @@ export class HttpCore {
     this.#fetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike);
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#userAgent = options.userAgent ?? 'vsip-sdk';
+    this.#retries = options.rateLimitRetries ?? 2;
+    this.#maxRetryAfterS = options.maxRetryAfterS ?? 10;
   }
 
   /** `/v2/accounts/<sid>` + path. */
@@ -61,12 +71,19 @@ export class HttpCore {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
-    let status: number;
-    let text: string;
+    let status = 0;
+    let text = '';
     try {
-      const res = await this.#fetch(url.toString(), { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
-      status = res.status;
-      text = await res.text();
+      // The API limits requests per account per minute (429 with Retry-After); a script that
+      // pages through a long list should slow down, not fail.
+      for (let attempt = 0; ; attempt++) {
+        const res = await this.#fetch(url.toString(), { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
+        status = res.status;
+        text = await res.text();
+        const wait = Number(res.headers.get('retry-after') ?? '1');
+        if (status !== 429 || attempt >= this.#retries || !(wait >= 0) || wait > this.#maxRetryAfterS) break;
+        await new Promise((r) => setTimeout(r, Math.max(wait, 0.1) * 1000));
+      }
     } catch (err) {
       const why = describeTransportError(err);
       throw new VsipApiError({

@@ -123,3 +123,25 @@ test('a custom fetch is used for every request, with Basic auth and JSON', async
   assert.equal(seen[0]?.auth, `Basic ${Buffer.from(`${account.api_key}:${account.api_token}`).toString('base64')}`);
   assert.equal(seen[0]?.type, 'application/json');
 });
+
+test('a 429 is retried after its Retry-After; past the retries it is a VsipApiError', async () => {
+  let limited = 1;
+  const calls: number[] = [];
+  const flaky: FetchLike = async (url, init) => {
+    calls.push(Date.now());
+    if (limited-- > 0) {
+      return { status: 429, headers: { get: (n: string) => (n === 'retry-after' ? '0' : null) }, text: async () => JSON.stringify({ request_id: 'r1', method: 'GET', http_code: 429, response: { code: 429, status: 'failure', error_data: { code: 1429, message: 'Too many requests', description: 'rate limit' }, data: null } }) };
+    }
+    return fetch(url, init) as unknown as ReturnType<FetchLike>;
+  };
+  const c = new VsipClient({ baseUrl: serve.api ?? '', accountSid: account.account_sid, apiKey: account.api_key, apiToken: account.api_token, fetch: flaky });
+  await c.trunks.list();
+  assert.equal(calls.length, 2, 'one retry');
+
+  limited = 10;
+  const e = await c.trunks.list().catch((err: unknown) => err);
+  assert.ok(e instanceof VsipApiError);
+  assert.equal(e.httpStatus, 429);
+  assert.equal(e.code, 1429);
+  assert.equal(calls.length, 5, 'two retries, then the error');
+});
