@@ -120,11 +120,6 @@ export class InviteServerTransaction extends ServerTransactionBase {
     this.emit('cancel', cancelRequest);
   }
 
-  /** Serialized final response for tests and diagnostics. */
-  get lastResponseData(): Buffer | undefined {
-    return this.lastResponse;
-  }
-
   protected onTimer(id: TimerId): void {
     switch (id) {
       case TimerId.Trying:

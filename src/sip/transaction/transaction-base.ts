@@ -22,10 +22,6 @@ export const TimerId = {
   B: 10, D: 11, F: 12, H: 13, I: 14, J: 15, K: 16, L: 17, M: 18, Guard: 19,
 } as const;
 export type TimerId = (typeof TimerId)[keyof typeof TimerId];
-const TIMER_NAMES: Record<number, string> = { 1: 'A', 2: 'E', 3: 'G', 4: 'trying', 5: '2xx', 10: 'B', 11: 'D', 12: 'F', 13: 'H', 14: 'I', 15: 'J', 16: 'K', 17: 'L', 18: 'M', 19: 'guard' };
-export function timerName(id: TimerId): string {
-  return TIMER_NAMES[id] ?? String(id);
-}
 
 /** The single timer callback shared by every transaction: no closure per armed timer. */
 function fire(tx: unknown, id: number): void {
