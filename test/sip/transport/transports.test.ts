@@ -289,3 +289,21 @@ test('TCP/TLS client connections leave from the listener\'s own IP (127.0.0.2), 
     await server.close();
   }
 });
+
+test('TCP: when the request\'s connection has closed, the response goes over a new connection to the sent-by port (§18.2.2)', async () => {
+  const ep = await createSipEndpoint({ listen: [{ protocol: 'tcp', host: '127.0.0.1', port: 0 }] });
+  ep.onRequest((tx) => setTimeout(() => tx.reply(200), 50));
+  const listener = net.createServer();
+  const lport = await new Promise<number>((r) => listener.listen(0, '127.0.0.1', () => r((listener.address() as net.AddressInfo).port)));
+  const got = new Promise<string>((resolve) => listener.on('connection', (s) => s.once('data', (d: Buffer) => resolve(d.toString()))));
+  const socket = net.connect(portOf(ep, 'tcp'), '127.0.0.1');
+  try {
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.end(invite('TCP', lport, 'z9hG4bKgone'));
+    assert.match(await got, /^SIP\/2.0 200 OK/);
+  } finally {
+    socket.destroy();
+    await ep.close();
+    await new Promise<void>((r) => listener.close(() => r()));
+  }
+});
