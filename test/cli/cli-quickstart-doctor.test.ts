@@ -167,6 +167,10 @@ test('quickstart origination to a TLS destination with a valid certificate; doct
   assert.match(row(doc.stdout, 6).line, /✅.*valid until/);
   assert.match(doc.stdout, /ready for your first inbound call/);
   assert.ok(pbx.received >= 1, 'the destination got an OPTIONS');
+  // Without --direction: destinations and no whitelisted IP mean the origination checklist.
+  const guessed = await vsip('doctor', sid, '--ca', ca.certFile);
+  assert.equal(guessed.code, 0, guessed.stdout);
+  assert.match(guessed.stdout, /For Origination \(Inbound\)/);
 });
 
 /** An origination trunk whose only destination is `dest`; returns the doctor run. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { VsipClient } from '../../client/vsip-client.js';
 import type { DoctorReport } from '../doctor/doctor-types.js';
 import { runDoctor } from '../doctor/run-doctor.js';
 import { renderTable } from '../output/render-table.js';
@@ -9,7 +10,7 @@ import { gatewayFrom, withGatewayOptions, type GatewayFlags } from './gateway-op
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 interface DoctorFlags extends CommonFlags, GatewayFlags {
-  direction: string;
+  direction?: string;
   pbxIp?: string;
   number?: string;
   ca?: string;
@@ -23,7 +24,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
   const cmd = program
     .command('doctor <trunk_sid>')
     .description('run the spec\'s "First Successful Call Validation" for real: ✅/❌ per checklist row, with the fix for each ❌')
-    .option('--direction <direction>', 'termination (outbound) or origination (inbound)', 'termination')
+    .option('--direction <direction>', 'termination (outbound) or origination (inbound); default: origination when the trunk has destination URIs and no whitelisted IP, else termination')
     .option('--pbx-ip <ip>', 'termination: check that this PBX address is inside a whitelisted range')
     .option('--number <e164>', 'check that this number is mapped')
     .option('--ca <file>', 'PEM file of CA certificates to trust for TLS destinations (default: system roots)')
@@ -39,7 +40,7 @@ Examples:
 
   cmd.action((trunkSid: string, flags: DoctorFlags) =>
     runAction(io, async () => {
-      if (flags.direction !== 'termination' && flags.direction !== 'origination') throw new UsageError(`--direction must be termination or origination, got "${flags.direction}"`);
+      if (flags.direction !== undefined && flags.direction !== 'termination' && flags.direction !== 'origination') throw new UsageError(`--direction must be termination or origination, got "${flags.direction}"`);
       let ca: string[] | undefined;
       if (flags.ca) {
         try {
@@ -50,9 +51,10 @@ Examples:
       }
       const client = clientFor(io, flags);
       const showProgress = io.stderr.isTTY === true && !flags.json;
+      const direction = (flags.direction as 'termination' | 'origination' | undefined) ?? (await guessDirection(client, trunkSid));
       const report = await runDoctor(client, {
         trunkSid,
-        direction: flags.direction,
+        direction,
         ...(flags.pbxIp ? { pbxIp: flags.pbxIp } : {}),
         ...(flags.number ? { number: flags.number } : {}),
         ...(ca ? { ca } : {}),
@@ -67,6 +69,20 @@ Examples:
       return report.passed ? 0 : 1;
     }),
   );
+}
+
+/**
+ * Which checklist applies when the user did not say: a trunk with destination URIs and no
+ * whitelisted IP is set up for inbound calls. A trunk that cannot be read gets the termination
+ * list, whose first row then reports the problem.
+ */
+async function guessDirection(client: VsipClient, trunkSid: string): Promise<'termination' | 'origination'> {
+  try {
+    const [dests, ips] = await Promise.all([client.destinationUris.list(trunkSid, { pageSize: 1 }), client.whitelistedIps.list(trunkSid, { pageSize: 1 })]);
+    return dests.items.length > 0 && ips.items.length === 0 ? 'origination' : 'termination';
+  } catch {
+    return 'termination';
+  }
 }
 
 export function renderReport(r: DoctorReport): string {
