@@ -1,7 +1,7 @@
 /**
  * Gateway calls per second: sipp UAC (the PBX, on 127.0.0.2) → vsip (full termination policy:
  * trunk by account host + source IP, caller ID mapped, E.164, codecs, Max-Forwards; stateful proxy
- * with Record-Route, call log written) → sipp UAS (the carrier, `carrier-answer.xml`), compared in
+ * with Record-Route, call log written) → sipp UAS (the carrier, `bench-uas.xml`), compared in
  * the same run with sipp UAC → sipp UAS directly. The rate steps up until a step has a failed call
  * or falls short of the asked rate; the highest clean step is reported. Then the same with
  * 100k trunks / 1M mapped numbers bulk-inserted into the SQLite store.
@@ -48,7 +48,7 @@ interface Step {
 
 function startUas(port: number, transport: 'udp' | 'tcp'): ChildProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'vsip-bench-uas-'));
-  return spawn('sipp', ['-sf', join(FIXTURES, 'carrier-answer.xml'), '-i', '127.0.0.1', '-p', String(port), '-t', transport === 'udp' ? 'u1' : 't1', '-buff_size', '4194304', '-nostdin', '-max_socket', '4096'], { cwd, stdio: 'ignore' });
+  return spawn('sipp', ['-sf', join(FIXTURES, 'bench-uas.xml'), '-i', '127.0.0.1', '-p', String(port), '-t', transport === 'udp' ? 'u1' : 't1', '-buff_size', '4194304', '-nostdin', '-max_socket', '4096'], { cwd, stdio: 'ignore' });
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -152,3 +152,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// sipp children are gone and the gateway is closed; do not wait on idle sockets of the bench harness.
+process.exit(0);

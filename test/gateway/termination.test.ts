@@ -2,6 +2,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
 import { runSipp, scenarioWithCode } from './sipp.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { ApiClient } from './api-client.js';
 
 /**
@@ -127,5 +131,25 @@ test('termination: trunk_external_alias becomes the caller ID sent to the carrie
     assert.match(pai, /sip:\+918000000000@/);
   } finally {
     await api.deleteSetting(trunk, 'trunk_external_alias');
+  }
+});
+
+test('termination: a PBX over TLS on the sips port (self-signed certificate), answered', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vsip-pbx-tls-'));
+  const pbx = await PstnSim.start({ host: '127.0.0.2', protocols: ['tls'], tls: { selfSignedDir: dir, rejectUnauthorized: false }, callerId: CALLER });
+  // Outbound TLS connections leave from the kernel's default source (127.0.0.1), not the listener's.
+  const id = await api.whitelist(trunk, '127.0.0.1', 32);
+  await h.gateway.snapshot.settled();
+  try {
+    const r = await pbx.call('+14155550122', h.access('tls'));
+    assert.equal(r.status, 200, r.reason);
+    assert.equal(r.byeStatus, 200);
+    const c = await lastCall();
+    assert.equal(c.cause, 'completed');
+    assert.equal(c.callee, '+14155550122');
+  } finally {
+    await api.removeWhitelistedIp(trunk, id);
+    await pbx.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
