@@ -9,7 +9,7 @@
  *     tls: { certFile, keyFile } | { selfSignedDir: dataDir },   // self-signed: made once with the `openssl` CLI
  *          // + { caFile?, rejectUnauthorized? } for outbound TLS (peer certificates are verified by default)
  *     clientProtocols: ['tcp', 'tls'],   // outbound-only transports where no listener exists
- *     timers: { t1: 500, t2: 4000, t4: 5000, timerD: 32000, tryingDelay: 200 },
+ *     timers: { t1: 500, t2: 4000, t4: 5000, timerD: 32000, tryingDelay: 200, timerC: 300_000 },
  *     idleTimeoutMs: 300_000, limits: { maxMessageSize: 65535 }, advertisedHost: 'sip.example.com',
  *   });
  *   ep.addresses()                      // [{ protocol, address, port }] with real ports when 0 was asked
@@ -39,7 +39,8 @@
  *       prepends our Via (`z9hG4bK` + 96 random bits, `;rport`), starts a client transaction.
  *       events: 'provisional'(res), 'final'(res, isRetransmission) — for INVITE, 2xx retransmissions
  *       arriving in the RFC 6026 Accepted state come again with isRetransmission=true;
- *       'timeout'('B'|'F'), 'transportError'(err) (connect refused, TLS failure…), 'terminated'.
+ *       'timeout'('B'|'F'|'C'), 'transportError'(err) (connect refused, TLS failure…), 'terminated'.
+ *       'C' is a backstop for an INVITE that rings forever (reset by each provisional, default 300 s).
  *       The ACK for a non-2xx is sent by the transaction; the ACK for a 2xx is yours (sendStateless).
  *   ep.cancel(inviteClientTx) → ClientTransaction   // CANCEL with the INVITE's branch (§9.1)
  *   ep.sendStateless(msg, target)                   // as-is, no Via added (ACK for 2xx, stateless forwarding)

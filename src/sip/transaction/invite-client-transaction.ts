@@ -8,7 +8,9 @@ import { TimerId, TransactionBase, type TransactionContext } from './transaction
  * INVITE client transaction, RFC 3261 §17.1.1 as amended by RFC 6026 §8.4 (Accepted state, Timer M).
  *
  * States: calling → proceeding → accepted | completed → terminated.
- * Events: `provisional`(res), `final`(res, isRetransmission), `timeout`('B'), `transportError`(err), `terminated`.
+ * Events: `provisional`(res), `final`(res, isRetransmission), `timeout`('B' | 'C'), `transportError`(err), `terminated`.
+ * Timer C (`timers.timerC`, reset by each provisional) is a backstop so a transaction that rings
+ * forever cannot leak; see timer-config.ts.
  * In Accepted, every further 2xx is passed up again as `final` with isRetransmission=true: a proxy
  * forwards each one upstream (§16.7 step 10 as changed by RFC 6026) and a UAC re-sends its ACK.
  * The ACK for a 2xx is not this transaction's job (§13.2.2.4).
@@ -45,6 +47,7 @@ export class InviteClientTransaction extends TransactionBase {
         this.disarmAll();
         this.setState('proceeding');
       }
+      this.arm(TimerId.C, this.ctx.timers.timerC); // (re)started by every provisional
       this.emit('provisional', res);
       return;
     }
@@ -84,6 +87,9 @@ export class InviteClientTransaction extends TransactionBase {
         return;
       case TimerId.B:
         if (this.state === 'calling') this.timedOut('B');
+        return;
+      case TimerId.C:
+        if (this.state === 'proceeding') this.timedOut('C');
         return;
       case TimerId.D:
       case TimerId.M:

@@ -17,9 +17,16 @@ export interface TimerConfig {
    * provisional or final yet (RFC 3261 §17.2.1: "200 ms"). 0 sends it at once.
    */
   tryingDelay: number;
+  /**
+   * Backstop for an INVITE client transaction stuck in Proceeding (provisionals but no final):
+   * Timer C of RFC 3261 §16.6 step 11, reset by every provisional. It then emits `timeout`('C') and
+   * ends; the core may still `cancel()` it. A proxy normally runs its own, shorter ring timer.
+   * Default 300 000 ms (the RFC asks for more than 3 minutes).
+   */
+  timerC: number;
 }
 
-export const DEFAULT_TIMERS: Readonly<TimerConfig> = Object.freeze({ t1: 500, t2: 4000, t4: 5000, timerD: 32000, tryingDelay: 200 });
+export const DEFAULT_TIMERS: Readonly<TimerConfig> = Object.freeze({ t1: 500, t2: 4000, t4: 5000, timerD: 32000, tryingDelay: 200, timerC: 300_000 });
 
 export function resolveTimers(partial?: Partial<TimerConfig>): Readonly<TimerConfig> {
   const t = { ...DEFAULT_TIMERS, ...partial };

@@ -19,7 +19,7 @@ export interface TransactionContext {
 /** Timer ids; the first group runs in the retransmit slot, the second in the lifetime slot. */
 export const TimerId = {
   A: 1, E: 2, G: 3, Trying: 4, Retransmit2xx: 5,
-  B: 10, D: 11, F: 12, H: 13, I: 14, J: 15, K: 16, L: 17, M: 18, Guard: 19,
+  B: 10, D: 11, F: 12, H: 13, I: 14, J: 15, K: 16, L: 17, M: 18, Guard: 19, C: 20,
 } as const;
 export type TimerId = (typeof TimerId)[keyof typeof TimerId];
 

@@ -335,3 +335,15 @@ test('UAS 2xx retransmission without ACK ends with timeout L; over TCP nothing i
   t.clock.advance(64 * T1);
   assert.equal(t.sent.length, 1);
 });
+
+test('INVITE client stuck in Proceeding: Timer C (reset by each provisional) ends it with timeout C', () => {
+  const s = setup();
+  const { req, events } = startClient(s, 'INVITE');
+  s.layer.receiveResponse(response(req, 180), topVia(req));
+  s.clock.advance(299_000);
+  s.layer.receiveResponse(response(req, 183), topVia(req));
+  s.clock.advance(299_000);
+  assert.deepEqual(events, ['prov 180', 'prov 183']);
+  s.clock.advance(1_000);
+  assert.deepEqual(events, ['prov 180', 'prov 183', 'timeout C', 'terminated']);
+});
