@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerAccountsCommand } from './accounts-command.js';
 import { registerClientCommands } from './commands/index.js';
+import { registerPstnSimCommand } from './pstn-sim-command.js';
 
 const program = new Command('vsip')
   .description('vsip — self-hostable SIP trunking: the vSIP trunk configuration API and the SIP gateway behind it')
@@ -16,6 +17,7 @@ const program = new Command('vsip')
 
 registerServeCommand(program);
 registerAccountsCommand(program);
+registerPstnSimCommand(program);
 registerClientCommands(program, { env: process.env });
 
 program.addHelpText(

@@ -2,11 +2,6 @@ import { writeFileSync, renameSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/config.js';
 import { SERVE_OPTIONS } from '../config/options.js';
-import { createLogger } from '../logger.js';
-import { createMetricsRegistry } from '../metrics.js';
-import { openStore } from '../store/open-store.js';
-import { buildApp } from '../api/app.js';
-import { startGateway } from '../gateway/gateway.js';
 import type { Store } from '../store/types.js';
 import { VERSION } from '../version.js';
 import { addConfigOptions } from './add-config-options.js';
@@ -67,6 +62,13 @@ async function bootstrapAccount(store: Store, config: Config, url: string | null
 }
 
 export async function runServe(config: Config): Promise<void> {
+  // Loaded here, not at the top, so that client commands (`vsip trunks list`, …) start without
+  // pulling in Fastify, the store drivers and the SIP stack.
+  const [{ createLogger }, { createMetricsRegistry }, { openStore }] = await Promise.all([
+    import('../logger.js'),
+    import('../metrics.js'),
+    import('../store/open-store.js'),
+  ]);
   const logger = createLogger(config.logLevel);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey });
   const metrics = createMetricsRegistry();
@@ -76,6 +78,7 @@ export async function runServe(config: Config): Promise<void> {
 
   try {
     if (config.role !== 'sip') {
+      const { buildApp } = await import('../api/app.js');
       const app = await buildApp({ store, config, logger, metrics });
       await app.listen({ host: config.apiHost, port: config.apiPort });
       const address = app.server.address();
@@ -87,6 +90,7 @@ export async function runServe(config: Config): Promise<void> {
       if (banner) lines.push(banner);
     }
     if (config.role !== 'api') {
+      const { startGateway } = await import('../gateway/gateway.js');
       const gateway = await startGateway({ store, config, logger, metrics });
       for (const a of gateway.addresses) {
         const host = a.address.includes(':') ? `[${a.address}]` : a.address;
