@@ -1,0 +1,107 @@
+/**
+ * At scale vsip runs `--role api` and `--role sip` processes sharing one PostgreSQL (DESIGN.md):
+ * a change made through the API process must be enforced by the SIP process within 500 ms,
+ * with no restart (issue 4). Two real `vsip serve` processes, one embedded PostgreSQL, and a
+ * raw SIP client on its own loopback address.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSocket, type Socket } from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { startPostgres } from '../helpers/postgres.js';
+import { apiRequest, createAccountCli, startServe, tempDir } from '../helpers/serve-process.js';
+
+const PBX_IP = '127.0.0.5';
+const CALLER = '+919800000001';
+const CALLEE = '+14155550100';
+
+/** An INVITE whose offer has only Opus: once the source is whitelisted the gateway answers 488. */
+function invite(domain: string, port: number): Buffer {
+  const sdp = ['v=0', `o=- 1 1 IN IP4 ${PBX_IP}`, 's=-', `c=IN IP4 ${PBX_IP}`, 't=0 0', 'm=audio 4000 RTP/AVP 97', 'a=rtpmap:97 opus/48000/2', ''].join('\r\n');
+  const callId = randomBytes(8).toString('hex');
+  return Buffer.from(
+    [
+      `INVITE sip:${CALLEE}@${domain} SIP/2.0`,
+      `Via: SIP/2.0/UDP ${PBX_IP}:${port};branch=z9hG4bK${randomBytes(8).toString('hex')};rport`,
+      'Max-Forwards: 70',
+      `From: <sip:${CALLER}@${domain}>;tag=${randomBytes(4).toString('hex')}`,
+      `To: <sip:${CALLEE}@${domain}>`,
+      `Call-ID: ${callId}`,
+      'CSeq: 1 INVITE',
+      `Contact: <sip:${CALLER}@${PBX_IP}:${port}>`,
+      'Content-Type: application/sdp',
+      `Content-Length: ${Buffer.byteLength(sdp)}`,
+      '',
+      sdp,
+    ].join('\r\n'),
+  );
+}
+
+/** Sends one INVITE and resolves with the first final status (>= 200). */
+function finalStatus(sock: Socket, domain: string, target: { address: string; port: number }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sock.off('message', onMessage);
+      reject(new Error('no final response within 2 s'));
+    }, 2000);
+    const onMessage = (data: Buffer): void => {
+      const m = /^SIP\/2\.0 (\d{3})/.exec(data.toString('latin1'));
+      if (m && Number(m[1]) >= 200) {
+        clearTimeout(timer);
+        sock.off('message', onMessage);
+        resolve(Number(m[1]));
+      }
+    };
+    sock.on('message', onMessage);
+    sock.send(invite(domain, sock.address().port), target.port, target.address);
+  });
+}
+
+test('a whitelist change through the API process is enforced by the SIP process within 500 ms', async () => {
+  const pg = await startPostgres();
+  after(() => pg.stop());
+  const url = await pg.newDatabase();
+  const env = { VSIP_SECRET_KEY: randomBytes(32).toString('hex'), VSIP_DATABASE_URL: url };
+  const account = createAccountCli(tempDir(), env);
+  const apiNode = await startServe({ dataDir: tempDir(), args: ['--role', 'api'], env });
+  after(() => apiNode.stop());
+  const sipNode = await startServe({ dataDir: tempDir(), args: ['--role', 'sip'], env });
+  after(() => sipNode.stop());
+  assert.equal(apiNode.sip.length, 0, 'the api role runs no SIP listener');
+  assert.equal(sipNode.api, null, 'the sip role runs no API');
+
+  const domain = `${account.account_sid}.pstn.exotel.com`;
+  const trunk = await apiRequest(apiNode.api!, account, 'POST', '/trunks', { trunk_name: 'scale', nso_code: 'ANY-ANY', domain_name: domain });
+  assert.equal(trunk.status, 200, JSON.stringify(trunk.json));
+  const trunkSid = trunk.json.response.data.trunk_sid as string;
+  assert.equal((await apiRequest(apiNode.api!, account, 'POST', `/trunks/${trunkSid}/phone-numbers`, { phone_number: CALLER })).status, 200);
+
+  const udp = sipNode.sip.find((a) => a.side === 'access' && a.protocol === 'udp');
+  assert.ok(udp, 'the sip role listens on the access side over UDP');
+  const target = { address: '127.0.0.1', port: udp.port };
+  const sock = createSocket('udp4');
+  after(() => sock.close());
+  await new Promise<void>((r) => sock.bind(0, PBX_IP, r));
+
+  // Not whitelisted yet: 403 (waiting for the trunk itself to reach the SIP node first).
+  const t403 = Date.now();
+  while ((await finalStatus(sock, domain, target)) !== 403) assert.ok(Date.now() - t403 < 2000);
+  assert.equal(await finalStatus(sock, domain, target), 403);
+
+  const added = await apiRequest(apiNode.api!, account, 'POST', `/trunks/${trunkSid}/whitelisted-ips`, { ip: PBX_IP, mask: 32 });
+  assert.equal(added.status, 200, JSON.stringify(added.json));
+  const t0 = Date.now();
+  let status = 403;
+  while (status === 403 && Date.now() - t0 < 2000) status = await finalStatus(sock, domain, target);
+  const elapsed = Date.now() - t0;
+  assert.equal(status, 488, 'past the IP and caller-ID checks, the Opus-only offer is refused');
+  assert.ok(elapsed < 500, `enforced after ${elapsed} ms (limit 500 ms)`);
+
+  // And removal is enforced the same way: a deleted trunk stops carrying calls at once.
+  assert.equal((await apiRequest(apiNode.api!, account, 'DELETE', `/trunks?trunk_sid=${trunkSid}`)).status, 200);
+  const t1 = Date.now();
+  status = 488;
+  while (status !== 403 && Date.now() - t1 < 2000) status = await finalStatus(sock, domain, target);
+  assert.equal(status, 403);
+  assert.ok(Date.now() - t1 < 500, `trunk deletion enforced after ${Date.now() - t1} ms`);
+});
