@@ -2,7 +2,7 @@
 // Brings what the test suite needs, so that `npm test` alone works on a fresh clone:
 // npm packages (when node_modules is missing), sipp (apt, when root), then the TypeScript build.
 import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 const run = (cmd) => execSync(cmd, { stdio: 'inherit' });
 const has = (bin) => {
@@ -29,4 +29,6 @@ if (missing.length > 0) {
   }
 }
 
+// A clean build: compiled files of deleted sources must not linger in dist/ and run as tests.
+rmSync('dist', { recursive: true, force: true });
 run('npx tsc -p tsconfig.json');

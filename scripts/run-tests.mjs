@@ -25,7 +25,9 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  // A hung test fails after 2 minutes instead of stalling CI; --test-force-exit ends a file whose
+  // test left a handle open.
+  ['--test', '--test-concurrency=2', '--test-timeout=120000', '--test-force-exit', '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: { ...process.env, VSIP_LOG_LEVEL: process.env.VSIP_LOG_LEVEL ?? 'silent' } },
 );
 process.exit(result.status ?? 1);
