@@ -23,6 +23,8 @@ export interface PstnSimOptions {
 export interface PlacedCall {
   status: number;
   reason: string;
+  /** Final status of each mid-call request asked for with `midCall`, in order. */
+  midCall: number[];
   /** Status of the BYE the simulator sent after holding the call (null when not answered). */
   byeStatus: number | null;
 }
@@ -115,7 +117,7 @@ export class PstnSim {
    * Places a call to `number` through `target` (the gateway's carrier side), holds it `holdMs`
    * when answered, then hangs up. Resolves with the final status and the BYE's status.
    */
-  async call(number: string, target: SipTarget, holdMs = 0): Promise<PlacedCall> {
+  async call(number: string, target: SipTarget, holdMs = 0, midCall: string[] = []): Promise<PlacedCall> {
     const a = this.endpoint.addresses().find((x) => x.protocol === target.protocol) ?? this.endpoint.addresses()[0];
     const local = `${this.host}:${a?.port ?? 0}`;
     const callId = `${randomToken()}@pstn-sim`;
@@ -147,7 +149,7 @@ export class PstnSim {
       tx.on('timeout', () => resolve({ status: 408, reason: 'Request Timeout' }));
       tx.on('transportError', () => resolve({ status: 503, reason: 'Service Unavailable (transport error)' }));
     });
-    if (!('headers' in final) || final.status >= 300) return { status: final.status, reason: final.reason, byeStatus: null };
+    if (!('headers' in final) || final.status >= 300) return { status: final.status, reason: final.reason, byeStatus: null, midCall: [] };
 
     // §12.1.2: route set = Record-Route reversed, remote target = Contact, To tag from the 2xx.
     const rr: string[] = [];
@@ -173,13 +175,33 @@ export class PstnSim {
     ack.headers.unshift({ name: 'via', value: `${this.endpoint.viaSentBy(hop)};branch=${generateBranch()}` });
     await this.endpoint.sendStateless(ack, hop);
     if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
-    const byeStatus = await new Promise<number>((resolve) => {
-      const tx = this.endpoint.sendRequest(inDialog('BYE', 2), hop);
-      tx.on('final', (res: SipResponse) => resolve(res.status));
-      tx.on('timeout', () => resolve(408));
-      tx.on('transportError', () => resolve(503));
-    });
-    return { status: final.status, reason: final.reason, byeStatus };
+    const send = (req: SipRequest): Promise<number> =>
+      new Promise<number>((resolve) => {
+        const tx = this.endpoint.sendRequest(req, hop);
+        tx.on('final', (res: SipResponse) => resolve(res.status));
+        tx.on('timeout', () => resolve(408));
+        tx.on('transportError', () => resolve(503));
+      });
+    // Mid-call requests (re-INVITE with a new offer, UPDATE, INFO) follow the same route set.
+    let seq = 2;
+    const mid: number[] = [];
+    for (const method of midCall) {
+      const req = inDialog(method, seq);
+      if (method === 'INVITE' || method === 'UPDATE') {
+        req.headers.push({ name: 'contact', value: `<sip:pstn@${local}>` }, { name: 'content-type', value: 'application/sdp' });
+        req.body = sdpOffer(this.host, this.session++);
+      }
+      const status = await send(req);
+      mid.push(status);
+      if (method === 'INVITE' && status >= 200 && status < 300) {
+        const reAck = inDialog('ACK', seq);
+        reAck.headers.unshift({ name: 'via', value: `${this.endpoint.viaSentBy(hop)};branch=${generateBranch()}` });
+        await this.endpoint.sendStateless(reAck, hop);
+      }
+      seq++;
+    }
+    const byeStatus = await send(inDialog('BYE', seq));
+    return { status: final.status, reason: final.reason, byeStatus, midCall: mid };
   }
 
   close(): Promise<void> {

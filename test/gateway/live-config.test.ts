@@ -92,3 +92,59 @@ test('sipp as the carrier: termination answered by sipp, and a CANCEL relayed to
     await other.close();
   }
 });
+
+test('in-dialog: re-INVITE, UPDATE and INFO from the PBX travel the Record-Route set to the carrier and back', async () => {
+  const trunk = await api.createTrunk('mid');
+  await api.mapNumber(trunk, '+919800000088');
+  await api.whitelist(trunk, '127.0.0.4', 32);
+  await h.gateway.snapshot.settled();
+  const ua = await PstnSim.start({ host: '127.0.0.4', callerId: '+919800000088' });
+  try {
+    const carrier = h.gateway.pstnSim;
+    assert.ok(carrier);
+    const before = carrier.received.length;
+    const r = await ua.call('+14155550133', h.access(), 0, ['INVITE', 'UPDATE', 'INFO']);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.midCall, [200, 200, 200]);
+    assert.equal(r.byeStatus, 200);
+    const invites = carrier.received.slice(before);
+    assert.equal(invites.length, 2, 'initial INVITE and re-INVITE reached the carrier');
+    const reinvite = invites[1];
+    assert.ok(reinvite?.headers.find((x) => x.name === 'to')?.value.includes('tag='), 're-INVITE is in-dialog');
+    assert.equal(reinvite?.headers.filter((x) => x.name === 'route').length ?? 0, 0, 'our Route entries were popped');
+  } finally {
+    await ua.close();
+  }
+});
+
+test('in-dialog: a request with a forged Route to the gateway is refused (no open relay)', async () => {
+  const ua = await PstnSim.start({ host: '127.0.0.3' });
+  try {
+    const target = h.access();
+    const res = await new Promise<number>((resolve) => {
+      const tx = ua.endpoint.sendRequest(
+        {
+          kind: 'request',
+          method: 'MESSAGE',
+          uri: 'sip:victim@127.0.0.1:9',
+          version: 'SIP/2.0',
+          headers: [
+            { name: 'max-forwards', value: '70' },
+            { name: 'from', value: '<sip:a@127.0.0.3>;tag=x' },
+            { name: 'to', value: '<sip:victim@127.0.0.1>;tag=y' },
+            { name: 'call-id', value: 'forged-1' },
+            { name: 'cseq', value: '1 MESSAGE' },
+            { name: 'route', value: `<sip:vsip@127.0.0.1:${target.port};lr;vc=AAAAAAAAAAAAAAAA>` },
+          ],
+          body: Buffer.alloc(0),
+        },
+        target,
+      );
+      tx.on('final', (x: { status: number }) => resolve(x.status));
+      tx.on('timeout', () => resolve(408));
+    });
+    assert.equal(res, 403);
+  } finally {
+    await ua.close();
+  }
+});
