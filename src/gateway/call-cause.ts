@@ -23,6 +23,7 @@ export const CALL_CAUSES = [
   'timeout',
   'bad_request',
   'rejected',
+  'untrusted_source',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
@@ -21,6 +22,17 @@ import { Registrar } from './registrar.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
+
+/**
+ * The carrier side only takes calls from the carrier: its IP when `--carrier` names one, loopback
+ * when the embedded simulator is the carrier, anyone when `--carrier` is a host name (its
+ * addresses may change; firewall the carrier port then).
+ */
+function carrierSources(carrier: string | null, host: string): ((address: string) => boolean) | null {
+  if (carrier === null) return (a) => a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.');
+  if (isIP(host) === 0) return null;
+  return (a) => a === host || a === `::ffff:${host}`;
+}
 
 /** Knobs tests and benches turn; production uses the defaults. */
 export interface GatewayTuning {
@@ -132,7 +144,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const guard = new DigestGuard({ realm: config.realm, algorithms, secret: digestSecret, ...(tuning.maxAuthFailures !== undefined ? { maxFailures: tuning.maxAuthFailures } : {}) });
     const sipDomain = config.sipDomain.toLowerCase();
     const termination = new Termination({ proxy, snapshot, guard, sipDomain, access, carrier, carrierUri });
-    const origination = new Origination({ proxy, snapshot, access, carrier });
+    const origination = new Origination({ proxy, snapshot, access, carrier, trustedSource: carrierSources(config.carrier, carrierUri.host) });
     const registrar = new Registrar({ store, snapshot, guard, metrics, onError: (err) => log.error({ err }, 'registration failed') });
     access.onEvent((e) => routeRequest(e, { side: 'access', proxy, other: carrier, initialInvite: (tx) => termination.handle(tx), register: (tx) => registrar.handle(tx) }));
     carrier.onEvent((e) => routeRequest(e, { side: 'carrier', proxy, other: access, initialInvite: (tx) => origination.handle(tx), register: null }));

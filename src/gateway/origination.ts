@@ -8,6 +8,11 @@ import { forwardRequest, headerValue, hostForUri } from './sip-routing.js';
 
 export interface OriginationOptions {
   proxy: ProxyDeps;
+  /**
+   * Who may open calls on the carrier side: null = anyone (a carrier given by host name), else a
+   * predicate on the source address (the configured carrier's IP, or loopback for the simulator).
+   */
+  trustedSource: ((address: string) => boolean) | null;
   snapshot: ConfigSnapshot;
   access: SipPort;
   carrier: SipPort;
@@ -23,6 +28,14 @@ export class Origination {
 
   handle(tx: InviteServerTransaction): void {
     const req = tx.request;
+    if (this.o.trustedSource !== null && !this.o.trustedSource(tx.source.address)) {
+      // Not the carrier: without this anyone reaching the carrier port could ring every PBX.
+      const reason = 'Forbidden (not the configured carrier)';
+      tx.reply(403, reason, { headers: [{ name: 'warning', value: `399 ${hostForUri(this.o.carrier.advertise)} "${reason}"` }] });
+      const t = Date.now();
+      record(this.o.proxy, { direction: 'origination', trunk: null, callId: headerValue(req, 'call-id') ?? '', caller: null, callee: null, source: tx.source, startedAt: t, answeredAt: null, destination: null }, 403, 'untrusted_source', t);
+      return;
+    }
     const ruri = safeParseUri(req.uri);
     const dialled = ruri?.user ?? userOfHeader(headerValue(req, 'to'));
     const callId = headerValue(req, 'call-id') ?? '';

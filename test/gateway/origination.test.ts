@@ -174,3 +174,18 @@ test('origination: a TLS destination is reached (self-signed certificate)', asyn
     await carrier.close();
   }
 });
+
+test('origination: only the configured carrier may call in on the carrier side (403 otherwise)', async () => {
+  const g = await startHarness({ carrier: 'sip:127.0.0.1:9' });
+  const stranger = await PstnSim.start({ host: '127.0.0.5' });
+  const carrier = await PstnSim.start({ host: '127.0.0.1' });
+  try {
+    const r1 = await stranger.call('+15550001234', g.carrierSide('udp'));
+    assert.equal(r1.status, 403);
+    const r2 = await carrier.call('+15550001234', g.carrierSide('udp'));
+    assert.equal(r2.status, 404, 'the carrier itself passes the source check and meets the number check');
+  } finally {
+    await Promise.all([stranger.close(), carrier.close()]);
+    await g.close();
+  }
+});
