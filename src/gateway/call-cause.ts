@@ -24,6 +24,8 @@ export const CALL_CAUSES = [
   'bad_request',
   'rejected',
   'untrusted_source',
+  /** Answered, but no BYE passed through us within the maximum call duration (PBX or carrier lost it). */
+  'expired',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

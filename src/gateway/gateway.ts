@@ -17,7 +17,7 @@ import { DigestGuard } from './digest-guard.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { routeRequest } from './route-request.js';
 import { Origination } from './origination.js';
-import type { CallState, ProxyDeps, ProxyTimers } from './proxy-core.js';
+import { sweepDialogs, type CallState, type ProxyDeps, type ProxyTimers } from './proxy-core.js';
 import { Registrar } from './registrar.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
@@ -41,6 +41,8 @@ export interface GatewayTuning {
   callLog?: CallLogOptions;
   /** Failed digest attempts from one source within a minute before 403 (default 5). */
   maxAuthFailures?: number;
+  /** Answered calls with no BYE after this long are closed in the call log as `expired` (default 6 h). */
+  maxCallDurationMs?: number;
   /** PSTN simulator answer delay when embedded (ms). */
   simAnswerDelayMs?: number;
 }
@@ -140,6 +142,10 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       dialogs: new Map<string, CallState>(),
       maxDialogs: 200_000,
     };
+    const maxCallMs = tuning.maxCallDurationMs ?? 6 * 3600_000;
+    const sweeper = setInterval(() => sweepDialogs(proxy, maxCallMs, Date.now()), Math.min(60_000, maxCallMs));
+    sweeper.unref();
+    closers.push(async () => clearInterval(sweeper));
     const algorithms = (config.sipDigestAlgorithms ?? 'MD5').split(',') as Array<'MD5' | 'SHA-256'>;
     const guard = new DigestGuard({ realm: config.realm, algorithms, secret: digestSecret, ...(tuning.maxAuthFailures !== undefined ? { maxFailures: tuning.maxAuthFailures } : {}) });
     const sipDomain = config.sipDomain.toLowerCase();

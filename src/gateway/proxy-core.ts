@@ -242,8 +242,32 @@ export function endDialog(deps: ProxyDeps, callId: string, code: number, cause: 
   record(deps, call, code, cause, Date.now());
 }
 
+/**
+ * Closes answered calls older than `maxAgeMs` whose BYE never passed through us (a PBX that
+ * crashed, a BYE sent around the proxy). `dialogs` is in answer order, so the scan stops at the
+ * first younger call.
+ */
+export function sweepDialogs(deps: ProxyDeps, maxAgeMs: number, now: number): number {
+  let n = 0;
+  for (const [callId, call] of deps.dialogs) {
+    if (call.answeredAt === null || now - call.answeredAt < maxAgeMs) break;
+    endDialog(deps, callId, 200, 'expired');
+    n++;
+  }
+  return n;
+}
+
+let isoSecond = -1;
+let isoText = '';
+
+/** Store timestamps have second precision; thousands of records share one formatted second. */
 function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const sec = Math.floor(ms / 1000);
+  if (sec !== isoSecond) {
+    isoSecond = sec;
+    isoText = `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
+  }
+  return isoText;
 }
 
 export function record(deps: Pick<ProxyDeps, 'callLog' | 'metrics'>, call: CallState, code: number, cause: CallCause, endedAt: number): void {

@@ -148,3 +148,25 @@ test('in-dialog: a request with a forged Route to the gateway is refused (no ope
     await ua.close();
   }
 });
+
+test('call log: an answered call whose BYE never comes is closed as expired after the maximum call duration', async () => {
+  const g = await startHarness({ tuning: { maxCallDurationMs: 150 } });
+  const api3 = await ApiClient.create(g);
+  const ua = await PstnSim.start({ host: '127.0.0.2', callerId: '+919800000099' });
+  try {
+    const trunk = await api3.createTrunk('exp');
+    await api3.mapNumber(trunk, '+919800000099');
+    await api3.whitelist(trunk, '127.0.0.2', 32);
+    await g.gateway.snapshot.settled();
+    // Answer, then "crash": the UA's BYE goes nowhere near the gateway (held well past 150 ms).
+    const call = ua.call('+14155550144', g.access(), 600);
+    const rec = await waitFor(async () => (await api3.calls(trunk)).find((c) => c.cause === 'expired'), 3000, 'expired record');
+    assert.equal(rec.final_code, 200);
+    assert.ok(rec.answered_at !== null);
+    await call;
+  } finally {
+    await ua.close();
+    await api3.close();
+    await g.close();
+  }
+});
