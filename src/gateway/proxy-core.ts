@@ -1,7 +1,8 @@
 import type { SipRequest, SipResponse } from '../sip/message/types.js';
 import type { ClientTransaction, InviteClientTransaction, InviteServerTransaction } from '../sip/transaction/index.js';
 import type { SipSource, SipTarget } from '../sip/transport/transport.js';
-import type { CallDirection } from '../store/types.js';
+import type { CallDirection, NewCallRecord } from '../store/types.js';
+import { gatewayChannels } from './gateway-diagnostics.js';
 import { causeForStatus, type CallCause } from './call-cause.js';
 import type { CallLog } from './call-log.js';
 import type { CompiledTrunk } from './config-snapshot.js';
@@ -272,7 +273,7 @@ function iso(ms: number): string {
 
 export function record(deps: Pick<ProxyDeps, 'callLog' | 'metrics'>, call: CallState, code: number, cause: CallCause, endedAt: number): void {
   deps.metrics.call(call.direction, code, cause);
-  deps.callLog.record({
+  const rec: NewCallRecord = {
     callId: call.callId,
     accountSid: call.trunk?.accountSid ?? null,
     trunkSid: call.trunk?.sid ?? null,
@@ -289,7 +290,9 @@ export function record(deps: Pick<ProxyDeps, 'callLog' | 'metrics'>, call: CallS
     answeredAt: call.answeredAt === null ? null : iso(call.answeredAt),
     endedAt: iso(endedAt),
     durationMs: call.answeredAt === null ? null : endedAt - call.answeredAt,
-  });
+  };
+  deps.callLog.record(rec);
+  if (gatewayChannels.call.hasSubscribers) gatewayChannels.call.publish(rec);
 }
 
 export function callIdOf(req: SipRequest): string {

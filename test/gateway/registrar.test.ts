@@ -139,6 +139,8 @@ test('registrar: wrong password → 401 again, then 403 after repeated failures;
     assert.equal(third.status, 403, 'third failure from one source within the window → 403');
     const after = await send(ep, register(trunk.sid, port, '127.0.0.3', 3, callId), h.access('udp').port);
     assert.equal(after.status, 403, 'the source stays blocked');
+    const metrics = await h.metrics.metrics();
+    for (const result of ['ok', 'challenged', 'failed', 'blocked']) assert.match(metrics, new RegExp(`vsip_sip_registrations_total\\{result="${result}"\\} [1-9]`));
   } finally {
     await ep.close();
   }
