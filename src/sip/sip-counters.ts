@@ -13,6 +13,10 @@ export interface SipCounters {
   keepalivesIn: number;
   connectionsOpened: number;
   connectionsClosed: number;
+  /** Inbound TCP/TLS connections closed at accept because the transport's maxConnections were open. */
+  connectionsRejected: number;
+  /** TCP/TLS connections closed because one message took longer than maxMessageTimeMs (slow drip). */
+  messageTimeouts: number;
   transportErrors: number;
   transactionsCreated: { client: number; server: number };
   transactionsTimedOut: { client: number; server: number };
@@ -37,6 +41,8 @@ export function createSipCounters(): SipCounters {
     keepalivesIn: 0,
     connectionsOpened: 0,
     connectionsClosed: 0,
+    connectionsRejected: 0,
+    messageTimeouts: 0,
     transportErrors: 0,
     transactionsCreated: { client: 0, server: 0 },
     transactionsTimedOut: { client: 0, server: 0 },

@@ -40,6 +40,10 @@ export interface SipEndpointOptions {
   limits?: Partial<ParseLimits>;
   /** TCP/TLS idle connection timeout, ms (default 300 000). */
   idleTimeoutMs?: number;
+  /** TCP/TLS: longest time one message may take to arrive in full, ms (default 20 000; 0 disables). */
+  maxMessageTimeMs?: number;
+  /** TCP/TLS: open inbound connections per transport before new ones are refused (default 10 000). */
+  maxConnections?: number;
   udpRecvBufferSize?: number;
   /** Host written in our Via sent-by when listening on a wildcard address (default: the bound address, or 127.0.0.1 for 0.0.0.0). */
   advertisedHost?: string;
@@ -79,7 +83,12 @@ export class SipEndpoint {
     const ep = new SipEndpoint(options, counters);
     const onMessage = (inbound: InboundMessage): void => ep.#receive(inbound);
     const common = { counters, onMessage, ...(options.limits ? { limits: options.limits } : {}) };
-    const stream = { ...common, ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}) };
+    const stream = {
+      ...common,
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.maxMessageTimeMs !== undefined ? { maxMessageTimeMs: options.maxMessageTimeMs } : {}),
+      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    };
     let tlsMaterial: { cert: Buffer; key: Buffer; rejectUnauthorized?: boolean; ca?: Buffer } | null = null;
     const wantsTls = options.listen.some((l) => l.protocol === 'tls') || options.clientProtocols?.includes('tls');
     if (wantsTls) {

@@ -12,6 +12,14 @@ export interface StreamTransportOptions {
   port?: number;
   /** Close a connection after this long without traffic either way (default 5 minutes; 0 disables). */
   idleTimeoutMs?: number;
+  /**
+   * Close a connection when one message takes longer than this to arrive in full, from its first
+   * byte to its last (default 20 s, Kamailio's tcp_msg_read_timeout; 0 disables). The idle timeout
+   * alone cannot stop a slow-drip (slowloris) peer: every byte resets it.
+   */
+  maxMessageTimeMs?: number;
+  /** Accepted connections beyond this many open ones are closed at once (default 10,000; 0 = no limit). */
+  maxConnections?: number;
   limits?: Partial<ParseLimits>;
   counters: SipCounters;
   onMessage(inbound: InboundMessage): void;
@@ -26,6 +34,8 @@ interface Connection {
 }
 
 const CRLF = Buffer.from('\r\n');
+export const DEFAULT_MAX_MESSAGE_TIME_MS = 20_000;
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
 let nextConnectionId = 1;
 
 /**
@@ -90,7 +100,19 @@ export abstract class StreamTransport implements SipTransport {
     return this.#byId.size;
   }
 
-  #adopt(socket: Socket): Connection {
+  #adopt(socket: Socket): Connection | null {
+    // Every connection costs a descriptor and parser buffers: past the cap, refuse rather than let a
+    // flood of idle connections exhaust the process (each would otherwise live for idleTimeoutMs).
+    const max = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (max > 0 && this.#byId.size >= max) {
+      this.options.counters.connectionsRejected++;
+      if (sipChannels.connection.hasSubscribers) {
+        sipChannels.connection.publish({ event: 'rejected', protocol: this.protocol, connectionId: null, remote: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}` });
+      }
+      socket.on('error', () => {});
+      socket.destroy();
+      return null;
+    }
     const remoteKey = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;
     return this.#register(socket, remoteKey);
   }
@@ -112,6 +134,12 @@ export abstract class StreamTransport implements SipTransport {
       });
     }
     const parser = new SipStreamParser(this.options.limits);
+    const maxMessageTime = this.options.maxMessageTimeMs ?? DEFAULT_MAX_MESSAGE_TIME_MS;
+    let messageTimer: NodeJS.Timeout | undefined;
+    const stopMessageTimer = (): void => {
+      if (messageTimer !== undefined) clearTimeout(messageTimer);
+      messageTimer = undefined;
+    };
     let source: SipSource | null = null;
     socket.on('data', (chunk: Buffer) => {
       counters.bytesIn[protocol] += chunk.length;
@@ -134,6 +162,18 @@ export abstract class StreamTransport implements SipTransport {
         } else socket.destroy();
         return;
       }
+      if (maxMessageTime > 0) {
+        // The clock runs per message: a completed message restarts it for the next one.
+        if (items.length > 0 || parser.pendingBytes === 0) stopMessageTimer();
+        if (parser.pendingBytes > 0 && messageTimer === undefined) {
+          messageTimer = setTimeout(() => {
+            counters.messageTimeouts++;
+            this.#publishConnection('message-timeout', conn);
+            socket.destroy();
+          }, maxMessageTime);
+          messageTimer.unref();
+        }
+      }
       for (const item of items) {
         if (item.type === 'keepalive') {
           counters.keepalivesIn++;
@@ -151,6 +191,7 @@ export abstract class StreamTransport implements SipTransport {
       if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol, connectionId: conn.id });
     });
     socket.on('close', () => {
+      stopMessageTimer();
       counters.connectionsClosed++;
       this.#byId.delete(conn.id);
       if (this.#byRemote.get(conn.remoteKey) === conn) this.#byRemote.delete(conn.remoteKey);
