@@ -194,8 +194,14 @@ export function proxyInvite(
         lastFinal = res;
         return failAll();
       }
+      if (a.cancelSent) {
+        // We cancelled it (ring timeout, §16.8 Timer C): the caller did not hang up, so no 487 for it.
+        server.reply(480, 'Temporarily Unavailable (no answer)');
+        finish(480, 'no_answer');
+        return;
+      }
       server.respond(stripTopVia(res));
-      finish(res.status, a.cancelSent ? 'no_answer' : causeForStatus(res.status));
+      finish(res.status, causeForStatus(res.status));
     });
     tx.on('timeout', () => {
       if (attempt !== a) return;

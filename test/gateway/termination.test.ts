@@ -153,3 +153,23 @@ test('termination: a PBX over TLS on the sips port (self-signed certificate), an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('termination: a call ringing past the ring timeout is cancelled downstream and answered 480 no_answer', async () => {
+  const g = await startHarness({ tuning: { proxy: { ringTimeoutMs: 300 } } });
+  const api2 = await ApiClient.create(g);
+  const ua = await PstnSim.start({ host: '127.0.0.2', callerId: CALLER });
+  try {
+    const t = await api2.createTrunk('ring');
+    await api2.mapNumber(t, CALLER);
+    await api2.whitelist(t, '127.0.0.2', 32);
+    await g.gateway.snapshot.settled();
+    const r = await ua.call('+15005550105', g.access()); // the simulator's "rings forever" number
+    assert.equal(r.status, 480);
+    const c = (await api2.calls(t))[0];
+    assert.equal(c?.cause, 'no_answer');
+  } finally {
+    await ua.close();
+    await api2.close();
+    await g.close();
+  }
+});
