@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { WORD } from './lex.js';
 import { parseCSeq } from './parse-cseq.js';
 import { parseNameAddr } from './parse-name-addr.js';
 import { parseVia } from './parse-via.js';
@@ -13,6 +14,13 @@ function ok(fn: () => unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/** Call-ID = word [ "@" word ] (RFC 3261 §25.1), the parser's own rule: never echo one it rejects. */
+function isCallId(value: string): boolean {
+  const parts = value.split('@');
+  if (parts.length > 2) return false;
+  return parts.every((p) => p.length > 0 && [...p].every((ch) => ch.charCodeAt(0) < 128 && WORD[ch.charCodeAt(0)] !== 0));
 }
 
 /**
@@ -52,7 +60,9 @@ export function badRequestResponse(err: SipParseError, opts: { toTag?: string } 
       seen.add(h.name);
       headers.push({ name: h.name, value: h.value });
     } else if (h.name === 'call-id') {
-      if (!/^[\x21-\x7e]+$/.test(h.value)) continue;
+      // A malformed Call-ID is left out rather than copied: echoing it would make our own 400 a
+      // message that strict parsers (ours included) reject (found by the issue 6 fuzz harness).
+      if (!isCallId(h.value)) continue;
       seen.add(h.name);
       headers.push({ name: h.name, value: h.value });
     }
