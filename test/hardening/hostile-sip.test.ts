@@ -117,6 +117,14 @@ describe('hostile SIP against a live vsip serve', () => {
     await assertHealthy('malformed datagrams');
   });
 
+  test('the 400 for a malformed Call-ID is itself a well-formed response (found by the fuzz run)', async () => {
+    for (const callId of ['1eb4da318;40c2f04@127.0.0.1', 'a@b@c', 'caf\u00e9@x']) {
+      const reply = await udpOnce((p) => request({ method: 'OPTIONS', uri: `sip:${domain}`, viaPort: p, callId }), udp);
+      assert.equal(statusOf(reply), 400, `Call-ID ${callId}`);
+      assert.equal(parseMessage(reply!).kind, 'response');
+    }
+  });
+
   test('bad Content-Length: negative and huge are 400 over UDP; huge over TCP closes the connection', async () => {
     for (const cl of ['-5', '99999999999', '1e3', '']) {
       const reply = await udpOnce((p) => options(p).replace('Content-Length: 0', `Content-Length: ${cl}`), udp);
