@@ -122,7 +122,14 @@ export function proxyInvite(
   };
 
   const next = (): void => {
-    if (done || server.cancelled) return;
+    if (done) return;
+    if (server.cancelled) {
+      // The cancelled branch died (timeout, transport error) without a final: answer for it.
+      attempt = null;
+      server.reply(487, 'Request Terminated');
+      finish(487, 'cancelled');
+      return;
+    }
     const target = targets[index++];
     if (target === undefined) return failAll();
     const request = build(target);
@@ -157,7 +164,6 @@ export function proxyInvite(
           a.timer = null;
           if (attempt === a && !done) sendCancel(a);
         }, deps.timers.ringTimeoutMs);
-        if (server.cancelled) sendCancel(a);
       }
       if (res.status > 100 && !server.cancelled) server.respond(stripTopVia(res));
     });
@@ -182,7 +188,10 @@ export function proxyInvite(
       if (attempt !== a) return;
       clearTimer(a);
       if (server.cancelled) {
+        // The downstream answer to our CANCEL (normally 487) is the caller's final (§16.7).
         attempt = null;
+        server.respond(stripTopVia(res));
+        finish(res.status, 'cancelled');
         return;
       }
       if (failover && (res.status >= 500 || res.status === 408) && index < targets.length) {
@@ -218,16 +227,28 @@ export function proxyInvite(
   };
 
   server.on('cancel', () => {
-    // §16.10: CANCEL every pending branch; the UAC gets its 487 now (§9.2), whatever downstream does.
+    // §16.10: CANCEL the pending branch. Its final response (487, or a 2xx that crossed the CANCEL)
+    // is relayed as usual, so a race ends in a dialog the UAC can BYE rather than a stranded leg.
     const a = attempt;
-    if (a !== null) {
+    if (a !== null && a.provisional) {
       clearTimer(a);
-      if (a.provisional) sendCancel(a);
-      else {
-        // No provisional yet: §9.1 forbids a CANCEL; stop retransmitting and let the branch die.
-        a.tx.terminate();
-      }
+      sendCancel(a);
+      // A downstream that never answers the CANCEL must not keep the caller waiting (8·T1).
+      a.timer = setTimeout(() => {
+        a.timer = null;
+        if (done) return;
+        attempt = null;
+        server.reply(487, 'Request Terminated');
+        finish(487, 'cancelled');
+      }, 4000);
+      return;
     }
+    if (a !== null) {
+      // No provisional yet: §9.1 forbids a CANCEL; stop retransmitting and let the branch die.
+      clearTimer(a);
+      a.tx.terminate();
+    }
+    attempt = null;
     server.reply(487, 'Request Terminated');
     finish(487, 'cancelled');
   });
