@@ -270,7 +270,7 @@ describe('hostile SIP against a live vsip serve', () => {
         { seed: 0x5eed, numRuns: runs },
       );
       await new Promise((r) => setTimeout(r, 1000));
-      assert.equal(v.child.exitCode, null, 'vsip serve died during the fuzz run');
+      assert.equal(v.child.exitCode, null, `vsip serve died during the fuzz run:\n${v.output().slice(-4000)}`);
       for (const [i, reply] of probe.replies.entries()) {
         let parsed;
         try {

@@ -1,0 +1,122 @@
+/**
+ * Secrets (issue 6): a real `vsip serve` at log level trace goes through a scripted session —
+ * create a trunk, read and rotate its SIP credentials, rotate the API token, fail logins with
+ * wrong and old tokens, REGISTER with digest (and with a stale password) — and then every byte
+ * the process wrote is searched for every API token and SIP password used, and the SQLite
+ * database, WAL and shared-memory files are searched for them in plaintext. None may appear.
+ *
+ * The account is created with `vsip accounts create` before the server starts, so the first-start
+ * banner (which shows a token once, by design) never prints; nothing is excluded from the scan.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { answerChallenge } from '../../src/sip/auth/index.js';
+import { apiRequest, CLI, createAccountCli, startServe, tempDir, type AccountJson } from '../helpers/serve-process.js';
+import { header, request, statusOf, UdpProbe } from './sip-probe.js';
+
+test('no API token or SIP password reaches the logs or the database in plaintext', async () => {
+  const dataDir = tempDir('vsip-secrets-');
+  const first = createAccountCli(dataDir);
+  // A low API rate limit, so that failed logins also go through the 429 path.
+  const v = await startServe({ dataDir, args: ['--rate-limit', '5'], env: { VSIP_LOG_LEVEL: 'trace' } });
+  const secrets = new Map<string, string>();
+  const remember = (label: string, value: string) => {
+    assert.ok(value.length >= 16, `${label} looks too short to be a real secret: ${value.length}`);
+    secrets.set(label, value);
+  };
+  remember('first API token', first.api_token);
+  secrets.set('first Basic credentials', Buffer.from(`${first.api_key}:${first.api_token}`).toString('base64'));
+  let stopped = false;
+  try {
+    const domain = `${first.account_sid}.pstn.exotel.com`;
+    const trunk = await apiRequest(v.api!, first, 'POST', '/trunks', {
+      trunk_name: 'secret_test',
+      nso_code: 'ANY-ANY',
+      domain_name: domain,
+      auth_type: 'credentials',
+      registration_enabled: true,
+    });
+    assert.equal(trunk.status, 200, JSON.stringify(trunk.json));
+    const trunkSid = trunk.json.response.data.trunk_sid as string;
+
+    const creds = await apiRequest(v.api!, first, 'GET', `/trunks/${trunkSid}/credentials`);
+    assert.equal(creds.status, 200, JSON.stringify(creds.json));
+    assert.equal(creds.json.response.data.username, trunkSid);
+    const oldPassword = creds.json.response.data.password as string;
+    remember('first SIP password', oldPassword);
+    const rotated = await apiRequest(v.api!, first, 'POST', `/trunks/${trunkSid}/credentials/rotate`);
+    assert.equal(rotated.status, 200, JSON.stringify(rotated.json));
+    const password = rotated.json.response.data.password as string;
+    assert.notEqual(password, oldPassword);
+    remember('rotated SIP password', password);
+
+    // Rotate the API token (CLI against the same store, as an operator would).
+    const out = execFileSync(process.execPath, [CLI, 'accounts', 'rotate-token', first.account_sid, '--json', '--data-dir', dataDir], { encoding: 'utf8' });
+    const second = JSON.parse(out) as AccountJson;
+    remember('rotated API token', second.api_token);
+    const rotatedAt = Date.now();
+    secrets.set('rotated Basic credentials', Buffer.from(`${second.api_key}:${second.api_token}`).toString('base64'));
+    assert.equal((await apiRequest(v.api!, second, 'GET', '/trunks')).status, 200);
+
+    // On SQLite another process's rotation reaches this server's auth cache only when the cached
+    // success expires (AuthCache TTL, 5 s): wait that out (see SECURITY.md).
+    await new Promise((r) => setTimeout(r, Math.max(0, rotatedAt + 5200 - Date.now())));
+    // Failed logins: the old token, guesses, until the per-IP failure budget answers 429.
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const wrong = { ...first, api_token: i === 0 ? first.api_token : `${second.api_token.slice(0, -4)}${String(1000 + i)}` };
+      statuses.push((await apiRequest(v.api!, wrong, 'GET', '/trunks')).status);
+    }
+    assert.equal(statuses[0], 401, 'the old token no longer works');
+    assert.ok(statuses.includes(429), `repeated failures end in 429: ${statuses.join(',')}`);
+
+    // SIP REGISTER with digest on the access side over UDP: a stale password, then the right one.
+    const udp = v.sip.find((s) => s.side === 'access' && s.protocol === 'udp');
+    assert.ok(udp);
+    const to = { address: '127.0.0.1', port: udp.port };
+    const probe = await UdpProbe.open();
+    try {
+      const uri = `sip:${domain}`;
+      const aor = `<sip:${trunkSid}@${domain}>`;
+      const callId = `reg-${Date.now()}@127.0.0.1`;
+      const register = (cseq: number, extra: string[] = []) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: probe.port, callId, cseq, extra: ['Expires: 60', ...extra] });
+      const authorized = async (cseq: number, pw: string) => {
+        const challenge = await probe.exchange(register(cseq), to, 2000);
+        assert.equal(statusOf(challenge), 401, challenge?.toString());
+        const www = header(challenge!, 'www-authenticate');
+        assert.ok(www);
+        const authorization = answerChallenge({ challenge: www, method: 'REGISTER', uri, username: trunkSid, password: pw });
+        return probe.exchange(register(cseq + 1, [`Authorization: ${authorization}`]), to, 2000);
+      };
+      assert.equal(statusOf(await authorized(1, oldPassword)), 401, 'the password before rotation is refused');
+      const ok = await authorized(3, password);
+      assert.equal(statusOf(ok), 200, ok?.toString());
+    } finally {
+      probe.close();
+    }
+  } finally {
+    await v.stop();
+    stopped = true;
+  }
+  assert.ok(stopped);
+
+  // Every byte the process wrote: stdout and stderr.
+  const output = v.output();
+  assert.ok(output.length > 1000, 'the server logged the session');
+  assert.match(output, /"route":"\/v2\/accounts\/:account_sid\/trunks\/:trunk_sid\/credentials\/rotate"/, 'the credential rotation was logged (without the secret)');
+  assert.match(output, /"status":429/, 'the blocked login was logged');
+  const inLogs = [...secrets].filter(([, value]) => output.includes(value)).map(([label]) => label);
+  assert.deepEqual(inLogs, [], 'secrets found in the process output');
+
+  // The database files, WAL and shared memory included, hold no secret in plaintext.
+  const dbFiles = readdirSync(dataDir).filter((f) => /\.(db|sqlite|sqlite3)(-wal|-shm|-journal)?$/.test(f));
+  assert.ok(dbFiles.length > 0, `no database file in ${readdirSync(dataDir).join(', ')}`);
+  for (const file of dbFiles) {
+    const bytes = readFileSync(join(dataDir, file));
+    const found = [...secrets].filter(([label, value]) => !label.includes('Basic') && (bytes.includes(Buffer.from(value, 'utf8')) || bytes.includes(Buffer.from(value, 'utf16le')))).map(([label]) => label);
+    assert.deepEqual(found, [], `plaintext secrets in ${file}`);
+  }
+});
