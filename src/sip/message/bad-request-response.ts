@@ -37,6 +37,13 @@ export function badRequestResponse(err: SipParseError, opts: { toTag?: string } 
   const seen = new Set<string>();
   let viaOk = false;
   for (const h of p.headers) {
+    // A NUL, CR or LF inside a salvaged value (e.g. in a quoted display name, which the name-addr
+    // parser accepts) cannot be serialized: treat such a header as unreadable, never copy it.
+    if (/[\0\r\n]/.test(h.value)) {
+      if (h.name === 'via' && !viaOk) return null;
+      if (h.name === 'via') break;
+      continue;
+    }
     if (h.name === 'via') {
       const parts = splitHeaderList(h.value);
       const valid = parts.length > 0 && parts.every(([a, b]) => b > a && ok(() => parseVia(h.value.slice(a, b))));

@@ -12,7 +12,14 @@ export function inboundParseError(err: unknown, source: SipSource, counters: Sip
   if (!(err instanceof SipParseError)) throw err;
   counters.parseErrors[source.protocol]++;
   const res = badRequestResponse(err);
-  const data = res === null ? null : serializeMessage(res);
+  let data: Buffer | null = null;
+  try {
+    data = res === null ? null : serializeMessage(res);
+  } catch {
+    // Whatever the salvaged headers hold, one hostile datagram must never take the process down:
+    // a 400 that cannot be written is not sent (silence is a valid answer to garbage).
+    data = null;
+  }
   if (sipChannels.parseError.hasSubscribers) sipChannels.parseError.publish({ error: err, source, answered: data !== null });
   return data;
 }
