@@ -117,6 +117,23 @@ describe('hostile SIP against a live vsip serve', () => {
     await assertHealthy('malformed datagrams');
   });
 
+  test('a NUL, CR or LF inside a quoted display name does not crash the process (found by the fuzz run)', async () => {
+    const display = ['"a\u0000b"', '"a\rb"', '"a\nb"'];
+    for (const d of display) {
+      for (const which of ['From', 'To']) {
+        const make = (p: number) => {
+          const m = options(p);
+          return which === 'From' ? m.replace('From: <sip:probe@127.0.0.1>', `From: ${d} <sip:probe@127.0.0.1>`) : m.replace(/^To: </m, `To: ${d} <`);
+        };
+        const status = assertResponseOrSilence(await udpOnce(make, udp, 300), `${which} ${JSON.stringify(d)}`);
+        assert.ok(status === null || status === 400, `${which} ${JSON.stringify(d)} answered ${status}`);
+        const t = await tcpExchange(tcp, make(9).replace('SIP/2.0/UDP', 'SIP/2.0/TCP'), 1000);
+        assert.ok(t.closed || statusOf(t.data) === 400, `${which} ${JSON.stringify(d)} over TCP`);
+      }
+    }
+    await assertHealthy('NUL/CR/LF in display names');
+  });
+
   test('the 400 for a malformed Call-ID is itself a well-formed response (found by the fuzz run)', async () => {
     for (const callId of ['1eb4da318;40c2f04@127.0.0.1', 'a@b@c', 'caf\u00e9@x']) {
       const reply = await udpOnce((p) => request({ method: 'OPTIONS', uri: `sip:${domain}`, viaPort: p, callId }), udp);
