@@ -18,7 +18,8 @@ export const SETTING_RULES: Readonly<Record<string, SettingRule>> = {
 };
 
 export function normaliseSetting(index: number, name: string, value: string): string {
-  const rule = SETTING_RULES[name];
+  // Own keys only: `__proto__` or `constructor` must be unknown names (400), not inherited members (500).
+  const rule = Object.hasOwn(SETTING_RULES, name) ? SETTING_RULES[name] : undefined;
   if (rule === undefined) {
     throw invalidField(`settings[${index}].name`, `${JSON.stringify(name)} is not a known setting; expected one of ${Object.keys(SETTING_RULES).join(', ')}`);
   }
