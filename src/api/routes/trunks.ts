@@ -46,7 +46,9 @@ function trunkFields(sipDomain: string) {
       description: 'one of ip_whitelist, credentials, ip_whitelist_and_credentials (default ip_whitelist)',
     },
     registration_enabled: { type: 'boolean', description: 'true or false: whether the PBX may REGISTER' },
-    edge_preference: { type: ['string', 'null'], maxLength: 64, description: 'a preferred edge location name, or null' },
+    // A name, not free text: no control, bidi-override or zero-width characters that could spoof or
+    // garble a terminal or a dashboard showing it (issue 6).
+    edge_preference: { type: ['string', 'null'], pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$', description: 'a preferred edge location name (1-64 of A-Z, a-z, 0-9, space, _ . -), or null' },
     secure_trunking: { type: 'boolean', description: 'true or false: require TLS towards destinations' },
     max_calls_per_second: { type: ['integer', 'null'], minimum: 1, maximum: 10000, description: 'an integer 1-10000, or null for the gateway default' },
     max_concurrent_calls: { type: ['integer', 'null'], minimum: 1, maximum: 100000, description: 'an integer 1-100000, or null for the gateway default' },
