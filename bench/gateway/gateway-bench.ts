@@ -35,6 +35,8 @@ const RATES = arg('rates', '250,500,1000,1500,2000,2500,3000,4000,5000').split('
 const SECONDS = Number(arg('seconds', '3'));
 const TRANSPORTS = arg('transports', 'udp,tcp').split(',') as Array<'udp' | 'tcp'>;
 const BIG = Number(arg('big', '100000'));
+/** `--vsip-only`: skip the direct sipp → sipp runs (profiling the gateway alone). */
+const VSIP_ONLY = process.argv.includes('--vsip-only');
 const FIXTURES = resolve(process.cwd(), 'test/fixtures/sipp');
 const CALLER = '+919800000001';
 
@@ -120,7 +122,7 @@ async function main(): Promise<void> {
       const uas = startUas(uasPort, transport);
       await new Promise((r) => setTimeout(r, 400));
       try {
-        const direct = await search('direct sipp → sipp', `127.0.0.1:${uasPort}`, host, transport);
+        const direct = VSIP_ONLY ? null : await search('direct sipp → sipp', `127.0.0.1:${uasPort}`, host, transport);
         const via = await withGateway(store, dataDir, uasPort, transport, async (g) => {
           const port = g.addresses.find((a) => a.side === 'access' && a.protocol === transport)?.port;
           return search(`via vsip (${label})`, `127.0.0.1:${port}`, host, transport);
