@@ -21,6 +21,8 @@ export interface Config {
   realm: string;
   /** Digest algorithms offered in challenges, in order. */
   sipDigestAlgorithms: 'MD5' | 'SHA-256' | 'MD5,SHA-256';
+  /** ms without any response from a destination (or the carrier) before failing over. */
+  sipDestinationTimeout: number;
   sipHost: string;
   sipAdvertise: string | null;
   sipPort: number;

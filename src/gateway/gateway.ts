@@ -138,7 +138,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       callLog,
       metrics,
       signer: new RouteSigner(Buffer.from(routeSecret, 'hex')),
-      timers: { targetTimeoutMs: 5000, ringTimeoutMs: 180_000, ...tuning.proxy },
+      timers: { targetTimeoutMs: config.sipDestinationTimeout ?? 5000, ringTimeoutMs: 180_000, ...tuning.proxy },
       dialogs: new Map<string, CallState>(),
       maxDialogs: 200_000,
     };

@@ -34,7 +34,7 @@ export interface HarnessOptions {
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'vsip-gw-'));
   const config = loadConfig(
-    { sipHost: '127.0.0.1', sipPort: 0, sipsPort: 0, carrierPort: 0, dataDir, logLevel: 'silent', ...(o.carrier ? { carrier: o.carrier } : {}), ...o.flags },
+    { sipHost: '127.0.0.1', sipPort: 0, sipsPort: 0, carrierPort: 0, dataDir, logLevel: 'silent', sipDestinationTimeout: '1500', ...(o.carrier ? { carrier: o.carrier } : {}), ...o.flags },
     {},
   );
   const store = o.store ?? (await openStore({ databaseUrl: null, dataDir }));
@@ -45,7 +45,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     config,
     logger: createLogger('silent'),
     metrics,
-    tuning: { callLog: { flushIntervalMs: 20 }, proxy: { targetTimeoutMs: 1500 }, ...o.tuning },
+    tuning: { callLog: { flushIntervalMs: 20 }, ...o.tuning },
   });
   const find = (side: string, protocol: SipProtocol): SipTarget => {
     const a = gateway.addresses.find((x) => x.side === side && x.protocol === protocol);

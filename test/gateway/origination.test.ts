@@ -19,7 +19,7 @@ let api: ApiClient;
 let seq = 0;
 
 before(async () => {
-  h = await startHarness({ tuning: { proxy: { targetTimeoutMs: 1000 } } });
+  h = await startHarness({ flags: { sipDestinationTimeout: '1000' } });
   api = await ApiClient.create(h);
 });
 after(async () => {
