@@ -70,7 +70,13 @@ export async function runServe(config: Config): Promise<void> {
     import('../store/open-store.js'),
   ]);
   const logger = createLogger(config.logLevel);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    secretKey: config.secretKey,
+    // PostgreSQL pool and LISTEN-connection errors happen outside any request: log them, keep running.
+    onError: (err) => logger.error({ err }, 'database connection error'),
+  });
   const metrics = createMetricsRegistry();
   const closers: Array<() => Promise<void>> = [];
   const lines: string[] = [`vsip ${VERSION} — store: ${store.kind}${store.kind === 'sqlite' ? ` (${config.dataDir}/vsip.db)` : ''}`];
