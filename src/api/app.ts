@@ -43,6 +43,9 @@ export interface AppDeps {
 /** Bodies are small JSON objects; 64 KiB leaves room for 20 destinations and rejects abuse early. */
 export const BODY_LIMIT = 64 * 1024;
 
+/** Longest time one HTTP request (headers and body) may take to arrive (issue 6: slow-drip clients). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /**
  * Builds the REST API (routes, validation, auth, envelope, OpenAPI) without listening
  * (STYLE 11): `vsip serve` calls `listen()`, tests call `inject()`.
@@ -59,6 +62,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     genReqId: shortRequestId,
     bodyLimit: BODY_LIMIT,
+    // Fastify's default of 0 lets a client drip a body (or a rejected request's unread body) one
+    // byte at a time and hold the connection forever; Node enforces this bound on its
+    // connectionsCheckingInterval (30 s), so a slow request gets 408 and is closed after 30-90 s
+    // (a 1-byte-every-500-ms body was cut at 90 s in a manual run; still open after 130 s before).
+    requestTimeout: REQUEST_TIMEOUT_MS,
     routerOptions: { ignoreTrailingSlash: true },
     // Errors the router raises before any route runs (bad percent-encoding, a path segment over
     // 100 characters) get the envelope too.
