@@ -18,7 +18,7 @@ import { parseMessage } from '../../src/sip/message/index.js';
 import { createSipCounters } from '../../src/sip/sip-counters.js';
 import { TcpTransport } from '../../src/sip/transport/tcp.js';
 import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
-import { request, rssKiB, SDP, statusOf, tcpExchange, udpOnce, UdpProbe, type Target } from './sip-probe.js';
+import { header, request, rssKiB, SDP, statusOf, tcpExchange, udpOnce, UdpProbe, type Target } from './sip-probe.js';
 
 /** RSS may grow this much over the warmed-up baseline across all barrages (KiB). */
 const RSS_BUDGET_KIB = 96 * 1024;
@@ -27,6 +27,10 @@ const CALLER = '+919800000001';
 
 let v: ServeProcess;
 let account: AccountJson;
+let other: AccountJson;
+let otherTrunk = '';
+const OTHER_PBX_IP = '127.0.0.6';
+const OTHER_CALLER = '+919800000002';
 let udp: Target;
 let tcp: Target;
 let domain: string;
@@ -73,6 +77,7 @@ describe('hostile SIP against a live vsip serve', () => {
   before(async () => {
     const dataDir = tempDir('vsip-hostile-');
     account = createAccountCli(dataDir);
+    other = createAccountCli(dataDir);
     v = await startServe({ dataDir, args: ['--rate-limit', '0'] });
     udp = sipTarget('udp');
     tcp = sipTarget('tcp');
@@ -82,6 +87,13 @@ describe('hostile SIP against a live vsip serve', () => {
     const sid = trunk.json.response.data.trunk_sid as string;
     assert.equal((await apiRequest(v.api!, account, 'POST', `/trunks/${sid}/whitelisted-ips`, { ip: PBX_IP, mask: 32 })).status, 200);
     assert.equal((await apiRequest(v.api!, account, 'POST', `/trunks/${sid}/phone-numbers`, { phone_number: CALLER })).status, 200);
+    // A second account with its own PBX and number, for the SIP-side isolation checks.
+    const otherDomain = `${other.account_sid}.pstn.exotel.com`;
+    const t2 = await apiRequest(v.api!, other, 'POST', '/trunks', { trunk_name: 'neighbour', nso_code: 'ANY-ANY', domain_name: otherDomain });
+    assert.equal(t2.status, 200, JSON.stringify(t2.json));
+    otherTrunk = t2.json.response.data.trunk_sid as string;
+    assert.equal((await apiRequest(v.api!, other, 'POST', `/trunks/${otherTrunk}/whitelisted-ips`, { ip: OTHER_PBX_IP, mask: 32 })).status, 200);
+    assert.equal((await apiRequest(v.api!, other, 'POST', `/trunks/${otherTrunk}/phone-numbers`, { phone_number: OTHER_CALLER })).status, 200);
     // Warm up (JIT, first TCP/UDP paths) before taking the RSS baseline.
     for (let i = 0; i < 20; i++) await udpOnce((p) => options(p), udp);
     await new Promise((r) => setTimeout(r, 300));
@@ -196,6 +208,54 @@ describe('hostile SIP against a live vsip serve', () => {
     const loop = await udpOnce((p) => invite(p, { maxForwards: 0, viaHost: PBX_IP, extra: own }), udp, 1000, PBX_IP);
     assert.equal(statusOf(loop), 483, loop?.toString().split('\r\n')[0]);
     await assertHealthy('Max-Forwards 0');
+  });
+
+  test("isolation: a PBX whitelisted for one account cannot present another account's number or reach its domain", async () => {
+    const otherDomain = `${other.account_sid}.pstn.exotel.com`;
+    const cases: Array<[string, string, string]> = [
+      ["A's PBX, B's number as caller ID, A's domain", OTHER_CALLER, `sip:+14155550100@${domain}`],
+      ["A's PBX, B's number as caller ID, B's domain", OTHER_CALLER, `sip:+14155550100@${otherDomain}`],
+      ["A's PBX, A's number, B's domain", CALLER, `sip:+14155550100@${otherDomain}`],
+    ];
+    for (const [what, caller, uri] of cases) {
+      const reply = await udpOnce(
+        (p) => request({ method: 'INVITE', uri, from: `<sip:${caller}@${domain}>`, viaPort: p, viaHost: PBX_IP, maxForwards: 0, body: SDP }),
+        udp,
+        1000,
+        PBX_IP,
+      );
+      // Max-Forwards 0 would give 483 had the call passed identification: 403 means it did not.
+      assert.equal(statusOf(reply), 403, `${what}: ${reply?.toString().split('\r\n')[0]}`);
+    }
+    // The same requests from B's own PBX pass identification (483 from Max-Forwards 0).
+    const own = await udpOnce(
+      (p) => request({ method: 'INVITE', uri: `sip:+14155550100@${otherDomain}`, from: `<sip:${OTHER_CALLER}@${otherDomain}>`, viaPort: p, viaHost: OTHER_PBX_IP, maxForwards: 0, body: SDP }),
+      udp,
+      1000,
+      OTHER_PBX_IP,
+    );
+    assert.equal(statusOf(own), 483, own?.toString().split('\r\n')[0]);
+  });
+
+  test('no enumeration: REGISTER for an existing trunk with a wrong password and for an unknown trunk get the same answer', async () => {
+    const from = '127.0.0.7';
+    const shape = async (username: string): Promise<string> => {
+      const uri = `sip:${domain}`;
+      const aor = `<sip:${username}@${domain}>`;
+      const first = await udpOnce((p) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: p, viaHost: from }), udp, 1000, from);
+      const www = first === null ? undefined : header(first, 'www-authenticate');
+      assert.ok(www, 'challenged');
+      const authorization = `Digest username="${username}", realm="pstn.exotel.com", nonce="${/nonce="([^"]+)"/.exec(www)?.[1]}", uri="${uri}", response="00000000000000000000000000000000", algorithm=MD5`;
+      const second = await udpOnce((p) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: p, viaHost: from, extra: [`Authorization: ${authorization}`] }), udp, 1000, from);
+      assert.ok(second !== null);
+      const text = second.toString();
+      const status = text.split('\r\n')[0] ?? '';
+      assert.match(status, /^SIP\/2\.0 401 /, `${username}: ${status}`);
+      const names = text.split('\r\n\r\n')[0]!.split('\r\n').slice(1).map((l) => l.slice(0, l.indexOf(':')).toLowerCase()).sort();
+      const challenge = (header(second, 'www-authenticate') ?? '').replace(/nonce="[^"]*"/, 'nonce=""');
+      return JSON.stringify({ status, names, challenge });
+    };
+    assert.equal(await shape(otherTrunk), await shape('TRdoesnotexist0000000000000'));
   });
 
   test('unknown methods and unknown domains get a final 4xx, nothing is proxied', async () => {
