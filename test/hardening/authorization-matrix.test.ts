@@ -10,11 +10,11 @@
  *   A's key on A's path                                → 2xx
  *
  * After the four hostile rounds, A's whole configuration in the store is byte-for-byte what it
- * was: no cross-account read or write.
+ * was: no cross-account read or write. Runs on SQLite and on an embedded PostgreSQL.
  */
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiFixture, basic, type ApiFixture } from '../api/api-fixture.js';
+import { apiFixture, basic, STORE_KINDS, stopSharedPostgres, type ApiFixture } from '../api/api-fixture.js';
 import type { AccountCredentials, Store } from '../../src/store/types.js';
 
 interface Operation {
@@ -117,80 +117,86 @@ async function dump(store: Store, accountSid: string): Promise<string> {
   return JSON.stringify(out);
 }
 
-before(async () => {
-  f = await apiFixture('sqlite');
-  await f.app.ready();
-  const doc = f.app.swagger() as unknown as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string; required?: boolean }>; requestBody?: unknown }>> };
-  operations = [];
-  for (const [path, ops] of Object.entries(doc.paths)) {
-    if (!path.startsWith('/v2/accounts/{account_sid}')) continue;
-    for (const [method, op] of Object.entries(ops)) {
-      const query = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: p.required === true }));
-      operations.push({ method: method.toUpperCase(), path, query, hasBody: op.requestBody !== undefined });
-    }
-  }
-  a = f.account;
-  b = await f.store.createAccount('other');
-  aFix = await seed(f.store, a.accountSid, 1);
-  bFix = await seed(f.store, b.accountSid, 2);
-});
-after(() => f.close());
+after(stopSharedPostgres);
 
-test('the matrix covers every account-scoped operation of the OpenAPI document', () => {
-  // A floor, not the exact count: new routes must only add rows.
-  assert.ok(operations.length >= 30, `only ${operations.length} operations found`);
-  for (const op of operations) if (op.hasBody) assert.ok(BODIES[key(op)], `${key(op)} needs a valid body in BODIES`);
-});
-
-test('hostile callers get 401 / 401 / 403 / 404 on every operation and change nothing', async () => {
-  const before = await dump(f.store, a.accountSid);
-  const bBefore = await dump(f.store, b.accountSid);
-  const leaks: string[] = [];
-  const wrong: string[] = [];
-  const expect = (op: Operation, who: string, got: { status: number; json: any; text: string }, status: number) => {
-    if (got.status !== status) wrong.push(`${key(op)} as ${who}: ${got.status} (expected ${status}) ${got.text.slice(0, 200)}`);
-    else if (got.json?.response?.error_data?.code === undefined) wrong.push(`${key(op)} as ${who}: ${status} without the error envelope`);
-    // Whatever the answer, A's identifiers must not come back to a caller who is not A.
-    for (const secret of [aFix.trunkSid, ...Object.values(aFix.ids).map((id) => `"id":"${id}"`)]) {
-      if (got.text.includes(secret) && !(status === 404 && secret === aFix.trunkSid)) leaks.push(`${key(op)} as ${who} returned ${secret}`);
-    }
-  };
-  for (const op of operations) {
-    expect(op, 'no auth', await call(op, null, a.accountSid, aFix, a.accountSid), 401);
-    expect(op, 'wrong token', await call(op, basic(a.apiKey, `${a.apiToken.slice(0, -1)}x`), a.accountSid, aFix, a.accountSid), 401);
-    expect(op, "B's key on A's path", await call(op, basic(b.apiKey, b.apiToken), a.accountSid, aFix, b.accountSid), 403);
-    const bAuth = basic(b.apiKey, b.apiToken);
-    if (trunkScoped(op)) {
-      // B on its own account path, naming A's trunk (and A's item ids).
-      expect(op, "B on its path with A's trunk", await call(op, bAuth, b.accountSid, aFix, b.accountSid), 404);
-      if (Object.keys(aFix.ids).includes(resourceOf(op.path)) && (op.path.endsWith('{id}') || op.query.some((q) => q.name === 'id'))) {
-        // B's own trunk, A's item id.
-        const mixed: Fixtures = { ...bFix, ids: aFix.ids };
-        expect(op, "B's trunk with A's item id", await call(op, bAuth, b.accountSid, mixed, b.accountSid), 404);
+for (const kind of STORE_KINDS) {
+  describe(`authorization matrix on ${kind}`, () => {
+    before(async () => {
+      f = await apiFixture(kind);
+      await f.app.ready();
+      const doc = f.app.swagger() as unknown as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string; required?: boolean }>; requestBody?: unknown }>> };
+      operations = [];
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        if (!path.startsWith('/v2/accounts/{account_sid}')) continue;
+        for (const [method, op] of Object.entries(ops)) {
+          const query = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: p.required === true }));
+          operations.push({ method: method.toUpperCase(), path, query, hasBody: op.requestBody !== undefined });
+        }
       }
-    } else {
-      // Account-level operations (list or create trunks) on B's path: B's data only.
-      const own = await call(op, bAuth, b.accountSid, bFix, b.accountSid);
-      assert.ok(own.status >= 200 && own.status < 300, `${key(op)} as B on its own path: ${own.status} ${own.text}`);
-      if (own.text.includes(aFix.trunkSid) || own.text.includes(a.accountSid)) leaks.push(`${key(op)} as B listed A's data`);
-    }
-  }
-  assert.deepEqual(wrong, []);
-  assert.deepEqual(leaks, []);
-  assert.equal(await dump(f.store, a.accountSid), before, "account A's configuration changed under hostile requests");
-  // B only gained the trunks it created on its own path.
-  assert.notEqual(bBefore, '');
-  // A's token still works after all those failures (with a rate limit of 0 in this fixture).
-  assert.equal((await f.api('GET', '/trunks')).status, 200);
-});
+      a = f.account;
+      b = await f.store.createAccount('other');
+      aFix = await seed(f.store, a.accountSid, 1);
+      bFix = await seed(f.store, b.accountSid, 2);
+    });
+    after(() => f.close());
 
-test("the right key succeeds on every operation (each on a fresh trunk of A's)", async () => {
-  const bad: string[] = [];
-  let n = 100;
-  for (const op of operations) {
-    const fx = await seed(f.store, a.accountSid, n++);
-    const r = await call(op, basic(a.apiKey, a.apiToken), a.accountSid, fx, a.accountSid);
-    if (r.status !== 200) bad.push(`${key(op)}: ${r.status} ${r.text.slice(0, 300)}`);
-  }
-  assert.deepEqual(bad, []);
-});
+    test('the matrix covers every account-scoped operation of the OpenAPI document', () => {
+      // A floor, not the exact count: new routes must only add rows.
+      assert.ok(operations.length >= 30, `only ${operations.length} operations found`);
+      for (const op of operations) if (op.hasBody) assert.ok(BODIES[key(op)], `${key(op)} needs a valid body in BODIES`);
+    });
+
+    test('hostile callers get 401 / 401 / 403 / 404 on every operation and change nothing', async () => {
+      const before = await dump(f.store, a.accountSid);
+      const bBefore = await dump(f.store, b.accountSid);
+      const leaks: string[] = [];
+      const wrong: string[] = [];
+      const expect = (op: Operation, who: string, got: { status: number; json: any; text: string }, status: number) => {
+        if (got.status !== status) wrong.push(`${key(op)} as ${who}: ${got.status} (expected ${status}) ${got.text.slice(0, 200)}`);
+        else if (got.json?.response?.error_data?.code === undefined) wrong.push(`${key(op)} as ${who}: ${status} without the error envelope`);
+        // Whatever the answer, A's identifiers must not come back to a caller who is not A.
+        for (const secret of [aFix.trunkSid, ...Object.values(aFix.ids).map((id) => `"id":"${id}"`)]) {
+          if (got.text.includes(secret) && !(status === 404 && secret === aFix.trunkSid)) leaks.push(`${key(op)} as ${who} returned ${secret}`);
+        }
+      };
+      for (const op of operations) {
+        expect(op, 'no auth', await call(op, null, a.accountSid, aFix, a.accountSid), 401);
+        expect(op, 'wrong token', await call(op, basic(a.apiKey, `${a.apiToken.slice(0, -1)}x`), a.accountSid, aFix, a.accountSid), 401);
+        expect(op, "B's key on A's path", await call(op, basic(b.apiKey, b.apiToken), a.accountSid, aFix, b.accountSid), 403);
+        const bAuth = basic(b.apiKey, b.apiToken);
+        if (trunkScoped(op)) {
+          // B on its own account path, naming A's trunk (and A's item ids).
+          expect(op, "B on its path with A's trunk", await call(op, bAuth, b.accountSid, aFix, b.accountSid), 404);
+          if (Object.keys(aFix.ids).includes(resourceOf(op.path)) && (op.path.endsWith('{id}') || op.query.some((q) => q.name === 'id'))) {
+            // B's own trunk, A's item id.
+            const mixed: Fixtures = { ...bFix, ids: aFix.ids };
+            expect(op, "B's trunk with A's item id", await call(op, bAuth, b.accountSid, mixed, b.accountSid), 404);
+          }
+        } else {
+          // Account-level operations (list or create trunks) on B's path: B's data only.
+          const own = await call(op, bAuth, b.accountSid, bFix, b.accountSid);
+          assert.ok(own.status >= 200 && own.status < 300, `${key(op)} as B on its own path: ${own.status} ${own.text}`);
+          if (own.text.includes(aFix.trunkSid) || own.text.includes(a.accountSid)) leaks.push(`${key(op)} as B listed A's data`);
+        }
+      }
+      assert.deepEqual(wrong, []);
+      assert.deepEqual(leaks, []);
+      assert.equal(await dump(f.store, a.accountSid), before, "account A's configuration changed under hostile requests");
+      // B only gained the trunks it created on its own path.
+      assert.notEqual(bBefore, '');
+      // A's token still works after all those failures (with a rate limit of 0 in this fixture).
+      assert.equal((await f.api('GET', '/trunks')).status, 200);
+    });
+
+    test("the right key succeeds on every operation (each on a fresh trunk of A's)", async () => {
+      const bad: string[] = [];
+      let n = 100;
+      for (const op of operations) {
+        const fx = await seed(f.store, a.accountSid, n++);
+        const r = await call(op, basic(a.apiKey, a.apiToken), a.accountSid, fx, a.accountSid);
+        if (r.status !== 200) bad.push(`${key(op)}: ${r.status} ${r.text.slice(0, 300)}`);
+      }
+      assert.deepEqual(bad, []);
+    });
+  });
+}
