@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import fc from 'fast-check';
-import { parseMessage } from '../../src/sip/message/index.js';
+import { parseMessage, SipStreamParser } from '../../src/sip/message/index.js';
 import { createSipCounters } from '../../src/sip/sip-counters.js';
 import { TcpTransport } from '../../src/sip/transport/tcp.js';
 import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
@@ -72,6 +72,31 @@ function assertResponseOrSilence(reply: Buffer | null, what: string): number | n
   assert.equal(parsed.kind, 'response', `${what}: the gateway sent a request back`);
   return parsed.kind === 'response' ? parsed.status : null;
 }
+
+/** Mutations of a valid message: byte flips, cuts, inserted delimiters, repeated or dropped lines, extreme numbers. */
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(':', ';', '<', '>', '"', '\\', '\r\n', '\r\n\r\n', ' ', '\0', '%', 'SIP/2.0', 'sip:', ',', '=', '\u00ff', '-1', '4294967296') }),
+  fc.record({ kind: fc.constant('dupLine' as const), at: fc.nat(), times: fc.integer({ min: 2, max: 50 }) }),
+  fc.record({ kind: fc.constant('dropLine' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('number' as const), at: fc.nat(), value: fc.constantFrom('0', '-1', '99999999999999999999', '4294967295', '2147483648', '1.5', '') }),
+);
+const apply = (msg: string, muts: Array<{ kind: string; at: number; byte?: number; text?: string; times?: number; value?: string }>): Buffer => {
+  let buf = Buffer.from(msg, 'latin1');
+  for (const m of muts) {
+    const at = buf.length === 0 ? 0 : m.at % buf.length;
+    const lines = buf.toString('latin1').split('\r\n');
+    const li = lines.length === 0 ? 0 : m.at % lines.length;
+    if (m.kind === 'flip') buf = Buffer.concat([buf.subarray(0, at), Buffer.from([m.byte ?? 0]), buf.subarray(at + 1)]);
+    else if (m.kind === 'cut') buf = buf.subarray(0, at);
+    else if (m.kind === 'insert') buf = Buffer.concat([buf.subarray(0, at), Buffer.from(m.text ?? '', 'latin1'), buf.subarray(at)]);
+    else if (m.kind === 'dupLine') buf = Buffer.from(lines.flatMap((l, i) => (i === li ? Array(m.times ?? 2).fill(l) : [l])).join('\r\n'), 'latin1');
+    else if (m.kind === 'dropLine') buf = Buffer.from(lines.filter((_, i) => i !== li).join('\r\n'), 'latin1');
+    else if (m.kind === 'number') buf = Buffer.from(buf.toString('latin1').replace(/\d+/g, (d, off: number) => (off >= at && off < at + 40 ? (m.value ?? d) : d)), 'latin1');
+  }
+  return buf;
+};
 
 describe('hostile SIP against a live vsip serve', () => {
   before(async () => {
@@ -313,29 +338,6 @@ describe('hostile SIP against a live vsip serve', () => {
         request({ method: 'REGISTER', uri: `sip:${domain}`, from: `<sip:TRfuzz@${domain}>`, to: `<sip:TRfuzz@${domain}>`, viaPort: probe.port, extra: ['Expires: 3600'] }),
         options(probe.port),
       ];
-      const mutation = fc.oneof(
-        fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-        fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-        fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(':', ';', '<', '>', '"', '\\', '\r\n', '\r\n\r\n', ' ', '\0', '%', 'SIP/2.0', 'sip:', ',', '=', '\u00ff', '-1', '4294967296') }),
-        fc.record({ kind: fc.constant('dupLine' as const), at: fc.nat(), times: fc.integer({ min: 2, max: 50 }) }),
-        fc.record({ kind: fc.constant('dropLine' as const), at: fc.nat() }),
-        fc.record({ kind: fc.constant('number' as const), at: fc.nat(), value: fc.constantFrom('0', '-1', '99999999999999999999', '4294967295', '2147483648', '1.5', '') }),
-      );
-      const apply = (msg: string, muts: Array<{ kind: string; at: number; byte?: number; text?: string; times?: number; value?: string }>): Buffer => {
-        let buf = Buffer.from(msg, 'latin1');
-        for (const m of muts) {
-          const at = buf.length === 0 ? 0 : m.at % buf.length;
-          const lines = buf.toString('latin1').split('\r\n');
-          const li = lines.length === 0 ? 0 : m.at % lines.length;
-          if (m.kind === 'flip') buf = Buffer.concat([buf.subarray(0, at), Buffer.from([m.byte ?? 0]), buf.subarray(at + 1)]);
-          else if (m.kind === 'cut') buf = buf.subarray(0, at);
-          else if (m.kind === 'insert') buf = Buffer.concat([buf.subarray(0, at), Buffer.from(m.text ?? '', 'latin1'), buf.subarray(at)]);
-          else if (m.kind === 'dupLine') buf = Buffer.from(lines.flatMap((l, i) => (i === li ? Array(m.times ?? 2).fill(l) : [l])).join('\r\n'), 'latin1');
-          else if (m.kind === 'dropLine') buf = Buffer.from(lines.filter((_, i) => i !== li).join('\r\n'), 'latin1');
-          else if (m.kind === 'number') buf = Buffer.from(buf.toString('latin1').replace(/\d+/g, (d, off: number) => (off >= at && off < at + 40 ? (m.value ?? d) : d)), 'latin1');
-        }
-        return buf;
-      };
       let sent = 0;
       await fc.assert(
         fc.asyncProperty(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (which, muts) => {
@@ -362,6 +364,44 @@ describe('hostile SIP against a live vsip serve', () => {
       probe.close();
     }
     await assertHealthy(`${process.env.VSIP_FUZZ_RUNS ?? 200} fuzzed datagrams`);
+  });
+
+  test('fuzz over TCP: mutated messages on fresh connections get well-formed responses or a close', async () => {
+    const runs = Math.ceil(Number(process.env.VSIP_FUZZ_RUNS ?? 200) / 2);
+    const seeds = [
+      invite(9).replace('SIP/2.0/UDP', 'SIP/2.0/TCP'),
+      request({ method: 'REGISTER', uri: `sip:${domain}`, from: `<sip:TRfuzz@${domain}>`, to: `<sip:TRfuzz@${domain}>`, viaPort: 9, transport: 'TCP', extra: ['Expires: 3600'] }),
+      options(9, [], 'TCP'),
+    ];
+    const problems: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), async (which, muts, twice) => {
+        const data = apply(seeds[which] ?? '', muts);
+        // Half-close after writing: the server answers what it parsed, then closes.
+        const got = await new Promise<Buffer>((resolve) => {
+          const chunks: Buffer[] = [];
+          const sock = net.connect(tcp.port, tcp.address, () => sock.end(twice ? Buffer.concat([data, data]) : data));
+          const timer = setTimeout(() => sock.destroy(), 1000);
+          sock.on('data', (d) => chunks.push(d));
+          sock.on('error', () => {});
+          sock.on('close', () => {
+            clearTimeout(timer);
+            resolve(Buffer.concat(chunks));
+          });
+        });
+        if (got.length === 0) return;
+        try {
+          const parser = new SipStreamParser();
+          for (const item of parser.push(got)) if (item.type === 'message' && item.message.kind !== 'response') problems.push(`a request came back: ${got.toString('latin1').slice(0, 120)}`);
+          if (parser.pendingBytes > 0 && got.subarray(got.length - parser.pendingBytes).toString('latin1').trim() !== '') problems.push(`a truncated reply (${parser.pendingBytes} of ${got.length} bytes pending): ${JSON.stringify(got.toString('latin1').slice(-300))}`);
+        } catch (err) {
+          problems.push(`unparseable reply (${String(err)}): ${got.toString('latin1').slice(0, 200)}`);
+        }
+      }),
+      { seed: 0x7cb, numRuns: runs },
+    );
+    assert.deepEqual(problems, []);
+    await assertHealthy(`${runs} fuzzed TCP connections`);
   });
 });
 
