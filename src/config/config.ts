@@ -23,6 +23,21 @@ export interface Config {
   sipDigestAlgorithms: 'MD5' | 'SHA-256' | 'MD5,SHA-256';
   /** ms without any response from a destination (or the carrier) before failing over. */
   sipDestinationTimeout: number;
+  /** Overload control and limits (issue 6); 0 turns the ones that allow it off. */
+  sipMaxCalls: number;
+  sipMaxTransactions: number;
+  sipMaxLag: number;
+  sipRetryAfter: number;
+  sipMaxConnections: number;
+  sipPikeRate: number;
+  sipPikeBlockSeconds: number;
+  sipPikeMaxSources: number;
+  sipTrunkMaxCps: number;
+  sipTrunkMaxCalls: number;
+  sipAuthMaxFailures: number;
+  sipAuthWindowSeconds: number;
+  sipAuthBlockSeconds: number;
+  callLogMaxBuffered: number;
   sipHost: string;
   sipAdvertise: string | null;
   sipPort: number;

@@ -26,6 +26,12 @@ export const CALL_CAUSES = [
   'untrusted_source',
   /** Answered, but no BYE passed through us within the maximum call duration (PBX or carrier lost it). */
   'expired',
+  /** 503 + Retry-After from overload control (calls high-water mark or event-loop lag); metrics only, not the call log. */
+  'overloaded',
+  /** 503 + Retry-After 1: the trunk's max_calls_per_second (or the gateway default) was reached. */
+  'trunk_cps_exceeded',
+  /** 486: the trunk's max_concurrent_calls (or the gateway default) were in progress. */
+  'trunk_concurrency_exceeded',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

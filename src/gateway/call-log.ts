@@ -42,6 +42,11 @@ export class CallLog {
     this.pruneTimer.unref();
   }
 
+  /** Records waiting for the next flush (bounded by `maxBuffered`). */
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
   record(call: NewCallRecord): void {
     if (this.buffer.length >= this.maxBuffered) {
       this.buffer.shift();

@@ -15,6 +15,9 @@ export interface CompiledTrunk {
   readonly destinations: readonly DestinationUri[];
   readonly externalAlias: string | null;
   readonly settings: Readonly<Record<string, string>>;
+  /** Per-trunk limits from the API; null = the gateway default (`--sip-trunk-max-cps` / `--sip-trunk-max-calls`). */
+  readonly maxCallsPerSecond: number | null;
+  readonly maxConcurrentCalls: number | null;
 }
 
 export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
@@ -38,6 +41,8 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
     destinations,
     externalAlias: alias !== undefined && alias !== '' ? alias : null,
     settings: g.settings,
+    maxCallsPerSecond: g.trunk.maxCallsPerSecond,
+    maxConcurrentCalls: g.trunk.maxConcurrentCalls,
   });
 }
 

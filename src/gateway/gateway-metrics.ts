@@ -14,6 +14,8 @@ export class GatewayMetrics {
   private readonly callChildren = new Map<string, { inc(): void }>();
   private readonly regChildren = new Map<string, { inc(): void }>();
   private readonly active: Record<CallDirection, { inc(): void; dec(): void }>;
+  /** Calls in progress or answered, both directions (the overload guard's high-water signal). */
+  activeCount = 0;
 
   constructor(registry: Registry, counters: () => SipCounters[], callLogDropped: () => number) {
     this.calls = new Counter({ name: 'vsip_sip_calls_total', help: 'Call attempts by direction, final SIP code and cause', labelNames: ['direction', 'code', 'cause'], registers: [registry] });
@@ -89,10 +91,12 @@ export class GatewayMetrics {
   }
 
   callStarted(direction: CallDirection): void {
+    this.activeCount++;
     this.active[direction].inc();
   }
 
   callEnded(direction: CallDirection): void {
+    this.activeCount--;
     this.active[direction].dec();
   }
 }

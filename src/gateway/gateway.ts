@@ -22,6 +22,14 @@ import { Registrar } from './registrar.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
+import { registerLimitMetrics } from './limit-metrics.js';
+import { OverloadGuard } from './overload-guard.js';
+import { Pike } from './pike.js';
+import { TrunkLimits } from './trunk-limits.js';
+import { ipv4ToInt } from './ipv4.js';
+import { hasToTag } from './route-request.js';
+import type { PortEvent } from './sip-port.js';
+import type { InviteServerTransaction } from '../sip/transaction/index.js';
 
 /**
  * The carrier side only takes calls from the carrier: its IP when `--carrier` names one, loopback
@@ -39,8 +47,10 @@ export interface GatewayTuning {
   proxy?: Partial<ProxyTimers>;
   sipTimers?: Partial<TimerConfig>;
   callLog?: CallLogOptions;
-  /** Failed digest attempts from one source within a minute before 403 (default 5). */
+  /** Failed digest attempts from one source within the window before it is blocked (default: --sip-auth-max-failures). */
   maxAuthFailures?: number;
+  /** Event-loop lag sampling period of the overload guard (ms). */
+  lagSampleMs?: number;
   /** Answered calls with no BYE after this long are closed in the call log as `expired` (default 6 h). */
   maxCallDurationMs?: number;
   /** PSTN simulator answer delay when embedded (ms). */
@@ -86,7 +96,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
 
   const snapshot = new ConfigSnapshot(store, (err) => log.error({ err }, 'configuration reload failed'));
   await snapshot.start();
-  const callLog = new CallLog(store, { ...tuning.callLog, onError: (err) => log.error({ err }, 'call log write failed') });
+  const callLog = new CallLog(store, { maxBuffered: config.callLogMaxBuffered, ...tuning.callLog, onError: (err) => log.error({ err }, 'call log write failed') });
   const closers: Array<() => Promise<void>> = [];
   const ports: SipPort[] = [];
   const metrics = new GatewayMetrics(deps.metrics, () => ports.map((p) => p.counters), () => callLog.dropped);
@@ -106,6 +116,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       tls,
       clientProtocols: ['tcp', 'tls'],
       advertisedHost: advertise,
+      maxConnections: config.sipMaxConnections,
       ...(timers !== undefined ? { timers } : {}),
     });
     const access = new SipPort('access', accessEp, advertise);
@@ -128,6 +139,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       tls,
       clientProtocols: ['tls'],
       advertisedHost: advertise,
+      maxConnections: config.sipMaxConnections,
       ...(timers !== undefined ? { timers } : {}),
     });
     const carrier = new SipPort('carrier', carrierEp, advertise);
@@ -140,20 +152,79 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       signer: new RouteSigner(Buffer.from(routeSecret, 'hex')),
       timers: { targetTimeoutMs: config.sipDestinationTimeout ?? 5000, ringTimeoutMs: 180_000, ...tuning.proxy },
       dialogs: new Map<string, CallState>(),
-      maxDialogs: 200_000,
+      maxDialogs: Math.max(200_000, config.sipMaxCalls),
     };
     const maxCallMs = tuning.maxCallDurationMs ?? 6 * 3600_000;
     const sweeper = setInterval(() => sweepDialogs(proxy, maxCallMs, Date.now()), Math.min(60_000, maxCallMs));
     sweeper.unref();
     closers.push(async () => clearInterval(sweeper));
     const algorithms = (config.sipDigestAlgorithms ?? 'MD5').split(',') as Array<'MD5' | 'SHA-256'>;
-    const guard = new DigestGuard({ realm: config.realm, algorithms, secret: digestSecret, ...(tuning.maxAuthFailures !== undefined ? { maxFailures: tuning.maxAuthFailures } : {}) });
+    const guard = new DigestGuard({
+      realm: config.realm,
+      algorithms,
+      secret: digestSecret,
+      maxFailures: tuning.maxAuthFailures ?? config.sipAuthMaxFailures,
+      windowMs: config.sipAuthWindowSeconds * 1000,
+      blockMs: config.sipAuthBlockSeconds * 1000,
+      onBlock: (source, failures) => log.warn({ source, failures, blockSeconds: config.sipAuthBlockSeconds }, 'SIP source blocked after repeated digest failures'),
+    });
     const sipDomain = config.sipDomain.toLowerCase();
-    const termination = new Termination({ proxy, snapshot, guard, sipDomain, access, carrier, carrierUri });
-    const origination = new Origination({ proxy, snapshot, access, carrier, trustedSource: carrierSources(config.carrier, carrierUri.host) });
+    const trunkLimits = new TrunkLimits({ defaultCps: config.sipTrunkMaxCps, defaultConcurrent: config.sipTrunkMaxCalls });
+    const overload = new OverloadGuard({
+      maxCalls: config.sipMaxCalls,
+      maxTransactions: config.sipMaxTransactions,
+      maxLagMs: config.sipMaxLag,
+      retryAfterSeconds: config.sipRetryAfter,
+      activeCalls: () => metrics.activeCount,
+      activeTransactions: () => access.counters.activeTransactions + carrier.counters.activeTransactions,
+      ...(tuning.lagSampleMs !== undefined ? { sampleMs: tuning.lagSampleMs } : {}),
+    });
+    overload.start();
+    closers.push(async () => overload.stop());
+    // A PBX whitelisted on a trunk is exempt: its load is bounded by the trunk's own limits.
+    const pike = new Pike({
+      rate: config.sipPikeRate,
+      blockMs: config.sipPikeBlockSeconds * 1000,
+      maxSources: config.sipPikeMaxSources,
+      exempt: (ip) => snapshot.trunksForIp(ipv4ToInt(ip.startsWith('::ffff:') ? ip.slice(7) : ip)).some((t) => t.active),
+    });
+    registerLimitMetrics(deps.metrics, { overload, pike, guard, trunkLimits, dialogs: () => proxy.dialogs.size, callLogBuffered: () => callLog.buffered });
+    let lastPikeLog = 0;
+    /** Entry of every request, before routing: flood and table-size limits, then overload for new calls. */
+    const admit = (e: PortEvent, checkPike: boolean): boolean => {
+      if (e.kind !== 'request') return true;
+      const tx = e.tx;
+      if (checkPike && !pike.allow(tx.source.address)) {
+        tx.terminate();
+        if (pike.blocks !== lastPikeLog) {
+          lastPikeLog = pike.blocks;
+          log.warn({ source: tx.source.address, rate: config.sipPikeRate, blockSeconds: config.sipPikeBlockSeconds }, 'SIP source blocked for flooding');
+        }
+        return false;
+      }
+      if (!overload.admitTransaction() && !hasToTag(tx.request)) {
+        tx.terminate();
+        return false;
+      }
+      return true;
+    };
+    const refuseOverload = (tx: InviteServerTransaction, direction: 'termination' | 'origination'): boolean => {
+      const why = overload.admitCall();
+      if (why === null) return false;
+      // Counted, not written to the call log: under a flood the log would cost what we are shedding.
+      tx.reply(503, 'Service Unavailable (overloaded)', { headers: [{ name: 'retry-after', value: overload.retryAfter }] });
+      metrics.call(direction, 503, 'overloaded');
+      return true;
+    };
+    const termination = new Termination({ proxy, snapshot, guard, sipDomain, access, carrier, carrierUri, trunkLimits });
+    const origination = new Origination({ proxy, snapshot, access, carrier, trustedSource: carrierSources(config.carrier, carrierUri.host), trunkLimits });
     const registrar = new Registrar({ store, snapshot, guard, metrics, onError: (err) => log.error({ err }, 'registration failed') });
-    access.onEvent((e) => routeRequest(e, { side: 'access', proxy, other: carrier, initialInvite: (tx) => termination.handle(tx), register: (tx) => registrar.handle(tx) }));
-    carrier.onEvent((e) => routeRequest(e, { side: 'carrier', proxy, other: access, initialInvite: (tx) => origination.handle(tx), register: null }));
+    access.onEvent((e) => {
+      if (admit(e, true)) routeRequest(e, { side: 'access', proxy, other: carrier, initialInvite: (tx) => refuseOverload(tx, 'termination') || termination.handle(tx), register: (tx) => registrar.handle(tx) });
+    });
+    carrier.onEvent((e) => {
+      if (admit(e, false)) routeRequest(e, { side: 'carrier', proxy, other: access, initialInvite: (tx) => refuseOverload(tx, 'origination') || origination.handle(tx), register: null });
+    });
 
     const addresses: GatewayAddress[] = [];
     for (const p of ports) for (const l of p.listening) addresses.push({ side: p.side as GatewayAddress['side'], ...l });

@@ -5,6 +5,8 @@ import { proxyInvite, record, type CallState, type ProxyDeps, type ProxyTarget }
 import { callerIdOf, maxForwardsOf, safeParseUri, userOfHeader } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri } from './sip-routing.js';
+import { refuseOverLimit } from './trunk-admission.js';
+import type { TrunkLimits } from './trunk-limits.js';
 
 export interface OriginationOptions {
   proxy: ProxyDeps;
@@ -16,6 +18,7 @@ export interface OriginationOptions {
   snapshot: ConfigSnapshot;
   access: SipPort;
   carrier: SipPort;
+  trunkLimits: TrunkLimits;
 }
 
 /**
@@ -56,6 +59,7 @@ export class Origination {
       record(this.o.proxy, call, d.code, d.cause, call.startedAt);
       return;
     }
+    if (refuseOverLimit(this.o.trunkLimits, d.trunk, tx, call, this.o.proxy, hostForUri(this.o.carrier.advertise))) return;
     const targets: ProxyTarget[] = d.destinations.map((dest) => ({
       requestUri: `sip:${d.callee}@${hostForUri(dest.host)}:${dest.port}${dest.transport === 'udp' ? '' : `;transport=${dest.transport}`}`,
       target: { protocol: dest.transport, address: dest.host, port: dest.port },

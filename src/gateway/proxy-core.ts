@@ -36,6 +36,8 @@ export interface CallState {
   startedAt: number;
   answeredAt: number | null;
   destination: string | null;
+  /** Gives back the call's per-trunk slot (TrunkLimits); run once on whichever path ends the call. */
+  release?: () => void;
 }
 
 export interface ProxyDeps {
@@ -83,6 +85,7 @@ export function proxyInvite(
     if (done) return;
     done = true;
     deps.metrics.callEnded(call.direction);
+    call.release?.();
     record(deps, call, code, cause, Date.now());
   };
 
@@ -267,6 +270,7 @@ export function endDialog(deps: ProxyDeps, callId: string, code: number, cause: 
   if (call === undefined) return;
   deps.dialogs.delete(callId);
   deps.metrics.callEnded(call.direction);
+  call.release?.();
   record(deps, call, code, cause, Date.now());
 }
 

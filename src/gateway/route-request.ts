@@ -50,7 +50,7 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK, REGISTER';
 
-function hasToTag(req: SipRequest): boolean {
+export function hasToTag(req: SipRequest): boolean {
   const to = headerValue(req, 'to');
   if (to === undefined) return false;
   const gt = to.lastIndexOf('>');

@@ -14,6 +14,11 @@ import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from 
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri, routeValues, targetOfUri, uriOfNameAddr } from './sip-routing.js';
 import { decideTermination } from './termination-policy.js';
+import { refuseOverLimit } from './trunk-admission.js';
+import type { TrunkLimits } from './trunk-limits.js';
+
+/** A password nobody has: an unknown digest username costs the same hash as a wrong password. */
+const NO_PASSWORD = '\u0000no-such-trunk';
 
 export interface TerminationOptions {
   proxy: ProxyDeps;
@@ -24,6 +29,7 @@ export interface TerminationOptions {
   carrier: SipPort;
   /** The upstream carrier (or the PSTN simulator). */
   carrierUri: SipUri;
+  trunkLimits: TrunkLimits;
 }
 
 /**
@@ -55,6 +61,7 @@ export class Termination {
     const creds = proxyAuth === undefined ? null : parseAuthorization(proxyAuth);
     const { guard } = this.o;
     const blocked = creds !== null && guard.isBlocked(source.address);
+    let verified = false;
     const decision = decideTermination(
       {
         requestHost: (ruri?.host ?? '').toLowerCase(),
@@ -69,7 +76,10 @@ export class Termination {
       {
         snapshot: this.o.snapshot,
         sipDomain: this.o.sipDomain,
-        verifyCredentials: (trunk) => !blocked && creds !== null && guard.verify(creds, 'INVITE', trunk.sipPassword).ok,
+        verifyCredentials: (trunk) => {
+          verified = true;
+          return !blocked && creds !== null && guard.verify(creds, 'INVITE', trunk.sipPassword).ok;
+        },
       },
     );
     const call: CallState = {
@@ -90,6 +100,8 @@ export class Termination {
       return;
     }
     if (decision.action === 'challenge') {
+      // No enumeration (issue 6): an unknown username does the digest work a wrong password does.
+      if (!verified && creds !== null) guard.verify(creds, 'INVITE', NO_PASSWORD);
       if (decision.cause === 'auth_failed' && (blocked || guard.fail(source.address))) {
         tx.reply(403, 'Forbidden (too many failed authentication attempts)');
         record(this.o.proxy, call, 403, 'auth_failed', call.startedAt);
@@ -103,6 +115,7 @@ export class Termination {
     if (creds !== null) guard.succeed(source.address);
 
     const trunk = decision.trunk;
+    if (refuseOverLimit(this.o.trunkLimits, trunk, tx, call, this.o.proxy, this.warnAgent)) return;
     const replace: SipHeader[] = [];
     if (trunk.externalAlias !== null) {
       const alias = trunk.externalAlias;
