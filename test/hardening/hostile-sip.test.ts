@@ -12,6 +12,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import net from 'node:net';
 import fc from 'fast-check';
 import { parseMessage, SipStreamParser } from '../../src/sip/message/index.js';
@@ -35,6 +36,7 @@ let udp: Target;
 let tcp: Target;
 let domain: string;
 let baselineRss = 0;
+let dataDir = '';
 
 function sipTarget(protocol: string): Target {
   const s = v.sip.find((x) => x.side === 'access' && x.protocol === protocol);
@@ -100,7 +102,7 @@ const apply = (msg: string, muts: Array<{ kind: string; at: number; byte?: numbe
 
 describe('hostile SIP against a live vsip serve', () => {
   before(async () => {
-    const dataDir = tempDir('vsip-hostile-');
+    dataDir = tempDir('vsip-hostile-');
     account = createAccountCli(dataDir);
     other = createAccountCli(dataDir);
     v = await startServe({ dataDir, args: ['--rate-limit', '0'] });
@@ -127,6 +129,7 @@ describe('hostile SIP against a live vsip serve', () => {
   });
   after(async () => {
     if (v !== undefined) await v.stop();
+    if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('malformed and truncated datagrams: a 4xx or silence, never a crash', async () => {

@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerChallenge } from '../../src/sip/auth/index.js';
 import { apiRequest, CLI, createAccountCli, startServe, tempDir, type AccountJson } from '../helpers/serve-process.js';
@@ -29,6 +29,20 @@ test('no API token or SIP password reaches the logs or the database in plaintext
   };
   remember('first API token', first.api_token);
   secrets.set('first Basic credentials', Buffer.from(`${first.api_key}:${first.api_token}`).toString('base64'));
+  // The database files, WAL and shared memory included, hold no secret in plaintext.
+  const scanned = new Set<string>();
+  const scanDatabase = (when: string): void => {
+    const dbFiles = readdirSync(dataDir).filter((f) => /\.(db|sqlite|sqlite3)(-wal|-shm|-journal)?$/.test(f));
+    assert.ok(dbFiles.length > 0, `no database file in ${readdirSync(dataDir).join(', ')}`);
+    // Positive control: what is stored in clear (the account SID) is found by the same scan.
+    assert.ok(dbFiles.some((file) => readFileSync(join(dataDir, file)).includes(Buffer.from(first.account_sid))), 'the scan sees plaintext at all');
+    for (const file of dbFiles) {
+      scanned.add(file);
+      const bytes = readFileSync(join(dataDir, file));
+      const found = [...secrets].filter(([label, value]) => !label.includes('Basic') && (bytes.includes(Buffer.from(value, 'utf8')) || bytes.includes(Buffer.from(value, 'utf16le')))).map(([label]) => label);
+      assert.deepEqual(found, [], `plaintext secrets in ${file} (${when})`);
+    }
+  };
   let stopped = false;
   try {
     const domain = `${first.account_sid}.pstn.exotel.com`;
@@ -97,6 +111,9 @@ test('no API token or SIP password reaches the logs or the database in plaintext
     } finally {
       probe.close();
     }
+    // While the server runs, recent writes sit in the WAL.
+    scanDatabase('while running');
+    assert.ok([...scanned].some((f) => f.endsWith('-wal')), `the WAL was scanned: ${[...scanned].join(', ')}`);
   } finally {
     await v.stop();
     stopped = true;
@@ -111,12 +128,6 @@ test('no API token or SIP password reaches the logs or the database in plaintext
   const inLogs = [...secrets].filter(([, value]) => output.includes(value)).map(([label]) => label);
   assert.deepEqual(inLogs, [], 'secrets found in the process output');
 
-  // The database files, WAL and shared memory included, hold no secret in plaintext.
-  const dbFiles = readdirSync(dataDir).filter((f) => /\.(db|sqlite|sqlite3)(-wal|-shm|-journal)?$/.test(f));
-  assert.ok(dbFiles.length > 0, `no database file in ${readdirSync(dataDir).join(', ')}`);
-  for (const file of dbFiles) {
-    const bytes = readFileSync(join(dataDir, file));
-    const found = [...secrets].filter(([label, value]) => !label.includes('Basic') && (bytes.includes(Buffer.from(value, 'utf8')) || bytes.includes(Buffer.from(value, 'utf16le')))).map(([label]) => label);
-    assert.deepEqual(found, [], `plaintext secrets in ${file}`);
-  }
+  scanDatabase('after a clean stop');
+  rmSync(dataDir, { recursive: true, force: true });
 });
