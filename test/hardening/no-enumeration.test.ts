@@ -1,0 +1,92 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiClient } from '../gateway/api-client.js';
+import { startHarness, type Harness } from '../gateway/gateway-harness.js';
+import { attempt, type AuthTarget } from './sip-auth-client.js';
+import { UdpProbe } from './sip-probe.js';
+
+/**
+ * No enumeration (issue 6): a scanner (svwar style) that tries trunk SIDs learns nothing — an
+ * unknown trunk and a known trunk with a wrong password get byte-for-byte the same answer (once
+ * nonce, tags, branch and Call-ID values are masked) on REGISTER and INVITE, and no timing tell:
+ * both paths compute the same digest (unknown usernames are checked against a dummy password).
+ */
+let h: Harness;
+let api: ApiClient;
+let trunk: string;
+let target: AuthTarget;
+const UNKNOWN = 'trmum0123456789abcdef01234567';
+
+before(async () => {
+  // No lockout here: this file makes hundreds of failed attempts on purpose.
+  h = await startHarness({ flags: { sipAuthMaxFailures: '1000000', sipPikeRate: '0' } });
+  api = await ApiClient.create(h);
+  trunk = await api.createTrunk('enum', { auth_type: 'credentials', registration_enabled: true });
+  await api.mapNumber(trunk, '+919800000061');
+  await h.gateway.snapshot.settled();
+  target = { gateway: h.access('udp'), domain: `${h.accountSid}.pstn.exotel.com` };
+});
+after(async () => {
+  await api.close();
+  await h.close();
+});
+
+/** The response with every per-request random value masked. */
+function normalize(reply: Buffer | null): string {
+  assert.ok(reply !== null, 'an answer');
+  return reply
+    .toString('latin1')
+    .replace(/(nonce|opaque|cnonce)="[^"]*"/g, '$1="*"')
+    .replace(/tag=[^;>\s,]+/g, 'tag=*')
+    .replace(/branch=[^;\s,]+/g, 'branch=*')
+    .replace(/rport=\d+/g, 'rport=*')
+    .replace(/:\d{4,5}(?=[;>\s])/g, ':*')
+    .replace(/Call-ID: .*/i, 'Call-ID: *')
+    .replace(/Date: .*/i, 'Date: *');
+}
+
+for (const method of ['REGISTER', 'INVITE'] as const) {
+  test(`no enumeration: ${method} — unknown trunk and wrong password get identical responses`, async () => {
+    const probe = await UdpProbe.open('127.0.0.10');
+    try {
+      const wrong = normalize(await attempt(probe, target, method, trunk, 'not-the-password'));
+      const unknown = normalize(await attempt(probe, target, method, UNKNOWN, 'not-the-password'));
+      assert.match(wrong, method === 'REGISTER' ? /^SIP\/2\.0 401 / : /^SIP\/2\.0 407 /);
+      assert.equal(unknown, wrong);
+    } finally {
+      probe.close();
+    }
+  });
+
+  test(`no enumeration: ${method} — no timing tell between unknown trunk and wrong password (medians of 50 each)`, async () => {
+    const probe = await UdpProbe.open('127.0.0.10');
+    const times: Record<'wrong' | 'unknown', number[]> = { wrong: [], unknown: [] };
+    try {
+      for (let i = 0; i < 5; i++) await attempt(probe, target, method, trunk, 'warm-up'); // JIT warm-up
+      for (let i = 0; i < 100; i++) {
+        // Interleaved so drift in machine load hits both kinds alike.
+        const kind = i % 2 === 0 ? 'wrong' : 'unknown';
+        const t0 = process.hrtime.bigint();
+        const r = await attempt(probe, target, method, kind === 'wrong' ? trunk : UNKNOWN, 'not-the-password');
+        times[kind].push(Number(process.hrtime.bigint() - t0) / 1e6);
+        assert.ok(r !== null);
+      }
+    } finally {
+      probe.close();
+    }
+    const median = (xs: number[]): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      return ((s[24] as number) + (s[25] as number)) / 2;
+    };
+    const iqr = (xs: number[]): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      return (s[37] as number) - (s[12] as number);
+    };
+    const mw = median(times.wrong);
+    const mu = median(times.unknown);
+    const noise = Math.max(iqr(times.wrong), iqr(times.unknown));
+    // The two paths do the same work; what is left is scheduling noise. A tell would be a
+    // systematic gap (a skipped hash is ~10 µs per attempt on this code path; a store look-up more).
+    assert.ok(Math.abs(mw - mu) <= Math.max(0.25, noise, 0.2 * Math.max(mw, mu)), `median wrong ${mw.toFixed(3)} ms, unknown ${mu.toFixed(3)} ms, IQR ${noise.toFixed(3)} ms`);
+  });
+}
