@@ -1,3 +1,4 @@
+import { copyBody } from './copy-body.js';
 import { parseHead } from './parse-head.js';
 import { resolveLimits } from './parse-limits.js';
 import type { ParseLimits } from './parse-limits.js';
@@ -33,13 +34,13 @@ export function parseMessage(data: Buffer, limits?: Partial<ParseLimits>): SipMe
     const { message, contentLength } = parseHead(data, pos, headEnd, lim);
     const bodyStart = headEnd + 4;
     if (contentLength === null) {
-      message.body = data.subarray(bodyStart);
+      message.body = copyBody(data, bodyStart, data.length);
     } else {
       if (contentLength > lim.maxBodySize) throw new SipParseError('too_large', 'Body too large');
       if (bodyStart + contentLength > data.length) {
         throw new SipParseError('content_length_mismatch', 'Content-Length larger than the message');
       }
-      message.body = data.subarray(bodyStart, bodyStart + contentLength);
+      message.body = copyBody(data, bodyStart, bodyStart + contentLength);
     }
     if (message.body.length > lim.maxBodySize) throw new SipParseError('too_large', 'Body too large');
     return message;

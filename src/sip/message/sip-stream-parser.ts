@@ -1,3 +1,4 @@
+import { copyBody } from './copy-body.js';
 import { parseHead } from './parse-head.js';
 import type { ParsedHead } from './parse-head.js';
 import { resolveLimits } from './parse-limits.js';
@@ -75,7 +76,7 @@ export class SipStreamParser {
         const cl = this.head.contentLength!;
         if (len - this.bodyStart < cl) break;
         const message = this.head.message;
-        message.body = buf.subarray(this.bodyStart, this.bodyStart + cl);
+        message.body = copyBody(buf, this.bodyStart, this.bodyStart + cl);
         items.push({ type: 'message', message });
         pos = this.bodyStart + cl;
         this.head = null;
