@@ -19,20 +19,24 @@ export class InviteClientTransaction extends TransactionBase {
   readonly role = 'client' as const;
   readonly method = 'INVITE';
   readonly request: SipRequest;
-  readonly data: Buffer;
+  /**
+   * The serialized INVITE, kept only while it may be retransmitted (Timer A, Calling state): released
+   * on the first response so the ringing time and the 32 s Accepted wait (Timer M) keep no copy.
+   */
+  #data: Buffer | null;
   #interval: number;
   #ack: Buffer | undefined;
 
   constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer) {
     super(ctx, key, target, 'calling');
     this.request = request;
-    this.data = data;
+    this.#data = data;
     this.#interval = ctx.timers.t1;
   }
 
   /** Sends the INVITE and arms Timers A (unreliable only) and B. */
   start(): void {
-    this.transmit(this.data);
+    if (this.#data !== null) this.transmit(this.#data);
     if (this.state === 'terminated') return;
     if (!this.reliable) this.arm(TimerId.A, this.#interval);
     this.arm(TimerId.B, 64 * this.ctx.timers.t1);
@@ -45,6 +49,7 @@ export class InviteClientTransaction extends TransactionBase {
       // §17.1.1.2: a provisional stops retransmissions; Timer B only bounds the Calling state.
       if (state === 'calling') {
         this.disarmAll();
+        this.#data = null;
         this.setState('proceeding');
       }
       this.arm(TimerId.C, this.ctx.timers.timerC); // (re)started by every provisional
@@ -54,6 +59,7 @@ export class InviteClientTransaction extends TransactionBase {
     if (res.status < 300) {
       if (state === 'calling' || state === 'proceeding') {
         this.disarmAll();
+        this.#data = null;
         this.setState('accepted');
         this.arm(TimerId.M, 64 * this.ctx.timers.t1);
         this.emit('final', res, false);
@@ -64,6 +70,7 @@ export class InviteClientTransaction extends TransactionBase {
     }
     if (state === 'calling' || state === 'proceeding') {
       this.disarmAll();
+      this.#data = null;
       this.setState('completed');
       this.#ack = serialize(buildAckForNon2xx(this.request, res));
       this.transmit(this.#ack);
@@ -81,7 +88,7 @@ export class InviteClientTransaction extends TransactionBase {
     switch (id) {
       case TimerId.A:
         if (this.state !== 'calling') return;
-        this.retransmit(this.data, 'A');
+        if (this.#data !== null) this.retransmit(this.#data, 'A');
         this.#interval *= 2;
         this.arm(TimerId.A, this.#interval);
         return;

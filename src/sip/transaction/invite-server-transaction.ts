@@ -74,8 +74,12 @@ export class InviteServerTransaction extends ServerTransactionBase {
           if (!this.reliable) this.arm(TimerId.Retransmit2xx, this.#interval);
         }
       }
+      // A proxy's 2xx is never re-sent by us (the TU relays each retransmission, RFC 6026 §7.1) and
+      // Accepted absorbs INVITE retransmissions: do not hold the serialized 2xx for the 32 s of Timer L.
+      if (!this.#awaitingAck) this.lastResponse = undefined;
     } else {
       this.setState('completed');
+      this.keepLastResponse();
       if (!this.reliable) this.arm(TimerId.G, this.#interval);
       this.arm(TimerId.H, 64 * this.ctx.timers.t1);
     }

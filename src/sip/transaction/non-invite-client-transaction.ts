@@ -12,19 +12,23 @@ export class NonInviteClientTransaction extends TransactionBase {
   readonly role = 'client' as const;
   readonly method: string;
   readonly request: SipRequest;
-  readonly data: Buffer;
+  /**
+   * The serialized request, kept only while it may be retransmitted (Timer E): released on the final
+   * response so the T4 wait of Timer K keeps no copy.
+   */
+  #data: Buffer | null;
   #interval: number;
 
   constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer) {
     super(ctx, key, target, 'trying');
     this.method = request.method;
     this.request = request;
-    this.data = data;
+    this.#data = data;
     this.#interval = ctx.timers.t1;
   }
 
   start(): void {
-    this.transmit(this.data);
+    if (this.#data !== null) this.transmit(this.#data);
     if (this.state === 'terminated') return;
     if (!this.reliable) this.arm(TimerId.E, this.#interval);
     this.arm(TimerId.F, 64 * this.ctx.timers.t1);
@@ -39,6 +43,7 @@ export class NonInviteClientTransaction extends TransactionBase {
       return;
     }
     this.disarmAll();
+    this.#data = null;
     this.setState('completed');
     this.emit('final', res, false);
     if (this.state !== 'completed') return;
@@ -51,7 +56,7 @@ export class NonInviteClientTransaction extends TransactionBase {
     switch (id) {
       case TimerId.E:
         if (this.state !== 'trying' && this.state !== 'proceeding') return;
-        this.retransmit(this.data, 'E');
+        if (this.#data !== null) this.retransmit(this.#data, 'E');
         // §17.1.2.2: doubling up to T2 in Trying; T2 flat in Proceeding.
         this.#interval = this.state === 'trying' ? Math.min(2 * this.#interval, this.ctx.timers.t2) : this.ctx.timers.t2;
         this.arm(TimerId.E, this.#interval);

@@ -32,7 +32,10 @@ export class NonInviteServerTransaction extends ServerTransactionBase {
     this.setState('completed');
     // Timer J = 64·T1 on UDP, zero on reliable transports (§17.2.2).
     if (this.reliable) this.terminate();
-    else this.arm(TimerId.J, 64 * this.ctx.timers.t1);
+    else {
+      this.keepLastResponse();
+      this.arm(TimerId.J, 64 * this.ctx.timers.t1);
+    }
     return true;
   }
 

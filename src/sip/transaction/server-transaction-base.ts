@@ -63,6 +63,19 @@ export abstract class ServerTransactionBase extends TransactionBase {
     this.transmit(data);
   }
 
+  /**
+   * Over UDP the last response is kept for retransmissions for up to 32 s (Timers G/H, J). It was
+   * serialized into Node's shared 8 KB buffer pool, where one long-lived response pins a whole slab
+   * of short-lived messages; a private copy of its exact size lets those slabs be freed.
+   */
+  protected keepLastResponse(): void {
+    const last = this.lastResponse;
+    if (last === undefined || this.reliable) return;
+    const own = Buffer.allocUnsafeSlow(last.length);
+    last.copy(own);
+    this.lastResponse = own;
+  }
+
   protected resendLast(): void {
     this.ctx.counters.retransmissionsReceived++;
     if (this.lastResponse !== undefined) this.retransmit(this.lastResponse, 'request');
