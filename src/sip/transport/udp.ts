@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { parseMessage, SipParseError } from '../message/index.js';
 import type { ParseLimits } from '../message/parse-limits.js';
@@ -15,6 +16,18 @@ export interface UdpTransportOptions {
   limits?: Partial<ParseLimits>;
   counters: SipCounters;
   onMessage(inbound: InboundMessage): void;
+}
+
+/**
+ * `dgram` resolves the address of every `send` through `lookup`; the default `dns.lookup` answers an
+ * IP literal (all a SIP target ever is here) only on the next tick, so each datagram cost a closure,
+ * a nextTick and a deferred send. Answering IP literals synchronously sends at once; names still go
+ * through `dns.lookup`.
+ */
+function lookupLiteral(address: string, family: number, callback: (err: Error | null, address: string, family: number) => void): void {
+  const f = isIP(address);
+  if (f !== 0) callback(null, address, f);
+  else dnsLookup(address, { family }, callback);
 }
 
 /**
@@ -45,7 +58,7 @@ export class UdpTransport implements SipTransport {
 
   static listen(options: UdpTransportOptions): Promise<UdpTransport> {
     const type = isIP(options.host) === 6 ? 'udp6' : 'udp4';
-    const socket = dgram.createSocket({ type, recvBufferSize: options.recvBufferSize ?? 4 * 1024 * 1024, ipv6Only: type === 'udp6' });
+    const socket = dgram.createSocket({ type, recvBufferSize: options.recvBufferSize ?? 4 * 1024 * 1024, ipv6Only: type === 'udp6', lookup: lookupLiteral as dgram.SocketOptions['lookup'] });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(options.port, options.host, () => {
