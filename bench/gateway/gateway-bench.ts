@@ -37,6 +37,8 @@ const TRANSPORTS = arg('transports', 'udp,tcp').split(',') as Array<'udp' | 'tcp
 const BIG = Number(arg('big', '100000'));
 /** `--vsip-only`: skip the direct sipp → sipp runs (profiling the gateway alone). */
 const VSIP_ONLY = process.argv.includes('--vsip-only');
+/** `--heap` (with node --expose-gc): print the live heap after each step. */
+const HEAP = process.argv.includes('--heap');
 const FIXTURES = resolve(process.cwd(), 'test/fixtures/sipp');
 const CALLER = '+919800000001';
 
@@ -46,6 +48,8 @@ interface Step {
   failed: number;
   achieved: number;
   ok: boolean;
+  /** CPU (user + system) this process spent per completed call, µs; the gateway runs in this process, sipp in children. */
+  cpuUsPerCall: number;
 }
 
 function startUas(port: number, transport: 'udp' | 'tcp'): ChildProcess {
@@ -68,19 +72,30 @@ async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate
     '-buff_size', '4194304', '-max_socket', '4096', '-timeout', `${SECONDS * 4 + 10}s`, '-timeout_error',
   ];
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const r = await runSipp(args, (SECONDS * 4 + 20) * 1000);
+  const cpu = process.cpuUsage(cpu0);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = sippCounts(r.stdout);
+  // Far less noisy than the max-rate search on a shared machine: CPU time is not stolen by neighbours.
+  const cpuUsPerCall = c.successful > 0 ? Math.round((cpu.user + cpu.system) / c.successful) : 0;
+  if (HEAP) {
+    // `--heap` (run node with --expose-gc): what the calls of this step still hold (transactions in
+    // their 32 s wait states, dialogs), after a full GC.
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    console.log(`    heap used ${(m.heapUsed / 1e6).toFixed(1)} MB, external + array buffers ${((m.external + m.arrayBuffers) / 1e6).toFixed(1)} MB`);
+  }
   const achieved = Math.round(c.successful / wall);
   const ok = r.code === 0 && c.failed === 0 && c.successful === calls && achieved >= rate * 0.9 * (SECONDS / (SECONDS + 0.5));
-  return { rate, successful: c.successful, failed: c.failed, achieved, ok };
+  return { rate, successful: c.successful, failed: c.failed, achieved, ok, cpuUsPerCall };
 }
 
 async function search(label: string, remote: string, host: string, transport: 'udp' | 'tcp'): Promise<Step | null> {
   let best: Step | null = null;
   for (const rate of RATES) {
     const s = await step(remote, host, transport, rate);
-    console.log(`  ${label.padEnd(28)} ${transport} rate ${String(rate).padStart(5)}/s  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  ${s.ok ? 'PASS' : 'FAIL'}`);
+    console.log(`  ${label.padEnd(28)} ${transport} rate ${String(rate).padStart(5)}/s  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  cpu ${s.cpuUsPerCall} µs/call  ${s.ok ? 'PASS' : 'FAIL'}`);
     if (!s.ok) break;
     best = s;
     await new Promise((r) => setTimeout(r, 300));
