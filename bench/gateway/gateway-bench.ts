@@ -11,20 +11,15 @@
  *
  * The gateway runs in this process (the driver only waits on sipp children).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Registry } from 'prom-client';
-import { loadConfig } from '../../src/config/config.js';
-import { startGateway, type Gateway } from '../../src/gateway/gateway.js';
-import { createLogger } from '../../src/logger.js';
+import { join } from 'node:path';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/types.js';
 import { freePort, runSipp, sippCounts } from '../../test/sip/helpers/sipp.js';
 import { seedTrunks } from './seed-trunks.js';
+import { setupTrunk, startUas, stop, uacArgs, withGateway } from './sipp-gateway.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,8 +34,6 @@ const BIG = Number(arg('big', '100000'));
 const VSIP_ONLY = process.argv.includes('--vsip-only');
 /** `--heap` (with node --expose-gc): print the live heap after each step. */
 const HEAP = process.argv.includes('--heap');
-const FIXTURES = resolve(process.cwd(), 'test/fixtures/sipp');
-const CALLER = '+919800000001';
 
 interface Step {
   rate: number;
@@ -52,25 +45,10 @@ interface Step {
   cpuUsPerCall: number;
 }
 
-function startUas(port: number, transport: 'udp' | 'tcp'): ChildProcess {
-  const cwd = mkdtempSync(join(tmpdir(), 'vsip-bench-uas-'));
-  return spawn('sipp', ['-sf', join(FIXTURES, 'bench-uas.xml'), '-i', '127.0.0.1', '-p', String(port), '-t', transport === 'udp' ? 'u1' : 't1', '-buff_size', '4194304', '-nostdin', '-max_socket', '4096'], { cwd, stdio: 'ignore' });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGKILL');
-  await new Promise((r) => child.once('exit', r));
-}
-
 async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate: number): Promise<Step> {
   const calls = Math.round(rate * SECONDS);
   const local = await freePort();
-  const args = [
-    remote, '-sf', join(FIXTURES, 'bench-uac.xml'), '-s', '+14155550100', '-key', 'caller', CALLER, '-key', 'host', host,
-    '-r', String(rate), '-rp', '1000', '-m', String(calls), '-i', '127.0.0.2', '-p', String(local), '-t', transport === 'udp' ? 'u1' : 't1',
-    '-buff_size', '4194304', '-max_socket', '4096', '-timeout', `${SECONDS * 4 + 10}s`, '-timeout_error',
-  ];
+  const args = uacArgs({ remote, host, transport, rate, calls, localPort: local, timeoutS: SECONDS * 4 + 10 });
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   const r = await runSipp(args, (SECONDS * 4 + 20) * 1000);
@@ -101,27 +79,6 @@ async function search(label: string, remote: string, host: string, transport: 'u
     await new Promise((r) => setTimeout(r, 300));
   }
   return best;
-}
-
-async function withGateway<T>(store: Store, dataDir: string, carrierPort: number, transport: 'udp' | 'tcp', fn: (g: Gateway) => Promise<T>): Promise<T> {
-  const config = loadConfig(
-    { sipHost: '127.0.0.1', sipPort: 0, sipsPort: 0, carrierPort: 0, dataDir, logLevel: 'silent', carrier: `sip:127.0.0.1:${carrierPort}${transport === 'tcp' ? ';transport=tcp' : ''}` },
-    {},
-  );
-  const g = await startGateway({ store, config, logger: createLogger('silent'), metrics: new Registry() });
-  try {
-    return await fn(g);
-  } finally {
-    await g.close();
-  }
-}
-
-async function setupTrunk(store: Store): Promise<string> {
-  const { accountSid } = await store.createAccount('bench-pbx');
-  const t = await store.createTrunk({ accountSid, name: 'pbx', nsoCode: 'ANY-ANY', domainName: `${accountSid}.pstn.exotel.com` });
-  await store.addPhoneNumber(accountSid, t.sid, CALLER, 'pstn');
-  await store.addWhitelistedIp(accountSid, t.sid, '127.0.0.2', 32);
-  return `${accountSid}.pstn.exotel.com`;
 }
 
 async function main(): Promise<void> {
