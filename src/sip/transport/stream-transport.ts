@@ -31,6 +31,28 @@ interface Connection {
   remoteKey: string;
   /** Set while an outbound connection is being established: settles on connect or error. */
   pending: Promise<void> | undefined;
+  /** Corked until the end of the current tick (see `write`). */
+  corked: boolean;
+}
+
+function uncork(conn: Connection): void {
+  conn.corked = false;
+  conn.socket.uncork();
+}
+
+/**
+ * Writes are gathered per connection until the end of the tick: a TCP chunk often carries several
+ * messages, and the requests and responses they cause for the same peer then leave in one writev
+ * instead of one syscall each (a third of the gateway's CPU went into send syscalls). Nothing waits
+ * longer than the current callback.
+ */
+function write(conn: Connection, data: Buffer): void {
+  if (!conn.corked) {
+    conn.corked = true;
+    conn.socket.cork();
+    process.nextTick(uncork, conn);
+  }
+  conn.socket.write(data);
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -118,7 +140,7 @@ export abstract class StreamTransport implements SipTransport {
   }
 
   #register(socket: Socket, remoteKey: string): Connection {
-    const conn: Connection = { id: `${this.protocol}-${nextConnectionId++}`, socket, remoteKey, pending: undefined };
+    const conn: Connection = { id: `${this.protocol}-${nextConnectionId++}`, socket, remoteKey, pending: undefined, corked: false };
     const counters = this.options.counters;
     const protocol = this.protocol;
     this.#byId.set(conn.id, conn);
@@ -220,13 +242,13 @@ export abstract class StreamTransport implements SipTransport {
     counters.bytesOut[this.protocol] += data.length;
     if (sipChannels.messageOut.hasSubscribers) sipChannels.messageOut.publish({ data, target });
     if (conn !== undefined && !conn.socket.destroyed) {
-      conn.socket.write(data);
+      write(conn, data);
       // Still connecting: the caller learns about a failed connect like the first sender did.
       return conn.pending;
     }
     const { socket, ready } = this.connect(target);
     const fresh = this.#register(socket, remoteKey);
-    socket.write(data);
+    write(fresh, data);
     fresh.pending = new Promise<void>((resolve, reject) => {
       const onReady = (): void => {
         socket.off('error', onError);
