@@ -6,14 +6,15 @@
  * 1. Capacity: sipp → vsip → sipp steps (`bench/gateway`'s setup, bench-uac.xml) at `--rates`;
  *    the highest step where every call completed at ≥ 90 % of the asked rate. `--capacity N` skips it.
  * 2. Overload: `--factor` (default 2) × capacity for `--seconds` (default 20) with overload-uac.xml
- *    (a 503 is ACKed and ends the call); completed calls and 503s read from the gateway's counters.
+ *    (a 503 is ACKed and ends the call); completed calls and 503s read from the gateway's counters;
+ *    "completed while offered" counts calls completed during the offered seconds, divided by them.
  *    With `--compare`, the same run again with overload control off (--sip-max-lag 0, --sip-max-calls 0).
  * 3. Memory: RSS and live heap (after a full GC) before the flood, right after it, and after the
  *    transactions' wait timers (32 s) have drained. `--minutes M` makes the flood M minutes long.
  *
  *   npx tsc -p tsconfig.json
  *   node --expose-gc dist/bench/overload/overload-bench.js [--rates 1000,2000,3000,4000,5000] [--capacity N]
- *        [--factor 2] [--seconds 20 | --minutes 5] [--max-lag 200] [--compare] [--transport udp|tcp]
+ *        [--factor 2] [--seconds 20 | --minutes 5] [--max-load 90] [--max-lag 200] [--compare] [--transport udp|tcp]
  *
  * The gateway runs in this process; sipp UAC and UAS are children.
  */
@@ -36,6 +37,7 @@ const FACTOR = Number(arg('factor', '2'));
 const MINUTES = Number(arg('minutes', '0'));
 const SECONDS = MINUTES > 0 ? MINUTES * 60 : Number(arg('seconds', '20'));
 const MAX_LAG = arg('max-lag', '200');
+const MAX_LOAD = arg('max-load', '90');
 const TRANSPORT = arg('transport', 'udp') as 'udp' | 'tcp';
 const COMPARE = process.argv.includes('--compare');
 const GIVEN_CAPACITY = Number(arg('capacity', '0'));
@@ -60,6 +62,8 @@ interface Run {
   refused: number;
   sippFailed: number;
   wall: number;
+  /** Completed calls counted while the calls were being offered (the first `seconds`). */
+  completedInWindow: number;
 }
 
 async function run(metrics: Registry, remote: string, host: string, rate: number, seconds: number, scenario?: string): Promise<Run> {
@@ -67,11 +71,17 @@ async function run(metrics: Registry, remote: string, host: string, rate: number
   const c0 = await counter(metrics, 'completed');
   const r0 = await counter(metrics, 'overloaded');
   const t0 = Date.now();
+  let completedInWindow = -1;
+  const window = setTimeout(() => {
+    void counter(metrics, 'completed').then((c) => (completedInWindow = c - c0));
+  }, seconds * 1000);
   const r = await runSipp(uacArgs({ remote, host, transport: TRANSPORT, rate, calls, localPort: await freePort(), timeoutS: seconds + 60, ...(scenario !== undefined ? { scenario } : {}) }), (seconds + 90) * 1000);
   const wall = (Date.now() - t0) / 1000;
   const c = sippCounts(r.stdout);
   if (c.successful < 0) console.log(r.stdout.slice(-2000), r.stderr.slice(-2000));
-  return { rate, seconds, offered: calls, completed: (await counter(metrics, 'completed')) - c0, refused: (await counter(metrics, 'overloaded')) - r0, sippFailed: c.failed, wall };
+  clearTimeout(window);
+  const completed = (await counter(metrics, 'completed')) - c0;
+  return { rate, seconds, offered: calls, completed, refused: (await counter(metrics, 'overloaded')) - r0, sippFailed: c.failed, wall, completedInWindow: completedInWindow < 0 ? completed : completedInWindow };
 }
 
 async function main(): Promise<void> {
@@ -99,8 +109,8 @@ async function main(): Promise<void> {
         const after = memory();
         await new Promise((r) => setTimeout(r, 35_000)); // Timer H/J/K wait states end
         const drained = memory();
-        const goodput = Math.round(o.completed / Math.max(SECONDS, o.wall - 1));
-        const line = `| ${label} | ${capacity}/s | ${rate}/s × ${SECONDS} s | ${o.completed} (${goodput}/s, ${Math.round((100 * goodput) / capacity)} % of capacity) | ${o.refused} | ${o.sippFailed} | ${o.wall.toFixed(1)} s | ${before.rssMB} / ${after.rssMB} / ${drained.rssMB} MB | ${before.heapMB} / ${after.heapMB} / ${drained.heapMB} MB |`;
+        const goodput = Math.round(o.completedInWindow / SECONDS);
+        const line = `| ${label} | ${capacity}/s | ${rate}/s × ${SECONDS} s | ${goodput}/s = ${Math.round((100 * goodput) / capacity)} % of capacity (${o.completed} in all) | ${o.refused} | ${o.sippFailed} | ${o.wall.toFixed(1)} s | ${before.rssMB} / ${after.rssMB} / ${drained.rssMB} MB | ${before.heapMB} / ${after.heapMB} / ${drained.heapMB} MB |`;
         console.log(line);
         lines.push(line);
       },
@@ -121,18 +131,18 @@ async function main(): Promise<void> {
           capacity = Math.max(capacity, Math.min(rate, Math.round(s.completed / 3)));
           await new Promise((r) => setTimeout(r, 500));
         }
-      }, { sipMaxLag: MAX_LAG });
+      }, { sipMaxLag: MAX_LAG, sipMaxLoad: MAX_LOAD });
       console.log(`capacity: ${capacity} calls/s`);
     }
     if (capacity === 0) throw new Error('no capacity step passed');
-    await flood(`control on (--sip-max-lag ${MAX_LAG})`, { sipMaxLag: MAX_LAG }, capacity);
-    if (COMPARE) await flood('control off', { sipMaxLag: '0', sipMaxCalls: '0' }, capacity);
+    await flood(`on (--sip-max-load ${MAX_LOAD}, --sip-max-lag ${MAX_LAG})`, { sipMaxLag: MAX_LAG, sipMaxLoad: MAX_LOAD }, capacity);
+    if (COMPARE) await flood('off', { sipMaxLag: '0', sipMaxCalls: '0', sipMaxLoad: '0' }, capacity);
   } finally {
     await stop(uas);
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log('\n| overload control | capacity | offered | completed | 503 | sipp failed | wall | RSS before / after / +35 s | heap before / after / +35 s |\n|---|---|---|---|---|---|---|---|---|');
+  console.log('\n| overload control | capacity | offered | completed while offered | 503 | sipp failed | wall | RSS before / after / +35 s | heap before / after / +35 s |\n|---|---|---|---|---|---|---|---|---|');
   for (const l of lines) console.log(l);
 }
 

@@ -27,6 +27,7 @@ export interface Config {
   sipMaxCalls: number;
   sipMaxTransactions: number;
   sipMaxLag: number;
+  sipMaxLoad: number;
   sipRetryAfter: number;
   sipMaxConnections: number;
   sipPikeRate: number;

@@ -174,6 +174,12 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       maxCalls: config.sipMaxCalls,
       maxTransactions: config.sipMaxTransactions,
       maxLagMs: config.sipMaxLag,
+      targetLoad: config.sipMaxLoad / 100,
+      messagesIn: () => {
+        let n = 0;
+        for (const p of ports) n += p.counters.messagesIn.udp + p.counters.messagesIn.tcp + p.counters.messagesIn.tls;
+        return n;
+      },
       retryAfterSeconds: config.sipRetryAfter,
       activeCalls: () => metrics.activeCount,
       activeTransactions: () => access.counters.activeTransactions + carrier.counters.activeTransactions,

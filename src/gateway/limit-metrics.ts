@@ -21,13 +21,14 @@ export interface LimitSources {
 export function registerLimitMetrics(registry: Registry, s: LimitSources): void {
   new Counter({
     name: 'vsip_sip_overload_refused_total',
-    help: 'New INVITEs answered 503 by overload control, by signal (calls high-water mark, event-loop lag)',
+    help: 'New INVITEs answered 503 by overload control, by signal (calls high-water mark, event-loop lag, event-loop utilisation)',
     labelNames: ['reason'],
     registers: [registry],
     collect() {
       this.reset();
       this.inc({ reason: 'calls' }, s.overload.refused.calls);
       this.inc({ reason: 'lag' }, s.overload.refused.lag);
+      this.inc({ reason: 'load' }, s.overload.refused.load);
     },
   });
   new Counter({
@@ -74,6 +75,14 @@ export function registerLimitMetrics(registry: Registry, s: LimitSources): void 
     registers: [registry],
     collect() {
       this.set(s.overload.lagMs);
+    },
+  });
+  new Gauge({
+    name: 'vsip_sip_admit_share',
+    help: 'Share of new INVITEs overload control admits now (1 = all; below 1 while over --sip-max-load)',
+    registers: [registry],
+    collect() {
+      this.set(s.overload.admitShare);
     },
   });
   new Gauge({

@@ -5,32 +5,52 @@ export interface OverloadGuardOptions {
   maxTransactions: number;
   /** Event-loop lag (ms) above which new INVITEs get 503 until it falls under half of it; 0 = off. */
   maxLagMs: number;
+  /**
+   * Event-loop utilisation (0–1) the gateway steers to under load; above it a growing share of
+   * new INVITEs is refused (0 = off). Only while at least `minMessagesPerSecond` SIP messages
+   * arrive, so a busy process that is not busy with SIP (start-up, a test) refuses nothing.
+   */
+  targetLoad: number;
+  minMessagesPerSecond?: number;
+  /** SIP messages received so far (all sides), to tell SIP load from other work. */
+  messagesIn?: () => number;
   /** Seconds put in Retry-After (RFC 3261 §20.33) of the 503. */
   retryAfterSeconds: number;
   activeCalls: () => number;
   activeTransactions: () => number;
-  /** How often the event-loop lag is sampled (ms, default 50). */
+  /** How often the event-loop lag is sampled (ms, default 50; the gateway uses 100). */
   sampleMs?: number;
 }
 
-export type OverloadReason = 'calls' | 'lag';
+export type OverloadReason = 'calls' | 'lag' | 'load';
 
 /**
  * Overload control at the gateway's entry (the issue's "503 instead of slowing every call down").
- * A new INVITE is refused with 503 + Retry-After before any policy work when one of three cheap
- * signals is over its mark: calls carried (a configured high-water mark), event-loop lag (measured
- * as the drift of a short interval timer, with hysteresis so the state does not flap), or — for
- * every new out-of-dialog request — the live transaction count, where the request is dropped
- * without a transaction so the table cannot grow past its cap (RFC 6357 §4: a server that is
- * already saturated gains nothing by answering). In-dialog requests (ACK, BYE, re-INVITE) and
- * retransmissions absorbed by existing transactions never reach this check.
+ * A new INVITE is refused with 503 + Retry-After before any policy work when a cheap signal says
+ * so: calls carried over a configured high-water mark; event-loop lag (the drift of a short
+ * interval timer) over its mark, with hysteresis so the state does not flap; or event-loop
+ * utilisation over its target, which steers an admission probability — cut by 15 % per sample
+ * while over, raised by 5 points per sample while under — so the gateway settles where it still
+ * has headroom to answer the rest 503 quickly (a loss-based control loop in the manner of
+ * RFC 7415; refusing everything at once and then nothing would oscillate). For every new
+ * out-of-dialog request the live transaction count is checked too: over its cap the request is
+ * dropped without a transaction, so the table cannot grow (RFC 6357 §4: a server already
+ * saturated gains nothing by answering). In-dialog requests (ACK, BYE, re-INVITE) and
+ * retransmissions absorbed by existing transactions never reach these checks.
+ *
+ * Why utilisation and not lag alone: a Node process saturated by UDP datagrams keeps turning its
+ * loop (each datagram is a short task), so timer drift stays small while the kernel's socket
+ * buffer overflows; utilisation near 1 is the sign.
  */
 export class OverloadGuard {
   readonly retryAfter: string;
   /** Last lag sample (ms) and whether lag currently refuses calls. */
   lagMs = 0;
   lagging = false;
-  readonly refused: Record<OverloadReason, number> = { calls: 0, lag: 0 };
+  readonly refused: Record<OverloadReason, number> = { calls: 0, lag: 0, load: 0 };
+  /** Last utilisation sample and the share of new INVITEs admitted now (1 = all). */
+  load = 0;
+  admitShare = 1;
   dropped = 0;
   private timer: NodeJS.Timeout | null = null;
 
@@ -39,15 +59,30 @@ export class OverloadGuard {
   }
 
   start(): void {
-    if (this.o.maxLagMs <= 0 || this.timer !== null) return;
+    if ((this.o.maxLagMs <= 0 && this.o.targetLoad <= 0) || this.timer !== null) return;
     const every = this.o.sampleMs ?? 50;
     let expected = performance.now() + every;
+    let elu = performance.eventLoopUtilization();
+    let messages = this.o.messagesIn?.() ?? 0;
+    const minMessages = ((this.o.minMessagesPerSecond ?? 500) * every) / 1000;
     this.timer = setInterval(() => {
       const now = performance.now();
       this.lagMs = Math.max(0, now - expected);
       expected = now + every;
-      if (this.lagMs > this.o.maxLagMs) this.lagging = true;
-      else if (this.lagMs < this.o.maxLagMs / 2) this.lagging = false;
+      if (this.o.maxLagMs > 0) {
+        if (this.lagMs > this.o.maxLagMs) this.lagging = true;
+        else if (this.lagMs < this.o.maxLagMs / 2) this.lagging = false;
+      }
+      if (this.o.targetLoad > 0) {
+        const next = performance.eventLoopUtilization();
+        this.load = performance.eventLoopUtilization(next, elu).utilization;
+        elu = next;
+        const m = this.o.messagesIn?.() ?? 0;
+        const busyWithSip = m - messages >= minMessages;
+        messages = m;
+        if (busyWithSip && this.load > this.o.targetLoad) this.admitShare = Math.max(0.02, this.admitShare * 0.85);
+        else if (this.load < this.o.targetLoad - 0.05 || !busyWithSip) this.admitShare = Math.min(1, this.admitShare + 0.05);
+      }
     }, every);
     this.timer.unref();
   }
@@ -67,6 +102,10 @@ export class OverloadGuard {
     if (this.lagging) {
       this.refused.lag++;
       return 'lag';
+    }
+    if (this.admitShare < 1 && Math.random() >= this.admitShare) {
+      this.refused.load++;
+      return 'load';
     }
     return null;
   }

@@ -151,7 +151,7 @@ test('transaction table cap: beyond --sip-max-transactions new out-of-dialog req
 });
 
 test('event-loop lag: a blocked loop turns new calls away until the lag falls under half the mark (hysteresis)', async () => {
-  const g = new OverloadGuard({ maxCalls: 0, maxTransactions: 0, maxLagMs: 60, retryAfterSeconds: 5, activeCalls: () => 0, activeTransactions: () => 0, sampleMs: 10 });
+  const g = new OverloadGuard({ maxCalls: 0, maxTransactions: 0, maxLagMs: 60, targetLoad: 0, retryAfterSeconds: 5, activeCalls: () => 0, activeTransactions: () => 0, sampleMs: 10 });
   g.start();
   try {
     await new Promise((r) => setTimeout(r, 50));
