@@ -1,6 +1,6 @@
 /** Named per-trunk settings (e.g. `trunk_external_alias`); setting one again replaces its value. */
 import { toSetting } from './row-mappers.js';
-import { nowIso, requireTrunk, trunkEvent, write } from './store-context.js';
+import { nowIso, requireTrunk, writeUnderTrunk } from './store-context.js';
 import type { StoreContext } from './store-context.js';
 import { StoreError } from './types.js';
 import type { TrunkSetting } from './types.js';
@@ -10,18 +10,13 @@ export class SettingsRepo {
 
   async set(accountSid: string, trunkSid: string, name: string, value: string): Promise<TrunkSetting> {
     const now = nowIso();
-    const row = await write(
-      this.ctx,
-      async (trx) => {
-        await requireTrunk(trx, accountSid, trunkSid);
-        return trx
-          .insertInto('trunk_settings')
-          .values({ trunk_sid: trunkSid, name, value, created_at: now, updated_at: now })
-          .onConflict((oc) => oc.columns(['trunk_sid', 'name']).doUpdateSet({ value, updated_at: now }))
-          .returningAll()
-          .executeTakeFirstOrThrow();
-      },
-      () => [trunkEvent(accountSid, trunkSid)],
+    const row = await writeUnderTrunk(this.ctx, accountSid, trunkSid, (trx) =>
+      trx
+        .insertInto('trunk_settings')
+        .values({ trunk_sid: trunkSid, name, value, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['trunk_sid', 'name']).doUpdateSet({ value, updated_at: now }))
+        .returningAll()
+        .executeTakeFirstOrThrow(),
     );
     return toSetting(row);
   }
@@ -33,14 +28,9 @@ export class SettingsRepo {
   }
 
   async delete(accountSid: string, trunkSid: string, name: string): Promise<void> {
-    await write(
-      this.ctx,
-      async (trx) => {
-        await requireTrunk(trx, accountSid, trunkSid);
-        const r = await trx.deleteFrom('trunk_settings').where('trunk_sid', '=', trunkSid).where('name', '=', name).executeTakeFirst();
-        if (Number(r.numDeletedRows) === 0) throw new StoreError('not_found', 'setting not found', 'name');
-      },
-      () => [trunkEvent(accountSid, trunkSid)],
-    );
+    await writeUnderTrunk(this.ctx, accountSid, trunkSid, async (trx) => {
+      const r = await trx.deleteFrom('trunk_settings').where('trunk_sid', '=', trunkSid).where('name', '=', name).executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) throw new StoreError('not_found', 'setting not found', 'name');
+    });
   }
 }

@@ -68,6 +68,28 @@ export async function write<T>(
   return result;
 }
 
+/**
+ * `write` for a change to something that lives under a trunk: the trunk must belong to the
+ * account (checked inside the transaction), and that trunk's change event is published.
+ */
+export function writeUnderTrunk<T>(
+  ctx: StoreContext,
+  accountSid: string,
+  trunkSid: string,
+  fn: (trx: Trx) => Promise<T>,
+  uniqueField?: string,
+): Promise<T> {
+  return write(
+    ctx,
+    async (trx) => {
+      await requireTrunk(trx, accountSid, trunkSid);
+      return fn(trx);
+    },
+    () => [trunkEvent(accountSid, trunkSid)],
+    uniqueField,
+  );
+}
+
 /** Throws `not_found` unless the trunk exists and belongs to the account. */
 export async function requireTrunk(trx: Kysely<Database>, accountSid: string, trunkSid: string): Promise<void> {
   const row = await trx
