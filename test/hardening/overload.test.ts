@@ -169,3 +169,34 @@ test('event-loop lag: a blocked loop turns new calls away until the lag falls un
     g.stop();
   }
 });
+
+test('event-loop utilisation: while busy with SIP over the target a share of new calls is refused; it recovers when idle, and a busy loop without SIP traffic refuses nothing', async () => {
+  let messages = 0;
+  const g = new OverloadGuard({ maxCalls: 0, maxTransactions: 0, maxLagMs: 0, targetLoad: 0.5, minMessagesPerSecond: 100, messagesIn: () => messages, retryAfterSeconds: 5, activeCalls: () => 0, activeTransactions: () => 0, sampleMs: 20 });
+  g.start();
+  const busy = async (ms: number, withSip: boolean): Promise<void> => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      const slice = Date.now() + 15;
+      while (Date.now() < slice) {
+        /* work */
+      }
+      if (withSip) messages += 50;
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  try {
+    await busy(400, false);
+    assert.equal(g.admitShare, 1, 'CPU busy with something else: nothing refused');
+    await busy(400, true);
+    assert.ok(g.admitShare < 0.5, `admit share ${g.admitShare} after 400 ms at utilisation ${g.load.toFixed(2)}`);
+    let refused = 0;
+    for (let i = 0; i < 200; i++) if (g.admitCall() === 'load') refused++;
+    assert.ok(refused > 100, `${refused} of 200 refused`);
+    await waitFor(() => g.admitShare === 1, 3000, 'the share to recover');
+    assert.equal(g.admitCall(), null);
+  } finally {
+    g.stop();
+  }
+});
+
