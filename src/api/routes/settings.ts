@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentSetting } from '../present.js';
-import { cachedList } from '../list-cache.js';
-import { bulkResponses, deletedSchema, listResponses, okResponses, settingSchema } from '../response-schemas.js';
+import { bulkResponses, deletedSchema, okResponses, settingSchema } from '../response-schemas.js';
 import { bulk, ok, requireTrunk } from '../respond.js';
 import { trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 import { SETTING_RULES, normaliseSetting } from '../setting-rules.js';
+import { trunkListRoute } from './trunk-list-route.js';
 
 const names = Object.keys(SETTING_RULES);
 
@@ -51,23 +50,18 @@ export async function settingRoutes(app: FastifyInstance, { store, lists }: Rout
     });
   });
 
-  app.get<{ Params: TrunkParams; Querystring: { offset?: string; page_size?: string } }>(base, {
-    schema: {
-      tags,
-      summary: 'Get trunk settings',
-      response: listResponses(settingSchema),
-      params: trunkParamsSchema,
-      querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
+  trunkListRoute(app, lists, {
+    url: base,
+    tags,
+    summary: 'Get trunk settings',
+    itemSchema: settingSchema,
+    present: presentSetting,
+    // Few per trunk and ordered by name: paged here rather than in SQL.
+    load: async (accountSid, trunkSid, page) => {
+      await requireTrunk(store, accountSid, trunkSid);
+      const all = await store.listSettings(accountSid, trunkSid);
+      return { items: all.slice(page.offset, page.offset + page.limit), total: all.length };
     },
-  }, async (request, reply) => {
-    const { account_sid, trunk_sid } = request.params;
-    const page = parsePage(request.query);
-    return cachedList(lists, request, reply, trunk_sid, async () => {
-      await requireTrunk(store, account_sid, trunk_sid);
-      const all = await store.listSettings(account_sid, trunk_sid);
-      const items = all.slice(page.offset, page.offset + page.limit).map(presentSetting);
-      return { data: items, metadata: listMetadata(request.url, page, all.length, items.length) };
-    });
   });
 
   app.delete<{ Params: TrunkParams; Querystring: { name: string } }>(base, {
