@@ -1,18 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiFixture, basic, STORE_KINDS, stopSharedPostgres, type ApiFixture } from './api-fixture.js';
+import { expectFailure } from './expect-failure.js';
 
 after(stopSharedPostgres);
-
-function expectFailure(r: { status: number; body: any }, status: number, code: number, description?: RegExp): void {
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.equal(r.body.http_code, status);
-  assert.equal(r.body.response.code, status);
-  assert.equal(r.body.response.status, 'failure');
-  assert.equal(r.body.response.error_data.code, code);
-  assert.equal(r.body.response.data, null);
-  if (description) assert.match(r.body.response.error_data.description, description);
-}
 
 for (const kind of STORE_KINDS) {
   describe(`API protocol on ${kind}`, () => {
