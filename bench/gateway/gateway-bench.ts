@@ -32,6 +32,13 @@ const TRANSPORTS = arg('transports', 'udp,tcp').split(',') as Array<'udp' | 'tcp
 const BIG = Number(arg('big', '100000'));
 /** `--vsip-only`: skip the direct sipp → sipp runs (profiling the gateway alone). */
 const VSIP_ONLY = process.argv.includes('--vsip-only');
+/**
+ * `--serve sipMaxLoad=0,sipMaxLag=0`: serve options (config keys) for the gateway under test, e.g. to
+ * take overload control out of a per-call CPU measurement.
+ */
+const SERVE_FLAGS: Record<string, string> = Object.fromEntries(
+  arg('serve', '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 /** `--heap` (with node --expose-gc): print the live heap after each step. */
 const HEAP = process.argv.includes('--heap');
 
@@ -43,6 +50,8 @@ interface Step {
   ok: boolean;
   /** CPU (user + system) this process spent per completed call, µs; the gateway runs in this process, sipp in children. */
   cpuUsPerCall: number;
+  /** Event-loop utilisation of this process during the step, % (what the overload guard steers on). */
+  elu: number;
 }
 
 async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate: number): Promise<Step> {
@@ -51,8 +60,10 @@ async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate
   const args = uacArgs({ remote, host, transport, rate, calls, localPort: local, timeoutS: SECONDS * 4 + 10 });
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const r = await runSipp(args, (SECONDS * 4 + 20) * 1000);
   const cpu = process.cpuUsage(cpu0);
+  const elu = Math.round(100 * performance.eventLoopUtilization(elu0).utilization);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = sippCounts(r.stdout);
   // Far less noisy than the max-rate search on a shared machine: CPU time is not stolen by neighbours.
@@ -66,14 +77,14 @@ async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate
   }
   const achieved = Math.round(c.successful / wall);
   const ok = r.code === 0 && c.failed === 0 && c.successful === calls && achieved >= rate * 0.9 * (SECONDS / (SECONDS + 0.5));
-  return { rate, successful: c.successful, failed: c.failed, achieved, ok, cpuUsPerCall };
+  return { rate, successful: c.successful, failed: c.failed, achieved, ok, cpuUsPerCall, elu };
 }
 
 async function search(label: string, remote: string, host: string, transport: 'udp' | 'tcp'): Promise<Step | null> {
   let best: Step | null = null;
   for (const rate of RATES) {
     const s = await step(remote, host, transport, rate);
-    console.log(`  ${label.padEnd(28)} ${transport} rate ${String(rate).padStart(5)}/s  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  cpu ${s.cpuUsPerCall} µs/call  ${s.ok ? 'PASS' : 'FAIL'}`);
+    console.log(`  ${label.padEnd(28)} ${transport} rate ${String(rate).padStart(5)}/s  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  cpu ${s.cpuUsPerCall} µs/call  elu ${s.elu} %  ${s.ok ? 'PASS' : 'FAIL'}`);
     if (!s.ok) break;
     best = s;
     await new Promise((r) => setTimeout(r, 300));
@@ -98,7 +109,7 @@ async function main(): Promise<void> {
         const via = await withGateway(store, dataDir, uasPort, transport, async (g) => {
           const port = g.addresses.find((a) => a.side === 'access' && a.protocol === transport)?.port;
           return search(`via vsip (${label})`, `127.0.0.1:${port}`, host, transport);
-        });
+        }, SERVE_FLAGS);
         const d = direct?.rate ?? 0;
         const v = via?.rate ?? 0;
         const line = `| ${label} | ${transport.toUpperCase()} | ${d} (${direct?.achieved ?? 0}/s) | ${v} (${via?.achieved ?? 0}/s) | ${d > 0 ? Math.round((100 * v) / d) : 0} % |`;
