@@ -2,17 +2,10 @@
 import { toDestinationUri } from './row-mappers.js';
 import type { StoreContext } from './store-context.js';
 import { TrunkItemRepo } from './trunk-item-repo.js';
-import type { DestinationTransport, DestinationUri } from './types.js';
+import type { DestinationUri } from './types.js';
 
-/** Same names as the columns, so they are stored as given. */
-export interface DestinationFields {
-  destination: string;
-  host: string;
-  port: number;
-  transport: DestinationTransport;
-  priority: number;
-  weight: number;
-}
+/** What the caller supplies; the names are the columns', so they are stored as given. */
+export type DestinationFields = Omit<DestinationUri, 'id' | 'trunkSid' | 'dateCreated' | 'dateUpdated'>;
 
 export class DestinationUrisRepo extends TrunkItemRepo<'destination_uris', DestinationUri> {
   constructor(ctx: StoreContext) {

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import { AccountsRepo } from './accounts-repo.js';
 import { CallLogRepo } from './call-log-repo.js';
-import { DestinationUrisRepo } from './destination-uris-repo.js';
+import { DestinationUrisRepo, type DestinationFields } from './destination-uris-repo.js';
 import { loadAllGatewayTrunks, loadOneGatewayTrunk } from './gateway-loader.js';
 import { PhoneNumbersRepo } from './phone-numbers-repo.js';
 import { RuntimeRepo } from './runtime-repo.js';
@@ -21,7 +21,6 @@ import type {
   CallQuery,
   CallRecord,
   ChangeEvent,
-  DestinationTransport,
   DestinationUri,
   GatewayTrunk,
   NewCallRecord,
@@ -37,8 +36,6 @@ import type {
   TrunkUpdate,
   WhitelistedIp,
 } from './types.js';
-
-type DestinationInput = { destination: string; host: string; port: number; transport: DestinationTransport; priority: number; weight: number };
 
 export class KyselyStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -104,10 +101,10 @@ export class KyselyStore implements Store {
   }
   deleteWhitelistedIp(accountSid: string, trunkSid: string, id: string): Promise<void> { return this.#ips.delete(accountSid, trunkSid, id); }
 
-  addDestinationUri(accountSid: string, trunkSid: string, d: DestinationInput): Promise<DestinationUri> { return this.#destinations.add(accountSid, trunkSid, d); }
+  addDestinationUri(accountSid: string, trunkSid: string, d: DestinationFields): Promise<DestinationUri> { return this.#destinations.add(accountSid, trunkSid, d); }
   listDestinationUris(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<DestinationUri>> { return this.#destinations.list(accountSid, trunkSid, page); }
   getDestinationUri(accountSid: string, trunkSid: string, id: string): Promise<DestinationUri | null> { return this.#destinations.get(accountSid, trunkSid, id); }
-  updateDestinationUri(accountSid: string, trunkSid: string, id: string, update: Partial<DestinationInput>): Promise<DestinationUri> {
+  updateDestinationUri(accountSid: string, trunkSid: string, id: string, update: Partial<DestinationFields>): Promise<DestinationUri> {
     return this.#destinations.update(accountSid, trunkSid, id, update);
   }
   deleteDestinationUri(accountSid: string, trunkSid: string, id: string): Promise<void> { return this.#destinations.delete(accountSid, trunkSid, id); }
