@@ -171,6 +171,10 @@ function checkHeaders(message: SipMessage): number | null {
     const h = headers[i]!;
     switch (h.name) {
       case 'via':
+        if (h.value.indexOf(',') === -1 && h.value.length > 0) {
+          parseVia(h.value); // one value per line, the usual case: no list split
+          break;
+        }
         for (const [a, b] of splitHeaderList(h.value)) {
           if (a === b) throw new SipParseError('bad_via', 'Malformed Via: empty value');
           parseVia(h.value.slice(a, b));

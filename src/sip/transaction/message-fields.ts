@@ -1,4 +1,4 @@
-import { createResponse, getHeaderValues, parseCSeq, parseVia, serializeMessage } from '../message/index.js';
+import { createResponse, parseCSeq, parseVia, serializeMessage, splitHeaderValues } from '../message/index.js';
 import type { CSeq, SipHeader, SipMessage, SipRequest, SipResponse, Via } from '../message/types.js';
 
 /**
@@ -7,8 +7,7 @@ import type { CSeq, SipHeader, SipMessage, SipRequest, SipResponse, Via } from '
  */
 
 export function topVia(msg: SipMessage): Via | null {
-  const values = getHeaderValues(msg, 'via');
-  const first = values[0];
+  const first = topViaRaw(msg);
   if (first === undefined) return null;
   try {
     return parseVia(first) ?? null;
@@ -17,12 +16,26 @@ export function topVia(msg: SipMessage): Via | null {
   }
 }
 
+/**
+ * The first Via value. Read for every message: the common single-value line is returned as is,
+ * without the arrays `getHeaderValues` builds for the whole list.
+ */
 export function topViaRaw(msg: SipMessage): string | undefined {
-  return getHeaderValues(msg, 'via')[0];
+  for (const h of msg.headers) {
+    if (h.name !== 'via') continue;
+    const v = h.value;
+    if (v.indexOf(',') === -1) {
+      if (v.length > 0) return v;
+      continue;
+    }
+    const first = splitHeaderValues(v)[0];
+    if (first !== undefined) return first;
+  }
+  return undefined;
 }
 
 export function cseqOf(msg: SipMessage): CSeq | null {
-  const value = getHeaderValues(msg, 'cseq')[0];
+  const value = firstHeader(msg, 'cseq');
   if (value === undefined) return null;
   try {
     return parseCSeq(value) ?? null;
