@@ -196,15 +196,19 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     });
     registerLimitMetrics(deps.metrics, { overload, pike, guard, trunkLimits, dialogs: () => proxy.dialogs.size, callLogBuffered: () => callLog.buffered });
     let lastPikeLog = 0;
+    let lastPikeBlocks = 0;
     /** Entry of every request, before routing: flood and table-size limits, then overload for new calls. */
     const admit = (e: PortEvent, checkPike: boolean): boolean => {
       if (e.kind !== 'request') return true;
       const tx = e.tx;
       if (checkPike && !pike.allow(tx.source.address)) {
         tx.terminate();
-        if (pike.blocks !== lastPikeLog) {
-          lastPikeLog = pike.blocks;
-          log.warn({ source: tx.source.address, rate: config.sipPikeRate, blockSeconds: config.sipPikeBlockSeconds }, 'SIP source blocked for flooding');
+        // At most one line a second: a spoofed-source flood must not turn into a log flood.
+        const now = Date.now();
+        if (pike.blocks !== lastPikeBlocks && now - lastPikeLog >= 1000) {
+          log.warn({ source: tx.source.address, rate: config.sipPikeRate, blockSeconds: config.sipPikeBlockSeconds, blockedSinceLastLine: pike.blocks - lastPikeBlocks }, 'SIP source blocked for flooding');
+          lastPikeBlocks = pike.blocks;
+          lastPikeLog = now;
         }
         return false;
       }

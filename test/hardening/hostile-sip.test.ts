@@ -109,7 +109,7 @@ describe('hostile SIP against a live vsip serve', () => {
     // silence the source, which test/hardening/overload.test.ts covers), and a header bomb may lag
     // the event loop past the overload guard's 503 threshold: both off, so each answer here is
     // the parser's and the policy's own.
-    v = await startServe({ dataDir, args: ['--rate-limit', '0', '--sip-pike-rate', '0', '--sip-max-lag', '0'] });
+    v = await startServe({ dataDir, args: ['--rate-limit', '0', '--sip-pike-rate', '0', '--sip-max-lag', '0', '--sip-max-load', '0'] });
     udp = sipTarget('udp');
     tcp = sipTarget('tcp');
     domain = `${account.account_sid}.pstn.exotel.com`;
