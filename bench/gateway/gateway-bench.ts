@@ -8,8 +8,12 @@
  *
  *   npx tsc -p tsconfig.json
  *   node dist/bench/gateway/gateway-bench.js [--rates 250,500,1000,...] [--seconds 3] [--transports udp,tcp] [--big 100000]
+ *     [--vsip-only] [--serve sipMaxLoad=0,sipMaxLag=0,sipMaxTransactions=0] [--heap (with node --expose-gc)]
  *
- * The gateway runs in this process (the driver only waits on sipp children).
+ * The gateway runs in this process (the driver only waits on sipp children), so each step's
+ * `process.cpuUsage()` divided by its completed calls is the gateway's µs of CPU per call — the
+ * steadiest figure on a shared machine; compare it at a fixed rate (e.g. `--rates 2500,2500,2500`,
+ * first step = warm-up). `node --cpu-prof` on this process profiles the gateway alone.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
