@@ -48,7 +48,7 @@ export class OverloadGuard {
   lagMs = 0;
   lagging = false;
   readonly refused: Record<OverloadReason, number> = { calls: 0, lag: 0, load: 0 };
-  /** Last utilisation sample and the share of new INVITEs admitted now (1 = all). */
+  /** Smoothed event-loop utilisation and the share of new INVITEs admitted now (1 = all). */
   load = 0;
   admitShare = 1;
   dropped = 0;
@@ -75,7 +75,8 @@ export class OverloadGuard {
       }
       if (this.o.targetLoad > 0) {
         const next = performance.eventLoopUtilization();
-        this.load = performance.eventLoopUtilization(next, elu).utilization;
+        // Smoothed (time constant ≈ 4 samples): a short burst is absorbed, sustained saturation is not.
+        this.load += 0.25 * (performance.eventLoopUtilization(next, elu).utilization - this.load);
         elu = next;
         const m = this.o.messagesIn?.() ?? 0;
         const busyWithSip = m - messages >= minMessages;

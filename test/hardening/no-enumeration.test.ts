@@ -18,8 +18,9 @@ let target: AuthTarget;
 const UNKNOWN = 'trmum0123456789abcdef01234567';
 
 before(async () => {
-  // No lockout here: this file makes hundreds of failed attempts on purpose.
-  h = await startHarness({ flags: { sipAuthMaxFailures: '1000000', sipPikeRate: '0' } });
+  // No lockout, flood block or overload shedding here: this file makes hundreds of failed
+  // attempts in bursts on purpose, from a client sharing the gateway's event loop.
+  h = await startHarness({ flags: { sipAuthMaxFailures: '1000000', sipPikeRate: '0', sipMaxLoad: '0' } });
   api = await ApiClient.create(h);
   trunk = await api.createTrunk('enum', { auth_type: 'credentials', registration_enabled: true });
   await api.mapNumber(trunk, '+919800000061');
