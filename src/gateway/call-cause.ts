@@ -24,6 +24,8 @@ export const CALL_CAUSES = [
   'bad_request',
   'rejected',
   'untrusted_source',
+  /** 403: the Request-URI host is neither an account domain, the SIP domain, our address nor an IP literal. */
+  'unknown_domain',
   /** Answered, but no BYE passed through us within the maximum call duration (PBX or carrier lost it). */
   'expired',
   /** 503 + Retry-After from overload control (calls high-water mark or event-loop lag); metrics only, not the call log. */

@@ -226,7 +226,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       metrics.call(direction, 503, 'overloaded');
       return true;
     };
-    const termination = new Termination({ proxy, snapshot, guard, sipDomain, access, carrier, carrierUri, trunkLimits });
+    const localHosts = new Set([advertise.toLowerCase(), 'localhost']);
+    const termination = new Termination({ proxy, snapshot, guard, sipDomain, localHosts, access, carrier, carrierUri, trunkLimits });
     const origination = new Origination({ proxy, snapshot, access, carrier, trustedSource: carrierSources(config.carrier, carrierUri.host), trunkLimits });
     const registrar = new Registrar({ store, snapshot, guard, metrics, onError: (err) => log.error({ err }, 'registration failed') });
     access.onEvent((e) => {

@@ -44,8 +44,26 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
       proxyInDialog(ctx.proxy, tx, req, ctx.other);
       return;
     default:
-      proxyInDialog(ctx.proxy, tx, req, ctx.other);
+      if (!inDialog && headerValue(req, 'route') === undefined) answerOutOfDialog(tx);
+      else proxyInDialog(ctx.proxy, tx, req, ctx.other);
   }
+}
+
+/** Methods that only make sense inside a dialog: outside one there is no call to apply them to. */
+const DIALOG_METHODS = new Set(['BYE', 'UPDATE', 'INFO', 'PRACK', 'NOTIFY', 'REFER']);
+/** Methods we know (RFC 3261 and its extensions) but do not serve outside a dialog. */
+const KNOWN_METHODS = new Set(['SUBSCRIBE', 'MESSAGE', 'PUBLISH']);
+
+/**
+ * A request outside any dialog that is neither INVITE, REGISTER nor OPTIONS: RFC 3261 §8.2.1 asks
+ * for 405 (with Allow) for a method we know but do not serve, 501 for one we do not know; a
+ * dialog method without a dialog is 481 (§12.2.2).
+ */
+function answerOutOfDialog(tx: ServerTransaction): void {
+  const method = tx.request.method;
+  if (DIALOG_METHODS.has(method)) tx.reply(481, 'Call/Transaction Does Not Exist');
+  else if (KNOWN_METHODS.has(method)) tx.reply(405, 'Method Not Allowed', { headers: [{ name: 'allow', value: ALLOW }] });
+  else tx.reply(501, 'Not Implemented', { headers: [{ name: 'allow', value: ALLOW }] });
 }
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK, REGISTER';

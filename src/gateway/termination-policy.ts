@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { CallCause } from './call-cause.js';
 import { trunkAllowsIp, type CompiledTrunk, type ConfigSnapshot } from './config-snapshot.js';
 import { normalizeE164 } from './phone-number.js';
@@ -25,6 +26,8 @@ export interface TerminationContext {
   snapshot: ConfigSnapshot;
   /** Lower-case SIP domain, e.g. `pstn.exotel.com`: Request-URI hosts are `<account_sid>.<domain>`. */
   sipDomain: string;
+  /** Lower-case host names that mean this gateway (its advertised name), besides IP literals and `sipDomain`. */
+  localHosts: ReadonlySet<string>;
   /** Verifies the request's Proxy-Authorization against this trunk's password. */
   verifyCredentials(trunk: CompiledTrunk): boolean;
 }
@@ -53,6 +56,11 @@ export function decideTermination(f: TerminationFacts, ctx: TerminationContext):
   const rawCallee = f.requestUser;
 
   const accountSid = accountFromHost(f.requestHost, ctx.sipDomain);
+  // A call addressed to someone else's domain is not ours to carry, whoever sends it: refused
+  // before any trunk is looked at, so the answer is the same for every source.
+  if (accountSid === null && !servesHost(f.requestHost, ctx)) {
+    return { action: 'reject', code: 403, reason: 'Forbidden (domain not served here)', cause: 'unknown_domain', trunk: null, caller, callee: callee ?? rawCallee };
+  }
   const accountTrunks = accountSid === null ? undefined : snapshot.trunksOfAccount(accountSid);
 
   // 1. Digest identification (username = trunk_sid) for trunks that use credentials.
@@ -114,9 +122,16 @@ function ipReject(trunk: CompiledTrunk | null, caller: string | null, callee: st
   return { action: 'reject', code: 403, reason: 'Forbidden (source IP not whitelisted)', cause: 'ip_not_whitelisted', trunk, caller, callee };
 }
 
+function servesHost(host: string, ctx: TerminationContext): boolean {
+  return isIP(host) !== 0 || host === ctx.sipDomain || ctx.localHosts.has(host);
+}
+
 /**
  * Which trunk a rejected call is logged under, so its owner sees it in the trunk's call log:
- * the account's trunk mapping the caller ID, else the account's only trunk, else none.
+ * the account's trunk mapping the caller ID, else the account's only trunk, else none. A PBX that
+ * addresses the gateway by IP names no account; its refused call still goes to the trunk mapping
+ * its caller ID, because "403, my IP is not whitelisted" is the owner's most common first-call
+ * failure. (The owner also sees strangers' attempts with the trunk's numbers that way.)
  */
 function attribute(snapshot: ConfigSnapshot, accountSid: string | null, accountTrunks: ReadonlySet<CompiledTrunk> | undefined, caller: string | null): CompiledTrunk | null {
   if (caller !== null) {

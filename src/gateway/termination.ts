@@ -25,6 +25,8 @@ export interface TerminationOptions {
   snapshot: ConfigSnapshot;
   guard: DigestGuard;
   sipDomain: string;
+  /** Host names meaning this gateway (see TerminationContext.localHosts). */
+  localHosts: ReadonlySet<string>;
   access: SipPort;
   carrier: SipPort;
   /** The upstream carrier (or the PSTN simulator). */
@@ -76,6 +78,7 @@ export class Termination {
       {
         snapshot: this.o.snapshot,
         sipDomain: this.o.sipDomain,
+        localHosts: this.o.localHosts,
         verifyCredentials: (trunk) => {
           verified = true;
           return !blocked && creds !== null && guard.verify(creds, 'INVITE', trunk.sipPassword).ok;

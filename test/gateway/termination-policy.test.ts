@@ -23,7 +23,7 @@ function facts(over: Partial<TerminationFacts> = {}): TerminationFacts {
     ...over,
   };
 }
-const ctx = (verify = false) => ({ snapshot: snap, sipDomain: 'pstn.exotel.com', verifyCredentials: () => verify });
+const ctx = (verify = false) => ({ snapshot: snap, sipDomain: 'pstn.exotel.com', localHosts: new Set(['sbc.example.net']), verifyCredentials: () => verify });
 
 const cases: Array<[string, Partial<TerminationFacts>, number | 'proxy' | 'challenge', string?]> = [
   ['whitelisted, mapped, E.164, PCMU', {}, 'proxy'],
@@ -40,6 +40,10 @@ const cases: Array<[string, Partial<TerminationFacts>, number | 'proxy' | 'chall
   ['late offer accepted', { codecOk: null }, 'proxy'],
   ['Max-Forwards 0', { maxForwards: 0 }, 483, 'max_forwards'],
   ['IP of host with gateway IP as host', { requestHost: '127.0.0.1' }, 'proxy'],
+  ['the gateway\'s advertised name as host', { requestHost: 'sbc.example.net' }, 'proxy'],
+  ['the bare SIP domain as host', { requestHost: 'pstn.exotel.com' }, 'proxy'],
+  ['a foreign domain, even from a whitelisted PBX with a mapped caller ID', { requestHost: 'evil.example.com' }, 403, 'unknown_domain'],
+  ['a foreign domain from a stranger gets the same 403', { requestHost: 'evil.example.com', sourceIp: '127.0.0.3' }, 403, 'unknown_domain'],
   ['credentials trunk without Proxy-Authorization', { requestHost: 'vsipccc.pstn.exotel.com', sourceIp: '127.0.0.9', callerId: '+919800000003' }, 'challenge'],
 ];
 
@@ -75,3 +79,4 @@ test('termination policy: rejected call is attributed to the trunk mapping the c
   assert.equal(d.action, 'reject');
   assert.equal(d.action === 'reject' && d.trunk?.sid, A.trunk.sid);
 });
+

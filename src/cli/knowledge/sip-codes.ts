@@ -168,6 +168,7 @@ export const CALL_CAUSES: Readonly<Record<string, CauseInfo>> = {
   not_found: { code: 604, explanation: "Number doesn't exist", fix: 'Verify destination number' },
   timeout: { code: 408, explanation: 'Network timeout', fix: 'Check network connectivity' },
   overloaded: { code: 503, explanation: 'Server overloaded', fix: 'Retry with backoff' },
+  unknown_domain: { code: 403, explanation: 'The Request-URI named a domain this gateway does not serve', fix: 'Send calls to <account_sid>.pstn.exotel.com (the trunk\'s domain_name) or to the gateway\'s IP address' },
   untrusted_source: { code: 403, explanation: 'An INVITE reached the carrier port from an address that is not the configured carrier', fix: 'Send PBX calls to the access port (5060/5061); only the carrier (--carrier) may use the carrier port' },
   expired: { code: 200, explanation: 'The call was answered but no BYE passed through the gateway within the maximum call duration, so its record was closed', fix: 'Make sure BYEs follow the Record-Route set through the gateway (the PBX or carrier lost or bypassed it)' },
   trunk_cps_exceeded: { code: 503, explanation: "The trunk's calls-per-second limit was reached (max_calls_per_second, or the gateway default)", fix: 'Spread call attempts over time, retry after the Retry-After, or raise max_calls_per_second with the Update Trunk API' },
