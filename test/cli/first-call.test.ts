@@ -84,11 +84,11 @@ test('docs/first-call.md: login, quickstart, doctor, a call through sipp, the ca
   assert.match(explained.stdout, /^Sent to\s+\S+/m);
 });
 
-test('docs/first-call.md step 8: origination quickstart to sipp as the server, doctor passes', async () => {
+test('docs/first-call.md step 8: origination quickstart to sipp as the server, doctor passes, an inbound call completes', async () => {
   // VSIP_* variables instead of the profile, so this test stands on its own.
   const port = await closedPort();
   // The document's sipp line, without -bg so the test owns the process; port chosen free.
-  const uas = spawn('sipp', ['-sn', 'uas', '-t', 't1', '-i', '127.0.0.1', '-p', String(port), '-aa', '-nostdin'], { stdio: 'ignore' });
+  const uas = spawn('sipp', ['-sf', 'docs/first-call/pbx-answer.xml', '-t', 't1', '-i', '127.0.0.1', '-p', String(port), '-aa', '-nostdin'], { cwd: REPO_ROOT, stdio: 'ignore' });
   try {
     let qs = await runCli(['quickstart', 'origination', '--trunk-name', 'first_inbound', '--number', '+911800123456', '--destination', `127.0.0.1:${port};transport=tcp`], srv.env);
     assert.equal(qs.code, 0, qs.stderr);
@@ -103,6 +103,18 @@ test('docs/first-call.md step 8: origination quickstart to sipp as the server, d
     assert.match(doc.stdout, /answered 200 OK/);
     qs = await runCli(['destinations', 'list', sid], srv.env);
     assert.match(qs.stdout, new RegExp(`127\\.0\\.0\\.1:${port};transport=tcp`));
+
+    // The inbound call itself: the PSTN simulator dials the number through the carrier side.
+    const call = await runCli(['pstn-sim', 'call', '+911800123456', '--to', `127.0.0.1:${srv.sip.carrierUdp}`, '--hold', '200'], srv.env);
+    assert.equal(call.code, 0, call.stdout + call.stderr);
+    assert.match(call.stdout, /200 OK; hung up after 200 ms \(BYE 200\)/);
+    let calls = await runCli(['calls', sid, '--json'], srv.env);
+    for (let i = 0; i < 20 && !calls.stdout.includes('completed'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      calls = await runCli(['calls', sid, '--json'], srv.env);
+    }
+    const rows = JSON.parse(calls.stdout) as Array<{ direction: string; final_code: number; cause: string }>;
+    assert.ok(rows.some((c) => c.direction === 'origination' && c.final_code === 200 && c.cause === 'completed'), calls.stdout);
   } finally {
     uas.kill('SIGKILL');
   }
