@@ -24,12 +24,12 @@ import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
 import { registerLimitMetrics } from './limit-metrics.js';
 import { OverloadGuard } from './overload-guard.js';
+import { earlyAdmission } from './early-admission.js';
 import { Pike } from './pike.js';
 import { TrunkLimits } from './trunk-limits.js';
 import { ipv4ToInt } from './ipv4.js';
 import { hasToTag } from './route-request.js';
 import type { PortEvent } from './sip-port.js';
-import type { InviteServerTransaction } from '../sip/transaction/index.js';
 
 /**
  * The carrier side only takes calls from the carrier: its IP when `--carrier` names one, loopback
@@ -197,44 +197,38 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     registerLimitMetrics(deps.metrics, { overload, pike, guard, trunkLimits, dialogs: () => proxy.dialogs.size, callLogBuffered: () => callLog.buffered });
     let lastPikeLog = 0;
     let lastPikeBlocks = 0;
-    /** Entry of every request, before routing: flood and table-size limits, then overload for new calls. */
-    const admit = (e: PortEvent, checkPike: boolean): boolean => {
-      if (e.kind !== 'request') return true;
-      const tx = e.tx;
-      if (checkPike && !pike.allow(tx.source.address)) {
-        tx.terminate();
-        // At most one line a second: a spoofed-source flood must not turn into a log flood.
-        const now = Date.now();
-        if (pike.blocks !== lastPikeBlocks && now - lastPikeLog >= 1000) {
-          log.warn({ source: tx.source.address, rate: config.sipPikeRate, blockSeconds: config.sipPikeBlockSeconds, blockedSinceLastLine: pike.blocks - lastPikeBlocks }, 'SIP source blocked for flooding');
-          lastPikeBlocks = pike.blocks;
-          lastPikeLog = now;
-        }
-        return false;
+    /** Pike for one request from the access side; a block is logged at most once a second. */
+    const pikeAllows = (address: string): boolean => {
+      if (pike.allow(address)) return true;
+      // At most one line a second: a spoofed-source flood must not turn into a log flood.
+      const now = Date.now();
+      if (pike.blocks !== lastPikeBlocks && now - lastPikeLog >= 1000) {
+        log.warn({ source: address, rate: config.sipPikeRate, blockSeconds: config.sipPikeBlockSeconds, blockedSinceLastLine: pike.blocks - lastPikeBlocks }, 'SIP source blocked for flooding');
+        lastPikeBlocks = pike.blocks;
+        lastPikeLog = now;
       }
-      if (!overload.admitTransaction() && !hasToTag(tx.request)) {
-        tx.terminate();
-        return false;
-      }
-      return true;
+      return false;
     };
-    const refuseOverload = (tx: InviteServerTransaction, direction: 'termination' | 'origination'): boolean => {
-      const why = overload.admitCall();
-      if (why === null) return false;
-      // Counted, not written to the call log: under a flood the log would cost what we are shedding.
-      tx.reply(503, 'Service Unavailable (overloaded)', { headers: [{ name: 'retry-after', value: overload.retryAfter }] });
-      metrics.call(direction, 503, 'overloaded');
-      return true;
+    // Initial requests (no To tag) are admitted before a transaction exists: pike, the table cap,
+    // and for new INVITEs overload control with a stateless 503 (early-admission.ts).
+    access.onInitialRequest(earlyAdmission({ direction: 'termination', overload, metrics, allowSource: pikeAllows }));
+    carrier.onInitialRequest(earlyAdmission({ direction: 'origination', overload, metrics, allowSource: null }));
+    /** In-dialog requests (the only ones reaching here unscreened): pike on the access side. */
+    const admit = (e: PortEvent, checkPike: boolean): boolean => {
+      if (e.kind !== 'request' || !checkPike || !hasToTag(e.tx.request)) return true;
+      if (pikeAllows(e.tx.source.address)) return true;
+      e.tx.terminate();
+      return false;
     };
     const localHosts = new Set([advertise.toLowerCase(), 'localhost']);
     const termination = new Termination({ proxy, snapshot, guard, sipDomain, localHosts, access, carrier, carrierUri, trunkLimits });
     const origination = new Origination({ proxy, snapshot, access, carrier, trustedSource: carrierSources(config.carrier, carrierUri.host), trunkLimits });
     const registrar = new Registrar({ store, snapshot, guard, metrics, onError: (err) => log.error({ err }, 'registration failed') });
     access.onEvent((e) => {
-      if (admit(e, true)) routeRequest(e, { side: 'access', proxy, other: carrier, initialInvite: (tx) => refuseOverload(tx, 'termination') || termination.handle(tx), register: (tx) => registrar.handle(tx) });
+      if (admit(e, true)) routeRequest(e, { side: 'access', proxy, other: carrier, initialInvite: (tx) => termination.handle(tx), register: (tx) => registrar.handle(tx) });
     });
     carrier.onEvent((e) => {
-      if (admit(e, false)) routeRequest(e, { side: 'carrier', proxy, other: access, initialInvite: (tx) => refuseOverload(tx, 'origination') || origination.handle(tx), register: null });
+      if (admit(e, false)) routeRequest(e, { side: 'carrier', proxy, other: access, initialInvite: (tx) => origination.handle(tx), register: null });
     });
 
     const addresses: GatewayAddress[] = [];

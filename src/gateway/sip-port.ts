@@ -1,5 +1,5 @@
 import type { SipMessage, SipRequest } from '../sip/message/types.js';
-import type { SipEndpoint } from '../sip/sip-endpoint.js';
+import type { InitialRequestHook, SipEndpoint } from '../sip/sip-endpoint.js';
 import type { ClientTransaction, InviteClientTransaction, ServerTransaction } from '../sip/transaction/index.js';
 import type { SipProtocol, SipSource, SipTarget } from '../sip/transport/transport.js';
 
@@ -44,6 +44,11 @@ export class SipPort {
   onEvent(handler: (event: PortEvent) => void): void {
     this.ep.onRequest((tx) => handler({ kind: 'request', tx }));
     this.ep.onAck((request, source) => handler({ kind: 'ack', request, source }));
+  }
+
+  /** Early admission of initial requests, before any transaction (see `SipEndpoint.onInitialRequest`). */
+  onInitialRequest(hook: InitialRequestHook): void {
+    this.ep.onInitialRequest(hook);
   }
 
   /** Prepends our Via (fresh branch) and starts a client transaction. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { prependHeader, serializeMessage, validateMessage } from './message/index.js';
 import type { ParseLimits } from './message/parse-limits.js';
-import type { SipMessage, SipRequest, SipResponse } from './message/types.js';
+import type { SipMessage, SipRequest, SipResponse, Via } from './message/types.js';
 import { createSipCounters, type SipCounters } from './sip-counters.js';
 import { sipChannels } from './sip-diagnostics.js';
 import { generateBranch } from './transaction/branch.js';
@@ -10,7 +10,7 @@ import type { InviteClientTransaction } from './transaction/invite-client-transa
 import { InviteServerTransaction } from './transaction/invite-server-transaction.js';
 import { firstHeader, topVia, topViaRaw } from './transaction/message-fields.js';
 import type { TimerConfig, TimerHost } from './transaction/timer-config.js';
-import { TransactionLayer, type ClientTransaction, type ServerTransaction } from './transaction/transaction-layer.js';
+import { TransactionLayer, type ClientTransaction, type RequestScreen, type ServerTransaction } from './transaction/transaction-layer.js';
 import { selfSignedCertificate } from './transport/self-signed-certificate.js';
 import { TcpTransport } from './transport/tcp.js';
 import { TlsTransport } from './transport/tls.js';
@@ -52,6 +52,12 @@ export interface SipEndpointOptions {
 export type RequestHandler = (tx: ServerTransaction) => void;
 export type AckHandler = (ack: SipRequest, source: SipSource, tx: InviteServerTransaction | null) => void;
 export type ResponseHandler = (res: SipResponse, source: SipSource) => void;
+/**
+ * Sees an initial request (no To tag; not ACK or CANCEL; not a retransmission of a live
+ * transaction) before any transaction exists: 'admit' goes on as usual, a response is sent
+ * statelessly (one serialize, one send; build it with `statelessResponse`), 'drop' ignores it.
+ */
+export type InitialRequestHook = (request: SipRequest, source: SipSource, via: Via) => 'admit' | SipResponse | 'drop';
 
 /**
  * A SIP element's transport + transaction layers (RFC 3261 §17, §18) behind one object.
@@ -66,6 +72,7 @@ export class SipEndpoint {
   #onRequest: RequestHandler | null = null;
   #onAck: AckHandler | null = null;
   #onResponse: ResponseHandler | null = null;
+  #screen: RequestScreen | undefined;
 
   private constructor(options: SipEndpointOptions, counters: SipCounters) {
     this.counters = counters;
@@ -133,6 +140,19 @@ export class SipEndpoint {
   /** ACKs that belong to no transaction the layer absorbs them in: ACK for 2xx (§13.3.1.4, §16.7). */
   onAck(handler: AckHandler): void {
     this.#onAck = handler;
+  }
+
+  /**
+   * Early admission of initial requests, before the transaction layer creates anything: the
+   * cheap way to refuse under overload (a stateless 503, §8.2.6 / §16.9) or to drop a flood.
+   * The UAC's ACK for a stateless non-2xx matches no transaction and reaches `onAck` with a null
+   * transaction, like an ACK for a 2xx.
+   */
+  onInitialRequest(hook: InitialRequestHook): void {
+    this.#screen = (req, via, source) => {
+      if (hasToTag(req)) return 'admit';
+      return hook(req, source, via);
+    };
   }
 
   /** Responses matching no client transaction (stray 2xx retransmissions a proxy forwards, §16.7). */
@@ -243,9 +263,12 @@ export class SipEndpoint {
     }
     if (via === null) return; // nowhere to send a response to (§8.1.1.7: Via is mandatory)
     stampVia(message, via, source);
-    const dispatch = this.transactions.receiveRequest(message, via, source, responseTarget(via, source));
+    const target = responseTarget(via, source);
+    const dispatch = this.transactions.receiveRequest(message, via, source, target, this.#screen);
     if (dispatch.kind === 'new') {
       this.#dispatch(dispatch.transaction);
+    } else if (dispatch.kind === 'screened') {
+      if (dispatch.result !== 'drop') this.#sendQuietly(serializeMessage(dispatch.result), target);
     } else if (dispatch.kind === 'ack') {
       this.counters.strayResponses++;
       this.#onAck?.(message, source, dispatch.transaction);
@@ -272,6 +295,14 @@ export class SipEndpoint {
     this.transactions.clear();
     await Promise.all(this.#transports.map((t) => t.close()));
   }
+}
+
+/** Whether To carries a tag (an in-dialog request, §12.2), looking past a bracketed URI's own parameters. */
+function hasToTag(req: SipRequest): boolean {
+  const to = firstHeader(req, 'to');
+  if (to === undefined) return false;
+  const gt = to.lastIndexOf('>');
+  return /;\s*tag\s*=/i.test(gt < 0 ? to : to.slice(gt));
 }
 
 /** Opens the listeners and returns a ready endpoint. */

@@ -1,4 +1,4 @@
-export { TransactionLayer, type ClientTransaction, type ServerTransaction, type RequestDispatch, type TransactionLayerOptions } from './transaction-layer.js';
+export { TransactionLayer, type ClientTransaction, type ServerTransaction, type RequestDispatch, type RequestScreen, type TransactionLayerOptions } from './transaction-layer.js';
 export { InviteClientTransaction } from './invite-client-transaction.js';
 export { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 export { InviteServerTransaction } from './invite-server-transaction.js';

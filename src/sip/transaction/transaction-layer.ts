@@ -23,7 +23,16 @@ export type RequestDispatch =
   /** An ACK that matched no transaction in a state that absorbs it (ACK for 2xx, §17.2.3): core handles it statelessly. */
   | { kind: 'ack'; transaction: InviteServerTransaction | null }
   /** No usable Via/CSeq: no transaction can be formed. */
-  | { kind: 'invalid' };
+  | { kind: 'invalid' }
+  /** The `screen` callback refused a would-be new transaction: send `result` statelessly, or drop it. */
+  | { kind: 'screened'; result: SipResponse | 'drop' };
+
+/**
+ * Looks at a request that would start a new server transaction (never ACK, CANCEL or a
+ * retransmission), before the transaction exists: 'admit' creates it, a response is sent
+ * statelessly instead (RFC 3261 §8.2.6, §16.9), 'drop' ignores the request.
+ */
+export type RequestScreen = (req: SipRequest, via: Via, source: SipSource) => 'admit' | SipResponse | 'drop';
 
 export interface TransactionLayerOptions {
   timers?: Partial<TimerConfig>;
@@ -94,7 +103,7 @@ export class TransactionLayer {
   }
 
   /** `responseTarget` is where responses go (§18.2.2), computed by the endpoint from Via and source. */
-  receiveRequest(req: SipRequest, via: Via, source: SipSource, responseTarget: SipTarget): RequestDispatch {
+  receiveRequest(req: SipRequest, via: Via, source: SipSource, responseTarget: SipTarget, screen?: RequestScreen): RequestDispatch {
     const key = serverTransactionKey(req, via);
     if (key === null) return { kind: 'invalid' };
     const existing = this.#server.get(key);
@@ -115,6 +124,10 @@ export class TransactionLayer {
     if (existing !== undefined) {
       existing.receiveRetransmission();
       return { kind: 'absorbed' };
+    }
+    if (screen !== undefined && req.method !== 'CANCEL') {
+      const verdict = screen(req, via, source);
+      if (verdict !== 'admit') return { kind: 'screened', result: verdict };
     }
     const tx =
       req.method === 'INVITE'
