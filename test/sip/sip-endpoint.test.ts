@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { getHeader, parseMessage } from '../../src/sip/message/index.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
 import { createSipEndpoint, type SipEndpoint } from '../../src/sip/sip-endpoint.js';
+import { statelessResponse } from '../../src/sip/stateless-response.js';
 import { generateBranch } from '../../src/sip/transaction/branch.js';
 import type { InviteClientTransaction } from '../../src/sip/transaction/invite-client-transaction.js';
 import type { InviteServerTransaction } from '../../src/sip/transaction/invite-server-transaction.js';
@@ -108,5 +109,63 @@ test('no transport for the target protocol: transportError still reaches a liste
     assert.equal(tx.state, 'terminated');
   } finally {
     await a.close();
+  }
+});
+
+test('onInitialRequest: a stateless 503 before any transaction (same To tag on a retransmission), ACK to onAck, drop, in-dialog bypasses it', async () => {
+  const { a, b, target } = await pair('udp');
+  try {
+    const seen: string[] = [];
+    const reached: string[] = [];
+    b.onInitialRequest((r, _source, via) => {
+      const callId = getHeader(r, 'call-id')!;
+      seen.push(`${r.method} ${callId}`);
+      if (callId === 'refuse') return statelessResponse(r, via, 503, 'Service Unavailable (overloaded)', [{ name: 'retry-after', value: '5' }]);
+      if (callId === 'drop') return 'drop';
+      return 'admit';
+    });
+    b.onRequest((tx) => {
+      reached.push(`${tx.request.method} ${getHeader(tx.request, 'call-id')}`);
+      tx.reply(200);
+    });
+    const acks: Array<{ ack: SipRequest; tx: unknown }> = [];
+    b.onAck((ack, _s, tx) => acks.push({ ack, tx }));
+
+    const inv = a.sendRequest(req('INVITE', 'refuse'), target);
+    const res = await new Promise<SipResponse>((r) => inv.on('final', r));
+    assert.equal(res.status, 503);
+    assert.equal(res.reason, 'Service Unavailable (overloaded)');
+    assert.equal(getHeader(res, 'retry-after'), '5');
+    const to = getHeader(res, 'to')!;
+    assert.match(to, /;tag=[0-9a-f]{16}$/);
+    assert.equal(b.transactions.size.server, 0, 'no server transaction for a stateless refusal');
+    // The client transaction ACKs the 503 (§17.1.1.3): it matches nothing at b and reaches onAck.
+    for (let i = 0; i < 50 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(acks.length, 1);
+    assert.equal(acks[0]!.tx, null);
+    assert.equal(getHeader(acks[0]!.ack, 'to'), to);
+    // A retransmission of the same INVITE gets the same response, To tag included.
+    const again = statelessResponse(inv.request, { transport: 'UDP', host: '127.0.0.1', port: a.addresses()[0]!.port, branch: /branch=([^;]+)/.exec(getHeader(inv.request, 'via')!)![1]!, received: null, rport: null, params: new Map() }, 503, 'x');
+    assert.equal(getHeader(again, 'to'), to);
+
+    // Dropped: no transaction, nothing for the core.
+    const opt = a.sendRequest(req('OPTIONS', 'drop'), target);
+    opt.on('final', () => undefined);
+    for (let i = 0; i < 50 && !seen.includes('OPTIONS drop'); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(seen.includes('OPTIONS drop'));
+    assert.equal(b.transactions.size.server, 0);
+
+    // Admitted, and an in-dialog request (To tag) never asks the hook.
+    const ok = a.sendRequest(req('OPTIONS', 'admit'), target);
+    assert.equal((await new Promise<SipResponse>((r) => ok.on('final', r))).status, 200);
+    const inDialog = req('BYE', 'indialog');
+    inDialog.headers = inDialog.headers.map((h) => (h.name === 'to' ? { name: 'to', value: `${h.value};tag=abc` } : h));
+    const bye = a.sendRequest(inDialog, target);
+    assert.equal((await new Promise<SipResponse>((r) => bye.on('final', r))).status, 200);
+    assert.deepEqual(reached, ['OPTIONS admit', 'BYE indialog']);
+    assert.ok(!seen.includes('BYE indialog'));
+  } finally {
+    await a.close();
+    await b.close();
   }
 });
