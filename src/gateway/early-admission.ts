@@ -32,10 +32,18 @@ export function earlyAdmission(o: EarlyAdmissionOptions): InitialRequestHook {
   let previous = new Set<string>();
   let rotatedAt = Date.now();
   const retryAfter = [{ name: 'retry-after', value: o.overload.retryAfter }];
+  /** Ages the two generations; run on each INVITE while anything is remembered (no timer to stop). */
+  const age = (now: number): void => {
+    if (now - rotatedAt < rememberMs && current.size < maxRemembered) return;
+    previous = now - rotatedAt >= 2 * rememberMs ? new Set() : current;
+    current = new Set();
+    rotatedAt = now;
+  };
   return (req, source, via) => {
-    const key = via.branch !== null && via.branch.startsWith('z9hG4bK') ? `${via.branch}\n${via.host}:${via.port ?? ''}` : null;
-    if (key !== null && req.method === 'INVITE' && (current.has(key) || previous.has(key))) {
-      return statelessResponse(req, via, 503, 'Service Unavailable (overloaded)', retryAfter);
+    const key = req.method === 'INVITE' && via.branch !== null && via.branch.startsWith('z9hG4bK') ? `${via.branch}\n${via.host}:${via.port ?? ''}` : null;
+    if (key !== null && current.size + previous.size > 0) {
+      age(Date.now());
+      if (current.has(key) || previous.has(key)) return statelessResponse(req, via, 503, 'Service Unavailable (overloaded)', retryAfter);
     }
     if (o.allowSource !== null && !o.allowSource(source.address)) return 'drop';
     if (!o.overload.admitTransaction()) return 'drop';
@@ -43,13 +51,10 @@ export function earlyAdmission(o: EarlyAdmissionOptions): InitialRequestHook {
     // Counted, not written to the call log: under a flood the log would cost what we are shedding.
     o.metrics.call(o.direction, 503, 'overloaded');
     if (key !== null) {
-      const now = Date.now();
-      if (current.size >= maxRemembered || now - rotatedAt >= rememberMs) {
-        previous = current;
-        current = new Set();
-        rotatedAt = now;
-      }
-      current.add(key);
+      if (current.size + previous.size === 0) rotatedAt = Date.now();
+      else age(Date.now());
+      // A copy: the branch is a slice of the whole received message, which the key would keep alive.
+      current.add(Buffer.from(key).toString());
     }
     return statelessResponse(req, via, 503, 'Service Unavailable (overloaded)', retryAfter);
   };
