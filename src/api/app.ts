@@ -18,7 +18,7 @@ import { RouteTable } from './route-table.js';
 import { callRoutes } from './routes/calls.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { destinationUriRoutes } from './routes/destination-uris.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, type SipListener } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { settingRoutes } from './routes/settings.js';
 import { trunkRoutes } from './routes/trunks.js';
@@ -36,6 +36,8 @@ export interface AppDeps {
    * `config.apiKeyFile` (PEM files) are read instead; with neither, the app speaks plain HTTP.
    */
   https?: { cert: string | Buffer; key: string | Buffer };
+  /** This process's SIP listeners for `GET /health` (`vsip serve` fills them in once the gateway is up). */
+  sipListeners?: () => readonly SipListener[];
   /** How long a cached list page may live (ms); 0 disables the list cache (benchmarks). Default 2000. */
   listCacheTtlMs?: number;
 }
@@ -134,7 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(healthRoutes, { store, metrics: deps.metrics });
+  await app.register(healthRoutes, { store, metrics: deps.metrics, role: config.role, sipListeners: deps.sipListeners ?? (() => []) });
 
   const routeDeps = { store, config, lists };
   await app.register(

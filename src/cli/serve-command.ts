@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/config.js';
 import { SERVE_OPTIONS } from '../config/options.js';
 import type { Store } from '../store/types.js';
+import type { SipListener } from '../api/routes/health.js';
 import { VERSION } from '../version.js';
 import { addConfigOptions } from './add-config-options.js';
 
@@ -80,12 +81,12 @@ export async function runServe(config: Config): Promise<void> {
   const metrics = createMetricsRegistry();
   const closers: Array<() => Promise<void>> = [];
   const lines: string[] = [`vsip ${VERSION} — store: ${store.kind}${store.kind === 'sqlite' ? ` (${config.dataDir}/vsip.db)` : ''}`];
-  const ready: { api: string | null; sip: unknown[]; pid: number } = { api: null, sip: [], pid: process.pid };
+  const ready: { api: string | null; sip: SipListener[]; pid: number } = { api: null, sip: [], pid: process.pid };
 
   try {
     if (config.role !== 'sip') {
       const { buildApp } = await import('../api/app.js');
-      const app = await buildApp({ store, config, logger, metrics });
+      const app = await buildApp({ store, config, logger, metrics, sipListeners: () => ready.sip });
       await app.listen({ host: config.apiHost, port: config.apiPort });
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : config.apiPort;

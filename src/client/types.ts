@@ -150,6 +150,10 @@ export interface Health {
   status?: string;
   version?: string;
   store?: string;
+  /** What the answering process runs (`vsip serve --role`). */
+  role?: 'api' | 'sip' | 'all';
+  /** Its SIP listeners: `access` is where PBXs register and send calls. */
+  sip?: Array<{ side: 'access' | 'carrier' | 'pstn-sim'; protocol: 'udp' | 'tcp' | 'tls'; address: string; port: number }>;
   [key: string]: unknown;
 }
 

@@ -75,6 +75,25 @@ test('quickstart termination prints the filled-in "Configure Your PBX" table and
   assert.deepEqual(asJson.checks.map((c: { id: string }) => c.id), ['trunk', 'number', 'ip', 'credentials', 'registration', 'gateway']);
 });
 
+test('GET /health lists the SIP listeners; doctor and quickstart take the ports from it when no --sip-port is given', async () => {
+  const health = (await (await fetch(`${srv.serve.api}/health`)).json()) as { role: string; sip: Array<{ side: string; protocol: string; port: number }> };
+  assert.equal(health.role, 'all');
+  const access = health.sip.filter((l) => l.side === 'access');
+  assert.deepEqual(access.map((l) => [l.protocol, l.port]).sort(), [['tcp', srv.sip.tcp], ['tls', srv.sip.tls], ['udp', srv.sip.udp]].sort());
+  assert.ok(health.sip.some((l) => l.side === 'carrier' && l.port === srv.sip.carrierUdp));
+
+  const qs = await vsip('quickstart', 'termination', '--trunk-name', 'qs_health', '--number', '+919800000199', '--pbx-ip', '127.0.0.1', '--gateway', '127.0.0.1');
+  assert.equal(qs.code, 0, qs.stderr);
+  assert.match(qs.stdout, new RegExp(`^Port\\s+${srv.sip.tcp} \\(TCP\\) or ${srv.sip.tls} \\(TLS\\)$`, 'm'));
+  const sid = /Step 1: Create Trunk\s+✅ (\S+) \(qs_health\)/.exec(qs.stdout)?.[1] ?? '';
+  const doc = await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', '--gateway', '127.0.0.1');
+  assert.match(row(doc.stdout, 6).line, new RegExp(`✅.*TCP 127\\.0\\.0\\.1:${srv.sip.tcp} open.*TLS 127\\.0\\.0\\.1:${srv.sip.tls} handshake`), doc.stdout);
+  // An explicit flag still wins over what /health says.
+  const closed = String(await closedPort());
+  const forced = await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', '--gateway', '127.0.0.1', '--sip-port', closed);
+  assert.match(row(forced.stdout, 6).line, new RegExp(`❌.*TCP 127\\.0\\.0\\.1:${closed}`), forced.stdout);
+});
+
 test('quickstart --json with a FreeSWITCH gateway; missing flags without a TTY fail clearly', async () => {
   const r = await vsip('quickstart', 'termination', '--trunk-name', 'qs_fs', '--number', '+919800000102', '--pbx-ip', '127.0.0.1', '--pbx', 'freeswitch', '--json', ...srv.gatewayFlags);
   assert.equal(r.code, 0, r.stderr);

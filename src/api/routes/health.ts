@@ -3,21 +3,58 @@ import type { Registry } from 'prom-client';
 import type { Store } from '../../store/types.js';
 import { VERSION } from '../../version.js';
 
-/** Unauthenticated operational endpoints: liveness with version and store kind, Prometheus text. */
-export async function healthRoutes(app: FastifyInstance, opts: { store: Store; metrics: Registry }): Promise<void> {
+/** One SIP listener of this process, as `vsip serve` prints it at start. */
+export interface SipListener {
+  side: 'access' | 'carrier' | 'pstn-sim';
+  protocol: 'udp' | 'tcp' | 'tls';
+  address: string;
+  port: number;
+}
+
+export interface HealthOptions {
+  store: Store;
+  metrics: Registry;
+  role: 'api' | 'sip' | 'all';
+  /** This process's SIP listeners (none with `--role api`); read per request, since the gateway starts after the API. */
+  sipListeners: () => readonly SipListener[];
+}
+
+/**
+ * Unauthenticated operational endpoints: liveness with version, store kind, role and the SIP
+ * listeners (so a PBX admin or `vsip doctor` learns where the gateway answers), Prometheus text.
+ */
+export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): Promise<void> {
   app.get('/health', {
     schema: {
       tags: ['Operations'],
-      summary: 'Liveness: version and store kind',
+      summary: 'Liveness: version, store kind, role and SIP listeners',
       security: [],
       response: {
         200: {
           type: 'object',
-          properties: { status: { type: 'string' }, version: { type: 'string' }, store: { type: 'string' } },
+          properties: {
+            status: { type: 'string' },
+            version: { type: 'string' },
+            store: { type: 'string', enum: ['sqlite', 'postgres'] },
+            role: { type: 'string', enum: ['api', 'sip', 'all'] },
+            sip: {
+              type: 'array',
+              description: 'SIP listeners of this process: access side (PBXs), carrier side, embedded PSTN simulator',
+              items: {
+                type: 'object',
+                properties: {
+                  side: { type: 'string', enum: ['access', 'carrier', 'pstn-sim'] },
+                  protocol: { type: 'string', enum: ['udp', 'tcp', 'tls'] },
+                  address: { type: 'string' },
+                  port: { type: 'integer' },
+                },
+              },
+            },
+          },
         },
       },
     },
-  }, async () => ({ status: 'ok', version: VERSION, store: opts.store.kind }));
+  }, async () => ({ status: 'ok', version: VERSION, store: opts.store.kind, role: opts.role, sip: opts.sipListeners() }));
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(opts.metrics.contentType);

@@ -6,7 +6,7 @@ import { runDoctor } from '../doctor/run-doctor.js';
 import { renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions } from './common-options.js';
-import { gatewayFrom, withGatewayOptions, type GatewayFlags } from './gateway-options.js';
+import { gatewayFor, withGatewayOptions, type GatewayFlags } from './gateway-options.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 interface DoctorFlags extends CommonFlags, GatewayFlags {
@@ -58,7 +58,7 @@ Examples:
         ...(flags.pbxIp ? { pbxIp: flags.pbxIp } : {}),
         ...(flags.number ? { number: flags.number } : {}),
         ...(ca ? { ca } : {}),
-        gateway: gatewayFrom(flags, client.baseUrl),
+        gateway: await gatewayFor(cmd, flags, client),
         timeoutMs: intFlag('--timeout', flags.timeout),
         callsLimit: intFlag('--calls', flags.calls),
         onProgress: showProgress ? (what) => io.stderr.write(`\r\x1b[2K⏳ ${what}…`) : undefined,

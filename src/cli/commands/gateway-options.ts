@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { VsipClient } from '../../client/vsip-client.js';
 import { intFlag } from './common-options.js';
 
 export interface GatewayFlags {
@@ -11,8 +12,25 @@ export interface GatewayFlags {
 export function withGatewayOptions(cmd: Command): Command {
   return cmd
     .option('--gateway <host>', "address of the vsip SIP gateway (default: the API URL's host)")
-    .option('--sip-port <port>', 'gateway SIP port, TCP', '5060')
-    .option('--sips-port <port>', 'gateway SIP port, TLS', '5061');
+    .option('--sip-port <port>', 'gateway SIP port, TCP (default: as GET /health lists it, else 5060)', '5060')
+    .option('--sips-port <port>', 'gateway SIP port, TLS (default: as GET /health lists it, else 5061)', '5061');
+}
+
+/**
+ * The gateway address for `cmd`: the flags, except that a port left at its default is taken from
+ * the access-side listeners `GET /health` lists, so `vsip serve --sip-port 5070` needs no
+ * matching flag on the client. A server that does not list them (role api, older version,
+ * unreachable) leaves the defaults.
+ */
+export async function gatewayFor(cmd: Command, flags: GatewayFlags, client: VsipClient): Promise<{ host: string; sipPort: number; sipsPort: number }> {
+  const gw = gatewayFrom(flags, client.baseUrl);
+  const tcpGiven = cmd.getOptionValueSource('sipPort') !== 'default';
+  const tlsGiven = cmd.getOptionValueSource('sipsPort') !== 'default';
+  if (tcpGiven && tlsGiven) return gw;
+  const access = (await client.health().catch(() => ({ sip: [] }))).sip?.filter((l) => l.side === 'access') ?? [];
+  const tcp = access.find((l) => l.protocol === 'tcp');
+  const tls = access.find((l) => l.protocol === 'tls');
+  return { host: gw.host, sipPort: !tcpGiven && tcp ? tcp.port : gw.sipPort, sipsPort: !tlsGiven && tls ? tls.port : gw.sipsPort };
 }
 
 export function gatewayFrom(flags: GatewayFlags, apiUrl: string): { host: string; sipPort: number; sipsPort: number } {

@@ -6,7 +6,7 @@ import { freeswitchSnippet } from '../pbx/freeswitch-snippet.js';
 import { pbxSettings, pbxSettingsRows, type PbxSettings } from '../pbx/pbx-settings.js';
 import { ask, canPrompt, print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions } from './common-options.js';
-import { gatewayFrom, withGatewayOptions, type GatewayFlags } from './gateway-options.js';
+import { gatewayFor, withGatewayOptions, type GatewayFlags } from './gateway-options.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 type Direction = 'termination' | 'origination';
@@ -74,7 +74,7 @@ Examples:
         }
       }
       const client = clientFor(io, flags);
-      const gw = gatewayFrom(flags, client.baseUrl);
+      const gw = await gatewayFor(cmd, flags, client);
       const json = flags.json === true;
       const step = (n: number, title: string, outcome: string): void => {
         if (!json) print(io, `Step ${n}: ${title.padEnd(22)} ✅ ${outcome}`);
