@@ -50,6 +50,24 @@ test('login saves a 0600 profile in a 0700 dir, never prints the token, and the 
   assert.equal((await runCli(['trunks', 'list', '--profile', 'staging'], env)).code, 0);
 });
 
+test('login --api-token-stdin reads the token from a pipe, verifies it and never echoes it', async () => {
+  const env = { XDG_CONFIG_HOME: join(srv.dataDir, 'xdg-stdin') };
+  const { account } = srv;
+  const base = ['login', '--api-url', srv.serve.api ?? '', '--account-sid', account.account_sid, '--api-key', account.api_key, '--api-token-stdin'];
+  const r = await runCli(base, env, { input: `${account.api_token}\n` });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!r.stdout.includes(account.api_token) && !r.stderr.includes(account.api_token), 'token printed');
+  assert.equal(JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'vsip', 'config.json'), 'utf8')).profiles.default.api_token, account.api_token);
+  const wrong = await runCli(base, env, { input: 'not-the-token\n' });
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /code 1010, HTTP 401/);
+  const empty = await runCli(base, env, { input: '' });
+  assert.equal(empty.code, 1);
+  assert.match(empty.stderr, /--api-token-stdin: standard input was empty/);
+  const both = await runCli([...base, '--api-token', account.api_token], env, { input: account.api_token });
+  assert.match(both.stderr, /not both/);
+});
+
 test('without a profile or env the commands say how to log in; login without a TTY names missing flags', async () => {
   const env = { XDG_CONFIG_HOME: join(srv.dataDir, 'xdg-empty') };
   const r = await runCli(['trunks', 'list'], env);
@@ -57,7 +75,7 @@ test('without a profile or env the commands say how to log in; login without a T
   assert.match(r.stderr, /not logged in .*vsip login/);
   const l = await runCli(['login', '--api-url', 'http://127.0.0.1:1'], env);
   assert.equal(l.code, 1);
-  assert.match(l.stderr, /missing --account-sid, --api-key, --api-token \(stdin is not a terminal/);
+  assert.match(l.stderr, /missing --account-sid, --api-key, --api-token \(stdin is not a terminal, so vsip cannot ask; pipe the token with --api-token-stdin\)/);
 });
 
 test('trunks: create, list, show, update, delete (confirmation unless --yes), human and --json', async () => {

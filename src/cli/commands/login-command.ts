@@ -9,6 +9,7 @@ interface LoginFlags {
   accountSid?: string;
   apiKey?: string;
   apiToken?: string;
+  apiTokenStdin?: boolean;
   profile?: string;
   default?: boolean;
   verify: boolean;
@@ -30,6 +31,7 @@ export function registerLoginCommand(program: Command, io: CliIo): void {
     .option('--account-sid <sid>', 'your account SID')
     .option('--api-key <key>', 'your API key')
     .option('--api-token <token>', 'your API token (prompted without echo when omitted on a terminal)')
+    .option('--api-token-stdin', 'read the API token from standard input (keeps it out of shell history and ps)')
     .option('--profile <name>', 'profile name to save under', undefined)
     .option('--default', 'make this profile the default one')
     .option('--no-verify', 'save without checking the credentials against the API')
@@ -38,18 +40,29 @@ export function registerLoginCommand(program: Command, io: CliIo): void {
 Examples:
   $ vsip login                                   # prompts for each value
   $ vsip login --api-url http://127.0.0.1:8080 --account-sid AC… --api-key K… --api-token T…
+  $ printenv VSIP_TOKEN | vsip login --api-url http://127.0.0.1:8080 --account-sid AC… --api-key K… --api-token-stdin
   $ vsip login --profile staging --default
 Environment variables VSIP_API_URL, VSIP_ACCOUNT_SID, VSIP_API_KEY, VSIP_API_TOKEN override the profile.`)
     .action((flags: LoginFlags) =>
       runAction(io, async () => {
         const values: Partial<Profile> = {};
+        if (flags.apiTokenStdin) {
+          if (flags.apiToken !== undefined) throw new UsageError('give the token with --api-token or --api-token-stdin, not both');
+          const token = (await readAll(io.stdin)).trim();
+          if (!token) throw new UsageError('--api-token-stdin: standard input was empty');
+          if (/\s/.test(token)) throw new UsageError('--api-token-stdin: standard input holds more than one word; pipe the token alone');
+          values.api_token = token;
+        }
         for (const f of FIELDS) {
+          if (values[f.key]) continue;
           const given = (flags[f.flag] as string | undefined) ?? io.env[f.env];
           if (given) values[f.key] = given;
         }
         const missing = FIELDS.filter((f) => !values[f.key]);
         if (missing.length > 0 && !canPrompt(io)) {
-          throw new UsageError(`missing ${missing.map((f) => `--${f.flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (stdin is not a terminal, so vsip cannot ask)`);
+          const names = missing.map((f) => `--${f.flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+          const hint = missing.some((f) => f.key === 'api_token') ? '; pipe the token with --api-token-stdin' : '';
+          throw new UsageError(`missing ${names.join(', ')} (stdin is not a terminal, so vsip cannot ask${hint})`);
         }
         for (const f of missing) {
           values[f.key] = await ask(io, f.question, { hidden: f.hidden });
@@ -69,4 +82,14 @@ Environment variables VSIP_API_URL, VSIP_ACCOUNT_SID, VSIP_API_KEY, VSIP_API_TOK
           print(io, `Logged in to ${profile.api_url} as account ${profile.account_sid} (API key ${profile.api_key}, token ${shown.api_token}).\nProfile "${name}" saved to ${path} (mode 0600).`);
       }),
     );
+}
+
+/** Standard input to its end (at most 64 KiB: a token is short, a runaway pipe is not). */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+    if (text.length > 65_536) throw new UsageError('--api-token-stdin: standard input is too long for a token');
+  }
+  return text;
 }
