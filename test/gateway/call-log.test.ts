@@ -45,10 +45,11 @@ test('call log: bounded buffer drops the oldest and counts them while the store 
   const log = new CallLog(store, { batchSize: 10_000, maxBuffered: 100, flushIntervalMs: 10_000 });
   for (let i = 0; i < 250; i++) log.record(rec(i));
   assert.equal(log.dropped, 150);
+  assert.equal(log.buffered, 100);
   await log.close();
   const all = store.batches.flat();
   assert.equal(all.length, 100);
-  assert.equal(all[0]?.callId, 'c150');
+  assert.deepEqual(all.map((c) => c.callId), Array.from({ length: 100 }, (_, i) => `c${150 + i}`), 'the newest 100, in order');
 });
 
 test('call log: retention prunes to the configured size', async () => {
