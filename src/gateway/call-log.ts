@@ -11,6 +11,8 @@ export interface CallLogOptions {
   retain?: number;
   pruneIntervalMs?: number;
   onError?: (err: unknown) => void;
+  /** Called with every record as it is taken (the process log's line per failed call, `call-logger.ts`). */
+  onRecord?: (call: NewCallRecord) => void;
 }
 
 /**
@@ -30,6 +32,7 @@ export class CallLog {
   private readonly maxBuffered: number;
   private readonly retain: number;
   private readonly onError: (err: unknown) => void;
+  private readonly onRecord: ((call: NewCallRecord) => void) | null;
   dropped = 0;
   written = 0;
 
@@ -38,6 +41,7 @@ export class CallLog {
     this.maxBuffered = options.maxBuffered ?? 50_000;
     this.retain = options.retain ?? 100_000;
     this.onError = options.onError ?? (() => {});
+    this.onRecord = options.onRecord ?? null;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 200);
     this.timer.unref();
     this.pruneTimer = setInterval(() => void this.prune(), options.pruneIntervalMs ?? 60_000);
@@ -50,6 +54,7 @@ export class CallLog {
   }
 
   record(call: NewCallRecord): void {
+    if (this.onRecord !== null) this.onRecord(call);
     if (this.buffer.length - this.head >= this.maxBuffered) {
       this.buffer[this.head++] = undefined as unknown as NewCallRecord; // let the dropped record go
       this.dropped++;

@@ -11,6 +11,7 @@ import type { TimerConfig } from '../sip/transaction/timer-config.js';
 import type { SipProtocol } from '../sip/transport/transport.js';
 import type { Store } from '../store/types.js';
 import { advertisedHost } from './advertised-host.js';
+import { callLogger } from './call-logger.js';
 import { CallLog, type CallLogOptions } from './call-log.js';
 import { ConfigSnapshot } from './config-snapshot.js';
 import { DigestGuard } from './digest-guard.js';
@@ -96,7 +97,12 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
 
   const snapshot = new ConfigSnapshot(store, (err) => log.error({ err }, 'configuration reload failed'));
   await snapshot.start();
-  const callLog = new CallLog(store, { maxBuffered: config.callLogMaxBuffered, ...tuning.callLog, onError: (err) => log.error({ err }, 'call log write failed') });
+  const callLog = new CallLog(store, {
+    maxBuffered: config.callLogMaxBuffered,
+    onRecord: callLogger(log),
+    ...tuning.callLog,
+    onError: (err) => log.error({ err }, 'call log write failed'),
+  });
   const closers: Array<() => Promise<void>> = [];
   const ports: SipPort[] = [];
   const metrics = new GatewayMetrics(deps.metrics, () => ports.map((p) => p.counters), () => callLog.dropped);
