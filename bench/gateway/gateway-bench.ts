@@ -8,7 +8,7 @@
  *
  *   npx tsc -p tsconfig.json
  *   node dist/bench/gateway/gateway-bench.js [--rates 250,500,1000,...] [--seconds 3] [--transports udp,tcp] [--big 100000]
- *     [--vsip-only] [--serve sipMaxLoad=0,sipMaxLag=0,sipMaxTransactions=0] [--heap (with node --expose-gc)]
+ *     [--vsip-only] [--serve sipMaxLoad=0,sipMaxLag=0,sipMaxTransactions=0] [--heap [--snapshot] (with node --expose-gc)]
  *
  * The gateway runs in this process (the driver only waits on sipp children), so each step's
  * `process.cpuUsage()` divided by its completed calls is the gateway's µs of CPU per call — the
@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { freePort, runSipp, sippCounts } from '../../test/sip/helpers/sipp.js';
@@ -43,7 +44,7 @@ const VSIP_ONLY = process.argv.includes('--vsip-only');
 const SERVE_FLAGS: Record<string, string> = Object.fromEntries(
   arg('serve', '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
-/** `--heap` (with node --expose-gc): print the live heap after each step. */
+/** `--heap` (with node --expose-gc): print the live heap after each step; `--snapshot` also writes a heap snapshot. */
 const HEAP = process.argv.includes('--heap');
 
 interface Step {
@@ -78,6 +79,7 @@ async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     console.log(`    heap used ${(m.heapUsed / 1e6).toFixed(1)} MB, external + array buffers ${((m.external + m.arrayBuffers) / 1e6).toFixed(1)} MB`);
+    if (process.argv.includes('--snapshot')) console.log(`    heap snapshot ${writeHeapSnapshot()}`);
   }
   const achieved = Math.round(c.successful / wall);
   const ok = r.code === 0 && c.failed === 0 && c.successful === calls && achieved >= rate * 0.9 * (SECONDS / (SECONDS + 0.5));
