@@ -17,6 +17,8 @@
  * Inbound:
  *   ep.onRequest((tx) => { ... })       // tx: ServerTransaction (INVITE or non-INVITE), one per new request
  *       tx.request, tx.source {protocol,address,port,connectionId?,local}, tx.method, tx.state
+ *         (tx.request is released once a final response is sent — Accepted, Completed — and then
+ *         throws: keep what you need from it before answering; `tx.holdsRequest` tells)
  *       tx.reply(status, reason?, { headers, body, contentType }) → boolean  (To tag added for you)
  *       tx.respond(response: SipResponse) → boolean   (send a response you built, e.g. a forwarded one)
  *       tx.toTag                          // the To tag used on this transaction's responses
@@ -42,6 +44,8 @@
  *       'timeout'('B'|'F'|'C'), 'transportError'(err) (connect refused, TLS failure…), 'terminated'.
  *       'C' is a backstop for an INVITE that rings forever (reset by each provisional, default 300 s).
  *       The ACK for a non-2xx is sent by the transaction; the ACK for a 2xx is yours (sendStateless).
+ *       After the final response the transaction releases its request (ctx.request then throws), and
+ *       in Completed it drops your listeners too: it has nothing more to tell you but 'terminated'.
  *   ep.cancel(inviteClientTx) → ClientTransaction   // CANCEL with the INVITE's branch (§9.1)
  *   ep.sendStateless(msg, target)                   // as-is, no Via added (ACK for 2xx, stateless forwarding)
  *   ep.viaSentBy(target)                            // `SIP/2.0/TLS host:port` for a Via you build yourself

@@ -131,7 +131,8 @@ test('onInitialRequest: a stateless 503 before any transaction (same To tag on a
     const acks: Array<{ ack: SipRequest; tx: unknown }> = [];
     b.onAck((ack, _s, tx) => acks.push({ ack, tx }));
 
-    const inv = a.sendRequest(req('INVITE', 'refuse'), target);
+    const invite = req('INVITE', 'refuse');
+    const inv = a.sendRequest(invite, target); // adds our Via to `invite`
     const res = await new Promise<SipResponse>((r) => inv.on('final', r));
     assert.equal(res.status, 503);
     assert.equal(res.reason, 'Service Unavailable (overloaded)');
@@ -145,7 +146,9 @@ test('onInitialRequest: a stateless 503 before any transaction (same To tag on a
     assert.equal(acks[0]!.tx, null);
     assert.equal(getHeader(acks[0]!.ack, 'to'), to);
     // A retransmission of the same INVITE gets the same response, To tag included.
-    const again = statelessResponse(inv.request, { transport: 'UDP', host: '127.0.0.1', port: a.addresses()[0]!.port, branch: /branch=([^;]+)/.exec(getHeader(inv.request, 'via')!)![1]!, received: null, rport: null, params: new Map() }, 503, 'x');
+    // The transaction released its request on the final (it only waits out Timer D now).
+    assert.throws(() => inv.request, /read its request after releasing it \(state completed\)/);
+    const again = statelessResponse(invite, { transport: 'UDP', host: '127.0.0.1', port: a.addresses()[0]!.port, branch: /branch=([^;]+)/.exec(getHeader(invite, 'via')!)![1]!, received: null, rport: null, params: new Map() }, 503, 'x');
     assert.equal(getHeader(again, 'to'), to);
 
     // Dropped: no transaction, nothing for the core.

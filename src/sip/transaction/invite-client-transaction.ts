@@ -18,7 +18,6 @@ import { TimerId, TransactionBase, type TransactionContext } from './transaction
 export class InviteClientTransaction extends TransactionBase {
   readonly role = 'client' as const;
   readonly method = 'INVITE';
-  readonly request: SipRequest;
   /**
    * The serialized INVITE, kept only while it may be retransmitted (Timer A, Calling state): released
    * on the first response so the ringing time and the 32 s Accepted wait (Timer M) keep no copy.
@@ -28,8 +27,7 @@ export class InviteClientTransaction extends TransactionBase {
   #ack: Buffer | undefined;
 
   constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer) {
-    super(ctx, key, target, 'calling');
-    this.request = request;
+    super(ctx, key, target, request, 'calling');
     this.#data = data;
     this.#interval = ctx.timers.t1;
   }
@@ -63,6 +61,7 @@ export class InviteClientTransaction extends TransactionBase {
         this.setState('accepted');
         this.arm(TimerId.M, 64 * this.ctx.timers.t1);
         this.emit('final', res, false);
+        this.releaseRequest(); // Accepted passes 2xx retransmissions up; it never builds a request again
       } else if (state === 'accepted') {
         this.emit('final', res, true);
       }
@@ -76,6 +75,8 @@ export class InviteClientTransaction extends TransactionBase {
       this.transmit(this.#ack);
       this.emit('final', res, false);
       if (this.state !== 'completed') return;
+      this.releaseRequest(); // Completed re-sends the serialized ACK and passes nothing up
+      this.dropTuListeners();
       if (this.reliable) this.terminate();
       else this.arm(TimerId.D, this.ctx.timers.timerD);
     } else if (state === 'completed' && this.#ack !== undefined) {

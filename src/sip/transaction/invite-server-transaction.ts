@@ -1,3 +1,4 @@
+import { ownString } from '../message/own-string.js';
 import type { SipRequest, SipResponse } from '../message/types.js';
 import type { SipSource, SipTarget } from '../transport/transport.js';
 import { cseqOf, firstHeader, responseTo } from './message-fields.js';
@@ -69,7 +70,7 @@ export class InviteServerTransaction extends ServerTransactionBase {
         const cseq = cseqOf(this.request);
         if (callId !== undefined && cseq !== null) {
           this.#awaitingAck = true;
-          this.ackKey = `${callId}\n${cseq.seq}`;
+          this.ackKey = ownString(`${callId}\n${cseq.seq}`); // stored until the ACK: not a view on the INVITE
           this.ctx.awaitAck(this, this.ackKey);
           if (!this.reliable) this.arm(TimerId.Retransmit2xx, this.#interval);
         }
@@ -83,6 +84,8 @@ export class InviteServerTransaction extends ServerTransactionBase {
       if (!this.reliable) this.arm(TimerId.G, this.#interval);
       this.arm(TimerId.H, 64 * this.ctx.timers.t1);
     }
+    // Accepted and Completed only re-send what is kept or relay the TU's 2xx retransmissions.
+    this.releaseRequest();
     return true;
   }
 

@@ -11,7 +11,6 @@ import { TimerId, TransactionBase, type TransactionContext } from './transaction
 export class NonInviteClientTransaction extends TransactionBase {
   readonly role = 'client' as const;
   readonly method: string;
-  readonly request: SipRequest;
   /**
    * The serialized request, kept only while it may be retransmitted (Timer E): released on the final
    * response so the T4 wait of Timer K keeps no copy.
@@ -20,9 +19,8 @@ export class NonInviteClientTransaction extends TransactionBase {
   #interval: number;
 
   constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer) {
-    super(ctx, key, target, 'trying');
+    super(ctx, key, target, request, 'trying');
     this.method = request.method;
-    this.request = request;
     this.#data = data;
     this.#interval = ctx.timers.t1;
   }
@@ -47,6 +45,9 @@ export class NonInviteClientTransaction extends TransactionBase {
     this.setState('completed');
     this.emit('final', res, false);
     if (this.state !== 'completed') return;
+    // Completed absorbs retransmitted finals (Timer K): the request and the TU's listeners can go.
+    this.releaseRequest();
+    this.dropTuListeners();
     // Timer K = T4 on UDP, zero on reliable transports (§17.1.2.2).
     if (this.reliable) this.terminate();
     else this.arm(TimerId.K, this.ctx.timers.t4);

@@ -30,6 +30,7 @@ export class NonInviteServerTransaction extends ServerTransactionBase {
     }
     this.disarmAll();
     this.setState('completed');
+    this.releaseRequest(); // Completed only re-sends the kept response
     // Timer J = 64·T1 on UDP, zero on reliable transports (§17.2.2).
     if (this.reliable) this.terminate();
     else {

@@ -19,7 +19,6 @@ export interface ReplyOptions {
  */
 export abstract class ServerTransactionBase extends TransactionBase {
   readonly role = 'server' as const;
-  readonly request: SipRequest;
   readonly source: SipSource;
   #toTag: string | undefined;
   /** Serialized last response, re-sent for request retransmissions. */
@@ -28,22 +27,22 @@ export abstract class ServerTransactionBase extends TransactionBase {
   lastStatus = 0;
 
   constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, source: SipSource, initialState: string) {
-    super(ctx, key, target, initialState);
-    this.request = request;
+    super(ctx, key, target, request, initialState);
     this.source = source;
   }
 
   /** The To tag this transaction puts on its responses (generated on first use; null for in-dialog requests). */
   get toTag(): string | null {
-    if (this.#toTag === undefined) {
+    if (this.#toTag === undefined && this.holdsRequest) {
       const to = firstHeader(this.request, 'to') ?? '';
       this.#toTag = /;\s*tag\s*=/i.test(to.replace(/<[^>]*>/, '')) ? '' : randomToken();
     }
-    return this.#toTag === '' ? null : this.#toTag;
+    return this.#toTag === '' || this.#toTag === undefined ? null : this.#toTag;
   }
 
   /** Builds a response to the request (with this transaction's To tag above 100) and sends it. */
   reply(status: number, reason?: string, options: ReplyOptions = {}): boolean {
+    if (!this.holdsRequest) return false; // only waiting out a timer: no new response is allowed anyway
     const tag = status > 100 ? this.toTag ?? undefined : undefined;
     const headers = options.headers?.map((h) => ({ name: h.name.toLowerCase(), value: h.value })) ?? [];
     if (options.body !== undefined && options.contentType !== undefined) headers.push({ name: 'content-type', value: options.contentType });

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { SipRequest } from '../message/types.js';
 import type { SipCounters } from '../sip-counters.js';
 import { sipChannels } from '../sip-diagnostics.js';
 import { isReliable, type SipTarget } from '../transport/transport.js';
@@ -42,12 +43,14 @@ export abstract class TransactionBase extends EventEmitter {
   /** Reliable transports (TCP/TLS) get no retransmissions and zero-length wait timers (§17.1.1.2). */
   readonly reliable: boolean;
   protected readonly ctx: TransactionContext;
+  #request: SipRequest | null;
   #retransmitTimer: unknown = undefined;
   #lifeTimer: unknown = undefined;
 
-  constructor(ctx: TransactionContext, key: string, target: SipTarget, initialState: string) {
+  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, initialState: string) {
     super();
     this.ctx = ctx;
+    this.#request = request;
     this.key = key;
     this.target = target;
     this.reliable = isReliable(target.protocol);
@@ -57,6 +60,38 @@ export abstract class TransactionBase extends EventEmitter {
 
   get terminated(): boolean {
     return this.state === 'terminated';
+  }
+
+  /**
+   * The request this transaction was created for. Read it while the transaction is live; once it
+   * only waits out a timer (Accepted, Completed, Confirmed) the request is released.
+   */
+  get request(): SipRequest {
+    if (this.#request === null) throw new Error(`${this.role} ${this.method} transaction read its request after releasing it (state ${this.state})`);
+    return this.#request;
+  }
+
+  /** Whether the request is still held (false once the transaction only waits out a timer). */
+  get holdsRequest(): boolean {
+    return this.#request !== null;
+  }
+
+  /**
+   * Drops the parsed request (and, with the TU's listeners, whatever it references) when the
+   * transaction enters a pure wait state: over UDP every call keeps four transactions for up to
+   * 32 s (Timers J, K, L, M), and holding each parsed message that long made a busy node's live
+   * heap — and the old-generation GC that walks it — grow with the call rate × 32 s.
+   */
+  protected releaseRequest(): void {
+    this.#request = null;
+  }
+
+  /**
+   * For a state that will emit nothing but `terminated` (a client transaction in Completed):
+   * the TU's handlers, and the call state their closures hold, need not live for Timer D or K.
+   */
+  protected dropTuListeners(): void {
+    for (const event of ['provisional', 'final', 'timeout', 'transportError']) this.removeAllListeners(event);
   }
 
   protected arm(id: TimerId, ms: number): void {

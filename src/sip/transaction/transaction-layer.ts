@@ -1,3 +1,4 @@
+import { ownString } from '../message/own-string.js';
 import type { SipRequest, SipResponse, Via } from '../message/types.js';
 import type { SipCounters } from '../sip-counters.js';
 import { sipChannels } from '../sip-diagnostics.js';
@@ -81,7 +82,7 @@ export class TransactionLayer {
    * Not for ACK (an ACK is never a transaction of its own; send it statelessly).
    */
   sendRequest(req: SipRequest, branch: string, target: SipTarget): ClientTransaction {
-    const key = clientTransactionKey(branch, req.method);
+    const key = ownString(clientTransactionKey(branch, req.method)); // the method may be cut from a received request
     const data = serialize(req);
     const tx =
       req.method === 'INVITE'
@@ -129,11 +130,13 @@ export class TransactionLayer {
       const verdict = screen(req, via, source);
       if (verdict !== 'admit') return { kind: 'screened', result: verdict };
     }
+    // Stored for up to 32 s: a key of its own, not a view on the received message's text.
+    const stored = ownString(key);
     const tx =
       req.method === 'INVITE'
-        ? new InviteServerTransaction(this.#ctx, key, responseTarget, req, source)
-        : new NonInviteServerTransaction(this.#ctx, key, responseTarget, req, source);
-    this.#server.set(key, tx);
+        ? new InviteServerTransaction(this.#ctx, stored, responseTarget, req, source)
+        : new NonInviteServerTransaction(this.#ctx, stored, responseTarget, req, source);
+    this.#server.set(stored, tx);
     this.#created(tx);
     if (req.method === 'CANCEL') {
       this.#cancel(tx, req, via);

@@ -145,8 +145,13 @@ test('non-INVITE client: final → Completed absorbs retransmissions, Timer K = 
   s.layer.receiveResponse(response(req, 401), topVia(req));
   assert.deepEqual(events, ['final 401']);
   assert.equal(tx.state, 'completed');
+  // Completed only waits out Timer K: the request and the TU's handlers are let go ('terminated' stays).
+  assert.equal(tx.holdsRequest, false);
+  assert.throws(() => tx.request, /read its request after releasing it \(state completed\)/);
+  assert.deepEqual(['provisional', 'final', 'timeout'].map((e) => tx.listenerCount(e)), [0, 0, 0]);
   s.clock.advance(T4);
   assert.equal(tx.state, 'terminated');
+  assert.deepEqual(events, ['final 401', 'terminated']);
   const t = setup('tcp');
   const c = startClient(t, 'REGISTER');
   t.layer.receiveResponse(response(c.req, 200), topVia(c.req));
@@ -219,6 +224,8 @@ test('INVITE server: 2xx → Accepted absorbs INVITE retransmissions, passes a s
   const { req, tx, branch } = serverInvite(s);
   tx.reply(200);
   assert.equal(tx.state, 'accepted');
+  assert.equal(tx.holdsRequest, false, 'Accepted keeps no parsed INVITE for its 32 s');
+  assert.equal(tx.reply(487), false, 'no new response after the 2xx (and no throw)');
   assert.equal(s.layer.receiveRequest(req, topVia(req)!, s.source, s.target).kind, 'absorbed');
   assert.equal(s.sent.length, 1, 'Accepted does not re-send the 2xx itself');
   assert.ok(tx.respond(response(req, 200)), '2xx retransmission from the TU passes');
@@ -257,9 +264,10 @@ test('non-INVITE server: Trying absorbs silently, Completed re-sends the final, 
   assert.equal(s.layer.receiveRequest(req, topVia(req)!, s.source, s.target).kind, 'absorbed');
   assert.equal(s.sent.length, 0);
   tx.reply(200);
+  assert.equal(tx.holdsRequest, false);
   s.layer.receiveRequest(req, topVia(req)!, s.source, s.target);
   assert.equal(s.sent.length, 2);
-  assert.equal(s.sent[1]!.text, s.sent[0]!.text);
+  assert.equal(s.sent[1]!.text, s.sent[0]!.text, 'the kept response is re-sent without the request');
   s.clock.advance(64 * T1);
   assert.equal(tx.state, 'terminated');
   const t = setup('tcp');
