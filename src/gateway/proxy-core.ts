@@ -84,6 +84,8 @@ export function proxyInvite(
   const finish = (code: number, cause: CallCause): void => {
     if (done) return;
     done = true;
+    server.removeAllListeners('cancel');
+    server.removeAllListeners('transportError');
     deps.metrics.callEnded(call.direction);
     call.release?.();
     record(deps, call, code, cause, Date.now());
@@ -177,6 +179,7 @@ export function proxyInvite(
         if (retransmission || attempt !== a) return;
         clearTimer(a);
         attempt = null;
+        releaseAnswered(server, a.tx);
         if (!done) {
           done = true;
           call.answeredAt = Date.now();
@@ -262,6 +265,22 @@ export function proxyInvite(
   });
 
   next();
+}
+
+/**
+ * The INVITE was answered: from now on the client transaction (Accepted, Timer M, 32 s) only
+ * passes 2xx retransmissions up and the server transaction relays them (RFC 6026). Swap this
+ * call's handlers for one that holds nothing but the server transaction, made out here so that
+ * its closure does not share proxyInvite's scope — otherwise the targets, built requests and
+ * attempt state would stay reachable for 32 s after every answered call.
+ */
+function releaseAnswered(server: InviteServerTransaction, tx: ClientTransaction): void {
+  server.removeAllListeners('cancel');
+  server.removeAllListeners('transportError');
+  for (const event of ['provisional', 'final', 'timeout', 'transportError']) tx.removeAllListeners(event);
+  tx.on('final', (res: SipResponse) => {
+    if (res.status >= 200 && res.status < 300) server.respond(stripTopVia(res));
+  });
 }
 
 /** A call ended by BYE (or pushed out of the bounded table): its record is written now. */

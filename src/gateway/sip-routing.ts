@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { ownString } from '../sip/message/own-string.js';
 import { parseNameAddr } from '../sip/message/parse-name-addr.js';
 import { parseUri } from '../sip/message/parse-uri.js';
 import { splitHeaderValues } from '../sip/message/split-header-list.js';
@@ -51,7 +52,7 @@ export class RouteSigner {
     if (t === undefined) {
       t = createHmac('sha256', this.secret).update(callId).digest('base64url').slice(0, 16);
       if (this.cache.size >= 20_000) this.cache.clear(); // bounded; a miss only costs one HMAC
-      this.cache.set(callId, t);
+      this.cache.set(ownString(callId), t); // not a view that would keep the whole INVITE's text
     }
     return t;
   }

@@ -1,0 +1,85 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
+import { parseMessage } from '../../src/sip/message/index.js';
+import type { SipRequest } from '../../src/sip/message/types.js';
+import { UdpProbe } from '../hardening/sip-probe.js';
+import { ApiClient } from './api-client.js';
+import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+
+/**
+ * After the answer, the proxy keeps only what RFC 6026 still needs: the client transaction in
+ * Accepted relays each 2xx retransmission from the carrier to the PBX (§8.4 there), while the
+ * call's own handlers and parsed requests are released. A raw UDP carrier lets the test send
+ * the retransmission itself.
+ */
+let h: Harness;
+let api: ApiClient;
+let carrier: dgram.Socket;
+const invites: Array<{ req: SipRequest; from: dgram.RemoteInfo }> = [];
+const CALLER = '+919800000031';
+
+before(async () => {
+  carrier = dgram.createSocket('udp4');
+  await new Promise<void>((r) => carrier.bind(0, '127.0.0.1', () => r()));
+  carrier.on('message', (m, from) => {
+    const msg = parseMessage(m);
+    if (msg.kind === 'request' && msg.method === 'INVITE') invites.push({ req: msg, from });
+  });
+  h = await startHarness({ carrier: `sip:127.0.0.1:${carrier.address().port}` });
+  api = await ApiClient.create(h);
+  const trunk = await api.createTrunk('answered');
+  await api.mapNumber(trunk, CALLER);
+  await api.whitelist(trunk, '127.0.0.2', 32);
+  await h.gateway.snapshot.settled();
+});
+after(async () => {
+  await api.close();
+  await h.close();
+  carrier.close();
+});
+
+function okFor(req: SipRequest): string {
+  const copy = req.headers.filter((x) => ['via', 'from', 'call-id', 'cseq', 'record-route'].includes(x.name)).map((x) => `${x.name}: ${x.value}`);
+  const to = req.headers.find((x) => x.name === 'to')?.value ?? '';
+  const sdp = 'v=0\r\no=c 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n';
+  return [`SIP/2.0 200 OK`, ...copy, `To: ${to};tag=carrier1`, 'Contact: <sip:carrier@127.0.0.1>', 'Content-Type: application/sdp', `Content-Length: ${sdp.length}`, '', sdp].join('\r\n');
+}
+
+test('a 2xx retransmitted by the carrier after the answer still reaches the PBX (RFC 6026 Accepted)', async () => {
+  const pbx = await UdpProbe.open('127.0.0.2');
+  try {
+    const host = `${h.accountSid}.pstn.exotel.com`;
+    const sdp = 'v=0\r\no=pbx 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\n';
+    const invite = [
+      `INVITE sip:+14155550100@${host} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.2:${pbx.port};branch=z9hG4bK${randomBytes(8).toString('hex')};rport`,
+      `From: <sip:${CALLER}@127.0.0.2>;tag=pbx1`,
+      `To: <sip:+14155550100@${host}>`,
+      `Call-ID: ${randomBytes(8).toString('hex')}@127.0.0.2`,
+      'CSeq: 1 INVITE',
+      `Contact: <sip:pbx@127.0.0.2:${pbx.port}>`,
+      'Max-Forwards: 70',
+      'Content-Type: application/sdp',
+      `Content-Length: ${sdp.length}`,
+      '',
+      sdp,
+    ].join('\r\n');
+    await pbx.send(invite, h.access('udp'));
+    const forwarded = await waitFor(() => invites[0], 3000, 'INVITE at the carrier');
+    const ok = okFor(forwarded.req);
+    const send = (): Promise<void> => new Promise((r) => carrier.send(ok, forwarded.from.port, forwarded.from.address, () => r()));
+    const twoHundreds = (): number => pbx.replies.filter((b) => b.toString().startsWith('SIP/2.0 200 ')).length;
+
+    await send();
+    await waitFor(() => twoHundreds() === 1, 3000, 'the 200 at the PBX');
+    await send(); // the carrier did not see an ACK yet and retransmits its 2xx
+    await waitFor(() => twoHundreds() === 2, 3000, 'the retransmitted 200 relayed to the PBX');
+    const [first, second] = pbx.replies.filter((b) => b.toString().startsWith('SIP/2.0 200 ')).map((b) => b.toString());
+    assert.equal(second, first, 'relayed the same way both times');
+    assert.match(first ?? '', /^To: .*;tag=carrier1$/m);
+  } finally {
+    pbx.socket.close();
+  }
+});
