@@ -68,6 +68,18 @@ export class ApiClient {
     return String(d.id);
   }
 
+  /**
+   * The spec's termination quickstart through the API (create trunk, map the caller ID, whitelist
+   * the PBX), then waits until the gateway's snapshot has it. Returns the trunk SID.
+   */
+  async terminationTrunk(name: string, callerId: string, pbxIp: string): Promise<string> {
+    const trunk = await this.createTrunk(name);
+    await this.mapNumber(trunk, callerId);
+    await this.whitelist(trunk, pbxIp, 32);
+    await this.h.gateway.snapshot.settled();
+    return trunk;
+  }
+
   removeWhitelistedIp(trunk: string, id: string): Promise<unknown> {
     return this.ok('DELETE', `/trunks/${trunk}/whitelisted-ips?id=${id}`);
   }

@@ -29,10 +29,7 @@ before(async () => {
   });
   h = await startHarness({ carrier: `sip:127.0.0.1:${carrier.address().port}` });
   api = await ApiClient.create(h);
-  const trunk = await api.createTrunk('answered');
-  await api.mapNumber(trunk, CALLER);
-  await api.whitelist(trunk, '127.0.0.2', 32);
-  await h.gateway.snapshot.settled();
+  await api.terminationTrunk('answered', CALLER, '127.0.0.2');
 });
 after(async () => {
   await api.close();

@@ -21,10 +21,7 @@ before(async () => {
   h = await startHarness();
   api = await ApiClient.create(h);
   // The spec's termination quickstart: create trunk, map the caller ID, whitelist the PBX.
-  trunk = await api.createTrunk('pbx');
-  await api.mapNumber(trunk, CALLER);
-  await api.whitelist(trunk, '127.0.0.2', 32);
-  await h.gateway.snapshot.settled();
+  trunk = await api.terminationTrunk('pbx', CALLER, '127.0.0.2');
 });
 after(async () => {
   await api.close();

@@ -18,10 +18,7 @@ const CALLER = '+919800000071';
 before(async () => {
   h = await startHarness({ flags: { sipMaxCalls: '2', sipRetryAfter: '7', sipPikeRate: '20', sipPikeBlockSeconds: '1' }, tuning: { simAnswerDelayMs: 700 } });
   api = await ApiClient.create(h);
-  trunk = await api.createTrunk('busypbx');
-  await api.mapNumber(trunk, CALLER);
-  await api.whitelist(trunk, '127.0.0.2', 32);
-  await h.gateway.snapshot.settled();
+  trunk = await api.terminationTrunk('busypbx', CALLER, '127.0.0.2');
 });
 after(async () => {
   await api.close();
