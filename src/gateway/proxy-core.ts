@@ -1,3 +1,4 @@
+import { ownString } from '../sip/message/own-string.js';
 import type { SipRequest, SipResponse } from '../sip/message/types.js';
 import type { ClientTransaction, InviteClientTransaction, InviteServerTransaction } from '../sip/transaction/index.js';
 import type { SipSource, SipTarget } from '../sip/transport/transport.js';
@@ -187,6 +188,7 @@ export function proxyInvite(
             const oldest = deps.dialogs.keys().next().value;
             if (oldest !== undefined) endDialog(deps, oldest, 200, 'completed');
           }
+          call.callId = ownString(call.callId); // held for the call's length: not a view on the INVITE's text
           deps.dialogs.set(call.callId, call);
         }
         return;
