@@ -6,6 +6,7 @@ import type { Store } from '../store/types.js';
 import type { SipListener } from '../api/routes/health.js';
 import { VERSION } from '../version.js';
 import { addConfigOptions } from './add-config-options.js';
+import { explainListenError } from './listen-error.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -93,8 +94,6 @@ export async function runServe(config: Config): Promise<void> {
       ready.api = apiUrl(config, port);
       lines.push(`  API        ${ready.api}   (docs: ${ready.api}/docs, health: ${ready.api}/health)`);
       closers.push(() => app.close());
-      const banner = await bootstrapAccount(store, config, ready.api);
-      if (banner) lines.push(banner);
     }
     if (config.role !== 'api') {
       const { startGateway } = await import('../gateway/gateway.js');
@@ -106,10 +105,16 @@ export async function runServe(config: Config): Promise<void> {
       ready.sip = gateway.addresses;
       closers.unshift(() => gateway.close());
     }
+    // Only once every listener is up: a first start that fails (a port in use) must not create
+    // the account whose token is shown once, or the next start would have nothing to show.
+    if (ready.api !== null) {
+      const banner = await bootstrapAccount(store, config, ready.api);
+      if (banner) lines.splice(2, 0, banner);
+    }
   } catch (err) {
     for (const close of closers) await close().catch(() => undefined);
     await store.close();
-    throw err;
+    throw explainListenError(err, config);
   }
 
   process.stderr.write(`${lines.join('\n')}\n`);
