@@ -285,7 +285,8 @@ export class SipEndpoint {
       handler(tx);
     } catch (error) {
       // A core bug must not leave the peer retransmitting into a silent transaction.
-      if (sipChannels.handlerError.hasSubscribers) sipChannels.handlerError.publish({ error, request: tx.request });
+      // The handler may have answered before it threw: the request is then released (null here).
+      if (sipChannels.handlerError.hasSubscribers) sipChannels.handlerError.publish({ error, request: tx.holdsRequest ? tx.request : null });
       if (tx.lastStatus < 200 && !tx.terminated) tx.reply(500, 'Server Internal Error');
     }
     if (tx instanceof InviteServerTransaction) tx.startTrying();

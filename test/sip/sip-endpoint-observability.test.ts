@@ -27,7 +27,9 @@ test('transaction and transport events reach diagnostics_channel; counters add u
   const ep = await createSipEndpoint({ listen: [{ protocol: 'udp', host: '::1', port: 0 }], timers: { t1: 5 } });
   ep.onRequest((tx) => {
     if (tx.request.headers.some((h) => h.value.includes('boom'))) throw new Error('core bug');
+    const late = tx.request.headers.some((h) => h.value.includes('late'));
     tx.reply(200);
+    if (late) throw new Error('core bug after the answer');
   });
   const client = dgram.createSocket('udp6');
   try {
@@ -41,13 +43,17 @@ test('transaction and transport events reach diagnostics_channel; counters add u
     assert.equal((await ask('z9hG4bKobs1')).status, 200);
     assert.equal((await ask('z9hG4bKboom')).status, 500, 'a throwing handler gets a 500, not a crash');
     await new Promise((r) => setTimeout(r, 64 * 5 + 50)); // Timer J
+    // A handler that throws after answering (its request already released): the 200 stands, no crash.
+    assert.equal((await ask('z9hG4bKlate')).status, 200);
+    assert.equal(seen.filter((s) => s === 'handler-error').length, 2);
+    await new Promise((r) => setTimeout(r, 64 * 5 + 50));
     assert.deepEqual(seen.slice(0, 5), ['message-in', 'created', 'message-out', 'state:completed', 'message-in']);
     assert.ok(seen.includes('handler-error'));
-    assert.equal(seen.filter((s) => s === 'terminated').length, 2);
+    assert.equal(seen.filter((s) => s === 'terminated').length, 3);
     const c = ep.counters;
-    assert.equal(c.messagesIn.udp, 2);
-    assert.equal(c.messagesOut.udp, 2);
-    assert.equal(c.transactionsCreated.server, 2);
+    assert.equal(c.messagesIn.udp, 3);
+    assert.equal(c.messagesOut.udp, 3);
+    assert.equal(c.transactionsCreated.server, 3);
     assert.equal(c.activeTransactions, 0);
     assert.equal(ep.transactions.size.server, 0);
   } finally {
