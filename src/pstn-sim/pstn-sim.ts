@@ -82,6 +82,9 @@ export class PstnSim {
     const req = tx.request;
     if (this.received.length >= 100) this.received.shift();
     this.received.push(req);
+    // A UAS re-sends its 2xx until the ACK arrives (RFC 3261 §13.3.1.4): over UDP a lost 200 or
+    // ACK must not leave the caller waiting. The SIP core does the retransmitting.
+    tx.retransmit2xx = true;
     if (hasToTag(req)) {
       tx.reply(200, 'OK'); // re-INVITE: accept, no new media
       return;

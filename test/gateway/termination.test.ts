@@ -71,6 +71,16 @@ test('termination: answered call over TCP, digits-only dialled number normalised
   assert.match(last?.uri ?? '', /^sip:\+14155550100@127\.0\.0\.1:\d+/);
 });
 
+test('termination over a lossy network: with 10 % of the PBX\'s datagrams lost, every call completes (retransmissions on both legs)', async () => {
+  // sipp drops 10 % of what it sends and receives: INVITE, 180/200, ACK, BYE and its 200 are each
+  // recovered by a retransmission — the PBX's Timer A/E, the 2xx the carrier (the PSTN simulator)
+  // re-sends until the ACK (RFC 3261 §13.3.1.4) relayed by the gateway in Accepted (RFC 6026), the
+  // BYE's 200 re-sent from Completed.
+  const r = await runSipp({ scenario: 'pbx-call.xml', remote: remote(), localIp: '127.0.0.2', service: '+14155550100', keys: { caller: CALLER, host: host() }, calls: 40, rate: 40, extra: ['-lost', '10'], timeoutSeconds: 60 });
+  assert.equal(r.code, 0, r.output.slice(-3000));
+  assert.match(r.output, /Successful call\s+\|\s+\d+\s+\|\s+40\s/);
+});
+
 test('termination: 403 when the source IP is not whitelisted (127.0.0.3)', async () => {
   await expectRefused(403, { ip: '127.0.0.3' });
   const c = await lastCall();
