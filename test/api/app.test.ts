@@ -61,6 +61,10 @@ for (const kind of STORE_KINDS) {
       expectFailure(await f.api('POST', '/trunks', 'trunk_name=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 1021, /application\/json/);
       expectFailure(await f.api('POST', '/trunks', 'hello', { 'content-type': 'text/plain' }), 415, 1021);
       expectFailure(await f.api('POST', '/trunks', '{"trunk_name": "x",'), 400, 1020, /not valid JSON/);
+      // A leading UTF-8 byte order mark is ignored (RFC 8259 §8.1 allows it), not a 1020.
+      const bom = `\ufeff{"trunk_name":"bom_trunk","nso_code":"ANY-ANY","domain_name":"${f.account.accountSid}.pstn.exotel.com"}`;
+      const withBom = await f.api('POST', '/trunks', bom);
+      assert.equal(withBom.status, 200, JSON.stringify(withBom.body));
     });
 
     test('hostile bodies are 400s, never 500s, and pollute nothing', async () => {
