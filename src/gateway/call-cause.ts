@@ -34,6 +34,8 @@ export const CALL_CAUSES = [
   'trunk_cps_exceeded',
   /** 486: the trunk's max_concurrent_calls (or the gateway default) were in progress. */
   'trunk_concurrency_exceeded',
+  /** 420: the INVITE's Proxy-Require named an extension the gateway does not implement. */
+  'unsupported_extension',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

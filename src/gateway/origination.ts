@@ -5,6 +5,7 @@ import { proxyInvite, record, type CallState, type ProxyDeps, type ProxyTarget }
 import { callerIdOf, maxForwardsOf, safeParseUri, userOfHeader } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri } from './sip-routing.js';
+import { refuseExtensions } from './sip-extensions.js';
 import { refuseOverLimit } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
 
@@ -57,6 +58,10 @@ export class Origination {
     if (d.action === 'reject') {
       tx.reply(d.code, d.reason, { headers: [{ name: 'warning', value: `399 ${hostForUri(this.o.carrier.advertise)} "${d.reason}"` }] });
       record(this.o.proxy, call, d.code, d.cause, call.startedAt);
+      return;
+    }
+    if (refuseExtensions(tx, req, 'proxy-require')) {
+      record(this.o.proxy, call, 420, 'unsupported_extension', call.startedAt);
       return;
     }
     if (refuseOverLimit(this.o.trunkLimits, d.trunk, tx, call, this.o.proxy, hostForUri(this.o.carrier.advertise))) return;

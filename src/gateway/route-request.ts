@@ -2,6 +2,7 @@ import { InviteServerTransaction, type ServerTransaction } from '../sip/transact
 import type { SipRequest } from '../sip/message/types.js';
 import { proxyAck, proxyInDialog } from './in-dialog.js';
 import type { ProxyDeps } from './proxy-core.js';
+import { refuseExtensions } from './sip-extensions.js';
 import type { PortEvent, SipPort } from './sip-port.js';
 import { headerValue } from './sip-routing.js';
 
@@ -27,6 +28,8 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
   const tx = e.tx;
   const req = tx.request;
   const inDialog = hasToTag(req);
+  // An initial INVITE's Proxy-Require is checked by the policy handlers, once the trunk is known (call log).
+  if (!(req.method === 'INVITE' && !inDialog) && refuseExtensions(tx, req, answeredHere(req, inDialog) ? 'require' : 'proxy-require')) return;
   switch (req.method) {
     case 'INVITE':
       if (!inDialog && tx instanceof InviteServerTransaction) ctx.initialInvite(tx);
@@ -47,6 +50,12 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
       if (!inDialog && headerValue(req, 'route') === undefined) answerOutOfDialog(tx);
       else proxyInDialog(ctx.proxy, tx, req, ctx.other);
   }
+}
+
+/** Whether this gateway answers `req` itself (registrar, OPTIONS ping, out-of-dialog refusals) rather than relaying it. */
+function answeredHere(req: SipRequest, inDialog: boolean): boolean {
+  if (req.method === 'REGISTER') return true;
+  return req.method !== 'INVITE' && !inDialog && headerValue(req, 'route') === undefined;
 }
 
 /** Methods that only make sense inside a dialog: outside one there is no call to apply them to. */

@@ -14,6 +14,7 @@ import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from 
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri, routeValues, targetOfUri, uriOfNameAddr } from './sip-routing.js';
 import { decideTermination } from './termination-policy.js';
+import { refuseExtensions } from './sip-extensions.js';
 import { refuseOverLimit } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
 
@@ -117,6 +118,10 @@ export class Termination {
     }
     if (creds !== null) guard.succeed(source.address);
 
+    if (refuseExtensions(tx, req, 'proxy-require')) {
+      record(this.o.proxy, call, 420, 'unsupported_extension', call.startedAt);
+      return;
+    }
     const trunk = decision.trunk;
     if (refuseOverLimit(this.o.trunkLimits, trunk, tx, call, this.o.proxy, this.warnAgent)) return;
     const replace: SipHeader[] = [];

@@ -73,6 +73,12 @@ export class PstnSim {
 
   private onRequest(tx: ServerTransaction): void {
     const req = tx.request;
+    // A UAS that does not implement an extension the request requires answers 420 (RFC 3261 §8.2.2.3).
+    const required = req.headers.filter((h) => h.name === 'require').flatMap((h) => h.value.split(',').map((t) => t.trim()).filter((t) => t !== ''));
+    if (required.length > 0) {
+      tx.reply(420, 'Bad Extension', { headers: [{ name: 'unsupported', value: required.join(', ') }] });
+      return;
+    }
     if (req.method === 'INVITE' && tx instanceof InviteServerTransaction) return this.onInvite(tx);
     if (req.method === 'BYE') this.byes++;
     tx.reply(200, 'OK');

@@ -178,6 +178,7 @@ export const CALL_CAUSES: Readonly<Record<string, CauseInfo>> = {
   max_forwards: { code: 483, explanation: 'Too many hops: Max-Forwards reached 0, usually a routing loop between your PBX and the trunk', fix: 'Check SIP headers format and your PBX routing: the call must not come back to the trunk' },
   auth_required: { code: 401, explanation: 'The gateway asked for digest credentials; a PBX normally retries with them at once', fix: 'If no retry follows: verify username/password from Get Credentials API: vsip credentials show <trunk_sid>', topic: '401' },
   bad_request: { code: 400, explanation: 'Malformed SIP message', fix: 'Check SIP headers format' },
+  unsupported_extension: { code: 420, explanation: 'The INVITE demanded (Proxy-Require) a SIP extension the gateway does not implement; the Unsupported header of the 420 names it', fix: 'Check SIP headers format: remove that option tag from Proxy-Require in your PBX configuration' },
 };
 
 /** Causes that only say "refused downstream": the final SIP code's row explains them. */
