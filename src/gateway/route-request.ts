@@ -28,8 +28,8 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
   const tx = e.tx;
   const req = tx.request;
   const inDialog = hasToTag(req);
-  // An initial INVITE's Proxy-Require is checked by the policy handlers, once the trunk is known (call log).
-  if (!(req.method === 'INVITE' && !inDialog) && refuseExtensions(tx, req, answeredHere(req, inDialog) ? 'require' : 'proxy-require')) return;
+  const extensions = extensionHeader(req, inDialog, ctx.register !== null);
+  if (extensions !== null && refuseExtensions(tx, req, extensions)) return;
   switch (req.method) {
     case 'INVITE':
       if (!inDialog && tx instanceof InviteServerTransaction) ctx.initialInvite(tx);
@@ -52,10 +52,19 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
   }
 }
 
-/** Whether this gateway answers `req` itself (registrar, OPTIONS ping, out-of-dialog refusals) rather than relaying it. */
-function answeredHere(req: SipRequest, inDialog: boolean): boolean {
-  if (req.method === 'REGISTER') return true;
-  return req.method !== 'INVITE' && !inDialog && headerValue(req, 'route') === undefined;
+/**
+ * Which header's option tags must be understood before `req` is handled (see sip-extensions.ts):
+ * Require for what the gateway serves itself (REGISTER, an OPTIONS ping), Proxy-Require for what it
+ * relays in a dialog. None for an initial INVITE (its handler checks once the trunk is known, so the
+ * refusal is in the trunk's call log) nor for out-of-dialog requests refused by method, since
+ * RFC 3261 §8.2 inspects the method (405/501/481) before the extensions.
+ */
+function extensionHeader(req: SipRequest, inDialog: boolean, registrar: boolean): 'require' | 'proxy-require' | null {
+  const relayed = inDialog || headerValue(req, 'route') !== undefined;
+  if (req.method === 'REGISTER') return registrar ? 'require' : null;
+  if (req.method === 'OPTIONS' && !relayed) return 'require';
+  if (req.method === 'INVITE' && !inDialog) return null;
+  return relayed ? 'proxy-require' : null;
 }
 
 /** Methods that only make sense inside a dialog: outside one there is no call to apply them to. */

@@ -63,6 +63,9 @@ test('OPTIONS and REGISTER with Require get 420; Proxy-Require on a request answ
   const g = await finalFor(register);
   assert.equal(statusOf(g), 420);
   assert.equal(header(g, 'unsupported'), 'gruu');
+  // The method is inspected before the extensions (RFC 3261 §8.2): 405 for SUBSCRIBE, not 420.
+  const subscribe = request({ method: 'SUBSCRIBE', uri: `sip:${h.accountSid}.pstn.exotel.com`, viaHost: '127.0.0.2', viaPort: pbx.port, extra: ['Require: foo', 'Event: presence'] });
+  assert.equal(statusOf(await finalFor(subscribe)), 405);
 });
 
 test('Require on a relayed INVITE reaches the carrier, whose 420 comes back', async () => {
