@@ -6,7 +6,7 @@ import type { Store } from '../store/types.js';
 import type { SipListener } from '../api/routes/health.js';
 import { VERSION } from '../version.js';
 import { addConfigOptions } from './add-config-options.js';
-import { explainListenError } from './listen-error.js';
+import { explainListenError } from './explain-listen-error.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 10_000;

@@ -5,7 +5,7 @@ import { proxyInvite, record, type CallState, type ProxyDeps, type ProxyTarget }
 import { callerIdOf, maxForwardsOf, safeParseUri, userOfHeader } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri } from './sip-routing.js';
-import { refuseExtensions } from './sip-extensions.js';
+import { refuseExtensions } from './refuse-extensions.js';
 import { refuseOverLimit } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
 

@@ -2,7 +2,7 @@ import { InviteServerTransaction, type ServerTransaction } from '../sip/transact
 import type { SipRequest } from '../sip/message/types.js';
 import { proxyAck, proxyInDialog } from './in-dialog.js';
 import type { ProxyDeps } from './proxy-core.js';
-import { refuseExtensions } from './sip-extensions.js';
+import { refuseExtensions } from './refuse-extensions.js';
 import type { PortEvent, SipPort } from './sip-port.js';
 import { headerValue } from './sip-routing.js';
 
@@ -53,7 +53,7 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
 }
 
 /**
- * Which header's option tags must be understood before `req` is handled (see sip-extensions.ts):
+ * Which header's option tags must be understood before `req` is handled (see refuse-extensions.ts):
  * Require for what the gateway serves itself (REGISTER, an OPTIONS ping), Proxy-Require for what it
  * relays in a dialog. None for an initial INVITE (its handler checks once the trunk is known, so the
  * refusal is in the trunk's call log) nor for out-of-dialog requests refused by method, since

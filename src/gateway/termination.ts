@@ -14,7 +14,7 @@ import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from 
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri, routeValues, targetOfUri, uriOfNameAddr } from './sip-routing.js';
 import { decideTermination } from './termination-policy.js';
-import { refuseExtensions } from './sip-extensions.js';
+import { refuseExtensions } from './refuse-extensions.js';
 import { refuseOverLimit } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
 
