@@ -307,3 +307,28 @@ test('TCP: when the request\'s connection has closed, the response goes over a n
     await new Promise<void>((r) => listener.close(() => r()));
   }
 });
+
+test('UDP: datagrams sent in one loop turn leave in order; close() sends what is queued; bad port and closed transport throw at once', async () => {
+  const { UdpTransport } = await import('../../../src/sip/transport/udp.js');
+  const { createSipCounters } = await import('../../../src/sip/sip-counters.js');
+  const t = await UdpTransport.listen({ host: '127.0.0.1', port: 0, counters: createSipCounters(), onMessage: () => {} });
+  const client = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
+    const got: string[] = [];
+    const all = new Promise<void>((r) => client.on('message', (m) => got.push(m.toString()) === 300 && r()));
+    const target = { protocol: 'udp' as const, address: '127.0.0.1', port: client.address().port };
+    for (let i = 0; i < 200; i++) t.send(Buffer.from(`d${i}`), target);
+    await new Promise((r) => setTimeout(r, 20));
+    // The last 100 are queued and the transport closed in the same turn: they must still leave.
+    for (let i = 200; i < 300; i++) t.send(Buffer.from(`d${i}`), target);
+    assert.throws(() => t.send(Buffer.from('x'), { ...target, port: 0 }), /invalid UDP port 0/);
+    assert.throws(() => t.send(Buffer.from('x'), { ...target, port: 70000 }), /invalid UDP port 70000/);
+    await t.close();
+    assert.throws(() => t.send(Buffer.from('x'), target), /closed/);
+    await Promise.race([all, new Promise((r) => setTimeout(r, 2000))]);
+    assert.deepEqual(got, Array.from({ length: 300 }, (_, i) => `d${i}`));
+  } finally {
+    client.close();
+  }
+});
