@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Brings what the test suite needs, so that `npm test` alone works on a fresh clone:
-// npm packages (when node_modules is missing), sipp (apt, when root), then the TypeScript build.
+// npm packages (when node_modules is missing), sipp and baresip (apt, when root), then the TypeScript build.
 import { execSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 
@@ -19,13 +19,16 @@ if (!existsSync('node_modules/.package-lock.json')) {
   run('npm ci');
 }
 
-const missing = ['sipp'].filter((bin) => !has(bin));
+// The real SIP peers of the interop tests: sipp (PBX, carrier, load) and baresip (a softphone).
+const packages = { sipp: 'sip-tester', baresip: 'baresip' };
+const missing = Object.keys(packages).filter((bin) => !has(bin));
 if (missing.length > 0) {
+  const debs = missing.map((bin) => packages[bin]).join(' ');
   if (process.getuid?.() === 0 && has('apt-get')) {
-    console.log('pretest: installing sip-tester (sipp) with apt-get');
-    run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester');
+    console.log(`pretest: installing ${debs} with apt-get`);
+    run(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${debs}`);
   } else {
-    console.error('pretest: sipp is not installed; run as root or `sudo apt-get install sip-tester`. SIP interop tests will fail.');
+    console.error(`pretest: ${missing.join(' and ')} not installed; run as root or \`sudo apt-get install ${debs}\`. SIP interop tests will fail.`);
   }
 }
 
