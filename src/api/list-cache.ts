@@ -6,8 +6,8 @@ import type { ListMetadata } from './envelope.js';
  * settings), so that a busy reader costs neither a database round trip nor a re-serialization.
  *
  * Why it is safe: every entry belongs to one trunk and is dropped (1) when the store reports a
- * committed change to that trunk (`onChange`; in-process on SQLite, LISTEN/NOTIFY from other
- * processes on PostgreSQL), (2) when this process answers any non-GET request on that trunk,
+ * committed change to that trunk (`onChange`: from this process at once, from other processes by
+ * the change_log feed on SQLite or LISTEN/NOTIFY on PostgreSQL), (2) when this process answers any non-GET request on that trunk,
  * before the answer is sent, so a client always reads its own writes, and (3) after a short TTL,
  * a bound on staleness should a notification be lost. A read that started before an
  * invalidation is not stored (per-trunk generation counter), so an old page cannot be put back.

@@ -114,6 +114,14 @@ export interface MetaTable {
   value: string;
 }
 
+/** SQLite only (migration 0002): committed change events, read by the other processes on the file. */
+export interface ChangeLogTable {
+  id: Generated<number>;
+  origin: string;
+  event: string;
+  created_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   trunks: TrunksTable;
@@ -124,4 +132,5 @@ export interface Database {
   registrations: RegistrationsTable;
   calls: CallsTable;
   meta: MetaTable;
+  change_log: ChangeLogTable;
 }

@@ -1,6 +1,7 @@
 /**
  * The SQLite flavour: one better-sqlite3 connection behind Kysely (Kysely serialises its use,
- * so in-process transactions never interleave), WAL, foreign keys on.
+ * so in-process transactions never interleave), WAL, foreign keys on. Change events reach other
+ * processes on the same file through the change_log table (`sqlite-change-feed.ts`).
  *
  * Durability: `journal_mode=WAL` + `synchronous=NORMAL`. A commit appends to the WAL with
  * write(2) before returning, so an acknowledged write is in the OS page cache and survives the
@@ -14,6 +15,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql } from 'kysely';
 import type { DatabaseConnection, Driver, SqliteDialectConfig } from 'kysely';
 import { ChangeBus } from './change-bus.js';
+import { SqliteChangeFeed } from './sqlite-change-feed.js';
 import { withStatementCache } from './statement-cache.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations/migrate-to-latest.js';
@@ -74,10 +76,13 @@ export async function openSqliteStore(file: string, box: SecretBox): Promise<Kys
   // instead of queueing behind a multi-second load.
   const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openReader(file)) }) });
   const bus = new ChangeBus();
+  // Other processes on this file (an `--role api` next to an `--role sip`, `vsip accounts …`).
+  const feed = new SqliteChangeFeed(file, (e) => bus.emit(e), () => bus.emitResync());
   const hooks: DialectHooks = {
     kind: 'sqlite',
     classifyError: classifySqliteError,
-    publishInTransaction: async () => {},
+    publishInTransaction: (trx, events) => feed.record(trx, events),
+    // This process learns of its own changes at once; the feed skips them when it reads them back.
     afterCommit: (events) => events.forEach((e) => bus.emit(e)),
     subscribe: (l) => bus.subscribe(l),
     subscribeResync: (l) => bus.subscribeResync(l),
@@ -92,6 +97,7 @@ export async function openSqliteStore(file: string, box: SecretBox): Promise<Kys
         }
       }),
     close: async () => {
+      feed.close();
       bus.clear();
       await reader.destroy();
     },

@@ -14,9 +14,9 @@ export interface DialectHooks {
   readonly kind: 'sqlite' | 'postgres';
   /** SQLite `SQLITE_CONSTRAINT_UNIQUE`/`_PRIMARYKEY`/`_FOREIGNKEY`; PostgreSQL SQLSTATE 23505/23503. */
   classifyError(err: unknown): DbErrorKind;
-  /** Last step inside a write transaction (PostgreSQL: `pg_notify`, delivered only on commit). */
+  /** Last step inside a write transaction (PostgreSQL: `pg_notify`, delivered only on commit; SQLite: change_log rows). */
   publishInTransaction(trx: Transaction<Database>, events: ChangeEvent[]): Promise<void>;
-  /** After commit (SQLite: in-process emit). */
+  /** After commit (SQLite: in-process emit; other processes read the change_log rows written by publishInTransaction). */
   afterCommit(events: ChangeEvent[]): void;
   subscribe(listener: (event: ChangeEvent) => void): () => void;
   subscribeResync(listener: () => void): () => void;

@@ -254,12 +254,16 @@ export interface Store {
   loadGatewayTrunks(): Promise<GatewayTrunk[]>;
   /** One trunk's current configuration; null if it no longer exists. */
   loadGatewayTrunk(trunkSid: string): Promise<GatewayTrunk | null>;
-  /** Called after every committed change: in-process on SQLite, LISTEN/NOTIFY on PostgreSQL. */
+  /**
+   * Called after every committed change, this process's and other processes' on the same database:
+   * SQLite through the change_log table (`sqlite-change-feed.ts`), PostgreSQL by LISTEN/NOTIFY.
+   */
   onChange(listener: (event: ChangeEvent) => void): () => void;
   /**
    * (Added with the store implementation.) Called when change events may have been missed —
-   * on PostgreSQL, after the LISTEN connection dropped and came back: listeners should reload
-   * everything (`loadGatewayTrunks`). Never called on SQLite, where events cannot be lost.
+   * on PostgreSQL, after the LISTEN connection dropped and came back; on SQLite, when this process
+   * read the change_log too late (rows it never saw were pruned): listeners should reload
+   * everything (`loadGatewayTrunks`).
    * Optional so that test doubles need not implement it.
    */
   onResync?(listener: () => void): () => void;

@@ -7,11 +7,13 @@ import { Migrator } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import type { SqlDialectKind } from './dialect-kind.js';
 import { initialMigration } from './0001-initial.js';
+import { changeLogMigration } from './0002-change-log.js';
 
 export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
   // Names sort lexically: Kysely applies them in that order.
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-change-log': changeLogMigration(dialect),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
- * At scale vsip runs `--role api` and `--role sip` processes sharing one PostgreSQL (DESIGN.md):
- * a change made through the API process must be enforced by the SIP process within 500 ms,
- * with no restart (issue 4). Two real `vsip serve` processes, one embedded PostgreSQL, and a
- * raw SIP client on its own loopback address.
+ * At scale vsip runs `--role api` and `--role sip` processes sharing one PostgreSQL (DESIGN.md);
+ * on one host they may share one SQLite file. Either way a change made through the API process
+ * must be enforced by the SIP process within 500 ms, with no restart (issue 4): LISTEN/NOTIFY on
+ * PostgreSQL, the change_log feed on SQLite. Two real `vsip serve` processes and a raw SIP client
+ * on its own loopback address.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,15 +58,25 @@ function finalStatus(sock: Socket, domain: string, target: { address: string; po
   });
 }
 
-test('a whitelist change through the API process is enforced by the SIP process within 500 ms', async () => {
+test('PostgreSQL: a whitelist change through the API process is enforced by the SIP process within 500 ms', async () => {
   const pg = await startPostgres();
   after(() => pg.stop());
   const url = await pg.newDatabase();
   const env = { VSIP_SECRET_KEY: randomBytes(32).toString('hex'), VSIP_DATABASE_URL: url };
-  const account = createAccountCli(tempDir(), env);
-  const apiNode = await startServe({ dataDir: tempDir(), args: ['--role', 'api'], env });
+  await changeEnforcedAcrossProcesses(env, [tempDir(), tempDir(), tempDir()]);
+});
+
+test('SQLite: the same with both processes on one database file', async () => {
+  const dataDir = tempDir();
+  await changeEnforcedAcrossProcesses({ VSIP_SECRET_KEY: randomBytes(32).toString('hex') }, [dataDir, dataDir, dataDir]);
+});
+
+/** `dirs`: data dirs of the account CLI, the API process and the SIP process. */
+async function changeEnforcedAcrossProcesses(env: Record<string, string>, dirs: [string, string, string]): Promise<void> {
+  const account = createAccountCli(dirs[0], env);
+  const apiNode = await startServe({ dataDir: dirs[1], args: ['--role', 'api'], env });
   after(() => apiNode.stop());
-  const sipNode = await startServe({ dataDir: tempDir(), args: ['--role', 'sip'], env });
+  const sipNode = await startServe({ dataDir: dirs[2], args: ['--role', 'sip'], env });
   after(() => sipNode.stop());
   assert.equal(apiNode.sip.length, 0, 'the api role runs no SIP listener');
   assert.equal(sipNode.api, null, 'the sip role runs no API');
@@ -104,4 +115,4 @@ test('a whitelist change through the API process is enforced by the SIP process 
   while (status !== 403 && Date.now() - t1 < 2000) status = await finalStatus(sock, domain, target);
   assert.equal(status, 403);
   assert.ok(Date.now() - t1 < 500, `trunk deletion enforced after ${Date.now() - t1} ms`);
-});
+}
