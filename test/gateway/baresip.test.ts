@@ -1,13 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiClient } from './api-client.js';
+import { startBaresip } from './baresip-ua.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
-import { freePort } from './sipp.js';
 
 /**
  * A real SIP stack through the gateway in both directions: baresip (Debian package) as the PBX.
@@ -27,39 +23,6 @@ after(async () => {
   await h.close();
 });
 
-interface Baresip {
-  child: ChildProcess;
-  output(): string;
-  port: number;
-  exited: Promise<unknown>;
-}
-
-/** baresip on 127.0.0.2 with G.711 and no sound device; `account` is its accounts-file line. */
-async function baresip(account: (port: number) => string, args: string[]): Promise<Baresip> {
-  const dir = mkdtempSync(join(tmpdir(), 'vsip-baresip-'));
-  const port = await freePort('127.0.0.2');
-  writeFileSync(join(dir, 'config'), [
-    'poll_method epoll',
-    `sip_listen 127.0.0.2:${port}`,
-    'module_path /usr/lib/baresip/modules',
-    'module g711.so',
-    'module_app account.so',
-    'module_app menu.so',
-    'audio_player nil',
-    'audio_source nil',
-    'audio_alert nil',
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'accounts'), `${account(port)}\n`);
-  writeFileSync(join(dir, 'contacts'), '');
-  const child = spawn('stdbuf', ['-oL', '-eL', 'baresip', '-f', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise((r) => child.once('exit', r)).finally(() => rmSync(dir, { recursive: true, force: true }));
-  return { child, output: () => out, port, exited };
-}
-
 test('baresip calls out with digest only (407, then Proxy-Authorization): answered by the PSTN simulator, hung up by baresip', async () => {
   const caller = '+919800000061';
   const trunk = await api.createTrunk('bsout', { auth_type: 'credentials' });
@@ -76,7 +39,7 @@ test('baresip calls out with digest only (407, then Proxy-Authorization): answer
   };
   diagnosticsChannel.subscribe('vsip:sip:transport:message-out', watch);
   // No IP is whitelisted on this trunk: only the digest identifies it. `-t 4`: quit (sending BYE) after 4 s.
-  const ua = await baresip(
+  const ua = await startBaresip(
     () => `<sip:${caller}@${domain}>;auth_user=${trunk};auth_pass=${password};regint=0;outbound="sip:127.0.0.1:${gw}"`,
     ['-t', '4', '-e', `/dial sip:+14155550100@${domain}`],
   );
@@ -101,7 +64,7 @@ test('baresip answers an inbound call: the PSTN simulator dials a mapped number,
   const number = '+15550002061';
   const trunk = await api.createTrunk('bsin');
   await api.mapNumber(trunk, number);
-  const ua = await baresip((port) => `<sip:${number}@127.0.0.2:${port}>;regint=0;answermode=auto`, ['-t', '15']);
+  const ua = await startBaresip((port) => `<sip:${number}@127.0.0.2:${port}>;regint=0;answermode=auto`, ['-t', '15']);
   try {
     await api.addDestinations(trunk, [{ destination: `127.0.0.2:${ua.port};transport=tcp` }]);
     await h.gateway.snapshot.settled();

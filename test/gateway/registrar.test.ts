@@ -1,16 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { answerChallenge } from '../../src/sip/auth/answer-challenge.js';
 import { randomToken } from '../../src/sip/transaction/branch.js';
 import { createSipEndpoint, type SipEndpoint } from '../../src/sip/sip-endpoint.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
 import { ApiClient } from './api-client.js';
+import { startBaresip } from './baresip-ua.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
-import { freePort } from './sipp.js';
 
 /** REGISTER with digest on the access side: a raw UA built on the SIP core, and baresip. */
 let h: Harness;
@@ -192,31 +188,14 @@ test('registrar: baresip registers with digest (default MD5 challenge)', async (
   const trunk = { sid: await api.createTrunk('bs', { auth_type: 'credentials' }) };
   const password = await api.password(trunk.sid);
   await h.gateway.snapshot.settled();
-  const dir = mkdtempSync(join(tmpdir(), 'vsip-baresip-'));
-  const sipPort = await freePort('127.0.0.2');
-  writeFileSync(join(dir, 'config'), [
-    'poll_method epoll',
-    `sip_listen 127.0.0.2:${sipPort}`,
-    'module_path /usr/lib/baresip/modules',
-    'module g711.so',
-    'module_app account.so',
-    'audio_player nil',
-    'audio_source nil',
-    'audio_alert nil',
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'accounts'), `<sip:${trunk.sid}@127.0.0.1:${h.access('udp').port};transport=udp>;auth_pass=${password};regint=60;outbound="sip:127.0.0.1:${h.access('udp').port}"\n`);
-  writeFileSync(join(dir, 'contacts'), '');
-  const child = spawn('stdbuf', ['-oL', '-eL', 'baresip', '-f', dir, '-t', '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  t.after(() => {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+  const gw = h.access('udp').port;
+  const ua = await startBaresip(() => `<sip:${trunk.sid}@127.0.0.1:${gw};transport=udp>;auth_pass=${password};regint=60;outbound="sip:127.0.0.1:${gw}"`, ['-t', '20']);
+  t.after(async () => {
+    ua.child.kill('SIGKILL');
+    await ua.exited;
   });
-  await waitFor(() => /200 OK|registered successfully/i.test(out), 15000, 'baresip registration').catch((err: Error) => {
-    throw new Error(`${err.message}; baresip output:\n${out}`);
+  await waitFor(() => /200 OK|registered successfully/i.test(ua.output()), 15000, 'baresip registration').catch((err: Error) => {
+    throw new Error(`${err.message}; baresip output:\n${ua.output()}`);
   });
   const regs = await waitFor(async () => {
     const r = await h.store.listRegistrations(trunk.sid);
