@@ -28,6 +28,9 @@ export interface SipCounters {
   strayResponses: number;
   /** Live transactions right now. */
   activeTransactions: number;
+  /** With several workers on one UDP port: datagrams handed to the worker their Call-ID belongs to, and taken from siblings. */
+  steeredOut: number;
+  steeredIn: number;
 }
 
 export function createSipCounters(): SipCounters {
@@ -50,5 +53,7 @@ export function createSipCounters(): SipCounters {
     retransmissionsReceived: 0,
     strayResponses: 0,
     activeTransactions: 0,
+    steeredOut: 0,
+    steeredIn: 0,
   };
 }

@@ -16,6 +16,7 @@ import { TcpTransport } from './transport/tcp.js';
 import { TlsTransport } from './transport/tls.js';
 import type { InboundMessage, SipAddress, SipProtocol, SipSource, SipTarget, SipTransport } from './transport/transport.js';
 import { UdpTransport } from './transport/udp.js';
+import type { UdpSteering } from './transport/udp-steering.js';
 import { inboundParseError } from './transport/inbound-parse-error.js';
 import { responseTarget, stampVia } from './via-stamp.js';
 
@@ -45,6 +46,10 @@ export interface SipEndpointOptions {
   /** TCP/TLS: open inbound connections per transport before new ones are refused (default 10 000). */
   maxConnections?: number;
   udpRecvBufferSize?: number;
+  /** Several worker processes share the UDP listen ports (see `transport/udp-steering.ts`). */
+  udpSteering?: UdpSteering;
+  /** With `udpSteering`: requests we start over UDP leave from the worker's own port, not the shared one. */
+  udpOriginateFromOwnPort?: boolean;
   /** Host written in our Via sent-by when listening on a wildcard address (default: the bound address, or 127.0.0.1 for 0.0.0.0). */
   advertisedHost?: string;
 }
@@ -109,7 +114,13 @@ export class SipEndpoint {
       for (const l of options.listen) {
         const t =
           l.protocol === 'udp'
-            ? await UdpTransport.listen({ ...common, host: l.host, port: l.port, ...(options.udpRecvBufferSize ? { recvBufferSize: options.udpRecvBufferSize } : {}) })
+            ? await UdpTransport.listen({
+                ...common,
+                host: l.host,
+                port: l.port,
+                ...(options.udpRecvBufferSize ? { recvBufferSize: options.udpRecvBufferSize } : {}),
+                ...(options.udpSteering ? { steering: options.udpSteering, originateFromOwnPort: options.udpOriginateFromOwnPort === true } : {}),
+              })
             : l.protocol === 'tcp'
               ? await TcpTransport.listen({ ...stream, host: l.host, port: l.port })
               : await TlsTransport.listen({ ...stream, ...tlsMaterial!, host: l.host, port: l.port });
@@ -129,7 +140,13 @@ export class SipEndpoint {
 
   #add(t: SipTransport): void {
     this.#transports.push(t);
-    this.#byLocal.set(`${t.protocol}|${t.local.address}|${t.local.port}`, t);
+    for (const l of t.locals ?? [t.local]) this.#byLocal.set(`${t.protocol}|${l.address}|${l.port}`, t);
+  }
+
+  /** The port our Via and Record-Route name for a protocol: a steered UDP worker's own port, else the listener's (0 when none). */
+  routePort(protocol: SipProtocol): number {
+    const t = this.#transports.find((x) => x.protocol === protocol && x.local.port !== 0);
+    return t === undefined ? 0 : (t.routePort ?? t.local.port);
   }
 
   /** New server transactions (never ACK, never CANCEL: CANCEL is answered by the layer and surfaces as the INVITE transaction's `cancel` event). */
@@ -189,12 +206,13 @@ export class SipEndpoint {
   viaSentBy(target: SipTarget): string {
     const t = this.transportFor(target);
     const local = t?.local ?? { address: '', port: 0 };
+    const port = t?.routePort ?? local.port;
     let host = this.#advertisedHost ?? local.address;
     if (host === '') host = this.#transports.find((x) => x.local.address !== '' && x.local.port !== 0)?.local.address ?? '';
     if (host === '' || host === '0.0.0.0') host = isIP(target.address) === 6 ? '::1' : '127.0.0.1';
     else if (host === '::') host = '::1';
     if (isIP(host) === 6) host = `[${host}]`;
-    return `SIP/2.0/${target.protocol.toUpperCase()} ${host}${local.port === 0 ? '' : `:${local.port}`}`;
+    return `SIP/2.0/${target.protocol.toUpperCase()} ${host}${port === 0 ? '' : `:${port}`}`;
   }
 
   /**

@@ -46,6 +46,10 @@ export interface SipTransport {
   readonly protocol: SipProtocol;
   /** The bound address (port resolved when 0 was asked). */
   readonly local: SipAddress;
+  /** Every local address it sends from, when more than `local` (a steered UDP worker's own socket). */
+  readonly locals?: SipAddress[];
+  /** The port to name in our Via and Record-Route, when not `local.port`. */
+  readonly routePort?: number;
   /** Sends bytes; for TCP/TLS opens or reuses a connection. Rejects/throws on transport errors. */
   send(data: Buffer, target: SipTarget): Promise<void> | void;
   close(): Promise<void>;

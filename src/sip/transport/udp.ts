@@ -7,6 +7,7 @@ import type { SipCounters } from '../sip-counters.js';
 import { sipChannels } from '../sip-diagnostics.js';
 import { inboundParseError } from './inbound-parse-error.js';
 import type { InboundMessage, SipAddress, SipSource, SipTarget, SipTransport } from './transport.js';
+import { ownerOf, unwrapFromSibling, wrapForSibling, type UdpSteering } from './udp-steering.js';
 
 export interface UdpTransportOptions {
   host: string;
@@ -16,6 +17,14 @@ export interface UdpTransportOptions {
   limits?: Partial<ParseLimits>;
   counters: SipCounters;
   onMessage(inbound: InboundMessage): void;
+  /**
+   * One of several worker processes on this port (cluster; see `udp-steering.ts`): the port is
+   * shared, a socket of the worker's own (`ownPort`) is named in Via and Record-Route, and each
+   * datagram on the shared port is handed to the worker its Call-ID belongs to.
+   */
+  steering?: UdpSteering;
+  /** With `steering`: requests this transport starts leave from the worker's own port (else the shared one). */
+  originateFromOwnPort?: boolean;
 }
 
 /**
@@ -46,18 +55,22 @@ function lookupLiteral(address: string, family: number, callback: (err: Error | 
 export class UdpTransport implements SipTransport {
   readonly protocol = 'udp' as const;
   local: SipAddress;
+  /** The worker's own socket with `steering`, else null. */
+  readonly own: SipAddress | null;
   readonly #socket: dgram.Socket;
+  readonly #ownSocket: dgram.Socket | null;
   readonly #options: UdpTransportOptions;
   readonly #limits: Partial<ParseLimits> | undefined;
-  /** Datagrams waiting for the end of this loop turn, flat: data, port, address, data, … */
-  #queue: Array<Buffer | number | string> = [];
+  readonly #steering: UdpSteering | null;
+  /** Datagrams waiting for the end of this loop turn, flat: socket, data, port, address, socket, … */
+  #queue: Array<dgram.Socket | Buffer | number | string> = [];
   #closed = false;
   readonly #flush = (): void => {
     const q = this.#queue;
     this.#queue = [];
-    for (let i = 0; i < q.length; i += 3) {
+    for (let i = 0; i < q.length; i += 4) {
       try {
-        this.#socket.send(q[i] as Buffer, q[i + 1] as number, q[i + 2] as string);
+        (q[i] as dgram.Socket).send(q[i + 1] as Buffer, q[i + 2] as number, q[i + 3] as string);
       } catch (error) {
         // send() validated what dgram checks synchronously; anything else is counted like an async error.
         this.#options.counters.transportErrors++;
@@ -66,36 +79,92 @@ export class UdpTransport implements SipTransport {
     }
   };
 
-  private constructor(socket: dgram.Socket, options: UdpTransportOptions) {
+  private constructor(socket: dgram.Socket, own: dgram.Socket | null, options: UdpTransportOptions) {
     this.#socket = socket;
+    this.#ownSocket = own;
     this.#options = options;
     this.#limits = options.limits;
+    this.#steering = own === null ? null : (options.steering ?? null);
     const a = socket.address();
     this.local = { address: a.address, port: a.port };
-    socket.on('message', (buf, rinfo) => this.#receive(buf, rinfo));
-    socket.on('error', (error) => {
+    this.own = own === null ? null : { address: own.address().address, port: own.address().port };
+    const onError = (error: Error): void => {
       options.counters.transportErrors++;
       if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol: 'udp' });
-    });
+    };
+    socket.on('error', onError);
+    if (own === null) {
+      socket.on('message', (buf, rinfo) => this.#receive(buf, rinfo.address, rinfo.port, this.local));
+      return;
+    }
+    own.on('error', onError);
+    socket.on('message', (buf, rinfo) => this.#receiveShared(buf, rinfo));
+    own.on('message', (buf, rinfo) => this.#receiveOwn(buf, rinfo));
   }
 
-  static listen(options: UdpTransportOptions): Promise<UdpTransport> {
+  static async listen(options: UdpTransportOptions): Promise<UdpTransport> {
     const type = isIP(options.host) === 6 ? 'udp6' : 'udp4';
-    const socket = dgram.createSocket({ type, recvBufferSize: options.recvBufferSize ?? 4 * 1024 * 1024, ipv6Only: type === 'udp6', lookup: lookupLiteral as dgram.SocketOptions['lookup'] });
-    return new Promise((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(options.port, options.host, () => {
-        socket.off('error', reject);
-        resolve(new UdpTransport(socket, options));
+    const open = (port: number, exclusive: boolean): Promise<dgram.Socket> => {
+      const socket = dgram.createSocket({ type, recvBufferSize: options.recvBufferSize ?? 4 * 1024 * 1024, ipv6Only: type === 'udp6', lookup: lookupLiteral as dgram.SocketOptions['lookup'] });
+      return new Promise((resolve, reject) => {
+        socket.once('error', reject);
+        // In a cluster worker a non-exclusive bind shares the primary's socket (the steering case).
+        socket.bind({ port, address: options.host, exclusive }, () => {
+          socket.off('error', reject);
+          resolve(socket);
+        });
       });
-    });
+    };
+    const shared = await open(options.port, options.steering === undefined);
+    const own = options.steering === undefined ? null : await open(options.steering.ownPort, true);
+    if (options.steering !== undefined && !options.steering.readsShared) stopReceiving(shared);
+    return new UdpTransport(shared, own, options);
   }
 
-  #receive(buf: Buffer, rinfo: dgram.RemoteInfo): void {
+  /** The port our Via and Record-Route name: the worker's own with steering, else the listening one. */
+  get routePort(): number {
+    return this.own?.port ?? this.local.port;
+  }
+
+  /** Local addresses responses may leave from (see `SipTarget.local`). */
+  get locals(): SipAddress[] {
+    return this.own === null ? [this.local] : [this.local, this.own];
+  }
+
+  /** A datagram on the shared port: ours by its Call-ID, or handed to the worker it belongs to. */
+  #receiveShared(buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    const st = this.#steering as UdpSteering;
+    const owner = ownerOf(buf, st.count, st.index);
+    const port = owner === st.index ? 0 : (st.peers[owner] ?? 0);
+    if (port === 0) {
+      this.#receive(buf, rinfo.address, rinfo.port, this.local);
+      return;
+    }
+    this.#options.counters.steeredOut++;
+    if (this.#queue.length === 0) setImmediate(this.#flush);
+    this.#queue.push(this.#ownSocket as dgram.Socket, wrapForSibling(st.key, buf, rinfo.address, rinfo.port), port, siblingHost(this.own as SipAddress));
+  }
+
+  /** On the worker's own port: a sibling's envelope (a message of one of our calls), or a message sent to us directly. */
+  #receiveOwn(buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    const st = this.#steering as UdpSteering;
+    if (st.peers.includes(rinfo.port) && isLocalSender(rinfo.address, (this.own as SipAddress).address)) {
+      const inner = unwrapFromSibling(st.key, buf);
+      if (inner !== null) {
+        this.#options.counters.steeredIn++;
+        // As if read from the shared port: responses leave from it, where the peer sent its request.
+        this.#receive(inner.datagram, inner.address, inner.port, this.local);
+        return;
+      }
+    }
+    this.#receive(buf, rinfo.address, rinfo.port, this.own as SipAddress);
+  }
+
+  #receive(buf: Buffer, address: string, port: number, local: SipAddress): void {
     const counters = this.#options.counters;
     counters.messagesIn.udp++;
     counters.bytesIn.udp += buf.length;
-    const source: SipSource = { protocol: 'udp', address: rinfo.address, port: rinfo.port, local: this.local };
+    const source: SipSource = { protocol: 'udp', address, port, local };
     let message;
     try {
       message = parseMessage(buf, this.#limits);
@@ -105,7 +174,7 @@ export class UdpTransport implements SipTransport {
         return;
       }
       const answer = inboundParseError(err, source, counters);
-      if (answer !== null) this.send(answer, { protocol: 'udp', address: rinfo.address, port: rinfo.port });
+      if (answer !== null) this.send(answer, { protocol: 'udp', address, port, local });
       return;
     }
     if (sipChannels.messageIn.hasSubscribers) sipChannels.messageIn.publish({ message, source });
@@ -127,13 +196,44 @@ export class UdpTransport implements SipTransport {
     counters.bytesOut.udp += data.length;
     if (sipChannels.messageOut.hasSubscribers) sipChannels.messageOut.publish({ data, target });
     if (this.#queue.length === 0) setImmediate(this.#flush);
-    this.#queue.push(data, port, target.address);
+    this.#queue.push(this.#socketFor(target), data, port, target.address);
   }
 
-  /** Sends what is queued, then closes the socket. */
-  close(): Promise<void> {
+  /** A response leaves from the socket its request came in on; a request from the shared or our own. */
+  #socketFor(target: SipTarget): dgram.Socket {
+    const own = this.#ownSocket;
+    if (own === null) return this.#socket;
+    if (target.local !== undefined) return target.local.port === (this.own as SipAddress).port ? own : this.#socket;
+    return this.#options.originateFromOwnPort === true ? own : this.#socket;
+  }
+
+  /** Sends what is queued, then closes the sockets. */
+  async close(): Promise<void> {
     this.#flush();
     this.#closed = true;
-    return new Promise((resolve) => this.#socket.close(() => resolve()));
+    const own = this.#ownSocket;
+    await Promise.all([new Promise<void>((resolve) => this.#socket.close(() => resolve())), own === null ? null : new Promise<void>((resolve) => own.close(() => resolve()))]);
   }
+}
+
+/**
+ * Keeps a bound socket from reading: a steered worker that is not the reader still sends from the
+ * shared socket. dgram has no public call for it; its handle has had `recvStop()` since Node 0.x.
+ * Without it the worker reads too, which is correct, only costlier.
+ */
+function stopReceiving(socket: dgram.Socket): void {
+  const handle = (socket as unknown as { _handle?: { recvStop?: () => number } })._handle;
+  if (typeof handle?.recvStop === 'function') handle.recvStop();
+}
+
+/** Where a sibling worker's own port is reached: its bind address, or loopback for a wildcard. */
+function siblingHost(own: SipAddress): string {
+  if (own.address === '0.0.0.0') return '127.0.0.1';
+  if (own.address === '::') return '::1';
+  return own.address;
+}
+
+/** An envelope is only taken from this host: loopback or our own bind address (the kernel drops our addresses arriving from outside). */
+function isLocalSender(address: string, bound: string): boolean {
+  return address === bound || address.startsWith('127.') || address === '::1' || address === '::ffff:127.0.0.1';
 }
