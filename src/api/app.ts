@@ -38,6 +38,8 @@ export interface AppDeps {
   https?: { cert: string | Buffer; key: string | Buffer };
   /** This process's SIP listeners for `GET /health` (`vsip serve` fills them in once the gateway is up). */
   sipListeners?: () => readonly SipListener[];
+  /** `GET /metrics` text when it is more than `metrics` (with `--sip-workers`: this process's and the workers' together). */
+  metricsText?: () => Promise<string>;
   /** How long a cached list page may live (ms); 0 disables the list cache (benchmarks). Default 2000. */
   listCacheTtlMs?: number;
 }
@@ -136,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(healthRoutes, { store, metrics: deps.metrics, role: config.role, sipListeners: deps.sipListeners ?? (() => []) });
+  await app.register(healthRoutes, { store, metrics: deps.metrics, role: config.role, sipListeners: deps.sipListeners ?? (() => []), ...(deps.metricsText ? { metricsText: deps.metricsText } : {}) });
 
   const routeDeps = { store, config, lists };
   await app.register(

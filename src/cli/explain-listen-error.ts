@@ -12,9 +12,11 @@ export function explainListenError(err: unknown, config: Config): unknown {
   const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
   if (e === null || typeof e !== 'object' || (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') || typeof e.port !== 'number') return err;
   const key = PORT_KEYS.find((k) => config[k] === e.port);
-  const option = key === undefined ? undefined : SERVE_OPTIONS.find((o) => o.key === key);
+  // With --sip-workers, worker i also binds <sip/carrier port> + 1000 + i (udp-steering.ts).
+  const workerOf = key !== undefined || config.sipWorkers <= 1 ? undefined : (['sipPort', 'carrierPort'] as const).find((k) => e.port! - config[k] - 1000 >= 0 && e.port! - config[k] - 1000 < config.sipWorkers);
+  const option = SERVE_OPTIONS.find((o) => o.key === (key ?? workerOf));
   const where = `${e.address ?? ''}:${e.port}`;
-  const setting = option === undefined ? 'the port' : `${option.flag} (${option.env})`;
+  const setting = option === undefined ? 'the port' : workerOf !== undefined ? `${option.flag} (a SIP worker's own port is that port + 1000 + its index)` : `${option.flag} (${option.env})`;
   const message =
     e.code === 'EADDRINUSE'
       ? `${where} is already in use (another vsip or SIP server?). Stop it, or choose another port with ${setting}.`

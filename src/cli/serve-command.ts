@@ -33,6 +33,45 @@ Examples:
   });
 }
 
+function listenerLine(a: SipListener): string {
+  const host = a.address.includes(':') ? `[${a.address}]` : a.address;
+  return `  SIP ${a.side.padEnd(8)} ${a.protocol.toUpperCase().padEnd(4)} ${host}:${a.port}`;
+}
+
+/**
+ * `--sip-workers N`: the embedded PSTN simulator (when no --carrier) and the generated TLS
+ * certificate are made here, once, before the workers start; the workers get the simulator as
+ * their carrier. Returns what `runServe` closes on shutdown, workers first.
+ */
+async function startSipWorkers(
+  Pool: typeof import('./sip-workers.js').SipWorkerPool,
+  config: Config,
+  logger: import('../logger.js').Logger,
+): Promise<{ pool: import('./sip-workers.js').SipWorkerPool; simAddresses: SipListener[]; closers: Array<() => Promise<void>> }> {
+  const closers: Array<() => Promise<void>> = [];
+  const env: Record<string, string> = {};
+  const simAddresses: SipListener[] = [];
+  if (config.sipTlsCert === null || config.sipTlsKey === null) {
+    const { selfSignedCertificate } = await import('../sip/transport/self-signed-certificate.js');
+    await selfSignedCertificate(config.dataDir);
+  }
+  if (config.carrier === null) {
+    const { PstnSim } = await import('../pstn-sim/pstn-sim.js');
+    const sim = await PstnSim.start({ host: '127.0.0.1' });
+    closers.push(() => sim.close());
+    env.VSIP_CARRIER = sim.uri;
+    for (const l of sim.addresses()) simAddresses.push({ side: 'pstn-sim', ...l });
+  }
+  try {
+    const pool = await Pool.start(config.sipWorkers, env, logger.child({ component: 'sip-workers' }));
+    closers.unshift(() => pool.stop());
+    return { pool, simAddresses, closers };
+  } catch (err) {
+    for (const c of closers) await c().catch(() => undefined);
+    throw err;
+  }
+}
+
 function apiUrl(config: Config, port: number): string {
   const scheme = config.apiCert ? 'https' : 'http';
   const host = config.apiHost === '0.0.0.0' || config.apiHost === '::' ? '127.0.0.1' : config.apiHost;
@@ -64,6 +103,8 @@ async function bootstrapAccount(store: Store, config: Config, url: string | null
 }
 
 export async function runServe(config: Config): Promise<void> {
+  const workers = config.role !== 'api' && config.sipWorkers > 1 ? await import('./sip-workers.js') : null;
+  if (workers?.isSipWorker()) return workers.runSipWorker(config, SHUTDOWN_LIMIT_MS);
   // Loaded here, not at the top, so that client commands (`vsip trunks list`, …) start without
   // pulling in Fastify, the store drivers and the SIP stack.
   const [{ createLogger }, { createMetricsRegistry }, { openStore }] = await Promise.all([
@@ -83,11 +124,20 @@ export async function runServe(config: Config): Promise<void> {
   const closers: Array<() => Promise<void>> = [];
   const lines: string[] = [`vsip ${VERSION} — store: ${store.kind}${store.kind === 'sqlite' ? ` (${config.dataDir}/vsip.db)` : ''}`];
   const ready: { api: string | null; sip: SipListener[]; pid: number } = { api: null, sip: [], pid: process.pid };
+  let pool: import('./sip-workers.js').SipWorkerPool | null = null;
 
   try {
     if (config.role !== 'sip') {
       const { buildApp } = await import('../api/app.js');
-      const app = await buildApp({ store, config, logger, metrics, sipListeners: () => ready.sip });
+      const app = await buildApp({
+        store,
+        config,
+        logger,
+        metrics,
+        sipListeners: () => ready.sip,
+        // With gateway workers, /metrics is theirs and ours together.
+        ...(workers !== null ? { metricsText: () => (pool !== null ? pool.metricsText(metrics) : metrics.metrics()) } : {}),
+      });
       await app.listen({ host: config.apiHost, port: config.apiPort });
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : config.apiPort;
@@ -95,13 +145,17 @@ export async function runServe(config: Config): Promise<void> {
       lines.push(`  API        ${ready.api}   (docs: ${ready.api}/docs, health: ${ready.api}/health)`);
       closers.push(() => app.close());
     }
-    if (config.role !== 'api') {
+    if (workers !== null) {
+      const started = await startSipWorkers(workers.SipWorkerPool, config, logger);
+      pool = started.pool;
+      closers.unshift(...started.closers);
+      ready.sip = [...started.pool.addresses, ...started.simAddresses];
+      for (const a of ready.sip) lines.push(listenerLine(a));
+      lines.push(`  SIP workers ${config.sipWorkers} processes (pids ${started.pool.pids.join(', ')}); UDP steered by Call-ID`);
+    } else if (config.role !== 'api') {
       const { startGateway } = await import('../gateway/gateway.js');
       const gateway = await startGateway({ store, config, logger, metrics });
-      for (const a of gateway.addresses) {
-        const host = a.address.includes(':') ? `[${a.address}]` : a.address;
-        lines.push(`  SIP ${a.side.padEnd(8)} ${a.protocol.toUpperCase().padEnd(4)} ${host}:${a.port}`);
-      }
+      for (const a of gateway.addresses) lines.push(listenerLine(a));
       ready.sip = gateway.addresses;
       closers.unshift(() => gateway.close());
     }

@@ -39,6 +39,8 @@ export interface Config {
   sipAuthWindowSeconds: number;
   sipAuthBlockSeconds: number;
   callLogMaxBuffered: number;
+  /** Gateway worker processes (`--sip-workers`); 1 runs the gateway in the serve process itself. */
+  sipWorkers: number;
   sipHost: string;
   sipAdvertise: string | null;
   sipPort: number;

@@ -67,6 +67,17 @@ export class GatewayMetrics {
       },
     });
     new Counter({
+      name: 'vsip_sip_steered_datagrams_total',
+      help: 'With --sip-workers: UDP datagrams handed to the worker their Call-ID belongs to (out) and taken from another worker (in)',
+      labelNames: ['direction'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ direction: 'out' }, sum((c) => c.steeredOut));
+        this.inc({ direction: 'in' }, sum((c) => c.steeredIn));
+      },
+    });
+    new Counter({
       name: 'vsip_call_log_dropped_total',
       help: 'Call log records dropped because the buffer was full or the store failed',
       registers: [registry],

@@ -9,6 +9,7 @@ import { createSipEndpoint, type TlsOptions } from '../sip/sip-endpoint.js';
 import { sipChannels } from '../sip/sip-diagnostics.js';
 import type { TimerConfig } from '../sip/transaction/timer-config.js';
 import type { SipProtocol } from '../sip/transport/transport.js';
+import type { UdpSteering } from '../sip/transport/udp-steering.js';
 import type { Store } from '../store/types.js';
 import { advertisedHost } from './advertised-host.js';
 import { callLogger } from './call-logger.js';
@@ -18,7 +19,7 @@ import { DigestGuard } from './digest-guard.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { routeRequest } from './route-request.js';
 import { Origination } from './origination.js';
-import { sweepDialogs, type CallState, type ProxyDeps, type ProxyTimers } from './proxy-core.js';
+import { endDialog, sweepDialogs, type CallState, type ProxyDeps, type ProxyTimers } from './proxy-core.js';
 import { Registrar } from './registrar.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
@@ -58,12 +59,21 @@ export interface GatewayTuning {
   simAnswerDelayMs?: number;
 }
 
+/** What a gateway running as one of `vsip serve --sip-workers` processes gets from the primary. */
+export interface GatewayWorker {
+  /** Steering of the shared UDP ports, one per side (their own-port tables differ). */
+  udpSteering: { access: UdpSteering; carrier: UdpSteering };
+  /** A BYE relayed here for a call another worker holds (one that came over another TCP connection): tell the others. */
+  onForeignBye(callId: string): void;
+}
+
 export interface GatewayDeps {
   store: Store;
   config: Config;
   logger: Logger;
   metrics: Registry;
   tuning?: GatewayTuning;
+  worker?: GatewayWorker;
 }
 
 export interface GatewayAddress {
@@ -75,11 +85,15 @@ export interface GatewayAddress {
 
 export interface Gateway {
   addresses: GatewayAddress[];
+  /** Ports our Via and Record-Route name over UDP (a steered worker's own ports; else the listeners'). */
+  routePorts: { access: number; carrier: number };
   /** The configuration snapshot (tests wait on `settled()`). */
   snapshot: ConfigSnapshot;
   callLog: CallLog;
   /** The embedded PSTN simulator, when no `--carrier` was given. */
   pstnSim: PstnSim | null;
+  /** Closes the record of a call held here whose BYE another worker relayed (see GatewayWorker). */
+  endCall(callId: string): void;
   close(): Promise<void>;
 }
 
@@ -124,6 +138,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       advertisedHost: advertise,
       maxConnections: config.sipMaxConnections,
       ...(timers !== undefined ? { timers } : {}),
+      // Requests to a PBX leave from the shared port: a NATed PBX only lets in what comes from the port it talks to.
+      ...(deps.worker ? { udpSteering: deps.worker.udpSteering.access } : {}),
     });
     const access = new SipPort('access', accessEp, advertise);
     ports.push(access);
@@ -147,6 +163,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       advertisedHost: advertise,
       maxConnections: config.sipMaxConnections,
       ...(timers !== undefined ? { timers } : {}),
+      // Requests to the carrier leave from the worker's own port, so its responses come straight back to it.
+      ...(deps.worker ? { udpSteering: deps.worker.udpSteering.carrier, udpOriginateFromOwnPort: true } : {}),
     });
     const carrier = new SipPort('carrier', carrierEp, advertise);
     ports.push(carrier);
@@ -159,6 +177,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       timers: { targetTimeoutMs: config.sipDestinationTimeout ?? 5000, ringTimeoutMs: 180_000, ...tuning.proxy },
       dialogs: new Map<string, CallState>(),
       maxDialogs: Math.max(200_000, config.sipMaxCalls),
+      ...(deps.worker ? { onForeignBye: deps.worker.onForeignBye } : {}),
     };
     const maxCallMs = tuning.maxCallDurationMs ?? 6 * 3600_000;
     const sweeper = setInterval(() => sweepDialogs(proxy, maxCallMs, Date.now()), Math.min(60_000, maxCallMs));
@@ -245,9 +264,11 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     let closed = false;
     return {
       addresses,
+      routePorts: { access: access.routePort('udp'), carrier: carrier.routePort('udp') },
       snapshot,
       callLog,
       pstnSim,
+      endCall: (callId) => endDialog(proxy, callId, 200, 'completed'),
       async close() {
         if (closed) return;
         closed = true;

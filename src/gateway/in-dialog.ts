@@ -49,7 +49,11 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
     tx.reply(483, 'Too Many Hops');
     return;
   }
-  if (req.method === 'BYE') endDialog(deps, headerValue(req, 'call-id') ?? '', 200, 'completed');
+  if (req.method === 'BYE') {
+    const callId = headerValue(req, 'call-id') ?? '';
+    if (deps.dialogs.has(callId)) endDialog(deps, callId, 200, 'completed');
+    else deps.onForeignBye?.(callId);
+  }
   const fwd = forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes });
   let client;
   try {

@@ -49,6 +49,8 @@ export interface ProxyDeps {
   /** Answered calls by Call-ID, so a BYE can close the call record (bounded by `maxDialogs`). */
   dialogs: Map<string, CallState>;
   maxDialogs: number;
+  /** With several workers: a BYE relayed here for a call not held here (see GatewayWorker). */
+  onForeignBye?: (callId: string) => void;
 }
 
 interface Attempt {

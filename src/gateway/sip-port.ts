@@ -37,6 +37,12 @@ export class SipPort {
     return this.listening[0]?.port ?? 0;
   }
 
+  /** Port our Record-Route names for a protocol: a steered UDP worker's own port, else `portFor`. */
+  routePort(protocol: SipProtocol): number {
+    const p = this.ep.routePort(protocol);
+    return p !== 0 ? p : this.portFor(protocol);
+  }
+
   serves(protocol: SipProtocol): boolean {
     return this.listening.some((l) => l.protocol === protocol);
   }

@@ -60,7 +60,7 @@ export class RouteSigner {
   /** `<sip:vsip@host:port;transport=tcp;lr;vc=…>` for one side and protocol (RFC 3261 §16.6 step 4). */
   recordRoute(port: SipPort, protocol: SipProtocol, callId: string): string {
     const t = protocol === 'udp' ? '' : `;transport=${protocol}`;
-    return `<sip:${ROUTE_USER}@${hostForUri(port.advertise)}:${port.portFor(protocol)}${t};lr;vc=${this.tag(callId)}>`;
+    return `<sip:${ROUTE_USER}@${hostForUri(port.advertise)}:${port.routePort(protocol)}${t};lr;vc=${this.tag(callId)}>`;
   }
 
   /** Whether `value` is a Route we wrote for this Call-ID (false for foreign routes, null when ours but with a bad tag). */

@@ -38,7 +38,7 @@ test('stripTopVia removes only our Via, also from a combined header', () => {
 
 test('RouteSigner: recognises its own Route for the same Call-ID only', () => {
   const s = new RouteSigner(Buffer.alloc(32, 7));
-  const port = { advertise: '127.0.0.1', portFor: () => 5060 } as never;
+  const port = { advertise: '127.0.0.1', routePort: () => 5060 } as never;
   const rr = s.recordRoute(port, 'tcp', 'call-1');
   assert.match(rr, /^<sip:vsip@127\.0\.0\.1:5060;transport=tcp;lr;vc=[A-Za-z0-9_-]{16}>$/);
   assert.equal(s.isOurs(rr, 'call-1'), true);

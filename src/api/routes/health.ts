@@ -17,6 +17,8 @@ export interface HealthOptions {
   role: 'api' | 'sip' | 'all';
   /** This process's SIP listeners (none with `--role api`); read per request, since the gateway starts after the API. */
   sipListeners: () => readonly SipListener[];
+  /** Replaces `metrics.metrics()` (gateway workers' metrics merged in). */
+  metricsText?: () => Promise<string>;
 }
 
 /**
@@ -58,6 +60,6 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): P
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(opts.metrics.contentType);
-    return opts.metrics.metrics();
+    return opts.metricsText !== undefined ? opts.metricsText() : opts.metrics.metrics();
   });
 }

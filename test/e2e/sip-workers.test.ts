@@ -1,0 +1,93 @@
+/**
+ * `vsip serve --sip-workers 2`: two gateway processes behind the same SIP ports. Calls from one
+ * PBX socket (many Call-IDs) are spread over both workers and every one completes — INVITE, ACK
+ * and BYE of a call reach the worker that holds it, over UDP (steered by Call-ID, with packet loss
+ * forcing retransmissions), TCP and CANCEL; a configuration change reaches both workers; /metrics
+ * adds up both workers; SIGTERM stops everything.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createAccountCli, apiRequest, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
+import { runSipp, scenarioWithCode } from '../gateway/sipp.js';
+
+const CALLER = '+919800000071';
+let vsip: ServeProcess;
+let account: AccountJson;
+let trunkSid: string;
+let domain: string;
+
+before(async () => {
+  const dataDir = tempDir();
+  const env = { VSIP_SECRET_KEY: randomBytes(32).toString('hex') };
+  account = createAccountCli(dataDir, env);
+  vsip = await startServe({ dataDir, args: ['--sip-workers', '2'], env });
+  domain = `${account.account_sid}.pstn.exotel.com`;
+  const t = await apiRequest(vsip.api!, account, 'POST', '/trunks', { trunk_name: 'workers', nso_code: 'ANY-ANY', domain_name: domain });
+  assert.equal(t.status, 200, JSON.stringify(t.json));
+  trunkSid = t.json.response.data.trunk_sid as string;
+  assert.equal((await apiRequest(vsip.api!, account, 'POST', `/trunks/${trunkSid}/phone-numbers`, { phone_number: CALLER })).status, 200);
+  assert.equal((await apiRequest(vsip.api!, account, 'POST', `/trunks/${trunkSid}/whitelisted-ips`, { ip: '127.0.0.2', mask: 32 })).status, 200);
+});
+after(async () => {
+  await vsip?.stop();
+});
+
+const access = (protocol: 'udp' | 'tcp'): string => {
+  const a = vsip.sip.find((s) => s.side === 'access' && s.protocol === protocol);
+  assert.ok(a, `an access ${protocol} listener`);
+  return `127.0.0.1:${a.port}`;
+};
+
+async function metric(name: string): Promise<number> {
+  const text = await (await fetch(`${vsip.api}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) if (line.startsWith(name)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return total;
+}
+
+async function completedCalls(): Promise<number> {
+  const r = await apiRequest(vsip.api!, account, 'GET', `/trunks/${trunkSid}/calls?result=completed&page_size=1`);
+  return r.json.response.metadata.total as number;
+}
+
+test('banner and /health: two worker processes, the listeners of one gateway', async () => {
+  assert.match(vsip.output(), /SIP workers 2 processes \(pids \d+, \d+\)/);
+  const health = (await (await fetch(`${vsip.api}/health`)).json()) as { sip: Array<{ side: string; protocol: string }> };
+  assert.deepEqual(health.sip.map((s) => `${s.side}/${s.protocol}`).sort(), ['access/tcp', 'access/tls', 'access/udp', 'carrier/tcp', 'carrier/udp', 'pstn-sim/udp']);
+});
+
+test('UDP: 200 calls from one PBX socket with 5 % loss all complete; both workers carry them (datagrams steered)', async () => {
+  const before = await completedCalls();
+  const r = await runSipp({ scenario: 'pbx-call.xml', remote: access('udp'), localIp: '127.0.0.2', service: '+14155550100', keys: { caller: CALLER, host: domain }, calls: 200, rate: 100, extra: ['-lost', '5'], timeoutSeconds: 60 });
+  assert.equal(r.code, 0, r.output.slice(-3000));
+  assert.match(r.output, /Successful call\s+\|\s+\d+\s+\|\s+200\s/);
+  const t0 = Date.now();
+  while ((await completedCalls()) < before + 200) {
+    assert.ok(Date.now() - t0 < 5000, `call log: ${(await completedCalls()) - before} of 200 completed`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  // Half the Call-IDs belong to the worker that does not read the shared port: their INVITEs were handed over.
+  const steered = await metric('vsip_sip_steered_datagrams_total{direction="in"');
+  assert.ok(steered >= 50, `steered datagrams: ${steered}`);
+  assert.ok((await metric('vsip_sip_calls_total{direction="termination",code="200"')) >= 200, '/metrics adds up both workers');
+});
+
+test('TCP and CANCEL through the workers', async () => {
+  const tcp = await runSipp({ scenario: 'pbx-call.xml', remote: access('tcp'), transport: 'tcp', localIp: '127.0.0.2', service: '+14155550100', keys: { caller: CALLER, host: domain }, calls: 20, rate: 20 });
+  assert.equal(tcp.code, 0, tcp.output.slice(-3000));
+  // +15005550105 rings and never answers: the PBX cancels, 487 comes back through the worker holding the call.
+  const cancel = await runSipp({ scenario: 'pbx-cancel.xml', remote: access('udp'), localIp: '127.0.0.2', service: '+15005550105', keys: { caller: CALLER, host: domain }, calls: 20, rate: 20 });
+  assert.equal(cancel.code, 0, cancel.output.slice(-3000));
+});
+
+test('a whitelist removed through the API is enforced by both workers within 500 ms', async () => {
+  const list = await apiRequest(vsip.api!, account, 'GET', `/trunks/${trunkSid}/whitelisted-ips`);
+  const id = list.json.response.data[0].id as string;
+  assert.equal((await apiRequest(vsip.api!, account, 'DELETE', `/trunks/${trunkSid}/whitelisted-ips/${id}`)).status, 200);
+  await new Promise((res) => setTimeout(res, 500));
+  // 20 calls with 20 Call-IDs land on both workers: every one is refused.
+  const r = await runSipp({ scenario: scenarioWithCode('pbx-rejected.xml', 403), remote: access('udp'), localIp: '127.0.0.2', service: '+14155550100', keys: { caller: CALLER, host: domain, codecs: '0', maxfwd: '70' }, calls: 20, rate: 50 });
+  assert.equal(r.code, 0, r.output.slice(-3000));
+  assert.match(r.output, /Successful call\s+\|\s+\d+\s+\|\s+20\s/);
+});
