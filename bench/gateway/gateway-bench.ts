@@ -9,11 +9,16 @@
  *   npx tsc -p tsconfig.json
  *   node dist/bench/gateway/gateway-bench.js [--rates 250,500,1000,...] [--seconds 3] [--transports udp,tcp] [--big 100000]
  *     [--vsip-only] [--serve sipMaxLoad=0,sipMaxLag=0,sipMaxTransactions=0] [--heap [--snapshot] (with node --expose-gc)]
+ *     [--workers N]
  *
  * The gateway runs in this process (the driver only waits on sipp children), so each step's
  * `process.cpuUsage()` divided by its completed calls is the gateway's µs of CPU per call — the
  * steadiest figure on a shared machine; compare it at a fixed rate (e.g. `--rates 2500,2500,2500`,
  * first step = warm-up). `node --cpu-prof` on this process profiles the gateway alone.
+ *
+ * `--workers N`: the gateway is a `vsip serve --role sip --sip-workers N` child process instead (N
+ * gateway processes on the same ports, UDP steered by Call-ID); its CPU per call is that of the
+ * whole process tree read from /proc (10 ms resolution), and there is no single event loop to report.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +29,7 @@ import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { freePort, runSipp, sippCounts } from '../../test/sip/helpers/sipp.js';
 import { seedTrunks } from './seed-trunks.js';
-import { setupTrunk, startUas, stop, uacArgs, withGateway } from './sipp-gateway.js';
+import { setupTrunk, startUas, stop, uacArgs, withGateway, withServeChild } from './sipp-gateway.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,6 +51,8 @@ const SERVE_FLAGS: Record<string, string> = Object.fromEntries(
 );
 /** `--heap` (with node --expose-gc): print the live heap after each step; `--snapshot` also writes a heap snapshot. */
 const HEAP = process.argv.includes('--heap');
+/** `--workers N`: measure `vsip serve --sip-workers N` (a child process) rather than a gateway in this process. */
+const WORKERS = Number(arg('workers', '0'));
 
 interface Step {
   rate: number;
@@ -59,20 +66,27 @@ interface Step {
   elu: number;
 }
 
-async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate: number): Promise<Step> {
+/** µs of CPU the gateway under test has used so far. */
+type CpuClock = () => number;
+const ownCpu: CpuClock = () => {
+  const c = process.cpuUsage();
+  return c.user + c.system;
+};
+
+async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate: number, cpuClock: CpuClock): Promise<Step> {
   const calls = Math.round(rate * SECONDS);
   const local = await freePort();
   const args = uacArgs({ remote, host, transport, rate, calls, localPort: local, timeoutS: SECONDS * 4 + 10 });
   const t0 = process.hrtime.bigint();
-  const cpu0 = process.cpuUsage();
+  const cpu0 = cpuClock();
   const elu0 = performance.eventLoopUtilization();
   const r = await runSipp(args, (SECONDS * 4 + 20) * 1000);
-  const cpu = process.cpuUsage(cpu0);
+  const cpu = cpuClock() - cpu0;
   const elu = Math.round(100 * performance.eventLoopUtilization(elu0).utilization);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = sippCounts(r.stdout);
   // Far less noisy than the max-rate search on a shared machine: CPU time is not stolen by neighbours.
-  const cpuUsPerCall = c.successful > 0 ? Math.round((cpu.user + cpu.system) / c.successful) : 0;
+  const cpuUsPerCall = c.successful > 0 ? Math.round(cpu / c.successful) : 0;
   if (HEAP) {
     // `--heap` (run node with --expose-gc): what the calls of this step still hold (transactions in
     // their 32 s wait states, dialogs), after a full GC.
@@ -86,11 +100,11 @@ async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate
   return { rate, successful: c.successful, failed: c.failed, achieved, ok, cpuUsPerCall, elu };
 }
 
-async function search(label: string, remote: string, host: string, transport: 'udp' | 'tcp'): Promise<Step | null> {
+async function search(label: string, remote: string, host: string, transport: 'udp' | 'tcp', cpuClock: CpuClock = ownCpu): Promise<Step | null> {
   let best: Step | null = null;
   for (const rate of RATES) {
-    const s = await step(remote, host, transport, rate);
-    console.log(`  ${label.padEnd(28)} ${transport} rate ${String(rate).padStart(5)}/s  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  cpu ${s.cpuUsPerCall} µs/call  elu ${s.elu} %  ${s.ok ? 'PASS' : 'FAIL'}`);
+    const s = await step(remote, host, transport, rate, cpuClock);
+    console.log(`  ${label.padEnd(28)} ${transport} rate ${String(rate).padStart(5)}/s  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  cpu ${s.cpuUsPerCall} µs/call  elu ${cpuClock === ownCpu ? `${s.elu} %` : 'n/a'}  ${s.ok ? 'PASS' : 'FAIL'}`);
     if (!s.ok) break;
     best = s;
     await new Promise((r) => setTimeout(r, 300));
@@ -112,10 +126,17 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 400));
       try {
         const direct = VSIP_ONLY ? null : await search('direct sipp → sipp', `127.0.0.1:${uasPort}`, host, transport);
-        const via = await withGateway(store, dataDir, uasPort, transport, async (g) => {
-          const port = g.addresses.find((a) => a.side === 'access' && a.protocol === transport)?.port;
-          return search(`via vsip (${label})`, `127.0.0.1:${port}`, host, transport);
-        }, SERVE_FLAGS);
+        const via =
+          WORKERS > 0
+            ? await withServeChild(dataDir, key.toString('hex'), uasPort, transport, WORKERS, async (child) => {
+                // Fresh processes: a warm-up step at a fifth of the first rate, not counted.
+                await step(`127.0.0.1:${child.port}`, host, transport, Math.max(200, Math.round((RATES[0] ?? 1000) / 5)), child.cpuUs);
+                return search(`via vsip ×${WORKERS} (${label})`, `127.0.0.1:${child.port}`, host, transport, child.cpuUs);
+              }, SERVE_FLAGS)
+            : await withGateway(store, dataDir, uasPort, transport, async (g) => {
+                const port = g.addresses.find((a) => a.side === 'access' && a.protocol === transport)?.port;
+                return search(`via vsip (${label})`, `127.0.0.1:${port}`, host, transport);
+              }, SERVE_FLAGS);
         const d = direct?.rate ?? 0;
         const v = via?.rate ?? 0;
         const line = `| ${label} | ${transport.toUpperCase()} | ${d} (${direct?.achieved ?? 0}/s) | ${v} (${via?.achieved ?? 0}/s) | ${d > 0 ? Math.round((100 * v) / d) : 0} % |`;
