@@ -30,7 +30,7 @@ before(async () => {
   assert.equal((await apiRequest(vsip.api!, account, 'POST', `/trunks/${trunkSid}/whitelisted-ips`, { ip: '127.0.0.2', mask: 32 })).status, 200);
 });
 after(async () => {
-  await vsip?.stop();
+  if (vsip?.child.exitCode === null) await vsip.stop();
 });
 
 const access = (protocol: 'udp' | 'tcp'): string => {
@@ -91,3 +91,30 @@ test('a whitelist removed through the API is enforced by both workers within 500
   assert.equal(r.code, 0, r.output.slice(-3000));
   assert.match(r.output, /Successful call\s+\|\s+\d+\s+\|\s+20\s/);
 });
+
+test('a worker killed with SIGKILL is started again, and calls go through both workers afterwards', async () => {
+  const pid = Number(/SIP workers 2 processes \(pids \d+, (\d+)\)/.exec(vsip.output())?.[1]);
+  const readyLines = (): number => vsip.output().split('\n').filter((l) => l.includes('SIP worker ready')).length;
+  const before = readyLines();
+  process.kill(pid, 'SIGKILL');
+  const t0 = Date.now();
+  while (readyLines() === before) {
+    assert.ok(Date.now() - t0 < 10_000, `no worker restarted:\n${vsip.output().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.match(vsip.output(), /SIP worker exited; starting it again/);
+  assert.equal((await apiRequest(vsip.api!, account, 'POST', `/trunks/${trunkSid}/whitelisted-ips`, { ip: '127.0.0.2', mask: 32 })).status, 200);
+  await new Promise((res) => setTimeout(res, 300));
+  const steered = await metric('vsip_sip_steered_datagrams_total{direction="out"');
+  const r = await runSipp({ scenario: 'pbx-call.xml', remote: access('udp'), localIp: '127.0.0.2', service: '+14155550100', keys: { caller: CALLER, host: domain }, calls: 50, rate: 50 });
+  assert.equal(r.code, 0, r.output.slice(-3000));
+  assert.ok((await metric('vsip_sip_steered_datagrams_total{direction="out"')) > steered, 'calls were handed to the new worker');
+});
+
+test('SIGTERM: the serve process stops its workers and exits 0', async () => {
+  const pids = [...vsip.output().matchAll(/"pid":(\d+)[^\n]*SIP worker ready/g)].map((m) => Number(m[1]));
+  assert.equal(pids.length, 3, 'two workers, one of them started twice');
+  assert.equal(await vsip.stop(), 0, vsip.output().slice(-2000));
+  for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker ${pid} is gone`);
+});
+
