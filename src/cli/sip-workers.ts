@@ -121,7 +121,8 @@ export class SipWorkerPool {
           reject(new Error(`SIP worker ${index} exited during start (${signal ?? code})`));
           return;
         }
-        if (this.#stopping) return;
+        // Exit code 0: it was told to stop (Ctrl-C reaches the whole process group), not a crash.
+        if (this.#stopping || code === 0) return;
         this.log.error({ worker: index, pid: worker.process.pid, code, signal }, 'SIP worker exited; starting it again');
         this.#broadcastPeers();
         setTimeout(() => {
