@@ -66,17 +66,25 @@ test('PostgreSQL: a whitelist change through the API process is enforced by the 
   await changeEnforcedAcrossProcesses(env, [tempDir(), tempDir(), tempDir()]);
 });
 
+test('PostgreSQL: the same with the SIP process running two gateway workers (--sip-workers 2)', async () => {
+  const pg = await startPostgres();
+  after(() => pg.stop());
+  const url = await pg.newDatabase();
+  const env = { VSIP_SECRET_KEY: randomBytes(32).toString('hex'), VSIP_DATABASE_URL: url };
+  await changeEnforcedAcrossProcesses(env, [tempDir(), tempDir(), tempDir()], ['--sip-workers', '2']);
+});
+
 test('SQLite: the same with both processes on one database file', async () => {
   const dataDir = tempDir();
   await changeEnforcedAcrossProcesses({ VSIP_SECRET_KEY: randomBytes(32).toString('hex') }, [dataDir, dataDir, dataDir]);
 });
 
-/** `dirs`: data dirs of the account CLI, the API process and the SIP process. */
-async function changeEnforcedAcrossProcesses(env: Record<string, string>, dirs: [string, string, string]): Promise<void> {
+/** `dirs`: data dirs of the account CLI, the API process and the SIP process; `sipArgs`: more flags for the SIP process. */
+async function changeEnforcedAcrossProcesses(env: Record<string, string>, dirs: [string, string, string], sipArgs: string[] = []): Promise<void> {
   const account = createAccountCli(dirs[0], env);
   const apiNode = await startServe({ dataDir: dirs[1], args: ['--role', 'api'], env });
   after(() => apiNode.stop());
-  const sipNode = await startServe({ dataDir: dirs[2], args: ['--role', 'sip'], env });
+  const sipNode = await startServe({ dataDir: dirs[2], args: ['--role', 'sip', ...sipArgs], env });
   after(() => sipNode.stop());
   assert.equal(apiNode.sip.length, 0, 'the api role runs no SIP listener');
   assert.equal(sipNode.api, null, 'the sip role runs no API');
