@@ -17,6 +17,7 @@ export type PortEvent =
  */
 export class SipPort {
   readonly listening: ReadonlyArray<{ protocol: SipProtocol; address: string; port: number }>;
+  private readonly routePorts: Record<SipProtocol, number>;
 
   constructor(
     readonly side: GatewaySide,
@@ -25,6 +26,9 @@ export class SipPort {
     readonly advertise: string,
   ) {
     this.listening = ep.addresses();
+    // Fixed once the endpoint listens; read for every Record-Route, so worked out here.
+    const route = (p: SipProtocol): number => ep.routePort(p) || this.portFor(p);
+    this.routePorts = { udp: route('udp'), tcp: route('tcp'), tls: route('tls') };
   }
 
   get counters(): SipEndpoint['counters'] {
@@ -39,8 +43,7 @@ export class SipPort {
 
   /** Port our Record-Route names for a protocol: a steered UDP worker's own port, else `portFor`. */
   routePort(protocol: SipProtocol): number {
-    const p = this.ep.routePort(protocol);
-    return p !== 0 ? p : this.portFor(protocol);
+    return this.routePorts[protocol];
   }
 
   serves(protocol: SipProtocol): boolean {

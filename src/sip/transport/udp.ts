@@ -41,7 +41,8 @@ function lookupLiteral(address: string, family: number, callback: (err: Error | 
 
 /**
  * One UDP socket per listen address; requests and responses leave from it too, so the Via sent-by
- * we advertise is the address peers answer to (RFC 3261 §18.1.1, RFC 3581).
+ * we advertise is the address peers answer to (RFC 3261 §18.1.1, RFC 3581). As one of several
+ * worker processes (`steering`), a second socket of the worker's own joins it: see `udp-steering.ts`.
  * A datagram that fails to parse is answered `400` when possible, else dropped (§18.3 leaves the
  * octets past Content-Length to the codec). A datagram of only CRLFs is a keep-alive and ignored.
  *
