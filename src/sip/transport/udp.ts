@@ -74,8 +74,7 @@ export class UdpTransport implements SipTransport {
         (q[i] as dgram.Socket).send(q[i + 1] as Buffer, q[i + 2] as number, q[i + 3] as string);
       } catch (error) {
         // send() validated what dgram checks synchronously; anything else is counted like an async error.
-        this.#options.counters.transportErrors++;
-        if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol: 'udp' });
+        this.#transportError(error);
       }
     }
   };
@@ -89,10 +88,7 @@ export class UdpTransport implements SipTransport {
     const a = socket.address();
     this.local = { address: a.address, port: a.port };
     this.own = own === null ? null : { address: own.address().address, port: own.address().port };
-    const onError = (error: Error): void => {
-      options.counters.transportErrors++;
-      if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol: 'udp' });
-    };
+    const onError = (error: Error): void => this.#transportError(error);
     socket.on('error', onError);
     if (own === null) {
       socket.on('message', (buf, rinfo) => this.#receive(buf, rinfo.address, rinfo.port, this.local));
@@ -101,6 +97,12 @@ export class UdpTransport implements SipTransport {
     own.on('error', onError);
     socket.on('message', (buf, rinfo) => this.#receiveShared(buf, rinfo));
     own.on('message', (buf, rinfo) => this.#receiveOwn(buf, rinfo));
+  }
+
+  /** A send failure or socket error: counted and published (UDP has no caller to tell). */
+  #transportError(error: unknown): void {
+    this.#options.counters.transportErrors++;
+    if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol: 'udp' });
   }
 
   static async listen(options: UdpTransportOptions): Promise<UdpTransport> {
