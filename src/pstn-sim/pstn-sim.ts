@@ -18,6 +18,8 @@ export interface PstnSimOptions {
   answerDelayMs?: number;
   /** Caller ID the simulator uses when it places calls. */
   callerId?: string;
+  /** T1 of its transactions (ms, default 500): an answered call with no ACK is hung up after 64 × T1. */
+  t1?: number;
 }
 
 export interface PlacedCall {
@@ -40,6 +42,8 @@ export class PstnSim {
   readonly received: SipRequest[] = [];
   answered = 0;
   byes = 0;
+  /** Answered calls hung up because their ACK never came (RFC 3261 §13.3.1.4). */
+  unacknowledged = 0;
   private session = 1000;
 
   private constructor(
@@ -56,7 +60,7 @@ export class PstnSim {
       listen: (o.protocols ?? ['udp']).map((protocol) => ({ protocol, host, port: o.port ?? 0 })),
       ...(o.tls !== undefined ? { tls: o.tls } : {}),
       clientProtocols: ['tcp'],
-      timers: { tryingDelay: 0 },
+      timers: { tryingDelay: 0, ...(o.t1 !== undefined ? { t1: o.t1 } : {}) },
     });
     return new PstnSim(ep, host, o);
   }
@@ -115,11 +119,52 @@ export class PstnSim {
       const body = answer ?? sdpOffer(this.host, this.session++);
       const a = this.endpoint.addresses()[0];
       this.answered++;
+      // Captured now: the transaction lets go of the INVITE once the 2xx is sent.
+      const bye = this.byeForUnacknowledged(tx);
+      tx.once('timeout', (timer: string) => {
+        if (timer !== 'L' || bye === null) return;
+        this.unacknowledged++;
+        const t = this.endpoint.sendRequest(bye.request, bye.target);
+        t.on('final', () => {});
+      });
       tx.reply(200, 'OK', { headers: [{ name: 'contact', value: `<sip:pstn@${this.host}:${a?.port ?? 0}${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}>` }], body, contentType: 'application/sdp' });
     };
     const delay = this.o.answerDelayMs ?? 0;
     if (delay > 0) setTimeout(send, delay).unref();
     else send();
+  }
+
+  /**
+   * The BYE a UAS sends when its 2xx was never ACKed within 64 × T1: "the dialog is confirmed, but
+   * the session SHOULD be terminated" (RFC 3261 §13.3.1.4). Its dialog as the UAS sees it (§12.1.1):
+   * the route set is the INVITE's Record-Route in order, the remote target its Contact, our tag the
+   * To tag of the 2xx. Null when the INVITE lacks what that needs.
+   */
+  private byeForUnacknowledged(tx: InviteServerTransaction): { request: SipRequest; target: SipTarget } | null {
+    const req = tx.request;
+    const value = (name: string): string | undefined => req.headers.find((h) => h.name === name)?.value;
+    const [from, to, callId, contact, tag] = [value('from'), value('to'), value('call-id'), value('contact'), tx.toTag];
+    if (from === undefined || to === undefined || callId === undefined || contact === undefined || tag === null) return null;
+    const routes: string[] = [];
+    for (const h of req.headers) if (h.name === 'record-route') for (const v of splitHeaderValues(h.value)) routes.push(v);
+    let remote: string;
+    try {
+      remote = parseNameAddr(contact).uri;
+    } catch {
+      return null;
+    }
+    const first = routes[0] !== undefined ? parseNameAddr(routes[0]).uri : remote;
+    const target = targetOfUriString(first);
+    if (target === null) return null;
+    const headers: SipHeader[] = [
+      { name: 'max-forwards', value: '70' },
+      { name: 'from', value: `${to};tag=${tag}` },
+      { name: 'to', value: from },
+      { name: 'call-id', value: callId },
+      { name: 'cseq', value: '1 BYE' },
+      ...routes.map((r) => ({ name: 'route', value: r })),
+    ];
+    return { request: { kind: 'request', method: 'BYE', uri: remote, version: 'SIP/2.0', headers, body: Buffer.alloc(0) }, target };
   }
 
   /**
