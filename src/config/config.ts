@@ -113,18 +113,19 @@ function isValidSecretKey(value: string): boolean {
 
 /** Each value has the type its row gives it (`convert` made it so); this is what lets the record be a `ServeSettings`. */
 function isServeSettings(values: Readonly<Record<string, string | number | null>>): values is ServeSettings {
-  return SERVE_OPTIONS.every((spec: OptionSpec) => {
-    const v = values[spec.key];
-    if (v === null || v === undefined) return v === null && spec.default === null;
-    switch (spec.type) {
-      case 'port':
-      case 'int':
-        return typeof v === 'number' && Number.isInteger(v);
-      case 'enum':
-        return typeof v === 'string' && spec.values !== undefined && spec.values.includes(v);
-      case 'path':
-      case 'string':
-        return typeof v === 'string';
-    }
-  });
+  return SERVE_OPTIONS.every((spec: OptionSpec) => fitsRow(spec, values[spec.key]));
+}
+
+function fitsRow(spec: OptionSpec, v: string | number | null | undefined): boolean {
+  if (v === null || v === undefined) return v === null && spec.default === null;
+  switch (spec.type) {
+    case 'port':
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'enum':
+      return typeof v === 'string' && spec.values !== undefined && spec.values.includes(v);
+    case 'path':
+    case 'string':
+      return typeof v === 'string';
+  }
 }

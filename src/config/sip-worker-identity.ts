@@ -18,8 +18,10 @@ export function sipWorkerIdentity(env: Readonly<Record<string, string | undefine
   const index = env[INDEX];
   if (index === undefined) return null;
   const key = env[KEY] ?? '';
-  if (!/^\d{1,2}$/.test(index)) throw new ConfigError(`${INDEX} = ${JSON.stringify(index)} is not valid: expected a worker index`);
-  if (!/^([0-9a-f]{2})+$/i.test(key)) throw new ConfigError(`${KEY} is not valid: expected the hex key the primary generated`);
+  if (!/^\d{1,2}$/.test(index))
+    throw new ConfigError(`${INDEX} = ${JSON.stringify(index)} is not valid: expected a worker index`);
+  if (!/^([0-9a-f]{2})+$/i.test(key))
+    throw new ConfigError(`${KEY} is not valid: expected the hex key the primary generated`);
   return { index: Number(index), key: Buffer.from(key, 'hex') };
 }
 

@@ -8,10 +8,12 @@ import { Lifecycle, SHUTDOWN_LIMIT_MS } from './lifecycle.js';
 export async function runPstnSim(options: PstnSimOptions, print: (line: string) => void): Promise<void> {
   const lifecycle = new Lifecycle({
     limitMs: SHUTDOWN_LIMIT_MS,
-    onStepError: (err, step) => print(`error while closing ${step}: ${err instanceof Error ? err.message : String(err)}`),
+    onStepError: (err, step) =>
+      print(`error while closing ${step}: ${err instanceof Error ? err.message : String(err)}`),
   });
   const sim = await PstnSim.start(options);
   lifecycle.onClose('pstn-sim', () => sim.close());
-  for (const a of sim.addresses()) print(`pstn-sim listening on ${a.protocol} ${a.address}:${a.port}  (use --carrier ${sim.uri})`);
+  for (const a of sim.addresses())
+    print(`pstn-sim listening on ${a.protocol} ${a.address}:${a.port}  (use --carrier ${sim.uri})`);
   lifecycle.exitOnSignals(process, ['SIGINT', 'SIGTERM'], (code) => process.exit(code));
 }

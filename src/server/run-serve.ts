@@ -25,7 +25,11 @@ function apiUrl(config: Config, port: number): string {
  * certificate are made here, once, before the workers start; the workers get the simulator as
  * their carrier.
  */
-async function startSipWorkers(config: Config, logger: Logger, lifecycle: Lifecycle): Promise<{ pool: SipWorkerPool; simAddresses: SipListener[] }> {
+async function startSipWorkers(
+  config: Config,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<{ pool: SipWorkerPool; simAddresses: SipListener[] }> {
   const { SipWorkerPool } = await import('./sip-worker-pool.js');
   const env: Record<string, string> = {};
   const simAddresses: SipListener[] = [];
@@ -68,7 +72,10 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
     import('../store/open-store.js'),
   ]);
   const logger = createLogger(config.logLevel);
-  const lifecycle = new Lifecycle({ limitMs: SHUTDOWN_LIMIT_MS, onStepError: (err, step) => logger.error({ err, step }, 'error while closing') });
+  const lifecycle = new Lifecycle({
+    limitMs: SHUTDOWN_LIMIT_MS,
+    onStepError: (err, step) => logger.error({ err, step }, 'error while closing'),
+  });
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -78,7 +85,9 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
   });
   lifecycle.onClose('store', () => store.close());
   const metrics = createMetricsRegistry();
-  const lines: string[] = [`vsip ${VERSION} — store: ${store.kind}${store.kind === 'sqlite' ? ` (${config.dataDir}/vsip.db)` : ''}`];
+  const lines: string[] = [
+    `vsip ${VERSION} — store: ${store.kind}${store.kind === 'sqlite' ? ` (${config.dataDir}/vsip.db)` : ''}`,
+  ];
   const ready: { api: string | null; sip: SipListener[]; pid: number } = { api: null, sip: [], pid: process.pid };
   let pool: SipWorkerPool | null = null;
 
@@ -106,7 +115,9 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
       pool = started.pool;
       ready.sip = [...started.pool.addresses, ...started.simAddresses];
       for (const a of ready.sip) lines.push(listenerLine(a));
-      lines.push(`  SIP workers ${config.sipWorkers} processes (pids ${started.pool.pids.join(', ')}); UDP steered by Call-ID`);
+      lines.push(
+        `  SIP workers ${config.sipWorkers} processes (pids ${started.pool.pids.join(', ')}); UDP steered by Call-ID`,
+      );
     } else if (config.role !== 'api') {
       const { startGateway } = await import('../gateway/gateway.js');
       const gateway = await startGateway({ store, config, logger, metrics });

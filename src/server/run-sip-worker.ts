@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import type { Gateway } from '../gateway/gateway.js';
 import type { SipWorkerIdentity } from '../config/sip-worker-identity.js';
 import { workerOwnPort } from '../sip/transport/udp-steering.js';
 import { Lifecycle } from './lifecycle.js';
@@ -17,30 +18,59 @@ export async function runSipWorker(config: Config, worker: SipWorkerIdentity, sh
   ]);
   const { index, key } = worker;
   const logger = createLogger(config.logLevel).child({ worker: index });
-  const lifecycle = new Lifecycle({ limitMs: shutdownLimitMs, onStepError: (err, step) => logger.error({ err, step }, 'error while closing') });
+  const lifecycle = new Lifecycle({
+    limitMs: shutdownLimitMs,
+    onStepError: (err, step) => logger.error({ err, step }, 'error while closing'),
+  });
   const send = (m: ToPrimary): void => {
     if (process.connected) process.send?.(m);
   };
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey, onError: (err) => logger.error({ err }, 'database connection error') });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    secretKey: config.secretKey,
+    onError: (err) => logger.error({ err }, 'database connection error'),
+  });
   lifecycle.onClose('store', () => store.close());
   const metrics = createMetricsRegistry();
-  const side = (listenPort: number) => ({ index, count: config.sipWorkers, key, peers: new Array<number>(config.sipWorkers).fill(0), readsShared: index === 0, ownPort: workerOwnPort(listenPort, index) });
+  const side = (listenPort: number) => ({
+    index,
+    count: config.sipWorkers,
+    key,
+    peers: new Array<number>(config.sipWorkers).fill(0),
+    readsShared: index === 0,
+    ownPort: workerOwnPort(listenPort, index),
+  });
   const steering = { access: side(config.sipPort), carrier: side(config.carrierPort) };
-  let gateway;
+  let gateway: Gateway;
   try {
-    gateway = await startGateway({ store, config, logger, metrics, worker: { udpSteering: steering, onForeignBye: (callId) => send({ vsip: 'foreign-bye', callId }) } });
+    gateway = await startGateway({
+      store,
+      config,
+      logger,
+      metrics,
+      worker: { udpSteering: steering, onForeignBye: (callId) => send({ vsip: 'foreign-bye', callId }) },
+    });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
-    send({ vsip: 'failed', error: { message: e.message, ...(e.code ? { code: e.code } : {}), ...(typeof e.port === 'number' ? { port: e.port } : {}), ...(typeof e.address === 'string' ? { address: e.address } : {}) } });
+    send({
+      vsip: 'failed',
+      error: {
+        message: e.message,
+        ...(e.code ? { code: e.code } : {}),
+        ...(typeof e.port === 'number' ? { port: e.port } : {}),
+        ...(typeof e.address === 'string' ? { address: e.address } : {}),
+      },
+    });
     await lifecycle.close();
-    process.exit(1);
+    return process.exit(1);
   }
   const g = gateway;
   lifecycle.onClose('gateway', () => g.close());
   process.on('message', (m: ToWorker) => {
     if (m?.vsip === 'peers') {
-      m.access.forEach((p, i) => (steering.access.peers[i] = p));
-      m.carrier.forEach((p, i) => (steering.carrier.peers[i] = p));
+      steering.access.peers.splice(0, m.access.length, ...m.access);
+      steering.carrier.peers.splice(0, m.carrier.length, ...m.carrier);
     } else if (m?.vsip === 'metrics') {
       void metrics.getMetricsAsJSON().then((json) => send({ vsip: 'metrics', id: m.id, json }));
     } else if (m?.vsip === 'end-call') {

@@ -41,7 +41,7 @@ export class SipWorkerPool {
   #stopping = false;
 
   private constructor(
-    private readonly count: number,
+    count: number,
     private readonly env: Record<string, string>,
     private readonly log: Logger,
   ) {
@@ -100,10 +100,16 @@ export class SipWorkerPool {
         }
         // Exit code 0: it was told to stop (Ctrl-C reaches the whole process group), not a crash.
         if (this.#stopping || code === 0) return;
-        this.log.error({ worker: index, pid: worker.process.pid, code, signal }, 'SIP worker exited; starting it again');
+        this.log.error(
+          { worker: index, pid: worker.process.pid, code, signal },
+          'SIP worker exited; starting it again',
+        );
         this.#broadcastPeers();
         setTimeout(() => {
-          if (!this.#stopping) this.#fork(index).catch((err: unknown) => this.log.error({ err, worker: index }, 'SIP worker failed to start again'));
+          if (!this.#stopping)
+            this.#fork(index).catch((err: unknown) =>
+              this.log.error({ err, worker: index }, 'SIP worker failed to start again'),
+            );
         }, RESTART_DELAY_MS).unref();
       });
     });
@@ -115,7 +121,11 @@ export class SipWorkerPool {
 
   /** Every worker learns every worker's own ports (0 for one being restarted: its calls stay where they land). */
   #broadcastPeers(): void {
-    this.#send({ vsip: 'peers', access: this.#routePorts.map((p) => p?.access ?? 0), carrier: this.#routePorts.map((p) => p?.carrier ?? 0) });
+    this.#send({
+      vsip: 'peers',
+      access: this.#routePorts.map((p) => p?.access ?? 0),
+      carrier: this.#routePorts.map((p) => p?.carrier ?? 0),
+    });
   }
 
   /** `own` and every worker's registry, merged (counters summed) as one Prometheus text. */
@@ -153,4 +163,3 @@ export class SipWorkerPool {
     );
   }
 }
-

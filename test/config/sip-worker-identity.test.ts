@@ -11,6 +11,9 @@ test('a SIP worker reads back the index and steering key its primary put in its 
 
 test('a process not forked as a SIP worker has no identity; a garbled one is refused', () => {
   assert.equal(sipWorkerIdentity({}), null);
-  assert.throws(() => sipWorkerIdentity({ ...sipWorkerEnv(0, Buffer.alloc(16)), VSIP_SIP_WORKER_INDEX: 'x' }), ConfigError);
+  assert.throws(
+    () => sipWorkerIdentity({ ...sipWorkerEnv(0, Buffer.alloc(16)), VSIP_SIP_WORKER_INDEX: 'x' }),
+    ConfigError,
+  );
   assert.throws(() => sipWorkerIdentity({ VSIP_SIP_WORKER_INDEX: '1' }), ConfigError);
 });

@@ -79,7 +79,10 @@ test('exitOnSignals: the first signal closes and exits 0, a second one is ignore
   const seen: string[] = [];
   let closed = 0;
   lifecycle.onClose('store', () => closed++);
-  lifecycle.exitOnSignals(target, ['SIGTERM', 'SIGINT'], (code) => exits.push(code), { stopping: (s) => seen.push(s), stopped: (o) => seen.push(o) });
+  lifecycle.exitOnSignals(target, ['SIGTERM', 'SIGINT'], (code) => exits.push(code), {
+    stopping: (s) => seen.push(s),
+    stopped: (o) => seen.push(o),
+  });
   target.emit('SIGINT');
   target.emit('SIGTERM');
   await lifecycle.close();
