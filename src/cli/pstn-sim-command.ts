@@ -3,6 +3,7 @@ import { PstnSim } from '../pstn-sim/pstn-sim.js';
 import { SPECIAL_NUMBERS } from '../pstn-sim/number-behaviour.js';
 import type { SipProtocol } from '../sip/transport/transport.js';
 import { targetOfUriString } from '../gateway/sip-routing.js';
+import { runPstnSim } from '../server/run-pstn-sim.js';
 
 /**
  * `vsip pstn-sim`: the built-in PSTN simulator on its own — as a carrier for a gateway started
@@ -19,13 +20,7 @@ export function registerPstnSimCommand(program: Command): void {
     .option('--answer-delay <ms>', 'ring this long before answering', '0')
     .addHelpText('after', `\nSpecial numbers (anything else is answered):\n${SPECIAL_NUMBERS.map((n) => `  ${n.number}  ${n.meaning}`).join('\n')}\n\nExamples:\n  $ vsip pstn-sim --port 5090                 # then: vsip serve --carrier sip:127.0.0.1:5090\n  $ vsip pstn-sim call +919XXXXXXXXX --to 127.0.0.1:5080`)
     .action(async (o: { host: string; port: string; transport: string; answerDelay: string }) => {
-      const s = await PstnSim.start({ host: o.host, port: Number(o.port), protocols: [o.transport as SipProtocol], answerDelayMs: Number(o.answerDelay) });
-      for (const a of s.addresses()) process.stdout.write(`pstn-sim listening on ${a.protocol} ${a.address}:${a.port}  (use --carrier ${s.uri})\n`);
-      const stop = (): void => {
-        void s.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      await runPstnSim({ host: o.host, port: Number(o.port), protocols: [o.transport as SipProtocol], answerDelayMs: Number(o.answerDelay) }, (line) => process.stdout.write(`${line}\n`));
     });
 
   sim

@@ -2,56 +2,30 @@ import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { SERVE_OPTIONS, type OptionSpec } from './options.js';
 
+type ServeOption = (typeof SERVE_OPTIONS)[number];
+
+/** What an option's type parses to: a number for ports and counts, one of the listed words for an enum. */
+type ValueOf<O extends OptionSpec> = O['type'] extends 'port' | 'int'
+  ? number
+  : O extends { type: 'enum'; values: readonly (infer V)[] }
+    ? V
+    : string;
+
+/** An option without a default is null when not given. */
+type SettingOf<O extends OptionSpec> = O['default'] extends null ? ValueOf<O> | null : ValueOf<O>;
+
+/** Every setting of the option table, keyed and typed by its row. */
+export type ServeSettings = { readonly [O in ServeOption as O['key']]: SettingOf<O> };
+
 /**
- * The validated, frozen configuration of one vsip process. Built once by `loadConfig` from
- * flags and environment; everything else receives it and never reads `process.env`.
+ * The validated, frozen configuration of one vsip process: the option table's settings plus the
+ * secret key (environment only, never a flag: it must not show in `ps`). Built once by
+ * `loadConfig`; everything else receives it and never reads `process.env`.
  */
-export interface Config {
-  role: 'all' | 'api' | 'sip';
-  dataDir: string;
-  databaseUrl: string | null;
+export type Config = ServeSettings & {
   /** 32-byte key (hex or base64) for SIP passwords at rest; null = key file in dataDir. */
-  secretKey: string | null;
-  apiHost: string;
-  apiPort: number;
-  apiCert: string | null;
-  apiKeyFile: string | null;
-  rateLimit: number;
-  sipDomain: string;
-  realm: string;
-  /** Digest algorithms offered in challenges, in order. */
-  sipDigestAlgorithms: 'MD5' | 'SHA-256' | 'MD5,SHA-256';
-  /** ms without any response from a destination (or the carrier) before failing over. */
-  sipDestinationTimeout: number;
-  /** Overload control and limits (issue 6); 0 turns the ones that allow it off. */
-  sipMaxCalls: number;
-  sipMaxTransactions: number;
-  sipMaxLag: number;
-  sipMaxLoad: number;
-  sipRetryAfter: number;
-  sipMaxConnections: number;
-  sipPikeRate: number;
-  sipPikeBlockSeconds: number;
-  sipPikeMaxSources: number;
-  sipTrunkMaxCps: number;
-  sipTrunkMaxCalls: number;
-  sipAuthMaxFailures: number;
-  sipAuthWindowSeconds: number;
-  sipAuthBlockSeconds: number;
-  callLogMaxBuffered: number;
-  /** Gateway worker processes (`--sip-workers`); 1 runs the gateway in the serve process itself. */
-  sipWorkers: number;
-  sipHost: string;
-  sipAdvertise: string | null;
-  sipPort: number;
-  sipsPort: number;
-  carrierPort: number;
-  carrier: string | null;
-  sipTlsCert: string | null;
-  sipTlsKey: string | null;
-  readyFile: string | null;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-}
+  readonly secretKey: string | null;
+};
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -91,7 +65,7 @@ function convert(spec: OptionSpec, raw: string, origin: string): string | number
  * @param flags values given on the command line, keyed like `OptionSpec.key` (undefined = not given)
  * @param env the process environment; `VSIP_*` variables apply where no flag was given
  */
-export function loadConfig(flags: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): Readonly<Config> {
+export function loadConfig(flags: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): Config {
   const out: Record<string, string | number | null> = {};
   for (const spec of SERVE_OPTIONS) {
     const flagValue = flags[spec.key];
@@ -107,7 +81,8 @@ export function loadConfig(flags: Readonly<Record<string, unknown>>, env: Readon
     out[spec.key] = raw === null ? null : convert(spec, raw, origin);
   }
 
-  const config = { ...out, secretKey: env.VSIP_SECRET_KEY || null } as unknown as Config;
+  if (!isServeSettings(out)) throw new ConfigError('internal: a setting does not match its row of the option table');
+  const config: Config = { ...out, secretKey: env.VSIP_SECRET_KEY || null };
 
   if (config.databaseUrl !== null && !/^(postgres|postgresql):\/\//.test(config.databaseUrl)) {
     throw new ConfigError('--database-url / VSIP_DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite store)');
@@ -134,4 +109,23 @@ export function loadConfig(flags: Readonly<Record<string, unknown>>, env: Readon
 function isValidSecretKey(value: string): boolean {
   if (/^[0-9a-f]{64}$/i.test(value)) return true;
   return Buffer.from(value, 'base64').length === 32;
+}
+
+/** Each value has the type its row gives it (`convert` made it so); this is what lets the record be a `ServeSettings`. */
+function isServeSettings(values: Readonly<Record<string, string | number | null>>): values is ServeSettings {
+  return SERVE_OPTIONS.every((spec: OptionSpec) => fitsRow(spec, values[spec.key]));
+}
+
+function fitsRow(spec: OptionSpec, v: string | number | null | undefined): boolean {
+  if (v === null || v === undefined) return v === null && spec.default === null;
+  switch (spec.type) {
+    case 'port':
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'enum':
+      return typeof v === 'string' && spec.values !== undefined && spec.values.includes(v);
+    case 'path':
+    case 'string':
+      return typeof v === 'string';
+  }
 }

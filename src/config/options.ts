@@ -1,7 +1,8 @@
 /**
  * Every setting of `vsip serve`, in one table: its flag, its `VSIP_*` environment variable,
- * its type, default and help. The CLI builds its options from this table and `loadConfig`
- * validates against it, so a flag and its environment variable can never drift apart.
+ * its type, default and help. The CLI builds its options from this table, `loadConfig`
+ * validates against it and the `Config` type is derived from it (`config.ts`), so a flag, its
+ * environment variable and its type can never drift apart.
  */
 
 export type OptionType = 'string' | 'port' | 'int' | 'enum' | 'path';
@@ -22,7 +23,7 @@ export interface OptionSpec {
   arg?: string;
 }
 
-export const SERVE_OPTIONS: readonly OptionSpec[] = [
+export const SERVE_OPTIONS = [
   { key: 'role', flag: '--role', env: 'VSIP_ROLE', type: 'enum', default: 'all', values: ['all', 'api', 'sip'], help: 'what this process runs: the REST API, the SIP gateway, or both', arg: 'role' },
   { key: 'dataDir', flag: '--data-dir', env: 'VSIP_DATA_DIR', type: 'path', default: './data', help: 'where the SQLite database, key file and generated TLS certificates live', arg: 'dir' },
   { key: 'databaseUrl', flag: '--database-url', env: 'VSIP_DATABASE_URL', type: 'string', default: null, help: 'postgres://user:pass@host/db to use PostgreSQL instead of SQLite', arg: 'url' },
@@ -61,4 +62,4 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { key: 'sipTlsKey', flag: '--sip-tls-key', env: 'VSIP_SIP_TLS_KEY', type: 'path', default: null, help: 'PEM private key for --sip-tls-cert', arg: 'file' },
   { key: 'readyFile', flag: '--ready-file', env: 'VSIP_READY_FILE', type: 'path', default: null, help: 'write a JSON file with every listening address once started (for supervisors and tests)', arg: 'file' },
   { key: 'logLevel', flag: '--log-level', env: 'VSIP_LOG_LEVEL', type: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], help: 'log level (structured JSON logs on stdout)', arg: 'level' },
-];
+] as const satisfies readonly OptionSpec[];

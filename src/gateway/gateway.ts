@@ -174,7 +174,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       callLog,
       metrics,
       signer: new RouteSigner(Buffer.from(routeSecret, 'hex')),
-      timers: { targetTimeoutMs: config.sipDestinationTimeout ?? 5000, ringTimeoutMs: 180_000, ...tuning.proxy },
+      timers: { targetTimeoutMs: config.sipDestinationTimeout, ringTimeoutMs: 180_000, ...tuning.proxy },
       dialogs: new Map<string, CallState>(),
       maxDialogs: Math.max(200_000, config.sipMaxCalls),
       ...(deps.worker ? { onForeignBye: deps.worker.onForeignBye } : {}),
@@ -183,7 +183,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const sweeper = setInterval(() => sweepDialogs(proxy, maxCallMs, Date.now()), Math.min(60_000, maxCallMs));
     sweeper.unref();
     closers.push(async () => clearInterval(sweeper));
-    const algorithms = (config.sipDigestAlgorithms ?? 'MD5').split(',') as Array<'MD5' | 'SHA-256'>;
+    const algorithms = config.sipDigestAlgorithms.split(',') as Array<'MD5' | 'SHA-256'>;
     const guard = new DigestGuard({
       realm: config.realm,
       algorithms,

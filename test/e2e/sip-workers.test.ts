@@ -121,3 +121,12 @@ test('SIGTERM: the serve process stops its workers and exits 0', async () => {
   for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker ${pid} is gone`);
 });
 
+
+test('Ctrl-C (SIGINT to the process group): the serve process and its workers exit 0, none left behind', async () => {
+  const serve = await startServe({ dataDir: tempDir(), args: ['--role', 'sip', '--sip-workers', '2'], ownProcessGroup: true });
+  const banner = /SIP workers 2 processes \(pids (\d+), (\d+)\)/.exec(serve.output());
+  assert.ok(banner, serve.output().slice(-2000));
+  const pids = [Number(banner[1]), Number(banner[2])];
+  assert.equal(await serve.interrupt(), 0, serve.output().slice(-2000));
+  for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker ${pid} is gone`);
+});

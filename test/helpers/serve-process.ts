@@ -30,6 +30,8 @@ export interface ServeProcess extends ReadyInfo {
   output(): string;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | null>;
+  /** Ctrl-C: SIGINT to the whole process group (needs `ownProcessGroup`), and wait for the exit code. */
+  interrupt(): Promise<number | null>;
   /** SIGKILL (a crash) and wait. */
   kill(): Promise<void>;
 }
@@ -57,6 +59,8 @@ export async function startServe(opts: {
   args?: string[];
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Its own process group, as a shell gives a foreground command, so `interrupt()` reaches its workers too. */
+  ownProcessGroup?: boolean;
 }): Promise<ServeProcess> {
   const readyFile = join(opts.dataDir, `ready-${process.hrtime.bigint()}.json`);
   const args = [
@@ -74,6 +78,7 @@ export async function startServe(opts: {
   const child = spawn(process.execPath, args, {
     env: { ...process.env, VSIP_LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.ownProcessGroup === true,
   });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -96,6 +101,10 @@ export async function startServe(opts: {
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    interrupt: async () => {
+      if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
       return exited;
     },
     kill: async () => {

@@ -15,56 +15,33 @@
  *   in any worker; a BYE relayed by a worker that does not hold the call is passed on, so the
  *   call's record is closed where it lives.
  *
- * Messages on the cluster IPC channel are small objects tagged `vsip`.
+ * Messages on the cluster IPC channel: `sip-worker-messages.ts`; the worker's side: `run-sip-worker.ts`.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { AggregatorRegistry, type Registry } from 'prom-client';
-import type { Config } from '../config/config.js';
+import { sipWorkerEnv } from '../config/sip-worker-identity.js';
 import type { GatewayAddress } from '../gateway/gateway.js';
 import type { Logger } from '../logger.js';
-import { STEERING_KEY_BYTES, workerOwnPort } from '../sip/transport/udp-steering.js';
+import { STEERING_KEY_BYTES } from '../sip/transport/udp-steering.js';
+import type { RoutePorts, ToPrimary, ToWorker } from './sip-worker-messages.js';
 
-const ENV_INDEX = 'VSIP_SIP_WORKER_INDEX';
-const ENV_KEY = 'VSIP_SIP_WORKER_KEY';
 /** A worker that dies is started again after this long (a crash loop costs one fork a second). */
 const RESTART_DELAY_MS = 1000;
 const METRICS_TIMEOUT_MS = 2000;
-
-interface RoutePorts {
-  access: number;
-  carrier: number;
-}
-
-type ToWorker =
-  | { vsip: 'peers'; access: number[]; carrier: number[] }
-  | { vsip: 'metrics'; id: number }
-  | { vsip: 'end-call'; callId: string };
-
-type ToPrimary =
-  | { vsip: 'ready'; addresses: GatewayAddress[]; routePorts: RoutePorts }
-  | { vsip: 'failed'; error: { message: string; code?: string; port?: number; address?: string } }
-  | { vsip: 'metrics'; id: number; json: unknown }
-  | { vsip: 'foreign-bye'; callId: string };
-
-/** Whether this process is a gateway worker forked by `SipWorkerPool`. */
-export function isSipWorker(): boolean {
-  return cluster.isWorker && process.env[ENV_INDEX] !== undefined;
-}
-
 /** The primary's side: forks, restarts and stops the workers, relays between them. */
 export class SipWorkerPool {
   /** The workers' listening addresses (the same in every worker). */
   addresses: GatewayAddress[] = [];
   readonly #workers: Array<Worker | null>;
   readonly #routePorts: Array<RoutePorts | null>;
-  readonly #key = randomBytes(STEERING_KEY_BYTES).toString('hex');
+  readonly #key = randomBytes(STEERING_KEY_BYTES);
   readonly #metricsWaiters = new Map<number, (json: unknown) => void>();
   #nextMetricsId = 0;
   #stopping = false;
 
   private constructor(
-    private readonly count: number,
+    count: number,
     private readonly env: Record<string, string>,
     private readonly log: Logger,
   ) {
@@ -93,7 +70,7 @@ export class SipWorkerPool {
   }
 
   #fork(index: number): Promise<void> {
-    const worker = cluster.fork({ ...this.env, [ENV_INDEX]: String(index), [ENV_KEY]: this.#key });
+    const worker = cluster.fork({ ...this.env, ...sipWorkerEnv(index, this.#key) });
     this.#workers[index] = worker;
     return new Promise((resolve, reject) => {
       let ready = false;
@@ -123,10 +100,16 @@ export class SipWorkerPool {
         }
         // Exit code 0: it was told to stop (Ctrl-C reaches the whole process group), not a crash.
         if (this.#stopping || code === 0) return;
-        this.log.error({ worker: index, pid: worker.process.pid, code, signal }, 'SIP worker exited; starting it again');
+        this.log.error(
+          { worker: index, pid: worker.process.pid, code, signal },
+          'SIP worker exited; starting it again',
+        );
         this.#broadcastPeers();
         setTimeout(() => {
-          if (!this.#stopping) this.#fork(index).catch((err: unknown) => this.log.error({ err, worker: index }, 'SIP worker failed to start again'));
+          if (!this.#stopping)
+            this.#fork(index).catch((err: unknown) =>
+              this.log.error({ err, worker: index }, 'SIP worker failed to start again'),
+            );
         }, RESTART_DELAY_MS).unref();
       });
     });
@@ -138,7 +121,11 @@ export class SipWorkerPool {
 
   /** Every worker learns every worker's own ports (0 for one being restarted: its calls stay where they land). */
   #broadcastPeers(): void {
-    this.#send({ vsip: 'peers', access: this.#routePorts.map((p) => p?.access ?? 0), carrier: this.#routePorts.map((p) => p?.carrier ?? 0) });
+    this.#send({
+      vsip: 'peers',
+      access: this.#routePorts.map((p) => p?.access ?? 0),
+      carrier: this.#routePorts.map((p) => p?.carrier ?? 0),
+    });
   }
 
   /** `own` and every worker's registry, merged (counters summed) as one Prometheus text. */
@@ -175,61 +162,4 @@ export class SipWorkerPool {
       }),
     );
   }
-}
-
-/** The worker's side: a gateway with steering, answering the primary's requests. */
-export async function runSipWorker(config: Config, shutdownLimitMs: number): Promise<void> {
-  const [{ createLogger }, { createMetricsRegistry }, { openStore }, { startGateway }] = await Promise.all([
-    import('../logger.js'),
-    import('../metrics.js'),
-    import('../store/open-store.js'),
-    import('../gateway/gateway.js'),
-  ]);
-  const index = Number(process.env[ENV_INDEX]);
-  const key = Buffer.from(process.env[ENV_KEY] ?? '', 'hex');
-  const logger = createLogger(config.logLevel).child({ worker: index });
-  const send = (m: ToPrimary): void => {
-    if (process.connected) process.send?.(m);
-  };
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey, onError: (err) => logger.error({ err }, 'database connection error') });
-  const metrics = createMetricsRegistry();
-  const side = (listenPort: number) => ({ index, count: config.sipWorkers, key, peers: new Array<number>(config.sipWorkers).fill(0), readsShared: index === 0, ownPort: workerOwnPort(listenPort, index) });
-  const steering = { access: side(config.sipPort), carrier: side(config.carrierPort) };
-  let gateway;
-  try {
-    gateway = await startGateway({ store, config, logger, metrics, worker: { udpSteering: steering, onForeignBye: (callId) => send({ vsip: 'foreign-bye', callId }) } });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
-    send({ vsip: 'failed', error: { message: e.message, ...(e.code ? { code: e.code } : {}), ...(typeof e.port === 'number' ? { port: e.port } : {}), ...(typeof e.address === 'string' ? { address: e.address } : {}) } });
-    await store.close();
-    process.exit(1);
-  }
-  const g = gateway;
-  process.on('message', (m: ToWorker) => {
-    if (m?.vsip === 'peers') {
-      m.access.forEach((p, i) => (steering.access.peers[i] = p));
-      m.carrier.forEach((p, i) => (steering.carrier.peers[i] = p));
-    } else if (m?.vsip === 'metrics') {
-      void metrics.getMetricsAsJSON().then((json) => send({ vsip: 'metrics', id: m.id, json }));
-    } else if (m?.vsip === 'end-call') {
-      g.endCall(m.callId);
-    }
-  });
-  let stopping = false;
-  const shutdown = (): void => {
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => process.exit(1), shutdownLimitMs).unref();
-    void (async () => {
-      await g.close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
-      await store.close();
-      process.exit(0);
-    })();
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-  // The primary is gone (killed -9): nobody would stop us.
-  process.on('disconnect', shutdown);
-  send({ vsip: 'ready', addresses: g.addresses, routePorts: g.routePorts });
-  logger.info({ pid: process.pid, routePorts: g.routePorts }, 'SIP worker ready');
 }
