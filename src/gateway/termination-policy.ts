@@ -51,7 +51,8 @@ export type ChallengeCause = 'auth_required' | 'auth_failed' | 'ip_not_whitelist
 
 /**
  * The trunk a Proxy-Authorization's username (= trunk_sid) names, when that trunk may authenticate
- * this INVITE: active, taking credentials, and of the account the Request-URI names (if any). The
+ * this INVITE: active, taking credentials, and of the account the Request-URI names (or a host of
+ * ours naming no account; never a foreign domain). The
  * caller verifies the credentials against its password (a dummy one when null, so an unknown
  * username costs the same hash work) and passes the result as `credentialsOk`.
  */
@@ -60,7 +61,9 @@ export function digestTrunk(f: Pick<TerminationFacts, 'authUsername' | 'requestH
   const t = ctx.snapshot.getTrunk(f.authUsername);
   if (t === undefined || !t.active || t.authType === 'ip_whitelist') return null;
   const accountSid = accountFromHost(f.requestHost, ctx.sipDomain);
-  return accountSid === null || t.accountSid === accountSid ? t : null;
+  // A foreign domain is refused before any trunk is looked at: nothing to verify (or count).
+  if (accountSid === null) return servesHost(f.requestHost, ctx) ? t : null;
+  return t.accountSid === accountSid ? t : null;
 }
 
 /**

@@ -98,4 +98,5 @@ test('termination policy: digestTrunk names a trunk only when its credentials ma
   assert.equal(digestTrunk({ authUsername: C.trunk.sid, requestHost: 'vsipaaa.pstn.exotel.com' }, ctx()), null, "another account's domain");
   assert.equal(digestTrunk({ authUsername: A.trunk.sid, requestHost: 'vsipaaa.pstn.exotel.com' }, ctx()), null, 'an IP-whitelist trunk takes no credentials');
   assert.equal(digestTrunk({ authUsername: 'trnope', requestHost: 'vsipccc.pstn.exotel.com' }, ctx()), null);
+  assert.equal(digestTrunk({ authUsername: C.trunk.sid, requestHost: 'evil.example.com' }, ctx()), null, 'a foreign domain: refused before any verification');
 });
