@@ -132,20 +132,46 @@ export function decideTermination(f: TerminationFacts, ctx: TerminationContext):
   return { action: 'challenge', cause, trunk: attributed, caller, callee: callee ?? rawCallee };
 }
 
+type Reject = Extract<TerminationDecision, { action: 'reject' }>;
+
+/** One INVITE once its trunk is known: the normalised numbers beside the facts. */
+interface Identified {
+  t: CompiledTrunk;
+  f: TerminationFacts;
+  caller: string | null;
+  callee: string | null;
+  rawCallee: string | null;
+}
+
+/**
+ * The checks after identification, in the order of docs/gateway.md's table (the spec's
+ * troubleshooting order): the first that fails answers.
+ */
+const AFTER_TRUNK: ReadonlyArray<(c: Identified) => Reject | null> = [
+  // caller ID (P-Asserted-Identity, else From user) mapped to that trunk
+  ({ t, f, caller, callee, rawCallee }) =>
+    caller === null || !t.numbers.has(caller)
+      ? { action: 'reject', code: 403, reason: 'Forbidden (caller ID not mapped to trunk)', cause: 'caller_id_not_mapped', trunk: t, caller: caller ?? f.callerId, callee: callee ?? rawCallee }
+      : null,
+  // dialled number E.164
+  ({ t, caller, callee, rawCallee }) =>
+    callee === null ? { action: 'reject', code: 404, reason: 'Not Found (dialled number is not E.164)', cause: 'invalid_number', trunk: t, caller, callee: rawCallee } : null,
+  // the SDP offer has PCMU, PCMA or G.729 (late offer passes, see above)
+  ({ t, f, caller, callee }) =>
+    f.codecOk === false ? { action: 'reject', code: 488, reason: 'Not Acceptable Here (offer PCMU, PCMA or G729)', cause: 'codec_not_supported', trunk: t, caller, callee } : null,
+  // Max-Forwards > 0 (RFC 3261 §16.3 item 3)
+  ({ t, f, caller, callee }) =>
+    f.maxForwards !== null && f.maxForwards <= 0 ? { action: 'reject', code: 483, reason: 'Too Many Hops', cause: 'max_forwards', trunk: t, caller, callee } : null,
+];
+
 function afterTrunk(t: CompiledTrunk, f: TerminationFacts, caller: string | null, callee: string | null, rawCallee: string | null): TerminationDecision {
-  if (caller === null || !t.numbers.has(caller)) {
-    return { action: 'reject', code: 403, reason: 'Forbidden (caller ID not mapped to trunk)', cause: 'caller_id_not_mapped', trunk: t, caller: caller ?? f.callerId, callee: callee ?? rawCallee };
+  const c: Identified = { t, f, caller, callee, rawCallee };
+  for (const check of AFTER_TRUNK) {
+    const refused = check(c);
+    if (refused !== null) return refused;
   }
-  if (callee === null) {
-    return { action: 'reject', code: 404, reason: 'Not Found (dialled number is not E.164)', cause: 'invalid_number', trunk: t, caller, callee: rawCallee };
-  }
-  if (f.codecOk === false) {
-    return { action: 'reject', code: 488, reason: 'Not Acceptable Here (offer PCMU, PCMA or G729)', cause: 'codec_not_supported', trunk: t, caller, callee };
-  }
-  if (f.maxForwards !== null && f.maxForwards <= 0) {
-    return { action: 'reject', code: 483, reason: 'Too Many Hops', cause: 'max_forwards', trunk: t, caller, callee };
-  }
-  return { action: 'proxy', trunk: t, caller, callee };
+  // The first two checks passed: both numbers are set.
+  return { action: 'proxy', trunk: t, caller: caller as string, callee: callee as string };
 }
 
 function ipReject(trunk: CompiledTrunk | null, caller: string | null, callee: string | null): TerminationDecision {
