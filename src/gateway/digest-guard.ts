@@ -25,7 +25,7 @@ export interface DigestGuardOptions {
 /**
  * Digest challenges and verification for REGISTER (401) and INVITE (407), plus the per-source
  * failure table that turns repeated wrong passwords into 403 for a block period (by default 10
- * failures within a minute block the source for 10 minutes, issue 6). A password never leaves this object's callers; it is not logged.
+ * failures within a minute block the source for 10 minutes). A password never leaves this object's callers; it is not logged.
  *
  * @see RFC 3261 §22.2–22.4, RFC 7616, RFC 8760
  */
@@ -64,14 +64,16 @@ export class DigestGuard {
    * (baresip 1.x) and many deployed phones abort the whole authentication when any challenge
    * names an algorithm they lack, so offering SHA-256 (RFC 8760) is opt-in.
    */
-  challenges(stale = false): string[] {
+  challenges(stale: boolean, source: string): string[] {
     const now = this.now();
-    const base = { realm: this.realm, secret: this.secret, now, stale };
+    // Bound to the address it is sent to: only an answer from there can count as a guess.
+    const base = { realm: this.realm, secret: this.secret, now, stale, bound: source };
     return this.algorithms.map((algorithm) => buildChallenge({ ...base, algorithm }));
   }
 
-  verify(authorization: string | DigestCredentials, method: string, password: string): DigestVerdict {
-    return verifyDigest({ authorization, method, password, realm: this.realm, secret: this.secret, now: this.now(), nonceTtlSeconds: this.ttl, nonceCounts: this.nonceCounts });
+  /** Checks credentials answering a challenge sent to `source`; see `authenticateDigest` for what to make of the verdict. */
+  verify(authorization: string | DigestCredentials, method: string, password: string, source: string): DigestVerdict {
+    return verifyDigest({ authorization, method, password, realm: this.realm, secret: this.secret, now: this.now(), nonceTtlSeconds: this.ttl, nonceCounts: this.nonceCounts, bound: source });
   }
 
   /** Sources in the failure table now (bounded by `maxSources`). */

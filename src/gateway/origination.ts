@@ -1,12 +1,13 @@
 import type { InviteServerTransaction } from '../sip/transaction/index.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import { decideOrigination } from './origination-policy.js';
-import { proxyInvite, record, type CallState, type ProxyDeps, type ProxyTarget } from './proxy-core.js';
+import { proxyInvite, type CallState, type ProxyDeps, type ProxyTarget } from './proxy-core.js';
+import { refuse, type RefuseContext } from './refuse.js';
 import { callerIdOf, maxForwardsOf, safeParseUri, userOfHeader } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri } from './sip-routing.js';
-import { refuseExtensions } from './refuse-extensions.js';
-import { refuseOverLimit } from './trunk-admission.js';
+import { extensionRefusal } from './refuse-extensions.js';
+import { trunkLimitRefusal } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
 
 export interface OriginationOptions {
@@ -32,39 +33,41 @@ export class Origination {
 
   handle(tx: InviteServerTransaction): void {
     const req = tx.request;
-    if (this.o.trustedSource !== null && !this.o.trustedSource(tx.source.address)) {
-      // Not the carrier: without this anyone reaching the carrier port could ring every PBX.
-      const reason = 'Forbidden (not the configured carrier)';
-      tx.reply(403, reason, { headers: [{ name: 'warning', value: `399 ${hostForUri(this.o.carrier.advertise)} "${reason}"` }] });
-      const t = Date.now();
-      record(this.o.proxy, { direction: 'origination', trunk: null, callId: headerValue(req, 'call-id') ?? '', caller: null, callee: null, source: tx.source, startedAt: t, answeredAt: null, destination: null }, 403, 'untrusted_source', t);
-      return;
-    }
+    const callId = headerValue(req, 'call-id') ?? '';
+    const warnAgent = hostForUri(this.o.carrier.advertise);
+    const untrusted = this.o.trustedSource !== null && !this.o.trustedSource(tx.source.address);
     const ruri = safeParseUri(req.uri);
     const dialled = ruri?.user ?? userOfHeader(headerValue(req, 'to'));
-    const callId = headerValue(req, 'call-id') ?? '';
-    const d = decideOrigination({ dialled, callerId: callerIdOf(req), maxForwards: maxForwardsOf(req) }, this.o.snapshot);
+    // Not the carrier: nothing about the number is looked at (or logged under a trunk).
+    const d = untrusted ? null : decideOrigination({ dialled, callerId: callerIdOf(req), maxForwards: maxForwardsOf(req) }, this.o.snapshot);
     const call: CallState = {
       direction: 'origination',
-      trunk: d.trunk,
+      trunk: d?.trunk ?? null,
       callId,
-      caller: d.caller,
-      callee: d.callee,
+      caller: d?.caller ?? null,
+      callee: d?.callee ?? null,
       source: tx.source,
       startedAt: Date.now(),
       answeredAt: null,
       destination: null,
     };
+    const refusal: RefuseContext = { tx, call, deps: this.o.proxy, warnAgent };
+    // The admission order of docs/gateway.md: the source is the carrier (without this anyone
+    // reaching the carrier port could ring every PBX), the policy (number mapped, destinations,
+    // Max-Forwards), then Proxy-Require, then the trunk's own limits.
+    if (d === null) {
+      refuse(refusal, { code: 403, reason: 'Forbidden (not the configured carrier)', cause: 'untrusted_source' });
+      return;
+    }
     if (d.action === 'reject') {
-      tx.reply(d.code, d.reason, { headers: [{ name: 'warning', value: `399 ${hostForUri(this.o.carrier.advertise)} "${d.reason}"` }] });
-      record(this.o.proxy, call, d.code, d.cause, call.startedAt);
+      refuse(refusal, d);
       return;
     }
-    if (refuseExtensions(tx, req, 'proxy-require')) {
-      record(this.o.proxy, call, 420, 'unsupported_extension', call.startedAt);
+    const refused = extensionRefusal(req, 'proxy-require') ?? trunkLimitRefusal(this.o.trunkLimits, d.trunk, call);
+    if (refused !== null) {
+      refuse(refusal, refused);
       return;
     }
-    if (refuseOverLimit(this.o.trunkLimits, d.trunk, tx, call, this.o.proxy, hostForUri(this.o.carrier.advertise))) return;
     const targets: ProxyTarget[] = d.destinations.map((dest) => ({
       requestUri: `sip:${d.callee}@${hostForUri(dest.host)}:${dest.port}${dest.transport === 'udp' ? '' : `;transport=${dest.transport}`}`,
       target: { protocol: dest.transport, address: dest.host, port: dest.port },

@@ -6,6 +6,7 @@ import type { Store } from '../store/types.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
+import { authenticateDigest } from './authenticate-digest.js';
 import { headerValue } from './sip-routing.js';
 
 export interface RegistrarOptions {
@@ -18,9 +19,6 @@ export interface RegistrarOptions {
   defaultExpires?: number;
   onError?: (err: unknown) => void;
 }
-
-/** A password nobody has, so an unknown username costs the same hash work as a wrong password. */
-const NO_PASSWORD = '\u0000no-such-trunk';
 
 /**
  * REGISTER on the access side (RFC 3261 §10.3) with digest: username = trunk_sid, password = Get
@@ -43,48 +41,31 @@ export class Registrar {
     });
   }
 
-  private challenge(tx: ServerTransaction, stale: boolean): void {
-    tx.reply(401, 'Unauthorized', { headers: this.o.guard.challenges(stale).map((value) => ({ name: 'www-authenticate', value })) });
-  }
-
   private async process(tx: ServerTransaction): Promise<void> {
     const { guard, metrics } = this.o;
     const req = tx.request;
-    const ip = tx.source.address;
-    if (guard.isBlocked(ip)) {
-      metrics.registration('blocked');
+    const source = tx.source;
+    const auth = headerValue(req, 'authorization');
+    const credentials = auth === undefined ? null : parseAuthorization(auth);
+    const named = credentials === null ? undefined : this.o.snapshot.getTrunk(credentials.username);
+    const trunk = named !== undefined && named.active ? named : null;
+    const outcome = authenticateDigest(guard, { credentials, method: 'REGISTER', password: trunk?.sipPassword ?? null, source: source.address });
+    if (outcome.kind === 'blocked') {
+      metrics.registration(outcome.failed ? 'failed' : 'blocked');
       tx.reply(403, 'Forbidden (too many failed authentication attempts)');
       return;
     }
-    const auth = headerValue(req, 'authorization');
-    if (auth === undefined) {
-      metrics.registration('challenged');
-      this.challenge(tx, false);
+    if (outcome.kind !== 'ok' || trunk === null) {
+      metrics.registration(outcome.kind === 'failed' ? 'failed' : 'challenged');
+      tx.reply(401, 'Unauthorized', { headers: guard.challenges(outcome.kind === 'challenge' && outcome.stale, source.address).map((value) => ({ name: 'www-authenticate', value })) });
       return;
     }
-    const creds = parseAuthorization(auth);
-    const trunk = creds === null ? undefined : this.o.snapshot.getTrunk(creds.username);
-    const usable = trunk !== undefined && trunk.active;
-    const verdict = creds === null ? null : guard.verify(creds, 'REGISTER', usable ? trunk.sipPassword : NO_PASSWORD);
-    if (verdict !== null && !verdict.ok && verdict.reason === 'stale' && usable) {
-      metrics.registration('challenged');
-      this.challenge(tx, true);
-      return;
-    }
-    if (verdict === null || !verdict.ok || !usable) {
-      metrics.registration('failed');
-      if (guard.fail(ip)) tx.reply(403, 'Forbidden (too many failed authentication attempts)');
-      else this.challenge(tx, false);
-      return;
-    }
-    guard.succeed(ip);
 
     // §10.3 steps 6–8: apply the Contacts, then answer with every current binding.
     const now = Date.now();
     const headerExpires = parseExpires(headerValue(req, 'expires'));
     const contacts: string[] = [];
     for (const h of req.headers) if (h.name === 'contact') for (const v of splitHeaderValues(h.value)) contacts.push(v);
-    const source = tx.source;
     for (const c of contacts) {
       if (c.trim() === '*') {
         if (headerExpires !== 0 || contacts.length !== 1) {

@@ -27,6 +27,7 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
   }
   const tx = e.tx;
   const req = tx.request;
+  const allow = ctx.register !== null ? ALLOW_ACCESS : ALLOW_CARRIER;
   const inDialog = hasToTag(req);
   const extensions = extensionHeader(req, inDialog, ctx.register !== null);
   if (extensions !== null && refuseExtensions(tx, req, extensions)) return;
@@ -37,17 +38,17 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
       return;
     case 'REGISTER':
       if (ctx.register !== null) ctx.register(tx);
-      else tx.reply(405, 'Method Not Allowed', { headers: [{ name: 'allow', value: ALLOW }] });
+      else tx.reply(405, 'Method Not Allowed', { headers: [{ name: 'allow', value: allow }] });
       return;
     case 'OPTIONS':
       if (!inDialog && headerValue(req, 'route') === undefined) {
-        tx.reply(200, 'OK', { headers: [{ name: 'allow', value: ALLOW }, { name: 'accept', value: 'application/sdp' }] });
+        tx.reply(200, 'OK', { headers: [{ name: 'allow', value: allow }, { name: 'accept', value: 'application/sdp' }] });
         return;
       }
       proxyInDialog(ctx.proxy, tx, req, ctx.other);
       return;
     default:
-      if (!inDialog && headerValue(req, 'route') === undefined) answerOutOfDialog(tx);
+      if (!inDialog && headerValue(req, 'route') === undefined) answerOutOfDialog(tx, allow);
       else proxyInDialog(ctx.proxy, tx, req, ctx.other);
   }
 }
@@ -77,14 +78,20 @@ const KNOWN_METHODS = new Set(['SUBSCRIBE', 'MESSAGE', 'PUBLISH']);
  * for 405 (with Allow) for a method we know but do not serve, 501 for one we do not know; a
  * dialog method without a dialog is 481 (§12.2.2).
  */
-function answerOutOfDialog(tx: ServerTransaction): void {
+function answerOutOfDialog(tx: ServerTransaction, allow: string): void {
   const method = tx.request.method;
   if (DIALOG_METHODS.has(method)) tx.reply(481, 'Call/Transaction Does Not Exist');
-  else if (KNOWN_METHODS.has(method)) tx.reply(405, 'Method Not Allowed', { headers: [{ name: 'allow', value: ALLOW }] });
-  else tx.reply(501, 'Not Implemented', { headers: [{ name: 'allow', value: ALLOW }] });
+  else if (KNOWN_METHODS.has(method)) tx.reply(405, 'Method Not Allowed', { headers: [{ name: 'allow', value: allow }] });
+  else tx.reply(501, 'Not Implemented', { headers: [{ name: 'allow', value: allow }] });
 }
 
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK, REGISTER';
+/**
+ * What each side accepts (RFC 3261 §20.5: Allow lists the methods the server supports; a 405
+ * must carry it, §21.4.6): the registrar is on the access side only, so a carrier-side 405 to
+ * REGISTER must not invite the REGISTER again.
+ */
+const ALLOW_CARRIER = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK';
+const ALLOW_ACCESS = `${ALLOW_CARRIER}, REGISTER`;
 
 export function hasToTag(req: SipRequest): boolean {
   const to = headerValue(req, 'to');

@@ -16,6 +16,11 @@ export interface TerminationFacts {
   callerId: string | null;
   /** Digest username from Proxy-Authorization, when present. */
   authUsername: string | null;
+  /**
+   * The Proxy-Authorization verified against the password of `digestTrunk(facts, ctx)` (the
+   * caller verifies: the policy does no hashing and keeps no failure counts).
+   */
+  credentialsOk: boolean;
   /** null = no SDP in the INVITE (late offer); otherwise whether PCMU, PCMA or G.729 is offered. */
   codecOk: boolean | null;
   /** Max-Forwards value; null when absent (RFC 3261 §16.6 step 3 treats that as 70). */
@@ -28,22 +33,50 @@ export interface TerminationContext {
   sipDomain: string;
   /** Lower-case host names that mean this gateway (its advertised name), besides IP literals and `sipDomain`. */
   localHosts: ReadonlySet<string>;
-  /** Verifies the request's Proxy-Authorization against this trunk's password. */
-  verifyCredentials(trunk: CompiledTrunk): boolean;
 }
 
 export type TerminationDecision =
   | { action: 'reject'; code: number; reason: string; cause: CallCause; trunk: CompiledTrunk | null; caller: string | null; callee: string | null }
-  | { action: 'challenge'; cause: 'auth_required' | 'auth_failed'; trunk: CompiledTrunk | null; caller: string | null; callee: string | null }
+  | { action: 'challenge'; cause: ChallengeCause; trunk: CompiledTrunk | null; caller: string | null; callee: string | null }
   | { action: 'proxy'; trunk: CompiledTrunk; caller: string; callee: string };
+
+/**
+ * Why a 407 is sent, for the call log: `auth_required` a routine first challenge (a trunk of the
+ * account takes credentials; not logged), `auth_failed` credentials that did not verify,
+ * `ip_not_whitelisted` a source no trunk whitelists, addressed to an account none of whose trunks
+ * takes credentials — the same 407 on the wire, so the owner sees why in the call log while a
+ * scanner learns nothing.
+ */
+export type ChallengeCause = 'auth_required' | 'auth_failed' | 'ip_not_whitelisted';
+
+/**
+ * The trunk a Proxy-Authorization's username (= trunk_sid) names, when that trunk may authenticate
+ * this INVITE: active, taking credentials, and of the account the Request-URI names (or a host of
+ * ours naming no account; never a foreign domain). The
+ * caller verifies the credentials against its password (a dummy one when null, so an unknown
+ * username costs the same hash work) and passes the result as `credentialsOk`.
+ */
+export function digestTrunk(f: Pick<TerminationFacts, 'authUsername' | 'requestHost'>, ctx: TerminationContext): CompiledTrunk | null {
+  if (f.authUsername === null) return null;
+  const t = ctx.snapshot.getTrunk(f.authUsername);
+  if (t === undefined || !t.active || t.authType === 'ip_whitelist') return null;
+  const accountSid = accountFromHost(f.requestHost, ctx.sipDomain);
+  // A foreign domain is refused before any trunk is looked at: nothing to verify (or count).
+  if (accountSid === null) return servesHost(f.requestHost, ctx) ? t : null;
+  return t.accountSid === accountSid ? t : null;
+}
 
 /**
  * Decides one INVITE from a PBX, in the order the spec's troubleshooting guide walks through:
  * trunk and source IP (403), caller ID mapped (403), dialled number E.164 (404), codecs (488),
  * Max-Forwards (483). Pure: no I/O, the snapshot is read-only here.
  *
- * An unknown account, an unknown or inactive trunk and a non-whitelisted source all get the same
- * 403, so the answer does not tell a scanner which accounts or trunks exist.
+ * No enumeration: a source no trunk of the named account whitelists gets the same 407 challenge
+ * for every `<account_sid>.<domain>` — an account with credentials trunks, one without, one that
+ * does not exist — and a wrong answer to it the same 407 again (an unknown trunk, a wrong
+ * password). Challenging is what lets a credentials PBX in at all; refusing it only where the
+ * account has no credentials trunk would tell a scanner which accounts exist. A host naming no
+ * account (the bare SIP domain, an IP literal) gets 403 (source IP not whitelisted), whoever asks.
  *
  * Late offer (INVITE without SDP, RFC 3261 §13.2.1): accepted and proxied; the codec check then
  * cannot run on the INVITE and the carrier's offer in the 200 decides (documented in
@@ -65,10 +98,9 @@ export function decideTermination(f: TerminationFacts, ctx: TerminationContext):
 
   // 1. Digest identification (username = trunk_sid) for trunks that use credentials.
   if (f.authUsername !== null) {
-    const t = snapshot.getTrunk(f.authUsername);
-    const usable = t !== undefined && t.active && t.authType !== 'ip_whitelist' && (accountSid === null || t.accountSid === accountSid);
-    if (usable) {
-      if (!ctx.verifyCredentials(t)) return { action: 'challenge', cause: 'auth_failed', trunk: t, caller, callee: callee ?? rawCallee };
+    const t = digestTrunk(f, ctx);
+    if (t !== null) {
+      if (!f.credentialsOk) return { action: 'challenge', cause: 'auth_failed', trunk: t, caller, callee: callee ?? rawCallee };
       if (t.authType === 'ip_whitelist_and_credentials' && !trunkAllowsIp(t, f.sourceIpInt)) return ipReject(t, caller, callee ?? rawCallee);
       return afterTrunk(t, f, caller, callee, rawCallee);
     }
@@ -90,32 +122,56 @@ export function decideTermination(f: TerminationFacts, ctx: TerminationContext):
     return afterTrunk(best, f, caller, callee, rawCallee);
   }
 
-  // 3. Nothing whitelists this source. A credentials trunk of the account gets a challenge.
+  // 3. Nothing whitelists this source: an account's domain challenges (the same for every account,
+  // see above); a host naming no account refuses.
   const attributed = attribute(snapshot, accountSid, accountTrunks, caller);
-  if (accountTrunks !== undefined) {
-    for (const t of accountTrunks) {
-      if (t.active && t.authType === 'credentials') {
-        return { action: 'challenge', cause: f.authUsername === null ? 'auth_required' : 'auth_failed', trunk: attributed, caller, callee: callee ?? rawCallee };
-      }
-    }
-  }
-  return ipReject(attributed, caller, callee ?? rawCallee);
+  if (accountSid === null) return ipReject(attributed, caller, callee ?? rawCallee);
+  let takesCredentials = false;
+  if (accountTrunks !== undefined) for (const t of accountTrunks) if (t.active && t.authType === 'credentials') takesCredentials = true;
+  const cause = f.authUsername !== null ? 'auth_failed' : takesCredentials ? 'auth_required' : 'ip_not_whitelisted';
+  return { action: 'challenge', cause, trunk: attributed, caller, callee: callee ?? rawCallee };
 }
 
+type Reject = Extract<TerminationDecision, { action: 'reject' }>;
+
+/** One INVITE once its trunk is known: the normalised numbers beside the facts. */
+interface Identified {
+  t: CompiledTrunk;
+  f: TerminationFacts;
+  caller: string | null;
+  callee: string | null;
+  rawCallee: string | null;
+}
+
+/**
+ * The checks after identification, in the order of docs/gateway.md's table (the spec's
+ * troubleshooting order): the first that fails answers.
+ */
+const AFTER_TRUNK: ReadonlyArray<(c: Identified) => Reject | null> = [
+  // caller ID (P-Asserted-Identity, else From user) mapped to that trunk
+  ({ t, f, caller, callee, rawCallee }) =>
+    caller === null || !t.numbers.has(caller)
+      ? { action: 'reject', code: 403, reason: 'Forbidden (caller ID not mapped to trunk)', cause: 'caller_id_not_mapped', trunk: t, caller: caller ?? f.callerId, callee: callee ?? rawCallee }
+      : null,
+  // dialled number E.164
+  ({ t, caller, callee, rawCallee }) =>
+    callee === null ? { action: 'reject', code: 404, reason: 'Not Found (dialled number is not E.164)', cause: 'invalid_number', trunk: t, caller, callee: rawCallee } : null,
+  // the SDP offer has PCMU, PCMA or G.729 (late offer passes, see above)
+  ({ t, f, caller, callee }) =>
+    f.codecOk === false ? { action: 'reject', code: 488, reason: 'Not Acceptable Here (offer PCMU, PCMA or G729)', cause: 'codec_not_supported', trunk: t, caller, callee } : null,
+  // Max-Forwards > 0 (RFC 3261 §16.3 item 3)
+  ({ t, f, caller, callee }) =>
+    f.maxForwards !== null && f.maxForwards <= 0 ? { action: 'reject', code: 483, reason: 'Too Many Hops', cause: 'max_forwards', trunk: t, caller, callee } : null,
+];
+
 function afterTrunk(t: CompiledTrunk, f: TerminationFacts, caller: string | null, callee: string | null, rawCallee: string | null): TerminationDecision {
-  if (caller === null || !t.numbers.has(caller)) {
-    return { action: 'reject', code: 403, reason: 'Forbidden (caller ID not mapped to trunk)', cause: 'caller_id_not_mapped', trunk: t, caller: caller ?? f.callerId, callee: callee ?? rawCallee };
+  const c: Identified = { t, f, caller, callee, rawCallee };
+  for (const check of AFTER_TRUNK) {
+    const refused = check(c);
+    if (refused !== null) return refused;
   }
-  if (callee === null) {
-    return { action: 'reject', code: 404, reason: 'Not Found (dialled number is not E.164)', cause: 'invalid_number', trunk: t, caller, callee: rawCallee };
-  }
-  if (f.codecOk === false) {
-    return { action: 'reject', code: 488, reason: 'Not Acceptable Here (offer PCMU, PCMA or G729)', cause: 'codec_not_supported', trunk: t, caller, callee };
-  }
-  if (f.maxForwards !== null && f.maxForwards <= 0) {
-    return { action: 'reject', code: 483, reason: 'Too Many Hops', cause: 'max_forwards', trunk: t, caller, callee };
-  }
-  return { action: 'proxy', trunk: t, caller, callee };
+  // The first two checks passed: both numbers are set.
+  return { action: 'proxy', trunk: t, caller: caller as string, callee: callee as string };
 }
 
 function ipReject(trunk: CompiledTrunk | null, caller: string | null, callee: string | null): TerminationDecision {

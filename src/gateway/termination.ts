@@ -1,4 +1,4 @@
-import { parseAuthorization } from '../sip/auth/parse-authorization.js';
+import { parseAuthorization, type DigestCredentials } from '../sip/auth/parse-authorization.js';
 import { formatNameAddr } from '../sip/message/format-name-addr.js';
 import { formatUri } from '../sip/message/format-uri.js';
 import { parseNameAddr } from '../sip/message/parse-name-addr.js';
@@ -6,20 +6,22 @@ import { parseUri } from '../sip/message/parse-uri.js';
 import type { SipHeader, SipUri } from '../sip/message/types.js';
 import type { InviteServerTransaction } from '../sip/transaction/index.js';
 import type { SipTarget } from '../sip/transport/transport.js';
+import { authenticateDigest, type DigestOutcome } from './authenticate-digest.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
 import { ipv4ToInt } from './ipv4.js';
-import { proxyInvite, record, type CallState, type ProxyDeps } from './proxy-core.js';
+import { proxyInvite, type CallState, type ProxyDeps } from './proxy-core.js';
 import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri, routeValues, targetOfUri, uriOfNameAddr } from './sip-routing.js';
-import { decideTermination } from './termination-policy.js';
-import { refuseExtensions } from './refuse-extensions.js';
-import { refuseOverLimit } from './trunk-admission.js';
+import { decideTermination, digestTrunk, type ChallengeCause } from './termination-policy.js';
+import { refuse, type Refusal, type RefuseContext } from './refuse.js';
+import { extensionRefusal } from './refuse-extensions.js';
+import { trunkLimitRefusal } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
 
-/** A password nobody has: an unknown digest username costs the same hash as a wrong password. */
-const NO_PASSWORD = '\u0000no-such-trunk';
+/** The Warning of every 407: the same for all, and what a PBX admin without credentials needs to read. */
+const CHALLENGE_WARNING = 'source IP not whitelisted: send the trunk credentials or whitelist this IP';
 
 export interface TerminationOptions {
   proxy: ProxyDeps;
@@ -61,31 +63,23 @@ export class Termination {
     const ruri = safeParseUri(req.uri);
     const callId = headerValue(req, 'call-id') ?? '';
     const proxyAuth = headerValue(req, 'proxy-authorization');
-    const creds = proxyAuth === undefined ? null : parseAuthorization(proxyAuth);
-    const { guard } = this.o;
-    const blocked = creds !== null && guard.isBlocked(source.address);
-    let verified = false;
-    const decision = decideTermination(
-      {
-        requestHost: (ruri?.host ?? '').toLowerCase(),
-        requestUser: ruri?.user ?? null,
-        sourceIp: source.address,
-        sourceIpInt: ipv4ToInt(source.address),
-        callerId: callerIdOf(req),
-        authUsername: creds?.username ?? null,
-        codecOk: offerHasSupportedCodec(req),
-        maxForwards: maxForwardsOf(req),
-      },
-      {
-        snapshot: this.o.snapshot,
-        sipDomain: this.o.sipDomain,
-        localHosts: this.o.localHosts,
-        verifyCredentials: (trunk) => {
-          verified = true;
-          return !blocked && creds !== null && guard.verify(creds, 'INVITE', trunk.sipPassword).ok;
-        },
-      },
-    );
+    const credentials = proxyAuth === undefined ? null : parseAuthorization(proxyAuth);
+    const facts = {
+      requestHost: (ruri?.host ?? '').toLowerCase(),
+      requestUser: ruri?.user ?? null,
+      sourceIp: source.address,
+      sourceIpInt: ipv4ToInt(source.address),
+      callerId: callerIdOf(req),
+      authUsername: credentials?.username ?? null,
+      codecOk: offerHasSupportedCodec(req),
+      maxForwards: maxForwardsOf(req),
+    };
+    const ctx = { snapshot: this.o.snapshot, sipDomain: this.o.sipDomain, localHosts: this.o.localHosts };
+    // Credentials naming a trunk are verified before the policy decides (it stays pure); any
+    // others only once the policy asks for a challenge.
+    const claimed = credentials === null ? null : digestTrunk(facts, ctx);
+    let auth = claimed === null ? null : this.authenticate(credentials, claimed.sipPassword, source.address);
+    const decision = decideTermination({ ...facts, credentialsOk: auth?.kind === 'ok' }, ctx);
     const call: CallState = {
       direction: 'termination',
       trunk: decision.trunk,
@@ -97,33 +91,24 @@ export class Termination {
       answeredAt: null,
       destination: null,
     };
-
-    if (decision.action === 'reject') {
-      tx.reply(decision.code, decision.reason, { headers: [{ name: 'warning', value: `399 ${this.warnAgent} "${decision.reason}"` }] });
-      record(this.o.proxy, call, decision.code, decision.cause, call.startedAt);
-      return;
-    }
+    const refusal: RefuseContext = { tx, call, deps: this.o.proxy, warnAgent: this.warnAgent };
     if (decision.action === 'challenge') {
-      // No enumeration (issue 6): an unknown username does the digest work a wrong password does.
-      if (!verified && creds !== null) guard.verify(creds, 'INVITE', NO_PASSWORD);
-      if (decision.cause === 'auth_failed' && (blocked || guard.fail(source.address))) {
-        tx.reply(403, 'Forbidden (too many failed authentication attempts)');
-        record(this.o.proxy, call, 403, 'auth_failed', call.startedAt);
-        return;
-      }
-      // The first 407 of a digest call is routine and not logged; a wrong password is.
-      tx.reply(407, 'Proxy Authentication Required', { headers: guard.challenges().map((value) => ({ name: 'proxy-authenticate', value })) });
-      if (decision.cause === 'auth_failed') record(this.o.proxy, call, 407, 'auth_failed', call.startedAt);
+      auth ??= this.authenticate(credentials, null, source.address);
+      refuse(refusal, this.challenge(decision.cause, auth, source.address));
       return;
     }
-    if (creds !== null) guard.succeed(source.address);
-
-    if (refuseExtensions(tx, req, 'proxy-require')) {
-      record(this.o.proxy, call, 420, 'unsupported_extension', call.startedAt);
+    // The admission order of docs/gateway.md: the policy (domain, trunk and source IP, caller ID,
+    // dialled number, codecs, Max-Forwards), then Proxy-Require, then the trunk's own limits.
+    if (decision.action === 'reject') {
+      refuse(refusal, decision);
       return;
     }
     const trunk = decision.trunk;
-    if (refuseOverLimit(this.o.trunkLimits, trunk, tx, call, this.o.proxy, this.warnAgent)) return;
+    const refused = extensionRefusal(req, 'proxy-require') ?? trunkLimitRefusal(this.o.trunkLimits, trunk, call);
+    if (refused !== null) {
+      refuse(refusal, refused);
+      return;
+    }
     const replace: SipHeader[] = [];
     if (trunk.externalAlias !== null) {
       const alias = trunk.externalAlias;
@@ -154,6 +139,24 @@ export class Termination {
       call,
       false,
     );
+  }
+
+  private authenticate(credentials: DigestCredentials | null, password: string | null, source: string): DigestOutcome {
+    return authenticateDigest(this.o.guard, { credentials, method: 'INVITE', password, source });
+  }
+
+  /**
+   * The answer to an INVITE the policy wants authenticated. Every 407 is the same whatever the
+   * account (see termination-policy.ts); the call log tells the owner why. A first challenge of
+   * a credentials trunk, or a fresh one for credentials that answered no live challenge of ours,
+   * is routine and not logged; a wrong password is.
+   */
+  private challenge(cause: ChallengeCause, auth: DigestOutcome, source: string): Refusal {
+    if (auth.kind === 'blocked') return { code: 403, reason: 'Forbidden (too many failed authentication attempts)', cause: 'auth_failed' };
+    const stale = auth.kind === 'challenge' && auth.stale;
+    const headers = this.o.guard.challenges(stale, source).map((value) => ({ name: 'proxy-authenticate', value }));
+    const logged = auth.kind === 'failed' ? 'auth_failed' : cause === 'ip_not_whitelisted' ? cause : null;
+    return { code: 407, reason: 'Proxy Authentication Required', cause: logged, headers, warning: CHALLENGE_WARNING };
   }
 
   /** Leading Route values naming this gateway's access listener (a PBX's outbound-proxy setting). */

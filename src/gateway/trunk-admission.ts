@@ -1,6 +1,6 @@
-import type { InviteServerTransaction } from '../sip/transaction/index.js';
 import type { CompiledTrunk } from './config-snapshot.js';
-import { record, type CallState, type ProxyDeps } from './proxy-core.js';
+import type { CallState } from './proxy-core.js';
+import type { Refusal } from './refuse.js';
 import type { TrunkLimits } from './trunk-limits.js';
 
 /**
@@ -8,24 +8,16 @@ import type { TrunkLimits } from './trunk-limits.js';
  * Over calls per second: 503 with Retry-After: 1 (the next second has room again, RFC 3261
  * §21.5.4); over concurrent calls: 486 Busy Here (the trunk's channels are all in use). Both are
  * logged under the trunk with their cause. On admission the call carries `release`, which the
- * proxy runs on whichever path ends it.
- *
- * @returns true when the INVITE was refused (and answered)
+ * proxy runs on whichever path ends it, and the answer is null.
  */
-export function refuseOverLimit(limits: TrunkLimits, trunk: CompiledTrunk, tx: InviteServerTransaction, call: CallState, proxy: ProxyDeps, warnAgent: string): boolean {
+export function trunkLimitRefusal(limits: TrunkLimits, trunk: CompiledTrunk, call: CallState): Refusal | null {
   const slot = limits.admit(trunk);
   if (typeof slot === 'function') {
     call.release = slot;
-    return false;
+    return null;
   }
   if (slot === 'trunk_cps_exceeded') {
-    const reason = 'Service Unavailable (trunk calls-per-second limit)';
-    tx.reply(503, reason, { headers: [{ name: 'retry-after', value: '1' }, { name: 'warning', value: `399 ${warnAgent} "${reason}"` }] });
-    record(proxy, call, 503, slot, call.startedAt);
-  } else {
-    const reason = 'Busy Here (trunk concurrent-call limit)';
-    tx.reply(486, reason, { headers: [{ name: 'warning', value: `399 ${warnAgent} "${reason}"` }] });
-    record(proxy, call, 486, slot, call.startedAt);
+    return { code: 503, reason: 'Service Unavailable (trunk calls-per-second limit)', cause: slot, headers: [{ name: 'retry-after', value: '1' }] };
   }
-  return true;
+  return { code: 486, reason: 'Busy Here (trunk concurrent-call limit)', cause: slot };
 }

@@ -18,6 +18,7 @@ import type { InboundMessage, SipAddress, SipProtocol, SipSource, SipTarget, Sip
 import { UdpTransport } from './transport/udp.js';
 import type { UdpSteering } from './transport/udp-steering.js';
 import { inboundParseError } from './transport/inbound-parse-error.js';
+import { statelessResponse } from './stateless-response.js';
 import { responseTarget, stampVia } from './via-stamp.js';
 
 export interface ListenAddress {
@@ -280,6 +281,12 @@ export class SipEndpoint {
       return;
     }
     if (via === null) return; // nowhere to send a response to (§8.1.1.7: Via is mandatory)
+    const unreachable = unreachableSentBy(message, via);
+    if (unreachable !== null) {
+      // Before any transaction or policy: it must cost no carrier attempt.
+      if (message.method !== 'ACK') this.#sendQuietly(serializeMessage(unreachable), { ...source });
+      return;
+    }
     stampVia(message, via, source);
     const target = responseTarget(via, source);
     const dispatch = this.transactions.receiveRequest(message, via, source, target, this.#screen);
@@ -314,6 +321,17 @@ export class SipEndpoint {
     this.transactions.clear();
     await Promise.all(this.#transports.map((t) => t.close()));
   }
+}
+
+/**
+ * A request whose top Via names sent-by port 0, which no response can be sent to (RFC 3261
+ * §18.2.2; an unreadable sent-by or a port above 65535 already fails to parse and is dropped).
+ * Proxying it would cost a downstream attempt for a caller that cannot hear the outcome, so it
+ * gets `400` naming the fault (§8.2.6), sent back to the request's source address and port.
+ */
+function unreachableSentBy(req: SipRequest, via: Via | null): SipResponse | null {
+  if (via === null || via.port !== 0) return null;
+  return statelessResponse(req, via, 400, 'Bad Request (Via sent-by port 0 cannot be answered)');
 }
 
 /** Whether To carries a tag (an in-dialog request, §12.2), looking past a bracketed URI's own parameters. */

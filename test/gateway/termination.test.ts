@@ -81,10 +81,13 @@ test('termination over a lossy network: with 10 % of the PBX\'s datagrams lost, 
   assert.match(r.output, /Successful call\s+\|\s+\d+\s+\|\s+40\s/);
 });
 
-test('termination: 403 when the source IP is not whitelisted (127.0.0.3)', async () => {
-  await expectRefused(403, { ip: '127.0.0.3' });
+test('termination: a source IP not whitelisted (127.0.0.3) is challenged like any stranger (407) and logged as ip_not_whitelisted', async () => {
+  // 407, not 403: the account has no credentials trunk, but answering it differently from an
+  // account that has one would tell a scanner which accounts exist (termination-policy.ts).
+  await expectRefused(407, { ip: '127.0.0.3' });
   const c = await lastCall();
   assert.equal(c.cause, 'ip_not_whitelisted');
+  assert.equal(c.finalCode, 407);
   assert.equal(c.sourceIp, '127.0.0.3');
 });
 

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient } from '../gateway/api-client.js';
 import { startHarness, type Harness } from '../gateway/gateway-harness.js';
-import { attempt, type AuthTarget } from './sip-auth-client.js';
+import { attempt, exchange, type AuthTarget } from './sip-auth-client.js';
 import { UdpProbe } from './sip-probe.js';
 
 /**
@@ -10,11 +10,15 @@ import { UdpProbe } from './sip-probe.js';
  * unknown trunk and a known trunk with a wrong password get byte-for-byte the same answer (once
  * nonce, tags, branch and Call-ID values are masked) on REGISTER and INVITE, and no timing tell:
  * both paths compute the same digest (unknown usernames are checked against a dummy password).
+ * Nor which accounts exist: an INVITE to an account's domain from a source no trunk whitelists is
+ * challenged alike for an account with a credentials trunk, one with IP trunks only and none.
  */
 let h: Harness;
 let api: ApiClient;
 let trunk: string;
 let target: AuthTarget;
+let ipOnly: AuthTarget;
+let nobody: AuthTarget;
 const UNKNOWN = 'trmum0123456789abcdef01234567';
 
 before(async () => {
@@ -26,6 +30,14 @@ before(async () => {
   await api.mapNumber(trunk, '+919800000061');
   await h.gateway.snapshot.settled();
   target = { gateway: h.access('udp'), domain: `${h.accountSid}.pstn.exotel.com` };
+  // A second account whose only trunk whitelists a PBX elsewhere.
+  const { accountSid: other } = await h.store.createAccount('enum-ip-only');
+  const ipTrunk = await h.store.createTrunk({ accountSid: other, name: 'ip-only', nsoCode: 'ANY-ANY', domainName: `${other}.pstn.exotel.com` });
+  await h.store.addWhitelistedIp(other, ipTrunk.sid, '127.0.0.2', 32);
+  await h.store.addPhoneNumber(other, ipTrunk.sid, '+919800000062', 'pstn');
+  ipOnly = { gateway: h.access('udp'), domain: `${other}.pstn.exotel.com` };
+  nobody = { gateway: h.access('udp'), domain: `${other.slice(0, -4)}${other.endsWith('zzzz') ? 'yyyy' : 'zzzz'}.pstn.exotel.com` };
+  await h.gateway.snapshot.settled();
 });
 after(async () => {
   await api.close();
@@ -43,6 +55,7 @@ function normalize(reply: Buffer | null): string {
     .replace(/rport=\d+/g, 'rport=*')
     .replace(/:\d{4,5}(?=[;>\s])/g, ':*')
     .replace(/Call-ID: .*/i, 'Call-ID: *')
+    .replace(/vsip[0-9a-z]+\.pstn/g, 'ACCOUNT.pstn')
     .replace(/Date: .*/i, 'Date: *');
 }
 
@@ -91,3 +104,20 @@ for (const method of ['REGISTER', 'INVITE'] as const) {
     assert.ok(Math.abs(mw - mu) <= Math.max(0.25, noise, 0.2 * Math.max(mw, mu)), `median wrong ${mw.toFixed(3)} ms, unknown ${mu.toFixed(3)} ms, IQR ${noise.toFixed(3)} ms`);
   });
 }
+
+test('no enumeration: INVITE from a stranger to an account with a credentials trunk, one with IP trunks only and none — the same 407, and the same answer to a wrong password', async () => {
+  const probe = await UdpProbe.open('127.0.0.11');
+  try {
+    const first = async (t: AuthTarget): Promise<string> => normalize(await exchange(probe, t, 'INVITE', `${Math.random().toString(36).slice(2)}@probe`, 1));
+    const withCredentials = await first(target);
+    assert.match(withCredentials, /^SIP\/2\.0 407 /);
+    assert.equal(await first(ipOnly), withCredentials, 'an account with IP trunks only');
+    assert.equal(await first(nobody), withCredentials, 'no such account');
+    const wrong = normalize(await attempt(probe, target, 'INVITE', trunk, 'not-the-password'));
+    assert.match(wrong, /^SIP\/2\.0 407 /);
+    assert.equal(normalize(await attempt(probe, ipOnly, 'INVITE', trunk, 'not-the-password')), wrong);
+    assert.equal(normalize(await attempt(probe, nobody, 'INVITE', UNKNOWN, 'not-the-password')), wrong);
+  } finally {
+    probe.close();
+  }
+});

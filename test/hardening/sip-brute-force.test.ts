@@ -2,7 +2,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient } from '../gateway/api-client.js';
 import { startHarness, type Harness } from '../gateway/gateway-harness.js';
-import { attempt, type AuthTarget } from './sip-auth-client.js';
+import { attempt, exchange, type AuthTarget } from './sip-auth-client.js';
+import { answerChallenge } from '../../src/sip/auth/answer-challenge.js';
+import { header } from './sip-probe.js';
 import { statusOf, UdpProbe } from './sip-probe.js';
 
 /**
@@ -18,7 +20,8 @@ let password: string;
 let target: AuthTarget;
 
 before(async () => {
-  h = await startHarness({ flags: { sipAuthMaxFailures: '3', sipAuthBlockSeconds: '2' } });
+  // Overload control off: a busy machine must not turn these answers into 503 (not what this file tests).
+  h = await startHarness({ flags: { sipAuthMaxFailures: '3', sipAuthBlockSeconds: '2', sipMaxLoad: '0', sipMaxLag: '0' } });
   api = await ApiClient.create(h);
   trunk = await api.createTrunk('brute', { auth_type: 'credentials', registration_enabled: true });
   await api.mapNumber(trunk, '+919800000061');
@@ -75,5 +78,43 @@ test('brute force: wrong INVITE digests count too and then block REGISTER', asyn
     assert.ok(failed.length >= 2, 'INVITE digest failures are in the call log');
   } finally {
     probe.close();
+  }
+});
+
+/** A wrong answer to `challenge` for `method`, sent from `probe` on a new Call-ID. */
+async function wrongAnswer(probe: UdpProbe, method: 'REGISTER' | 'INVITE', challenge: string): Promise<number | null> {
+  const uri = method === 'REGISTER' ? `sip:${target.domain}` : `sip:+14155550100@${target.domain}`;
+  const auth = answerChallenge({ challenge, method, uri, username: trunk, password: 'a-guess' });
+  const name = method === 'REGISTER' ? 'Authorization' : 'Proxy-Authorization';
+  return statusOf(await exchange(probe, target, method, `${Math.random().toString(36).slice(2)}@forged`, 1, [`${name}: ${auth}`]));
+}
+
+test('brute force: forged digests (a nonce never issued) from an address count nothing — the PBX there still gets in with its password', async () => {
+  const probe = await UdpProbe.open('127.0.0.7');
+  try {
+    const forged = 'Digest realm="pstn.exotel.com", nonce="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", algorithm=MD5, qop="auth"';
+    for (let i = 0; i < 5; i++) {
+      assert.equal(await wrongAnswer(probe, 'REGISTER', forged), 401, `forged REGISTER ${i + 1}: a fresh challenge`);
+      assert.equal(await wrongAnswer(probe, 'INVITE', forged), 407, `forged INVITE ${i + 1}: a fresh challenge`);
+    }
+    assert.equal(statusOf(await attempt(probe, target, 'REGISTER', trunk, password)), 200, 'the right password from that address');
+  } finally {
+    probe.close();
+  }
+});
+
+test('brute force: a nonce issued to another address does not count against the address that answers it', async () => {
+  const owner = await UdpProbe.open('127.0.0.8');
+  const forger = await UdpProbe.open('127.0.0.9');
+  try {
+    const first = await exchange(owner, target, 'REGISTER', `${Math.random().toString(36).slice(2)}@owner`, 1);
+    const challenge = first === null ? undefined : header(first, 'WWW-Authenticate');
+    assert.ok(challenge !== undefined, 'the owner was challenged');
+    for (let i = 0; i < 5; i++) assert.equal(await wrongAnswer(forger, 'REGISTER', challenge), 401, `answer ${i + 1} from elsewhere: a fresh challenge`);
+    assert.equal(statusOf(await attempt(forger, target, 'REGISTER', trunk, password)), 200, 'not blocked');
+    assert.equal(statusOf(await attempt(owner, target, 'REGISTER', trunk, password)), 200, 'nor is the owner');
+  } finally {
+    owner.close();
+    forger.close();
   }
 });

@@ -34,7 +34,8 @@ export function destinationUri(field: string, raw: string): ParsedDestination {
   const port = Number(portText);
   if (port < 1 || port > 65535) throw fail(`has port ${port} out of range`);
   const transport = transportText.toLowerCase();
-  if (transport !== 'tls' && transport !== 'tcp') throw fail(`has transport ${JSON.stringify(transportText)}`);
+  // The spec's format names tls and tcp only; the error says so, since "udp" is a common guess.
+  if (transport !== 'tls' && transport !== 'tcp') throw fail(`has transport ${JSON.stringify(transportText)}; only tls and tcp are accepted`);
   const normalHost = host.toLowerCase();
   return { destination: `${normalHost}:${port};transport=${transport}`, host: normalHost, port, transport };
 }

@@ -13,6 +13,8 @@ export interface ChallengeOptions {
   opaque?: string;
   /** Offer `qop="auth"` (default true). Without it the client answers the RFC 2069 way. */
   qop?: boolean;
+  /** The address the challenge is sent to, folded into the nonce (see digest-nonce.ts). */
+  bound?: string;
   /** Fixed salt, for tests only. */
   salt?: Buffer;
 }
@@ -26,7 +28,7 @@ export interface ChallengeOptions {
 export function buildChallenge(options: ChallengeOptions): string {
   const parts = [
     `realm=${quoteDigestValue(options.realm)}`,
-    `nonce=${quoteDigestValue(createNonce(options.secret, options.realm, options.now, options.salt))}`,
+    `nonce=${quoteDigestValue(createNonce(options.secret, options.realm, options.now, options.salt, options.bound))}`,
   ];
   if (options.opaque !== undefined) parts.push(`opaque=${quoteDigestValue(options.opaque)}`);
   if (options.stale === true) parts.push('stale=true');

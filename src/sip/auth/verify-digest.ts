@@ -6,7 +6,11 @@ import { parseAuthorization, type DigestCredentials } from './parse-authorizatio
 
 export type DigestFailure = 'bad_password' | 'stale' | 'bad_nonce' | 'replay' | 'malformed' | 'realm' | 'unsupported_algorithm';
 
-export type DigestVerdict = { ok: true; username: string } | { ok: false; reason: DigestFailure; username?: string };
+/**
+ * `nonceStale` on a `bad_password`: the response was wrong and the nonce had also expired, so the
+ * answer was not to a live challenge of ours (a server counting guesses should not count it).
+ */
+export type DigestVerdict = { ok: true; username: string } | { ok: false; reason: DigestFailure; username?: string; nonceStale?: boolean };
 
 export interface VerifyDigestOptions {
   /** The header value or the result of `parseAuthorization`. */
@@ -18,6 +22,8 @@ export interface VerifyDigestOptions {
   /** Milliseconds since the epoch. */
   now: number;
   nonceTtlSeconds: number;
+  /** The address the nonce was issued to, when challenges are bound to one (see digest-nonce.ts). */
+  bound?: string;
   /** When given, nonce-counts must increase per nonce (qop=auth only; RFC 2069 has no nc). */
   nonceCounts?: NonceCountCache;
 }
@@ -54,7 +60,7 @@ export function verifyDigest(options: VerifyDigestOptions): DigestVerdict {
     qop = 'auth';
     ncValue = Number.parseInt(creds.nc, 16);
   }
-  const nonce = checkNonce(options.secret, options.realm, creds.nonce);
+  const nonce = checkNonce(options.secret, options.realm, creds.nonce, options.bound);
   if (nonce === null) return { ok: false, reason: 'bad_nonce', username };
   const expected = computeDigestResponse({
     algorithm,
@@ -68,9 +74,10 @@ export function verifyDigest(options: VerifyDigestOptions): DigestVerdict {
     nc: creds.nc,
     cnonce: creds.cnonce,
   });
-  if (!sameHex(creds.response, expected)) return { ok: false, reason: 'bad_password', username };
   const age = options.now - nonce.issuedAt;
-  if (age > options.nonceTtlSeconds * 1000 || age < -60_000) return { ok: false, reason: 'stale', username };
+  const stale = age > options.nonceTtlSeconds * 1000 || age < -60_000;
+  if (!sameHex(creds.response, expected)) return stale ? { ok: false, reason: 'bad_password', username, nonceStale: true } : { ok: false, reason: 'bad_password', username };
+  if (stale) return { ok: false, reason: 'stale', username };
   if (qop === 'auth' && options.nonceCounts !== undefined && !options.nonceCounts.accept(creds.nonce, ncValue)) {
     return { ok: false, reason: 'replay', username };
   }

@@ -40,6 +40,9 @@ test('destination URIs: host, port 1-65535 and tls|tcp required, normalised', ()
   for (const bad of ['1.2.3.4', '1.2.3.4:5061', '1.2.3.4:0;transport=tls', '1.2.3.4:65536;transport=tls', '1.2.3.4:5061;transport=udp', '-bad.com:5061;transport=tls', '999.1.1.1:5061;transport=tls', 'sip:1.2.3.4:5061;transport=tls']) {
     rejects(() => destinationUri('destinations[0].destination', bad), 'destinations[0].destination', /<ip\|fqdn>:<port>;transport=<tls\|tcp>/);
   }
+  for (const transport of ['udp', 'UDP', 'sctp', 'ws']) {
+    rejects(() => destinationUri('d', `1.2.3.4:5060;transport=${transport}`), 'd', new RegExp(`has transport "${transport}"; only tls and tcp are accepted`));
+  }
 });
 
 test('pagination: defaults, max enforced, page URIs keep filters', () => {

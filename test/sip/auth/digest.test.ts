@@ -113,6 +113,7 @@ test('expired nonce with a correct response is stale; the next challenge carries
   assert.deepEqual(v, { ok: false, reason: 'stale', username: 'trunk1' });
   const wrong = verifyDigest({ authorization, method: 'REGISTER', password: 'nope', realm: REALM, secret: SECRET, now: T0 + 61_000, nonceTtlSeconds: 60 });
   assert.equal(wrong.ok === false && wrong.reason, 'bad_password');
+  assert.equal(wrong.ok === false && wrong.nonceStale, true, 'a wrong answer to an expired nonce says so');
   assert.match(buildChallenge({ realm: REALM, secret: SECRET, now: T0, stale: true }), /stale=true/);
 });
 
@@ -124,6 +125,15 @@ test('nonce from another secret or realm, or tampered, is bad_nonce', () => {
   const tampered = { ...creds, nonce: creds.nonce.slice(0, -2) + (creds.nonce.endsWith('AA') ? 'BB' : 'AA') };
   assert.equal((verifyDigest({ ...base, authorization: tampered, secret: SECRET }) as { reason: string }).reason, 'bad_nonce');
   assert.equal((verifyDigest({ ...base, authorization: { ...creds, nonce: 'short' }, secret: SECRET }) as { reason: string }).reason, 'bad_nonce');
+});
+
+test('a nonce bound to an address checks only for that address', () => {
+  const challenge = buildChallenge({ realm: REALM, secret: SECRET, now: T0, bound: '192.0.2.1' });
+  const authorization = answerChallenge({ challenge, method: 'REGISTER', uri: 'sip:x', username: 'u', password: 'p' });
+  const base = { authorization, method: 'REGISTER', password: 'p', realm: REALM, secret: SECRET, now: T0, nonceTtlSeconds: 60 };
+  assert.equal(verifyDigest({ ...base, bound: '192.0.2.1' }).ok, true);
+  assert.equal((verifyDigest({ ...base, bound: '192.0.2.2' }) as { reason: string }).reason, 'bad_nonce');
+  assert.equal((verifyDigest(base) as { reason: string }).reason, 'bad_nonce', 'an unbound check refuses a bound nonce');
 });
 
 test('nonce-count replay is refused, a higher nc is accepted', () => {
