@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { PstnSim } from '../pstn-sim/pstn-sim.js';
 import { SPECIAL_NUMBERS } from '../pstn-sim/number-behaviour.js';
-import type { SipProtocol } from '../sip/transport/transport.js';
-import { targetOfUriString } from '../gateway/sip-routing.js';
+import { targetOfUriString, type SipProtocol } from '../sip/index.js';
 
 /**
  * `vsip pstn-sim`: the built-in PSTN simulator on its own — as a carrier for a gateway started

@@ -1,31 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { ownString } from '../sip/message/own-string.js';
-import { parseNameAddr } from '../sip/message/parse-name-addr.js';
-import { parseUri } from '../sip/message/parse-uri.js';
-import { splitHeaderValues } from '../sip/message/split-header-list.js';
-import type { SipHeader, SipMessage, SipRequest, SipResponse, SipUri } from '../sip/message/types.js';
-import type { SipProtocol, SipTarget } from '../sip/transport/transport.js';
+import { getHeader, ownString, parseNameAddr, splitHeaderValues } from '../sip/index.js';
+import type { SipHeader, SipMessage, SipProtocol, SipRequest, SipResponse } from '../sip/index.js';
 import type { SipPort } from './sip-port.js';
 
 /** User part of every Record-Route URI we write, so our own Route entries are recognised by a prefix test. */
 export const ROUTE_USER = 'vsip';
 
-/** Where a SIP URI points: host, port (5060/5061 by default) and transport (RFC 3263 §4.1 without DNS). */
-export function targetOfUri(uri: SipUri): SipTarget {
-  const t = uri.params.get('transport');
-  const tl = t === undefined || t === null ? null : t.toLowerCase();
-  const protocol: SipProtocol = uri.scheme === 'sips' || tl === 'tls' ? 'tls' : tl === 'tcp' ? 'tcp' : 'udp';
-  return { address: uri.host, port: uri.port ?? (protocol === 'tls' ? 5061 : 5060), protocol };
-}
-
-/** `targetOfUri` for a string, or null when it does not parse. */
-export function targetOfUriString(uri: string): SipTarget | null {
-  try {
-    return targetOfUri(parseUri(uri));
-  } catch {
-    return null;
-  }
-}
+export { targetOfUri, targetOfUriString } from '../sip/index.js'; // TEMP re-export until merge
 
 /** The URI inside a Route/Record-Route/Contact value, or null. */
 export function uriOfNameAddr(value: string): string | null {
@@ -79,10 +60,9 @@ export function hostForUri(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
-
-export function headerValue(msg: SipMessage, name: string): string | undefined {
-  for (const h of msg.headers) if (h.name === name) return h.value;
-  return undefined;
+/** `getHeader` with `undefined` for absent, as its callers still test. */
+export function headerValue(msg: SipMessage, name: string): string | undefined { // TEMP re-export until merge
+  return getHeader(msg, name) ?? undefined;
 }
 
 /** Route values in order, list headers split. */

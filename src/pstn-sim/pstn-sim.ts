@@ -1,11 +1,5 @@
-import { createSipEndpoint, type SipEndpoint, type TlsOptions } from '../sip/sip-endpoint.js';
-import { generateBranch, randomToken } from '../sip/transaction/branch.js';
-import { InviteServerTransaction, type ServerTransaction } from '../sip/transaction/index.js';
-import { parseNameAddr } from '../sip/message/parse-name-addr.js';
-import { splitHeaderValues } from '../sip/message/split-header-list.js';
-import type { SipHeader, SipRequest, SipResponse } from '../sip/message/types.js';
-import type { SipProtocol, SipTarget } from '../sip/transport/transport.js';
-import { targetOfUriString } from '../gateway/sip-routing.js';
+import { createSipEndpoint, generateBranch, hasToTag, InviteServerTransaction, parseNameAddr, randomToken, splitHeaderValues, targetOfUriString } from '../sip/index.js';
+import type { SipEndpoint, ServerTransaction, SipHeader, SipProtocol, SipRequest, SipResponse, SipTarget, TlsOptions } from '../sip/index.js';
 import { behaviourFor } from './number-behaviour.js';
 import { sdpAnswer, sdpOffer } from './sdp-answer.js';
 
@@ -263,12 +257,3 @@ export class PstnSim {
   }
 }
 
-function hasToTag(req: SipRequest): boolean {
-  const to = req.headers.find((h) => h.name === 'to')?.value;
-  if (to === undefined) return false;
-  try {
-    return parseNameAddr(to).params.has('tag');
-  } catch {
-    return false;
-  }
-}

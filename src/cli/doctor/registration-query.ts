@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { answerChallenge } from '../../sip/auth/index.js';
-import { getHeader, getHeaderValues } from '../../sip/message/index.js';
-import type { SipRequest } from '../../sip/message/index.js';
+import { answerChallenge, getHeader, getHeaderValues } from '../../sip/index.js';
+import type { SipRequest } from '../../sip/index.js';
 import { branch, hostport } from './sip-options-ping.js';
 import { openSipConnection, type SipTarget } from './sip-connection.js';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SipRequest } from '../../sip/message/index.js';
+import type { SipRequest } from '../../sip/index.js';
 import { openSipConnection, type SipTarget } from './sip-connection.js';
 
 export interface OptionsPingResult {
