@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { getHeader, ownString, parseNameAddr, splitHeaderValues } from '../sip/index.js';
+import { formatHost, getHeader, getHeaderValues, ownString, parseNameAddr, splitHeaderValues } from '../sip/index.js';
 import type { SipHeader, SipMessage, SipProtocol, SipRequest, SipResponse } from '../sip/index.js';
 import type { SipPort } from './sip-port.js';
 
@@ -41,7 +41,7 @@ export class RouteSigner {
   /** `<sip:vsip@host:port;transport=tcp;lr;vc=…>` for one side and protocol (RFC 3261 §16.6 step 4). */
   recordRoute(port: SipPort, protocol: SipProtocol, callId: string): string {
     const t = protocol === 'udp' ? '' : `;transport=${protocol}`;
-    return `<sip:${ROUTE_USER}@${hostForUri(port.advertise)}:${port.routePort(protocol)}${t};lr;vc=${this.tag(callId)}>`;
+    return `<sip:${ROUTE_USER}@${formatHost(port.advertise)}:${port.routePort(protocol)}${t};lr;vc=${this.tag(callId)}>`;
   }
 
   /** Whether `value` is a Route we wrote for this Call-ID (false for foreign routes, null when ours but with a bad tag). */
@@ -56,20 +56,16 @@ export class RouteSigner {
   }
 }
 
-export function hostForUri(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-}
+export { formatHost as hostForUri } from '../sip/index.js'; // TEMP re-export until merge
 
 /** `getHeader` with `undefined` for absent, as its callers still test. */
 export function headerValue(msg: SipMessage, name: string): string | undefined { // TEMP re-export until merge
   return getHeader(msg, name) ?? undefined;
 }
 
-/** Route values in order, list headers split. */
-export function routeValues(msg: SipMessage): string[] {
-  const out: string[] = [];
-  for (const h of msg.headers) if (h.name === 'route') for (const v of splitHeaderValues(h.value)) out.push(v);
-  return out;
+/** Route values in order, list headers split: `getHeaderValues(msg, 'route')`. */
+export function routeValues(msg: SipMessage): string[] { // TEMP re-export until merge
+  return getHeaderValues(msg, 'route');
 }
 
 /**

@@ -33,6 +33,7 @@ export { splitHeaderValues } from './split-header-list.js';
 export { ownString } from './own-string.js';
 export { parseUri } from './parse-uri.js';
 export { formatUri } from './format-uri.js';
+export { formatHost } from './format-host.js';
 export { parseNameAddr } from './parse-name-addr.js';
 export { formatNameAddr } from './format-name-addr.js';
 export { parseVia } from './parse-via.js';
