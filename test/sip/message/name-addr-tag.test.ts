@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasToTag, nameAddrTag, parseMessage } from '../../../src/sip/index.js';
+import { createResponse, getHeader, hasToTag, nameAddrTag, parseMessage } from '../../../src/sip/index.js';
+import type { SipRequest } from '../../../src/sip/index.js';
 
 // RFC 3261 §19.3 / §20.10: only the header's own parameters; a bracketed URI's and quoted text do not count.
 const CASES: Array<[string, string | null]> = [
@@ -37,4 +38,18 @@ test('hasToTag: a To with a tag (compact form too) marks an in-dialog request (R
   assert.equal(hasToTag(request('<sip:bob@example.com;tag=x>')), false);
   assert.equal(hasToTag(request('<sip:bob@example.com>;note="x;tag=1"')), false);
   assert.equal(hasToTag(request(null)), false);
+});
+
+// A UAS adds its To tag exactly when the request is not in a dialog by the same reading (§8.2.6.2).
+test('createResponse adds a To tag exactly when nameAddrTag finds none', () => {
+  for (const [value, tag] of CASES) {
+    if (value === '') continue;
+    const req: SipRequest = {
+      kind: 'request', method: 'OPTIONS', uri: 'sip:bob@example.com', version: 'SIP/2.0', body: Buffer.alloc(0),
+      headers: [{ name: 'via', value: 'SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1' }, { name: 'to', value }, { name: 'call-id', value: 'c1' }],
+    };
+    const res = createResponse(req, 200, undefined, { toTag: 'mine' });
+    const to = getHeader(res, 'to') ?? '';
+    assert.equal(to.endsWith(';tag=mine'), tag === null, value);
+  }
 });
