@@ -91,7 +91,7 @@ export { createSipEndpoint, SipEndpoint, type SipEndpointOptions, type ListenAdd
 export { statelessResponse } from './stateless-response.js';
 export type { SipTransport, SipProtocol, SipAddress, SipTarget, SipSource, InboundMessage } from './transport/transport.js';
 export { UdpTransport } from './transport/udp.js';
-export type { UdpSteering } from './transport/udp-steering.js';
+export { STEERING_KEY_BYTES, workerOwnPort, type UdpSteering } from './transport/udp-steering.js';
 export { TcpTransport } from './transport/tcp.js';
 export { TlsTransport, type TlsTransportOptions } from './transport/tls.js';
 export { targetOfUri, targetOfUriString } from './transport/target-of-uri.js';
