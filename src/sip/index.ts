@@ -78,6 +78,8 @@
  *   helpers, createResponse, SipParseError …).
  *   getHeader(msg, name) → first value or null (any spelling: `Call-ID`, `i`, `call-id`);
  *   hasToTag(msg) / nameAddrTag(value): the To/From tag, header parameters only (RFC 3261 §19.3).
+ *   formatHost(host): an IPv6 address in brackets for a URI, Via or Warning (§25.1).
+ *   generateBranch() / randomToken(): a z9hG4bK branch (§8.1.1.7) / a tag or Call-ID part.
  *
  * ## Targets
  *   targetOfUri(uri) / targetOfUriString(text) → SipTarget: RFC 3263 §4.1–4.2 without DNS
