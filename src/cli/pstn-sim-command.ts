@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { PstnSim } from '../pstn-sim/pstn-sim.js';
 import { SPECIAL_NUMBERS } from '../pstn-sim/number-behaviour.js';
-import type { SipProtocol } from '../sip/transport/transport.js';
-import { targetOfUriString } from '../gateway/sip-routing.js';
+import { targetOfUriString, type SipProtocol } from '../sip/index.js';
 import { runPstnSim } from '../server/run-pstn-sim.js';
 
 /**

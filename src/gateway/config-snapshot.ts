@@ -1,5 +1,5 @@
 import type { DestinationUri, GatewayTrunk, Store } from '../store/types.js';
-import { ipv4ToInt, maskBits } from './ipv4.js';
+import { parseIpv4, prefixMask } from '../net/ipv4.js';
 
 /** One trunk, pre-compiled for the per-call path. Immutable: a change replaces the whole object. */
 export interface CompiledTrunk {
@@ -23,9 +23,9 @@ export interface CompiledTrunk {
 export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
   const ranges: Array<{ network: number; mask: number }> = [];
   for (const r of g.ips) {
-    const ip = ipv4ToInt(r.ip);
-    if (ip < 0) continue; // IPv6 whitelists are not supported by the access side yet
-    const mask = maskBits(r.mask);
+    const ip = parseIpv4(r.ip);
+    if (ip === null) continue; // IPv6 whitelists are not supported by the access side yet
+    const mask = prefixMask(r.mask);
     ranges.push({ network: (ip & mask) >>> 0, mask });
   }
   const destinations = [...g.destinations].sort((a, b) => a.priority - b.priority || Number(a.id) - Number(b.id));
@@ -46,9 +46,9 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
   });
 }
 
-/** Whether `ip` (uint32) falls in one of the trunk's whitelisted ranges. */
-export function trunkAllowsIp(trunk: CompiledTrunk, ip: number): boolean {
-  if (ip < 0) return false;
+/** Whether `ip` (uint32; null or -1 when the source is not IPv4) falls in one of the trunk's whitelisted ranges. */
+export function trunkAllowsIp(trunk: CompiledTrunk, ip: number | null): boolean {
+  if (ip === null || ip < 0) return false;
   for (const r of trunk.ranges) if (((ip & r.mask) >>> 0) === r.network) return true;
   return false;
 }
@@ -134,11 +134,11 @@ export class ConfigSnapshot {
   }
 
   /** Every trunk whitelisting `ip` (uint32), most specific range first. Allocates only on a hit. */
-  trunksForIp(ip: number): CompiledTrunk[] {
+  trunksForIp(ip: number | null): CompiledTrunk[] {
     const out: CompiledTrunk[] = [];
-    if (ip < 0) return out;
+    if (ip === null || ip < 0) return out;
     for (const prefix of this.prefixes) {
-      const set = this.byRange.get(prefix)?.get((ip & maskBits(prefix)) >>> 0);
+      const set = this.byRange.get(prefix)?.get((ip & prefixMask(prefix)) >>> 0);
       if (set !== undefined) for (const t of set) if (!out.includes(t)) out.push(t);
     }
     return out;

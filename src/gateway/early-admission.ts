@@ -1,5 +1,4 @@
-import { statelessResponse } from '../sip/stateless-response.js';
-import type { InitialRequestHook } from '../sip/sip-endpoint.js';
+import { statelessResponse, type InitialRequestHook } from '../sip/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { OverloadGuard } from './overload-guard.js';
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { SipCounters } from '../sip/sip-counters.js';
+import type { SipCounters } from '../sip/index.js';
 import type { CallDirection } from '../store/types.js';
 
 /**

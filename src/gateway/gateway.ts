@@ -4,12 +4,8 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { PstnSim } from '../pstn-sim/pstn-sim.js';
-import { parseUri } from '../sip/message/parse-uri.js';
-import { createSipEndpoint, type TlsOptions } from '../sip/sip-endpoint.js';
-import { sipChannels } from '../sip/sip-diagnostics.js';
-import type { TimerConfig } from '../sip/transaction/timer-config.js';
-import type { SipProtocol } from '../sip/transport/transport.js';
-import type { UdpSteering } from '../sip/transport/udp-steering.js';
+import { createSipEndpoint, hasToTag, parseUri, sipChannels } from '../sip/index.js';
+import type { SipProtocol, TimerConfig, TlsOptions, UdpSteering } from '../sip/index.js';
 import type { Store } from '../store/types.js';
 import { advertisedHost } from './advertised-host.js';
 import { callLogger } from './call-logger.js';
@@ -29,8 +25,7 @@ import { OverloadGuard } from './overload-guard.js';
 import { earlyAdmission } from './early-admission.js';
 import { Pike } from './pike.js';
 import { TrunkLimits } from './trunk-limits.js';
-import { ipv4ToInt } from './ipv4.js';
-import { hasToTag } from './route-request.js';
+import { peerIpv4 } from '../net/ipv4.js';
 import type { PortEvent } from './sip-port.js';
 
 /**
@@ -217,7 +212,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       rate: config.sipPikeRate,
       blockMs: config.sipPikeBlockSeconds * 1000,
       maxSources: config.sipPikeMaxSources,
-      exempt: (ip) => snapshot.trunksForIp(ipv4ToInt(ip.startsWith('::ffff:') ? ip.slice(7) : ip)).some((t) => t.active),
+      exempt: (ip) => snapshot.trunksForIp(peerIpv4(ip)).some((t) => t.active),
     });
     registerLimitMetrics(deps.metrics, { overload, pike, guard, trunkLimits, dialogs: () => proxy.dialogs.size, callLogBuffered: () => callLog.buffered });
     let lastPikeLog = 0;

@@ -1,9 +1,5 @@
-import { parseNameAddr } from '../sip/message/parse-name-addr.js';
-import { parseUri } from '../sip/message/parse-uri.js';
-import { offeredCodecs } from '../sip/sdp/offered-codecs.js';
-import { parseSdp } from '../sip/sdp/parse-sdp.js';
-import type { SipRequest, SipUri } from '../sip/message/types.js';
-import { headerValue } from './sip-routing.js';
+import { getHeader, offeredCodecs, parseNameAddr, parseSdp, parseUri } from '../sip/index.js';
+import type { SipRequest, SipUri } from '../sip/index.js';
 
 /** The user part of a name-addr header value (From, To, P-Asserted-Identity), or null. */
 export function userOfHeader(value: string | undefined): string | null {
@@ -25,18 +21,18 @@ export function safeParseUri(uri: string): SipUri | null {
 
 /** Caller ID as RFC 3325 asks a trusted network to read it: P-Asserted-Identity, else From. */
 export function callerIdOf(req: SipRequest): string | null {
-  const pai = headerValue(req, 'p-asserted-identity');
-  if (pai !== undefined) {
+  const pai = getHeader(req, 'p-asserted-identity');
+  if (pai !== null) {
     // PAI may list a sip: and a tel: identity; the first one with a user part wins.
     const user = userOfHeader(pai.split(',')[0]);
     if (user !== null) return user;
   }
-  return userOfHeader(headerValue(req, 'from'));
+  return userOfHeader(getHeader(req, 'from') ?? undefined);
 }
 
 export function maxForwardsOf(req: SipRequest): number | null {
-  const v = headerValue(req, 'max-forwards');
-  if (v === undefined) return null;
+  const v = getHeader(req, 'max-forwards');
+  if (v === null) return null;
   const n = Number.parseInt(v, 10);
   return Number.isFinite(n) ? n : null;
 }
@@ -49,8 +45,8 @@ const SUPPORTED = ['PCMU', 'PCMA', 'G729'];
  */
 export function offerHasSupportedCodec(req: SipRequest): boolean | null {
   if (req.body.length === 0) return null;
-  const ct = headerValue(req, 'content-type');
-  if (ct !== undefined && !ct.toLowerCase().startsWith('application/sdp')) return null;
+  const ct = getHeader(req, 'content-type');
+  if (ct !== null && !ct.toLowerCase().startsWith('application/sdp')) return null;
   try {
     const codecs = offeredCodecs(parseSdp(req.body));
     for (const c of SUPPORTED) if (codecs.has(c)) return true;

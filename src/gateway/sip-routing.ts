@@ -1,31 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { ownString } from '../sip/message/own-string.js';
-import { parseNameAddr } from '../sip/message/parse-name-addr.js';
-import { parseUri } from '../sip/message/parse-uri.js';
-import { splitHeaderValues } from '../sip/message/split-header-list.js';
-import type { SipHeader, SipMessage, SipRequest, SipResponse, SipUri } from '../sip/message/types.js';
-import type { SipProtocol, SipTarget } from '../sip/transport/transport.js';
+import { formatHost, getHeader, getHeaderValues, ownString, parseNameAddr, splitHeaderValues } from '../sip/index.js';
+import type { SipHeader, SipMessage, SipProtocol, SipRequest, SipResponse } from '../sip/index.js';
 import type { SipPort } from './sip-port.js';
 
 /** User part of every Record-Route URI we write, so our own Route entries are recognised by a prefix test. */
 export const ROUTE_USER = 'vsip';
 
-/** Where a SIP URI points: host, port (5060/5061 by default) and transport (RFC 3263 §4.1 without DNS). */
-export function targetOfUri(uri: SipUri): SipTarget {
-  const t = uri.params.get('transport');
-  const tl = t === undefined || t === null ? null : t.toLowerCase();
-  const protocol: SipProtocol = uri.scheme === 'sips' || tl === 'tls' ? 'tls' : tl === 'tcp' ? 'tcp' : 'udp';
-  return { address: uri.host, port: uri.port ?? (protocol === 'tls' ? 5061 : 5060), protocol };
-}
-
-/** `targetOfUri` for a string, or null when it does not parse. */
-export function targetOfUriString(uri: string): SipTarget | null {
-  try {
-    return targetOfUri(parseUri(uri));
-  } catch {
-    return null;
-  }
-}
+export { targetOfUri, targetOfUriString } from '../sip/index.js'; // TEMP re-export until merge
 
 /** The URI inside a Route/Record-Route/Contact value, or null. */
 export function uriOfNameAddr(value: string): string | null {
@@ -60,7 +41,7 @@ export class RouteSigner {
   /** `<sip:vsip@host:port;transport=tcp;lr;vc=…>` for one side and protocol (RFC 3261 §16.6 step 4). */
   recordRoute(port: SipPort, protocol: SipProtocol, callId: string): string {
     const t = protocol === 'udp' ? '' : `;transport=${protocol}`;
-    return `<sip:${ROUTE_USER}@${hostForUri(port.advertise)}:${port.routePort(protocol)}${t};lr;vc=${this.tag(callId)}>`;
+    return `<sip:${ROUTE_USER}@${formatHost(port.advertise)}:${port.routePort(protocol)}${t};lr;vc=${this.tag(callId)}>`;
   }
 
   /** Whether `value` is a Route we wrote for this Call-ID (false for foreign routes, null when ours but with a bad tag). */
@@ -75,21 +56,16 @@ export class RouteSigner {
   }
 }
 
-export function hostForUri(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+export { formatHost as hostForUri } from '../sip/index.js'; // TEMP re-export until merge
+
+/** `getHeader` with `undefined` for absent, as its callers still test. */
+export function headerValue(msg: SipMessage, name: string): string | undefined { // TEMP re-export until merge
+  return getHeader(msg, name) ?? undefined;
 }
 
-
-export function headerValue(msg: SipMessage, name: string): string | undefined {
-  for (const h of msg.headers) if (h.name === name) return h.value;
-  return undefined;
-}
-
-/** Route values in order, list headers split. */
-export function routeValues(msg: SipMessage): string[] {
-  const out: string[] = [];
-  for (const h of msg.headers) if (h.name === 'route') for (const v of splitHeaderValues(h.value)) out.push(v);
-  return out;
+/** Route values in order, list headers split: `getHeaderValues(msg, 'route')`. */
+export function routeValues(msg: SipMessage): string[] { // TEMP re-export until merge
+  return getHeaderValues(msg, 'route');
 }
 
 /**

@@ -1,11 +1,5 @@
-import { createSipEndpoint, type SipEndpoint, type TlsOptions } from '../sip/sip-endpoint.js';
-import { generateBranch, randomToken } from '../sip/transaction/branch.js';
-import { InviteServerTransaction, type ServerTransaction } from '../sip/transaction/index.js';
-import { parseNameAddr } from '../sip/message/parse-name-addr.js';
-import { splitHeaderValues } from '../sip/message/split-header-list.js';
-import type { SipHeader, SipRequest, SipResponse } from '../sip/message/types.js';
-import type { SipProtocol, SipTarget } from '../sip/transport/transport.js';
-import { targetOfUriString } from '../gateway/sip-routing.js';
+import { createSipEndpoint, generateBranch, getHeader, getHeaderValues, hasToTag, InviteServerTransaction, parseNameAddr, randomToken, targetOfUriString } from '../sip/index.js';
+import type { SipEndpoint, ServerTransaction, SipHeader, SipProtocol, SipRequest, SipResponse, SipTarget, TlsOptions } from '../sip/index.js';
 import { behaviourFor } from './number-behaviour.js';
 import { sdpAnswer, sdpOffer } from './sdp-answer.js';
 
@@ -142,11 +136,9 @@ export class PstnSim {
    */
   private byeForUnacknowledged(tx: InviteServerTransaction): { request: SipRequest; target: SipTarget } | null {
     const req = tx.request;
-    const value = (name: string): string | undefined => req.headers.find((h) => h.name === name)?.value;
-    const [from, to, callId, contact, tag] = [value('from'), value('to'), value('call-id'), value('contact'), tx.toTag];
-    if (from === undefined || to === undefined || callId === undefined || contact === undefined || tag === null) return null;
-    const routes: string[] = [];
-    for (const h of req.headers) if (h.name === 'record-route') for (const v of splitHeaderValues(h.value)) routes.push(v);
+    const [from, to, callId, contact, tag] = [getHeader(req, 'from'), getHeader(req, 'to'), getHeader(req, 'call-id'), getHeader(req, 'contact'), tx.toTag];
+    if (from === null || to === null || callId === null || contact === null || tag === null) return null;
+    const routes = getHeaderValues(req, 'record-route');
     let remote: string;
     try {
       remote = parseNameAddr(contact).uri;
@@ -206,12 +198,10 @@ export class PstnSim {
     if (!('headers' in final) || final.status >= 300) return { status: final.status, reason: final.reason, byeStatus: null, midCall: [] };
 
     // §12.1.2: route set = Record-Route reversed, remote target = Contact, To tag from the 2xx.
-    const rr: string[] = [];
-    for (const h of final.headers) if (h.name === 'record-route') for (const v of splitHeaderValues(h.value)) rr.push(v);
-    rr.reverse();
-    const contact = final.headers.find((h) => h.name === 'contact')?.value;
-    const remote = contact !== undefined ? parseNameAddr(contact).uri : ruri;
-    const to = final.headers.find((h) => h.name === 'to')?.value ?? '';
+    const rr = getHeaderValues(final, 'record-route').reverse();
+    const contact = getHeader(final, 'contact');
+    const remote = contact !== null ? parseNameAddr(contact).uri : ruri;
+    const to = getHeader(final, 'to') ?? '';
     const first = rr[0] !== undefined ? parseNameAddr(rr[0]).uri : remote;
     const hop = targetOfUriString(first) ?? target;
     const inDialog = (method: string, seq: number): SipRequest => {
@@ -263,12 +253,3 @@ export class PstnSim {
   }
 }
 
-function hasToTag(req: SipRequest): boolean {
-  const to = req.headers.find((h) => h.name === 'to')?.value;
-  if (to === undefined) return false;
-  try {
-    return parseNameAddr(to).params.has('tag');
-  } catch {
-    return false;
-  }
-}

@@ -1,5 +1,4 @@
-import { offeredCodecs } from '../sip/sdp/offered-codecs.js';
-import { parseSdp } from '../sip/sdp/parse-sdp.js';
+import { offeredCodecs, parseSdp } from '../sip/index.js';
 
 const CODECS: Array<[string, number]> = [
   ['PCMU', 0],

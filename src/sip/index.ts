@@ -76,6 +76,14 @@
  * ## Codec
  *   Re-exported from `./message/index.js` (parseMessage, SipStreamParser, serializeMessage, header
  *   helpers, createResponse, SipParseError …).
+ *   getHeader(msg, name) → first value or null (any spelling: `Call-ID`, `i`, `call-id`);
+ *   hasToTag(msg) / nameAddrTag(value): the To/From tag, header parameters only (RFC 3261 §19.3).
+ *   formatHost(host): an IPv6 address in brackets for a URI, Via or Warning (§25.1).
+ *   generateBranch() / randomToken(): a z9hG4bK branch (§8.1.1.7) / a tag or Call-ID part.
+ *
+ * ## Targets
+ *   targetOfUri(uri) / targetOfUriString(text) → SipTarget: RFC 3263 §4.1–4.2 without DNS
+ *   (sips or transport=tls → TLS on 5061, transport=tcp → TCP, else UDP; 5060 by default).
  */
 export * from './message/index.js';
 export type * from './message/types.js';
@@ -85,8 +93,10 @@ export { createSipEndpoint, SipEndpoint, type SipEndpointOptions, type ListenAdd
 export { statelessResponse } from './stateless-response.js';
 export type { SipTransport, SipProtocol, SipAddress, SipTarget, SipSource, InboundMessage } from './transport/transport.js';
 export { UdpTransport } from './transport/udp.js';
+export { STEERING_KEY_BYTES, workerOwnPort, type UdpSteering } from './transport/udp-steering.js';
 export { TcpTransport } from './transport/tcp.js';
 export { TlsTransport, type TlsTransportOptions } from './transport/tls.js';
+export { targetOfUri, targetOfUriString } from './transport/target-of-uri.js';
 export { selfSignedCertificate } from './transport/self-signed-certificate.js';
 export { createSipCounters, type SipCounters } from './sip-counters.js';
 export { sipChannels } from './sip-diagnostics.js';

@@ -8,7 +8,9 @@ import { sipChannels } from './sip-diagnostics.js';
 import { generateBranch } from './transaction/branch.js';
 import type { InviteClientTransaction } from './transaction/invite-client-transaction.js';
 import { InviteServerTransaction } from './transaction/invite-server-transaction.js';
-import { firstHeader, topVia, topViaRaw } from './transaction/message-fields.js';
+import { topVia, topViaRaw } from './transaction/message-fields.js';
+import { getHeader } from './message/get-header.js';
+import { hasToTag } from './message/has-to-tag.js';
 import type { TimerConfig, TimerHost } from './transaction/timer-config.js';
 import { TransactionLayer, type ClientTransaction, type RequestScreen, type ServerTransaction } from './transaction/transaction-layer.js';
 import { selfSignedCertificate } from './transport/self-signed-certificate.js';
@@ -234,8 +236,8 @@ export class SipEndpoint {
   cancel(invite: InviteClientTransaction, extraHeaders: Array<{ name: string; value: string }> = []): ClientTransaction {
     const req = invite.request;
     const headers = [{ name: 'via', value: topViaRaw(req) ?? '' }, { name: 'max-forwards', value: '70' }];
-    for (const name of ['from', 'to', 'call-id'] as const) headers.push({ name, value: firstHeader(req, name) ?? '' });
-    headers.push({ name: 'cseq', value: `${(firstHeader(req, 'cseq') ?? '1').trim().split(/\s+/)[0]} CANCEL` });
+    for (const name of ['from', 'to', 'call-id'] as const) headers.push({ name, value: getHeader(req, name) ?? '' });
+    headers.push({ name: 'cseq', value: `${(getHeader(req, 'cseq') ?? '1').trim().split(/\s+/)[0]} CANCEL` });
     for (const h of req.headers) if (h.name === 'route') headers.push({ name: 'route', value: h.value });
     for (const h of extraHeaders) headers.push({ name: h.name.toLowerCase(), value: h.value });
     const cancel: SipRequest = { kind: 'request', method: 'CANCEL', uri: req.uri, version: 'SIP/2.0', headers, body: Buffer.alloc(0) };
@@ -332,14 +334,6 @@ export class SipEndpoint {
 function unreachableSentBy(req: SipRequest, via: Via | null): SipResponse | null {
   if (via === null || via.port !== 0) return null;
   return statelessResponse(req, via, 400, 'Bad Request (Via sent-by port 0 cannot be answered)');
-}
-
-/** Whether To carries a tag (an in-dialog request, §12.2), looking past a bracketed URI's own parameters. */
-function hasToTag(req: SipRequest): boolean {
-  const to = firstHeader(req, 'to');
-  if (to === undefined) return false;
-  const gt = to.lastIndexOf('>');
-  return /;\s*tag\s*=/i.test(gt < 0 ? to : to.slice(gt));
 }
 
 /** Opens the listeners and returns a ready endpoint. */

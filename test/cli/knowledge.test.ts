@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CALL_CAUSES as GATEWAY_CAUSES } from '../../src/gateway/call-cause.js';
 import { explainCall } from '../../src/cli/knowledge/explain-call.js';
-import { CALL_CAUSES, CHECKLIST, CODE_EXPLAINED_CAUSES, codeClass, SIP_CODES, TOPICS } from '../../src/cli/knowledge/sip-codes.js';
+import { CALL_CAUSES, causeInfo, CHECKLIST, codeClass, SIP_CODES, TOPICS } from '../../src/cli/knowledge/sip-codes.js';
 import type { CallRecord } from '../../src/client/types.js';
 
 // The spec's SIP Response Code Mapping, as printed there: code, meaning, cause, solution.
@@ -63,10 +63,19 @@ test('codes the spec does not list get their class; non-codes get null', () => {
   assert.equal(codeClass(700), null);
 });
 
-test('every cause the gateway writes to the call log is explained', () => {
-  for (const cause of GATEWAY_CAUSES) {
-    assert.ok(cause in CALL_CAUSES || CODE_EXPLAINED_CAUSES.has(cause), `cause ${cause} has no explanation`);
-  }
+test('every cause the gateway writes to the call log is explained, and nothing else is', () => {
+  assert.deepEqual(Object.keys(CALL_CAUSES).sort(), [...GATEWAY_CAUSES].sort());
+  for (const cause of GATEWAY_CAUSES) assert.ok(causeInfo(cause), `cause ${cause} has no explanation`);
+  assert.equal(causeInfo('rate_limited'), undefined);
+  assert.equal(causeInfo('toString'), undefined);
+});
+
+// The gateway challenges an INVITE with 407 (Proxy-Authenticate) and gives up after a timeout with 504.
+test('a cause names the code the gateway answers with it', () => {
+  assert.equal(CALL_CAUSES.auth_required.code, 407);
+  assert.equal(CALL_CAUSES.auth_failed.code, 407);
+  assert.equal(CALL_CAUSES.timeout.code, 504);
+  assert.equal(CALL_CAUSES.rejected.code, null);
 });
 
 const call = (over: Partial<CallRecord>): CallRecord => ({

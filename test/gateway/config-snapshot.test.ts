@@ -2,17 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileTrunk } from '../../src/gateway/config-snapshot.js';
 import { orderDestinations, decideOrigination } from '../../src/gateway/origination-policy.js';
-import { ipv4ToInt } from '../../src/gateway/ipv4.js';
+import { parseIpv4 } from '../../src/net/ipv4.js';
 import { normalizeE164 } from '../../src/gateway/phone-number.js';
 import { gatewayTrunk, snapshotOf } from './policy-fixtures.js';
 import type { DestinationUri } from '../../src/store/types.js';
-
-test('ipv4ToInt parses dotted quads and rejects the rest', () => {
-  assert.equal(ipv4ToInt('127.0.0.2'), 0x7f000002);
-  assert.equal(ipv4ToInt('255.255.255.255'), 0xffffffff);
-  assert.equal(ipv4ToInt('::ffff:10.0.0.1'), 0x0a000001);
-  for (const bad of ['', '1.2.3', '1.2.3.4.5', '256.1.1.1', '::1', '1..2.3', 'a.b.c.d']) assert.equal(ipv4ToInt(bad), -1, bad);
-});
 
 test('normalizeE164 accepts +, 00 and digits-only forms with separators', () => {
   assert.equal(normalizeE164('+919876543210'), '+919876543210');
@@ -27,13 +20,13 @@ test('snapshot IP index: most specific range first, ranges of several trunks', (
   const a = gatewayTrunk({ ips: [{ ip: '10.0.0.0', mask: 8 }] });
   const b = gatewayTrunk({ ips: [{ ip: '10.1.2.3', mask: 32 }, { ip: '192.168.1.0', mask: 24 }] });
   const s = snapshotOf(a, b);
-  assert.deepEqual(s.trunksForIp(ipv4ToInt('10.1.2.3')).map((t) => t.sid), [b.trunk.sid, a.trunk.sid]);
-  assert.deepEqual(s.trunksForIp(ipv4ToInt('10.9.9.9')).map((t) => t.sid), [a.trunk.sid]);
-  assert.deepEqual(s.trunksForIp(ipv4ToInt('192.168.1.77')).map((t) => t.sid), [b.trunk.sid]);
-  assert.deepEqual(s.trunksForIp(ipv4ToInt('11.0.0.1')), []);
+  assert.deepEqual(s.trunksForIp(parseIpv4('10.1.2.3')).map((t) => t.sid), [b.trunk.sid, a.trunk.sid]);
+  assert.deepEqual(s.trunksForIp(parseIpv4('10.9.9.9')).map((t) => t.sid), [a.trunk.sid]);
+  assert.deepEqual(s.trunksForIp(parseIpv4('192.168.1.77')).map((t) => t.sid), [b.trunk.sid]);
+  assert.deepEqual(s.trunksForIp(parseIpv4('11.0.0.1')), []);
   s.apply(b.trunk.sid, null);
-  assert.deepEqual(s.trunksForIp(ipv4ToInt('10.1.2.3')).map((t) => t.sid), [a.trunk.sid]);
-  assert.deepEqual(s.trunksForIp(ipv4ToInt('192.168.1.77')), []);
+  assert.deepEqual(s.trunksForIp(parseIpv4('10.1.2.3')).map((t) => t.sid), [a.trunk.sid]);
+  assert.deepEqual(s.trunksForIp(parseIpv4('192.168.1.77')), []);
 });
 
 test('snapshot number index follows a trunk update and delete', () => {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
-import { ipv4ToInt } from '../../src/gateway/ipv4.js';
+import { parseIpv4 } from '../../src/net/ipv4.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
@@ -54,7 +54,7 @@ test('postgres: a whitelist added through the API store is enforced by the gatew
     assert.equal((await pbx.call('+14155550100', h.access())).status, 403);
     await api.whitelist(trunk, '127.0.0.3', 32);
     const t0 = performance.now(); // from the API's answer to the other store's gateway enforcing it
-    await waitFor(() => h.gateway.snapshot.trunksForIp(ipv4ToInt('127.0.0.3')).length > 0, 2000, 'whitelist via NOTIFY');
+    await waitFor(() => h.gateway.snapshot.trunksForIp(parseIpv4('127.0.0.3')).length > 0, 2000, 'whitelist via NOTIFY');
     const elapsed = performance.now() - t0;
     assert.ok(elapsed < 500, `enforced after ${elapsed.toFixed(0)} ms`);
     const r = await pbx.call('+14155550100', h.access());

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
-import { ipv4ToInt } from '../../src/gateway/ipv4.js';
+import { parseIpv4 } from '../../src/net/ipv4.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
 import { freePort, runSipp, startSipp } from './sipp.js';
@@ -31,7 +31,7 @@ test('live config: a whitelist added through the API is enforced within 100 ms; 
   const id = await api.whitelist(trunk, '127.0.0.3', 32);
   // Measured from the API's answer (the change is made and committed) to the gateway enforcing it.
   const t0 = performance.now();
-  await waitFor(() => h.gateway.snapshot.trunksForIp(ipv4ToInt('127.0.0.3')).length > 0, 1000, 'snapshot update');
+  await waitFor(() => h.gateway.snapshot.trunksForIp(parseIpv4('127.0.0.3')).length > 0, 1000, 'snapshot update');
   const elapsed = performance.now() - t0;
   assert.ok(elapsed < 100, `whitelist enforced ${elapsed.toFixed(1)} ms after the API answered`);
   assert.equal((await pbx.call('+14155550100', h.access())).status, 200);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { forwardRequest, RouteSigner, stripTopVia, targetOfUriString } from '../../src/gateway/sip-routing.js';
+import { forwardRequest, RouteSigner, stripTopVia } from '../../src/gateway/sip-routing.js';
 import { parseMessage } from '../../src/sip/message/parse-message.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
 
@@ -46,9 +46,3 @@ test('RouteSigner: recognises its own Route for the same Call-ID only', () => {
   assert.equal(s.isOurs('<sip:carrier@1.2.3.4;lr>', 'call-1'), false);
 });
 
-test('targetOfUriString: transport and default ports', () => {
-  assert.deepEqual(targetOfUriString('sip:1.2.3.4'), { address: '1.2.3.4', port: 5060, protocol: 'udp' });
-  assert.deepEqual(targetOfUriString('sip:h:5070;transport=TCP'), { address: 'h', port: 5070, protocol: 'tcp' });
-  assert.deepEqual(targetOfUriString('sips:h'), { address: 'h', port: 5061, protocol: 'tls' });
-  assert.equal(targetOfUriString('not a uri'), null);
-});

@@ -1,3 +1,4 @@
+import { formatIpv4, parseIpv4, prefixMask } from '../../net/ipv4.js';
 import { invalidField } from '../errors.js';
 
 /**
@@ -6,14 +7,11 @@ import { invalidField } from '../errors.js';
  * host bits set beyond the mask (`10.0.0.5/24`) is rejected with the network address to use,
  * not silently normalised: the user may have meant `/32`.
  */
-const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
-
 export const IP_EXPECTED = 'expected a dotted IPv4 address such as 203.0.113.10 (no leading zeros)';
 export const MASK_EXPECTED = 'expected an integer prefix length from 0 to 32 (32 = a single address)';
 
 export function isIpv4(raw: string): boolean {
-  return IPV4.test(raw);
+  return parseIpv4(raw) !== null;
 }
 
 export function parseMask(raw: unknown): number {
@@ -24,21 +22,12 @@ export function parseMask(raw: unknown): number {
   return n;
 }
 
-function toInt(ip: string): number {
-  return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
-}
-
-function toDotted(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
-
 export function ipv4Network(ip: string, mask: number): { ip: string; mask: number } {
-  if (!isIpv4(ip)) throw invalidField('ip', `${JSON.stringify(ip)} is not an IPv4 address; ${IP_EXPECTED}`);
-  const size = 2 ** (32 - mask);
-  const value = toInt(ip);
-  const network = value - (value % size);
+  const value = parseIpv4(ip);
+  if (value === null) throw invalidField('ip', `${JSON.stringify(ip)} is not an IPv4 address; ${IP_EXPECTED}`);
+  const network = (value & prefixMask(mask)) >>> 0;
   if (network !== value) {
-    throw invalidField('ip', `${ip} has host bits set beyond mask /${mask}; use the network address ${toDotted(network)} with mask ${mask}, or mask 32 for the single address`);
+    throw invalidField('ip', `${ip} has host bits set beyond mask /${mask}; use the network address ${formatIpv4(network)} with mask ${mask}, or mask 32 for the single address`);
   }
   return { ip, mask };
 }

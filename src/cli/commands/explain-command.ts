@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CallRecord } from '../../client/types.js';
 import type { VsipClient } from '../../client/vsip-client.js';
 import { explainCall } from '../knowledge/explain-call.js';
-import { CALL_CAUSES, codeClass, QUICK_REFERENCE, SIP_CODES, TOPIC_ALIASES, TOPICS, type Topic, type TopicKey } from '../knowledge/sip-codes.js';
+import { causeInfo, codeClass, QUICK_REFERENCE, SIP_CODES, TOPIC_ALIASES, TOPICS, type Topic, type TopicKey } from '../knowledge/sip-codes.js';
 import { renderFields, renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { withCommonOptions } from './common-options.js';
@@ -87,13 +87,13 @@ Examples:
           else print(io, renderTopic(t));
           return 0;
         }
-        const cause = Object.hasOwn(CALL_CAUSES, arg) ? CALL_CAUSES[arg] : undefined;
+        const cause = causeInfo(arg);
         if (cause) {
           // A cause from `vsip calls`: what it means, the code the gateway answers, the fix.
-          const info = SIP_CODES.get(cause.code);
+          const info = cause.code === null ? undefined : SIP_CODES.get(cause.code);
           const topic = cause.topic ? TOPICS[cause.topic] : undefined;
           if (json) printJson(io, { cause: arg, ...cause, meaning: info?.meaning ?? null, troubleshooting: topic ?? null });
-          else print(io, `${arg}: SIP ${cause.code} ${info?.meaning ?? ''}`.trimEnd() + `\n\n${renderFields([['Why', cause.explanation], ['Fix', cause.fix]])}${topic ? `\n\n${renderTopic(topic)}` : ''}`);
+          else print(io, `${arg}: SIP ${cause.code ?? "code of the downstream's answer"} ${info?.meaning ?? ''}`.trimEnd() + `\n\n${renderFields([['Why', cause.explanation], ['Fix', cause.fix]])}${topic ? `\n\n${renderTopic(topic)}` : ''}`);
           return 0;
         }
         if (arg === 'codes') {

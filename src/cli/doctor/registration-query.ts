@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { answerChallenge } from '../../sip/auth/index.js';
-import { getHeader, getHeaderValues } from '../../sip/message/index.js';
-import type { SipRequest } from '../../sip/message/index.js';
-import { branch, hostport } from './sip-options-ping.js';
+import { answerChallenge, generateBranch, getHeader, getHeaderValues, randomToken } from '../../sip/index.js';
+import type { SipRequest } from '../../sip/index.js';
+import { hostport } from './sip-options-ping.js';
 import { openSipConnection, type SipTarget } from './sip-connection.js';
 
 export interface RegistrationQueryResult {
@@ -32,7 +31,7 @@ export async function registrationQuery(target: SipTarget, creds: { domain: stri
   }
   try {
     const callId = `${randomBytes(8).toString('hex')}@vsip-doctor`;
-    const tag = randomBytes(4).toString('hex');
+    const tag = randomToken();
     const uri = `sip:${creds.domain}`;
     const make = (cseq: number, authorization?: string): SipRequest => ({
       kind: 'request',
@@ -40,7 +39,7 @@ export async function registrationQuery(target: SipTarget, creds: { domain: stri
       uri,
       version: 'SIP/2.0',
       headers: [
-        { name: 'via', value: `SIP/2.0/${target.transport.toUpperCase()} ${conn.local};branch=${branch()};rport` },
+        { name: 'via', value: `SIP/2.0/${target.transport.toUpperCase()} ${conn.local};branch=${generateBranch()};rport` },
         { name: 'max-forwards', value: '70' },
         { name: 'from', value: `<sip:${creds.username}@${creds.domain}>;tag=${tag}` },
         { name: 'to', value: `<sip:${creds.username}@${creds.domain}>` },

@@ -113,7 +113,7 @@ async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOpti
     const q = await registrationQuery({ host: g.host, port: g.sipPort, transport: 'tcp', timeoutMs: o.timeoutMs }, { domain: trunk.domain_name, ...creds });
     const targets = [q];
     if (q.status === null) set('registration', 'fail', `the gateway did not answer REGISTER: ${q.error}`, { targets });
-    else if (q.status === 401) set('registration', 'fail', 'the gateway rejected the credentials from Get Credentials (401)', { targets, fixVars: { fix: CALL_CAUSES.auth_failed?.fix ?? '' } });
+    else if (q.status === 401) set('registration', 'fail', 'the gateway rejected the credentials from Get Credentials (401)', { targets, fixVars: { fix: CALL_CAUSES.auth_failed.fix } });
     else if (q.status !== 200) set('registration', 'fail', `the gateway answered REGISTER with ${q.status} ${q.reason ?? ''}`.trim(), { targets });
     else {
       set('credentials', 'pass', `username ${creds.username}, password of ${creds.password.length} characters; accepted by the gateway (digest, realm from its challenge)`);

@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { getHeader, serializeMessage, SipStreamParser } from '../../sip/message/index.js';
-import type { SipRequest, SipResponse } from '../../sip/message/index.js';
+import { getHeader, serializeMessage, SipStreamParser } from '../../sip/index.js';
+import type { SipRequest, SipResponse } from '../../sip/index.js';
 import { socketError } from './tcp-connect.js';
 
 export interface SipTarget {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SipRequest } from '../../sip/message/index.js';
+import { formatHost, generateBranch, randomToken, type SipRequest } from '../../sip/index.js';
 import { openSipConnection, type SipTarget } from './sip-connection.js';
 
 export interface OptionsPingResult {
@@ -36,12 +36,7 @@ export async function sipOptionsPing(target: SipTarget): Promise<OptionsPingResu
 }
 
 export function hostport(host: string, port: number): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-/** Fresh Via branch with the RFC 3261 magic cookie (§8.1.1.7). */
-export function branch(): string {
-  return `z9hG4bK${randomBytes(8).toString('hex')}`;
+  return `${formatHost(host)}:${port}`;
 }
 
 function optionsRequest(target: SipTarget, local: string): SipRequest {
@@ -52,9 +47,9 @@ function optionsRequest(target: SipTarget, local: string): SipRequest {
     uri: `sip:${hp};transport=${target.transport}`,
     version: 'SIP/2.0',
     headers: [
-      { name: 'via', value: `SIP/2.0/${target.transport.toUpperCase()} ${local};branch=${branch()};rport` },
+      { name: 'via', value: `SIP/2.0/${target.transport.toUpperCase()} ${local};branch=${generateBranch()};rport` },
       { name: 'max-forwards', value: '70' },
-      { name: 'from', value: `<sip:doctor@vsip.invalid>;tag=${randomBytes(4).toString('hex')}` },
+      { name: 'from', value: `<sip:doctor@vsip.invalid>;tag=${randomToken()}` },
       { name: 'to', value: `<sip:${hp}>` },
       { name: 'call-id', value: `${randomBytes(8).toString('hex')}@vsip-doctor` },
       { name: 'cseq', value: '1 OPTIONS' },

@@ -1,5 +1,5 @@
 import type { CallRecord } from '../../client/types.js';
-import { CALL_CAUSES, CODE_EXPLAINED_CAUSES, codeClass, SIP_CODES, type TopicKey } from './sip-codes.js';
+import { causeInfo, codeClass, SIP_CODES, type TopicKey } from './sip-codes.js';
 
 export interface CallExplanation {
   call_id: string;
@@ -19,7 +19,9 @@ export interface CallExplanation {
 export function explainCall(call: CallRecord, trunkSid?: string): CallExplanation {
   const trunk = call.trunk_sid ?? trunkSid ?? null;
   const code = call.final_code;
-  const byCause = call.cause && !CODE_EXPLAINED_CAUSES.has(call.cause) ? CALL_CAUSES[call.cause] : undefined;
+  // A cause without a code of its own (`rejected`) is explained by the final code's row.
+  const known = call.cause ? causeInfo(call.cause) : undefined;
+  const byCause = known?.code === null ? undefined : known;
   const info = code !== null ? SIP_CODES.get(code) : undefined;
   const cls = code !== null ? codeClass(code) : null;
   const meaning = code === null ? 'in progress' : `${code} ${info?.meaning ?? cls?.category ?? ''}`.trim();

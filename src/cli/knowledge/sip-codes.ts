@@ -2,11 +2,14 @@
  * What the spec teaches about failed calls, as data: its SIP response code tables, its
  * troubleshooting trees, its "Common Issues Quick Reference", and the fixes of its first-call
  * checklists. `vsip explain` and `vsip doctor` both read this one module, so the words a user
- * sees for a 403 are the same wherever they see them.
+ * sees for a 403 are the same wherever they see them. The call-log causes come from the
+ * gateway's `CAUSE_TABLE`, the one table docs/gateway.md's cause table is generated from too.
  *
  * Source: vsip-trunk-api.md "SIP Response Codes & Troubleshooting" and "First Successful Call
  * Validation". The wording of meaning / cause / solution is the spec's.
  */
+import type { CallCause } from '../../gateway/call-cause.js';
+import { CAUSE_TABLE } from '../../gateway/cause-table.js';
 
 export type CodeCategory = 'provisional/success' | 'client error' | 'server error' | 'global error';
 
@@ -143,46 +146,36 @@ export const QUICK_REFERENCE: ReadonlyArray<{ issue: string; cause: string; fix:
 ];
 
 export interface CauseInfo {
-  /** The SIP code the gateway answers for this cause. */
-  code: number;
+  /** The SIP code a call with this cause ends with; null when it is the downstream's own code. */
+  code: number | null;
   explanation: string;
   fix: string;
   topic?: TopicKey;
 }
 
-/** The gateway's call-log `cause` values, each tied to the spec's row that explains it. */
-export const CALL_CAUSES: Readonly<Record<string, CauseInfo>> = {
-  completed: { code: 200, explanation: 'Call connected successfully', fix: 'Nothing to do' },
-  ip_not_whitelisted: { code: 403, explanation: 'The call came from an IP address that is not whitelisted on the trunk', fix: 'Add your IP using Whitelist IP API: vsip ips add <trunk_sid> <your_pbx_public_ip> (if NAT, whitelist your external/public IP)', topic: '403' },
-  caller_id_not_mapped: { code: 403, explanation: 'The caller ID (P-Asserted-Identity or From) is not a number mapped to the trunk', fix: 'Verify your caller ID is mapped: vsip numbers add <trunk_sid> <caller_id>', topic: '403' },
-  invalid_number: { code: 404, explanation: 'The dialled number is not a valid E.164 number', fix: 'Use E.164 format (+919XXXXXXXXX)' },
-  number_not_mapped: { code: 404, explanation: 'The dialled number is not mapped to any trunk, so the call has nowhere to go', fix: 'Map the number to the trunk: vsip numbers add <trunk_sid> <number>' },
-  codec_not_supported: { code: 488, explanation: 'The SDP offer carried none of the supported codecs', fix: 'Check supported codecs: offer G.711 μ-law (PCMU), G.711 A-law (PCMA) or G.729', topic: 'no-audio' },
-  no_destination: { code: 480, explanation: 'No inbound calls: the trunk has no destination URI', fix: 'Add via Add Destination URI API: vsip destinations add <trunk_sid> "<your_server_ip>:5061;transport=tls"', topic: 'no-inbound' },
-  destination_failed: { code: 503, explanation: 'Every destination URI failed (refused, timed out or answered 5xx)', fix: 'Check destination server: firewall allows inbound on 5060/5061, server is listening on correct port, TLS certificate valid', topic: 'no-inbound' },
-  auth_failed: { code: 401, explanation: 'Digest authentication failed: wrong username or password', fix: 'Verify username/password from Get Credentials API: vsip credentials show <trunk_sid>', topic: '401' },
-  cancelled: { code: 487, explanation: 'Call cancelled', fix: 'Caller hung up before answer' },
-  busy: { code: 486, explanation: 'Destination is busy', fix: 'User is on another call' },
-  no_answer: { code: 480, explanation: 'Destination busy/offline: nobody answered', fix: 'Retry later' },
-  declined: { code: 603, explanation: 'Call rejected', fix: 'Destination rejected call' },
-  not_found: { code: 604, explanation: "Number doesn't exist", fix: 'Verify destination number' },
-  timeout: { code: 408, explanation: 'Network timeout', fix: 'Check network connectivity' },
-  overloaded: { code: 503, explanation: 'Server overloaded', fix: 'Retry with backoff' },
-  unknown_domain: { code: 403, explanation: 'The Request-URI named a domain this gateway does not serve', fix: 'Send calls to <account_sid>.pstn.exotel.com (the trunk\'s domain_name) or to the gateway\'s IP address' },
-  untrusted_source: { code: 403, explanation: 'An INVITE reached the carrier port from an address that is not the configured carrier', fix: 'Send PBX calls to the access port (5060/5061); only the carrier (--carrier) may use the carrier port' },
-  expired: { code: 200, explanation: 'The call was answered but no BYE passed through the gateway within the maximum call duration, so its record was closed', fix: 'Make sure BYEs follow the Record-Route set through the gateway (the PBX or carrier lost or bypassed it)' },
-  trunk_cps_exceeded: { code: 503, explanation: "The trunk's calls-per-second limit was reached (max_calls_per_second, or the gateway default)", fix: 'Spread call attempts over time, retry after the Retry-After, or raise max_calls_per_second with the Update Trunk API' },
-  trunk_concurrency_exceeded: { code: 486, explanation: "The trunk already carries its maximum of concurrent calls (max_concurrent_calls, or the gateway default)", fix: 'Wait for calls to end, or raise max_concurrent_calls with the Update Trunk API' },
-  rate_limited: { code: 503, explanation: 'Too many calls for the trunk or the source at once', fix: 'Retry with backoff; spread calls over time' },
-  carrier_error: { code: 502, explanation: 'Upstream error: the carrier answered with a server error', fix: 'Check destination server; retry with backoff' },
-  max_forwards: { code: 483, explanation: 'Too many hops: Max-Forwards reached 0, usually a routing loop between your PBX and the trunk', fix: 'Check SIP headers format and your PBX routing: the call must not come back to the trunk' },
-  auth_required: { code: 401, explanation: 'The gateway asked for digest credentials; a PBX normally retries with them at once', fix: 'If no retry follows: verify username/password from Get Credentials API: vsip credentials show <trunk_sid>', topic: '401' },
-  bad_request: { code: 400, explanation: 'Malformed SIP message', fix: 'Check SIP headers format' },
-  unsupported_extension: { code: 420, explanation: 'The INVITE demanded (Proxy-Require) a SIP extension the gateway does not implement; the Unsupported header of the 420 names it', fix: 'Check SIP headers format: remove that option tag from Proxy-Require in your PBX configuration' },
+/** Causes whose troubleshooting tree `vsip explain` shows after the fix. */
+const CAUSE_TOPICS: Partial<Record<CallCause, TopicKey>> = {
+  ip_not_whitelisted: '403',
+  caller_id_not_mapped: '403',
+  codec_not_supported: 'no-audio',
+  no_destination: 'no-inbound',
+  destination_failed: 'no-inbound',
+  auth_failed: '401',
+  auth_required: '401',
 };
 
-/** Causes that only say "refused downstream": the final SIP code's row explains them. */
-export const CODE_EXPLAINED_CAUSES: ReadonlySet<string> = new Set(['rejected']);
+/** The gateway's call-log `cause` values, from its one cause table, each with its troubleshooting topic. */
+export const CALL_CAUSES: Readonly<Record<CallCause, CauseInfo>> = Object.fromEntries(
+  Object.entries(CAUSE_TABLE).map(([cause, row]) => {
+    const topic = CAUSE_TOPICS[cause as CallCause];
+    return [cause, { code: row.code, explanation: row.meaning, fix: row.fix, ...(topic ? { topic } : {}) }];
+  }),
+) as Record<CallCause, CauseInfo>;
+
+/** The row for a cause read from a call record (any string), or undefined for one the gateway never writes. */
+export function causeInfo(cause: string): CauseInfo | undefined {
+  return Object.hasOwn(CALL_CAUSES, cause) ? CALL_CAUSES[cause as CallCause] : undefined;
+}
 
 export type ChecklistRow =
   | 'trunk' | 'number' | 'ip' | 'credentials' | 'registration' | 'gateway'

@@ -1,4 +1,4 @@
-import { parseNameAddr } from './parse-name-addr.js';
+import { nameAddrTag } from './name-addr-tag.js';
 import { reasonPhrase } from './reason-phrase.js';
 import type { SipHeader, SipRequest, SipResponse } from './types.js';
 
@@ -13,14 +13,6 @@ export interface CreateResponseOptions {
 const COPIED = new Set(['via', 'from', 'to', 'call-id', 'cseq']);
 /** Methods whose 2xx/1xx (other than 100) establish a dialog: Record-Route is copied (RFC 3261 §12.1.1). */
 const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER', 'NOTIFY']);
-
-function hasTag(to: string): boolean {
-  try {
-    return parseNameAddr(to).params.has('tag');
-  } catch {
-    return /;\s*tag\s*=/i.test(to);
-  }
-}
 
 /**
  * Builds a response to a request per RFC 3261 §8.2.6.2: Via (all values, in order), From, To (with
@@ -37,7 +29,7 @@ export function createResponse(
   const dialog = status > 100 && status < 300 && DIALOG_CREATING.has(req.method);
   for (const h of req.headers) {
     if (COPIED.has(h.name)) {
-      if (h.name === 'to' && opts.toTag !== undefined && !hasTag(h.value)) {
+      if (h.name === 'to' && opts.toTag !== undefined && nameAddrTag(h.value) === null) {
         headers.push({ name: 'to', value: `${h.value};tag=${opts.toTag}` });
       } else headers.push({ name: h.name, value: h.value });
     } else if ((h.name === 'timestamp' && status === 100) || (h.name === 'record-route' && dialog)) {

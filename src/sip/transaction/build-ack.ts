@@ -1,5 +1,6 @@
 import type { SipHeader, SipRequest, SipResponse } from '../message/types.js';
-import { cseqOf, firstHeader, topViaRaw } from './message-fields.js';
+import { getHeader } from '../message/get-header.js';
+import { cseqOf, topViaRaw } from './message-fields.js';
 
 /**
  * The ACK an INVITE client transaction sends for a non-2xx final response: same Request-URI,
@@ -14,8 +15,8 @@ export function buildAckForNon2xx(invite: SipRequest, response: SipResponse): Si
   if (via !== undefined) headers.push({ name: 'via', value: via });
   headers.push({ name: 'max-forwards', value: '70' });
   for (const name of ['from', 'to', 'call-id'] as const) {
-    const value = name === 'to' ? firstHeader(response, 'to') ?? firstHeader(invite, 'to') : firstHeader(invite, name);
-    if (value !== undefined) headers.push({ name, value });
+    const value = name === 'to' ? getHeader(response, 'to') ?? getHeader(invite, 'to') : getHeader(invite, name);
+    if (value !== null) headers.push({ name, value });
   }
   const cseq = cseqOf(invite);
   headers.push({ name: 'cseq', value: `${cseq?.seq ?? 1} ACK` });

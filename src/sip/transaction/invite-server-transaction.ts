@@ -1,7 +1,8 @@
 import { ownString } from '../message/own-string.js';
 import type { SipRequest, SipResponse } from '../message/types.js';
 import type { SipSource, SipTarget } from '../transport/transport.js';
-import { cseqOf, firstHeader, responseTo } from './message-fields.js';
+import { getHeader } from '../message/get-header.js';
+import { cseqOf, responseTo } from './message-fields.js';
 import { ServerTransactionBase } from './server-transaction-base.js';
 import { TimerId, type TransactionContext } from './transaction-base.js';
 
@@ -66,9 +67,9 @@ export class InviteServerTransaction extends ServerTransactionBase {
       this.setState('accepted');
       this.arm(TimerId.L, 64 * this.ctx.timers.t1);
       if (this.retransmit2xx) {
-        const callId = firstHeader(this.request, 'call-id');
+        const callId = getHeader(this.request, 'call-id');
         const cseq = cseqOf(this.request);
-        if (callId !== undefined && cseq !== null) {
+        if (callId !== null && cseq !== null) {
           this.#awaitingAck = true;
           this.ackKey = ownString(`${callId}\n${cseq.seq}`); // stored until the ACK: not a view on the INVITE
           this.ctx.awaitAck(this, this.ackKey);

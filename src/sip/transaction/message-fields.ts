@@ -1,4 +1,4 @@
-import { createResponse, parseCSeq, parseVia, serializeMessage, splitHeaderValues } from '../message/index.js';
+import { createResponse, getHeader, parseCSeq, parseVia, serializeMessage, splitHeaderValues } from '../message/index.js';
 import type { CSeq, SipHeader, SipMessage, SipRequest, SipResponse, Via } from '../message/types.js';
 
 /**
@@ -35,18 +35,13 @@ export function topViaRaw(msg: SipMessage): string | undefined {
 }
 
 export function cseqOf(msg: SipMessage): CSeq | null {
-  const value = firstHeader(msg, 'cseq');
-  if (value === undefined) return null;
+  const value = getHeader(msg, 'cseq');
+  if (value === null) return null;
   try {
     return parseCSeq(value) ?? null;
   } catch {
     return null;
   }
-}
-
-export function firstHeader(msg: SipMessage, name: string): string | undefined {
-  for (const h of msg.headers) if (h.name === name) return h.value;
-  return undefined;
 }
 
 export function serialize(msg: SipMessage): Buffer {

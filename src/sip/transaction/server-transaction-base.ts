@@ -1,7 +1,9 @@
 import type { SipRequest, SipResponse } from '../message/types.js';
 import type { SipSource, SipTarget } from '../transport/transport.js';
 import { randomToken } from './branch.js';
-import { firstHeader, responseTo, serialize } from './message-fields.js';
+import { getHeader } from '../message/get-header.js';
+import { nameAddrTag } from '../message/name-addr-tag.js';
+import { responseTo, serialize } from './message-fields.js';
 import { TransactionBase, type TransactionContext } from './transaction-base.js';
 
 export interface ReplyOptions {
@@ -34,8 +36,8 @@ export abstract class ServerTransactionBase extends TransactionBase {
   /** The To tag this transaction puts on its responses (generated on first use; null for in-dialog requests). */
   get toTag(): string | null {
     if (this.#toTag === undefined && this.holdsRequest) {
-      const to = firstHeader(this.request, 'to') ?? '';
-      this.#toTag = /;\s*tag\s*=/i.test(to.replace(/<[^>]*>/, '')) ? '' : randomToken();
+      const to = getHeader(this.request, 'to') ?? '';
+      this.#toTag = nameAddrTag(to) !== null ? '' : randomToken();
     }
     return this.#toTag === '' || this.#toTag === undefined ? null : this.#toTag;
   }

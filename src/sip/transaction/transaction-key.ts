@@ -1,6 +1,8 @@
 import type { SipRequest, SipResponse, Via } from '../message/types.js';
 import { BRANCH_COOKIE } from './branch.js';
-import { cseqOf, firstHeader, topViaRaw } from './message-fields.js';
+import { getHeader } from '../message/get-header.js';
+import { nameAddrTag } from '../message/name-addr-tag.js';
+import { cseqOf, topViaRaw } from './message-fields.js';
 
 /**
  * Transaction keys.
@@ -19,10 +21,8 @@ function sentBy(via: Via): string {
   return via.port === null ? via.host.toLowerCase() : `${via.host.toLowerCase()}:${via.port}`;
 }
 
-function tagOf(nameAddr: string | undefined): string {
-  if (nameAddr === undefined) return '';
-  const m = /;\s*tag\s*=\s*([^;,\s>]+)/i.exec(nameAddr.replace(/<[^>]*>/, ''));
-  return m?.[1] ?? '';
+function tagOf(nameAddr: string | null): string {
+  return nameAddr === null ? '' : (nameAddrTag(nameAddr) ?? '');
 }
 
 /** `method` overrides the request's own (used to look up the INVITE a CANCEL or ACK refers to). */
@@ -32,9 +32,9 @@ export function serverTransactionKey(req: SipRequest, via: Via, method?: string)
   const branch = via.branch;
   if (branch !== null && branch.startsWith(BRANCH_COOKIE)) return `${branch}\n${sentBy(via)}\n${m}`;
   const cseq = cseqOf(req);
-  const callId = firstHeader(req, 'call-id');
-  if (cseq === null || callId === undefined) return null;
-  return `2543\n${req.uri}\n${tagOf(firstHeader(req, 'from'))}\n${callId}\n${cseq.seq}\n${topViaRaw(req) ?? ''}\n${m}`;
+  const callId = getHeader(req, 'call-id');
+  if (cseq === null || callId === null) return null;
+  return `2543\n${req.uri}\n${tagOf(getHeader(req, 'from'))}\n${callId}\n${cseq.seq}\n${topViaRaw(req) ?? ''}\n${m}`;
 }
 
 export function clientTransactionKey(branch: string, method: string): string {

@@ -5,7 +5,8 @@ import { sipChannels } from '../sip-diagnostics.js';
 import type { SipSource, SipTarget } from '../transport/transport.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';
-import { cseqOf, firstHeader, serialize } from './message-fields.js';
+import { getHeader } from '../message/get-header.js';
+import { cseqOf, serialize } from './message-fields.js';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { nodeTimerHost, resolveTimers, type TimerConfig, type TimerHost } from './timer-config.js';
@@ -112,9 +113,9 @@ export class TransactionLayer {
       if (existing instanceof InviteServerTransaction) {
         return existing.receiveAck(req) ? { kind: 'absorbed' } : { kind: 'ack', transaction: existing };
       }
-      const callId = firstHeader(req, 'call-id');
+      const callId = getHeader(req, 'call-id');
       const cseq = cseqOf(req);
-      const uas = callId === undefined || cseq === null ? undefined : this.#awaitingAck.get(`${callId}\n${cseq.seq}`);
+      const uas = callId === null || cseq === null ? undefined : this.#awaitingAck.get(`${callId}\n${cseq.seq}`);
       if (uas !== undefined) {
         this.#awaitingAck.delete(`${callId}\n${cseq!.seq}`);
         uas.ackFor2xx(req);
