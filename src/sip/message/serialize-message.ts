@@ -3,6 +3,8 @@ import { isToken } from './lex.js';
 import type { SipMessage } from './types.js';
 
 const FORBIDDEN = /[\r\n\0]/;
+/** A char that is not one octet: written as latin1 it would lose its high byte (U+010D → CR). */
+const WIDE = /[^\x00-\xff]/;
 
 /**
  * Refuses CR, LF and NUL: a value carrying them could end the header early and smuggle headers or
@@ -22,8 +24,11 @@ function checkText(what: string, s: string): void {
 /**
  * Writes a message: start line, headers with their canonical names (`Via`, `Call-ID`, `CSeq`,
  * `WWW-Authenticate`), a Content-Length always equal to the body (in place of the first one, or
- * appended), CRLF, body. Throws a TypeError rather than write anything that could inject a header:
- * CR/LF/NUL in a value, reason or URI, a non-token header name or method.
+ * appended), CRLF, body. Values, URI and reason are octet strings (see `types.ts`) and written one
+ * octet per char, so a parsed message is written back byte for byte (RFC 3261 §16.6). Throws a
+ * TypeError rather than write anything that could inject a header: CR/LF/NUL in a value, reason or
+ * URI, a non-token header name or method, or a char above U+00FF (text not passed through
+ * `textToOctets`), whose low byte could be a CR or LF.
  * @see RFC 3261 §7, §20.14
  */
 export function serializeMessage(msg: SipMessage): Buffer {
@@ -58,9 +63,10 @@ export function serializeMessage(msg: SipMessage): Buffer {
   }
   if (!wroteLength) head += `Content-Length: ${body.length}\r\n`;
   head += '\r\n';
-  const headLen = Buffer.byteLength(head);
+  if (WIDE.test(head)) throw new TypeError('SIP message holds a character above U+00FF (encode text with textToOctets)');
+  const headLen = head.length;
   const out = Buffer.allocUnsafe(headLen + body.length);
-  out.write(head, 0, 'utf8');
+  out.write(head, 0, 'latin1');
   body.copy(out, headLen);
   return out;
 }
