@@ -93,10 +93,10 @@ function parseStartLine(line: string): Omit<SipMessage, 'headers' | 'body'> {
 /**
  * Parses the start line and header fields in `buf[start, end)` (`end` = offset of the CRLFCRLF
  * that ends the header section) in one pass over a latin1 view of the octets, which is lossless:
- * values stay octet strings (see `types.ts`), so what is forwarded unchanged is byte for byte
- * what arrived (RFC 3261 §16.6), whatever octets a header holds. Then checks the few headers every element relies on
- * (RFC 4475 §3.1.2): Via, From, To, Call-ID, CSeq, Max-Forwards, Content-Length. Other headers stay
- * raw until someone asks for them.
+ * values stay octet strings (see `types.ts`), so what is forwarded unchanged is byte for byte what
+ * arrived (RFC 3261 §16.6), whatever octets a header holds. Then checks the few headers every
+ * element relies on (RFC 4475 §3.1.2): Via, From, To, Call-ID, CSeq, Max-Forwards, Content-Length.
+ * Other headers stay raw until someone asks for them.
  */
 export function parseHead(buf: Buffer, start: number, end: number, limits: ParseLimits): ParsedHead {
   const s = buf.toString('latin1', start, end);
