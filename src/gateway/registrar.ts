@@ -1,4 +1,5 @@
 import { parseAuthorization } from '../sip/auth/parse-authorization.js';
+import { octetsToText } from '../sip/message/octets-to-text.js';
 import { parseNameAddr } from '../sip/message/parse-name-addr.js';
 import { splitHeaderValues } from '../sip/message/split-header-list.js';
 import type { ServerTransaction } from '../sip/transaction/index.js';
@@ -66,6 +67,7 @@ export class Registrar {
     const headerExpires = parseExpires(headerValue(req, 'expires'));
     const contacts: string[] = [];
     for (const h of req.headers) if (h.name === 'contact') for (const v of splitHeaderValues(h.value)) contacts.push(v);
+    const ua = headerValue(req, 'user-agent');
     for (const c of contacts) {
       if (c.trim() === '*') {
         if (headerExpires !== 0 || contacts.length !== 1) {
@@ -96,7 +98,8 @@ export class Registrar {
           sourceIp: source.address,
           sourcePort: source.port,
           transport: source.protocol,
-          userAgent: headerValue(req, 'user-agent') ?? null,
+          // Shown to the owner (GET registrations): text, not the header's octets.
+          userAgent: ua === undefined ? null : octetsToText(ua),
           expiresAt: new Date(now + expires * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         });
       }

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerChallenge } from '../../src/sip/auth/answer-challenge.js';
+import { textToOctets } from '../../src/sip/message/text-to-octets.js';
 import { randomToken } from '../../src/sip/transaction/branch.js';
 import { createSipEndpoint, type SipEndpoint } from '../../src/sip/sip-endpoint.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
@@ -89,6 +90,18 @@ test('registrar: digest REGISTER succeeds, binding stored with expiry and listed
     const regs = await h.store.listRegistrations(trunk.sid);
     assert.equal(regs.length, 1);
     assert.ok(Date.parse(regs[0]?.expiresAt ?? '') > Date.now() + 100_000);
+  } finally {
+    await ep.close();
+  }
+});
+
+test('registrar: a UTF-8 User-Agent is stored as text (the header holds octets)', async () => {
+  const { ep, port } = await ua('127.0.0.2');
+  try {
+    const ok = await authedRegister(ep, port, '127.0.0.2', trunk.sid, password, [{ name: 'user-agent', value: textToOctets('Téléphone ☎ 1.0') }]);
+    assert.equal(ok.status, 200);
+    const reg = (await h.store.listRegistrations(trunk.sid)).find((r) => r.contact.includes(`:${port}`));
+    assert.equal(reg?.userAgent, 'Téléphone ☎ 1.0');
   } finally {
     await ep.close();
   }

@@ -14,6 +14,8 @@ export { parseMessage } from './parse-message.js';
 export { SipStreamParser } from './sip-stream-parser.js';
 export type { StreamItem } from './sip-stream-parser.js';
 export { serializeMessage } from './serialize-message.js';
+export { octetsToText } from './octets-to-text.js';
+export { textToOctets } from './text-to-octets.js';
 export { validateMessage } from './validate-message.js';
 export { badRequestResponse } from './bad-request-response.js';
 export { createResponse } from './create-response.js';

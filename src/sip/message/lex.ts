@@ -108,19 +108,23 @@ function hexVal(c: number): number {
   return -1;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /**
- * Resolves %HH escapes (RFC 3261 §19.1.2). Octets are decoded as UTF-8 when they form valid
- * UTF-8, else as latin1; a `%` not followed by two hex digits stays literal (RFC 4475 §3.1.1.5).
+ * Resolves %HH escapes (RFC 3261 §19.1.2) into text. The input is an octet string from a message
+ * (see `types.ts`), so a raw char up to U+00FF is one octet; a wider char can only come from text a
+ * caller passed and counts as its UTF-8 octets. The octets are decoded as UTF-8 when they form
+ * valid UTF-8, else as latin1; a `%` not followed by two hex digits stays literal (RFC 4475 §3.1.1.5).
  */
 export function unescapeUri(s: string): string {
-  if (s.indexOf('%') === -1) return s;
+  if (s.indexOf('%') === -1 && !NON_ASCII.test(s)) return s;
   const bytes: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 37 && i + 2 < s.length + 0 && hexVal(s.charCodeAt(i + 1)) >= 0 && hexVal(s.charCodeAt(i + 2)) >= 0) {
       bytes.push(hexVal(s.charCodeAt(i + 1)) * 16 + hexVal(s.charCodeAt(i + 2)));
       i += 2;
-    } else if (c < 128) bytes.push(c);
+    } else if (c < 256) bytes.push(c);
     else for (const b of Buffer.from(s[i]!, 'utf8')) bytes.push(b);
   }
   const buf = Buffer.from(bytes);

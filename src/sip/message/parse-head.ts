@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { normalizeHeaderName } from './header-name.js';
 import { WORD, isToken, trimWs } from './lex.js';
 import { parseContentLength } from './parse-content-length.js';
@@ -18,7 +17,6 @@ export interface ParsedHead {
 }
 
 const EMPTY = Buffer.alloc(0);
-const HIGH = /[\x80-\xff]/;
 
 function count(s: string, needle: string): number {
   let n = 0;
@@ -94,10 +92,11 @@ function parseStartLine(line: string): Omit<SipMessage, 'headers' | 'body'> {
 
 /**
  * Parses the start line and header fields in `buf[start, end)` (`end` = offset of the CRLFCRLF
- * that ends the header section) in one pass over a latin1 view of the octets; values holding
- * non-ASCII octets are re-decoded as UTF-8. Then checks the few headers every element relies on
- * (RFC 4475 §3.1.2): Via, From, To, Call-ID, CSeq, Max-Forwards, Content-Length. Other headers stay
- * raw until someone asks for them.
+ * that ends the header section) in one pass over a latin1 view of the octets, which is lossless:
+ * values stay octet strings (see `types.ts`), so what is forwarded unchanged is byte for byte what
+ * arrived (RFC 3261 §16.6), whatever octets a header holds. Then checks the few headers every
+ * element relies on (RFC 4475 §3.1.2): Via, From, To, Call-ID, CSeq, Max-Forwards, Content-Length.
+ * Other headers stay raw until someone asks for them.
  */
 export function parseHead(buf: Buffer, start: number, end: number, limits: ParseLimits): ParsedHead {
   const s = buf.toString('latin1', start, end);
@@ -110,13 +109,10 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
     if (s.charCodeAt(nul - 1) !== 92) throw new SipParseError('bad_header', 'NUL octet in header section');
     nul = s.indexOf('\0', nul + 1);
   }
-  const high = !isAscii(buf.subarray(start, end));
   let lineEnd = s.indexOf('\r\n');
   if (lineEnd === -1) lineEnd = s.length;
   if (lineEnd > limits.maxStartLineLength) throw new SipParseError('line_too_long', 'Start line too long');
-  let startLine = s.slice(0, lineEnd);
-  if (high && HIGH.test(startLine)) startLine = Buffer.from(startLine, 'latin1').toString('utf8');
-  const message = parseStartLine(startLine) as SipMessage;
+  const message = parseStartLine(s.slice(0, lineEnd)) as SipMessage;
   const headers: SipHeader[] = [];
   message.headers = headers;
   message.body = EMPTY;
@@ -143,10 +139,8 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
     while (ne > pos && (s.charCodeAt(ne - 1) === 32 || s.charCodeAt(ne - 1) === 9)) ne--;
     const name = normalizeHeaderName(s.slice(pos, ne));
     if (name === null) throw new SipParseError('bad_header', 'Malformed header name');
-    let value = s.slice(colon + 1, e);
-    value = folded ? unfold(value) : trimWs(value);
-    if (high && HIGH.test(value)) value = Buffer.from(value, 'latin1').toString('utf8');
-    headers.push({ name, value });
+    const value = s.slice(colon + 1, e);
+    headers.push({ name, value: folded ? unfold(value) : trimWs(value) });
     pos = e + 2;
   }
   const contentLength = checkHeaders(message);

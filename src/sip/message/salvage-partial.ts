@@ -1,4 +1,5 @@
 import { normalizeHeaderName } from './header-name.js';
+import { trimWs } from './lex.js';
 import type { ParsePartial } from './sip-parse-error.js';
 import type { SipHeader } from './types.js';
 
@@ -24,7 +25,7 @@ export function salvagePartial(buf: Buffer, start: number, end: number): ParsePa
     const line = lines[i]!;
     if (line.length === 0) break;
     if (line[0] === ' ' || line[0] === '\t') {
-      if (current !== null) current.value += ' ' + line.trim();
+      if (current !== null) current.value += ' ' + trimWs(line);
       continue;
     }
     current = null;
@@ -32,9 +33,8 @@ export function salvagePartial(buf: Buffer, start: number, end: number): ParsePa
     if (colon <= 0) continue;
     const name = normalizeHeaderName(line.slice(0, colon).trim());
     if (name === null || !WANTED.has(name)) continue;
-    current = { name, value: line.slice(colon + 1).trim() };
+    current = { name, value: trimWs(line.slice(colon + 1)) };
     headers.push(current);
   }
-  for (const h of headers) h.value = Buffer.from(h.value, 'latin1').toString('utf8');
   return { kind, method, headers };
 }

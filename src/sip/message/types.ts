@@ -5,13 +5,19 @@
  * are parsed on demand by the helpers in this folder. A proxy touches a handful of headers per
  * request, so parsing all of them eagerly would be wasted work on the per-call path.
  *
+ * Header values, the Request-URI and the reason phrase are octet strings: one char per octet
+ * (char codes 0–255, what `Buffer#toString('latin1')` gives), not decoded text. A proxy must pass
+ * on unchanged what it does not rewrite (RFC 3261 §16.6), and a header may carry octets that are
+ * not UTF-8; decoding would replace them. Use `octetsToText` where a human reads a value and
+ * `textToOctets` to write text into one.
+ *
  * @see RFC 3261 §7 (SIP messages), §20 (header fields), §25 (ABNF)
  */
 
 export interface SipHeader {
   /** Canonical lower-case long form: compact `v` is stored as `via`, `i` as `call-id`. */
   name: string;
-  /** The field value with surrounding whitespace trimmed and line folding replaced by one SP. */
+  /** The field value as octets (see above), surrounding whitespace trimmed, line folding replaced by one SP. */
   value: string;
 }
 

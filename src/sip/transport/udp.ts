@@ -28,6 +28,13 @@ export interface UdpTransportOptions {
 }
 
 /**
+ * The largest UDP payload: 65,535 minus the UDP header and the IPv4 header (20) or, over IPv6, the
+ * UDP header only (the IPv6 header is not counted in its payload length; RFC 768, RFC 8200 §3).
+ */
+const MAX_PAYLOAD_IPV4 = 65_507;
+const MAX_PAYLOAD_IPV6 = 65_527;
+
+/**
  * `dgram` resolves the address of every `send` through `lookup`; the default `dns.lookup` answers an
  * IP literal (all a SIP target ever is here) only on the next tick, so each datagram cost a closure,
  * a nextTick and a deferred send. Answering IP literals synchronously sends at once; names still go
@@ -194,6 +201,14 @@ export class UdpTransport implements SipTransport {
     if (this.#closed) throw new Error('UDP transport is closed');
     const port = target.port;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`invalid UDP port ${port}`);
+    // A datagram this size can never leave; dgram would only report EMSGSIZE as a socket 'error'
+    // after the caller moved on, and its transaction would wait for Timer B/F. Thrown here, the
+    // transaction ends at once with a transport error (RFC 3261 §17.1.4) and the TU can try the
+    // next target or answer. RFC 3261 §18.1.1 would move a large request to TCP; the target's
+    // transport is the operator's choice here, so a request too large for UDP is an error instead.
+    if (data.length > MAX_PAYLOAD_IPV4 && data.length > (isIP(target.address) === 6 ? MAX_PAYLOAD_IPV6 : MAX_PAYLOAD_IPV4)) {
+      throw new RangeError(`SIP message of ${data.length} octets is too large for a UDP datagram`);
+    }
     const counters = this.#options.counters;
     counters.messagesOut.udp++;
     counters.bytesOut.udp += data.length;

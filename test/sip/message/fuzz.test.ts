@@ -7,6 +7,7 @@ import {
   SipParseError,
   SipStreamParser,
   badRequestResponse,
+  getHeader,
   parseCSeq,
   parseMessage,
   parseNameAddr,
@@ -14,7 +15,7 @@ import {
   parseVia,
   serializeMessage,
 } from '../../../src/sip/message/index.js';
-import type { StreamItem } from '../../../src/sip/message/index.js';
+import type { SipMessage, StreamItem } from '../../../src/sip/message/index.js';
 import { FIXTURES_DIR, RFC4475_DIR, structure } from './codec-helpers.js';
 
 /** Valid messages to mutate: the RFC 3665 fixtures and the RFC 4475 files that parse. */
@@ -113,6 +114,74 @@ test('mutated valid messages never throw anything but SipParseError; what parses
       parseChecked(mutate(SEEDS[i]!, muts));
     }),
     { seed: 3261, numRuns: 3000 },
+  );
+});
+
+/** A canonical INVITE (what the serializer writes) around the given octets, so a byte-transparent codec writes it back identically. */
+function octetInvite(display: Buffer, value: Buffer, body: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from('INVITE sip:+15551230000@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-o\r\nMax-Forwards: 70\r\nFrom: "'),
+    display,
+    Buffer.from('" <sip:+15550001111@example.org>;tag=f1\r\nTo: <sip:+15551230000@example.com>\r\nCall-ID: octets@192.0.2.1\r\nCSeq: 1 INVITE\r\nX-Octets: <'),
+    value,
+    Buffer.from(`>\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`),
+    body,
+  ]);
+}
+
+/** parse → serialize gives the same octets, by datagram and by stream cut at `cut`; returns the parsed message. */
+function assertByteTransparent(wire: Buffer, cut: number): SipMessage {
+  const msg = parseMessage(wire);
+  assert.deepEqual(serializeMessage(msg), wire);
+  const p = new SipStreamParser();
+  const at = cut % (wire.length + 1);
+  const items = [...p.push(wire.subarray(0, at)), ...p.push(wire.subarray(at))];
+  assert.equal(items.length, 1);
+  assert.equal(p.pendingBytes, 0);
+  const streamed = items[0]!.type === 'message' ? items[0]!.message : assert.fail('not a message');
+  assert.deepEqual(serializeMessage(streamed), wire);
+  return msg;
+}
+
+test('octets that are not UTF-8 in a display name and an unknown header are kept and written back as they came', () => {
+  const bad = Buffer.from([0xc0, 0xff, 0x80]);
+  const wire = octetInvite(Buffer.concat([Buffer.from('A '), bad, Buffer.from(' Z')]), bad, Buffer.from('v=0\r\ns=\xe9t\xe9 \u260e\r\n'));
+  const msg = assertByteTransparent(wire, 200);
+  assert.equal(getHeader(msg, 'x-octets'), '<\xc0\xff\x80>');
+  assert.equal(parseNameAddr(getHeader(msg, 'from')!).displayName, 'A \xc0\xff\x80 Z');
+});
+
+test('property: arbitrary octets in header values, a display name, a reason phrase and the body round-trip exactly', () => {
+  // Anything but CR, LF, NUL (framing) in a value; a quoted display name also without DQUOTE and backslash.
+  const valueOctet = fc.integer({ min: 1, max: 255 }).filter((b) => b !== 10 && b !== 13);
+  const displayOctet = valueOctet.filter((b) => b !== 0x22 && b !== 0x5c);
+  fc.assert(
+    fc.property(
+      fc.array(valueOctet, { maxLength: 300 }),
+      fc.array(displayOctet, { maxLength: 60 }),
+      fc.uint8Array({ maxLength: 400 }),
+      fc.nat(),
+      (value, display, body, cut) => {
+        const msg = assertByteTransparent(octetInvite(Buffer.from(display), Buffer.from(value), Buffer.from(body)), cut);
+        assert.equal(getHeader(msg, 'x-octets'), '<' + Buffer.from(value).toString('latin1') + '>');
+        assert.deepEqual(msg.body, Buffer.from(body));
+      },
+    ),
+    { seed: 166, numRuns: 500 },
+  );
+  // Reason phrase: any octet but controls (RFC 3261 §25.1 reserved / unreserved / UTF8-NONASCII and friends).
+  const reasonOctet = fc.integer({ min: 32, max: 255 }).filter((b) => b !== 127);
+  fc.assert(
+    fc.property(fc.array(reasonOctet, { maxLength: 80 }), fc.nat(), (reason, cut) => {
+      const wire = Buffer.concat([
+        Buffer.from('SIP/2.0 486 '),
+        Buffer.from(reason),
+        Buffer.from('\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-o\r\nFrom: <sip:a@example.org>;tag=f1\r\nTo: <sip:b@example.com>;tag=t1\r\nCall-ID: r@192.0.2.1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n'),
+      ]);
+      const msg = assertByteTransparent(wire, cut);
+      assert.equal(msg.kind === 'response' && msg.reason, Buffer.from(reason).toString('latin1'));
+    }),
+    { seed: 72, numRuns: 300 },
   );
 });
 

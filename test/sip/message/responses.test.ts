@@ -87,6 +87,18 @@ test('badRequestResponse: 400 with the fault in the reason, headers copied, To t
   assert.equal(parseMessage(serializeMessage(res)).kind, 'response');
 });
 
+test('badRequestResponse echoes From octet for octet, non-UTF-8 octets included', () => {
+  const from = Buffer.concat([Buffer.from('From: "A '), Buffer.from([0xc0, 0xff, 0x80]), Buffer.from('" <sip:a@example.org>;tag=f1\r\n')]);
+  const data = Buffer.concat([
+    Buffer.from('INVITE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-400\r\n'),
+    from,
+    Buffer.from('To: <sip:b@example.com>\r\nCall-ID: bad@192.0.2.1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n'),
+  ]);
+  const res = badRequestResponse(parseError(data), { toTag: 'z' });
+  assert.ok(res !== null);
+  assert.ok(serializeMessage(res).includes(from), 'From echoed as received');
+});
+
 test('badRequestResponse for several broken requests', () => {
   const cases: Array<[string, number | null]> = [
     ['quotbal.dat', 400], // To unreadable: left out, the rest copied

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseMessage, serializeMessage } from '../../../src/sip/message/index.js';
+import { octetsToText, parseMessage, serializeMessage, textToOctets } from '../../../src/sip/message/index.js';
 import type { SipRequest, SipResponse } from '../../../src/sip/message/index.js';
 
 function request(): SipRequest {
@@ -31,11 +31,23 @@ test('Content-Length is always the body length, written once in place of the fir
   assert.equal(serializeMessage(res).toString(), 'SIP/2.0 200 OK\r\nContent-Length: 2\r\n\r\né');
 });
 
-test('non-ASCII values are written as UTF-8 and read back the same', () => {
+test('text goes in as UTF-8 octets (textToOctets) and is read back as text (octetsToText)', () => {
   const req = request();
-  req.headers.push({ name: 'subject', value: 'Café ☎ 電話' });
-  const again = parseMessage(serializeMessage(req));
-  assert.equal(again.headers.find((h) => h.name === 'subject')?.value, 'Café ☎ 電話');
+  req.headers.push({ name: 'subject', value: textToOctets('Café ☎ 電話') });
+  const wire = serializeMessage(req);
+  assert.ok(wire.includes(Buffer.from('Subject: Café ☎ 電話\r\n', 'utf8')));
+  const again = parseMessage(wire);
+  assert.equal(octetsToText(again.headers.find((h) => h.name === 'subject')!.value), 'Café ☎ 電話');
+});
+
+test('a char above U+00FF is refused, not cut to its low byte (U+010D U+010A would be CR LF)', () => {
+  for (const value of ['Café ☎', 'x\u010d\u010aVia: SIP/2.0/UDP evil']) {
+    const req = request();
+    req.headers.push({ name: 'subject', value });
+    assert.throws(() => serializeMessage(req), TypeError);
+  }
+  const res: SipResponse = { kind: 'response', version: 'SIP/2.0', status: 200, reason: 'O\u010d\u010aK', headers: [], body: Buffer.alloc(0) };
+  assert.throws(() => serializeMessage(res), TypeError);
 });
 
 test('header injection is impossible: CR, LF or NUL anywhere throws', () => {
@@ -69,7 +81,7 @@ test('a NUL is accepted only as a quoted-pair (RFC 3261 §25.1, RFC 4475 §3.1.1
   assert.ok(serializeMessage(req).includes(Buffer.from('NUL:\\\0')));
 });
 
-test('property: any value with CR, LF or NUL is refused; any other printable value round-trips', () => {
+test('property: any value with CR, LF or NUL is refused; any other printable text round-trips', () => {
   const ctl = fc.constantFrom('\r', '\n', '\0');
   fc.assert(
     fc.property(fc.string(), ctl, fc.string(), (a, c, b) => {
@@ -83,9 +95,9 @@ test('property: any value with CR, LF or NUL is refused; any other printable val
     fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
       const value = s.replace(/[\x00-\x1f\x7f]/g, '').replace(/^[ \t]+|[ \t]+$/g, '');
       const req = request();
-      req.headers.push({ name: 'x-v', value });
+      req.headers.push({ name: 'x-v', value: textToOctets(value) });
       const back = parseMessage(serializeMessage(req));
-      assert.equal(back.headers.find((h) => h.name === 'x-v')?.value, value);
+      assert.equal(octetsToText(back.headers.find((h) => h.name === 'x-v')!.value), value);
     }),
     { seed: 3261, numRuns: 300 },
   );

@@ -61,6 +61,14 @@ test('parseUri: escapes, ; in the user part (RFC 4475 §3.1.1.3, §3.1.1.9), IPv
   assert.equal(parseUri('SIP:UPPER@example.com').scheme, 'sip');
 });
 
+test('parseUri: a user part of raw UTF-8 octets (as a message holds them) reads as text, like its %-escaped form', () => {
+  const octets = Buffer.from('sip:José@example.com', 'utf8').toString('latin1');
+  assert.equal(parseUri(octets).user, 'José');
+  assert.equal(parseUri('sip:Jos%C3%A9@example.com').user, 'José');
+  // Not UTF-8: each octet is one char, nothing replaced.
+  assert.equal(parseUri('sip:\xc0\xff@example.com').user, '\xc0\xff');
+});
+
 test('parseUri rejects garbage with bad_uri', () => {
   for (const bad of ['', 'sip', ':x', '1sip:a', 'sip:', 'sip:@host', 'sip:a b@host', 'sip:host:99999', 'sip:host:', 'sip:[::1', 'sip:host;;lr', 'sip:host x', '<sip:a@b>', 'sip:a@[zz]', 'sip:h\r\nX: y']) {
     assert.equal(code(() => parseUri(bad)), 'bad_uri', bad);

@@ -332,3 +332,102 @@ test('UDP: datagrams sent in one loop turn leave in order; close() sends what is
     client.close();
   }
 });
+
+test('UDP: a datagram of 65,507 octets leaves, one octet more throws at once (EMSGSIZE would only surface later)', async () => {
+  const { UdpTransport } = await import('../../../src/sip/transport/udp.js');
+  const { createSipCounters } = await import('../../../src/sip/sip-counters.js');
+  const t = await UdpTransport.listen({ host: '127.0.0.1', port: 0, counters: createSipCounters(), onMessage: () => {} });
+  const client = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 20 });
+  try {
+    await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
+    const got = new Promise<number>((r) => client.once('message', (m) => r(m.length)));
+    const target = { protocol: 'udp' as const, address: '127.0.0.1', port: client.address().port };
+    assert.throws(() => t.send(Buffer.alloc(65_508, 0x61), target), /too large for a UDP datagram/);
+    t.send(Buffer.alloc(65_507, 0x61), target);
+    assert.equal(await got, 65_507);
+  } finally {
+    client.close();
+    await t.close();
+  }
+});
+
+test('UDP client: a request too large for a datagram is a transportError at once, not a Timer B timeout', async () => {
+  const client = await createSipEndpoint({ listen: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+  const peer = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
+    let received = 0;
+    peer.on('message', () => received++);
+    const req = parseMessage(Buffer.from(invite('UDP', 5060, 'big').replace(/Via: [^\r]*\r\n/, '')));
+    // 66 KB: more than a datagram holds once our Via is on top.
+    for (let i = 0; i < 4; i++) req.headers.push({ name: 'x-big', value: 'b'.repeat(16_500) });
+    const t0 = performance.now();
+    const tx = client.sendRequest(req as never, { protocol: 'udp', address: '127.0.0.1', port: peer.address().port });
+    const outcome = await Promise.race([
+      new Promise<string>((r) => tx.on('transportError', (err: Error) => r(`transportError: ${err.message}`))),
+      new Promise<string>((r) => tx.on('timeout', () => r('timeout'))),
+    ]);
+    assert.match(outcome, /^transportError: .*too large for a UDP datagram/);
+    assert.ok(performance.now() - t0 < 1000, 'reported at once');
+    assert.equal(tx.state, 'terminated');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(received, 0);
+  } finally {
+    peer.close();
+    await client.close();
+  }
+});
+
+test('TCP: octets that are not UTF-8 in headers and a multi-byte body go through the transport as they came, framed by octet Content-Length', async () => {
+  const ep = await createSipEndpoint({ listen: [{ protocol: 'tcp', host: '127.0.0.1', port: 0 }] });
+  // Echo the octets: the header value and the body back in the response.
+  ep.onRequest((tx) => tx.reply(200, 'OK', { headers: [{ name: 'X-Echo', value: tx.request.headers.find((h) => h.name === 'x-octets')!.value }], body: tx.request.body, contentType: 'application/octet-stream' }));
+  const socket = net.connect(portOf(ep, 'tcp'), '127.0.0.1');
+  try {
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    const octets = Buffer.from([0xc0, 0xff, 0x80, 0x20, 0xe2, 0x98, 0x8e]);
+    const body = Buffer.from('été ☎ 電話 \u{1f4de}', 'utf8');
+    const request = (n: number): Buffer =>
+      Buffer.concat([
+        Buffer.from(`MESSAGE sip:gw@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bKoct${n}\r\nMax-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=f1\r\nTo: <sip:gw@127.0.0.1>\r\nCall-ID: oct-${n}\r\nCSeq: 1 MESSAGE\r\nX-Octets: `),
+        octets,
+        Buffer.from(`\r\nContent-Length: ${body.length}\r\n\r\n`),
+        body,
+      ]);
+    // Two pipelined requests, cut inside the first body's multi-byte characters.
+    const both = Buffer.concat([request(1), request(2)]);
+    const cut = request(1).length - 5;
+    socket.write(both.subarray(0, cut));
+    await new Promise((r) => setTimeout(r, 20));
+    socket.write(both.subarray(cut));
+    let got = Buffer.alloc(0);
+    const responses: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`got ${responses.length} responses`)), 3000);
+      socket.on('data', (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        for (;;) {
+          const end = got.indexOf('\r\n\r\n');
+          if (end === -1) return;
+          const cl = Number(/Content-Length: (\d+)/i.exec(got.subarray(0, end).toString('latin1'))![1]);
+          if (got.length < end + 4 + cl) return;
+          responses.push(got.subarray(0, end + 4 + cl));
+          got = got.subarray(end + 4 + cl);
+          if (responses.length === 2) {
+            clearTimeout(timer);
+            resolve();
+            return;
+          }
+        }
+      });
+    });
+    for (const res of responses) {
+      assert.ok(res.includes(Buffer.concat([Buffer.from('\r\nX-Echo: '), octets, Buffer.from('\r\n')])), 'header octets echoed unchanged');
+      assert.ok(res.includes(Buffer.from(`Content-Length: ${body.length}\r\n`)), 'Content-Length counts octets');
+      assert.deepEqual(res.subarray(res.length - body.length), body);
+    }
+  } finally {
+    socket.destroy();
+    await ep.close();
+  }
+});
