@@ -1,8 +1,8 @@
 import { generateBranch } from '../sip/transaction/branch.js';
 import type { SipRequest, SipResponse } from '../sip/message/types.js';
-import type { ServerTransaction } from '../sip/transaction/index.js';
+import type { ClientTransactionUser, ServerTransaction } from '../sip/transaction/index.js';
 import type { SipTarget } from '../sip/transport/transport.js';
-import { endDialog, type ProxyDeps } from './proxy-core.js';
+import type { ProxyDeps } from './proxy-core.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, routeValues, stripTopVia, targetOfUriString, uriOfNameAddr } from './sip-routing.js';
 
@@ -51,29 +51,42 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
   }
   if (req.method === 'BYE') {
     const callId = headerValue(req, 'call-id') ?? '';
-    if (deps.dialogs.has(callId)) endDialog(deps, callId, 200, 'completed');
-    else deps.onForeignBye?.(callId);
+    if (!deps.dialogs.end(callId, 200, 'completed')) deps.onForeignBye?.(callId);
   }
   const fwd = forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes });
-  let client;
+  const relay = new InDialogRelay(tx);
   try {
-    client = out.sendRequest(fwd, hop.target);
+    out.sendRequest(fwd, hop.target, relay);
   } catch {
-    tx.reply(503, 'Service Unavailable (next hop unreachable)');
-    return;
+    relay.transportError();
   }
-  client.on('provisional', (res: SipResponse) => {
-    if (res.status > 100) tx.respond(stripTopVia(res));
-  });
-  client.on('final', (res: SipResponse) => {
-    tx.respond(stripTopVia(res));
-  });
-  client.on('timeout', () => {
-    tx.reply(408, 'Request Timeout (next hop did not answer)');
-  });
-  client.on('transportError', () => {
-    tx.reply(503, 'Service Unavailable (next hop unreachable)');
-  });
+}
+
+/**
+ * The owner of one forwarded in-dialog request: its responses go upstream without our Via,
+ * except that a 100 stays hop by hop (§16.7 step 5) and a 503 becomes 500 (§16.7 step 6: a 503
+ * would tell the caller this proxy is unavailable). No answer is 408 (§16.7 step 6, Timer F);
+ * a transport failure counts as a 503 (§16.9) and so is answered 500 too.
+ */
+class InDialogRelay implements ClientTransactionUser {
+  constructor(private readonly tx: ServerTransaction) {}
+
+  provisional(res: SipResponse): void {
+    if (res.status > 100) this.tx.respond(stripTopVia(res));
+  }
+
+  final(res: SipResponse): void {
+    if (res.status === 503) this.tx.reply(500, 'Server Internal Error (next hop unavailable)');
+    else this.tx.respond(stripTopVia(res));
+  }
+
+  timeout(): void {
+    this.tx.reply(408, 'Request Timeout (next hop did not answer)');
+  }
+
+  transportError(): void {
+    this.tx.reply(500, 'Server Internal Error (next hop unreachable)');
+  }
 }
 
 /** ACK for a 2xx: forwarded statelessly with a Via of our own (RFC 3261 §16.6, §16.7 step 10). */

@@ -9,10 +9,13 @@ import type { SipTarget } from '../sip/transport/transport.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
 import { ipv4ToInt } from './ipv4.js';
-import { proxyInvite, record, type CallState, type ProxyDeps } from './proxy-core.js';
+import { record, type CallState } from './call-record.js';
+import { proxyInvite } from './invite-relay.js';
+import type { ProxyDeps } from './proxy-core.js';
 import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri, routeValues, targetOfUri, uriOfNameAddr } from './sip-routing.js';
+import { CarrierTarget } from './target-set.js';
 import { decideTermination } from './termination-policy.js';
 import { refuseExtensions } from './refuse-extensions.js';
 import { refuseOverLimit } from './trunk-admission.js';
@@ -145,15 +148,10 @@ export class Termination {
     ];
     const popRoutes = this.preloadedRoutes(routeValues(req));
     const requestUri = `sip:${decision.callee}@${this.carrierHostPort}${this.carrierParams}`;
-    proxyInvite(
-      this.o.proxy,
-      tx,
-      this.o.carrier,
-      [{ requestUri, target: this.carrierTarget, label: `${this.carrierHostPort}${this.carrierParams}` }],
-      (t) => forwardRequest(req, { requestUri: t.requestUri, recordRoute, popRoutes, dropProxyAuth: true, replace }),
-      call,
-      false,
-    );
+    proxyInvite(this.o.proxy, tx, this.o.carrier, call, {
+      targets: new CarrierTarget({ requestUri, target: this.carrierTarget, label: `${this.carrierHostPort}${this.carrierParams}` }),
+      build: (t) => forwardRequest(req, { requestUri: t.requestUri, recordRoute, popRoutes, dropProxyAuth: true, replace }),
+    });
   }
 
   /** Leading Route values naming this gateway's access listener (a PBX's outbound-proxy setting). */

@@ -1,6 +1,7 @@
 import type { InviteServerTransaction } from '../sip/transaction/index.js';
 import type { CompiledTrunk } from './config-snapshot.js';
-import { record, type CallState, type ProxyDeps } from './proxy-core.js';
+import { record, type CallState } from './call-record.js';
+import type { ProxyDeps } from './proxy-core.js';
 import type { TrunkLimits } from './trunk-limits.js';
 
 /**
