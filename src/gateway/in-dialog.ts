@@ -17,7 +17,7 @@ interface NextHop {
  * the Call-ID), then send to the next Route if any, else to the Request-URI.
  * Returns null when the request is not routed through us (no Route of ours, or a forged one).
  */
-export function nextHop(deps: ProxyDeps, req: SipRequest): NextHop | null {
+function nextHop(deps: ProxyDeps, req: SipRequest): NextHop | null {
   const callId = headerValue(req, 'call-id') ?? '';
   const routes = routeValues(req);
   let pop = 0;
