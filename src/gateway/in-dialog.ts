@@ -1,6 +1,6 @@
 import { generateBranch } from '../sip/transaction/branch.js';
 import type { SipRequest, SipResponse } from '../sip/message/types.js';
-import type { ClientTransactionUser, ServerTransaction } from '../sip/transaction/index.js';
+import { InviteServerTransaction, type ClientTransaction, type ClientTransactionUser, type InviteClientTransaction, type InviteServerTransactionUser, type ServerTransaction } from '../sip/transaction/index.js';
 import type { SipTarget } from '../sip/transport/transport.js';
 import type { ProxyDeps } from './proxy-core.js';
 import type { SipPort } from './sip-port.js';
@@ -54,12 +54,14 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
     if (!deps.dialogs.end(callId, 200, 'completed')) deps.onForeignBye?.(callId);
   }
   const fwd = forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes });
-  const relay = new InDialogRelay(tx);
+  const relay = new InDialogRelay(tx, out);
   try {
-    out.sendRequest(fwd, hop.target, relay);
+    relay.client = out.sendRequest(fwd, hop.target, relay);
   } catch {
     relay.transportError();
+    return;
   }
+  if (tx instanceof InviteServerTransaction) tx.user = relay; // a re-INVITE can be CANCELled
 }
 
 /**
@@ -68,10 +70,36 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
  * would tell the caller this proxy is unavailable). No answer is 408 (§16.7 step 6, Timer F);
  * a transport failure counts as a 503 (§16.9) and so is answered 500 too.
  */
-class InDialogRelay implements ClientTransactionUser {
-  constructor(private readonly tx: ServerTransaction) {}
+class InDialogRelay implements ClientTransactionUser, InviteServerTransactionUser {
+  client: ClientTransaction | null = null;
+  #heard = false;
+  /** 0: no CANCEL; 1: the caller CANCELled before any provisional (§9.1: held until one); 2: sent. */
+  #cancel = 0;
+
+  constructor(
+    private readonly tx: ServerTransaction,
+    private readonly out: SipPort,
+  ) {}
+
+  /** A CANCEL for a relayed re-INVITE goes on like one for an initial INVITE (§16.10). */
+  cancel(): void {
+    if (this.#cancel !== 0) return;
+    this.#cancel = 1;
+    if (this.#heard) this.sendCancel();
+  }
+
+  private sendCancel(): void {
+    this.#cancel = 2;
+    try {
+      if (this.client !== null) this.out.cancel(this.client as InviteClientTransaction);
+    } catch {
+      /* the re-INVITE transaction ends by its own timer */
+    }
+  }
 
   provisional(res: SipResponse): void {
+    this.#heard = true;
+    if (this.#cancel === 1) this.sendCancel();
     if (res.status > 100) this.tx.respond(stripTopVia(res));
   }
 

@@ -327,3 +327,41 @@ test('origination: a 6xx ends failover (RFC 3261 §16.7 step 5)', async () => {
     unused.close();
   }
 });
+
+test('termination: a carrier that answers after vsip gave up on it (504) is ACKed and hung up', async () => {
+  const { pbx, atCarrier, callId } = await terminationCall();
+  try {
+    await pbx.response(504, 'INVITE', 6000); // no response within sipDestinationTimeout
+    carrier.reply(answer(atCarrier, 200, 'OK', `sip:carrier@127.0.0.1:${carrier.port}`, 'late2'));
+    await waitFor(() => ofCall(carrier, 'ACK', callId), 4000, 'the ACK at the carrier');
+    const bye = await waitFor(() => ofCall(carrier, 'BYE', callId), 4000, 'the BYE at the carrier');
+    carrier.reply(answer(bye, 200, 'OK'));
+    assert.equal(pbx.responses(200).length, 0);
+  } finally {
+    pbx.close();
+  }
+});
+
+test('in-dialog: a CANCEL for a re-INVITE goes on to the carrier once it sends a provisional', async () => {
+  const { pbx, atCarrier, callId } = await terminationCall();
+  try {
+    carrier.reply(answer(atCarrier, 200, 'OK', `sip:carrier@127.0.0.1:${carrier.port}`, 'dlg2'));
+    const ok = await pbx.response(200);
+    const routes = ok.headers.filter((x) => x.name === 'record-route').flatMap((x) => x.value.split(/,\s*(?=<)/)).reverse();
+    const via = `Via: SIP/2.0/UDP 127.0.0.2:${pbx.port};branch=z9hG4bK${randomBytes(8).toString('hex')};rport`;
+    const common = [via, 'Max-Forwards: 70', ...routes.map((r) => `Route: ${r}`), `From: ${hv(ok, 'from')}`, `To: ${hv(ok, 'to')}`, `Call-ID: ${callId}`];
+    const uri = `sip:carrier@127.0.0.1:${carrier.port}`;
+    pbx.send([`INVITE ${uri} SIP/2.0`, ...common, 'CSeq: 2 INVITE', `Contact: <sip:caller@127.0.0.2:${pbx.port}>`, `Content-Type: application/sdp`, `Content-Length: ${SDP.length}`, '', SDP].join('\r\n'), h.access('udp'));
+    const reInvite = await waitFor(() => carrier.requests('INVITE').find((r) => hv(r, 'call-id') === callId && hv(r, 'cseq') === '2 INVITE'), 4000, 're-INVITE at the carrier');
+    pbx.send([`CANCEL ${uri} SIP/2.0`, ...common, 'CSeq: 2 CANCEL', 'Content-Length: 0', '', ''].join('\r\n'), h.access('udp'));
+    await pbx.response(200, 'CANCEL');
+    carrier.reply(answer(reInvite, 180, 'Ringing'));
+    const c = await waitFor(() => ofCall(carrier, 'CANCEL', callId), 4000, 'the CANCEL of the re-INVITE at the carrier');
+    assert.equal(hv(c, 'cseq'), '2 CANCEL');
+    carrier.reply(answer(c, 200, 'OK'));
+    carrier.reply(answer(reInvite, 487, 'Request Terminated'));
+    await pbx.response(487, 'INVITE');
+  } finally {
+    pbx.close();
+  }
+});
