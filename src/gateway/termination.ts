@@ -15,7 +15,7 @@ import type { ProxyDeps } from './proxy-core.js';
 import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri, routeValues, targetOfUri, uriOfNameAddr } from './sip-routing.js';
-import { CarrierTarget } from './target-set.js';
+import { CarrierTarget } from './carrier-target.js';
 import { decideTermination } from './termination-policy.js';
 import { refuseExtensions } from './refuse-extensions.js';
 import { refuseOverLimit } from './trunk-admission.js';

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CarrierTarget, DestinationSet, type AttemptOutcome, type ProxyTarget, type TargetSet, type TargetVerdict } from '../../src/gateway/target-set.js';
+import { CarrierTarget } from '../../src/gateway/carrier-target.js';
+import { DestinationSet } from '../../src/gateway/destination-set.js';
+import type { AttemptOutcome, ProxyTarget, TargetSet, TargetVerdict } from '../../src/gateway/target-set.js';
 
 /**
  * The failover policy alone, from tables (no sockets): each row drives a set the way the relay
