@@ -15,7 +15,8 @@ import { DigestGuard } from './digest-guard.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { routeRequest } from './route-request.js';
 import { Origination } from './origination.js';
-import { endDialog, sweepDialogs, type CallState, type ProxyDeps, type ProxyTimers } from './proxy-core.js';
+import { DialogTable } from './dialog-table.js';
+import type { ProxyDeps, ProxyTimers } from './proxy-core.js';
 import { Registrar } from './registrar.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
@@ -170,12 +171,11 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       metrics,
       signer: new RouteSigner(Buffer.from(routeSecret, 'hex')),
       timers: { targetTimeoutMs: config.sipDestinationTimeout, ringTimeoutMs: 180_000, ...tuning.proxy },
-      dialogs: new Map<string, CallState>(),
-      maxDialogs: Math.max(200_000, config.sipMaxCalls),
+      dialogs: new DialogTable({ callLog, metrics }, Math.max(200_000, config.sipMaxCalls)),
       ...(deps.worker ? { onForeignBye: deps.worker.onForeignBye } : {}),
     };
     const maxCallMs = tuning.maxCallDurationMs ?? 6 * 3600_000;
-    const sweeper = setInterval(() => sweepDialogs(proxy, maxCallMs, Date.now()), Math.min(60_000, maxCallMs));
+    const sweeper = setInterval(() => proxy.dialogs.sweep(maxCallMs, Date.now()), Math.min(60_000, maxCallMs));
     sweeper.unref();
     closers.push(async () => clearInterval(sweeper));
     const algorithms = config.sipDigestAlgorithms.split(',') as Array<'MD5' | 'SHA-256'>;
@@ -263,7 +263,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       snapshot,
       callLog,
       pstnSim,
-      endCall: (callId) => endDialog(proxy, callId, 200, 'completed'),
+      endCall: (callId) => proxy.dialogs.end(callId, 200, 'completed'),
       async close() {
         if (closed) return;
         closed = true;

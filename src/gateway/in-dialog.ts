@@ -1,8 +1,8 @@
 import { generateBranch } from '../sip/transaction/branch.js';
 import type { SipRequest, SipResponse } from '../sip/message/types.js';
-import type { ServerTransaction } from '../sip/transaction/index.js';
+import { InviteServerTransaction, type ClientTransaction, type ClientTransactionUser, type InviteClientTransaction, type InviteServerTransactionUser, type ServerTransaction } from '../sip/transaction/index.js';
 import type { SipTarget } from '../sip/transport/transport.js';
-import { endDialog, type ProxyDeps } from './proxy-core.js';
+import type { ProxyDeps } from './proxy-core.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, routeValues, stripTopVia, targetOfUriString, uriOfNameAddr } from './sip-routing.js';
 
@@ -17,7 +17,7 @@ interface NextHop {
  * the Call-ID), then send to the next Route if any, else to the Request-URI.
  * Returns null when the request is not routed through us (no Route of ours, or a forged one).
  */
-export function nextHop(deps: ProxyDeps, req: SipRequest): NextHop | null {
+function nextHop(deps: ProxyDeps, req: SipRequest): NextHop | null {
   const callId = headerValue(req, 'call-id') ?? '';
   const routes = routeValues(req);
   let pop = 0;
@@ -51,29 +51,70 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
   }
   if (req.method === 'BYE') {
     const callId = headerValue(req, 'call-id') ?? '';
-    if (deps.dialogs.has(callId)) endDialog(deps, callId, 200, 'completed');
-    else deps.onForeignBye?.(callId);
+    if (!deps.dialogs.end(callId, 200, 'completed')) deps.onForeignBye?.(callId);
   }
   const fwd = forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes });
-  let client;
+  const relay = new InDialogRelay(tx, out);
   try {
-    client = out.sendRequest(fwd, hop.target);
+    relay.client = out.sendRequest(fwd, hop.target, relay);
   } catch {
-    tx.reply(503, 'Service Unavailable (next hop unreachable)');
+    relay.transportError();
     return;
   }
-  client.on('provisional', (res: SipResponse) => {
-    if (res.status > 100) tx.respond(stripTopVia(res));
-  });
-  client.on('final', (res: SipResponse) => {
-    tx.respond(stripTopVia(res));
-  });
-  client.on('timeout', () => {
-    tx.reply(408, 'Request Timeout (next hop did not answer)');
-  });
-  client.on('transportError', () => {
-    tx.reply(503, 'Service Unavailable (next hop unreachable)');
-  });
+  if (tx instanceof InviteServerTransaction) tx.user = relay; // a re-INVITE can be CANCELled
+}
+
+/**
+ * The owner of one forwarded in-dialog request: its responses go upstream without our Via,
+ * except that a 100 stays hop by hop (§16.7 step 5) and a 503 becomes 500 (§16.7 step 6: a 503
+ * would tell the caller this proxy is unavailable). No answer is 408 (§16.7 step 6, Timer F);
+ * a transport failure counts as a 503 (§16.9) and so is answered 500 too.
+ */
+class InDialogRelay implements ClientTransactionUser, InviteServerTransactionUser {
+  client: ClientTransaction | null = null;
+  #heard = false;
+  /** 0: no CANCEL; 1: the caller CANCELled before any provisional (§9.1: held until one); 2: sent. */
+  #cancel = 0;
+
+  constructor(
+    private readonly tx: ServerTransaction,
+    private readonly out: SipPort,
+  ) {}
+
+  /** A CANCEL for a relayed re-INVITE goes on like one for an initial INVITE (§16.10). */
+  cancel(): void {
+    if (this.#cancel !== 0) return;
+    this.#cancel = 1;
+    if (this.#heard) this.sendCancel();
+  }
+
+  private sendCancel(): void {
+    this.#cancel = 2;
+    try {
+      if (this.client !== null) this.out.cancel(this.client as InviteClientTransaction);
+    } catch {
+      /* the re-INVITE transaction ends by its own timer */
+    }
+  }
+
+  provisional(res: SipResponse): void {
+    this.#heard = true;
+    if (this.#cancel === 1) this.sendCancel();
+    if (res.status > 100) this.tx.respond(stripTopVia(res));
+  }
+
+  final(res: SipResponse): void {
+    if (res.status === 503) this.tx.reply(500, 'Server Internal Error (next hop unavailable)');
+    else this.tx.respond(stripTopVia(res));
+  }
+
+  timeout(): void {
+    this.tx.reply(408, 'Request Timeout (next hop did not answer)');
+  }
+
+  transportError(): void {
+    this.tx.reply(500, 'Server Internal Error (next hop unreachable)');
+  }
 }
 
 /** ACK for a 2xx: forwarded statelessly with a Via of our own (RFC 3261 §16.6, §16.7 step 10). */

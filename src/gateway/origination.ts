@@ -1,7 +1,11 @@
 import type { InviteServerTransaction } from '../sip/transaction/index.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import { decideOrigination } from './origination-policy.js';
-import { proxyInvite, type CallState, type ProxyDeps, type ProxyTarget } from './proxy-core.js';
+import type { CallState } from './call-record.js';
+import { proxyInvite } from './invite-relay.js';
+import type { ProxyDeps } from './proxy-core.js';
+import { DestinationSet } from './destination-set.js';
+import type { ProxyTarget } from './target-set.js';
 import { refuse, type RefuseContext } from './refuse.js';
 import { callerIdOf, maxForwardsOf, safeParseUri, userOfHeader } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
@@ -26,7 +30,7 @@ export interface OriginationOptions {
 /**
  * INVITE from the carrier (PSTN → PBX): the dialled number picks the trunk, the trunk's
  * destination URIs are tried in priority/weight order over the transport each one names, with
- * failover on transport error, timeout or 5xx (`proxyInvite` with failover on).
+ * failover on transport error, timeout, 408 or 5xx (`DestinationSet`).
  */
 export class Origination {
   constructor(private readonly o: OriginationOptions) {}
@@ -75,14 +79,9 @@ export class Origination {
     }));
     const signer = this.o.proxy.signer;
     const carrierRR = signer.recordRoute(this.o.carrier, tx.source.protocol, callId);
-    proxyInvite(
-      this.o.proxy,
-      tx,
-      this.o.access,
-      targets,
-      (t) => forwardRequest(req, { requestUri: t.requestUri, recordRoute: [signer.recordRoute(this.o.access, t.target.protocol, callId), carrierRR], popRoutes: 0 }),
-      call,
-      true,
-    );
+    proxyInvite(this.o.proxy, tx, this.o.access, call, {
+      targets: new DestinationSet(targets),
+      build: (t) => forwardRequest(req, { requestUri: t.requestUri, recordRoute: [signer.recordRoute(this.o.access, t.target.protocol, callId), carrierRR], popRoutes: 0 }),
+    });
   }
 }

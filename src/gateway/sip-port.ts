@@ -1,6 +1,6 @@
 import type { SipMessage, SipRequest } from '../sip/message/types.js';
 import type { InitialRequestHook, SipEndpoint } from '../sip/sip-endpoint.js';
-import type { ClientTransaction, InviteClientTransaction, ServerTransaction } from '../sip/transaction/index.js';
+import type { ClientTransaction, ClientTransactionUser, InviteClientTransaction, ServerTransaction } from '../sip/transaction/index.js';
 import type { SipProtocol, SipSource, SipTarget } from '../sip/transport/transport.js';
 
 export type GatewaySide = 'access' | 'carrier' | 'pstn-sim';
@@ -60,9 +60,9 @@ export class SipPort {
     this.ep.onInitialRequest(hook);
   }
 
-  /** Prepends our Via (fresh branch) and starts a client transaction. */
-  sendRequest(req: SipRequest, target: SipTarget): ClientTransaction {
-    return this.ep.sendRequest(req, target);
+  /** Prepends our Via (fresh branch) and starts a client transaction that reports to `user`. */
+  sendRequest(req: SipRequest, target: SipTarget, user?: ClientTransactionUser): ClientTransaction {
+    return this.ep.sendRequest(req, target, user);
   }
 
   cancel(invite: InviteClientTransaction): ClientTransaction {

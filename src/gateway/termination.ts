@@ -10,10 +10,13 @@ import { authenticateDigest, type DigestOutcome } from './authenticate-digest.js
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
 import { ipv4ToInt } from './ipv4.js';
-import { proxyInvite, type CallState, type ProxyDeps } from './proxy-core.js';
+import type { CallState } from './call-record.js';
+import { proxyInvite } from './invite-relay.js';
+import type { ProxyDeps } from './proxy-core.js';
 import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, headerValue, hostForUri, routeValues, targetOfUri, uriOfNameAddr } from './sip-routing.js';
+import { CarrierTarget } from './carrier-target.js';
 import { decideTermination, digestTrunk, type ChallengeCause } from './termination-policy.js';
 import { refuse, type Refusal, type RefuseContext } from './refuse.js';
 import { extensionRefusal } from './refuse-extensions.js';
@@ -130,15 +133,10 @@ export class Termination {
     ];
     const popRoutes = this.preloadedRoutes(routeValues(req));
     const requestUri = `sip:${decision.callee}@${this.carrierHostPort}${this.carrierParams}`;
-    proxyInvite(
-      this.o.proxy,
-      tx,
-      this.o.carrier,
-      [{ requestUri, target: this.carrierTarget, label: `${this.carrierHostPort}${this.carrierParams}` }],
-      (t) => forwardRequest(req, { requestUri: t.requestUri, recordRoute, popRoutes, dropProxyAuth: true, replace }),
-      call,
-      false,
-    );
+    proxyInvite(this.o.proxy, tx, this.o.carrier, call, {
+      targets: new CarrierTarget({ requestUri, target: this.carrierTarget, label: `${this.carrierHostPort}${this.carrierParams}` }),
+      build: (t) => forwardRequest(req, { requestUri: t.requestUri, recordRoute, popRoutes, dropProxyAuth: true, replace }),
+    });
   }
 
   private authenticate(credentials: DigestCredentials | null, password: string | null, source: string): DigestOutcome {

@@ -1,5 +1,5 @@
 import type { CompiledTrunk } from './config-snapshot.js';
-import type { CallState } from './proxy-core.js';
+import type { CallState } from './call-record.js';
 import type { Refusal } from './refuse.js';
 import type { TrunkLimits } from './trunk-limits.js';
 

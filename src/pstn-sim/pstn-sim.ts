@@ -95,7 +95,7 @@ export class PstnSim {
     }
     const user = /^sips?:([^@;]+)@/.exec(req.uri)?.[1] ?? null;
     const b = behaviourFor(user);
-    tx.on('cancel', () => tx.reply(487, 'Request Terminated'));
+    tx.user = { cancel: () => tx.reply(487, 'Request Terminated'), transportError: () => {} };
     if (b.kind === 'reject') {
       if (b.ringFirst) tx.reply(180, 'Ringing');
       tx.reply(b.status, b.reason);
@@ -118,8 +118,7 @@ export class PstnSim {
       tx.once('timeout', (timer: string) => {
         if (timer !== 'L' || bye === null) return;
         this.unacknowledged++;
-        const t = this.endpoint.sendRequest(bye.request, bye.target);
-        t.on('final', () => {});
+        this.endpoint.sendRequest(bye.request, bye.target);
       });
       tx.reply(200, 'OK', { headers: [{ name: 'contact', value: `<sip:pstn@${this.host}:${a?.port ?? 0}${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}>` }], body, contentType: 'application/sdp' });
     };
@@ -187,13 +186,15 @@ export class PstnSim {
       body: sdpOffer(this.host, this.session++),
     };
     const final = await new Promise<SipResponse | { status: number; reason: string }>((resolve) => {
-      const tx = this.endpoint.sendRequest(invite, target);
-      tx.on('final', (res: SipResponse, retransmission: boolean) => {
-        if (retransmission) return; // our ACK below is re-sent only once; good enough for a simulator
-        resolve(res);
+      this.endpoint.sendRequest(invite, target, {
+        provisional: () => {},
+        final: (res: SipResponse, retransmission: boolean) => {
+          if (retransmission) return; // our ACK below is re-sent only once; good enough for a simulator
+          resolve(res);
+        },
+        timeout: () => resolve({ status: 408, reason: 'Request Timeout' }),
+        transportError: () => resolve({ status: 503, reason: 'Service Unavailable (transport error)' }),
       });
-      tx.on('timeout', () => resolve({ status: 408, reason: 'Request Timeout' }));
-      tx.on('transportError', () => resolve({ status: 503, reason: 'Service Unavailable (transport error)' }));
     });
     if (!('headers' in final) || final.status >= 300) return { status: final.status, reason: final.reason, byeStatus: null, midCall: [] };
 
@@ -221,10 +222,12 @@ export class PstnSim {
     if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
     const send = (req: SipRequest): Promise<number> =>
       new Promise<number>((resolve) => {
-        const tx = this.endpoint.sendRequest(req, hop);
-        tx.on('final', (res: SipResponse) => resolve(res.status));
-        tx.on('timeout', () => resolve(408));
-        tx.on('transportError', () => resolve(503));
+        this.endpoint.sendRequest(req, hop, {
+          provisional: () => {},
+          final: (res: SipResponse) => resolve(res.status),
+          timeout: () => resolve(408),
+          transportError: () => resolve(503),
+        });
       });
     // Mid-call requests (re-INVITE with a new offer, UPDATE, INFO) follow the same route set.
     let seq = 2;

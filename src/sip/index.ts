@@ -22,10 +22,10 @@
  *       tx.reply(status, reason?, { headers, body, contentType }) → boolean  (To tag added for you)
  *       tx.respond(response: SipResponse) → boolean   (send a response you built, e.g. a forwarded one)
  *       tx.toTag                          // the To tag used on this transaction's responses
- *       INVITE tx events: 'cancel'(cancelRequest) — a CANCEL matched it (§9.2) and was answered 200
- *         already; a UAS now replies 487, a proxy CANCELs its branches. 'ack'(ack) — ACK for 2xx
- *         carrying the INVITE's branch. 'timeout'('H') — no ACK for a non-2xx. 'transportError'(err).
- *         'terminated'. tx.cancelled is true once cancelled.
+ *       INVITE tx: set tx.user = { cancel(cancelRequest), transportError(err) } (its typed owner):
+ *         cancel — a CANCEL matched it (§9.2) and was answered 200 already; a UAS now replies 487,
+ *         a proxy CANCELs its branches. Events: 'ack'(ack) — ACK for 2xx carrying the INVITE's
+ *         branch. 'timeout'('H') — no ACK for a non-2xx. 'terminated'. tx.cancelled is true once cancelled.
  *         UAS only: set tx.retransmit2xx = true before the 2xx and it is re-sent (UDP) until the ACK
  *         for it arrives (matched by Call-ID + CSeq, §13.3.1.4) → 'ack'; none within 64·T1 → 'timeout'('L').
  *       Non-INVITE tx: 'timeout'('guard') if the core never answers within 128·T1 (leak guard).
@@ -37,16 +37,17 @@
  *   ep.onResponse((res, source) => { ... })             // responses matching no client transaction
  *
  * Outbound:
- *   const ctx = ep.sendRequest(req, { protocol: 'tls', address: '10.0.0.5', port: 5061 })
- *       prepends our Via (`z9hG4bK` + 96 random bits, `;rport`), starts a client transaction.
- *       events: 'provisional'(res), 'final'(res, isRetransmission) — for INVITE, 2xx retransmissions
+ *   const ctx = ep.sendRequest(req, { protocol: 'tls', address: '10.0.0.5', port: 5061 }, user)
+ *       prepends our Via (`z9hG4bK` + 96 random bits, `;rport`), starts a client transaction that
+ *       reports to `user` (ClientTransactionUser; swap `ctx.user` to hand the call over):
+ *       provisional(res), final(res, isRetransmission) — for INVITE, 2xx retransmissions
  *       arriving in the RFC 6026 Accepted state come again with isRetransmission=true;
- *       'timeout'('B'|'F'|'C'), 'transportError'(err) (connect refused, TLS failure…), 'terminated'.
+ *       timeout('B'|'F'|'C'), transportError(err) (connect refused, TLS failure…). Event: 'terminated'.
  *       'C' is a backstop for an INVITE that rings forever (reset by each provisional, default 300 s).
  *       The ACK for a non-2xx is sent by the transaction; the ACK for a 2xx is yours (sendStateless).
  *       After the final response the transaction releases its request (ctx.request then throws), and
- *       in Completed it drops your listeners too: it has nothing more to tell you but 'terminated'.
- *   ep.cancel(inviteClientTx) → ClientTransaction   // CANCEL with the INVITE's branch (§9.1)
+ *       in Completed it lets go of your user too: it has nothing more to tell you but 'terminated'.
+ *   ep.cancel(inviteClientTx, extraHeaders?, user?) → ClientTransaction   // CANCEL with the INVITE's branch (§9.1)
  *   ep.sendStateless(msg, target)                   // as-is, no Via added (ACK for 2xx, stateless forwarding)
  *   ep.viaSentBy(target)                            // `SIP/2.0/TLS host:port` for a Via you build yourself
  *   ep.transportFor(target)                         // which local transport would carry it

@@ -12,6 +12,7 @@ import { topVia, topViaRaw } from './transaction/message-fields.js';
 import { getHeader } from './message/get-header.js';
 import { hasToTag } from './message/has-to-tag.js';
 import type { TimerConfig, TimerHost } from './transaction/timer-config.js';
+import { ignoringClientUser, type ClientTransactionUser } from './transaction/transaction-user.js';
 import { TransactionLayer, type ClientTransaction, type RequestScreen, type ServerTransaction } from './transaction/transaction-layer.js';
 import { selfSignedCertificate } from './transport/self-signed-certificate.js';
 import { TcpTransport } from './transport/tcp.js';
@@ -152,7 +153,7 @@ export class SipEndpoint {
     return t === undefined ? 0 : (t.routePort ?? t.local.port);
   }
 
-  /** New server transactions (never ACK, never CANCEL: CANCEL is answered by the layer and surfaces as the INVITE transaction's `cancel` event). */
+  /** New server transactions (never ACK, never CANCEL: CANCEL is answered by the layer and reaches the INVITE transaction's user as `cancel`). */
   onRequest(handler: RequestHandler): void {
     this.#onRequest = handler;
   }
@@ -222,10 +223,10 @@ export class SipEndpoint {
    * Sends a request statefully: prepends our Via with a fresh branch (`z9hG4bK` + 96 random bits)
    * and `rport`, and starts a client transaction. Not for ACK (use `sendStateless`).
    */
-  sendRequest(req: SipRequest, target: SipTarget): ClientTransaction {
+  sendRequest(req: SipRequest, target: SipTarget, user: ClientTransactionUser = ignoringClientUser): ClientTransaction {
     const branch = generateBranch();
     prependHeader(req, 'via', `${this.viaSentBy(target)};branch=${branch};rport`);
-    return this.transactions.sendRequest(req, branch, target);
+    return this.transactions.sendRequest(req, branch, target, user);
   }
 
   /**
@@ -233,7 +234,7 @@ export class SipEndpoint {
    * number and top Via (so the same branch) as the INVITE, and its Route set. Send it only after a
    * provisional response arrived (§9.1).
    */
-  cancel(invite: InviteClientTransaction, extraHeaders: Array<{ name: string; value: string }> = []): ClientTransaction {
+  cancel(invite: InviteClientTransaction, extraHeaders: Array<{ name: string; value: string }> = [], user: ClientTransactionUser = ignoringClientUser): ClientTransaction {
     const req = invite.request;
     const headers = [{ name: 'via', value: topViaRaw(req) ?? '' }, { name: 'max-forwards', value: '70' }];
     for (const name of ['from', 'to', 'call-id'] as const) headers.push({ name, value: getHeader(req, name) ?? '' });
@@ -242,7 +243,7 @@ export class SipEndpoint {
     for (const h of extraHeaders) headers.push({ name: h.name.toLowerCase(), value: h.value });
     const cancel: SipRequest = { kind: 'request', method: 'CANCEL', uri: req.uri, version: 'SIP/2.0', headers, body: Buffer.alloc(0) };
     const branch = topVia(req)?.branch ?? generateBranch();
-    return this.transactions.sendRequest(cancel, branch, invite.target);
+    return this.transactions.sendRequest(cancel, branch, invite.target, user);
   }
 
   /** Sends a message as is, outside any transaction (ACK for 2xx, stateless forwarding). */

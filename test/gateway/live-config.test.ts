@@ -123,7 +123,7 @@ test('in-dialog: a request with a forged Route to the gateway is refused (no ope
   try {
     const target = h.access();
     const res = await new Promise<number>((resolve) => {
-      const tx = ua.endpoint.sendRequest(
+      ua.endpoint.sendRequest(
         {
           kind: 'request',
           method: 'MESSAGE',
@@ -140,9 +140,8 @@ test('in-dialog: a request with a forged Route to the gateway is refused (no ope
           body: Buffer.alloc(0),
         },
         target,
+        { provisional: () => {}, final: (x) => resolve(x.status), timeout: () => resolve(408), transportError: () => resolve(503) },
       );
-      tx.on('final', (x: { status: number }) => resolve(x.status));
-      tx.on('timeout', () => resolve(408));
     });
     assert.equal(res, 403);
   } finally {

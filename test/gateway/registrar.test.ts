@@ -39,9 +39,12 @@ async function ua(host: string): Promise<{ ep: SipEndpoint; port: number }> {
 
 function send(ep: SipEndpoint, req: SipRequest, port: number): Promise<SipResponse> {
   return new Promise((resolve, reject) => {
-    const tx = ep.sendRequest(req, { protocol: 'udp', address: '127.0.0.1', port });
-    tx.on('final', (res: SipResponse) => resolve(res));
-    tx.on('timeout', () => reject(new Error('timeout')));
+    ep.sendRequest(req, { protocol: 'udp', address: '127.0.0.1', port }, {
+      provisional: () => {},
+      final: (res: SipResponse) => resolve(res),
+      timeout: () => reject(new Error('timeout')),
+      transportError: (err) => reject(err),
+    });
   });
 }
 

@@ -8,6 +8,7 @@ import { generateBranch } from '../../src/sip/transaction/branch.js';
 import type { InviteClientTransaction } from '../../src/sip/transaction/invite-client-transaction.js';
 import type { InviteServerTransaction } from '../../src/sip/transaction/invite-server-transaction.js';
 import type { SipProtocol } from '../../src/sip/transport/transport.js';
+import { watchClient } from './helpers/watch-client.js';
 
 function req(method: string, callId: string, extra = ''): SipRequest {
   return parseMessage(
@@ -33,19 +34,20 @@ for (const protocol of ['udp', 'tcp'] as const) {
       let server: InviteServerTransaction | undefined;
       b.onRequest((tx) => {
         server = tx as InviteServerTransaction;
-        server.on('cancel', () => server!.reply(487));
+        server.user = { cancel: () => server!.reply(487), transportError: () => {} };
         setTimeout(() => tx.reply(180), 10);
       });
-      const tx = a.sendRequest(req('INVITE', `cancel-${protocol}`), target) as InviteClientTransaction;
-      assert.match(getHeader(tx.request, 'via')!, new RegExp(`^SIP/2.0/${protocol.toUpperCase()} 127.0.0.1:\\d+;branch=z9hG4bK[\\w-]{16};rport$`));
-      tx.on('provisional', (r: SipResponse) => {
+      const w = watchClient((r: SipResponse) => {
         states.push(String(r.status));
         if (r.status === 180) {
-          const c = a.cancel(tx);
-          c.on('final', (cr: SipResponse) => states.push(`cancel ${cr.status}`));
+          const c = watchClient();
+          void c.final.then((cr) => states.push(`cancel ${cr.status}`));
+          a.cancel(tx, [], c.user);
         }
       });
-      const final = await new Promise<SipResponse>((r) => tx.on('final', r));
+      const tx = a.sendRequest(req('INVITE', `cancel-${protocol}`), target, w.user) as InviteClientTransaction;
+      assert.match(getHeader(tx.request, 'via')!, new RegExp(`^SIP/2.0/${protocol.toUpperCase()} 127.0.0.1:\\d+;branch=z9hG4bK[\\w-]{16};rport$`));
+      const final = await w.final;
       assert.equal(final.status, 487);
       assert.deepEqual(states.slice(0, 2), ['100', '180']);
       for (let i = 0; i < 50 && server!.state !== 'confirmed' && server!.state !== 'terminated'; i++) await new Promise((r) => setTimeout(r, 10));
@@ -79,15 +81,18 @@ test('stateless forwarding: a request sent with our own Via via sendStateless; i
 test('no request handler: 503; unknown CANCEL: 481; ACK for 2xx goes to onAck', async () => {
   const { a, b, target } = await pair('udp');
   try {
-    const t1 = a.sendRequest(req('OPTIONS', 'nohandler'), target);
-    assert.equal((await new Promise<SipResponse>((r) => t1.on('final', r))).status, 503);
-    const t2 = a.sendRequest(req('CANCEL', 'lonely'), target);
-    assert.equal((await new Promise<SipResponse>((r) => t2.on('final', r))).status, 481);
+    const t1 = watchClient();
+    a.sendRequest(req('OPTIONS', 'nohandler'), target, t1.user);
+    assert.equal((await t1.final).status, 503);
+    const t2 = watchClient();
+    a.sendRequest(req('CANCEL', 'lonely'), target, t2.user);
+    assert.equal((await t2.final).status, 481);
     b.onRequest((tx) => tx.reply(200));
     const acks: SipRequest[] = [];
     b.onAck((ack) => acks.push(ack));
-    const inv = a.sendRequest(req('INVITE', 'ack2xx'), target);
-    const ok = await new Promise<SipResponse>((r) => inv.on('final', r));
+    const w2 = watchClient();
+    const inv = a.sendRequest(req('INVITE', 'ack2xx'), target, w2.user);
+    const ok = await w2.final;
     assert.equal(ok.status, 200);
     const ack = req('ACK', 'ack2xx', `Via: ${a.viaSentBy(target)};branch=${generateBranch()}\r\n`);
     ack.headers = ack.headers.map((h) => (h.name === 'cseq' ? { name: 'cseq', value: '1 ACK' } : h.name === 'to' ? { name: 'to', value: getHeader(ok, 'to')! } : h));
@@ -100,11 +105,12 @@ test('no request handler: 503; unknown CANCEL: 481; ACK for 2xx goes to onAck', 
   }
 });
 
-test('no transport for the target protocol: transportError still reaches a listener attached after sendRequest', async () => {
+test('no transport for the target protocol: transportError still reaches a user told after sendRequest returned', async () => {
   const a = await createSipEndpoint({ listen: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
   try {
-    const tx = a.sendRequest(req('OPTIONS', 'no-tls'), { protocol: 'tls', address: '127.0.0.1', port: 5061 });
-    const err = await new Promise<Error>((r) => tx.on('transportError', r));
+    const w = watchClient();
+    const tx = a.sendRequest(req('OPTIONS', 'no-tls'), { protocol: 'tls', address: '127.0.0.1', port: 5061 }, w.user);
+    const err = (await w.transportError) as Error;
     assert.match(err.message, /no tls transport/);
     assert.equal(tx.state, 'terminated');
   } finally {
@@ -132,8 +138,9 @@ test('onInitialRequest: a stateless 503 before any transaction (same To tag on a
     b.onAck((ack, _s, tx) => acks.push({ ack, tx }));
 
     const invite = req('INVITE', 'refuse');
-    const inv = a.sendRequest(invite, target); // adds our Via to `invite`
-    const res = await new Promise<SipResponse>((r) => inv.on('final', r));
+    const w = watchClient();
+    const inv = a.sendRequest(invite, target, w.user); // adds our Via to `invite`
+    const res = await w.final;
     assert.equal(res.status, 503);
     assert.equal(res.reason, 'Service Unavailable (overloaded)');
     assert.equal(getHeader(res, 'retry-after'), '5');
@@ -152,19 +159,20 @@ test('onInitialRequest: a stateless 503 before any transaction (same To tag on a
     assert.equal(getHeader(again, 'to'), to);
 
     // Dropped: no transaction, nothing for the core.
-    const opt = a.sendRequest(req('OPTIONS', 'drop'), target);
-    opt.on('final', () => undefined);
+    a.sendRequest(req('OPTIONS', 'drop'), target);
     for (let i = 0; i < 50 && !seen.includes('OPTIONS drop'); i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(seen.includes('OPTIONS drop'));
     assert.equal(b.transactions.size.server, 0);
 
     // Admitted, and an in-dialog request (To tag) never asks the hook.
-    const ok = a.sendRequest(req('OPTIONS', 'admit'), target);
-    assert.equal((await new Promise<SipResponse>((r) => ok.on('final', r))).status, 200);
+    const ok = watchClient();
+    a.sendRequest(req('OPTIONS', 'admit'), target, ok.user);
+    assert.equal((await ok.final).status, 200);
     const inDialog = req('BYE', 'indialog');
     inDialog.headers = inDialog.headers.map((h) => (h.name === 'to' ? { name: 'to', value: `${h.value};tag=abc` } : h));
-    const bye = a.sendRequest(inDialog, target);
-    assert.equal((await new Promise<SipResponse>((r) => bye.on('final', r))).status, 200);
+    const bye = watchClient();
+    a.sendRequest(inDialog, target, bye.user);
+    assert.equal((await bye.final).status, 200);
     assert.deepEqual(reached, ['OPTIONS admit', 'BYE indialog']);
     assert.ok(!seen.includes('BYE indialog'));
   } finally {

@@ -9,3 +9,4 @@ export { DEFAULT_TIMERS, resolveTimers, nodeTimerHost, type TimerConfig, type Ti
 export { generateBranch, randomToken, BRANCH_COOKIE } from './branch.js';
 export { serverTransactionKey, clientTransactionKey, responseTransactionKey } from './transaction-key.js';
 export { buildAckForNon2xx } from './build-ack.js';
+export { ignoringClientUser, ignoringServerUser, type ClientTransactionUser, type InviteServerTransactionUser } from './transaction-user.js';

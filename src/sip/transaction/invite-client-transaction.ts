@@ -3,15 +3,17 @@ import type { SipTarget } from '../transport/transport.js';
 import { buildAckForNon2xx } from './build-ack.js';
 import { serialize } from './message-fields.js';
 import { TimerId, TransactionBase, type TransactionContext } from './transaction-base.js';
+import { ignoringClientUser, type ClientTransactionUser } from './transaction-user.js';
 
 /**
  * INVITE client transaction, RFC 3261 §17.1.1 as amended by RFC 6026 §8.4 (Accepted state, Timer M).
  *
  * States: calling → proceeding → accepted | completed → terminated.
- * Events: `provisional`(res), `final`(res, isRetransmission), `timeout`('B' | 'C'), `transportError`(err), `terminated`.
+ * Reports to its `user` (provisional, final(res, isRetransmission), timeout('B' | 'C'), transportError);
+ * emits only `terminated`.
  * Timer C (`timers.timerC`, reset by each provisional) is a backstop so a transaction that rings
  * forever cannot leak; see timer-config.ts.
- * In Accepted, every further 2xx is passed up again as `final` with isRetransmission=true: a proxy
+ * In Accepted, every further 2xx is passed up again to `final` with isRetransmission=true: a proxy
  * forwards each one upstream (§16.7 step 10 as changed by RFC 6026) and a UAC re-sends its ACK.
  * The ACK for a 2xx is not this transaction's job (§13.2.2.4).
  */
@@ -26,10 +28,22 @@ export class InviteClientTransaction extends TransactionBase {
   #interval: number;
   #ack: Buffer | undefined;
 
-  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer) {
+  /** Who hears this transaction's outcome (RFC 3261 §17.1); swapped to hand the call over. */
+  user: ClientTransactionUser;
+
+  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer, user: ClientTransactionUser) {
     super(ctx, key, target, request, 'calling');
     this.#data = data;
     this.#interval = ctx.timers.t1;
+    this.user = user;
+  }
+
+  protected notifyTimeout(timer: string): void {
+    this.user.timeout(timer);
+  }
+
+  protected notifyTransportError(err: unknown): void {
+    this.user.transportError(err);
   }
 
   /** Sends the INVITE and arms Timers A (unreliable only) and B. */
@@ -51,7 +65,7 @@ export class InviteClientTransaction extends TransactionBase {
         this.setState('proceeding');
       }
       this.arm(TimerId.C, this.ctx.timers.timerC); // (re)started by every provisional
-      this.emit('provisional', res);
+      this.user.provisional(res);
       return;
     }
     if (res.status < 300) {
@@ -60,10 +74,10 @@ export class InviteClientTransaction extends TransactionBase {
         this.#data = null;
         this.setState('accepted');
         this.arm(TimerId.M, 64 * this.ctx.timers.t1);
-        this.emit('final', res, false);
+        this.user.final(res, false);
         this.releaseRequest(); // Accepted passes 2xx retransmissions up; it never builds a request again
       } else if (state === 'accepted') {
-        this.emit('final', res, true);
+        this.user.final(res, true);
       }
       return;
     }
@@ -73,10 +87,10 @@ export class InviteClientTransaction extends TransactionBase {
       this.setState('completed');
       this.#ack = serialize(buildAckForNon2xx(this.request, res));
       this.transmit(this.#ack);
-      this.emit('final', res, false);
+      this.user.final(res, false);
       if (this.state !== 'completed') return;
       this.releaseRequest(); // Completed re-sends the serialized ACK and passes nothing up
-      this.dropTuListeners();
+      this.user = ignoringClientUser; // the TU's call state need not live for Timer D or K
       if (this.reliable) this.terminate();
       else this.arm(TimerId.D, this.ctx.timers.timerD);
     } else if (state === 'completed' && this.#ack !== undefined) {

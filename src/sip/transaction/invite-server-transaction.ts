@@ -5,15 +5,15 @@ import { getHeader } from '../message/get-header.js';
 import { cseqOf, responseTo } from './message-fields.js';
 import { ServerTransactionBase } from './server-transaction-base.js';
 import { TimerId, type TransactionContext } from './transaction-base.js';
+import { ignoringServerUser, type InviteServerTransactionUser } from './transaction-user.js';
 
 /**
  * INVITE server transaction, RFC 3261 §17.2.1 as amended by RFC 6026 §7.1 (Accepted state, Timer L).
  *
  * States: proceeding → accepted | completed → confirmed → terminated.
- * Events: `cancel`(cancelRequest) when a matching CANCEL arrives (§9.2; the layer has already
- * answered it 200), `ack`(ack) for an ACK matching this transaction while Accepted (a 2xx ACK sent
- * with the INVITE's branch — passed up, not absorbed), `timeout`('H') when no ACK came for a
- * non-2xx, `transportError`(err), `terminated`.
+ * Its `user` hears a matching CANCEL (§9.2; the layer has already answered it 200) and transport
+ * errors. Events: `ack`(ack) for an ACK matching this transaction while Accepted (a 2xx ACK sent
+ * with the INVITE's branch — passed up, not absorbed), `timeout`('H' | 'L') when no ACK came, `terminated`.
  *
  * UAS 2xx retransmission (§13.3.1.4): set `retransmit2xx = true` before sending a 2xx and, over
  * UDP, the 2xx is re-sent at T1, 2·T1 … T2 until the ACK arrives (matched by Call-ID and CSeq number,
@@ -29,6 +29,8 @@ export class InviteServerTransaction extends ServerTransactionBase {
   #interval: number;
   /** True once a CANCEL has been matched to this transaction. */
   cancelled = false;
+  /** Who hears a CANCEL or a transport error; set by the core that answers this INVITE. */
+  user: InviteServerTransactionUser = ignoringServerUser;
   /** Set by a UAS core before its 2xx: retransmit it until the ACK (§13.3.1.4). */
   retransmit2xx = false;
   #awaitingAck = false;
@@ -125,7 +127,11 @@ export class InviteServerTransaction extends ServerTransactionBase {
   cancel(cancelRequest: SipRequest): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    this.emit('cancel', cancelRequest);
+    this.user.cancel(cancelRequest);
+  }
+
+  protected override notifyTransportError(err: unknown): void {
+    this.user.transportError(err);
   }
 
   protected onTimer(id: TimerId): void {

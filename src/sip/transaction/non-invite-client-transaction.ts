@@ -1,12 +1,13 @@
 import type { SipRequest, SipResponse } from '../message/types.js';
 import type { SipTarget } from '../transport/transport.js';
 import { TimerId, TransactionBase, type TransactionContext } from './transaction-base.js';
+import { ignoringClientUser, type ClientTransactionUser } from './transaction-user.js';
 
 /**
  * Non-INVITE client transaction, RFC 3261 §17.1.2 (figure 6).
  *
  * States: trying → proceeding → completed → terminated.
- * Events: `provisional`(res), `final`(res, false), `timeout`('F'), `transportError`(err), `terminated`.
+ * Reports to its `user` (provisional, final(res, false), timeout('F'), transportError); emits only `terminated`.
  */
 export class NonInviteClientTransaction extends TransactionBase {
   readonly role = 'client' as const;
@@ -18,11 +19,23 @@ export class NonInviteClientTransaction extends TransactionBase {
   #data: Buffer | null;
   #interval: number;
 
-  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer) {
+  /** Who hears this transaction's outcome (RFC 3261 §17.1); swapped to hand the call over. */
+  user: ClientTransactionUser;
+
+  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer, user: ClientTransactionUser) {
     super(ctx, key, target, request, 'trying');
     this.method = request.method;
     this.#data = data;
     this.#interval = ctx.timers.t1;
+    this.user = user;
+  }
+
+  protected notifyTimeout(timer: string): void {
+    this.user.timeout(timer);
+  }
+
+  protected notifyTransportError(err: unknown): void {
+    this.user.transportError(err);
   }
 
   start(): void {
@@ -37,17 +50,17 @@ export class NonInviteClientTransaction extends TransactionBase {
     if (state !== 'trying' && state !== 'proceeding') return; // completed absorbs retransmissions
     if (res.status < 200) {
       if (state === 'trying') this.setState('proceeding');
-      this.emit('provisional', res);
+      this.user.provisional(res);
       return;
     }
     this.disarmAll();
     this.#data = null;
     this.setState('completed');
-    this.emit('final', res, false);
+    this.user.final(res, false);
     if (this.state !== 'completed') return;
     // Completed absorbs retransmitted finals (Timer K): the request and the TU's listeners can go.
     this.releaseRequest();
-    this.dropTuListeners();
+    this.user = ignoringClientUser; // the TU's call state need not live for Timer D or K
     // Timer K = T4 on UDP, zero on reliable transports (§17.1.2.2).
     if (this.reliable) this.terminate();
     else this.arm(TimerId.K, this.ctx.timers.t4);

@@ -57,6 +57,14 @@ export abstract class ServerTransactionBase extends TransactionBase {
   /** A retransmission of the request arrived. */
   abstract receiveRetransmission(): void;
 
+  protected notifyTimeout(timer: string): void {
+    this.emit('timeout', timer);
+  }
+
+  protected notifyTransportError(err: unknown): void {
+    this.emit('transportError', err);
+  }
+
   protected sendResponse(res: SipResponse): void {
     const data = serialize(res);
     this.lastResponse = data;

@@ -86,14 +86,6 @@ export abstract class TransactionBase extends EventEmitter {
     this.#request = null;
   }
 
-  /**
-   * For a state that will emit nothing but `terminated` (a client transaction in Completed):
-   * the TU's handlers, and the call state their closures hold, need not live for Timer D or K.
-   */
-  protected dropTuListeners(): void {
-    for (const event of ['provisional', 'final', 'timeout', 'transportError']) this.removeAllListeners(event);
-  }
-
   protected arm(id: TimerId, ms: number): void {
     const handle = this.ctx.timerHost.set(fire, ms, this, id);
     if (id < TimerId.B) {
@@ -130,6 +122,11 @@ export abstract class TransactionBase extends EventEmitter {
 
   protected abstract onTimer(id: TimerId): void;
 
+  /** Tells the transaction user (client: its typed owner; server: the `timeout` event). */
+  protected abstract notifyTimeout(timer: string): void;
+
+  protected abstract notifyTransportError(err: unknown): void;
+
   protected setState(to: string): void {
     const from = this.state;
     this.state = to;
@@ -158,14 +155,14 @@ export abstract class TransactionBase extends EventEmitter {
   transportError(err: unknown): void {
     if (this.state === 'terminated') return;
     this.ctx.counters.transportErrors++;
-    this.emit('transportError', err);
+    this.notifyTransportError(err);
     this.terminate();
   }
 
   protected timedOut(timer: string): void {
     this.ctx.counters.transactionsTimedOut[this.role]++;
     if (sipChannels.transactionTimeout.hasSubscribers) sipChannels.transactionTimeout.publish({ transaction: this, timer });
-    this.emit('timeout', timer);
+    this.notifyTimeout(timer);
     this.terminate();
   }
 

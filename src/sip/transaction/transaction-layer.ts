@@ -12,6 +12,7 @@ import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { nodeTimerHost, resolveTimers, type TimerConfig, type TimerHost } from './timer-config.js';
 import type { TransactionBase, TransactionContext } from './transaction-base.js';
 import { clientTransactionKey, responseTransactionKey, serverTransactionKey } from './transaction-key.js';
+import { ignoringClientUser, type ClientTransactionUser } from './transaction-user.js';
 
 export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
 export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
@@ -82,13 +83,13 @@ export class TransactionLayer {
    * Starts a client transaction for `req`, whose top Via must already carry `branch`.
    * Not for ACK (an ACK is never a transaction of its own; send it statelessly).
    */
-  sendRequest(req: SipRequest, branch: string, target: SipTarget): ClientTransaction {
+  sendRequest(req: SipRequest, branch: string, target: SipTarget, user: ClientTransactionUser = ignoringClientUser): ClientTransaction {
     const key = ownString(clientTransactionKey(branch, req.method)); // the method may be cut from a received request
     const data = serialize(req);
     const tx =
       req.method === 'INVITE'
-        ? new InviteClientTransaction(this.#ctx, key, target, req, data)
-        : new NonInviteClientTransaction(this.#ctx, key, target, req, data);
+        ? new InviteClientTransaction(this.#ctx, key, target, req, data, user)
+        : new NonInviteClientTransaction(this.#ctx, key, target, req, data, user);
     this.#client.set(key, tx);
     this.#created(tx);
     tx.start();
@@ -155,7 +156,7 @@ export class TransactionLayer {
 
   /**
    * §9.2: a CANCEL matching an INVITE server transaction is answered 200 at once and the INVITE
-   * transaction emits `cancel` so the core can answer 487 (UAS) or cancel its branches (proxy);
+   * transaction tells its user (`cancel`) so the core can answer 487 (UAS) or cancel its branches (proxy);
    * no match is 481. A CANCEL after the final response changes nothing but still gets its 200.
    */
   #cancel(cancelTx: ServerTransaction, req: SipRequest, via: Via): void {

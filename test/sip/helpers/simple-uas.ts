@@ -85,10 +85,13 @@ export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {})
         const user = /^sips?:([^@;]+)@/.exec(req.uri)?.[1] ?? '';
         const invite = tx as InviteServerTransaction;
         if (options.ringOnlyUsers?.has(user)) {
-          invite.on('cancel', () => {
-            stats.cancelled++;
-            invite.reply(487, 'Request Terminated');
-          });
+          invite.user = {
+            cancel: () => {
+              stats.cancelled++;
+              invite.reply(487, 'Request Terminated');
+            },
+            transportError: () => {},
+          };
           invite.reply(180, 'Ringing', { headers: [{ name: 'Contact', value: contactFor(tx) }] });
           return;
         }

@@ -9,6 +9,7 @@ import { TransactionLayer } from '../../../src/sip/transaction/transaction-layer
 import type { InviteServerTransaction } from '../../../src/sip/transaction/invite-server-transaction.js';
 import type { SipProtocol, SipSource, SipTarget } from '../../../src/sip/transport/transport.js';
 import { FakeTimers } from '../helpers/fake-timers.js';
+import { watchClient } from '../helpers/watch-client.js';
 
 const T1 = 10;
 const T2 = 40;
@@ -52,11 +53,13 @@ function response(req: SipRequest, status: number, toTag = 'b1'): SipResponse {
 function startClient(s: ReturnType<typeof setup>, method: string) {
   const branch = generateBranch();
   const req = request(method, branch);
-  const tx = s.layer.sendRequest(req, branch, s.target);
   const events: string[] = [];
-  tx.on('provisional', (r: SipResponse) => events.push(`prov ${r.status}`));
-  tx.on('final', (r: SipResponse, re: boolean) => events.push(`final ${r.status}${re ? ' re' : ''}`));
-  tx.on('timeout', (t: string) => events.push(`timeout ${t}`));
+  const tx = s.layer.sendRequest(req, branch, s.target, {
+    provisional: (r: SipResponse) => events.push(`prov ${r.status}`),
+    final: (r: SipResponse, re: boolean) => events.push(`final ${r.status}${re ? ' re' : ''}`),
+    timeout: (t: string) => events.push(`timeout ${t}`),
+    transportError: () => events.push('transport error'),
+  });
   tx.on('terminated', () => events.push('terminated'));
   return { tx, req, events };
 }
@@ -238,11 +241,11 @@ test('INVITE server: 2xx → Accepted absorbs INVITE retransmissions, passes a s
   assert.equal(s.layer.size.server, 0);
 });
 
-test('CANCEL matches its INVITE server transaction (§9.2): 200 for the CANCEL, cancel event; unknown CANCEL → 481', () => {
+test('CANCEL matches its INVITE server transaction (§9.2): 200 for the CANCEL, its user told; unknown CANCEL → 481', () => {
   const s = setup();
   const { tx, branch } = serverInvite(s);
   let cancelled = 0;
-  tx.on('cancel', () => cancelled++);
+  tx.user = { cancel: () => cancelled++, transportError: () => {} };
   const cancel = request('CANCEL', branch);
   assert.equal(s.layer.receiveRequest(cancel, topVia(cancel)!, s.source, s.target).kind, 'absorbed');
   assert.match(s.sent[0]!.text, /^SIP\/2.0 200 OK[\s\S]*CSeq: 1 CANCEL/);
@@ -300,8 +303,9 @@ test('a transport error ends a client transaction with transportError', async ()
     send: () => Promise.reject(new Error('ECONNREFUSED')),
   });
   const branch = generateBranch();
-  const tx = layer.sendRequest(request('INVITE', branch), branch, { protocol: 'tcp', address: '127.0.0.1', port: 1 });
-  const err = await new Promise<Error>((resolve) => tx.on('transportError', resolve));
+  const w = watchClient();
+  const tx = layer.sendRequest(request('INVITE', branch), branch, { protocol: 'tcp', address: '127.0.0.1', port: 1 }, w.user);
+  const err = (await w.transportError) as Error;
   assert.equal(err.message, 'ECONNREFUSED');
   assert.equal(tx.state, 'terminated');
   assert.equal(clock.pending, 0);

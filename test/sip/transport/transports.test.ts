@@ -11,6 +11,7 @@ import { parseMessage } from '../../../src/sip/message/index.js';
 import type { SipResponse } from '../../../src/sip/message/types.js';
 import { createSipEndpoint, type SipEndpoint } from '../../../src/sip/sip-endpoint.js';
 import type { SipProtocol } from '../../../src/sip/transport/transport.js';
+import { watchClient } from '../helpers/watch-client.js';
 
 function invite(protocol: string, port: number, branch = 'z9hG4bKt1', extraVia = ''): string {
   return (
@@ -192,8 +193,9 @@ test('TCP client: requests to the same peer reuse one connection; responses come
     const finals: number[] = [];
     for (let i = 0; i < 3; i++) {
       const req = parseMessage(Buffer.from(invite('TCP', 5060, `x${i}`).replace(/Via: [^\r]*\r\n/, '').replace(`c-x${i}`, `c-reuse-${i}`)));
-      const tx = client.sendRequest(req as never, target);
-      finals.push(await new Promise<number>((r) => tx.on('final', (res: SipResponse) => r(res.status))));
+      const w = watchClient();
+      client.sendRequest(req as never, target, w.user);
+      finals.push((await w.final).status);
     }
     assert.deepEqual(finals, [200, 200, 200]);
     assert.equal(server.counters.connectionsOpened, 1);
@@ -211,8 +213,9 @@ test('TCP client: connection refused is a transportError on the transaction', as
   await new Promise<void>((r) => probe.close(() => r()));
   try {
     const req = parseMessage(Buffer.from(invite('TCP', 5060, 'refused').replace(/Via: [^\r]*\r\n/, '')));
-    const tx = client.sendRequest(req as never, { protocol: 'tcp', address: '127.0.0.1', port });
-    const err = await new Promise<Error>((r) => tx.on('transportError', r));
+    const w = watchClient();
+    const tx = client.sendRequest(req as never, { protocol: 'tcp', address: '127.0.0.1', port }, w.user);
+    const err = await w.transportError;
     assert.match(String((err as NodeJS.ErrnoException).code), /ECONNREFUSED/);
     assert.equal(tx.state, 'terminated');
   } finally {
@@ -255,14 +258,16 @@ test('TLS client with certificate verification: TLS endpoint to TLS endpoint usi
   const untrusting = await createSipEndpoint({ listen: [], clientProtocols: ['tls'], tls: { selfSignedDir: mkdtempSync(join(tmpdir(), 'vsip-tls-')) } });
   try {
     const req = parseMessage(Buffer.from(invite('TLS', 5061, 'tc').replace(/Via: [^\r]*\r\n/, '')));
-    const tx = client.sendRequest(req as never, { protocol: 'tls', address: '127.0.0.1', port: portOf(server, 'tls') });
-    const res = await new Promise<SipResponse>((r) => tx.on('final', r));
+    const w = watchClient();
+    client.sendRequest(req as never, { protocol: 'tls', address: '127.0.0.1', port: portOf(server, 'tls') }, w.user);
+    const res = await w.final;
     assert.equal(res.status, 200);
     assert.match(res.headers.find((h) => h.name === 'x-seen-via')!.value, /^SIP\/2.0\/TLS /);
     // without the CA the self-signed server certificate is refused: a transport error, not a hang
     const req2 = parseMessage(Buffer.from(invite('TLS', 5061, 'tc2').replace(/Via: [^\r]*\r\n/, '')));
-    const tx2 = untrusting.sendRequest(req2 as never, { protocol: 'tls', address: '127.0.0.1', port: portOf(server, 'tls') });
-    const err = await new Promise<Error>((r) => tx2.on('transportError', r));
+    const w2 = watchClient();
+    untrusting.sendRequest(req2 as never, { protocol: 'tls', address: '127.0.0.1', port: portOf(server, 'tls') }, w2.user);
+    const err = await w2.transportError;
     assert.match(String((err as NodeJS.ErrnoException).code), /SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
   } finally {
     await untrusting.close();
@@ -281,8 +286,9 @@ test('TCP/TLS client connections leave from the listener\'s own IP (127.0.0.2), 
   const client = await createSipEndpoint({ listen: [{ protocol: 'tcp', host: '127.0.0.2', port: 0 }] });
   try {
     const req = parseMessage(Buffer.from(invite('TCP', 5060, 'src').replace(/Via: [^\r]*\r\n/, '')));
-    const tx = client.sendRequest(req as never, { protocol: 'tcp', address: '127.0.0.1', port: portOf(server, 'tcp') });
-    assert.equal((await new Promise<SipResponse>((r) => tx.on('final', r))).status, 200);
+    const w = watchClient();
+    client.sendRequest(req as never, { protocol: 'tcp', address: '127.0.0.1', port: portOf(server, 'tcp') }, w.user);
+    assert.equal((await w.final).status, 200);
     assert.deepEqual(sources, ['127.0.0.2']);
   } finally {
     await client.close();

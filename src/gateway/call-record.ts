@@ -1,0 +1,66 @@
+import type { CallDirection, NewCallRecord } from '../store/types.js';
+import type { SipSource } from '../sip/transport/transport.js';
+import type { CallCause } from './call-cause.js';
+import type { CallLog } from './call-log.js';
+import type { CompiledTrunk } from './config-snapshot.js';
+import { gatewayChannels } from './gateway-diagnostics.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
+
+/** A call in progress or answered, until its BYE. */
+export interface CallState {
+  direction: CallDirection;
+  trunk: CompiledTrunk | null;
+  callId: string;
+  caller: string | null;
+  callee: string | null;
+  source: SipSource;
+  startedAt: number;
+  answeredAt: number | null;
+  destination: string | null;
+  /** Gives back the call's per-trunk slot (TrunkLimits); run once on whichever path ends the call. */
+  release?: () => void;
+}
+
+/** Where a finished call is written: the call log and the call metrics. */
+export interface CallRecordSink {
+  callLog: CallLog;
+  metrics: GatewayMetrics;
+}
+
+let isoSecond = -1;
+let isoText = '';
+
+/** Store timestamps have second precision; thousands of records share one formatted second. */
+function iso(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  if (sec !== isoSecond) {
+    isoSecond = sec;
+    isoText = `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
+  }
+  return isoText;
+}
+
+/** Writes the call-log record of a finished (or refused) call and counts it. */
+export function record(deps: CallRecordSink, call: CallState, code: number, cause: CallCause, endedAt: number): void {
+  deps.metrics.call(call.direction, code, cause);
+  const rec: NewCallRecord = {
+    callId: call.callId,
+    accountSid: call.trunk?.accountSid ?? null,
+    trunkSid: call.trunk?.sid ?? null,
+    direction: call.direction,
+    caller: call.caller,
+    callee: call.callee,
+    sourceIp: call.source.address,
+    sourcePort: call.source.port,
+    transport: call.source.protocol,
+    finalCode: code,
+    cause,
+    destination: call.destination,
+    startedAt: iso(call.startedAt),
+    answeredAt: call.answeredAt === null ? null : iso(call.answeredAt),
+    endedAt: iso(endedAt),
+    durationMs: call.answeredAt === null ? null : endedAt - call.answeredAt,
+  };
+  deps.callLog.record(rec);
+  if (gatewayChannels.call.hasSubscribers) gatewayChannels.call.publish(rec);
+}

@@ -1,0 +1,32 @@
+import type { SipTarget } from '../sip/transport/transport.js';
+import type { CallCause } from './call-cause.js';
+
+/** One place to send an INVITE: the Request-URI to write and the transport target. */
+export interface ProxyTarget {
+  requestUri: string;
+  target: SipTarget;
+  /** What the call log shows as destination. */
+  label: string;
+}
+
+/** How one attempt ended without an answer: no response in time, the transport failed, or a non-2xx final. */
+export type AttemptOutcome = 'timeout' | 'transport' | 'final';
+
+/** What the caller gets once the set has nothing more to try. */
+export type TargetVerdict =
+  /** Relay the last final response received (RFC 3261 §16.7 step 6: the best response). */
+  | { relay: true; cause: CallCause }
+  /** No final worth relaying: the proxy answers for itself. */
+  | { relay: false; code: number; reason: string; cause: CallCause };
+
+/**
+ * The policy that chooses where an INVITE goes next, apart from the relay that sends it (as
+ * Kamailio keeps `t_serial` apart from `t_fwd`). The relay asks `next()` for a target, reports
+ * each failed attempt to `failed()` — true means "ask `next()` again" — and, when the set is
+ * exhausted or says stop, sends what `verdict()` says.
+ */
+export interface TargetSet {
+  next(): ProxyTarget | undefined;
+  failed(outcome: AttemptOutcome, status: number): boolean;
+  verdict(): TargetVerdict;
+}
