@@ -1,7 +1,7 @@
+import { targetOfUriString, type SipProtocol } from '../sip/index.js';
 import type { Command } from 'commander';
 import { PstnSim } from '../pstn-sim/pstn-sim.js';
 import { SPECIAL_NUMBERS } from '../pstn-sim/number-behaviour.js';
-import { targetOfUriString, type SipProtocol } from '../sip/index.js';
 import { runPstnSim } from '../server/run-pstn-sim.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { DigestCredentials } from '../sip/auth/parse-authorization.js';
+import type { DigestCredentials } from '../sip/index.js';
 import type { DigestGuard } from './digest-guard.js';
 
 /** A password nobody has: an unknown username costs the same hash work as a wrong password. */

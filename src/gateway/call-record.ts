@@ -1,5 +1,5 @@
+import type { SipSource } from '../sip/index.js';
 import type { CallDirection, NewCallRecord } from '../store/types.js';
-import type { SipSource } from '../sip/transport/transport.js';
 import type { CallCause } from './call-cause.js';
 import type { CallLog } from './call-log.js';
 import type { CompiledTrunk } from './config-snapshot.js';

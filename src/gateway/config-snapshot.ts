@@ -48,7 +48,7 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
 
 /** Whether `ip` (uint32; null or -1 when the source is not IPv4) falls in one of the trunk's whitelisted ranges. */
 export function trunkAllowsIp(trunk: CompiledTrunk, ip: number | null): boolean {
-  if (ip === null || ip < 0) return false;
+  if (ip === null) return false;
   for (const r of trunk.ranges) if (((ip & r.mask) >>> 0) === r.network) return true;
   return false;
 }
@@ -136,7 +136,7 @@ export class ConfigSnapshot {
   /** Every trunk whitelisting `ip` (uint32), most specific range first. Allocates only on a hit. */
   trunksForIp(ip: number | null): CompiledTrunk[] {
     const out: CompiledTrunk[] = [];
-    if (ip === null || ip < 0) return out;
+    if (ip === null) return out;
     for (const prefix of this.prefixes) {
       const set = this.byRange.get(prefix)?.get((ip & prefixMask(prefix)) >>> 0);
       if (set !== undefined) for (const t of set) if (!out.includes(t)) out.push(t);

@@ -1,4 +1,4 @@
-import { ownString } from '../sip/message/own-string.js';
+import { ownString } from '../sip/index.js';
 import type { CallCause } from './call-cause.js';
 import { record, type CallRecordSink, type CallState } from './call-record.js';
 

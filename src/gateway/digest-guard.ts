@@ -1,7 +1,4 @@
-import { buildChallenge } from '../sip/auth/build-challenge.js';
-import { NonceCountCache } from '../sip/auth/nonce-count-cache.js';
-import type { DigestCredentials } from '../sip/auth/parse-authorization.js';
-import { verifyDigest, type DigestVerdict } from '../sip/auth/verify-digest.js';
+import { buildChallenge, NonceCountCache, verifyDigest, type DigestCredentials, type DigestVerdict } from '../sip/index.js';
 
 export interface DigestGuardOptions {
   realm: string;

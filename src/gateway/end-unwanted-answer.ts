@@ -1,9 +1,6 @@
-import { splitHeaderValues } from '../sip/message/split-header-list.js';
-import type { SipHeader, SipRequest, SipResponse } from '../sip/message/types.js';
-import { generateBranch } from '../sip/transaction/branch.js';
-import type { SipTarget } from '../sip/transport/transport.js';
+import { generateBranch, getHeader, splitHeaderValues, targetOfUriString, type SipHeader, type SipRequest, type SipResponse, type SipTarget } from '../sip/index.js';
 import type { SipPort } from './sip-port.js';
-import { headerValue, targetOfUriString, uriOfNameAddr, type RouteSigner } from './sip-routing.js';
+import { uriOfNameAddr, type RouteSigner } from './sip-routing.js';
 
 /**
  * A 2xx the caller no longer wants (it CANCELled, or already got a final): the proxy acts as the
@@ -15,9 +12,9 @@ import { headerValue, targetOfUriString, uriOfNameAddr, type RouteSigner } from 
  * (our ACK was lost) gets the ACK again and no second BYE.
  */
 export function endUnwantedAnswer(res: SipResponse, out: SipPort, signer: RouteSigner, fallback: SipTarget, retransmission: boolean): void {
-  const callId = headerValue(res, 'call-id') ?? '';
-  const contact = headerValue(res, 'contact');
-  const remote = contact === undefined ? null : uriOfNameAddr(splitHeaderValues(contact)[0] ?? '');
+  const callId = getHeader(res, 'call-id') ?? '';
+  const contact = getHeader(res, 'contact');
+  const remote = contact === null ? null : uriOfNameAddr(splitHeaderValues(contact)[0] ?? '');
   if (remote === null) return; // no remote target: nothing we can address a BYE to
   const routes: string[] = [];
   for (const h of res.headers) if (h.name === 'record-route') for (const v of splitHeaderValues(h.value)) routes.push(v);
@@ -28,13 +25,13 @@ export function endUnwantedAnswer(res: SipResponse, out: SipPort, signer: RouteS
   const hop = next === null ? null : targetOfUriString(next);
   // The downstream we sent the INVITE to keeps its transport (and TCP/TLS connection).
   const target = hop === null || (hop.address === fallback.address && hop.port === fallback.port) ? fallback : hop;
-  const seq = Number.parseInt(headerValue(res, 'cseq') ?? '1', 10) || 1;
+  const seq = Number.parseInt(getHeader(res, 'cseq') ?? '1', 10) || 1;
   const inDialog = (method: string, cseq: number): SipRequest => {
     const headers: SipHeader[] = [{ name: 'max-forwards', value: '70' }];
     for (const r of routes) headers.push({ name: 'route', value: r });
     headers.push(
-      { name: 'from', value: headerValue(res, 'from') ?? '' },
-      { name: 'to', value: headerValue(res, 'to') ?? '' },
+      { name: 'from', value: getHeader(res, 'from') ?? '' },
+      { name: 'to', value: getHeader(res, 'to') ?? '' },
       { name: 'call-id', value: callId },
       { name: 'cseq', value: `${cseq} ${method}` },
     );

@@ -16,7 +16,7 @@ import { GatewayMetrics } from './gateway-metrics.js';
 import { routeRequest } from './route-request.js';
 import { Origination } from './origination.js';
 import { DialogTable } from './dialog-table.js';
-import type { ProxyDeps, ProxyTimers } from './proxy-core.js';
+import type { ProxyDeps, ProxyTimers } from './proxy-deps.js';
 import { Registrar } from './registrar.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';

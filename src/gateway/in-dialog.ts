@@ -1,10 +1,7 @@
-import { generateBranch } from '../sip/transaction/branch.js';
-import type { SipRequest, SipResponse } from '../sip/message/types.js';
-import { InviteServerTransaction, type ClientTransaction, type ClientTransactionUser, type InviteClientTransaction, type InviteServerTransactionUser, type ServerTransaction } from '../sip/transaction/index.js';
-import type { SipTarget } from '../sip/transport/transport.js';
-import type { ProxyDeps } from './proxy-core.js';
+import { generateBranch, getHeader, getHeaderValues, InviteServerTransaction, targetOfUriString, type ClientTransaction, type ClientTransactionUser, type InviteClientTransaction, type InviteServerTransactionUser, type ServerTransaction, type SipRequest, type SipResponse, type SipTarget } from '../sip/index.js';
+import type { ProxyDeps } from './proxy-deps.js';
 import type { SipPort } from './sip-port.js';
-import { forwardRequest, headerValue, routeValues, stripTopVia, targetOfUriString, uriOfNameAddr } from './sip-routing.js';
+import { forwardRequest, stripTopVia, uriOfNameAddr } from './sip-routing.js';
 
 /** Where a request that carries our Route goes next, and how many leading Route values are ours. */
 interface NextHop {
@@ -18,8 +15,8 @@ interface NextHop {
  * Returns null when the request is not routed through us (no Route of ours, or a forged one).
  */
 function nextHop(deps: ProxyDeps, req: SipRequest): NextHop | null {
-  const callId = headerValue(req, 'call-id') ?? '';
-  const routes = routeValues(req);
+  const callId = getHeader(req, 'call-id') ?? '';
+  const routes = getHeaderValues(req, 'route');
   let pop = 0;
   while (pop < routes.length) {
     const ours = deps.signer.isOurs(routes[pop] as string, callId);
@@ -44,13 +41,13 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
     tx.reply(req.method === 'BYE' ? 481 : 403, req.method === 'BYE' ? 'Call/Transaction Does Not Exist' : 'Forbidden (not routed through this gateway)');
     return;
   }
-  const mf = headerValue(req, 'max-forwards');
-  if (mf !== undefined && Number.parseInt(mf, 10) <= 0) {
+  const mf = getHeader(req, 'max-forwards');
+  if (mf !== null && Number.parseInt(mf, 10) <= 0) {
     tx.reply(483, 'Too Many Hops');
     return;
   }
   if (req.method === 'BYE') {
-    const callId = headerValue(req, 'call-id') ?? '';
+    const callId = getHeader(req, 'call-id') ?? '';
     if (!deps.dialogs.end(callId, 200, 'completed')) deps.onForeignBye?.(callId);
   }
   const fwd = forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes });

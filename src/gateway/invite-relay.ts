@@ -1,10 +1,8 @@
-import type { SipRequest, SipResponse } from '../sip/message/types.js';
-import type { InviteClientTransaction, InviteServerTransaction } from '../sip/transaction/index.js';
-import { ignoringServerUser, type ClientTransactionUser, type InviteServerTransactionUser } from '../sip/transaction/transaction-user.js';
+import { ignoringServerUser, type ClientTransactionUser, type InviteClientTransaction, type InviteServerTransaction, type InviteServerTransactionUser, type SipRequest, type SipResponse } from '../sip/index.js';
 import type { CallCause } from './call-cause.js';
 import { record, type CallState } from './call-record.js';
 import { endUnwantedAnswer } from './end-unwanted-answer.js';
-import type { ProxyDeps } from './proxy-core.js';
+import type { ProxyDeps } from './proxy-deps.js';
 import type { SipPort } from './sip-port.js';
 import { stripTopVia } from './sip-routing.js';
 import type { AttemptOutcome, ProxyTarget, TargetSet } from './target-set.js';

@@ -1,15 +1,15 @@
-import type { InviteServerTransaction } from '../sip/transaction/index.js';
+import { formatHost, getHeader, type InviteServerTransaction } from '../sip/index.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import { decideOrigination } from './origination-policy.js';
 import type { CallState } from './call-record.js';
 import { proxyInvite } from './invite-relay.js';
-import type { ProxyDeps } from './proxy-core.js';
+import type { ProxyDeps } from './proxy-deps.js';
 import { DestinationSet } from './destination-set.js';
 import type { ProxyTarget } from './target-set.js';
 import { refuse, type RefuseContext } from './refuse.js';
 import { callerIdOf, maxForwardsOf, safeParseUri, userOfHeader } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
-import { forwardRequest, headerValue, hostForUri } from './sip-routing.js';
+import { forwardRequest } from './sip-routing.js';
 import { extensionRefusal } from './refuse-extensions.js';
 import { trunkLimitRefusal } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
@@ -37,11 +37,11 @@ export class Origination {
 
   handle(tx: InviteServerTransaction): void {
     const req = tx.request;
-    const callId = headerValue(req, 'call-id') ?? '';
-    const warnAgent = hostForUri(this.o.carrier.advertise);
+    const callId = getHeader(req, 'call-id') ?? '';
+    const warnAgent = formatHost(this.o.carrier.advertise);
     const untrusted = this.o.trustedSource !== null && !this.o.trustedSource(tx.source.address);
     const ruri = safeParseUri(req.uri);
-    const dialled = ruri?.user ?? userOfHeader(headerValue(req, 'to'));
+    const dialled = ruri?.user ?? userOfHeader(getHeader(req, 'to'));
     // Not the carrier: nothing about the number is looked at (or logged under a trunk).
     const d = untrusted ? null : decideOrigination({ dialled, callerId: callerIdOf(req), maxForwards: maxForwardsOf(req) }, this.o.snapshot);
     const call: CallState = {
@@ -73,7 +73,7 @@ export class Origination {
       return;
     }
     const targets: ProxyTarget[] = d.destinations.map((dest) => ({
-      requestUri: `sip:${d.callee}@${hostForUri(dest.host)}:${dest.port}${dest.transport === 'udp' ? '' : `;transport=${dest.transport}`}`,
+      requestUri: `sip:${d.callee}@${formatHost(dest.host)}:${dest.port}${dest.transport === 'udp' ? '' : `;transport=${dest.transport}`}`,
       target: { protocol: dest.transport, address: dest.host, port: dest.port },
       label: dest.destination,
     }));

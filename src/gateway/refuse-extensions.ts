@@ -1,5 +1,4 @@
-import type { SipRequest } from '../sip/message/types.js';
-import type { ServerTransaction } from '../sip/transaction/index.js';
+import type { ServerTransaction, SipRequest } from '../sip/index.js';
 import type { Refusal } from './refuse.js';
 
 /**

@@ -1,8 +1,7 @@
-import type { SipHeader } from '../sip/message/types.js';
-import type { ServerTransaction } from '../sip/transaction/index.js';
+import type { ServerTransaction, SipHeader } from '../sip/index.js';
 import type { CallCause } from './call-cause.js';
 import { record, type CallState } from './call-record.js';
-import type { ProxyDeps } from './proxy-core.js';
+import type { ProxyDeps } from './proxy-deps.js';
 
 /** One answer that ends an INVITE before it is proxied. */
 export interface Refusal {

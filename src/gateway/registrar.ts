@@ -1,14 +1,9 @@
-import { parseAuthorization } from '../sip/auth/parse-authorization.js';
-import { octetsToText } from '../sip/message/octets-to-text.js';
-import { parseNameAddr } from '../sip/message/parse-name-addr.js';
-import { splitHeaderValues } from '../sip/message/split-header-list.js';
-import type { ServerTransaction } from '../sip/transaction/index.js';
+import { getHeader, octetsToText, parseAuthorization, parseNameAddr, splitHeaderValues, type ServerTransaction } from '../sip/index.js';
 import type { Store } from '../store/types.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { authenticateDigest } from './authenticate-digest.js';
-import { headerValue } from './sip-routing.js';
 
 export interface RegistrarOptions {
   store: Pick<Store, 'upsertRegistration' | 'removeRegistration' | 'listRegistrations'>;
@@ -46,8 +41,8 @@ export class Registrar {
     const { guard, metrics } = this.o;
     const req = tx.request;
     const source = tx.source;
-    const auth = headerValue(req, 'authorization');
-    const credentials = auth === undefined ? null : parseAuthorization(auth);
+    const auth = getHeader(req, 'authorization');
+    const credentials = auth === null ? null : parseAuthorization(auth);
     const named = credentials === null ? undefined : this.o.snapshot.getTrunk(credentials.username);
     const trunk = named !== undefined && named.active ? named : null;
     const outcome = authenticateDigest(guard, { credentials, method: 'REGISTER', password: trunk?.sipPassword ?? null, source: source.address });
@@ -64,10 +59,10 @@ export class Registrar {
 
     // §10.3 steps 6–8: apply the Contacts, then answer with every current binding.
     const now = Date.now();
-    const headerExpires = parseExpires(headerValue(req, 'expires'));
+    const headerExpires = parseExpires(getHeader(req, 'expires'));
     const contacts: string[] = [];
     for (const h of req.headers) if (h.name === 'contact') for (const v of splitHeaderValues(h.value)) contacts.push(v);
-    const ua = headerValue(req, 'user-agent');
+    const ua = getHeader(req, 'user-agent');
     for (const c of contacts) {
       if (c.trim() === '*') {
         if (headerExpires !== 0 || contacts.length !== 1) {
@@ -83,7 +78,7 @@ export class Registrar {
         const na = parseNameAddr(c);
         uri = na.uri;
         const p = na.params.get('expires');
-        expires = parseExpires(p ?? undefined) ?? headerExpires ?? this.defaultExpires;
+        expires = parseExpires(p ?? null) ?? headerExpires ?? this.defaultExpires;
       } catch {
         tx.reply(400, 'Bad Request (malformed Contact)');
         return;
@@ -99,7 +94,7 @@ export class Registrar {
           sourcePort: source.port,
           transport: source.protocol,
           // Shown to the owner (GET registrations): text, not the header's octets.
-          userAgent: ua === undefined ? null : octetsToText(ua),
+          userAgent: ua === null ? null : octetsToText(ua),
           expiresAt: new Date(now + expires * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         });
       }
@@ -116,8 +111,8 @@ export class Registrar {
   }
 }
 
-function parseExpires(v: string | undefined): number | null {
-  if (v === undefined) return null;
+function parseExpires(v: string | null): number | null {
+  if (v === null) return null;
   const n = Number.parseInt(v.trim(), 10);
   return Number.isFinite(n) && n >= 0 ? n : null;
 }

@@ -1,10 +1,8 @@
-import { InviteServerTransaction, type ServerTransaction } from '../sip/transaction/index.js';
-import type { SipRequest } from '../sip/message/types.js';
+import { getHeader, hasToTag, InviteServerTransaction, type ServerTransaction, type SipRequest } from '../sip/index.js';
 import { proxyAck, proxyInDialog } from './in-dialog.js';
-import type { ProxyDeps } from './proxy-core.js';
+import type { ProxyDeps } from './proxy-deps.js';
 import { refuseExtensions } from './refuse-extensions.js';
 import type { PortEvent, SipPort } from './sip-port.js';
-import { headerValue } from './sip-routing.js';
 
 export interface RouteRequestContext {
   side: 'access' | 'carrier';
@@ -41,14 +39,14 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
       else tx.reply(405, 'Method Not Allowed', { headers: [{ name: 'allow', value: allow }] });
       return;
     case 'OPTIONS':
-      if (!inDialog && headerValue(req, 'route') === undefined) {
+      if (!inDialog && getHeader(req, 'route') === null) {
         tx.reply(200, 'OK', { headers: [{ name: 'allow', value: allow }, { name: 'accept', value: 'application/sdp' }] });
         return;
       }
       proxyInDialog(ctx.proxy, tx, req, ctx.other);
       return;
     default:
-      if (!inDialog && headerValue(req, 'route') === undefined) answerOutOfDialog(tx, allow);
+      if (!inDialog && getHeader(req, 'route') === null) answerOutOfDialog(tx, allow);
       else proxyInDialog(ctx.proxy, tx, req, ctx.other);
   }
 }
@@ -61,7 +59,7 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
  * RFC 3261 §8.2 inspects the method (405/501/481) before the extensions.
  */
 function extensionHeader(req: SipRequest, inDialog: boolean, registrar: boolean): 'require' | 'proxy-require' | null {
-  const relayed = inDialog || headerValue(req, 'route') !== undefined;
+  const relayed = inDialog || getHeader(req, 'route') !== null;
   if (req.method === 'REGISTER') return registrar ? 'require' : null;
   if (req.method === 'OPTIONS' && !relayed) return 'require';
   if (req.method === 'INVITE' && !inDialog) return null;
@@ -93,9 +91,3 @@ function answerOutOfDialog(tx: ServerTransaction, allow: string): void {
 const ALLOW_CARRIER = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK';
 const ALLOW_ACCESS = `${ALLOW_CARRIER}, REGISTER`;
 
-export function hasToTag(req: SipRequest): boolean {
-  const to = headerValue(req, 'to');
-  if (to === undefined) return false;
-  const gt = to.lastIndexOf('>');
-  return /;\s*tag\s*=/i.test(gt === -1 ? to : to.slice(gt));
-}

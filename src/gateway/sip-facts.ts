@@ -2,8 +2,8 @@ import { getHeader, offeredCodecs, parseNameAddr, parseSdp, parseUri } from '../
 import type { SipRequest, SipUri } from '../sip/index.js';
 
 /** The user part of a name-addr header value (From, To, P-Asserted-Identity), or null. */
-export function userOfHeader(value: string | undefined): string | null {
-  if (value === undefined) return null;
+export function userOfHeader(value: string | null): string | null {
+  if (value === null) return null;
   try {
     return parseUri(parseNameAddr(value).uri).user;
   } catch {
@@ -24,10 +24,10 @@ export function callerIdOf(req: SipRequest): string | null {
   const pai = getHeader(req, 'p-asserted-identity');
   if (pai !== null) {
     // PAI may list a sip: and a tel: identity; the first one with a user part wins.
-    const user = userOfHeader(pai.split(',')[0]);
+    const user = userOfHeader(pai.split(',')[0] ?? null);
     if (user !== null) return user;
   }
-  return userOfHeader(getHeader(req, 'from') ?? undefined);
+  return userOfHeader(getHeader(req, 'from'));
 }
 
 export function maxForwardsOf(req: SipRequest): number | null {

@@ -1,7 +1,4 @@
-import type { SipMessage, SipRequest } from '../sip/message/types.js';
-import type { InitialRequestHook, SipEndpoint } from '../sip/sip-endpoint.js';
-import type { ClientTransaction, ClientTransactionUser, InviteClientTransaction, ServerTransaction } from '../sip/transaction/index.js';
-import type { SipProtocol, SipSource, SipTarget } from '../sip/transport/transport.js';
+import type { ClientTransaction, ClientTransactionUser, InitialRequestHook, InviteClientTransaction, ServerTransaction, SipEndpoint, SipMessage, SipProtocol, SipRequest, SipSource, SipTarget } from '../sip/index.js';
 
 export type GatewaySide = 'access' | 'carrier' | 'pstn-sim';
 

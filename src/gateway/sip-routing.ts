@@ -6,8 +6,6 @@ import type { SipPort } from './sip-port.js';
 /** User part of every Record-Route URI we write, so our own Route entries are recognised by a prefix test. */
 export const ROUTE_USER = 'vsip';
 
-export { targetOfUri, targetOfUriString } from '../sip/index.js'; // TEMP re-export until merge
-
 /** The URI inside a Route/Record-Route/Contact value, or null. */
 export function uriOfNameAddr(value: string): string | null {
   try {
@@ -54,18 +52,6 @@ export class RouteSigner {
     const tag = end === -1 ? v.slice(i + 4) : v.slice(i + 4, i + 4 + end);
     return tag === this.tag(callId) ? true : null;
   }
-}
-
-export { formatHost as hostForUri } from '../sip/index.js'; // TEMP re-export until merge
-
-/** `getHeader` with `undefined` for absent, as its callers still test. */
-export function headerValue(msg: SipMessage, name: string): string | undefined { // TEMP re-export until merge
-  return getHeader(msg, name) ?? undefined;
-}
-
-/** Route values in order, list headers split: `getHeaderValues(msg, 'route')`. */
-export function routeValues(msg: SipMessage): string[] { // TEMP re-export until merge
-  return getHeaderValues(msg, 'route');
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { SipTarget } from '../sip/transport/transport.js';
+import type { SipTarget } from '../sip/index.js';
 import type { CallCause } from './call-cause.js';
 
 /** One place to send an INVITE: the Request-URI to write and the transport target. */

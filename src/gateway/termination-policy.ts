@@ -10,8 +10,8 @@ export interface TerminationFacts {
   /** Request-URI user part (the dialled number as sent). */
   requestUser: string | null;
   sourceIp: string;
-  /** `sourceIp` as uint32 (see `ipv4ToInt`), -1 for IPv6. */
-  sourceIpInt: number;
+  /** `sourceIp` as uint32 (`peerIpv4`), null for IPv6. */
+  sourceIpInt: number | null;
   /** P-Asserted-Identity user, else From user, as sent. */
   callerId: string | null;
   /** Digest username from Proxy-Authorization, when present. */

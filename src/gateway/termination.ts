@@ -1,21 +1,14 @@
-import { parseAuthorization, type DigestCredentials } from '../sip/auth/parse-authorization.js';
-import { formatNameAddr } from '../sip/message/format-name-addr.js';
-import { formatUri } from '../sip/message/format-uri.js';
-import { parseNameAddr } from '../sip/message/parse-name-addr.js';
-import { parseUri } from '../sip/message/parse-uri.js';
-import type { SipHeader, SipUri } from '../sip/message/types.js';
-import type { InviteServerTransaction } from '../sip/transaction/index.js';
-import type { SipTarget } from '../sip/transport/transport.js';
+import { formatHost, formatNameAddr, formatUri, getHeader, getHeaderValues, parseAuthorization, parseNameAddr, parseUri, targetOfUri, type DigestCredentials, type InviteServerTransaction, type SipHeader, type SipTarget, type SipUri } from '../sip/index.js';
 import { authenticateDigest, type DigestOutcome } from './authenticate-digest.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
-import { ipv4ToInt } from './ipv4.js';
+import { peerIpv4 } from '../net/ipv4.js';
 import type { CallState } from './call-record.js';
 import { proxyInvite } from './invite-relay.js';
-import type { ProxyDeps } from './proxy-core.js';
+import type { ProxyDeps } from './proxy-deps.js';
 import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
-import { forwardRequest, headerValue, hostForUri, routeValues, targetOfUri, uriOfNameAddr } from './sip-routing.js';
+import { forwardRequest, uriOfNameAddr } from './sip-routing.js';
 import { CarrierTarget } from './carrier-target.js';
 import { decideTermination, digestTrunk, type ChallengeCause } from './termination-policy.js';
 import { refuse, type Refusal, type RefuseContext } from './refuse.js';
@@ -53,25 +46,25 @@ export class Termination {
 
   constructor(private readonly o: TerminationOptions) {
     this.carrierTarget = targetOfUri(o.carrierUri);
-    this.carrierHostPort = `${hostForUri(o.carrierUri.host)}${o.carrierUri.port === null ? '' : `:${o.carrierUri.port}`}`;
+    this.carrierHostPort = `${formatHost(o.carrierUri.host)}${o.carrierUri.port === null ? '' : `:${o.carrierUri.port}`}`;
     let params = '';
     for (const [k, v] of o.carrierUri.params) params += v === null ? `;${k}` : `;${k}=${v}`;
     this.carrierParams = params;
-    this.warnAgent = hostForUri(o.access.advertise);
+    this.warnAgent = formatHost(o.access.advertise);
   }
 
   handle(tx: InviteServerTransaction): void {
     const req = tx.request;
     const source = tx.source;
     const ruri = safeParseUri(req.uri);
-    const callId = headerValue(req, 'call-id') ?? '';
-    const proxyAuth = headerValue(req, 'proxy-authorization');
-    const credentials = proxyAuth === undefined ? null : parseAuthorization(proxyAuth);
+    const callId = getHeader(req, 'call-id') ?? '';
+    const proxyAuth = getHeader(req, 'proxy-authorization');
+    const credentials = proxyAuth === null ? null : parseAuthorization(proxyAuth);
     const facts = {
       requestHost: (ruri?.host ?? '').toLowerCase(),
       requestUser: ruri?.user ?? null,
       sourceIp: source.address,
-      sourceIpInt: ipv4ToInt(source.address),
+      sourceIpInt: peerIpv4(source.address),
       callerId: callerIdOf(req),
       authUsername: credentials?.username ?? null,
       codecOk: offerHasSupportedCodec(req),
@@ -115,8 +108,8 @@ export class Termination {
     const replace: SipHeader[] = [];
     if (trunk.externalAlias !== null) {
       const alias = trunk.externalAlias;
-      const from = headerValue(req, 'from');
-      if (from !== undefined) {
+      const from = getHeader(req, 'from');
+      if (from !== null) {
         try {
           const na = parseNameAddr(from);
           const uri = parseUri(na.uri);
@@ -131,7 +124,7 @@ export class Termination {
       this.o.proxy.signer.recordRoute(this.o.carrier, this.carrierTarget.protocol, callId),
       this.o.proxy.signer.recordRoute(this.o.access, source.protocol, callId),
     ];
-    const popRoutes = this.preloadedRoutes(routeValues(req));
+    const popRoutes = this.preloadedRoutes(getHeaderValues(req, 'route'));
     const requestUri = `sip:${decision.callee}@${this.carrierHostPort}${this.carrierParams}`;
     proxyInvite(this.o.proxy, tx, this.o.carrier, call, {
       targets: new CarrierTarget({ requestUri, target: this.carrierTarget, label: `${this.carrierHostPort}${this.carrierParams}` }),

@@ -1,5 +1,4 @@
-import { createSipEndpoint, generateBranch, getHeader, getHeaderValues, hasToTag, InviteServerTransaction, parseNameAddr, randomToken, targetOfUriString } from '../sip/index.js';
-import type { SipEndpoint, ServerTransaction, SipHeader, SipProtocol, SipRequest, SipResponse, SipTarget, TlsOptions } from '../sip/index.js';
+import { createSipEndpoint, generateBranch, getHeader, getHeaderValues, hasToTag, InviteServerTransaction, parseNameAddr, randomToken, targetOfUriString, type ServerTransaction, type SipEndpoint, type SipHeader, type SipProtocol, type SipRequest, type SipResponse, type SipTarget, type TlsOptions } from '../sip/index.js';
 import { behaviourFor } from './number-behaviour.js';
 import { sdpAnswer, sdpOffer } from './sdp-answer.js';
 

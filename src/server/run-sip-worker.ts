@@ -1,7 +1,7 @@
+import { workerOwnPort } from '../sip/index.js';
 import type { Config } from '../config/config.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { SipWorkerIdentity } from '../config/sip-worker-identity.js';
-import { workerOwnPort } from '../sip/transport/udp-steering.js';
 import { Lifecycle } from './lifecycle.js';
 import type { ToPrimary, ToWorker } from './sip-worker-messages.js';
 

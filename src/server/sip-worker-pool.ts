@@ -17,13 +17,13 @@
  *
  * Messages on the cluster IPC channel: `sip-worker-messages.ts`; the worker's side: `run-sip-worker.ts`.
  */
+import { STEERING_KEY_BYTES } from '../sip/index.js';
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import { sipWorkerEnv } from '../config/sip-worker-identity.js';
 import type { GatewayAddress } from '../gateway/gateway.js';
 import type { Logger } from '../logger.js';
-import { STEERING_KEY_BYTES } from '../sip/transport/udp-steering.js';
 import type { RoutePorts, ToPrimary, ToWorker } from './sip-worker-messages.js';
 
 /** A worker that dies is started again after this long (a crash loop costs one fork a second). */

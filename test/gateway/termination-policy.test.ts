@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideTermination, digestTrunk, type TerminationFacts } from '../../src/gateway/termination-policy.js';
-import { ipv4ToInt } from '../../src/gateway/ipv4.js';
+import { peerIpv4 } from '../../src/net/ipv4.js';
 import { gatewayTrunk, snapshotOf } from './policy-fixtures.js';
 
 const A = gatewayTrunk({ accountSid: 'vsipaaa', numbers: ['+919800000001'], ips: [{ ip: '127.0.0.2', mask: 32 }] });
@@ -15,7 +15,7 @@ function facts(over: Partial<TerminationFacts> = {}): TerminationFacts {
     requestHost: 'vsipaaa.pstn.exotel.com',
     requestUser: '+14155550100',
     sourceIp: ip,
-    sourceIpInt: ipv4ToInt(ip),
+    sourceIpInt: peerIpv4(ip),
     callerId: '+919800000001',
     authUsername: null,
     credentialsOk: false,
