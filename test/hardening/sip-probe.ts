@@ -55,7 +55,7 @@ export class UdpProbe {
   }
 
   /** Sends one datagram and returns the first reply to it (or null: silence). */
-  async exchange(data: Buffer | string, to: Target, timeoutMs = 1000): Promise<Buffer | null> {
+  async exchange(data: Buffer | string, to: Target, timeoutMs = 5000): Promise<Buffer | null> {
     const seen = this.replies.length;
     await this.send(data, to);
     return this.next(seen, timeoutMs);
@@ -67,7 +67,7 @@ export class UdpProbe {
 }
 
 /** One datagram from a fresh socket (so retransmitted answers to earlier requests cannot be mistaken for this one's). */
-export async function udpOnce(data: Buffer | string | ((localPort: number) => string), to: Target, timeoutMs = 1000, from = '127.0.0.1'): Promise<Buffer | null> {
+export async function udpOnce(data: Buffer | string | ((localPort: number) => string), to: Target, timeoutMs = 5000, from = '127.0.0.1'): Promise<Buffer | null> {
   const p = await UdpProbe.open(from);
   try {
     return await p.exchange(typeof data === 'function' ? data(p.port) : data, to, timeoutMs);
