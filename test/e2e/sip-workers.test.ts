@@ -8,8 +8,8 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createAccountCli, apiRequest, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
-import { runSipp, scenarioWithCode } from '../gateway/sipp.js';
+import { createAccountCli, apiRequest, startServe, tempDir, type AccountJson, type ServeProcess } from '../support/serve-process.js';
+import { runSipp, scenarioWithCode } from '../support/sipp.js';
 
 const CALLER = '+919800000071';
 let vsip: ServeProcess;

@@ -9,8 +9,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { startPostgres } from '../helpers/postgres.js';
-import { apiRequest, createAccountCli, startServe, tempDir } from '../helpers/serve-process.js';
+import { startPostgres } from '../support/postgres.js';
+import { apiRequest, createAccountCli, startServe, tempDir } from '../support/serve-process.js';
 
 const PBX_IP = '127.0.0.5';
 const CALLER = '+919800000001';

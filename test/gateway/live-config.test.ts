@@ -4,7 +4,8 @@ import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { ipv4ToInt } from '../../src/gateway/ipv4.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
-import { freePort, runSipp, startSipp } from './sipp.js';
+import { freePort } from '../support/ports.js';
+import { runSipp, startSipp } from '../support/sipp.js';
 
 /** Changes made through the API are enforced without a restart; metrics count the calls. */
 let h: Harness;

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
-import { freePort, runSipp, scenarioWithCode, startSipp } from './sipp.js';
+import { freePort } from '../support/ports.js';
+import { runSipp, scenarioWithCode, startSipp } from '../support/sipp.js';
 
 /**
  * Origination (carrier → PBX) end to end: sipp or the PSTN simulator as the carrier placing the

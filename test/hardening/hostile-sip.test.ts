@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { parseMessage, SipStreamParser } from '../../src/sip/message/index.js';
 import { createSipCounters } from '../../src/sip/sip-counters.js';
 import { TcpTransport } from '../../src/sip/transport/tcp.js';
-import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
+import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../support/serve-process.js';
 import { header, request, rssKiB, SDP, statusOf, tcpExchange, udpOnce, UdpProbe, type Target } from './sip-probe.js';
 
 /** RSS may grow this much over the warmed-up baseline across all barrages (KiB). */
