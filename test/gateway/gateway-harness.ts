@@ -73,13 +73,4 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
 }
 
-/** Waits until `check` returns a value (not undefined/false), polling every 10 ms. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 3000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor } from '../support/wait-for.js';

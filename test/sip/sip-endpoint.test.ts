@@ -48,7 +48,7 @@ for (const protocol of ['udp', 'tcp'] as const) {
       const final = await new Promise<SipResponse>((r) => tx.on('final', r));
       assert.equal(final.status, 487);
       assert.deepEqual(states.slice(0, 2), ['100', '180']);
-      for (let i = 0; i < 50 && server!.state !== 'confirmed' && server!.state !== 'terminated'; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 500 && server!.state !== 'confirmed' && server!.state !== 'terminated'; i++) await new Promise((r) => setTimeout(r, 10));
       assert.ok(states.includes('cancel 200'));
       assert.ok(['confirmed', 'terminated'].includes(server!.state), `server state ${server!.state}: the ACK for the 487 reached it`);
       assert.equal(b.counters.strayResponses, 0, 'the ACK for a non-2xx never reaches the core');
@@ -92,7 +92,7 @@ test('no request handler: 503; unknown CANCEL: 481; ACK for 2xx goes to onAck', 
     const ack = req('ACK', 'ack2xx', `Via: ${a.viaSentBy(target)};branch=${generateBranch()}\r\n`);
     ack.headers = ack.headers.map((h) => (h.name === 'cseq' ? { name: 'cseq', value: '1 ACK' } : h.name === 'to' ? { name: 'to', value: getHeader(ok, 'to')! } : h));
     await a.sendStateless(ack, target);
-    for (let i = 0; i < 50 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(acks.length, 1);
   } finally {
     await a.close();
@@ -141,7 +141,7 @@ test('onInitialRequest: a stateless 503 before any transaction (same To tag on a
     assert.match(to, /;tag=[0-9a-f]{16}$/);
     assert.equal(b.transactions.size.server, 0, 'no server transaction for a stateless refusal');
     // The client transaction ACKs the 503 (§17.1.1.3): it matches nothing at b and reaches onAck.
-    for (let i = 0; i < 50 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(acks.length, 1);
     assert.equal(acks[0]!.tx, null);
     assert.equal(getHeader(acks[0]!.ack, 'to'), to);
@@ -154,7 +154,7 @@ test('onInitialRequest: a stateless 503 before any transaction (same To tag on a
     // Dropped: no transaction, nothing for the core.
     const opt = a.sendRequest(req('OPTIONS', 'drop'), target);
     opt.on('final', () => undefined);
-    for (let i = 0; i < 50 && !seen.includes('OPTIONS drop'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && !seen.includes('OPTIONS drop'); i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(seen.includes('OPTIONS drop'));
     assert.equal(b.transactions.size.server, 0);
 

@@ -82,7 +82,7 @@ export async function startServe(opts: {
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
 
-  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   while (!existsSync(readyFile)) {
     if (child.exitCode !== null) throw new Error(`vsip serve exited with ${child.exitCode}:\n${output}`);
     if (Date.now() > deadline) {
