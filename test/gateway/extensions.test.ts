@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SDP, UdpProbe, header, request, statusOf } from '../hardening/sip-probe.js';
+import { UdpProbe } from '../support/sip-probe.js';
+import { SDP, header, request, statusOf } from '../support/sip-message.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
 

@@ -19,7 +19,8 @@ import { parseMessage, SipStreamParser } from '../../src/sip/message/index.js';
 import { createSipCounters } from '../../src/sip/sip-counters.js';
 import { TcpTransport } from '../../src/sip/transport/tcp.js';
 import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../support/serve-process.js';
-import { header, request, rssKiB, SDP, statusOf, tcpExchange, udpOnce, UdpProbe, type Target } from './sip-probe.js';
+import { rssKiB, tcpExchange, udpOnce, UdpProbe, type Target } from '../support/sip-probe.js';
+import { header, request, SDP, statusOf } from '../support/sip-message.js';
 
 /** RSS may grow this much over the warmed-up baseline across all barrages (KiB). */
 const RSS_BUDGET_KIB = 96 * 1024;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { OverloadGuard, type LoopReading } from '../../src/gateway/overload-guard.js';
 import { ApiClient } from '../gateway/api-client.js';
 import { startHarness, waitFor, type Harness } from '../gateway/gateway-harness.js';
-import { header, request, SDP, statusOf, UdpProbe } from './sip-probe.js';
+import { UdpProbe } from '../support/sip-probe.js';
+import { header, request, SDP, statusOf } from '../support/sip-message.js';
 
 /**
  * Overload control and flood limits (issue 6), made deterministic with low configured marks
@@ -84,10 +85,11 @@ test('overload: beyond --sip-max-calls new INVITEs get 503 + Retry-After at once
     const from = header(Buffer.from(ok), 'From') as string;
     const callId = header(Buffer.from(ok), 'Call-ID') as string;
     const contact = /<([^>]+)>/.exec(header(Buffer.from(ok), 'Contact') ?? '')?.[1] as string;
-    const routes = rr.reverse().map((r) => `Route: ${r}`);
-    const ack = [`ACK ${contact} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.2:${probe.port};branch=z9hG4bKack${Date.now()}`, 'Max-Forwards: 70', `From: ${from}`, `To: ${to}`, `Call-ID: ${callId}`, 'CSeq: 1 ACK', ...routes, 'Content-Length: 0', '', ''].join('\r\n');
+    const routes = rr.reverse();
+    const inDialog = { uri: contact, from, fromTag: null, to, callId, viaHost: '127.0.0.2', viaPort: probe.port, routes, contact: null };
+    const ack = request({ ...inDialog, method: 'ACK', cseq: 1 });
     await probe.send(ack, h.access('udp'));
-    const bye = [`BYE ${contact} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.2:${probe.port};branch=z9hG4bKbye${Date.now()}`, 'Max-Forwards: 70', `From: ${from}`, `To: ${to}`, `Call-ID: ${callId}`, 'CSeq: 2 BYE', ...routes, 'Content-Length: 0', '', ''].join('\r\n');
+    const bye = request({ ...inDialog, method: 'BYE', cseq: 2 });
     const before = probe.replies.length;
     await probe.send(bye, h.access('udp'));
     const byeAnswer = await waitFor(() => probe.replies.slice(before).find((r) => /^SIP\/2\.0 \d{3}[^\r]*\r\n[\s\S]*CSeq: 2 BYE/i.test(r.toString('latin1'))), 3000, 'the BYE answer');

@@ -2,8 +2,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient } from '../gateway/api-client.js';
 import { startHarness, type Harness } from '../gateway/gateway-harness.js';
-import { attempt, type AuthTarget } from './sip-auth-client.js';
-import { statusOf, UdpProbe } from './sip-probe.js';
+import { attempt, type AuthTarget } from '../support/sip-auth-client.js';
+import { UdpProbe } from '../support/sip-probe.js';
+import { statusOf } from '../support/sip-message.js';
 
 /**
  * Digest brute force (issue 6): repeated failures from one source block it for a configured time

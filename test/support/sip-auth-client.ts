@@ -3,7 +3,8 @@
  * and tags per request, the challenge read from the 401/407 and answered with `answerChallenge`.
  */
 import { answerChallenge } from '../../src/sip/auth/answer-challenge.js';
-import { header, request, SDP, type Target, UdpProbe } from './sip-probe.js';
+import { type Target, UdpProbe } from './sip-probe.js';
+import { header, request, SDP } from './sip-message.js';
 
 export interface AuthTarget {
   gateway: Target;
