@@ -102,7 +102,7 @@ test('a worker killed with SIGKILL is started again, and calls go through both w
   process.kill(pid, 'SIGKILL');
   const t0 = Date.now();
   while (readyLines() === before) {
-    assert.ok(Date.now() - t0 < 10_000, `no worker restarted:\n${vsip.output().slice(-2000)}`);
+    assert.ok(Date.now() - t0 < 60_000, `no worker restarted:\n${vsip.output().slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.match(vsip.output(), /SIP worker exited; starting it again/);
