@@ -40,8 +40,7 @@ after(async () => {
 const sim = (): PstnSim => h.gateway.pstnSim as PstnSim;
 
 async function setLimits(limits: { max_calls_per_second?: number | null; max_concurrent_calls?: number | null }): Promise<void> {
-  const r = await api.request('PUT', `/trunks/${trunk}`, limits);
-  assert.equal(r.status, 200, JSON.stringify(r.data));
+  await api.updateTrunk(trunk, limits);
   await waitFor(() => {
     const t = h.gateway.snapshot.getTrunk(trunk);
     return t !== undefined && (limits.max_calls_per_second === undefined || t.maxCallsPerSecond === limits.max_calls_per_second) && (limits.max_concurrent_calls === undefined || t.maxConcurrentCalls === limits.max_concurrent_calls);
