@@ -47,7 +47,9 @@ for (const protocol of ['udp', 'tcp'] as const) {
       });
       const final = await new Promise<SipResponse>((r) => tx.on('final', r));
       assert.equal(final.status, 487);
-      assert.deepEqual(states.slice(0, 2), ['100', '180']);
+      // T1 is 20 ms: on a busy machine the INVITE may be retransmitted before the 180, and each copy
+      // is answered with the 100 again (RFC 3261 §17.2.1), so repeats are dropped before comparing.
+      assert.deepEqual(states.filter((s, i) => s !== states[i - 1]).slice(0, 2), ['100', '180']);
       for (let i = 0; i < 500 && server!.state !== 'confirmed' && server!.state !== 'terminated'; i++) await new Promise((r) => setTimeout(r, 10));
       assert.ok(states.includes('cancel 200'));
       assert.ok(['confirmed', 'terminated'].includes(server!.state), `server state ${server!.state}: the ACK for the 487 reached it`);
