@@ -143,10 +143,14 @@ test('onInitialRequest: a stateless 503 before any transaction (same To tag on a
     assert.match(to, /;tag=[0-9a-f]{16}$/);
     assert.equal(b.transactions.size.server, 0, 'no server transaction for a stateless refusal');
     // The client transaction ACKs the 503 (§17.1.1.3): it matches nothing at b and reaches onAck.
+    // With T1 = 20 ms a busy machine may retransmit the INVITE before the 503 arrives: each copy
+    // gets the 503 and each 503 its ACK (§17.1.1.2), so one or more, all alike.
     for (let i = 0; i < 500 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(acks.length, 1);
-    assert.equal(acks[0]!.tx, null);
-    assert.equal(getHeader(acks[0]!.ack, 'to'), to);
+    assert.ok(acks.length >= 1);
+    for (const x of acks) {
+      assert.equal(x.tx, null);
+      assert.equal(getHeader(x.ack, 'to'), to);
+    }
     // A retransmission of the same INVITE gets the same response, To tag included.
     // The transaction released its request on the final (it only waits out Timer D now).
     assert.throws(() => inv.request, /read its request after releasing it \(state completed\)/);
