@@ -27,7 +27,8 @@ import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { openStore } from '../../src/store/open-store.js';
-import { freePort, runSipp, sippCounts } from '../../test/sip/helpers/sipp.js';
+import { freePort } from '../../test/support/ports.js';
+import { runSipp, sippCounts } from '../../test/support/sipp.js';
 import { seedTrunks } from './seed-trunks.js';
 import { setupTrunk, startUas, stop, uacArgs, withGateway, withServeChild } from './sipp-gateway.js';
 
@@ -80,7 +81,7 @@ async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate
   const t0 = process.hrtime.bigint();
   const cpu0 = cpuClock();
   const elu0 = performance.eventLoopUtilization();
-  const r = await runSipp(args, (SECONDS * 4 + 20) * 1000);
+  const r = await runSipp({ args, killAfterMs: (SECONDS * 4 + 20) * 1000 });
   const cpu = cpuClock() - cpu0;
   const elu = Math.round(100 * performance.eventLoopUtilization(elu0).utilization);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/open-store.js';
-import { freePort, runSipp, sippCounts } from '../../test/sip/helpers/sipp.js';
+import { freePort } from '../../test/support/ports.js';
+import { runSipp, sippCounts } from '../../test/support/sipp.js';
 import { setupTrunk, startUas, stop, uacArgs, withGateway } from './sipp-gateway.js';
 
 function arg(name: string, fallback: string): string {
@@ -65,7 +66,7 @@ async function step(targets: Gw[], rate: number, seconds: number): Promise<{ ok:
     targets.map(async (t) => {
       const calls = Math.round((rate / targets.length) * seconds);
       const args = uacArgs({ remote: `127.0.0.1:${t.port}`, host: t.host, transport: 'udp', rate: rate / targets.length, calls, localPort: await freePort(), timeoutS: seconds * 4 + 10 });
-      const r = await runSipp(args, (seconds * 4 + 20) * 1000);
+      const r = await runSipp({ args, killAfterMs: (seconds * 4 + 20) * 1000 });
       return { calls, code: r.code, ...sippCounts(r.stdout) };
     }),
   );

@@ -12,7 +12,7 @@ import { SERVE_OPTIONS } from '../../src/config/options.js';
 import { startGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import type { Store } from '../../src/store/types.js';
-import { freePort } from '../../test/sip/helpers/sipp.js';
+import { freePort } from '../../test/support/ports.js';
 
 export const FIXTURES = resolve(process.cwd(), 'test/fixtures/sipp');
 export const CALLER = '+919800000001';

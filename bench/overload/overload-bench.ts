@@ -26,7 +26,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import { openStore } from '../../src/store/open-store.js';
-import { freePort, runSipp, sippCounts } from '../../test/sip/helpers/sipp.js';
+import { freePort } from '../../test/support/ports.js';
+import { runSipp, sippCounts } from '../../test/support/sipp.js';
 import { setupTrunk, startUas, stop, uacArgs, withGateway } from '../gateway/sipp-gateway.js';
 
 function arg(name: string, fallback: string): string {
@@ -77,7 +78,7 @@ async function run(metrics: Registry, remote: string, host: string, rate: number
   const window = setTimeout(() => {
     void counter(metrics, 'completed').then((c) => (completedInWindow = c - c0));
   }, seconds * 1000);
-  const r = await runSipp(uacArgs({ remote, host, transport: TRANSPORT, rate, calls, localPort: await freePort(), timeoutS: seconds + 60, ...(scenario !== undefined ? { scenario } : {}) }), (seconds + 90) * 1000);
+  const r = await runSipp({ args: uacArgs({ remote, host, transport: TRANSPORT, rate, calls, localPort: await freePort(), timeoutS: seconds + 60, ...(scenario !== undefined ? { scenario } : {}) }), killAfterMs: (seconds + 90) * 1000 });
   const wall = (Date.now() - t0) / 1000;
   const c = sippCounts(r.stdout);
   if (c.successful < 0) console.log(r.stdout.slice(-2000), r.stderr.slice(-2000));

@@ -14,8 +14,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSipEndpoint } from '../../src/sip/sip-endpoint.js';
-import { attachSimpleUas } from '../../test/sip/helpers/simple-uas.js';
-import { freePort, runSipp, sippCounts } from '../../test/sip/helpers/sipp.js';
+import { attachSimpleUas } from '../../test/support/simple-uas.js';
+import { freePort } from '../../test/support/ports.js';
+import { runSipp, sippCounts } from '../../test/support/sipp.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,7 +40,7 @@ async function measure(port: number, rate: number): Promise<Step> {
   const local = await freePort();
   const args = [`127.0.0.1:${port}`, '-sn', 'uac', '-r', String(rate), '-rp', '1000', '-m', String(calls), '-i', '127.0.0.1', '-p', String(local), '-t', 'u1', '-buff_size', '4194304', '-timeout', `${SECONDS * 4 + 10}s`, '-timeout_error'];
   const t0 = process.hrtime.bigint();
-  const r = await runSipp(args, (SECONDS * 4 + 20) * 1000);
+  const r = await runSipp({ args, killAfterMs: (SECONDS * 4 + 20) * 1000 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = sippCounts(r.stdout);
   const achieved = Math.round(c.successful / wall);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openStore } from '../../src/store/open-store.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
-import { startPostgres } from '../../test/helpers/postgres.js';
+import { startPostgres } from '../../test/support/postgres.js';
 // The gateway bench seeds the same data set, so both benches measure the same tables.
 import { seedTrunks } from '../gateway/seed-trunks.js';
 

@@ -22,7 +22,7 @@ import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
 import { registerLimitMetrics } from './limit-metrics.js';
-import { OverloadGuard } from './overload-guard.js';
+import { OverloadGuard, type LoopSampler } from './overload-guard.js';
 import { earlyAdmission } from './early-admission.js';
 import { Pike } from './pike.js';
 import { TrunkLimits } from './trunk-limits.js';
@@ -49,6 +49,8 @@ export interface GatewayTuning {
   maxAuthFailures?: number;
   /** Event-loop lag sampling period of the overload guard (ms). */
   lagSampleMs?: number;
+  /** Readings for the overload guard instead of this process's event loop (tests of overload control). */
+  overloadSampler?: LoopSampler;
   /** Answered calls with no BYE after this long are closed in the call log as `expired` (default 6 h). */
   maxCallDurationMs?: number;
   /** PSTN simulator answer delay when embedded (ms). */
@@ -204,6 +206,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       activeCalls: () => metrics.activeCount,
       activeTransactions: () => access.counters.activeTransactions + carrier.counters.activeTransactions,
       ...(tuning.lagSampleMs !== undefined ? { sampleMs: tuning.lagSampleMs } : {}),
+      ...(tuning.overloadSampler !== undefined ? { sampler: tuning.overloadSampler } : {}),
     });
     overload.start();
     closers.push(async () => overload.stop());

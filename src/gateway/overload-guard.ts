@@ -20,6 +20,36 @@ export interface OverloadGuardOptions {
   activeTransactions: () => number;
   /** How often the event-loop lag is sampled (ms, default 50; the gateway uses 100). */
   sampleMs?: number;
+  /**
+   * Where the readings come from (default: this process's event loop). A test of overload control
+   * gives its own, so that what it asserts does not depend on how busy the machine is.
+   */
+  sampler?: LoopSampler;
+}
+
+/** One reading of the event loop over the last sampling period. */
+export interface LoopReading {
+  /** How late the sampling timer fired (ms). */
+  lagMs: number;
+  /** Event-loop utilisation over the period (0–1). */
+  utilization: number;
+}
+
+export type LoopSampler = () => LoopReading;
+
+/** Reads this process's event loop: the drift of a timer firing every `everyMs`, and its utilisation. */
+function eventLoopSampler(everyMs: number): LoopSampler {
+  let expected = performance.now() + everyMs;
+  let elu = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.now();
+    const lagMs = Math.max(0, now - expected);
+    expected = now + everyMs;
+    const next = performance.eventLoopUtilization();
+    const utilization = performance.eventLoopUtilization(next, elu).utilization;
+    elu = next;
+    return { lagMs, utilization };
+  };
 }
 
 export type OverloadReason = 'calls' | 'lag' | 'load';
@@ -53,6 +83,8 @@ export class OverloadGuard {
   admitShare = 1;
   dropped = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** SIP messages counted at the previous reading. */
+  private messages = 0;
 
   constructor(private readonly o: OverloadGuardOptions) {
     this.retryAfter = String(o.retryAfterSeconds);
@@ -61,31 +93,32 @@ export class OverloadGuard {
   start(): void {
     if ((this.o.maxLagMs <= 0 && this.o.targetLoad <= 0) || this.timer !== null) return;
     const every = this.o.sampleMs ?? 50;
-    let expected = performance.now() + every;
-    let elu = performance.eventLoopUtilization();
-    let messages = this.o.messagesIn?.() ?? 0;
-    const minMessages = ((this.o.minMessagesPerSecond ?? 500) * every) / 1000;
-    this.timer = setInterval(() => {
-      const now = performance.now();
-      this.lagMs = Math.max(0, now - expected);
-      expected = now + every;
-      if (this.o.maxLagMs > 0) {
-        if (this.lagMs > this.o.maxLagMs) this.lagging = true;
-        else if (this.lagMs < this.o.maxLagMs / 2) this.lagging = false;
-      }
-      if (this.o.targetLoad > 0) {
-        const next = performance.eventLoopUtilization();
-        // Smoothed (time constant ≈ 4 samples): a short burst is absorbed, sustained saturation is not.
-        this.load += 0.25 * (performance.eventLoopUtilization(next, elu).utilization - this.load);
-        elu = next;
-        const m = this.o.messagesIn?.() ?? 0;
-        const busyWithSip = m - messages >= minMessages;
-        messages = m;
-        if (busyWithSip && this.load > this.o.targetLoad) this.admitShare = Math.max(0.02, this.admitShare * 0.85);
-        else if (this.load < this.o.targetLoad - 0.05 || !busyWithSip) this.admitShare = Math.min(1, this.admitShare + 0.05);
-      }
-    }, every);
+    const sampler = this.o.sampler ?? eventLoopSampler(every);
+    this.messages = this.o.messagesIn?.() ?? 0;
+    this.timer = setInterval(() => this.observe(sampler()), every);
     this.timer.unref();
+  }
+
+  /**
+   * Takes one reading (`start()` does, every `sampleMs`) and updates the lag state and the
+   * admitted share; SIP messages received since the previous reading tell SIP load from other work.
+   */
+  observe(reading: LoopReading): void {
+    this.lagMs = reading.lagMs;
+    if (this.o.maxLagMs > 0) {
+      if (this.lagMs > this.o.maxLagMs) this.lagging = true;
+      else if (this.lagMs < this.o.maxLagMs / 2) this.lagging = false;
+    }
+    if (this.o.targetLoad > 0) {
+      // Smoothed (time constant ≈ 4 samples): a short burst is absorbed, sustained saturation is not.
+      this.load += 0.25 * (reading.utilization - this.load);
+      const m = this.o.messagesIn?.() ?? 0;
+      const minMessages = ((this.o.minMessagesPerSecond ?? 500) * (this.o.sampleMs ?? 50)) / 1000;
+      const busyWithSip = m - this.messages >= minMessages;
+      this.messages = m;
+      if (busyWithSip && this.load > this.o.targetLoad) this.admitShare = Math.max(0.02, this.admitShare * 0.85);
+      else if (this.load < this.o.targetLoad - 0.05 || !busyWithSip) this.admitShare = Math.min(1, this.admitShare + 0.05);
+    }
   }
 
   stop(): void {

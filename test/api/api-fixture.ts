@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { createMetricsRegistry } from '../../src/metrics.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { AccountCredentials, Store } from '../../src/store/types.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
 /**
  * An API under test: a real store (SQLite in a temp dir, or a fresh database of a shared

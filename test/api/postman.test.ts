@@ -143,7 +143,8 @@ describe('Postman collections via newman against `vsip serve` over HTTPS', () =>
     serve.stderr?.on('data', (c: Buffer) => {
       stderr += c.toString('utf8');
     });
-    const deadline = Date.now() + 15_000;
+    // Start-up takes seconds on a busy machine; the wait ends as soon as the ready file appears.
+    const deadline = Date.now() + 60_000;
     while (!existsSync(ready)) {
       if (Date.now() > deadline || serve.exitCode !== null) throw new Error(`vsip serve did not start: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

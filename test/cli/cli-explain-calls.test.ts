@@ -1,12 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { CLI } from '../helpers/serve-process.js';
+import { CLI } from '../support/serve-process.js';
 import { SIP_CODES } from '../../src/cli/knowledge/sip-codes.js';
-import { startCliServer, type CliServer } from './helpers/cli-server.js';
-import { sendInvite } from './helpers/raw-invite.js';
-import { json, runCli } from './helpers/run-cli.js';
-import { runInProcess } from './helpers/run-in-process.js';
+import { startCliServer, type CliServer } from '../support/cli-server.js';
+import { sendInvite } from '../support/raw-invite.js';
+import { json, runCli } from '../support/run-cli.js';
+import { runInProcess } from '../support/run-in-process.js';
 
 let srv: CliServer;
 before(async () => {

@@ -2,9 +2,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runInProcess } from './helpers/run-in-process.js';
+import { runInProcess } from '../support/run-in-process.js';
 import { VsipClient } from '../../src/client/vsip-client.js';
-import { createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
+import { createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../support/serve-process.js';
 import { rmSync } from 'node:fs';
 
 let serve: ServeProcess;

@@ -1,12 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { tempDir } from '../helpers/serve-process.js';
-import { startCliServer, type CliServer } from './helpers/cli-server.js';
-import { makeCa, makeLeaf, makeSelfSigned } from './helpers/make-certs.js';
-import { json, runCli } from './helpers/run-cli.js';
-import { closedPort, startSipResponder, type Responder } from './helpers/sip-responder.js';
-import { registerPbx } from './helpers/register-pbx.js';
+import { tempDir } from '../support/serve-process.js';
+import { startCliServer, type CliServer } from '../support/cli-server.js';
+import { makeCa, makeLeaf, makeSelfSigned } from '../support/make-certs.js';
+import { json, runCli } from '../support/run-cli.js';
+import { closedPort, startSipResponder, type Responder } from '../support/sip-responder.js';
+import { registerPbx } from '../support/register-pbx.js';
 
 let srv: CliServer;
 const certDir = tempDir('vsip-cli-certs-');

@@ -2,10 +2,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCliServer, type CliServer } from './helpers/cli-server.js';
-import { json, runCli } from './helpers/run-cli.js';
-import { closedPort } from './helpers/sip-responder.js';
-import { runInProcess } from './helpers/run-in-process.js';
+import { startCliServer, type CliServer } from '../support/cli-server.js';
+import { json, runCli } from '../support/run-cli.js';
+import { closedPort } from '../support/sip-responder.js';
+import { runInProcess } from '../support/run-in-process.js';
 
 let srv: CliServer;
 before(async () => {

@@ -1,15 +1,15 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { tempDir } from '../helpers/serve-process.js';
+import { tempDir } from '../support/serve-process.js';
 import { ipInRange } from '../../src/cli/doctor/ip-range.js';
 import { parseDestination } from '../../src/cli/doctor/parse-destination.js';
 import { sipOptionsPing } from '../../src/cli/doctor/sip-options-ping.js';
 import { tcpConnect } from '../../src/cli/doctor/tcp-connect.js';
 import { tlsProbe } from '../../src/cli/doctor/tls-probe.js';
 import { displayWidth, renderTable } from '../../src/cli/output/render-table.js';
-import { makeCa, makeIntermediate, makeLeaf, makeSelfSigned } from './helpers/make-certs.js';
-import { closedPort, startSipResponder } from './helpers/sip-responder.js';
+import { makeCa, makeIntermediate, makeLeaf, makeSelfSigned } from '../support/make-certs.js';
+import { closedPort, startSipResponder } from '../support/sip-responder.js';
 
 const dir = tempDir('vsip-certs-');
 const ca = makeCa(dir);

@@ -2,10 +2,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/serve-process.js';
-import { startCliServer, type CliServer } from './helpers/cli-server.js';
-import { runCli } from './helpers/run-cli.js';
-import { closedPort } from './helpers/sip-responder.js';
+import { REPO_ROOT } from '../support/serve-process.js';
+import { startCliServer, type CliServer } from '../support/cli-server.js';
+import { runCli } from '../support/run-cli.js';
+import { closedPort } from '../support/sip-responder.js';
 
 /**
  * docs/first-call.md, step by step: the same commands with the ports of a `vsip serve` started on

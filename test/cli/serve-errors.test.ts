@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { rmSync } from 'node:fs';
 import net from 'node:net';
-import { startServe, tempDir } from '../helpers/serve-process.js';
-import { runCli } from './helpers/run-cli.js';
+import { startServe, tempDir } from '../support/serve-process.js';
+import { runCli } from '../support/run-cli.js';
 
 /** A port that is taken: on TCP by a listening server, on UDP by a bound socket. */
 async function taken(kind: 'tcp' | 'udp'): Promise<{ port: number; close(): void }> {

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
+import { createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../support/serve-process.js';
 import { rmSync } from 'node:fs';
 import { VsipApiError, VsipClient, collectAll, type FetchLike } from '../../src/index.js';
 

@@ -8,8 +8,8 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createAccountCli, apiRequest, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
-import { runSipp, scenarioWithCode } from '../gateway/sipp.js';
+import { createAccountCli, apiRequest, startServe, tempDir, type AccountJson, type ServeProcess } from '../support/serve-process.js';
+import { runSipp, scenarioWithCode } from '../support/sipp.js';
 
 const CALLER = '+919800000071';
 let vsip: ServeProcess;
@@ -67,7 +67,7 @@ test('UDP: 200 calls from one PBX socket with 5 % loss all complete; both worker
   // after its 200 (RFC 3261 §13.3.1.4), relayed to the PBX through the worker holding the call.
   const t0 = Date.now();
   while ((await completedCalls()) < before + 200) {
-    assert.ok(Date.now() - t0 < 40_000, `call log: ${(await completedCalls()) - before} of 200 completed`);
+    assert.ok(Date.now() - t0 < 90_000, `call log: ${(await completedCalls()) - before} of 200 completed`);
     await new Promise((res) => setTimeout(res, 250));
   }
   // Half the Call-IDs belong to the worker that does not read the shared port: their INVITEs were handed over.
@@ -102,7 +102,7 @@ test('a worker killed with SIGKILL is started again, and calls go through both w
   process.kill(pid, 'SIGKILL');
   const t0 = Date.now();
   while (readyLines() === before) {
-    assert.ok(Date.now() - t0 < 10_000, `no worker restarted:\n${vsip.output().slice(-2000)}`);
+    assert.ok(Date.now() - t0 < 60_000, `no worker restarted:\n${vsip.output().slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.match(vsip.output(), /SIP worker exited; starting it again/);

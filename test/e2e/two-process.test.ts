@@ -9,8 +9,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { startPostgres } from '../helpers/postgres.js';
-import { apiRequest, createAccountCli, startServe, tempDir } from '../helpers/serve-process.js';
+import { startPostgres } from '../support/postgres.js';
+import { apiRequest, createAccountCli, startServe, tempDir } from '../support/serve-process.js';
+import { request } from '../support/sip-message.js';
 
 const PBX_IP = '127.0.0.5';
 const CALLER = '+919800000001';
@@ -19,23 +20,10 @@ const CALLEE = '+14155550100';
 /** An INVITE whose offer has only Opus: once the source is whitelisted the gateway answers 488. */
 function invite(domain: string, port: number): Buffer {
   const sdp = ['v=0', `o=- 1 1 IN IP4 ${PBX_IP}`, 's=-', `c=IN IP4 ${PBX_IP}`, 't=0 0', 'm=audio 4000 RTP/AVP 97', 'a=rtpmap:97 opus/48000/2', ''].join('\r\n');
+  const uri = `sip:${CALLEE}@${domain}`;
+  const from = `<sip:${CALLER}@${domain}>`;
   const callId = randomBytes(8).toString('hex');
-  return Buffer.from(
-    [
-      `INVITE sip:${CALLEE}@${domain} SIP/2.0`,
-      `Via: SIP/2.0/UDP ${PBX_IP}:${port};branch=z9hG4bK${randomBytes(8).toString('hex')};rport`,
-      'Max-Forwards: 70',
-      `From: <sip:${CALLER}@${domain}>;tag=${randomBytes(4).toString('hex')}`,
-      `To: <sip:${CALLEE}@${domain}>`,
-      `Call-ID: ${callId}`,
-      'CSeq: 1 INVITE',
-      `Contact: <sip:${CALLER}@${PBX_IP}:${port}>`,
-      'Content-Type: application/sdp',
-      `Content-Length: ${Buffer.byteLength(sdp)}`,
-      '',
-      sdp,
-    ].join('\r\n'),
-  );
+  return Buffer.from(request({ method: 'INVITE', uri, from, viaHost: PBX_IP, viaPort: port, callId, contact: `sip:${CALLER}@${PBX_IP}:${port}`, body: sdp }));
 }
 
 /** Sends one INVITE and resolves with the first final status (>= 200). */

@@ -1,71 +1,47 @@
-import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
+import { VsipClient, type CallRecord } from '../../src/client/index.js';
 import { createLogger } from '../../src/logger.js';
 import type { Harness } from './gateway-harness.js';
 import { Registry } from 'prom-client';
+import { injectFetch } from '../support/inject-fetch.js';
 
-export interface ApiCall {
-  call_id: string;
-  direction: string;
-  caller: string | null;
-  callee: string | null;
-  source_ip: string;
-  transport: string;
-  final_code: number | null;
-  cause: string | null;
-  destination: string | null;
-  answered_at: string | null;
-  duration_ms: number | null;
-}
+export type ApiCall = CallRecord;
 
 /**
- * The configuration steps of the spec's quickstarts, made through the real REST API
- * (`buildApp` + `inject`), as a user would: the gateway must enforce what the API stored.
+ * The configuration steps of the spec's quickstarts, made through the real REST API with the SDK
+ * (`VsipClient` over `buildApp` + `inject`), as a user would: the gateway must enforce what the API
+ * stored. A refused request throws the SDK's `VsipApiError`.
  */
 export class ApiClient {
   private constructor(
     readonly app: FastifyInstance,
+    readonly client: VsipClient,
     private readonly h: Harness,
-    private readonly auth: string,
   ) {}
 
   static async create(h: Harness): Promise<ApiClient> {
     const app = await buildApp({ store: h.store, config: h.config, logger: createLogger('silent'), metrics: new Registry(), listCacheTtlMs: 0 });
     await app.ready();
     const creds = await h.store.rotateAccountToken(h.accountSid);
-    return new ApiClient(app, h, `Basic ${Buffer.from(`${creds.apiKey}:${creds.apiToken}`).toString('base64')}`);
-  }
-
-  async request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; data: any }> {
-    const res = await this.app.inject({
-      method,
-      url: `/v2/accounts/${this.h.accountSid}${path}`,
-      headers: { authorization: this.auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-    });
-    const json = res.body.length > 0 ? JSON.parse(res.body) : null;
-    return { status: res.statusCode, data: json?.response?.data };
-  }
-
-  private async ok(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<any> {
-    const r = await this.request(method, path, body);
-    assert.ok(r.status === 200 || r.status === 201, `${method} ${path} → ${r.status} ${JSON.stringify(r.data)}`);
-    return r.data;
+    const client = new VsipClient({ baseUrl: 'http://api.test', accountSid: h.accountSid, apiKey: creds.apiKey, apiToken: creds.apiToken, fetch: injectFetch(app) });
+    return new ApiClient(app, client, h);
   }
 
   async createTrunk(name: string, extra: Record<string, unknown> = {}): Promise<string> {
-    const d = await this.ok('POST', '/trunks', { trunk_name: name, nso_code: 'ANY-ANY', domain_name: `${this.h.accountSid}.pstn.exotel.com`, ...extra });
-    return d.trunk_sid as string;
+    return (await this.client.trunks.create({ trunk_name: name, ...extra })).trunk_sid;
+  }
+
+  updateTrunk(trunk: string, update: Record<string, unknown>): Promise<unknown> {
+    return this.client.trunks.update(trunk, update);
   }
 
   mapNumber(trunk: string, phone: string): Promise<unknown> {
-    return this.ok('POST', `/trunks/${trunk}/phone-numbers`, { phone_number: phone });
+    return this.client.phoneNumbers.add(trunk, { phone_number: phone });
   }
 
   async whitelist(trunk: string, ip: string, mask = 32): Promise<string> {
-    const d = await this.ok('POST', `/trunks/${trunk}/whitelisted-ips`, { ip, mask });
-    return String(d.id);
+    return String((await this.client.whitelistedIps.add(trunk, { ip, mask })).id);
   }
 
   /**
@@ -81,34 +57,33 @@ export class ApiClient {
   }
 
   removeWhitelistedIp(trunk: string, id: string): Promise<unknown> {
-    return this.ok('DELETE', `/trunks/${trunk}/whitelisted-ips?id=${id}`);
+    return this.client.whitelistedIps.remove(trunk, id);
   }
 
   addDestinations(trunk: string, destinations: Array<{ destination: string; priority?: number; weight?: number }>): Promise<unknown> {
-    return this.ok('POST', `/trunks/${trunk}/destination-uris`, { destinations });
+    return this.client.destinationUris.add(trunk, destinations);
   }
 
   setSetting(trunk: string, name: string, value: string): Promise<unknown> {
-    return this.ok('POST', `/trunks/${trunk}/settings`, { settings: [{ name, value }] });
+    return this.client.settings.set(trunk, [{ name, value }]);
   }
 
   deleteSetting(trunk: string, name: string): Promise<unknown> {
-    return this.ok('DELETE', `/trunks/${trunk}/settings?name=${name}`);
+    return this.client.settings.delete(trunk, name);
   }
 
   deleteTrunk(trunk: string): Promise<unknown> {
-    return this.ok('DELETE', `/trunks?trunk_sid=${trunk}`);
+    return this.client.trunks.delete(trunk);
   }
 
   async password(trunk: string): Promise<string> {
-    const d = await this.ok('GET', `/trunks/${trunk}/credentials`);
-    return d.password as string;
+    return (await this.client.credentials.get(trunk)).password;
   }
 
   /** The trunk's call log through `GET …/calls`, after the gateway's buffer is flushed. */
   async calls(trunk: string, result: 'failed' | 'completed' | 'all' = 'all'): Promise<ApiCall[]> {
     await this.h.gateway.callLog.flush();
-    return (await this.ok('GET', `/trunks/${trunk}/calls?result=${result}`)) as ApiCall[];
+    return (await this.client.calls.list(trunk, { result })).items;
   }
 
   close(): Promise<void> {

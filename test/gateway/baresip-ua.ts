@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './sipp.js';
+import { freePort } from '../support/ports.js';
 
 /** A running baresip (Debian package): a real softphone as the PBX in interop tests. */
 export interface BaresipUa {

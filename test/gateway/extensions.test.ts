@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SDP, UdpProbe, header, request, statusOf } from '../hardening/sip-probe.js';
+import { UdpProbe } from '../support/sip-probe.js';
+import { SDP, header, request, statusOf } from '../support/sip-message.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
 
@@ -28,14 +29,18 @@ after(async () => {
   await h.close();
 });
 
-/** Sends one request from the PBX address and returns its first final response. */
+/**
+ * Sends one request from the PBX address and returns its first final response. Matched by Call-ID:
+ * the probe never ACKs, so an earlier test's 4xx may still be retransmitted (Timer G) meanwhile.
+ */
 async function finalFor(text: string): Promise<Buffer> {
+  const callId = header(Buffer.from(text), 'Call-ID');
   const seen = pbx.replies.length;
   await pbx.send(text, h.access('udp'));
   for (let i = seen; ; i++) {
-    const r = await pbx.next(i, 3000);
+    const r = await pbx.next(i, 10_000);
     assert.ok(r, 'no final response');
-    if ((statusOf(r) ?? 0) >= 200) return r;
+    if ((statusOf(r) ?? 0) >= 200 && header(r, 'Call-ID') === callId) return r;
   }
 }
 

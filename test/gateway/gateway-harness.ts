@@ -30,11 +30,16 @@ export interface HarnessOptions {
   flags?: Record<string, string>;
 }
 
-/** A gateway on 127.0.0.1 with ports 0, a fresh SQLite store (or the one given) and one account. */
+/**
+ * A gateway on 127.0.0.1 with ports 0, a fresh SQLite store (or the one given) and one account.
+ * Overload control by event-loop lag and utilisation is off unless `flags` turn it on: on a busy
+ * machine the real loop crosses those marks and a test not about overload would get a 503; a test
+ * of them sets the flags and drives the reading with `tuning.overloadSampler`.
+ */
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'vsip-gw-'));
   const config = loadConfig(
-    { sipHost: '127.0.0.1', sipPort: 0, sipsPort: 0, carrierPort: 0, dataDir, logLevel: 'silent', sipDestinationTimeout: '1500', ...(o.carrier ? { carrier: o.carrier } : {}), ...o.flags },
+    { sipHost: '127.0.0.1', sipPort: 0, sipsPort: 0, carrierPort: 0, dataDir, logLevel: 'silent', sipDestinationTimeout: '1500', sipMaxLag: '0', sipMaxLoad: '0', ...(o.carrier ? { carrier: o.carrier } : {}), ...o.flags },
     {},
   );
   const store = o.store ?? (await openStore({ databaseUrl: null, dataDir }));
@@ -68,13 +73,4 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
 }
 
-/** Waits until `check` returns a value (not undefined/false), polling every 10 ms. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 3000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor } from '../support/wait-for.js';

@@ -8,7 +8,7 @@ import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { parseIpv4 } from '../../src/net/ipv4.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
 

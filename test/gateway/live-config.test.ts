@@ -4,7 +4,8 @@ import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { parseIpv4 } from '../../src/net/ipv4.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
-import { freePort, runSipp, startSipp } from './sipp.js';
+import { freePort, portBound } from '../support/ports.js';
+import { runSipp, startSipp } from '../support/sipp.js';
 
 /** Changes made through the API are enforced without a restart; metrics count the calls. */
 let h: Harness;
@@ -62,6 +63,7 @@ test('metrics: calls by direction, code and cause, and SIP core counters', async
 test('sipp as the carrier: termination answered by sipp, and a CANCEL relayed to sipp (487)', async () => {
   const port = await freePort();
   const carrier = startSipp({ scenario: 'carrier-answer.xml', localPort: port, timeoutSeconds: 15 });
+  await portBound(port);
   const other = await startHarness({ carrier: `sip:127.0.0.1:${port}` });
   const api2 = await ApiClient.create(other);
   try {
@@ -77,6 +79,7 @@ test('sipp as the carrier: termination answered by sipp, and a CANCEL relayed to
 
     const port2 = await freePort();
     const ringing = startSipp({ scenario: 'carrier-ring-cancel.xml', localPort: port2, timeoutSeconds: 15 });
+    await portBound(port2);
     const third = await startHarness({ carrier: `sip:127.0.0.1:${port2}`, store: other.store, dataDir: other.config.dataDir });
     try {
       const r2 = await runSipp({ scenario: 'pbx-cancel.xml', remote: `127.0.0.1:${third.access().port}`, localIp: '127.0.0.2', service: '+14155550100', keys: { caller: '+919800000001', host } });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
-import { freePort, runSipp, scenarioWithCode, startSipp } from './sipp.js';
+import { freePort, portBound } from '../support/ports.js';
+import { runSipp, scenarioWithCode, startSipp } from '../support/sipp.js';
 
 /**
  * Origination (carrier → PBX) end to end: sipp or the PSTN simulator as the carrier placing the
@@ -52,7 +53,7 @@ test('origination: sipp carrier → vsip → sipp PBX over TCP, answered, BYE th
   const port = await freePort('127.0.0.4');
   const pbx = startSipp({ scenario: 'carrier-answer.xml', localIp: '127.0.0.4', localPort: port, transport: 'tcp', timeoutSeconds: 15 });
   try {
-    await new Promise((r) => setTimeout(r, 300)); // sipp UAS binding
+    await portBound(port, '127.0.0.4', 'tcp');
     const t = await trunkWith('+15550001001', [{ host: '127.0.0.4', port, transport: 'tcp' }]);
     const r = await runSipp({ scenario: 'pbx-call.xml', remote: carrierRemote(), service: '+15550001001', keys: { caller: '+14155550100', host: '127.0.0.1' } });
     assert.equal(r.code, 0, r.output.slice(-3000));

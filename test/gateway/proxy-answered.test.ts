@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { parseMessage } from '../../src/sip/message/index.js';
 import type { SipRequest } from '../../src/sip/message/types.js';
-import { UdpProbe } from '../hardening/sip-probe.js';
+import { UdpProbe } from '../support/sip-probe.js';
+import { request } from '../support/sip-message.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
 
@@ -49,20 +50,17 @@ test('a 2xx retransmitted by the carrier after the answer still reaches the PBX 
   try {
     const host = `${h.accountSid}.pstn.exotel.com`;
     const sdp = 'v=0\r\no=pbx 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\n';
-    const invite = [
-      `INVITE sip:+14155550100@${host} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.2:${pbx.port};branch=z9hG4bK${randomBytes(8).toString('hex')};rport`,
-      `From: <sip:${CALLER}@127.0.0.2>;tag=pbx1`,
-      `To: <sip:+14155550100@${host}>`,
-      `Call-ID: ${randomBytes(8).toString('hex')}@127.0.0.2`,
-      'CSeq: 1 INVITE',
-      `Contact: <sip:pbx@127.0.0.2:${pbx.port}>`,
-      'Max-Forwards: 70',
-      'Content-Type: application/sdp',
-      `Content-Length: ${sdp.length}`,
-      '',
-      sdp,
-    ].join('\r\n');
+    const invite = request({
+      method: 'INVITE',
+      uri: `sip:+14155550100@${host}`,
+      from: `<sip:${CALLER}@127.0.0.2>`,
+      fromTag: 'pbx1',
+      viaHost: '127.0.0.2',
+      viaPort: pbx.port,
+      callId: `${randomBytes(8).toString('hex')}@127.0.0.2`,
+      contact: `sip:pbx@127.0.0.2:${pbx.port}`,
+      body: sdp,
+    });
     await pbx.send(invite, h.access('udp'));
     const forwarded = await waitFor(() => invites[0], 3000, 'INVITE at the carrier');
     const ok = okFor(forwarded.req);

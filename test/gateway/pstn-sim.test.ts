@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
-import { SDP, UdpProbe, header, request, statusOf } from '../hardening/sip-probe.js';
+import { UdpProbe } from '../support/sip-probe.js';
+import { SDP, header, request, statusOf } from '../support/sip-message.js';
 
 /**
  * RFC 3261 §13.3.1.4: a UAS re-sends its 2xx until the ACK, and when none comes within 64 × T1

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { header, request, SDP, statusOf, UdpProbe } from '../hardening/sip-probe.js';
+import { header, request, SDP, statusOf } from '../support/sip-message.js';
+import { UdpProbe } from '../support/sip-probe.js';
 import { ApiClient } from './api-client.js';
 import { startHarness, type Harness } from './gateway-harness.js';
 

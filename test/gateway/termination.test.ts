@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, waitFor, type Harness } from './gateway-harness.js';
-import { runSipp, scenarioWithCode } from './sipp.js';
+import { runSipp, scenarioWithCode } from '../support/sipp.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,8 +5,8 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres } from '../helpers/postgres.js';
-import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson } from '../helpers/serve-process.js';
+import { startPostgres } from '../support/postgres.js';
+import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson } from '../support/serve-process.js';
 
 const WRITERS = 8;
 /** Kill once this many writes have been acknowledged; writes keep flowing until the kill. */

@@ -18,8 +18,9 @@ import fc from 'fast-check';
 import { parseMessage, SipStreamParser } from '../../src/sip/message/index.js';
 import { createSipCounters } from '../../src/sip/sip-counters.js';
 import { TcpTransport } from '../../src/sip/transport/tcp.js';
-import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../helpers/serve-process.js';
-import { header, request, rssKiB, SDP, statusOf, tcpExchange, udpOnce, UdpProbe, type Target } from './sip-probe.js';
+import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../support/serve-process.js';
+import { rssKiB, tcpExchange, udpOnce, UdpProbe, type Target } from '../support/sip-probe.js';
+import { header, request, SDP, statusOf } from '../support/sip-message.js';
 
 /** RSS may grow this much over the warmed-up baseline across all barrages (KiB). */
 const RSS_BUDGET_KIB = 96 * 1024;
@@ -233,11 +234,11 @@ describe('hostile SIP against a live vsip serve', () => {
   });
 
   test('Max-Forwards 0 on an INVITE from a whitelisted PBX is 483 Too Many Hops (RFC 3261 §16.3)', async () => {
-    const reply = await udpOnce((p) => invite(p, { maxForwards: 0, viaHost: PBX_IP }), udp, 1000, PBX_IP);
+    const reply = await udpOnce((p) => invite(p, { maxForwards: 0, viaHost: PBX_IP }), udp, 5000, PBX_IP);
     assert.equal(statusOf(reply), 483, reply?.toString().split('\r\n')[0]);
     // A spiral: the request already carries many of the gateway's own Vias and one hop left at most.
     const own = Array.from({ length: 70 }, (_, i) => `Via: SIP/2.0/UDP 127.0.0.1:${udp.port};branch=z9hG4bKloop${i}`);
-    const loop = await udpOnce((p) => invite(p, { maxForwards: 0, viaHost: PBX_IP, extra: own }), udp, 1000, PBX_IP);
+    const loop = await udpOnce((p) => invite(p, { maxForwards: 0, viaHost: PBX_IP, extra: own }), udp, 5000, PBX_IP);
     assert.equal(statusOf(loop), 483, loop?.toString().split('\r\n')[0]);
     await assertHealthy('Max-Forwards 0');
   });
@@ -277,11 +278,11 @@ describe('hostile SIP against a live vsip serve', () => {
     const shape = async (username: string): Promise<string> => {
       const uri = `sip:${domain}`;
       const aor = `<sip:${username}@${domain}>`;
-      const first = await udpOnce((p) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: p, viaHost: from }), udp, 1000, from);
+      const first = await udpOnce((p) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: p, viaHost: from }), udp, 5000, from);
       const www = first === null ? undefined : header(first, 'www-authenticate');
       assert.ok(www, 'challenged');
       const authorization = `Digest username="${username}", realm="pstn.exotel.com", nonce="${/nonce="([^"]+)"/.exec(www)?.[1]}", uri="${uri}", response="00000000000000000000000000000000", algorithm=MD5`;
-      const second = await udpOnce((p) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: p, viaHost: from, extra: [`Authorization: ${authorization}`] }), udp, 1000, from);
+      const second = await udpOnce((p) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: p, viaHost: from, extra: [`Authorization: ${authorization}`] }), udp, 5000, from);
       assert.ok(second !== null);
       const text = second.toString();
       const status = text.split('\r\n')[0] ?? '';

@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient } from '../gateway/api-client.js';
 import { startHarness, type Harness } from '../gateway/gateway-harness.js';
-import { attempt, exchange, type AuthTarget } from './sip-auth-client.js';
-import { UdpProbe } from './sip-probe.js';
+import { attempt, exchange, type AuthTarget } from '../support/sip-auth-client.js';
+import { UdpProbe } from '../support/sip-probe.js';
 
 /**
  * No enumeration (issue 6): a scanner (svwar style) that tries trunk SIDs learns nothing — an

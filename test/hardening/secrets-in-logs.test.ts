@@ -14,8 +14,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerChallenge } from '../../src/sip/auth/index.js';
-import { apiRequest, CLI, createAccountCli, startServe, tempDir, type AccountJson } from '../helpers/serve-process.js';
-import { header, request, statusOf, UdpProbe } from './sip-probe.js';
+import { apiRequest, CLI, createAccountCli, startServe, tempDir, type AccountJson } from '../support/serve-process.js';
+import { UdpProbe } from '../support/sip-probe.js';
+import { header, request, statusOf } from '../support/sip-message.js';
 
 test('no API token or SIP password reaches the logs or the database in plaintext', async () => {
   const dataDir = tempDir('vsip-secrets-');

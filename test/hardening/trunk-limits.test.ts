@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { ApiClient } from '../gateway/api-client.js';
 import { startHarness, waitFor, type Harness } from '../gateway/gateway-harness.js';
-import { request, UdpProbe } from './sip-probe.js';
+import { UdpProbe } from '../support/sip-probe.js';
+import { branch, header, request, tag } from '../support/sip-message.js';
 
 /**
  * Per-trunk limits (issue 6), set through the API: max_concurrent_calls → 486 and
@@ -39,8 +40,7 @@ after(async () => {
 const sim = (): PstnSim => h.gateway.pstnSim as PstnSim;
 
 async function setLimits(limits: { max_calls_per_second?: number | null; max_concurrent_calls?: number | null }): Promise<void> {
-  const r = await api.request('PUT', `/trunks/${trunk}`, limits);
-  assert.equal(r.status, 200, JSON.stringify(r.data));
+  await api.updateTrunk(trunk, limits);
   await waitFor(() => {
     const t = h.gateway.snapshot.getTrunk(trunk);
     return t !== undefined && (limits.max_calls_per_second === undefined || t.maxCallsPerSecond === limits.max_calls_per_second) && (limits.max_concurrent_calls === undefined || t.maxConcurrentCalls === limits.max_concurrent_calls);
@@ -120,17 +120,17 @@ test('termination: a call the PBX CANCELs while ringing gives its slot back (max
     const callId = `cancel-${Date.now()}@pbx`;
     const ruri = `sip:+15005550105@${h.accountSid}.pstn.exotel.com`; // the simulator rings forever
     const sdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
-    const invite = request({ method: 'INVITE', uri: ruri, from: `<sip:${CALLER}@127.0.0.2>`, viaHost: '127.0.0.2', viaPort: probe.port, callId, body: sdp });
-    const line = (name: string, text: string): string => new RegExp(`^${name}: .*$`, 'mi').exec(text)?.[0] as string;
+    const txn = { uri: ruri, from: `<sip:${CALLER}@127.0.0.2>`, fromTag: tag(), viaHost: '127.0.0.2', viaPort: probe.port, branch: branch(), callId };
+    const invite = request({ ...txn, method: 'INVITE', body: sdp });
     await probe.send(invite, h.access('udp'));
     await waitFor(() => probe.replies.some((r) => r.toString().startsWith('SIP/2.0 180') && r.toString().includes(callId)), 3000, '180 Ringing');
     // While it rings, the trunk's one slot is taken.
     const refused = await terminate(probe, '+15005550101', `second-${Date.now()}@pbx`);
     assert.match(refused, /^SIP\/2\.0 486 Busy Here \(trunk concurrent-call limit\)\r\n/);
-    const cancel = [`CANCEL ${ruri} SIP/2.0`, line('Via', invite), 'Max-Forwards: 70', line('From', invite), line('To', invite), `Call-ID: ${callId}`, 'CSeq: 1 CANCEL', 'Content-Length: 0', '', ''].join('\r\n');
+    const cancel = request({ ...txn, method: 'CANCEL', contact: null });
     await probe.send(cancel, h.access('udp'));
     const final = await waitFor(() => probe.replies.find((r) => r.toString().startsWith('SIP/2.0 487') && r.toString().includes(callId)), 6000, '487 for the cancelled INVITE');
-    const ack = [`ACK ${ruri} SIP/2.0`, line('Via', invite), 'Max-Forwards: 70', line('From', invite), line('To', final.toString()), `Call-ID: ${callId}`, 'CSeq: 1 ACK', 'Content-Length: 0', '', ''].join('\r\n');
+    const ack = request({ ...txn, method: 'ACK', to: header(final, 'To'), contact: null });
     await probe.send(ack, h.access('udp'));
     const next = await terminate(probe, '+15005550101', `third-${Date.now()}@pbx`);
     assert.match(next, /^SIP\/2\.0 486 Busy Here\r\n/, 'admitted again: the carrier\'s own 486, not our limit');

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { createSipEndpoint, type SipEndpoint } from '../../src/sip/sip-endpoint.js';
-import { attachSimpleUas, type SimpleUasOptions } from './helpers/simple-uas.js';
-import { freePort, runSipp, sippCounts } from './helpers/sipp.js';
+import { attachSimpleUas, type SimpleUasOptions } from '../support/simple-uas.js';
+import { freePort } from '../support/ports.js';
+import { runSipp, sippCounts } from '../support/sipp.js';
 
 // Interop with a real SIP peer: Debian's sipp drives a UAS built on the endpoint over UDP and TCP.
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/sipp/', import.meta.url));
@@ -22,10 +23,13 @@ async function uas(options: SimpleUasOptions = {}) {
 
 async function sipp(remotePort: number, transport: 'u1' | 't1', scenario: string[], calls: number, extra: string[] = []) {
   const local = await freePort();
-  const r = await runSipp([
-    `127.0.0.1:${remotePort}`, ...scenario, '-m', String(calls), '-r', '20', '-i', '127.0.0.1', '-p', String(local),
-    '-t', transport, '-timeout', '20s', '-timeout_error', ...extra,
-  ]);
+  const r = await runSipp({
+    args: [
+      `127.0.0.1:${remotePort}`, ...scenario, '-m', String(calls), '-r', '20', '-i', '127.0.0.1', '-p', String(local),
+      '-t', transport, '-timeout', '20s', '-timeout_error', ...extra,
+    ],
+    killAfterMs: 60_000,
+  });
   return { ...r, counts: sippCounts(r.stdout) };
 }
 

@@ -8,7 +8,7 @@ import { generateBranch } from '../../src/sip/transaction/branch.js';
 import type { InviteClientTransaction } from '../../src/sip/transaction/invite-client-transaction.js';
 import type { InviteServerTransaction } from '../../src/sip/transaction/invite-server-transaction.js';
 import type { SipProtocol } from '../../src/sip/transport/transport.js';
-import { watchClient } from './helpers/watch-client.js';
+import { watchClient } from '../support/watch-client.js';
 
 function req(method: string, callId: string, extra = ''): SipRequest {
   return parseMessage(
@@ -49,8 +49,10 @@ for (const protocol of ['udp', 'tcp'] as const) {
       assert.match(getHeader(tx.request, 'via')!, new RegExp(`^SIP/2.0/${protocol.toUpperCase()} 127.0.0.1:\\d+;branch=z9hG4bK[\\w-]{16};rport$`));
       const final = await w.final;
       assert.equal(final.status, 487);
-      assert.deepEqual(states.slice(0, 2), ['100', '180']);
-      for (let i = 0; i < 50 && server!.state !== 'confirmed' && server!.state !== 'terminated'; i++) await new Promise((r) => setTimeout(r, 10));
+      // T1 is 20 ms: on a busy machine the INVITE may be retransmitted before the 180, and each copy
+      // is answered with the 100 again (RFC 3261 §17.2.1), so repeats are dropped before comparing.
+      assert.deepEqual(states.filter((s, i) => s !== states[i - 1]).slice(0, 2), ['100', '180']);
+      for (let i = 0; i < 500 && server!.state !== 'confirmed' && server!.state !== 'terminated'; i++) await new Promise((r) => setTimeout(r, 10));
       assert.ok(states.includes('cancel 200'));
       assert.ok(['confirmed', 'terminated'].includes(server!.state), `server state ${server!.state}: the ACK for the 487 reached it`);
       assert.equal(b.counters.strayResponses, 0, 'the ACK for a non-2xx never reaches the core');
@@ -97,7 +99,7 @@ test('no request handler: 503; unknown CANCEL: 481; ACK for 2xx goes to onAck', 
     const ack = req('ACK', 'ack2xx', `Via: ${a.viaSentBy(target)};branch=${generateBranch()}\r\n`);
     ack.headers = ack.headers.map((h) => (h.name === 'cseq' ? { name: 'cseq', value: '1 ACK' } : h.name === 'to' ? { name: 'to', value: getHeader(ok, 'to')! } : h));
     await a.sendStateless(ack, target);
-    for (let i = 0; i < 50 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(acks.length, 1);
   } finally {
     await a.close();
@@ -148,10 +150,14 @@ test('onInitialRequest: a stateless 503 before any transaction (same To tag on a
     assert.match(to, /;tag=[0-9a-f]{16}$/);
     assert.equal(b.transactions.size.server, 0, 'no server transaction for a stateless refusal');
     // The client transaction ACKs the 503 (§17.1.1.3): it matches nothing at b and reaches onAck.
-    for (let i = 0; i < 50 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(acks.length, 1);
-    assert.equal(acks[0]!.tx, null);
-    assert.equal(getHeader(acks[0]!.ack, 'to'), to);
+    // With T1 = 20 ms a busy machine may retransmit the INVITE before the 503 arrives: each copy
+    // gets the 503 and each 503 its ACK (§17.1.1.2), so one or more, all alike.
+    for (let i = 0; i < 500 && acks.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(acks.length >= 1);
+    for (const x of acks) {
+      assert.equal(x.tx, null);
+      assert.equal(getHeader(x.ack, 'to'), to);
+    }
     // A retransmission of the same INVITE gets the same response, To tag included.
     // The transaction released its request on the final (it only waits out Timer D now).
     assert.throws(() => inv.request, /read its request after releasing it \(state completed\)/);
@@ -160,7 +166,7 @@ test('onInitialRequest: a stateless 503 before any transaction (same To tag on a
 
     // Dropped: no transaction, nothing for the core.
     a.sendRequest(req('OPTIONS', 'drop'), target);
-    for (let i = 0; i < 50 && !seen.includes('OPTIONS drop'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && !seen.includes('OPTIONS drop'); i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(seen.includes('OPTIONS drop'));
     assert.equal(b.transactions.size.server, 0);
 

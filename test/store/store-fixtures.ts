@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { openStore } from '../../src/store/open-store.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import type { Store } from '../../src/store/types.js';
-import { startPostgres } from '../helpers/postgres.js';
-import type { TestPostgres } from '../helpers/postgres.js';
+import { startPostgres } from '../support/postgres.js';
+import type { TestPostgres } from '../support/postgres.js';
 
 export type Kind = 'sqlite' | 'postgres';
 

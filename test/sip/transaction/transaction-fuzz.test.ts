@@ -8,7 +8,7 @@ import { generateBranch } from '../../../src/sip/transaction/branch.js';
 import { topVia } from '../../../src/sip/transaction/message-fields.js';
 import { TransactionLayer, type ClientTransaction, type ServerTransaction } from '../../../src/sip/transaction/transaction-layer.js';
 import type { SipProtocol, SipSource } from '../../../src/sip/transport/transport.js';
-import { FakeTimers } from '../helpers/fake-timers.js';
+import { FakeTimers } from '../../support/fake-timers.js';
 
 const METHODS = ['INVITE', 'OPTIONS', 'BYE', 'REGISTER'] as const;
 const STATUSES = [100, 180, 183, 200, 202, 302, 401, 404, 486, 500, 503, 603] as const;

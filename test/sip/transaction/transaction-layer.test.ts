@@ -8,8 +8,8 @@ import { topVia } from '../../../src/sip/transaction/message-fields.js';
 import { TransactionLayer } from '../../../src/sip/transaction/transaction-layer.js';
 import type { InviteServerTransaction } from '../../../src/sip/transaction/invite-server-transaction.js';
 import type { SipProtocol, SipSource, SipTarget } from '../../../src/sip/transport/transport.js';
-import { FakeTimers } from '../helpers/fake-timers.js';
-import { watchClient } from '../helpers/watch-client.js';
+import { FakeTimers } from '../../support/fake-timers.js';
+import { watchClient } from '../../support/watch-client.js';
 
 const T1 = 10;
 const T2 = 40;

@@ -1,5 +1,5 @@
-import type { SipResponse } from '../../../src/sip/message/types.js';
-import type { ClientTransactionUser } from '../../../src/sip/transaction/index.js';
+import type { SipResponse } from '../../src/sip/message/types.js';
+import type { ClientTransactionUser } from '../../src/sip/transaction/index.js';
 
 /** A client transaction user for tests: what the transaction reported, as promises. */
 export interface ClientWatch {

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../../helpers/serve-process.js';
+import { createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from './serve-process.js';
 
 export interface CliServer {
   serve: ServeProcess;

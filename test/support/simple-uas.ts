@@ -1,8 +1,8 @@
-import { getHeader } from '../../../src/sip/message/index.js';
-import { buildChallenge, NonceCountCache, verifyDigest } from '../../../src/sip/auth/index.js';
-import type { SipEndpoint } from '../../../src/sip/sip-endpoint.js';
-import type { ServerTransaction } from '../../../src/sip/transaction/transaction-layer.js';
-import { InviteServerTransaction } from '../../../src/sip/transaction/invite-server-transaction.js';
+import { getHeader } from '../../src/sip/message/index.js';
+import { buildChallenge, NonceCountCache, verifyDigest } from '../../src/sip/auth/index.js';
+import type { SipEndpoint } from '../../src/sip/sip-endpoint.js';
+import type { ServerTransaction } from '../../src/sip/transaction/transaction-layer.js';
+import { InviteServerTransaction } from '../../src/sip/transaction/invite-server-transaction.js';
 
 export interface SimpleUasOptions {
   /** Challenge REGISTER (401) and INVITE (407) with Digest for this user. */

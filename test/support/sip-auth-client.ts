@@ -3,7 +3,8 @@
  * and tags per request, the challenge read from the 401/407 and answered with `answerChallenge`.
  */
 import { answerChallenge } from '../../src/sip/auth/answer-challenge.js';
-import { header, request, SDP, type Target, UdpProbe } from './sip-probe.js';
+import { type Target, UdpProbe } from './sip-probe.js';
+import { header, request, SDP } from './sip-message.js';
 
 export interface AuthTarget {
   gateway: Target;
@@ -21,7 +22,7 @@ async function finalOf(probe: UdpProbe, callId: string, seen: number, timeoutMs:
 }
 
 /** Sends one request and waits for its final response (null = silence within `timeoutMs`). */
-export async function exchange(probe: UdpProbe, t: AuthTarget, method: 'REGISTER' | 'INVITE', callId: string, cseq: number, extra: string[] = [], timeoutMs = 1500): Promise<Buffer | null> {
+export async function exchange(probe: UdpProbe, t: AuthTarget, method: 'REGISTER' | 'INVITE', callId: string, cseq: number, extra: string[] = [], timeoutMs = 5000): Promise<Buffer | null> {
   const seen = probe.replies.length;
   const uri = method === 'REGISTER' ? `sip:${t.domain}` : `sip:+14155550100@${t.domain}`;
   const from = method === 'REGISTER' ? `<sip:pbx@${t.domain}>` : `<sip:+919800000061@${t.domain}>`;
@@ -34,7 +35,7 @@ export async function exchange(probe: UdpProbe, t: AuthTarget, method: 'REGISTER
  * A challenged attempt: first request without credentials, then again with credentials for
  * `username` / `password`. Returns the answer to the second request.
  */
-export async function attempt(probe: UdpProbe, t: AuthTarget, method: 'REGISTER' | 'INVITE', username: string, password: string, timeoutMs = 1500): Promise<Buffer | null> {
+export async function attempt(probe: UdpProbe, t: AuthTarget, method: 'REGISTER' | 'INVITE', username: string, password: string, timeoutMs = 5000): Promise<Buffer | null> {
   const callId = `${Math.random().toString(36).slice(2)}@probe`;
   const first = await exchange(probe, t, method, callId, 1, [], timeoutMs);
   if (first === null) return null;

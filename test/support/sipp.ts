@@ -1,15 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
-import net from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** test/fixtures/sipp, found from dist/test/gateway or test/gateway. */
+/** test/fixtures/sipp (tests run from the repository root). */
 export const SIPP_DIR = resolve(process.cwd(), 'test/fixtures/sipp');
 
+/** One sipp run: a scenario and its peers, or the whole command line in `args`. */
 export interface SippOptions {
-  scenario: string;
+  /** A file in test/fixtures/sipp or a path; unused with `args`. */
+  scenario?: string;
   /** host:port to send to (UAC); omitted for a UAS. */
   remote?: string;
   localIp?: string;
@@ -24,10 +24,17 @@ export interface SippOptions {
   limit?: number;
   timeoutSeconds?: number;
   extra?: string[];
+  /** The sipp command line instead of one built from the fields above (built-in scenarios, benches). */
+  args?: string[];
+  /** sipp is killed after this long if it has not exited (default: its own timeout + 30 s). */
+  killAfterMs?: number;
 }
 
 export interface SippResult {
   code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr as they came (the last 100 KB or more), for failure messages. */
   output: string;
 }
 
@@ -40,6 +47,8 @@ export function scenarioWithCode(template: string, code: number): string {
 }
 
 export function sippArgs(o: SippOptions): string[] {
+  if (o.args !== undefined) return [...o.args, '-nostdin'];
+  if (o.scenario === undefined) throw new Error('sipp: a scenario or args');
   const args: string[] = [];
   if (o.remote !== undefined) args.push(o.remote);
   args.push('-sf', o.scenario.includes('/') ? o.scenario : join(SIPP_DIR, o.scenario));
@@ -61,15 +70,32 @@ export interface SippProcess {
   kill(): void;
 }
 
+/** Starts sipp in a scratch directory (so its log files never land in the repo). */
 export function startSipp(o: SippOptions): SippProcess {
-  const child = spawn('sipp', sippArgs(o), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const cwd = mkdtempSync(join(tmpdir(), 'vsip-sipp-'));
+  const child = spawn('sipp', sippArgs(o), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => {
+  const add = (d: Buffer): void => {
     output += d.toString();
     if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    add(d);
   });
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const done = new Promise<SippResult>((res) => child.on('close', (code) => res({ code, output })));
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    add(d);
+  });
+  const killAfter = setTimeout(() => child.kill('SIGKILL'), o.killAfterMs ?? ((o.timeoutSeconds ?? 10) + 30) * 1000);
+  const done = new Promise<SippResult>((res) =>
+    child.on('close', (code) => {
+      clearTimeout(killAfter);
+      res({ code, stdout, stderr, output });
+    }),
+  );
   return { child, done, kill: () => child.kill('SIGKILL') };
 }
 
@@ -77,23 +103,9 @@ export function runSipp(o: SippOptions): Promise<SippResult> {
   return startSipp(o).done;
 }
 
-/** A port free right now on `host` for UDP and TCP (sipp UAS needs one given with -p). */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const port = await new Promise<number>((res, rej) => {
-      const s = dgram.createSocket('udp4');
-      s.on('error', rej);
-      s.bind(0, host, () => {
-        const p = s.address().port;
-        s.close(() => res(p));
-      });
-    });
-    const tcpOk = await new Promise<boolean>((res) => {
-      const srv = net.createServer();
-      srv.once('error', () => res(false));
-      srv.listen(port, host, () => srv.close(() => res(true)));
-    });
-    if (tcpOk) return port;
-  }
-  throw new Error('no free port');
+/** Successful and failed call counts from sipp's final screen. */
+export function sippCounts(out: string): { successful: number; failed: number } {
+  const s = /Successful call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(out);
+  const f = /Failed call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(out);
+  return { successful: Number(s?.[1] ?? -1), failed: Number(f?.[1] ?? -1) };
 }

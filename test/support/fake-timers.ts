@@ -1,4 +1,4 @@
-import type { TimerHost } from '../../../src/sip/transaction/timer-config.js';
+import type { TimerHost } from '../../src/sip/transaction/timer-config.js';
 
 /** A deterministic TimerHost: time moves only when the test calls `advance`. */
 export class FakeTimers implements TimerHost {

@@ -3,7 +3,6 @@
  * over UDP or TCP and collects what comes back. No SIP stack on this side, so nothing is
  * "corrected" before it reaches the gateway.
  */
-import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -55,7 +54,7 @@ export class UdpProbe {
   }
 
   /** Sends one datagram and returns the first reply to it (or null: silence). */
-  async exchange(data: Buffer | string, to: Target, timeoutMs = 1000): Promise<Buffer | null> {
+  async exchange(data: Buffer | string, to: Target, timeoutMs = 5000): Promise<Buffer | null> {
     const seen = this.replies.length;
     await this.send(data, to);
     return this.next(seen, timeoutMs);
@@ -67,7 +66,7 @@ export class UdpProbe {
 }
 
 /** One datagram from a fresh socket (so retransmitted answers to earlier requests cannot be mistaken for this one's). */
-export async function udpOnce(data: Buffer | string | ((localPort: number) => string), to: Target, timeoutMs = 1000, from = '127.0.0.1'): Promise<Buffer | null> {
+export async function udpOnce(data: Buffer | string | ((localPort: number) => string), to: Target, timeoutMs = 5000, from = '127.0.0.1'): Promise<Buffer | null> {
   const p = await UdpProbe.open(from);
   try {
     return await p.exchange(typeof data === 'function' ? data(p.port) : data, to, timeoutMs);
@@ -109,57 +108,6 @@ export function tcpExchange(to: Target, data: Buffer | string | Array<Buffer | s
       }
     });
   });
-}
-
-export const branch = (): string => `z9hG4bK${randomBytes(8).toString('hex')}`;
-export const tag = (): string => randomBytes(4).toString('hex');
-
-/** A valid request; `extra` header lines are added before Content-Length, body appended. */
-export function request(opts: {
-  method: string;
-  uri: string;
-  from?: string;
-  to?: string;
-  viaPort: number;
-  viaHost?: string;
-  transport?: 'UDP' | 'TCP';
-  extra?: string[];
-  body?: string;
-  maxForwards?: number | null;
-  cseq?: number;
-  callId?: string;
-}): string {
-  const body = opts.body ?? '';
-  const lines = [
-    `${opts.method} ${opts.uri} SIP/2.0`,
-    `Via: SIP/2.0/${opts.transport ?? 'UDP'} ${opts.viaHost ?? '127.0.0.1'}:${opts.viaPort};branch=${branch()};rport`,
-    ...(opts.maxForwards === null ? [] : [`Max-Forwards: ${opts.maxForwards ?? 70}`]),
-    `From: ${opts.from ?? '<sip:probe@127.0.0.1>'};tag=${tag()}`,
-    `To: ${opts.to ?? `<${opts.uri}>`}`,
-    `Call-ID: ${opts.callId ?? `${randomBytes(8).toString('hex')}@127.0.0.1`}`,
-    `CSeq: ${opts.cseq ?? 1} ${opts.method}`,
-    `Contact: <sip:probe@127.0.0.1:${opts.viaPort}>`,
-    ...(opts.extra ?? []),
-    ...(body === '' ? [] : ['Content-Type: application/sdp']),
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    '',
-    body,
-  ];
-  return lines.join('\r\n');
-}
-
-export const SDP = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 40000 RTP/AVP 0 8', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
-
-/** Status code of a response, or null when the bytes are not a SIP response status line. */
-export function statusOf(reply: Buffer | null): number | null {
-  if (reply === null) return null;
-  const m = /^SIP\/2\.0 (\d{3}) /.exec(reply.subarray(0, 64).toString('latin1'));
-  return m === null ? null : Number(m[1]);
-}
-
-export function header(reply: Buffer, name: string): string | undefined {
-  const re = new RegExp(`^${name}\\s*:\\s*(.*)$`, 'im');
-  return re.exec(reply.toString('utf8'))?.[1]?.trim();
 }
 
 /** Resident set size of a process, KiB (Linux /proc). */

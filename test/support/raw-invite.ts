@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { getHeader, serializeMessage, SipStreamParser } from '../../../src/sip/message/index.js';
+import { getHeader, serializeMessage, SipStreamParser } from '../../src/sip/message/index.js';
 
 /**
  * One INVITE from a would-be PBX over TCP, bound to `localAddress` (127.0.0.x tells sources apart),

@@ -1,6 +1,6 @@
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { createResponse, serializeMessage, SipStreamParser } from '../../../src/sip/message/index.js';
+import { createResponse, serializeMessage, SipStreamParser } from '../../src/sip/message/index.js';
 
 export interface Responder {
   port: number;

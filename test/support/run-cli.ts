@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { CLI } from '../../helpers/serve-process.js';
+import { CLI } from './serve-process.js';
 
 export interface CliResult {
   code: number | null;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { answerChallenge } from '../../../src/sip/auth/index.js';
-import { getHeader, type SipRequest } from '../../../src/sip/message/index.js';
-import { openSipConnection } from '../../../src/cli/doctor/sip-connection.js';
+import { answerChallenge } from '../../src/sip/auth/index.js';
+import { getHeader, type SipRequest } from '../../src/sip/message/index.js';
+import { openSipConnection } from '../../src/cli/doctor/sip-connection.js';
 
 /** A PBX registering its Contact with the gateway over TCP (digest, username = trunk_sid). Returns the final status. */
 export async function registerPbx(o: { port: number; domain: string; username: string; password: string; contact: string }): Promise<number> {

@@ -1,0 +1,53 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
+
+/**
+ * A port free right now on `host` for both UDP and TCP, for a peer that must be told its port
+ * (`sipp -p`, baresip, a PostgreSQL server). Servers under test listen on port 0 instead.
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let i = 0; i < 20; i++) {
+    const port = await new Promise<number>((res, rej) => {
+      const s = dgram.createSocket('udp4');
+      s.on('error', rej);
+      s.bind(0, host, () => {
+        const p = s.address().port;
+        s.close(() => res(p));
+      });
+    });
+    const tcpOk = await new Promise<boolean>((res) => {
+      const srv = net.createServer();
+      srv.once('error', () => res(false));
+      srv.listen(port, host, () => srv.close(() => res(true)));
+    });
+    if (tcpOk) return port;
+  }
+  throw new Error('no free port');
+}
+
+/**
+ * Resolves once something (a sipp UAS just started) has bound `port` on `host` for `protocol`:
+ * binding it ourselves then fails with EADDRINUSE. Polls, so a slow start only makes it wait.
+ */
+export async function portBound(port: number, host = '127.0.0.1', protocol: 'udp' | 'tcp' = 'udp', timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const taken = await new Promise<boolean>((res) => {
+      if (protocol === 'tcp') {
+        const srv = net.createServer();
+        srv.once('error', (e: NodeJS.ErrnoException) => res(e.code === 'EADDRINUSE'));
+        srv.listen(port, host, () => srv.close(() => res(false)));
+      } else {
+        const s = dgram.createSocket('udp4');
+        s.once('error', (e: NodeJS.ErrnoException) => {
+          s.close();
+          res(e.code === 'EADDRINUSE');
+        });
+        s.bind(port, host, () => s.close(() => res(false)));
+      }
+    });
+    if (taken) return;
+    if (Date.now() > end) throw new Error(`nothing bound ${protocol} ${host}:${port}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
