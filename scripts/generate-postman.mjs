@@ -7,5 +7,8 @@ import { openapiToPostman } from '../dist/src/api/openapi-to-postman.js';
 
 const collection = openapiToPostman(await openapiDocument());
 mkdirSync(new URL('../postman/', import.meta.url), { recursive: true });
-writeFileSync(new URL('../postman/Exotel_vSIP_API_Collection.json', import.meta.url), `${JSON.stringify(collection, null, 2)}\n`);
+writeFileSync(
+  new URL('../postman/Exotel_vSIP_API_Collection.json', import.meta.url),
+  `${JSON.stringify(collection, null, 2)}\n`,
+);
 console.log('wrote postman/Exotel_vSIP_API_Collection.json');

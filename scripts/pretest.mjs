@@ -28,7 +28,10 @@ if (missing.length > 0) {
     console.log(`pretest: installing ${debs} with apt-get`);
     run(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${debs}`);
   } else {
-    console.error(`pretest: ${missing.join(' and ')} not installed; run as root or \`sudo apt-get install ${debs}\`. SIP interop tests will fail.`);
+    console.error(
+      `pretest: ${missing.join(' and ')} not installed; run as root or \`sudo apt-get install ${debs}\`. SIP interop ` +
+        `tests will fail.`,
+    );
   }
 }
 

@@ -16,6 +16,12 @@ function findTests(dir) {
 }
 
 const filters = process.argv.slice(2);
+// A whole run starts with the style gate (formatter, linter, line width); a filtered one is for
+// quick iteration and skips it.
+if (filters.length === 0) {
+  const style = spawnSync(process.execPath, ['scripts/check-style.mjs'], { stdio: 'inherit' });
+  if (style.status !== 0) process.exit(1);
+}
 const files = findTests('dist/test')
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
   .sort();
@@ -33,10 +39,18 @@ const RUN_LIMIT_MS = 45 * 60 * 1000;
 const result = spawnSync(
   process.execPath,
   ['--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', timeout: RUN_LIMIT_MS, killSignal: 'SIGKILL', env: { ...process.env, VSIP_LOG_LEVEL: process.env.VSIP_LOG_LEVEL ?? 'silent' } },
+  {
+    stdio: 'inherit',
+    timeout: RUN_LIMIT_MS,
+    killSignal: 'SIGKILL',
+    env: { ...process.env, VSIP_LOG_LEVEL: process.env.VSIP_LOG_LEVEL ?? 'silent' },
+  },
 );
 if (result.error?.code === 'ETIMEDOUT' || result.signal !== null) {
-  console.error(`\ntest run stopped after ${RUN_LIMIT_MS / 60000} minutes (${result.signal ?? result.error?.message}): a test file did not exit — look for an open socket, timer or child process in the last file that printed`);
+  console.error(
+    `\ntest run stopped after ${RUN_LIMIT_MS / 60000} minutes (${result.signal ?? result.error?.message}): a test ` +
+      `file did not exit — look for an open socket, timer or child process in the last file that printed`,
+  );
   process.exit(1);
 }
 process.exit(result.status ?? 1);

@@ -59,8 +59,14 @@ async function serve(): Promise<void> {
   const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }));
   const app = await buildApp({ store, config, logger, metrics: createMetricsRegistry() });
   const account = await store.createAccount('bench');
-  const trunk = await store.createTrunk({ accountSid: account.accountSid, name: 'bench', nsoCode: 'ANY-ANY', domainName: `${account.accountSid}.${config.sipDomain}` });
-  for (let i = 0; i < 100; i++) await store.addPhoneNumber(account.accountSid, trunk.sid, `+9198765${String(i).padStart(5, '0')}`, 'pstn');
+  const trunk = await store.createTrunk({
+    accountSid: account.accountSid,
+    name: 'bench',
+    nsoCode: 'ANY-ANY',
+    domainName: `${account.accountSid}.${config.sipDomain}`,
+  });
+  for (let i = 0; i < 100; i++)
+    await store.addPhoneNumber(account.accountSid, trunk.sid, `+9198765${String(i).padStart(5, '0')}`, 'pstn');
   await app.listen({ host: '127.0.0.1', port: 0 });
   // Same store, list cache off: what a list costs when it has to go to the database.
   const uncached = await buildApp({ store, config, logger, metrics: createMetricsRegistry(), listCacheTtlMs: 0 });
@@ -110,7 +116,9 @@ async function main(): Promise<void> {
   const loadAverage = loadavg().map((l) => Number(l.toFixed(2)));
   const duration = arg('duration', 5);
   const connections = arg('connections', 10);
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const t = await new Promise<Targets>((resolve) => child.once('message', (m) => resolve(m as Targets)));
   const headers = { authorization: t.auth };
 
@@ -128,7 +136,10 @@ async function main(): Promise<void> {
       {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json' },
-        setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ phone_number: `+1415${String(1_000_000 + n++).slice(1)}` }) }),
+        setupRequest: (req: Record<string, unknown>) => ({
+          ...req,
+          body: JSON.stringify({ phone_number: `+1415${String(1_000_000 + n++).slice(1)}` }),
+        }),
       },
     ],
   });

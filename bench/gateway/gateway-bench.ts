@@ -7,8 +7,9 @@
  * 100k trunks / 1M mapped numbers bulk-inserted into the SQLite store.
  *
  *   npx tsc -p tsconfig.json
- *   node dist/bench/gateway/gateway-bench.js [--rates 250,500,1000,...] [--seconds 3] [--transports udp,tcp] [--big 100000]
- *     [--vsip-only] [--serve sipMaxLoad=0,sipMaxLag=0,sipMaxTransactions=0] [--heap [--snapshot] (with node --expose-gc)]
+ * node dist/bench/gateway/gateway-bench.js [--rates 250,500,1000,...] [--seconds 3] [--transports udp,tcp] [--big
+ * 100000]
+ * [--vsip-only] [--serve sipMaxLoad=0,sipMaxLag=0,sipMaxTransactions=0] [--heap [--snapshot] (with node --expose-gc)]
  *     [--workers N]
  *
  * The gateway runs in this process (the driver only waits on sipp children), so each step's
@@ -48,7 +49,10 @@ const VSIP_ONLY = process.argv.includes('--vsip-only');
  * take overload control out of a per-call CPU measurement.
  */
 const SERVE_FLAGS: Record<string, string> = Object.fromEntries(
-  arg('serve', '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  arg('serve', '')
+    .split(',')
+    .filter((kv) => kv.includes('='))
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
 /** `--heap` (with node --expose-gc): print the live heap after each step; `--snapshot` also writes a heap snapshot. */
 const HEAP = process.argv.includes('--heap');
@@ -61,7 +65,9 @@ interface Step {
   failed: number;
   achieved: number;
   ok: boolean;
-  /** CPU (user + system) this process spent per completed call, µs; the gateway runs in this process, sipp in children. */
+  /**
+   * CPU (user + system) this process spent per completed call, µs; the gateway runs in this process, sipp in children.
+   */
   cpuUsPerCall: number;
   /** Event-loop utilisation of this process during the step, % (what the overload guard steers on). */
   elu: number;
@@ -74,7 +80,13 @@ const ownCpu: CpuClock = () => {
   return c.user + c.system;
 };
 
-async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate: number, cpuClock: CpuClock): Promise<Step> {
+async function step(
+  remote: string,
+  host: string,
+  transport: 'udp' | 'tcp',
+  rate: number,
+  cpuClock: CpuClock,
+): Promise<Step> {
   const calls = Math.round(rate * SECONDS);
   const local = await freePort();
   const args = uacArgs({ remote, host, transport, rate, calls, localPort: local, timeoutS: SECONDS * 4 + 10 });
@@ -93,19 +105,33 @@ async function step(remote: string, host: string, transport: 'udp' | 'tcp', rate
     // their 32 s wait states, dialogs), after a full GC.
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
-    console.log(`    heap used ${(m.heapUsed / 1e6).toFixed(1)} MB, external + array buffers ${((m.external + m.arrayBuffers) / 1e6).toFixed(1)} MB`);
+    console.log(
+      `    heap used ${(m.heapUsed / 1e6).toFixed(1)} MB, external + array buffers ` +
+        `${((m.external + m.arrayBuffers) / 1e6).toFixed(1)} MB`,
+    );
     if (process.argv.includes('--snapshot')) console.log(`    heap snapshot ${writeHeapSnapshot()}`);
   }
   const achieved = Math.round(c.successful / wall);
-  const ok = r.code === 0 && c.failed === 0 && c.successful === calls && achieved >= rate * 0.9 * (SECONDS / (SECONDS + 0.5));
+  const ok =
+    r.code === 0 && c.failed === 0 && c.successful === calls && achieved >= rate * 0.9 * (SECONDS / (SECONDS + 0.5));
   return { rate, successful: c.successful, failed: c.failed, achieved, ok, cpuUsPerCall, elu };
 }
 
-async function search(label: string, remote: string, host: string, transport: 'udp' | 'tcp', cpuClock: CpuClock = ownCpu): Promise<Step | null> {
+async function search(
+  label: string,
+  remote: string,
+  host: string,
+  transport: 'udp' | 'tcp',
+  cpuClock: CpuClock = ownCpu,
+): Promise<Step | null> {
   let best: Step | null = null;
   for (const rate of RATES) {
     const s = await step(remote, host, transport, rate, cpuClock);
-    console.log(`  ${label.padEnd(28)} ${transport} rate ${String(rate).padStart(5)}/s  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  cpu ${s.cpuUsPerCall} µs/call  elu ${cpuClock === ownCpu ? `${s.elu} %` : 'n/a'}  ${s.ok ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `  ${label.padEnd(28)} ${transport} rate ${String(rate).padStart(5)}/s  ok ${s.successful}  failed ${s.failed} ` +
+        ` achieved ${s.achieved}/s  cpu ${s.cpuUsPerCall} µs/call  elu ${cpuClock === ownCpu ? `${s.elu} %` : 'n/a'} ` +
+        ` ${s.ok ? 'PASS' : 'FAIL'}`,
+    );
     if (!s.ok) break;
     best = s;
     await new Promise((r) => setTimeout(r, 300));
@@ -129,18 +155,47 @@ async function main(): Promise<void> {
         const direct = VSIP_ONLY ? null : await search('direct sipp → sipp', `127.0.0.1:${uasPort}`, host, transport);
         const via =
           WORKERS > 0
-            ? await withServeChild(dataDir, key.toString('hex'), uasPort, transport, WORKERS, async (child) => {
-                // Fresh processes: a warm-up step at a fifth of the first rate, not counted.
-                await step(`127.0.0.1:${child.port}`, host, transport, Math.max(200, Math.round((RATES[0] ?? 1000) / 5)), child.cpuUs);
-                return search(`via vsip ×${WORKERS} (${label})`, `127.0.0.1:${child.port}`, host, transport, child.cpuUs);
-              }, SERVE_FLAGS)
-            : await withGateway(store, dataDir, uasPort, transport, async (g) => {
-                const port = g.addresses.find((a) => a.side === 'access' && a.protocol === transport)?.port;
-                return search(`via vsip (${label})`, `127.0.0.1:${port}`, host, transport);
-              }, SERVE_FLAGS);
+            ? await withServeChild(
+                dataDir,
+                key.toString('hex'),
+                uasPort,
+                transport,
+                WORKERS,
+                async (child) => {
+                  // Fresh processes: a warm-up step at a fifth of the first rate, not counted.
+                  await step(
+                    `127.0.0.1:${child.port}`,
+                    host,
+                    transport,
+                    Math.max(200, Math.round((RATES[0] ?? 1000) / 5)),
+                    child.cpuUs,
+                  );
+                  return search(
+                    `via vsip ×${WORKERS} (${label})`,
+                    `127.0.0.1:${child.port}`,
+                    host,
+                    transport,
+                    child.cpuUs,
+                  );
+                },
+                SERVE_FLAGS,
+              )
+            : await withGateway(
+                store,
+                dataDir,
+                uasPort,
+                transport,
+                async (g) => {
+                  const port = g.addresses.find((a) => a.side === 'access' && a.protocol === transport)?.port;
+                  return search(`via vsip (${label})`, `127.0.0.1:${port}`, host, transport);
+                },
+                SERVE_FLAGS,
+              );
         const d = direct?.rate ?? 0;
         const v = via?.rate ?? 0;
-        const line = `| ${label} | ${transport.toUpperCase()} | ${d} (${direct?.achieved ?? 0}/s) | ${v} (${via?.achieved ?? 0}/s) | ${d > 0 ? Math.round((100 * v) / d) : 0} % |`;
+        const line =
+          `| ${label} | ${transport.toUpperCase()} | ${d} (${direct?.achieved ?? 0}/s) | ${v} ` +
+          `(${via?.achieved ?? 0}/s) | ${d > 0 ? Math.round((100 * v) / d) : 0} % |`;
         results.push(line);
         console.log(line);
       } finally {
@@ -160,7 +215,10 @@ async function main(): Promise<void> {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log('\n| store | transport | direct: highest clean rate (achieved) | via vsip: highest clean rate (achieved) | vsip / direct |\n|---|---|---|---|---|');
+  console.log(
+    '\n| store | transport | direct: highest clean rate (achieved) | via vsip: highest clean rate (achieved) | vsip ' +
+      '/ direct |\n|---|---|---|---|---|',
+  );
   for (const l of results) console.log(l);
 }
 

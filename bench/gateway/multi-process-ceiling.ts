@@ -9,7 +9,8 @@
  *   npx tsc -p tsconfig.json
  *   node dist/bench/gateway/multi-process-ceiling.js [--processes 2] [--rates 6000,7000,8000,9000] [--seconds 3]
  *
- * A warm-up step (2,000/s for 2 s) precedes the counted ones. A step passes as in gateway-bench.ts: every call answered, none failed, and the achieved rate
+ * A warm-up step (2,000/s for 2 s) precedes the counted ones. A step passes as in gateway-bench.ts: every call
+ * answered, none failed, and the achieved rate
  * at least 90 % of the asked one over the step's wall time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,11 +35,18 @@ async function child(uasPort: number): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vsip-ceiling-'));
   const store = await openStore({ databaseUrl: null, dataDir, secretKey: randomBytes(32).toString('hex') });
   const host = await setupTrunk(store);
-  await withGateway(store, dataDir, uasPort, 'udp', async (g) => {
-    const port = g.addresses.find((a) => a.side === 'access' && a.protocol === 'udp')?.port;
-    process.stdout.write(`${JSON.stringify({ host, port })}\n`);
-    await new Promise((r) => process.once('SIGTERM', r));
-  }, { sipMaxLoad: '0', sipMaxLag: '0', sipMaxTransactions: '0' });
+  await withGateway(
+    store,
+    dataDir,
+    uasPort,
+    'udp',
+    async (g) => {
+      const port = g.addresses.find((a) => a.side === 'access' && a.protocol === 'udp')?.port;
+      process.stdout.write(`${JSON.stringify({ host, port })}\n`);
+      await new Promise((r) => process.once('SIGTERM', r));
+    },
+    { sipMaxLoad: '0', sipMaxLag: '0', sipMaxTransactions: '0' },
+  );
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
@@ -50,7 +58,9 @@ interface Gw {
 }
 
 async function startGatewayProcess(uasPort: number): Promise<Gw> {
-  const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', String(uasPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', String(uasPort)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: proc.stdout! }).once('line', resolve);
     proc.once('exit', (code) => reject(new Error(`gateway process exited (${code})`)));
@@ -60,12 +70,24 @@ async function startGatewayProcess(uasPort: number): Promise<Gw> {
 }
 
 /** One step: every target gets its own sipp UAC at rate / targets.length, all at once. */
-async function step(targets: Gw[], rate: number, seconds: number): Promise<{ ok: boolean; successful: number; failed: number; achieved: number }> {
+async function step(
+  targets: Gw[],
+  rate: number,
+  seconds: number,
+): Promise<{ ok: boolean; successful: number; failed: number; achieved: number }> {
   const t0 = Date.now();
   const runs = await Promise.all(
     targets.map(async (t) => {
       const calls = Math.round((rate / targets.length) * seconds);
-      const args = uacArgs({ remote: `127.0.0.1:${t.port}`, host: t.host, transport: 'udp', rate: rate / targets.length, calls, localPort: await freePort(), timeoutS: seconds * 4 + 10 });
+      const args = uacArgs({
+        remote: `127.0.0.1:${t.port}`,
+        host: t.host,
+        transport: 'udp',
+        rate: rate / targets.length,
+        calls,
+        localPort: await freePort(),
+        timeoutS: seconds * 4 + 10,
+      });
       const r = await runSipp({ args, killAfterMs: (seconds * 4 + 20) * 1000 });
       return { calls, code: r.code, ...sippCounts(r.stdout) };
     }),
@@ -74,7 +96,9 @@ async function step(targets: Gw[], rate: number, seconds: number): Promise<{ ok:
   const successful = runs.reduce((n, r) => n + r.successful, 0);
   const failed = runs.reduce((n, r) => n + r.failed, 0);
   const achieved = Math.round(successful / wall);
-  const ok = runs.every((r) => r.code === 0 && r.failed === 0 && r.successful === r.calls) && achieved >= rate * 0.9 * (seconds / (seconds + 0.5));
+  const ok =
+    runs.every((r) => r.code === 0 && r.failed === 0 && r.successful === r.calls) &&
+    achieved >= rate * 0.9 * (seconds / (seconds + 0.5));
   return { ok, successful, failed, achieved };
 }
 
@@ -90,7 +114,10 @@ async function main(): Promise<void> {
   const setups: Array<{ label: string; targets: () => Promise<Gw[]> }> = [
     { label: 'direct sipp → sipp', targets: async () => [{ proc: null, host, port: uasPort }] },
     { label: '1 gateway process', targets: async () => [await startGatewayProcess(uasPort)] },
-    { label: `${processes} gateway processes`, targets: async () => Promise.all(Array.from({ length: processes }, () => startGatewayProcess(uasPort))) },
+    {
+      label: `${processes} gateway processes`,
+      targets: async () => Promise.all(Array.from({ length: processes }, () => startGatewayProcess(uasPort))),
+    },
   ];
   console.log(`multi-process ceiling: ${seconds} s per step, rates ${rates.join(', ')}`);
   const summary: string[] = [];
@@ -104,7 +131,10 @@ async function main(): Promise<void> {
         if (targets.some((t) => t.proc !== null)) await step(targets, 2000, 2);
         for (const rate of rates) {
           const r = await step(targets, rate, seconds);
-          console.log(`  ${s.label.padEnd(22)} rate ${String(rate).padStart(5)}/s  ok ${r.successful}  failed ${r.failed}  achieved ${r.achieved}/s  ${r.ok ? 'PASS' : 'FAIL'}`);
+          console.log(
+            `  ${s.label.padEnd(22)} rate ${String(rate).padStart(5)}/s  ok ${r.successful}  failed ${r.failed}  ` +
+              `achieved ${r.achieved}/s  ${r.ok ? 'PASS' : 'FAIL'}`,
+          );
           if (!r.ok) break;
           best = rate;
           bestAchieved = r.achieved;
@@ -112,7 +142,11 @@ async function main(): Promise<void> {
         }
       } finally {
         for (const t of targets) if (t.proc !== null) t.proc.kill('SIGTERM');
-        await Promise.all(targets.map((t) => (t.proc === null || t.proc.exitCode !== null ? null : new Promise((r) => t.proc!.once('exit', r)))));
+        await Promise.all(
+          targets.map((t) =>
+            t.proc === null || t.proc.exitCode !== null ? null : new Promise((r) => t.proc!.once('exit', r)),
+          ),
+        );
       }
       summary.push(`| ${s.label} | ${best} (${bestAchieved}/s) |`);
     }

@@ -19,7 +19,25 @@ export const CALLER = '+919800000001';
 
 export function startUas(port: number, transport: 'udp' | 'tcp'): ChildProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'vsip-bench-uas-'));
-  return spawn('sipp', ['-sf', join(FIXTURES, 'bench-uas.xml'), '-i', '127.0.0.1', '-p', String(port), '-t', transport === 'udp' ? 'u1' : 't1', '-buff_size', '4194304', '-nostdin', '-max_socket', '4096'], { cwd, stdio: 'ignore' });
+  return spawn(
+    'sipp',
+    [
+      '-sf',
+      join(FIXTURES, 'bench-uas.xml'),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-t',
+      transport === 'udp' ? 'u1' : 't1',
+      '-buff_size',
+      '4194304',
+      '-nostdin',
+      '-max_socket',
+      '4096',
+    ],
+    { cwd, stdio: 'ignore' },
+  );
 }
 
 export async function stop(child: ChildProcess): Promise<void> {
@@ -29,18 +47,70 @@ export async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** sipp as the PBX on 127.0.0.2: `calls` calls at `rate`/s with `scenario` (default bench-uac.xml). */
-export function uacArgs(o: { remote: string; host: string; transport: 'udp' | 'tcp'; rate: number; calls: number; localPort: number; timeoutS: number; scenario?: string }): string[] {
+export function uacArgs(o: {
+  remote: string;
+  host: string;
+  transport: 'udp' | 'tcp';
+  rate: number;
+  calls: number;
+  localPort: number;
+  timeoutS: number;
+  scenario?: string;
+}): string[] {
   return [
-    o.remote, '-sf', o.scenario ?? join(FIXTURES, 'bench-uac.xml'), '-s', '+14155550100', '-key', 'caller', CALLER, '-key', 'host', o.host,
-    '-r', String(o.rate), '-rp', '1000', '-m', String(o.calls), '-i', '127.0.0.2', '-p', String(o.localPort), '-t', o.transport === 'udp' ? 'u1' : 't1',
-    '-buff_size', '4194304', '-max_socket', '4096', '-timeout', `${o.timeoutS}s`, '-timeout_error',
+    o.remote,
+    '-sf',
+    o.scenario ?? join(FIXTURES, 'bench-uac.xml'),
+    '-s',
+    '+14155550100',
+    '-key',
+    'caller',
+    CALLER,
+    '-key',
+    'host',
+    o.host,
+    '-r',
+    String(o.rate),
+    '-rp',
+    '1000',
+    '-m',
+    String(o.calls),
+    '-i',
+    '127.0.0.2',
+    '-p',
+    String(o.localPort),
+    '-t',
+    o.transport === 'udp' ? 'u1' : 't1',
+    '-buff_size',
+    '4194304',
+    '-max_socket',
+    '4096',
+    '-timeout',
+    `${o.timeoutS}s`,
+    '-timeout_error',
   ];
 }
 
 /** A gateway on 127.0.0.1 whose carrier is the sipp UAS on `carrierPort`; `flags` are extra serve options. */
-export async function withGateway<T>(store: Store, dataDir: string, carrierPort: number, transport: 'udp' | 'tcp', fn: (g: Gateway, metrics: Registry) => Promise<T>, flags: Record<string, string> = {}): Promise<T> {
+export async function withGateway<T>(
+  store: Store,
+  dataDir: string,
+  carrierPort: number,
+  transport: 'udp' | 'tcp',
+  fn: (g: Gateway, metrics: Registry) => Promise<T>,
+  flags: Record<string, string> = {},
+): Promise<T> {
   const config = loadConfig(
-    { sipHost: '127.0.0.1', sipPort: 0, sipsPort: 0, carrierPort: 0, dataDir, logLevel: 'silent', carrier: `sip:127.0.0.1:${carrierPort}${transport === 'tcp' ? ';transport=tcp' : ''}`, ...flags },
+    {
+      sipHost: '127.0.0.1',
+      sipPort: 0,
+      sipsPort: 0,
+      carrierPort: 0,
+      dataDir,
+      logLevel: 'silent',
+      carrier: `sip:127.0.0.1:${carrierPort}${transport === 'tcp' ? ';transport=tcp' : ''}`,
+      ...flags,
+    },
     {},
   );
   const metrics = new Registry();
@@ -52,10 +122,18 @@ export async function withGateway<T>(store: Store, dataDir: string, carrierPort:
   }
 }
 
-/** One account with one trunk: the caller ID mapped, the PBX address 127.0.0.2 whitelisted. Returns the Request-URI host. */
+/**
+ * One account with one trunk: the caller ID mapped, the PBX address 127.0.0.2 whitelisted. Returns the Request-URI
+ * host.
+ */
 export async function setupTrunk(store: Store): Promise<string> {
   const { accountSid } = await store.createAccount('bench-pbx');
-  const t = await store.createTrunk({ accountSid, name: 'pbx', nsoCode: 'ANY-ANY', domainName: `${accountSid}.pstn.exotel.com` });
+  const t = await store.createTrunk({
+    accountSid,
+    name: 'pbx',
+    nsoCode: 'ANY-ANY',
+    domainName: `${accountSid}.pstn.exotel.com`,
+  });
   await store.addPhoneNumber(accountSid, t.sid, CALLER, 'pstn');
   await store.addWhitelistedIp(accountSid, t.sid, '127.0.0.2', 32);
   return `${accountSid}.pstn.exotel.com`;
@@ -92,25 +170,54 @@ function treeCpuUs(pid: number): number {
  * (the bench process keeps the store open; the child reads it like a second process would),
  * carrier = the sipp UAS. `flags` are config keys (sipMaxLoad=0 → --sip-max-load 0).
  */
-export async function withServeChild<T>(dataDir: string, secretKey: string, carrierPort: number, transport: 'udp' | 'tcp', workers: number, fn: (child: ServeChild) => Promise<T>, flags: Record<string, string> = {}): Promise<T> {
+export async function withServeChild<T>(
+  dataDir: string,
+  secretKey: string,
+  carrierPort: number,
+  transport: 'udp' | 'tcp',
+  workers: number,
+  fn: (child: ServeChild) => Promise<T>,
+  flags: Record<string, string> = {},
+): Promise<T> {
   const [sipPort, sipsPort, carrierSidePort] = [await freePort(), await freePort(), await freePort()];
   const readyFile = join(dataDir, `ready-${process.hrtime.bigint()}.json`);
   const args = [
-    resolve(process.cwd(), 'dist/src/cli/main.js'), 'serve', '--role', 'sip', '--sip-workers', String(workers), '--data-dir', dataDir,
-    '--sip-host', '127.0.0.1', '--sip-port', String(sipPort), '--sips-port', String(sipsPort), '--carrier-port', String(carrierSidePort),
-    '--carrier', `sip:127.0.0.1:${carrierPort}${transport === 'tcp' ? ';transport=tcp' : ''}`, '--ready-file', readyFile,
+    resolve(process.cwd(), 'dist/src/cli/main.js'),
+    'serve',
+    '--role',
+    'sip',
+    '--sip-workers',
+    String(workers),
+    '--data-dir',
+    dataDir,
+    '--sip-host',
+    '127.0.0.1',
+    '--sip-port',
+    String(sipPort),
+    '--sips-port',
+    String(sipsPort),
+    '--carrier-port',
+    String(carrierSidePort),
+    '--carrier',
+    `sip:127.0.0.1:${carrierPort}${transport === 'tcp' ? ';transport=tcp' : ''}`,
+    '--ready-file',
+    readyFile,
   ];
   for (const [key, value] of Object.entries(flags)) {
     const o = SERVE_OPTIONS.find((x) => x.key === key);
     if (o === undefined) throw new Error(`--serve ${key}: no such setting`);
     args.push(o.flag, value);
   }
-  const child = spawn(process.execPath, args, { env: { ...process.env, VSIP_SECRET_KEY: secretKey, VSIP_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, VSIP_SECRET_KEY: secretKey, VSIP_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = new Promise((r) => child.once('exit', r));
   try {
     const deadline = Date.now() + 20_000;
     while (!existsSync(readyFile)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`vsip serve --sip-workers ${workers} did not start`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`vsip serve --sip-workers ${workers} did not start`);
       await new Promise((r) => setTimeout(r, 50));
     }
     const pid = child.pid as number;
@@ -120,5 +227,3 @@ export async function withServeChild<T>(dataDir: string, secretKey: string, carr
     await exited;
   }
 }
-
-

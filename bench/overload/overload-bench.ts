@@ -69,7 +69,14 @@ interface Run {
   completedInWindow: number;
 }
 
-async function run(metrics: Registry, remote: string, host: string, rate: number, seconds: number, scenario?: string): Promise<Run> {
+async function run(
+  metrics: Registry,
+  remote: string,
+  host: string,
+  rate: number,
+  seconds: number,
+  scenario?: string,
+): Promise<Run> {
   const calls = Math.round(rate * seconds);
   const c0 = await counter(metrics, 'completed');
   const r0 = await counter(metrics, 'overloaded');
@@ -78,13 +85,34 @@ async function run(metrics: Registry, remote: string, host: string, rate: number
   const window = setTimeout(() => {
     void counter(metrics, 'completed').then((c) => (completedInWindow = c - c0));
   }, seconds * 1000);
-  const r = await runSipp({ args: uacArgs({ remote, host, transport: TRANSPORT, rate, calls, localPort: await freePort(), timeoutS: seconds + 60, ...(scenario !== undefined ? { scenario } : {}) }), killAfterMs: (seconds + 90) * 1000 });
+  const r = await runSipp({
+    args: uacArgs({
+      remote,
+      host,
+      transport: TRANSPORT,
+      rate,
+      calls,
+      localPort: await freePort(),
+      timeoutS: seconds + 60,
+      ...(scenario !== undefined ? { scenario } : {}),
+    }),
+    killAfterMs: (seconds + 90) * 1000,
+  });
   const wall = (Date.now() - t0) / 1000;
   const c = sippCounts(r.stdout);
   if (c.successful < 0) console.log(r.stdout.slice(-2000), r.stderr.slice(-2000));
   clearTimeout(window);
   const completed = (await counter(metrics, 'completed')) - c0;
-  return { rate, seconds, offered: calls, completed, refused: (await counter(metrics, 'overloaded')) - r0, sippFailed: c.failed, wall, completedInWindow: completedInWindow < 0 ? completed : completedInWindow };
+  return {
+    rate,
+    seconds,
+    offered: calls,
+    completed,
+    refused: (await counter(metrics, 'overloaded')) - r0,
+    sippFailed: c.failed,
+    wall,
+    completedInWindow: completedInWindow < 0 ? completed : completedInWindow,
+  };
 }
 
 async function main(): Promise<void> {
@@ -113,7 +141,11 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 35_000)); // Timer H/J/K wait states end
         const drained = memory();
         const goodput = Math.round(o.completedInWindow / SECONDS);
-        const line = `| ${label} | ${capacity}/s | ${rate}/s × ${SECONDS} s | ${goodput}/s = ${Math.round((100 * goodput) / capacity)} % of capacity (${o.completed} in all) | ${o.refused} | ${o.sippFailed} | ${o.wall.toFixed(1)} s | ${before.rssMB} / ${after.rssMB} / ${drained.rssMB} MB | ${before.heapMB} / ${after.heapMB} / ${drained.heapMB} MB |`;
+        const line =
+          `| ${label} | ${capacity}/s | ${rate}/s × ${SECONDS} s | ${goodput}/s = ` +
+          `${Math.round((100 * goodput) / capacity)} % of capacity (${o.completed} in all) | ${o.refused} | ` +
+          `${o.sippFailed} | ${o.wall.toFixed(1)} s | ${before.rssMB} / ${after.rssMB} / ${drained.rssMB} MB | ` +
+          `${before.heapMB} / ${after.heapMB} / ${drained.heapMB} MB |`;
         console.log(line);
         lines.push(line);
       },
@@ -123,30 +155,47 @@ async function main(): Promise<void> {
   try {
     let capacity = GIVEN_CAPACITY;
     if (capacity === 0) {
-      await withGateway(store, dataDir, uasPort, TRANSPORT, async (g, metrics) => {
-        const port = g.addresses.find((a) => a.side === 'access' && a.protocol === TRANSPORT)?.port;
-        await run(metrics, `127.0.0.1:${port}`, host, 500, 2); // warm-up (JIT, sockets)
-        for (const rate of RATES) {
-          const s = await run(metrics, `127.0.0.1:${port}`, host, rate, 3);
-          const achieved = Math.round(s.completed / s.wall);
-          const ok = s.sippFailed === 0 && s.completed === s.offered && achieved >= rate * 0.9 * (3 / 3.5);
-          console.log(`  capacity step ${String(rate).padStart(5)}/s: completed ${s.completed}/${s.offered}, 503 ${s.refused}, sipp failed ${s.sippFailed}, achieved ${achieved}/s ${ok ? 'PASS' : 'FAIL'}`);
-          if (!ok) break;
-          capacity = Math.max(capacity, Math.min(rate, Math.round(s.completed / 3)));
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }, { sipMaxLag: '0', sipMaxLoad: '0' });
+      await withGateway(
+        store,
+        dataDir,
+        uasPort,
+        TRANSPORT,
+        async (g, metrics) => {
+          const port = g.addresses.find((a) => a.side === 'access' && a.protocol === TRANSPORT)?.port;
+          await run(metrics, `127.0.0.1:${port}`, host, 500, 2); // warm-up (JIT, sockets)
+          for (const rate of RATES) {
+            const s = await run(metrics, `127.0.0.1:${port}`, host, rate, 3);
+            const achieved = Math.round(s.completed / s.wall);
+            const ok = s.sippFailed === 0 && s.completed === s.offered && achieved >= rate * 0.9 * (3 / 3.5);
+            console.log(
+              `  capacity step ${String(rate).padStart(5)}/s: completed ${s.completed}/${s.offered}, 503 ` +
+                `${s.refused}, sipp failed ${s.sippFailed}, achieved ${achieved}/s ${ok ? 'PASS' : 'FAIL'}`,
+            );
+            if (!ok) break;
+            capacity = Math.max(capacity, Math.min(rate, Math.round(s.completed / 3)));
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        },
+        { sipMaxLag: '0', sipMaxLoad: '0' },
+      );
       console.log(`capacity: ${capacity} calls/s`);
     }
     if (capacity === 0) throw new Error('no capacity step passed');
-    await flood(`on (--sip-max-load ${MAX_LOAD}, --sip-max-lag ${MAX_LAG})`, { sipMaxLag: MAX_LAG, sipMaxLoad: MAX_LOAD }, capacity);
+    await flood(
+      `on (--sip-max-load ${MAX_LOAD}, --sip-max-lag ${MAX_LAG})`,
+      { sipMaxLag: MAX_LAG, sipMaxLoad: MAX_LOAD },
+      capacity,
+    );
     if (COMPARE) await flood('off', { sipMaxLag: '0', sipMaxCalls: '0', sipMaxLoad: '0' }, capacity);
   } finally {
     await stop(uas);
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log('\n| overload control | capacity | offered | completed while offered | 503 | sipp failed | wall | RSS before / after / +35 s | heap before / after / +35 s |\n|---|---|---|---|---|---|---|---|---|');
+  console.log(
+    '\n| overload control | capacity | offered | completed while offered | 503 | sipp failed | wall | RSS before / ' +
+      'after / +35 s | heap before / after / +35 s |\n|---|---|---|---|---|---|---|---|---|',
+  );
   for (const l of lines) console.log(l);
 }
 

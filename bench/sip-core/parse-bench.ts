@@ -105,4 +105,4 @@ const result = {
   }),
 };
 if (sink === 0) process.stderr.write('unreachable\n');
-process.stdout.write(JSON.stringify(result) + '\n');
+process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -38,13 +38,42 @@ interface Step {
 async function measure(port: number, rate: number): Promise<Step> {
   const calls = Math.round(rate * SECONDS);
   const local = await freePort();
-  const args = [`127.0.0.1:${port}`, '-sn', 'uac', '-r', String(rate), '-rp', '1000', '-m', String(calls), '-i', '127.0.0.1', '-p', String(local), '-t', 'u1', '-buff_size', '4194304', '-timeout', `${SECONDS * 4 + 10}s`, '-timeout_error'];
+  const args = [
+    `127.0.0.1:${port}`,
+    '-sn',
+    'uac',
+    '-r',
+    String(rate),
+    '-rp',
+    '1000',
+    '-m',
+    String(calls),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(local),
+    '-t',
+    'u1',
+    '-buff_size',
+    '4194304',
+    '-timeout',
+    `${SECONDS * 4 + 10}s`,
+    '-timeout_error',
+  ];
   const t0 = process.hrtime.bigint();
   const r = await runSipp({ args, killAfterMs: (SECONDS * 4 + 20) * 1000 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = sippCounts(r.stdout);
   const achieved = Math.round(c.successful / wall);
-  return { rate, calls, successful: c.successful, failed: c.failed, achieved, ok: r.code === 0 && c.failed === 0 && c.successful === calls && achieved >= rate * 0.9 * (SECONDS / (SECONDS + 0.5)) };
+  return {
+    rate,
+    calls,
+    successful: c.successful,
+    failed: c.failed,
+    achieved,
+    ok:
+      r.code === 0 && c.failed === 0 && c.successful === calls && achieved >= rate * 0.9 * (SECONDS / (SECONDS + 0.5)),
+  };
 }
 
 interface Best {
@@ -54,7 +83,10 @@ interface Best {
 }
 
 function report(label: string, s: Step, extra = ''): void {
-  console.log(`${label.padEnd(9)} rate ${String(s.rate).padStart(5)}/s  calls ${s.calls}  ok ${s.successful}  failed ${s.failed}  achieved ${s.achieved}/s  ${s.ok ? 'PASS' : 'FAIL'}${extra}`);
+  console.log(
+    `${label.padEnd(9)} rate ${String(s.rate).padStart(5)}/s  calls ${s.calls}  ok ${s.successful}  failed ` +
+      `${s.failed}  achieved ${s.achieved}/s  ${s.ok ? 'PASS' : 'FAIL'}${extra}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -62,7 +94,11 @@ async function main(): Promise<void> {
   console.log('steps alternate between the two UASes so both see the same background load');
   const sippPort = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), 'vsip-sipp-uas-'));
-  const uas = spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(sippPort), '-t', 'u1', '-buff_size', '4194304', '-nostdin'], { cwd, stdio: 'ignore' });
+  const uas = spawn(
+    'sipp',
+    ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(sippPort), '-t', 'u1', '-buff_size', '4194304', '-nostdin'],
+    { cwd, stdio: 'ignore' },
+  );
   const ep = await createSipEndpoint({ listen: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
   const stats = attachSimpleUas(ep, { sdp: true });
   const ourPort = ep.addresses()[0]!.port;
@@ -94,10 +130,18 @@ async function main(): Promise<void> {
     await new Promise((r) => uas.once('exit', r));
     await ep.close();
   }
-  console.log(`answered ${stats.answered} calls; request retransmissions received ${ep.counters.retransmissionsReceived}`);
+  console.log(
+    `answered ${stats.answered} calls; request retransmissions received ${ep.counters.retransmissionsReceived}`,
+  );
   const pct = (a: number, b: number): string => (b ? ((100 * a) / b).toFixed(0) : 'n/a');
-  console.log(`RESULT highest clean step: sipp-uas ${sippBest.rate}/s, vsip-uas ${ourBest.rate}/s (${pct(ourBest.rate, sippBest.rate)} %)`);
-  console.log(`RESULT best achieved rate with 0 failed calls: sipp-uas ${sippBest.achieved}/s, vsip-uas ${ourBest.achieved}/s (${pct(ourBest.achieved, sippBest.achieved)} %)`);
+  console.log(
+    `RESULT highest clean step: sipp-uas ${sippBest.rate}/s, vsip-uas ${ourBest.rate}/s ` +
+      `(${pct(ourBest.rate, sippBest.rate)} %)`,
+  );
+  console.log(
+    `RESULT best achieved rate with 0 failed calls: sipp-uas ${sippBest.achieved}/s, vsip-uas ${ourBest.achieved}/s ` +
+      `(${pct(ourBest.achieved, sippBest.achieved)} %)`,
+  );
 }
 
 await main();

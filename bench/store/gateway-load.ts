@@ -25,11 +25,18 @@ async function run(kind: 'sqlite' | 'postgres'): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vsip-bench-'));
   const pg = kind === 'postgres' ? await startPostgres() : null;
   const key = randomBytes(32);
-  const store = (await openStore({ dataDir, databaseUrl: pg?.url ?? null, secretKey: key.toString('hex') })) as KyselyStore;
+  const store = (await openStore({
+    dataDir,
+    databaseUrl: pg?.url ?? null,
+    secretKey: key.toString('hex'),
+  })) as KyselyStore;
   try {
     let t = performance.now();
     await seedTrunks(store, trunks, perTrunk, key);
-    console.log(`${kind}: seeded ${trunks} trunks, ${trunks * perTrunk} numbers in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `${kind}: seeded ${trunks} trunks, ${trunks * perTrunk} numbers in ` +
+        `${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
     globalThis.gc?.();
     const heap0 = process.memoryUsage().heapUsed;
     t = performance.now();
@@ -37,9 +44,12 @@ async function run(kind: 'sqlite' | 'postgres'): Promise<void> {
     const ms = performance.now() - t;
     const numbers = all.reduce((s, g) => s + g.numbers.length, 0);
     const heap = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
-    console.log(`${kind}: loadGatewayTrunks ${all.length} trunks / ${numbers} numbers in ${(ms / 1000).toFixed(2)} s, heap +${heap.toFixed(0)} MiB`);
+    console.log(
+      `${kind}: loadGatewayTrunks ${all.length} trunks / ${numbers} numbers in ${(ms / 1000).toFixed(2)} s, heap ` +
+        `+${heap.toFixed(0)} MiB`,
+    );
     t = performance.now();
-    for (let i = 0; i < 1000; i++) await store.loadGatewayTrunk(`trmum1${String(i * 97 % trunks).padStart(24, '0')}`);
+    for (let i = 0; i < 1000; i++) await store.loadGatewayTrunk(`trmum1${String((i * 97) % trunks).padStart(24, '0')}`);
     console.log(`${kind}: loadGatewayTrunk ×1000 in ${(performance.now() - t).toFixed(0)} ms`);
   } finally {
     await store.close();
@@ -48,4 +58,5 @@ async function run(kind: 'sqlite' | 'postgres'): Promise<void> {
   }
 }
 
-for (const kind of which === 'both' ? (['sqlite', 'postgres'] as const) : [which as 'sqlite' | 'postgres']) await run(kind);
+for (const kind of which === 'both' ? (['sqlite', 'postgres'] as const) : [which as 'sqlite' | 'postgres'])
+  await run(kind);

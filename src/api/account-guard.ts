@@ -33,12 +33,21 @@ export function accountGuard(auth: AuthCache, limiter: RateLimiter, failures: Ra
   return async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     // Guessing tokens costs the guesser: failed authentications are budgeted per client IP too.
     if (failures.exhausted(request.ip)) {
-      throw new ApiError('RATE_LIMITED', `too many failed authentications from ${request.ip} in one minute; retry later`, { 'Retry-After': '60' });
+      throw new ApiError(
+        'RATE_LIMITED',
+        `too many failed authentications from ${request.ip} in one minute; retry later`,
+        { 'Retry-After': '60' },
+      );
     }
     const creds = parseBasic(request.headers.authorization);
     if (creds === null) {
       failures.take(request.ip);
-      throw new ApiError('AUTH_FAILED', 'missing or malformed Authorization header; expected HTTP Basic auth with your API key as username and API token as password', CHALLENGE);
+      throw new ApiError(
+        'AUTH_FAILED',
+        'missing or malformed Authorization header; expected HTTP Basic auth with your API key as username and API ' +
+          'token as password',
+        CHALLENGE,
+      );
     }
     const account = await auth.authenticate(creds.key, creds.token);
     if (account === null) {
@@ -48,7 +57,10 @@ export function accountGuard(auth: AuthCache, limiter: RateLimiter, failures: Ra
     request.account = account;
     const pathSid = (request.params as { account_sid?: string }).account_sid;
     if (pathSid !== account.sid) {
-      throw new ApiError('FORBIDDEN', `account_sid ${JSON.stringify(pathSid)} in the path is not the account these credentials belong to`);
+      throw new ApiError(
+        'FORBIDDEN',
+        `account_sid ${JSON.stringify(pathSid)} in the path is not the account these credentials belong to`,
+      );
     }
     const decision = limiter.take(account.sid);
     if (decision === null) return;
@@ -56,9 +68,13 @@ export function accountGuard(auth: AuthCache, limiter: RateLimiter, failures: Ra
     reply.header('X-RateLimit-Remaining', decision.remaining);
     reply.header('X-RateLimit-Reset', decision.resetSeconds);
     if (!decision.allowed) {
-      throw new ApiError('RATE_LIMITED', `more than ${decision.limit} requests in one minute for this account; retry after ${decision.resetSeconds} s`, {
-        'Retry-After': String(decision.resetSeconds),
-      });
+      throw new ApiError(
+        'RATE_LIMITED',
+        `more than ${decision.limit} requests in one minute for this account; retry after ${decision.resetSeconds} s`,
+        {
+          'Retry-After': String(decision.resetSeconds),
+        },
+      );
     }
   };
 }

@@ -12,7 +12,12 @@ export interface ApiMetrics {
 export function apiMetrics(registry: Registry): ApiMetrics {
   const requests =
     (registry.getSingleMetric('vsip_api_requests_total') as Counter<'method' | 'route' | 'status'> | undefined) ??
-    new Counter({ name: 'vsip_api_requests_total', help: 'API requests answered', labelNames: ['method', 'route', 'status'], registers: [registry] });
+    new Counter({
+      name: 'vsip_api_requests_total',
+      help: 'API requests answered',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    });
   const duration =
     (registry.getSingleMetric('vsip_api_request_duration_seconds') as Histogram<'method' | 'route'> | undefined) ??
     new Histogram({

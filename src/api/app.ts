@@ -38,7 +38,10 @@ export interface AppDeps {
   https?: { cert: string | Buffer; key: string | Buffer };
   /** This process's SIP listeners for `GET /health` (`vsip serve` fills them in once the gateway is up). */
   sipListeners?: () => readonly SipListener[];
-  /** `GET /metrics` text when it is more than `metrics` (with `--sip-workers`: this process's and the workers' together). */
+  /**
+   * `GET /metrics` text when it is more than `metrics` (with `--sip-workers`: this process's and the workers'
+   * together).
+   */
   metricsText?: () => Promise<string>;
   /** How long a cached list page may live (ms); 0 disables the list cache (benchmarks). Default 2000. */
   listCacheTtlMs?: number;
@@ -58,7 +61,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { store, config, logger } = deps;
   const https =
     deps.https ??
-    (config.apiCert !== null && config.apiKeyFile !== null ? { cert: readFileSync(config.apiCert), key: readFileSync(config.apiKeyFile) } : undefined);
+    (config.apiCert !== null && config.apiKeyFile !== null
+      ? { cert: readFileSync(config.apiCert), key: readFileSync(config.apiKeyFile) }
+      : undefined);
 
   const app = Fastify({
     loggerInstance: logger,
@@ -75,10 +80,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Errors the router raises before any route runs (bad percent-encoding, a path segment over
     // 100 characters) get the envelope too.
     frameworkErrors: (error, request, reply) => {
-      const description = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than 100 characters' : 'the URL is not valid (check its percent-encoding)';
+      const description =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'a path segment is longer than 100 characters'
+          : 'the URL is not valid (check its percent-encoding)';
       handleError(new ApiError('INVALID_REQUEST', description), request, reply);
     },
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true, allowUnionTypes: true, useDefaults: true } },
+    ajv: {
+      customOptions: {
+        coerceTypes: false,
+        removeAdditional: false,
+        allErrors: false,
+        verbose: true,
+        allowUnionTypes: true,
+        useDefaults: true,
+      },
+    },
     ...(https !== undefined ? { https } : {}),
   }) as unknown as FastifyInstance;
 
@@ -108,7 +125,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const error =
       allowed === null
         ? new ApiError('ROUTE_NOT_FOUND', `no API route ${request.method} ${path}; see /docs for the routes`)
-        : new ApiError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, { Allow: allowed.join(', ') });
+        : new ApiError(
+            'METHOD_NOT_ALLOWED',
+            `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+            { Allow: allowed.join(', ') },
+          );
     handleError(error, request, reply);
   });
 
@@ -118,7 +139,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const latencyMs = reply.elapsedTime;
     metrics.observe(request.method, route, reply.statusCode, latencyMs / 1000);
     request.log.info(
-      { account: request.account?.sid ?? null, method: request.method, route, status: reply.statusCode, latency_ms: Math.round(latencyMs * 100) / 100 },
+      {
+        account: request.account?.sid ?? null,
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        latency_ms: Math.round(latencyMs * 100) / 100,
+      },
       'request',
     );
   });
@@ -129,7 +156,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: {
         title: 'vsip — vSIP Trunk Configuration API',
         version: VERSION,
-        description: 'Exotel-compatible SIP trunk configuration. HTTP Basic auth: API key as username, API token as password. Error codes: docs/errors.md.',
+        description:
+          'Exotel-compatible SIP trunk configuration. HTTP Basic auth: API key as username, API token as password. ' +
+          'Error codes: docs/errors.md.',
       },
       components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic' } } },
       security: [{ basicAuth: [] }],
@@ -138,16 +167,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(healthRoutes, { store, metrics: deps.metrics, role: config.role, sipListeners: deps.sipListeners ?? (() => []), ...(deps.metricsText ? { metricsText: deps.metricsText } : {}) });
+  await app.register(healthRoutes, {
+    store,
+    metrics: deps.metrics,
+    role: config.role,
+    sipListeners: deps.sipListeners ?? (() => []),
+    ...(deps.metricsText ? { metricsText: deps.metricsText } : {}),
+  });
 
   const routeDeps = { store, config, lists };
   await app.register(
     async (scoped) => {
-      scoped.addHook('onRequest', accountGuard(auth, new RateLimiter(config.rateLimit), new RateLimiter(config.rateLimit)));
+      scoped.addHook(
+        'onRequest',
+        accountGuard(auth, new RateLimiter(config.rateLimit), new RateLimiter(config.rateLimit)),
+      );
       // A write on a trunk drops its cached list pages before the answer leaves (read-your-writes).
       scoped.addHook('onSend', async (request, _reply, payload) => {
         if (request.method !== 'GET' && request.method !== 'HEAD') {
-          const trunkSid = (request.params as { trunk_sid?: string }).trunk_sid ?? (request.query as { trunk_sid?: string } | undefined)?.trunk_sid;
+          const trunkSid =
+            (request.params as { trunk_sid?: string }).trunk_sid ??
+            (request.query as { trunk_sid?: string } | undefined)?.trunk_sid;
           if (trunkSid !== undefined) lists.invalidate(trunkSid);
         }
         return payload;

@@ -6,8 +6,11 @@ import { formatValidationError, type AjvErrorLike } from './format-validation-er
 
 /** What a store conflict on each unique field means to the caller, and what to do about it. */
 const CONFLICTS: Record<string, string> = {
-  trunk_name: 'trunk_name is already used by another trunk of this account; choose another name (1-16 of A-Z, a-z, 0-9, _)',
-  phone_number: 'phone_number is already mapped to a trunk; a number can be mapped to one trunk only, so remove it there first (DELETE .../phone-numbers?id=)',
+  trunk_name:
+    'trunk_name is already used by another trunk of this account; choose another name (1-16 of A-Z, a-z, 0-9, _)',
+  phone_number:
+    'phone_number is already mapped to a trunk; a number can be mapped to one trunk only, so remove it there first ' +
+    '(DELETE .../phone-numbers?id=)',
   ip: 'ip with this mask is already whitelisted on this trunk',
   destination: 'destination is already configured on this trunk',
 };
@@ -22,7 +25,8 @@ export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof StoreError) {
     const field = error.field ?? 'request';
-    if (error.kind === 'conflict') return new ApiError('RESOURCE_EXISTS', CONFLICTS[field] ?? `${field}: ${error.message}`);
+    if (error.kind === 'conflict')
+      return new ApiError('RESOURCE_EXISTS', CONFLICTS[field] ?? `${field}: ${error.message}`);
     if (error.kind === 'not_found') return new ApiError('NOT_FOUND', NOT_FOUND[field] ?? `${field}: ${error.message}`);
     return new ApiError('INVALID_REQUEST', `${field}: ${error.message}`);
   }
@@ -38,7 +42,10 @@ export function toApiError(error: unknown): ApiError | null {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ApiError('INVALID_JSON', 'Content-Type is application/json but the body is empty; send a JSON object');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ApiError('INVALID_JSON', 'the body is not valid JSON (or carries a forbidden __proto__ / constructor.prototype key); send a JSON object');
+      return new ApiError(
+        'INVALID_JSON',
+        'the body is not valid JSON (or carries a forbidden __proto__ / constructor.prototype key); send a JSON object',
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('INVALID_REQUEST', 'Content-Length does not match the body received');
   }
@@ -63,7 +70,10 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   }
   if (apiError === null) {
     request.log.error({ err: error }, 'unexpected error'); // the child logger carries request_id
-    apiError = new ApiError('INTERNAL_ERROR', `unexpected server error; quote request_id ${request.id} when reporting it`);
+    apiError = new ApiError(
+      'INTERNAL_ERROR',
+      `unexpected server error; quote request_id ${request.id} when reporting it`,
+    );
   }
   for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
   reply

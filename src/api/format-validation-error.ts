@@ -16,7 +16,10 @@ export interface AjvErrorLike {
 export function fieldPath(instancePath: string, child?: string): string {
   const parts = instancePath.split('/').filter((p) => p !== '');
   if (child !== undefined) parts.push(child);
-  return parts.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`), '');
+  return parts.reduce(
+    (acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`),
+    '',
+  );
 }
 
 function show(value: unknown): string {

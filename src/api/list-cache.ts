@@ -7,7 +7,8 @@ import type { ListMetadata } from './envelope.js';
  *
  * Why it is safe: every entry belongs to one trunk and is dropped (1) when the store reports a
  * committed change to that trunk (`onChange`: from this process at once, from other processes by
- * the change_log feed on SQLite or LISTEN/NOTIFY on PostgreSQL), (2) when this process answers any non-GET request on that trunk,
+ * the change_log feed on SQLite or LISTEN/NOTIFY on PostgreSQL), (2) when this process answers any non-GET request on
+ * that trunk,
  * before the answer is sent, so a client always reads its own writes, and (3) after a short TTL,
  * a bound on staleness should a notification be lost. A read that started before an
  * invalidation is not stored (per-trunk generation counter), so an old page cannot be put back.
@@ -75,5 +76,8 @@ export async function cachedList(
     cache.set(trunkSid, request.url, fragment, generation);
   }
   reply.type('application/json; charset=utf-8');
-  return `{"request_id":${JSON.stringify(request.id)},"method":${JSON.stringify(request.method)},"http_code":200,"response":{"code":200,"status":"success","error_data":null,${fragment}}}`;
+  return (
+    `{"request_id":${JSON.stringify(request.id)},"method":${JSON.stringify(request.method)},"http_code":200,` +
+    `"response":{"code":200,"status":"success","error_data":null,${fragment}}}`
+  );
 }

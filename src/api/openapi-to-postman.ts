@@ -20,7 +20,14 @@ interface Schema {
 interface Operation {
   summary?: string;
   tags?: string[];
-  parameters?: Array<{ in: string; name: string; required?: boolean; description?: string; example?: unknown; schema?: Schema }>;
+  parameters?: Array<{
+    in: string;
+    name: string;
+    required?: boolean;
+    description?: string;
+    example?: unknown;
+    schema?: Schema;
+  }>;
   requestBody?: { content?: Record<string, { schema?: Schema }> };
 }
 
@@ -30,7 +37,8 @@ const CAPTURE_SCRIPT = [
   "if (pm.response.code === 200 && pm.request.method === 'POST') {",
   '  const data = (pm.response.json().response || {}).data;',
   '  const first = Array.isArray(data) ? (data[0] || {}).data : data;',
-  "  if (first && first.trunk_sid && /\\/trunks$/.test(pm.request.url.getPath())) pm.collectionVariables.set('trunk_sid', first.trunk_sid);",
+  '  if (first && first.trunk_sid && /\\/trunks$/.test(pm.request.url.getPath())) ' +
+    "pm.collectionVariables.set('trunk_sid', first.trunk_sid);",
   "  if (first && first.id) pm.collectionVariables.set('id', first.id);",
   '}',
 ];
@@ -71,7 +79,12 @@ function postmanUrl(path: string, op: Operation) {
     .filter((p) => p.in === 'query')
     .map((p) => ({
       key: p.name,
-      value: p.name === 'trunk_sid' ? '{{trunk_sid}}' : p.name === 'id' ? '{{id}}' : String(p.example ?? p.schema?.examples?.[0] ?? ''),
+      value:
+        p.name === 'trunk_sid'
+          ? '{{trunk_sid}}'
+          : p.name === 'id'
+            ? '{{id}}'
+            : String(p.example ?? p.schema?.examples?.[0] ?? ''),
       description: p.description ?? '',
       disabled: p.required !== true,
     }));
@@ -84,7 +97,10 @@ function postmanUrl(path: string, op: Operation) {
   };
 }
 
-export function openapiToPostman(doc: { info?: { title?: string; description?: string; version?: string }; paths?: Record<string, Record<string, object>> }) {
+export function openapiToPostman(doc: {
+  info?: { title?: string; description?: string; version?: string };
+  paths?: Record<string, Record<string, object>>;
+}) {
   const folders = new Map<string, unknown[]>();
   for (const [path, ops] of Object.entries(doc.paths ?? {})) {
     if (!path.startsWith('/v2/')) continue;
@@ -96,7 +112,15 @@ export function openapiToPostman(doc: { info?: { title?: string; description?: s
         method: method.toUpperCase(),
         header: bodySchema === undefined ? [] : [{ key: 'Content-Type', value: 'application/json' }],
         url: postmanUrl(path, op),
-        ...(bodySchema === undefined ? {} : { body: { mode: 'raw', raw: JSON.stringify(exampleValue(bodySchema), null, 2), options: { raw: { language: 'json' } } } }),
+        ...(bodySchema === undefined
+          ? {}
+          : {
+              body: {
+                mode: 'raw',
+                raw: JSON.stringify(exampleValue(bodySchema), null, 2),
+                options: { raw: { language: 'json' } },
+              },
+            }),
         description: op.summary ?? '',
       };
       const tag = op.tags?.[0] ?? 'Other';
@@ -114,7 +138,10 @@ export function openapiToPostman(doc: { info?: { title?: string; description?: s
   return {
     info: {
       name: 'Exotel vSIP API (vsip)',
-      description: `${doc.info?.description ?? ''}\n\nGenerated from the OpenAPI document of vsip ${doc.info?.version ?? ''} (GET /openapi.json). Set base_url (e.g. http://127.0.0.1:8080), api_key, api_token and account_sid; trunk_sid and id come from earlier answers.`,
+      description:
+        `${doc.info?.description ?? ''}\n\nGenerated from the OpenAPI document of vsip ` +
+        `${doc.info?.version ?? ''} (GET /openapi.json). Set base_url (e.g. http://127.0.0.1:8080), api_key, ` +
+        `api_token and account_sid; trunk_sid and id come from earlier answers.`,
       schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
     },
     auth: {

@@ -11,8 +11,16 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 
 export const pageQuerySchema = {
-  offset: { type: 'string', pattern: '^[0-9]{1,9}$', description: 'a whole number >= 0: how many items to skip (default 0)' },
-  page_size: { type: 'string', pattern: '^[0-9]{1,9}$', description: `a whole number from 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` },
+  offset: {
+    type: 'string',
+    pattern: '^[0-9]{1,9}$',
+    description: 'a whole number >= 0: how many items to skip (default 0)',
+  },
+  page_size: {
+    type: 'string',
+    pattern: '^[0-9]{1,9}$',
+    description: `a whole number from 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
+  },
 } as const;
 
 export function parsePage(query: { offset?: string; page_size?: string }): PageRequest {
@@ -34,7 +42,10 @@ export function listMetadata(url: string, page: PageRequest, total: number, coun
     const tail = rest.toString();
     return `${path}?offset=${offset}&page_size=${page.limit}${tail === '' ? '' : `&${tail}`}`;
   };
-  const prev = page.offset === 0 ? null : pageUri(Math.max(0, Math.min(page.offset - page.limit, Math.max(0, total - page.limit))));
+  const prev =
+    page.offset === 0
+      ? null
+      : pageUri(Math.max(0, Math.min(page.offset - page.limit, Math.max(0, total - page.limit))));
   const next = page.offset + page.limit < total ? pageUri(page.offset + page.limit) : null;
   return {
     total,

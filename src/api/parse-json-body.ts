@@ -8,7 +8,11 @@ import { ApiError } from './errors.js';
  * creates `__proto__` as a plain own key, and every body schema is `additionalProperties: false`,
  * so such a key is rejected by validation as an unknown field.
  */
-export function parseJsonBody(_request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
+export function parseJsonBody(
+  _request: FastifyRequest,
+  body: string | Buffer,
+  done: (err: Error | null, body?: unknown) => void,
+): void {
   let text = typeof body === 'string' ? body : body.toString('utf8');
   // RFC 8259 §8.1: senders must not add a byte order mark, parsers may ignore one. Some Windows
   // clients (PowerShell's UTF-8 encoding) do add it; ignoring it beats an error about an invisible character.

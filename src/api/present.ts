@@ -36,11 +36,25 @@ export function presentTrunk(t: Trunk) {
 }
 
 export function presentPhoneNumber(n: PhoneNumber) {
-  return { id: n.id, trunk_sid: n.trunkSid, phone_number: n.phoneNumber, mode: n.mode, date_created: n.dateCreated, date_updated: n.dateUpdated };
+  return {
+    id: n.id,
+    trunk_sid: n.trunkSid,
+    phone_number: n.phoneNumber,
+    mode: n.mode,
+    date_created: n.dateCreated,
+    date_updated: n.dateUpdated,
+  };
 }
 
 export function presentWhitelistedIp(w: WhitelistedIp) {
-  return { id: w.id, trunk_sid: w.trunkSid, ip: w.ip, mask: w.mask, date_created: w.dateCreated, date_updated: w.dateUpdated };
+  return {
+    id: w.id,
+    trunk_sid: w.trunkSid,
+    ip: w.ip,
+    mask: w.mask,
+    date_created: w.dateCreated,
+    date_updated: w.dateUpdated,
+  };
 }
 
 export function presentDestinationUri(d: DestinationUri) {

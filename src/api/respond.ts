@@ -1,6 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../store/types.js';
-import { envelope, errorData, failure, success, type Envelope, type ErrorData, type ItemResult, type ListMetadata } from './envelope.js';
+import {
+  envelope,
+  errorData,
+  failure,
+  success,
+  type Envelope,
+  type ErrorData,
+  type ItemResult,
+  type ListMetadata,
+} from './envelope.js';
 import { API_ERRORS, ApiError } from './errors.js';
 import { toApiError } from './error-handler.js';
 
@@ -14,7 +23,12 @@ export function ok(request: FastifyRequest, data: unknown, metadata?: ListMetada
  * item results, each with its own code, status, error_data and data. 200 when all succeed, 207
  * (with error 1030) when some fail, and when all fail the items' common status (else 400).
  */
-export async function bulk<T>(request: FastifyRequest, reply: FastifyReply, items: T[], run: (item: T, index: number) => Promise<unknown>): Promise<Envelope> {
+export async function bulk<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  items: T[],
+  run: (item: T, index: number) => Promise<unknown>,
+): Promise<Envelope> {
   const results: ItemResult[] = [];
   for (const [index, item] of items.entries()) {
     try {
@@ -30,7 +44,10 @@ export async function bulk<T>(request: FastifyRequest, reply: FastifyReply, item
   let code: number;
   let summary: ErrorData;
   if (failed.length < results.length) {
-    const partial = new ApiError('PARTIAL_SUCCESS', `${results.length - failed.length} of ${results.length} items succeeded; see each item in data`);
+    const partial = new ApiError(
+      'PARTIAL_SUCCESS',
+      `${results.length - failed.length} of ${results.length} items succeeded; see each item in data`,
+    );
     code = partial.http;
     summary = errorData(partial);
   } else {
@@ -38,8 +55,14 @@ export async function bulk<T>(request: FastifyRequest, reply: FastifyReply, item
     const first = failed[0]?.error_data ?? errorData(new ApiError('INVALID_REQUEST', 'no item'));
     const same = new Set(failed.map((r) => r.code)).size === 1;
     code = same ? (failed[0]?.code ?? 400) : API_ERRORS.INVALID_REQUEST.http;
-    const { code: errorCode, message } = same ? first : { code: API_ERRORS.INVALID_REQUEST.code, message: API_ERRORS.INVALID_REQUEST.message };
-    summary = { code: errorCode, message, description: `all ${results.length} items failed; first: ${first.description}` };
+    const { code: errorCode, message } = same
+      ? first
+      : { code: API_ERRORS.INVALID_REQUEST.code, message: API_ERRORS.INVALID_REQUEST.message };
+    summary = {
+      code: errorCode,
+      message,
+      description: `all ${results.length} items failed; first: ${first.description}`,
+    };
   }
   reply.code(code);
   return envelope(request.id, request.method, { code, status: 'failure', error_data: summary, data: results });

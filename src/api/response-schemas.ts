@@ -13,7 +13,11 @@ function object(properties: Record<string, unknown>) {
   return { type: 'object', properties, required: Object.keys(properties) } as const;
 }
 
-export const errorDataSchema = object({ code: { type: 'integer', description: 'vSIP error code (docs/errors.md)' }, message: str, description: str });
+export const errorDataSchema = object({
+  code: { type: 'integer', description: 'vSIP error code (docs/errors.md)' },
+  message: str,
+  description: str,
+});
 
 export const trunkSchema = object({
   trunk_sid: str,
@@ -29,12 +33,41 @@ export const trunkSchema = object({
   max_concurrent_calls: nullable('integer'),
   date_created: timestamp,
   date_updated: timestamp,
-  links: object({ phone_numbers: str, whitelisted_ips: str, destination_uris: str, credentials: str, settings: str, calls: str }),
+  links: object({
+    phone_numbers: str,
+    whitelisted_ips: str,
+    destination_uris: str,
+    credentials: str,
+    settings: str,
+    calls: str,
+  }),
 });
 
-export const phoneNumberSchema = object({ id: str, trunk_sid: str, phone_number: str, mode: { type: 'string', enum: ['pstn', 'flow'] }, date_created: timestamp, date_updated: timestamp });
-export const whitelistedIpSchema = object({ id: str, trunk_sid: str, ip: str, mask: int, date_created: timestamp, date_updated: timestamp });
-export const destinationUriSchema = object({ id: str, trunk_sid: str, destination: str, priority: int, weight: int, date_created: timestamp, date_updated: timestamp });
+export const phoneNumberSchema = object({
+  id: str,
+  trunk_sid: str,
+  phone_number: str,
+  mode: { type: 'string', enum: ['pstn', 'flow'] },
+  date_created: timestamp,
+  date_updated: timestamp,
+});
+export const whitelistedIpSchema = object({
+  id: str,
+  trunk_sid: str,
+  ip: str,
+  mask: int,
+  date_created: timestamp,
+  date_updated: timestamp,
+});
+export const destinationUriSchema = object({
+  id: str,
+  trunk_sid: str,
+  destination: str,
+  priority: int,
+  weight: int,
+  date_created: timestamp,
+  date_updated: timestamp,
+});
 export const settingSchema = object({ name: str, value: str, date_created: timestamp, date_updated: timestamp });
 export const credentialsSchema = object({ username: { type: 'string', description: 'the trunk_sid' }, password: str });
 export const callSchema = object({
@@ -67,23 +100,47 @@ const metadataSchema = object({
 });
 
 function envelopeOf(response: Record<string, unknown>, description: string, required = Object.keys(response)) {
-  return { description, ...object({ request_id: str, method: str, http_code: int, response: { ...object(response), required } }) };
+  return {
+    description,
+    ...object({ request_id: str, method: str, http_code: int, response: { ...object(response), required } }),
+  };
 }
 
-const failure = envelopeOf({ code: int, status: { type: 'string', enum: ['failure'] }, error_data: errorDataSchema, data: { type: 'null' } }, 'Failure: error_data says why (docs/errors.md)');
+const failure = envelopeOf(
+  { code: int, status: { type: 'string', enum: ['failure'] }, error_data: errorDataSchema, data: { type: 'null' } },
+  'Failure: error_data says why (docs/errors.md)',
+);
 
-const itemResult = (data: unknown) => object({ code: int, status: { type: 'string', enum: ['success', 'failure'] }, error_data: { anyOf: [errorDataSchema, { type: 'null' }] }, data: { anyOf: [data, { type: 'null' }] } });
+const itemResult = (data: unknown) =>
+  object({
+    code: int,
+    status: { type: 'string', enum: ['success', 'failure'] },
+    error_data: { anyOf: [errorDataSchema, { type: 'null' }] },
+    data: { anyOf: [data, { type: 'null' }] },
+  });
 
 export function okResponses(data: unknown) {
   return {
-    200: envelopeOf({ code: int, status: { type: 'string', enum: ['success'] }, error_data: { type: 'null' }, data }, 'Success'),
+    200: envelopeOf(
+      { code: int, status: { type: 'string', enum: ['success'] }, error_data: { type: 'null' }, data },
+      'Success',
+    ),
     '4xx': failure,
   };
 }
 
 export function listResponses(item: unknown) {
   return {
-    200: envelopeOf({ code: int, status: { type: 'string', enum: ['success'] }, error_data: { type: 'null' }, data: { type: 'array', items: item }, metadata: metadataSchema }, 'One page of the list'),
+    200: envelopeOf(
+      {
+        code: int,
+        status: { type: 'string', enum: ['success'] },
+        error_data: { type: 'null' },
+        data: { type: 'array', items: item },
+        metadata: metadataSchema,
+      },
+      'One page of the list',
+    ),
     '4xx': failure,
   };
 }

@@ -21,7 +21,10 @@ export function normaliseSetting(index: number, name: string, value: string): st
   // Own keys only: `__proto__` or `constructor` must be unknown names (400), not inherited members (500).
   const rule = Object.hasOwn(SETTING_RULES, name) ? SETTING_RULES[name] : undefined;
   if (rule === undefined) {
-    throw invalidField(`settings[${index}].name`, `${JSON.stringify(name)} is not a known setting; expected one of ${Object.keys(SETTING_RULES).join(', ')}`);
+    throw invalidField(
+      `settings[${index}].name`,
+      `${JSON.stringify(name)} is not a known setting; expected one of ${Object.keys(SETTING_RULES).join(', ')}`,
+    );
   }
   return rule.normalise(`settings[${index}].value`, value);
 }

@@ -8,7 +8,11 @@ const STORE_KEYS = ['dataDir', 'databaseUrl'];
 
 async function withStore<T>(flags: Record<string, unknown>, fn: (store: Store) => Promise<T>): Promise<T> {
   const config = loadConfig(flags, process.env);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    secretKey: config.secretKey,
+  });
   try {
     return await fn(store);
   } finally {
@@ -28,28 +32,44 @@ export function registerAccountsCommand(program: Command): void {
   addConfigOptions(create, STORE_KEYS).action(async (flags: Record<string, unknown>) => {
     const creds = await withStore(flags, (store) => store.createAccount(String(flags.name)));
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ account_sid: creds.accountSid, api_key: creds.apiKey, api_token: creds.apiToken })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ account_sid: creds.accountSid, api_key: creds.apiKey, api_token: creds.apiToken })}\n`,
+      );
     } else {
       process.stdout.write(
-        `Account SID  ${creds.accountSid}\nAPI key      ${creds.apiKey}\nAPI token    ${creds.apiToken}\n(the token is shown only now)\n`,
+        `Account SID  ${creds.accountSid}\nAPI key      ${creds.apiKey}\nAPI token    ${creds.apiToken}\n(the token ` +
+          `is shown only now)\n`,
       );
     }
   });
   create.addHelpText('after', '\nExample:\n  $ vsip accounts create --name acme --json');
 
-  const list = accounts.command('list').description('list accounts (never their tokens)').option('--json', 'print JSON');
+  const list = accounts
+    .command('list')
+    .description('list accounts (never their tokens)')
+    .option('--json', 'print JSON');
   addConfigOptions(list, STORE_KEYS).action(async (flags: Record<string, unknown>) => {
     const rows = await withStore(flags, (store) => store.listAccounts());
     if (flags.json) {
-      process.stdout.write(
-        `${JSON.stringify(rows.map((a) => ({ account_sid: a.sid, name: a.name, api_key: a.apiKey, date_created: a.dateCreated })))}\n`,
-      );
+      const out = rows.map((a) => ({
+        account_sid: a.sid,
+        name: a.name,
+        api_key: a.apiKey,
+        date_created: a.dateCreated,
+      }));
+      process.stdout.write(`${JSON.stringify(out)}\n`);
       return;
     }
     const header = ['ACCOUNT SID', 'NAME', 'API KEY', 'CREATED'];
     const table = [header, ...rows.map((a) => [a.sid, a.name, a.apiKey, a.dateCreated])];
     const widths = header.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
-    for (const row of table) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
+    for (const row of table)
+      process.stdout.write(
+        `${row
+          .map((c, i) => c.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
   });
 
   const rotate = accounts
@@ -59,9 +79,13 @@ export function registerAccountsCommand(program: Command): void {
   addConfigOptions(rotate, STORE_KEYS).action(async (accountSid: string, flags: Record<string, unknown>) => {
     const creds = await withStore(flags, (store) => store.rotateAccountToken(accountSid));
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ account_sid: creds.accountSid, api_key: creds.apiKey, api_token: creds.apiToken })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ account_sid: creds.accountSid, api_key: creds.apiKey, api_token: creds.apiToken })}\n`,
+      );
     } else {
-      process.stdout.write(`API key      ${creds.apiKey}\nAPI token    ${creds.apiToken}\n(the token is shown only now)\n`);
+      process.stdout.write(
+        `API key      ${creds.apiKey}\nAPI token    ${creds.apiToken}\n(the token is shown only now)\n`,
+      );
     }
   });
 }

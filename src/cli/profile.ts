@@ -33,7 +33,10 @@ const ENV_FIELDS: ReadonlyArray<[keyof Profile, string]> = [
 
 /** `$XDG_CONFIG_HOME/vsip/config.json`, else `~/.config/vsip/config.json`. */
 export function configFilePath(env: Env): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0 ? env.XDG_CONFIG_HOME : join(env.HOME ?? homedir(), '.config');
+  const base =
+    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0
+      ? env.XDG_CONFIG_HOME
+      : join(env.HOME ?? homedir(), '.config');
   return join(base, 'vsip', 'config.json');
 }
 
@@ -76,7 +79,9 @@ export function resolveProfile(env: Env, flag?: string): Profile {
   const missing = ENV_FIELDS.filter(([field]) => !merged[field]).map(([, variable]) => variable);
   if (missing.length > 0) {
     const which = flag || env.VSIP_PROFILE ? `profile "${name}"` : 'no profile saved';
-    throw new ProfileError(`not logged in (${which}; missing ${missing.join(', ')}): run \`vsip login\` or set ${missing.join(', ')}`);
+    throw new ProfileError(
+      `not logged in (${which}; missing ${missing.join(', ')}): run \`vsip login\` or set ${missing.join(', ')}`,
+    );
   }
   return merged as Profile;
 }

@@ -17,9 +17,23 @@ export function registerPstnSimCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', '5090')
     .option('--transport <udp|tcp>', 'transport to listen on', 'udp')
     .option('--answer-delay <ms>', 'ring this long before answering', '0')
-    .addHelpText('after', `\nSpecial numbers (anything else is answered):\n${SPECIAL_NUMBERS.map((n) => `  ${n.number}  ${n.meaning}`).join('\n')}\n\nExamples:\n  $ vsip pstn-sim --port 5090                 # then: vsip serve --carrier sip:127.0.0.1:5090\n  $ vsip pstn-sim call +919XXXXXXXXX --to 127.0.0.1:5080`)
+    .addHelpText(
+      'after',
+      `\nSpecial numbers (anything else is ` +
+        `answered):\n${SPECIAL_NUMBERS.map((n) => `  ${n.number}  ${n.meaning}`).join('\n')}\n\nExamples:\n  $ vsip ` +
+        `pstn-sim --port 5090                 # then: vsip serve --carrier sip:127.0.0.1:5090\n  $ vsip pstn-sim ` +
+        `call +919XXXXXXXXX --to 127.0.0.1:5080`,
+    )
     .action(async (o: { host: string; port: string; transport: string; answerDelay: string }) => {
-      await runPstnSim({ host: o.host, port: Number(o.port), protocols: [o.transport as SipProtocol], answerDelayMs: Number(o.answerDelay) }, (line) => process.stdout.write(`${line}\n`));
+      await runPstnSim(
+        {
+          host: o.host,
+          port: Number(o.port),
+          protocols: [o.transport as SipProtocol],
+          answerDelayMs: Number(o.answerDelay),
+        },
+        (line) => process.stdout.write(`${line}\n`),
+      );
     });
 
   sim
@@ -36,7 +50,9 @@ export function registerPstnSimCommand(program: Command): void {
       try {
         process.stdout.write(`calling ${number} via ${o.to} (${o.transport}) from ${o.from}…\n`);
         const r = await s.call(number, target, Number(o.hold));
-        process.stdout.write(`${r.status} ${r.reason}${r.byeStatus !== null ? `; hung up after ${o.hold} ms (BYE ${r.byeStatus})` : ''}\n`);
+        process.stdout.write(
+          `${r.status} ${r.reason}${r.byeStatus !== null ? `; hung up after ${o.hold} ms (BYE ${r.byeStatus})` : ''}\n`,
+        );
         if (r.status >= 300) {
           process.stdout.write('Look the call up with: vsip calls <trunk_sid> --failed   (cause tells what to fix)\n');
           process.exitCode = 1;

@@ -10,11 +10,21 @@ export class CredentialsApi {
   }
 
   async get(trunkSid: string): Promise<Credentials> {
-    return (await this.#http.request<Credentials>('GET', this.#http.accountPath(`/trunks/${encodeURIComponent(trunkSid)}/credentials`))).data;
+    return (
+      await this.#http.request<Credentials>(
+        'GET',
+        this.#http.accountPath(`/trunks/${encodeURIComponent(trunkSid)}/credentials`),
+      )
+    ).data;
   }
 
   /** Issues a new SIP password; the old one stops working at once. */
   async rotate(trunkSid: string): Promise<Credentials> {
-    return (await this.#http.request<Credentials>('POST', this.#http.accountPath(`/trunks/${encodeURIComponent(trunkSid)}/credentials/rotate`))).data;
+    return (
+      await this.#http.request<Credentials>(
+        'POST',
+        this.#http.accountPath(`/trunks/${encodeURIComponent(trunkSid)}/credentials/rotate`),
+      )
+    ).data;
   }
 }

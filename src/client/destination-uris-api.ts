@@ -13,7 +13,8 @@ export class DestinationUrisApi {
   }
 
   #path(trunkSid: string, id?: string): string {
-    return `/trunks/${encodeURIComponent(trunkSid)}/destination-uris${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;
+    const items = `/trunks/${encodeURIComponent(trunkSid)}/destination-uris`;
+    return id === undefined ? items : `${items}/${encodeURIComponent(id)}`;
   }
 
   /**
@@ -41,10 +42,16 @@ export class DestinationUrisApi {
   }
 
   async update(trunkSid: string, id: string, update: Partial<DestinationInput>): Promise<DestinationUri> {
-    return (await this.#http.request<DestinationUri>('PUT', this.#http.accountPath(this.#path(trunkSid, id)), { body: update })).data;
+    return (
+      await this.#http.request<DestinationUri>('PUT', this.#http.accountPath(this.#path(trunkSid, id)), {
+        body: update,
+      })
+    ).data;
   }
 
   async remove(trunkSid: string, id: string): Promise<unknown> {
-    return (await this.#http.request<unknown>('DELETE', this.#http.accountPath(this.#path(trunkSid)), { query: { id } })).data;
+    return (
+      await this.#http.request<unknown>('DELETE', this.#http.accountPath(this.#path(trunkSid)), { query: { id } })
+    ).data;
   }
 }

@@ -59,7 +59,11 @@ export class HttpCore {
     return `/v2/accounts/${encodeURIComponent(this.accountSid)}${path}`;
   }
 
-  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown; auth?: boolean; allowPartial?: boolean; plain?: boolean } = {}): Promise<ApiAnswer<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown; auth?: boolean; allowPartial?: boolean; plain?: boolean } = {},
+  ): Promise<ApiAnswer<T>> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(options.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
@@ -77,7 +81,12 @@ export class HttpCore {
       // The API limits requests per account per minute (429 with Retry-After); a script that
       // pages through a long list should slow down, not fail.
       for (let attempt = 0; ; attempt++) {
-        const res = await this.#fetch(url.toString(), { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
+        const res = await this.#fetch(url.toString(), {
+          method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(this.#timeoutMs),
+        });
         status = res.status;
         text = await res.text();
         const wait = Number(res.headers.get('retry-after') ?? '1');
@@ -102,7 +111,13 @@ export class HttpCore {
     }
     if (options.plain === true && envelope !== null && status < 400) {
       // Operational endpoints (`/health`) answer bare JSON, not the API envelope.
-      return { httpStatus: status, data: envelope as unknown as T, metadata: undefined, requestId: null, errorData: null };
+      return {
+        httpStatus: status,
+        data: envelope as unknown as T,
+        metadata: undefined,
+        requestId: null,
+        errorData: null,
+      };
     }
     const response = envelope?.response;
     if (!response || typeof response !== 'object') {

@@ -5,7 +5,10 @@ import type { Page, PageMetadata, PageOptions } from './types.js';
  * Follows `metadata.next_page_uri` (its `offset`), and stops on a short or empty page, so it
  * also ends against a server that sends no page URIs.
  */
-export async function* paginate<T>(fetchPage: (page: PageOptions) => Promise<Page<T>>, start: PageOptions = {}): AsyncGenerator<T, void, undefined> {
+export async function* paginate<T>(
+  fetchPage: (page: PageOptions) => Promise<Page<T>>,
+  start: PageOptions = {},
+): AsyncGenerator<T, void, undefined> {
   let offset = start.offset ?? 0;
   const pageSize = start.pageSize;
   for (;;) {
@@ -18,7 +21,10 @@ export async function* paginate<T>(fetchPage: (page: PageOptions) => Promise<Pag
 }
 
 /** Collects every page into one array (bounded lists only: numbers, IPs, destinations). */
-export async function collectAll<T>(fetchPage: (page: PageOptions) => Promise<Page<T>>, start: PageOptions = {}): Promise<T[]> {
+export async function collectAll<T>(
+  fetchPage: (page: PageOptions) => Promise<Page<T>>,
+  start: PageOptions = {},
+): Promise<T[]> {
   const all: T[] = [];
   for await (const item of paginate(fetchPage, start)) all.push(item);
   return all;

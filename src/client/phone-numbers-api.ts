@@ -12,11 +12,14 @@ export class PhoneNumbersApi {
   }
 
   #path(trunkSid: string, id?: string): string {
-    return `/trunks/${encodeURIComponent(trunkSid)}/phone-numbers${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;
+    const items = `/trunks/${encodeURIComponent(trunkSid)}/phone-numbers`;
+    return id === undefined ? items : `${items}/${encodeURIComponent(id)}`;
   }
 
   async add(trunkSid: string, input: { phone_number: string; mode?: string }): Promise<PhoneNumber> {
-    return (await this.#http.request<PhoneNumber>('POST', this.#http.accountPath(this.#path(trunkSid)), { body: input })).data;
+    return (
+      await this.#http.request<PhoneNumber>('POST', this.#http.accountPath(this.#path(trunkSid)), { body: input })
+    ).data;
   }
 
   list(trunkSid: string, page: PageOptions = {}): Promise<Page<PhoneNumber>> {
@@ -32,10 +35,14 @@ export class PhoneNumbersApi {
   }
 
   async update(trunkSid: string, id: string, update: { phone_number?: string; mode?: string }): Promise<PhoneNumber> {
-    return (await this.#http.request<PhoneNumber>('PUT', this.#http.accountPath(this.#path(trunkSid, id)), { body: update })).data;
+    return (
+      await this.#http.request<PhoneNumber>('PUT', this.#http.accountPath(this.#path(trunkSid, id)), { body: update })
+    ).data;
   }
 
   async remove(trunkSid: string, id: string): Promise<unknown> {
-    return (await this.#http.request<unknown>('DELETE', this.#http.accountPath(this.#path(trunkSid)), { query: { id } })).data;
+    return (
+      await this.#http.request<unknown>('DELETE', this.#http.accountPath(this.#path(trunkSid)), { query: { id } })
+    ).data;
   }
 }

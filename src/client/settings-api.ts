@@ -19,12 +19,16 @@ export class SettingsApi {
   }
 
   async set(trunkSid: string, settings: Array<{ name: string; value: string }>): Promise<BulkResult<TrunkSetting>> {
-    const answer = await this.#http.request<unknown>('POST', this.#path(trunkSid), { body: { settings }, allowPartial: true });
+    const answer = await this.#http.request<unknown>('POST', this.#path(trunkSid), {
+      body: { settings },
+      allowPartial: true,
+    });
     return bulkResult<TrunkSetting>(answer.data);
   }
 
   async list(trunkSid: string): Promise<TrunkSetting[]> {
-    const data = (await this.#http.request<TrunkSetting[] | Record<string, string> | null>('GET', this.#path(trunkSid))).data;
+    const data = (await this.#http.request<TrunkSetting[] | Record<string, string> | null>('GET', this.#path(trunkSid)))
+      .data;
     if (Array.isArray(data)) return data;
     // A server that answers `{name: value}` is read the same way.
     return Object.entries(data ?? {}).map(([name, value]) => ({ name, value: String(value) }));
@@ -37,7 +41,13 @@ export class SettingsApi {
   async setAlias(trunkSid: string, alias: string): Promise<TrunkSetting> {
     const result = await this.set(trunkSid, [{ name: TRUNK_ALIAS_SETTING, value: alias }]);
     const first = result.errors[0];
-    if (first) throw new VsipApiError({ httpStatus: 400, code: first.code, message: first.message, description: first.description });
+    if (first)
+      throw new VsipApiError({
+        httpStatus: 400,
+        code: first.code,
+        message: first.message,
+        description: first.description,
+      });
     return result.items[0] ?? { name: TRUNK_ALIAS_SETTING, value: alias };
   }
 

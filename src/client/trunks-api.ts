@@ -33,20 +33,34 @@ export class TrunksApi {
 
   /** `GET /trunks?trunk_sid=` — one trunk; a `VsipApiError` with `isNotFound` when it does not exist. */
   async get(trunkSid: string): Promise<Trunk> {
-    const answer = await this.#http.request<Trunk | Trunk[] | null>('GET', this.#http.accountPath('/trunks'), { query: { trunk_sid: trunkSid } });
+    const answer = await this.#http.request<Trunk | Trunk[] | null>('GET', this.#http.accountPath('/trunks'), {
+      query: { trunk_sid: trunkSid },
+    });
     const data = Array.isArray(answer.data) ? answer.data.find((t) => t.trunk_sid === trunkSid) : answer.data;
     if (!data) {
-      throw new VsipApiError({ httpStatus: 404, code: 1003, message: 'Not found', description: `trunk ${trunkSid} does not exist`, requestId: answer.requestId });
+      throw new VsipApiError({
+        httpStatus: 404,
+        code: 1003,
+        message: 'Not found',
+        description: `trunk ${trunkSid} does not exist`,
+        requestId: answer.requestId,
+      });
     }
     return data;
   }
 
   async update(trunkSid: string, update: TrunkUpdateInput): Promise<Trunk> {
-    return (await this.#http.request<Trunk>('PUT', this.#http.accountPath(`/trunks/${encodeURIComponent(trunkSid)}`), { body: update })).data;
+    return (
+      await this.#http.request<Trunk>('PUT', this.#http.accountPath(`/trunks/${encodeURIComponent(trunkSid)}`), {
+        body: update,
+      })
+    ).data;
   }
 
   /** ⚠️ Permanently deletes the trunk and everything configured under it. */
   async delete(trunkSid: string): Promise<unknown> {
-    return (await this.#http.request<unknown>('DELETE', this.#http.accountPath('/trunks'), { query: { trunk_sid: trunkSid } })).data;
+    return (
+      await this.#http.request<unknown>('DELETE', this.#http.accountPath('/trunks'), { query: { trunk_sid: trunkSid } })
+    ).data;
   }
 }

@@ -153,7 +153,12 @@ export interface Health {
   /** What the answering process runs (`vsip serve --role`). */
   role?: 'api' | 'sip' | 'all';
   /** Its SIP listeners: `access` is where PBXs register and send calls. */
-  sip?: Array<{ side: 'access' | 'carrier' | 'pstn-sim'; protocol: 'udp' | 'tcp' | 'tls'; address: string; port: number }>;
+  sip?: Array<{
+    side: 'access' | 'carrier' | 'pstn-sim';
+    protocol: 'udp' | 'tcp' | 'tls';
+    address: string;
+    port: number;
+  }>;
   [key: string]: unknown;
 }
 
@@ -166,9 +171,12 @@ export interface BulkResult<T> {
 }
 
 /** The subset of `fetch` the SDK uses, so tests and other runtimes can pass their own. */
-export type FetchLike = (input: string, init: {
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  signal?: AbortSignal;
-}) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
+export type FetchLike = (
+  input: string,
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+    signal?: AbortSignal;
+  },
+) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;

@@ -11,7 +11,14 @@ export class VsipApiError extends Error {
   readonly description: string;
   readonly requestId: string | null;
 
-  constructor(init: { httpStatus: number; code: number | null; message: string; description?: string; requestId?: string | null; cause?: unknown }) {
+  constructor(init: {
+    httpStatus: number;
+    code: number | null;
+    message: string;
+    description?: string;
+    requestId?: string | null;
+    cause?: unknown;
+  }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.httpStatus = init.httpStatus;
     this.code = init.code;

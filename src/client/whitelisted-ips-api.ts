@@ -12,13 +12,15 @@ export class WhitelistedIpsApi {
   }
 
   #path(trunkSid: string, id?: string): string {
-    return `/trunks/${encodeURIComponent(trunkSid)}/whitelisted-ips${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;
+    const items = `/trunks/${encodeURIComponent(trunkSid)}/whitelisted-ips`;
+    return id === undefined ? items : `${items}/${encodeURIComponent(id)}`;
   }
 
   /** `mask` defaults to 32 (a single address), as the spec's example. */
   async add(trunkSid: string, input: { ip: string; mask?: number }): Promise<WhitelistedIp> {
     const body = { ip: input.ip, mask: input.mask ?? 32 };
-    return (await this.#http.request<WhitelistedIp>('POST', this.#http.accountPath(this.#path(trunkSid)), { body })).data;
+    return (await this.#http.request<WhitelistedIp>('POST', this.#http.accountPath(this.#path(trunkSid)), { body }))
+      .data;
   }
 
   list(trunkSid: string, page: PageOptions = {}): Promise<Page<WhitelistedIp>> {
@@ -34,10 +36,14 @@ export class WhitelistedIpsApi {
   }
 
   async update(trunkSid: string, id: string, update: { ip?: string; mask?: number }): Promise<WhitelistedIp> {
-    return (await this.#http.request<WhitelistedIp>('PUT', this.#http.accountPath(this.#path(trunkSid, id)), { body: update })).data;
+    return (
+      await this.#http.request<WhitelistedIp>('PUT', this.#http.accountPath(this.#path(trunkSid, id)), { body: update })
+    ).data;
   }
 
   async remove(trunkSid: string, id: string): Promise<unknown> {
-    return (await this.#http.request<unknown>('DELETE', this.#http.accountPath(this.#path(trunkSid)), { query: { id } })).data;
+    return (
+      await this.#http.request<unknown>('DELETE', this.#http.accountPath(this.#path(trunkSid)), { query: { id } })
+    ).data;
   }
 }

@@ -65,7 +65,10 @@ function convert(spec: OptionSpec, raw: string, origin: string): string | number
  * @param flags values given on the command line, keyed like `OptionSpec.key` (undefined = not given)
  * @param env the process environment; `VSIP_*` variables apply where no flag was given
  */
-export function loadConfig(flags: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(
+  flags: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+): Config {
   const out: Record<string, string | number | null> = {};
   for (const spec of SERVE_OPTIONS) {
     const flagValue = flags[spec.key];
@@ -85,23 +88,35 @@ export function loadConfig(flags: Readonly<Record<string, unknown>>, env: Readon
   const config: Config = { ...out, secretKey: env.VSIP_SECRET_KEY || null };
 
   if (config.databaseUrl !== null && !/^(postgres|postgresql):\/\//.test(config.databaseUrl)) {
-    throw new ConfigError('--database-url / VSIP_DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite store)');
+    throw new ConfigError(
+      '--database-url / VSIP_DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite store)',
+    );
   }
   for (const key of ['sipDomain', 'realm'] as const) {
-    if (!DOMAIN_RE.test(config[key])) throw new ConfigError(`--${key === 'sipDomain' ? 'sip-domain' : 'realm'} must be a DNS name such as pstn.exotel.com`);
+    if (!DOMAIN_RE.test(config[key]))
+      throw new ConfigError(
+        `--${key === 'sipDomain' ? 'sip-domain' : 'realm'} must be a DNS name such as pstn.exotel.com`,
+      );
   }
   for (const key of ['apiHost', 'sipHost'] as const) {
     const host = config[key];
-    if (isIP(host) === 0 && !DOMAIN_RE.test(host)) throw new ConfigError(`--${key === 'apiHost' ? 'api-host' : 'sip-host'} must be an IP address or host name`);
+    if (isIP(host) === 0 && !DOMAIN_RE.test(host))
+      throw new ConfigError(`--${key === 'apiHost' ? 'api-host' : 'sip-host'} must be an IP address or host name`);
   }
   if ((config.apiCert === null) !== (config.apiKeyFile === null)) {
-    throw new ConfigError('--api-cert and --api-key-file go together: give both to serve the API over HTTPS, or neither');
+    throw new ConfigError(
+      '--api-cert and --api-key-file go together: give both to serve the API over HTTPS, or neither',
+    );
   }
   if ((config.sipTlsCert === null) !== (config.sipTlsKey === null)) {
-    throw new ConfigError('--sip-tls-cert and --sip-tls-key go together: give both, or neither for a generated self-signed certificate');
+    throw new ConfigError(
+      '--sip-tls-cert and --sip-tls-key go together: give both, or neither for a generated self-signed certificate',
+    );
   }
   if (config.secretKey !== null && !isValidSecretKey(config.secretKey)) {
-    throw new ConfigError('VSIP_SECRET_KEY must be 32 bytes as 64 hex characters or base64 (try: openssl rand -hex 32)');
+    throw new ConfigError(
+      'VSIP_SECRET_KEY must be 32 bytes as 64 hex characters or base64 (try: openssl rand -hex 32)',
+    );
   }
   return Object.freeze(config);
 }
@@ -111,7 +126,9 @@ function isValidSecretKey(value: string): boolean {
   return Buffer.from(value, 'base64').length === 32;
 }
 
-/** Each value has the type its row gives it (`convert` made it so); this is what lets the record be a `ServeSettings`. */
+/**
+ * Each value has the type its row gives it (`convert` made it so); this is what lets the record be a `ServeSettings`.
+ */
 function isServeSettings(values: Readonly<Record<string, string | number | null>>): values is ServeSettings {
   return SERVE_OPTIONS.every((spec: OptionSpec) => fitsRow(spec, values[spec.key]));
 }

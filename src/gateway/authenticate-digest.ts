@@ -15,7 +15,11 @@ const NO_PASSWORD = '\u0000no-such-trunk';
  * - `blocked`: the source is blocked — 403, right password or not; `failed` when this attempt's own
  *   failure blocked it.
  */
-export type DigestOutcome = { kind: 'ok' } | { kind: 'challenge'; stale: boolean } | { kind: 'failed' } | { kind: 'blocked'; failed: boolean };
+export type DigestOutcome =
+  | { kind: 'ok' }
+  | { kind: 'challenge'; stale: boolean }
+  | { kind: 'failed' }
+  | { kind: 'blocked'; failed: boolean };
 
 export interface DigestAttempt {
   /** Parsed Authorization / Proxy-Authorization, null when absent or not Digest. */

@@ -28,7 +28,9 @@ export const CALL_CAUSES = [
   'unknown_domain',
   /** Answered, but no BYE passed through us within the maximum call duration (PBX or carrier lost it). */
   'expired',
-  /** 503 + Retry-After from overload control (calls high-water mark or event-loop lag); metrics only, not the call log. */
+  /**
+   * 503 + Retry-After from overload control (calls high-water mark or event-loop lag); metrics only, not the call log.
+   */
   'overloaded',
   /** 503 + Retry-After 1: the trunk's max_calls_per_second (or the gateway default) was reached. */
   'trunk_cps_exceeded',

@@ -22,7 +22,10 @@ export interface CallLogOptions {
  * process; dropped records are counted for the metrics.
  */
 export class CallLog {
-  /** Waiting records are `buffer[head…]`: dropping the oldest moves `head`, since `Array#shift` on a full 50,000-entry buffer copies it (≈ 57 µs per call, just when the database is slow). */
+  /**
+   * Waiting records are `buffer[head…]`: dropping the oldest moves `head`, since `Array#shift` on a full 50,000-entry
+   * buffer copies it (≈ 57 µs per call, just when the database is slow).
+   */
   private buffer: NewCallRecord[] = [];
   private head = 0;
   private flushing: Promise<void> | null = null;
@@ -36,7 +39,10 @@ export class CallLog {
   dropped = 0;
   written = 0;
 
-  constructor(private readonly store: Pick<Store, 'insertCalls' | 'pruneCalls'>, options: CallLogOptions = {}) {
+  constructor(
+    private readonly store: Pick<Store, 'insertCalls' | 'pruneCalls'>,
+    options: CallLogOptions = {},
+  ) {
     this.batchSize = options.batchSize ?? 500;
     this.maxBuffered = options.maxBuffered ?? 50_000;
     this.retain = options.retain ?? 100_000;

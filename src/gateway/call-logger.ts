@@ -20,7 +20,8 @@ export function callLogger(log: Logger, linesPerSecond = DEFAULT_LINES_PER_SECON
     const code = call.finalCode ?? 0;
     const failed = code >= 300 && call.cause !== 'auth_required';
     if (!failed) {
-      if (log.isLevelEnabled('debug')) log.debug(fields(call), code < 300 ? 'call ended' : 'call challenged for digest credentials');
+      if (log.isLevelEnabled('debug'))
+        log.debug(fields(call), code < 300 ? 'call ended' : 'call challenged for digest credentials');
       return;
     }
     if (!log.isLevelEnabled('info')) return;
@@ -34,7 +35,10 @@ export function callLogger(log: Logger, linesPerSecond = DEFAULT_LINES_PER_SECON
       return;
     }
     linesInWindow++;
-    log.info({ ...fields(call), ...(suppressed > 0 ? { suppressed } : {}) }, `call failed: ${call.finalCode} ${call.cause}`);
+    log.info(
+      { ...fields(call), ...(suppressed > 0 ? { suppressed } : {}) },
+      `call failed: ${call.finalCode} ${call.cause}`,
+    );
     suppressed = 0;
   };
 }

@@ -26,7 +26,8 @@ export class CarrierTarget implements TargetSet {
 
   verdict(): TargetVerdict {
     if (this.#last === 'final') return { relay: true, cause: causeForStatus(this.#status) };
-    if (this.#last === 'timeout') return { relay: false, code: 504, reason: 'Server Time-out (carrier did not answer)', cause: 'timeout' };
+    if (this.#last === 'timeout')
+      return { relay: false, code: 504, reason: 'Server Time-out (carrier did not answer)', cause: 'timeout' };
     return { relay: false, code: 503, reason: 'Service Unavailable (carrier unreachable)', cause: 'carrier_error' };
   }
 }

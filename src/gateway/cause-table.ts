@@ -21,30 +21,112 @@ export interface CauseRow {
  */
 export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
   completed: { code: 200, meaning: 'Call connected successfully', fix: 'Nothing to do' },
-  ip_not_whitelisted: { code: 403, meaning: 'The call came from an IP address that is not whitelisted on the trunk', fix: 'Add your IP using Whitelist IP API: vsip ips add <trunk_sid> <your_pbx_public_ip> (if NAT, whitelist your external/public IP)' },
-  caller_id_not_mapped: { code: 403, meaning: 'The caller ID (P-Asserted-Identity or From) is not a number mapped to the trunk', fix: 'Verify your caller ID is mapped: vsip numbers add <trunk_sid> <caller_id>' },
-  invalid_number: { code: 404, meaning: 'The dialled number is not a valid E.164 number', fix: 'Use E.164 format (+919XXXXXXXXX)' },
-  codec_not_supported: { code: 488, meaning: 'The SDP offer carried none of the supported codecs', fix: 'Check supported codecs: offer G.711 μ-law (PCMU), G.711 A-law (PCMA) or G.729' },
-  max_forwards: { code: 483, meaning: 'Too many hops: Max-Forwards reached 0, usually a routing loop between your PBX and the trunk', fix: 'Check SIP headers format and your PBX routing: the call must not come back to the trunk' },
-  auth_required: { code: 407, meaning: 'The gateway asked for digest credentials; a PBX normally retries with them at once', fix: 'If no retry follows: verify username/password from Get Credentials API: vsip credentials show <trunk_sid>' },
-  auth_failed: { code: 407, meaning: 'Digest authentication failed: wrong username or password (403 once a source has failed too often)', fix: 'Verify username/password from Get Credentials API: vsip credentials show <trunk_sid>' },
-  number_not_mapped: { code: 404, meaning: 'The dialled number is not mapped to any trunk, so the call has nowhere to go', fix: 'Map the number to the trunk: vsip numbers add <trunk_sid> <number>' },
-  no_destination: { code: 480, meaning: 'No inbound calls: the trunk has no destination URI', fix: 'Add via Add Destination URI API: vsip destinations add <trunk_sid> "<your_server_ip>:5061;transport=tls"' },
-  destination_failed: { code: 503, meaning: 'Every destination URI failed (refused, timed out or answered 5xx)', fix: 'Check destination server: firewall allows inbound on 5060/5061, server is listening on correct port, TLS certificate valid' },
+  ip_not_whitelisted: {
+    code: 403,
+    meaning: 'The call came from an IP address that is not whitelisted on the trunk',
+    fix:
+      'Add your IP using Whitelist IP API: vsip ips add <trunk_sid> <your_pbx_public_ip> (if NAT, whitelist your ' +
+      'external/public IP)',
+  },
+  caller_id_not_mapped: {
+    code: 403,
+    meaning: 'The caller ID (P-Asserted-Identity or From) is not a number mapped to the trunk',
+    fix: 'Verify your caller ID is mapped: vsip numbers add <trunk_sid> <caller_id>',
+  },
+  invalid_number: {
+    code: 404,
+    meaning: 'The dialled number is not a valid E.164 number',
+    fix: 'Use E.164 format (+919XXXXXXXXX)',
+  },
+  codec_not_supported: {
+    code: 488,
+    meaning: 'The SDP offer carried none of the supported codecs',
+    fix: 'Check supported codecs: offer G.711 μ-law (PCMU), G.711 A-law (PCMA) or G.729',
+  },
+  max_forwards: {
+    code: 483,
+    meaning: 'Too many hops: Max-Forwards reached 0, usually a routing loop between your PBX and the trunk',
+    fix: 'Check SIP headers format and your PBX routing: the call must not come back to the trunk',
+  },
+  auth_required: {
+    code: 407,
+    meaning: 'The gateway asked for digest credentials; a PBX normally retries with them at once',
+    fix: 'If no retry follows: verify username/password from Get Credentials API: vsip credentials show <trunk_sid>',
+  },
+  auth_failed: {
+    code: 407,
+    meaning: 'Digest authentication failed: wrong username or password (403 once a source has failed too often)',
+    fix: 'Verify username/password from Get Credentials API: vsip credentials show <trunk_sid>',
+  },
+  number_not_mapped: {
+    code: 404,
+    meaning: 'The dialled number is not mapped to any trunk, so the call has nowhere to go',
+    fix: 'Map the number to the trunk: vsip numbers add <trunk_sid> <number>',
+  },
+  no_destination: {
+    code: 480,
+    meaning: 'No inbound calls: the trunk has no destination URI',
+    fix: 'Add via Add Destination URI API: vsip destinations add <trunk_sid> "<your_server_ip>:5061;transport=tls"',
+  },
+  destination_failed: {
+    code: 503,
+    meaning: 'Every destination URI failed (refused, timed out or answered 5xx)',
+    fix:
+      'Check destination server: firewall allows inbound on 5060/5061, server is listening on correct port, TLS ' +
+      'certificate valid',
+  },
   cancelled: { code: 487, meaning: 'Call cancelled', fix: 'Caller hung up before answer' },
   busy: { code: 486, meaning: 'Destination is busy', fix: 'User is on another call' },
   no_answer: { code: 480, meaning: 'Destination busy/offline: nobody answered', fix: 'Retry later' },
   declined: { code: 603, meaning: 'Call rejected', fix: 'Destination rejected call' },
   not_found: { code: 404, meaning: "Number doesn't exist", fix: 'Verify destination number' },
-  carrier_error: { code: 502, meaning: 'Upstream error: the carrier answered with a server error', fix: 'Check destination server; retry with backoff' },
+  carrier_error: {
+    code: 502,
+    meaning: 'Upstream error: the carrier answered with a server error',
+    fix: 'Check destination server; retry with backoff',
+  },
   timeout: { code: 504, meaning: 'Destination not responding', fix: 'Check destination server' },
   bad_request: { code: 400, meaning: 'Malformed SIP message', fix: 'Check SIP headers format' },
-  rejected: { code: null, meaning: 'Refused downstream with a code of its own', fix: 'See the row of the final SIP code: vsip explain <code>' },
-  untrusted_source: { code: 403, meaning: 'An INVITE reached the carrier port from an address that is not the configured carrier', fix: 'Send PBX calls to the access port (5060/5061); only the carrier (--carrier) may use the carrier port' },
-  unknown_domain: { code: 403, meaning: 'The Request-URI named a domain this gateway does not serve', fix: "Send calls to <account_sid>.pstn.exotel.com (the trunk's domain_name) or to the gateway's IP address" },
-  expired: { code: 200, meaning: 'The call was answered but no BYE passed through the gateway within the maximum call duration, so its record was closed', fix: 'Make sure BYEs follow the Record-Route set through the gateway (the PBX or carrier lost or bypassed it)' },
+  rejected: {
+    code: null,
+    meaning: 'Refused downstream with a code of its own',
+    fix: 'See the row of the final SIP code: vsip explain <code>',
+  },
+  untrusted_source: {
+    code: 403,
+    meaning: 'An INVITE reached the carrier port from an address that is not the configured carrier',
+    fix: 'Send PBX calls to the access port (5060/5061); only the carrier (--carrier) may use the carrier port',
+  },
+  unknown_domain: {
+    code: 403,
+    meaning: 'The Request-URI named a domain this gateway does not serve',
+    fix: "Send calls to <account_sid>.pstn.exotel.com (the trunk's domain_name) or to the gateway's IP address",
+  },
+  expired: {
+    code: 200,
+    meaning:
+      'The call was answered but no BYE passed through the gateway within the maximum call duration, so its record ' +
+      'was closed',
+    fix: 'Make sure BYEs follow the Record-Route set through the gateway (the PBX or carrier lost or bypassed it)',
+  },
   overloaded: { code: 503, meaning: 'Server overloaded', fix: 'Retry with backoff' },
-  trunk_cps_exceeded: { code: 503, meaning: "The trunk's calls-per-second limit was reached (max_calls_per_second, or the gateway default)", fix: 'Spread call attempts over time, retry after the Retry-After, or raise max_calls_per_second with the Update Trunk API' },
-  trunk_concurrency_exceeded: { code: 486, meaning: 'The trunk already carries its maximum of concurrent calls (max_concurrent_calls, or the gateway default)', fix: 'Wait for calls to end, or raise max_concurrent_calls with the Update Trunk API' },
-  unsupported_extension: { code: 420, meaning: 'The INVITE demanded (Proxy-Require) a SIP extension the gateway does not implement; the Unsupported header of the 420 names it', fix: 'Check SIP headers format: remove that option tag from Proxy-Require in your PBX configuration' },
+  trunk_cps_exceeded: {
+    code: 503,
+    meaning: "The trunk's calls-per-second limit was reached (max_calls_per_second, or the gateway default)",
+    fix:
+      'Spread call attempts over time, retry after the Retry-After, or raise max_calls_per_second with the Update ' +
+      'Trunk API',
+  },
+  trunk_concurrency_exceeded: {
+    code: 486,
+    meaning: 'The trunk already carries its maximum of concurrent calls (max_concurrent_calls, or the gateway default)',
+    fix: 'Wait for calls to end, or raise max_concurrent_calls with the Update Trunk API',
+  },
+  unsupported_extension: {
+    code: 420,
+    meaning:
+      'The INVITE demanded (Proxy-Require) a SIP extension the gateway does not implement; the Unsupported header of ' +
+      'the 420 names it',
+    fix: 'Check SIP headers format: remove that option tag from Proxy-Require in your PBX configuration',
+  },
 };

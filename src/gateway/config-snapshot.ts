@@ -49,7 +49,7 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
 /** Whether `ip` (uint32; null or -1 when the source is not IPv4) falls in one of the trunk's whitelisted ranges. */
 export function trunkAllowsIp(trunk: CompiledTrunk, ip: number | null): boolean {
   if (ip === null) return false;
-  for (const r of trunk.ranges) if (((ip & r.mask) >>> 0) === r.network) return true;
+  for (const r of trunk.ranges) if ((ip & r.mask) >>> 0 === r.network) return true;
   return false;
 }
 
@@ -79,7 +79,10 @@ export class ConfigSnapshot {
   private unsubscribeResync: (() => void) | null = null;
   private pending = new Set<Promise<void>>();
 
-  constructor(private readonly store: Pick<Store, 'loadGatewayTrunks' | 'loadGatewayTrunk' | 'onChange' | 'onResync'>, private readonly onError: (err: unknown) => void = () => {}) {}
+  constructor(
+    private readonly store: Pick<Store, 'loadGatewayTrunks' | 'loadGatewayTrunk' | 'onChange' | 'onResync'>,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
 
   /** Subscribes first, then loads everything, so no change made during the load is missed. */
   async start(): Promise<void> {
@@ -88,7 +91,8 @@ export class ConfigSnapshot {
       else this.refreshAccount(event.accountSid);
     });
     // PostgreSQL: NOTIFYs sent while the LISTEN connection was down are lost; reload everything.
-    this.unsubscribeResync = this.store.onResync?.(() => void this.reloadAll().catch((err: unknown) => this.onError(err))) ?? null;
+    this.unsubscribeResync =
+      this.store.onResync?.(() => void this.reloadAll().catch((err: unknown) => this.onError(err))) ?? null;
     const all = await this.store.loadGatewayTrunks();
     for (const g of all) if (!this.generation.has(g.trunk.sid)) this.put(compileTrunk(g));
   }
@@ -174,14 +178,23 @@ export class ConfigSnapshot {
     this.trunks.set(t.sid, t);
     for (const n of t.numbers) this.byNumber.set(n, t);
     let acc = this.byAccount.get(t.accountSid);
-    if (acc === undefined) this.byAccount.set(t.accountSid, (acc = new Set()));
+    if (acc === undefined) {
+      acc = new Set();
+      this.byAccount.set(t.accountSid, acc);
+    }
     acc.add(t);
     for (const r of t.ranges) {
       const prefix = prefixLength(r.mask);
       let nets = this.byRange.get(prefix);
-      if (nets === undefined) this.byRange.set(prefix, (nets = new Map()));
+      if (nets === undefined) {
+        nets = new Map();
+        this.byRange.set(prefix, nets);
+      }
       let set = nets.get(r.network);
-      if (set === undefined) nets.set(r.network, (set = new Set()));
+      if (set === undefined) {
+        set = new Set();
+        nets.set(r.network, set);
+      }
       if (!set.has(t)) {
         set.add(t);
         this.prefixUse.set(prefix, (this.prefixUse.get(prefix) ?? 0) + 1);

@@ -33,6 +33,11 @@ export class DestinationSet implements TargetSet {
   verdict(): TargetVerdict {
     if (this.#stop !== 0) return { relay: true, cause: causeForStatus(this.#stop) };
     if (this.#sawFinal) return { relay: true, cause: 'destination_failed' };
-    return { relay: false, code: 503, reason: 'Service Unavailable (no destination URI answered)', cause: 'destination_failed' };
+    return {
+      relay: false,
+      code: 503,
+      reason: 'Service Unavailable (no destination URI answered)',
+      cause: 'destination_failed',
+    };
   }
 }

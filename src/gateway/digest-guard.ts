@@ -1,4 +1,10 @@
-import { buildChallenge, NonceCountCache, verifyDigest, type DigestCredentials, type DigestVerdict } from '../sip/index.js';
+import {
+  buildChallenge,
+  NonceCountCache,
+  verifyDigest,
+  type DigestCredentials,
+  type DigestVerdict,
+} from '../sip/index.js';
 
 export interface DigestGuardOptions {
   realm: string;
@@ -22,7 +28,8 @@ export interface DigestGuardOptions {
 /**
  * Digest challenges and verification for REGISTER (401) and INVITE (407), plus the per-source
  * failure table that turns repeated wrong passwords into 403 for a block period (by default 10
- * failures within a minute block the source for 10 minutes). A password never leaves this object's callers; it is not logged.
+ * failures within a minute block the source for 10 minutes). A password never leaves this object's callers; it is not
+ * logged.
  *
  * @see RFC 3261 §22.2–22.4, RFC 7616, RFC 8760
  */
@@ -68,9 +75,22 @@ export class DigestGuard {
     return this.algorithms.map((algorithm) => buildChallenge({ ...base, algorithm }));
   }
 
-  /** Checks credentials answering a challenge sent to `source`; see `authenticateDigest` for what to make of the verdict. */
+  /**
+   * Checks credentials answering a challenge sent to `source`; see `authenticateDigest` for what to make of the
+   * verdict.
+   */
   verify(authorization: string | DigestCredentials, method: string, password: string, source: string): DigestVerdict {
-    return verifyDigest({ authorization, method, password, realm: this.realm, secret: this.secret, now: this.now(), nonceTtlSeconds: this.ttl, nonceCounts: this.nonceCounts, bound: source });
+    return verifyDigest({
+      authorization,
+      method,
+      password,
+      realm: this.realm,
+      secret: this.secret,
+      now: this.now(),
+      nonceTtlSeconds: this.ttl,
+      nonceCounts: this.nonceCounts,
+      bound: source,
+    });
   }
 
   /** Sources in the failure table now (bounded by `maxSources`). */

@@ -39,10 +39,14 @@ export function earlyAdmission(o: EarlyAdmissionOptions): InitialRequestHook {
     rotatedAt = now;
   };
   return (req, source, via) => {
-    const key = req.method === 'INVITE' && via.branch !== null && via.branch.startsWith('z9hG4bK') ? `${via.branch}\n${via.host}:${via.port ?? ''}` : null;
+    const key =
+      req.method === 'INVITE' && via.branch !== null && via.branch.startsWith('z9hG4bK')
+        ? `${via.branch}\n${via.host}:${via.port ?? ''}`
+        : null;
     if (key !== null && current.size + previous.size > 0) {
       age(Date.now());
-      if (current.has(key) || previous.has(key)) return statelessResponse(req, via, 503, 'Service Unavailable (overloaded)', retryAfter);
+      if (current.has(key) || previous.has(key))
+        return statelessResponse(req, via, 503, 'Service Unavailable (overloaded)', retryAfter);
     }
     if (o.allowSource !== null && !o.allowSource(source.address)) return 'drop';
     if (!o.overload.admitTransaction()) return 'drop';

@@ -1,4 +1,13 @@
-import { generateBranch, getHeader, splitHeaderValues, targetOfUriString, type SipHeader, type SipRequest, type SipResponse, type SipTarget } from '../sip/index.js';
+import {
+  generateBranch,
+  getHeader,
+  splitHeaderValues,
+  targetOfUriString,
+  type SipHeader,
+  type SipRequest,
+  type SipResponse,
+  type SipTarget,
+} from '../sip/index.js';
 import type { SipPort } from './sip-port.js';
 import { uriOfNameAddr, type RouteSigner } from './sip-routing.js';
 
@@ -11,13 +20,20 @@ import { uriOfNameAddr, type RouteSigner } from './sip-routing.js';
  * and tagged To, CSeq of the INVITE for the ACK and one more for the BYE. A retransmitted 2xx
  * (our ACK was lost) gets the ACK again and no second BYE.
  */
-export function endUnwantedAnswer(res: SipResponse, out: SipPort, signer: RouteSigner, fallback: SipTarget, retransmission: boolean): void {
+export function endUnwantedAnswer(
+  res: SipResponse,
+  out: SipPort,
+  signer: RouteSigner,
+  fallback: SipTarget,
+  retransmission: boolean,
+): void {
   const callId = getHeader(res, 'call-id') ?? '';
   const contact = getHeader(res, 'contact');
   const remote = contact === null ? null : uriOfNameAddr(splitHeaderValues(contact)[0] ?? '');
   if (remote === null) return; // no remote target: nothing we can address a BYE to
   const routes: string[] = [];
-  for (const h of res.headers) if (h.name === 'record-route') for (const v of splitHeaderValues(h.value)) routes.push(v);
+  for (const h of res.headers)
+    if (h.name === 'record-route') for (const v of splitHeaderValues(h.value)) routes.push(v);
   routes.reverse();
   while (routes.length > 0 && signer.isOurs(routes[0] as string, callId) === true) routes.shift();
   const first = routes[0];

@@ -18,10 +18,28 @@ export class GatewayMetrics {
   activeCount = 0;
 
   constructor(registry: Registry, counters: () => SipCounters[], callLogDropped: () => number) {
-    this.calls = new Counter({ name: 'vsip_sip_calls_total', help: 'Call attempts by direction, final SIP code and cause', labelNames: ['direction', 'code', 'cause'], registers: [registry] });
-    this.registrations = new Counter({ name: 'vsip_sip_registrations_total', help: 'REGISTER requests by result', labelNames: ['result'], registers: [registry] });
-    this.activeCalls = new Gauge({ name: 'vsip_sip_active_calls', help: 'Calls in progress (INVITE sent, not yet ended)', labelNames: ['direction'], registers: [registry] });
-    this.active = { termination: this.activeCalls.labels('termination'), origination: this.activeCalls.labels('origination') };
+    this.calls = new Counter({
+      name: 'vsip_sip_calls_total',
+      help: 'Call attempts by direction, final SIP code and cause',
+      labelNames: ['direction', 'code', 'cause'],
+      registers: [registry],
+    });
+    this.registrations = new Counter({
+      name: 'vsip_sip_registrations_total',
+      help: 'REGISTER requests by result',
+      labelNames: ['result'],
+      registers: [registry],
+    });
+    this.activeCalls = new Gauge({
+      name: 'vsip_sip_active_calls',
+      help: 'Calls in progress (INVITE sent, not yet ended)',
+      labelNames: ['direction'],
+      registers: [registry],
+    });
+    this.active = {
+      termination: this.activeCalls.labels('termination'),
+      origination: this.activeCalls.labels('origination'),
+    };
     const sum = (pick: (c: SipCounters) => number): number => counters().reduce((n, c) => n + pick(c), 0);
     new Counter({
       name: 'vsip_sip_messages_total',
@@ -31,8 +49,14 @@ export class GatewayMetrics {
       collect() {
         this.reset();
         for (const p of ['udp', 'tcp', 'tls'] as const) {
-          this.inc({ direction: 'in', transport: p }, sum((c) => c.messagesIn[p]));
-          this.inc({ direction: 'out', transport: p }, sum((c) => c.messagesOut[p]));
+          this.inc(
+            { direction: 'in', transport: p },
+            sum((c) => c.messagesIn[p]),
+          );
+          this.inc(
+            { direction: 'out', transport: p },
+            sum((c) => c.messagesOut[p]),
+          );
         }
       },
     });
@@ -43,8 +67,14 @@ export class GatewayMetrics {
       registers: [registry],
       collect() {
         this.reset();
-        this.inc({ kind: 'client' }, sum((c) => c.transactionsCreated.client));
-        this.inc({ kind: 'server' }, sum((c) => c.transactionsCreated.server));
+        this.inc(
+          { kind: 'client' },
+          sum((c) => c.transactionsCreated.client),
+        );
+        this.inc(
+          { kind: 'server' },
+          sum((c) => c.transactionsCreated.server),
+        );
       },
     });
     new Counter({
@@ -54,8 +84,14 @@ export class GatewayMetrics {
       registers: [registry],
       collect() {
         this.reset();
-        this.inc({ kind: 'client' }, sum((c) => c.transactionsTimedOut.client));
-        this.inc({ kind: 'server' }, sum((c) => c.transactionsTimedOut.server));
+        this.inc(
+          { kind: 'client' },
+          sum((c) => c.transactionsTimedOut.client),
+        );
+        this.inc(
+          { kind: 'server' },
+          sum((c) => c.transactionsTimedOut.server),
+        );
       },
     });
     new Gauge({
@@ -68,13 +104,21 @@ export class GatewayMetrics {
     });
     new Counter({
       name: 'vsip_sip_steered_datagrams_total',
-      help: 'With --sip-workers: UDP datagrams handed to the worker their Call-ID belongs to (out) and taken from another worker (in)',
+      help:
+        'With --sip-workers: UDP datagrams handed to the worker their Call-ID belongs to (out) and taken from ' +
+        'another worker (in)',
       labelNames: ['direction'],
       registers: [registry],
       collect() {
         this.reset();
-        this.inc({ direction: 'out' }, sum((c) => c.steeredOut));
-        this.inc({ direction: 'in' }, sum((c) => c.steeredIn));
+        this.inc(
+          { direction: 'out' },
+          sum((c) => c.steeredOut),
+        );
+        this.inc(
+          { direction: 'in' },
+          sum((c) => c.steeredIn),
+        );
       },
     });
     new Counter({
@@ -91,13 +135,19 @@ export class GatewayMetrics {
   call(direction: CallDirection, code: number, cause: string): void {
     const key = `${direction}|${code}|${cause}`;
     let child = this.callChildren.get(key);
-    if (child === undefined) this.callChildren.set(key, (child = this.calls.labels(direction, String(code), cause)));
+    if (child === undefined) {
+      child = this.calls.labels(direction, String(code), cause);
+      this.callChildren.set(key, child);
+    }
     child.inc();
   }
 
   registration(result: 'ok' | 'challenged' | 'failed' | 'blocked' | 'removed'): void {
     let child = this.regChildren.get(result);
-    if (child === undefined) this.regChildren.set(result, (child = this.registrations.labels(result)));
+    if (child === undefined) {
+      child = this.registrations.labels(result);
+      this.regChildren.set(result, child);
+    }
     child.inc();
   }
 

@@ -45,7 +45,9 @@ export interface GatewayTuning {
   proxy?: Partial<ProxyTimers>;
   sipTimers?: Partial<TimerConfig>;
   callLog?: CallLogOptions;
-  /** Failed digest attempts from one source within the window before it is blocked (default: --sip-auth-max-failures). */
+  /**
+   * Failed digest attempts from one source within the window before it is blocked (default: --sip-auth-max-failures).
+   */
   maxAuthFailures?: number;
   /** Event-loop lag sampling period of the overload guard (ms). */
   lagSampleMs?: number;
@@ -61,7 +63,9 @@ export interface GatewayTuning {
 export interface GatewayWorker {
   /** Steering of the shared UDP ports, one per side (their own-port tables differ). */
   udpSteering: { access: UdpSteering; carrier: UdpSteering };
-  /** A BYE relayed here for a call another worker holds (one that came over another TCP connection): tell the others. */
+  /**
+   * A BYE relayed here for a call another worker holds (one that came over another TCP connection): tell the others.
+   */
   onForeignBye(callId: string): void;
 }
 
@@ -117,13 +121,21 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   });
   const closers: Array<() => Promise<void>> = [];
   const ports: SipPort[] = [];
-  const metrics = new GatewayMetrics(deps.metrics, () => ports.map((p) => p.counters), () => callLog.dropped);
-  const onHandlerError = (msg: unknown): void => log.error({ err: (msg as { error: unknown }).error }, 'SIP handler failed');
+  const metrics = new GatewayMetrics(
+    deps.metrics,
+    () => ports.map((p) => p.counters),
+    () => callLog.dropped,
+  );
+  const onHandlerError = (msg: unknown): void =>
+    log.error({ err: (msg as { error: unknown }).error }, 'SIP handler failed');
   sipChannels.handlerError.subscribe(onHandlerError);
 
   try {
     const advertise = advertisedHost(config.sipAdvertise, config.sipHost);
-    const tls: TlsOptions = config.sipTlsCert !== null && config.sipTlsKey !== null ? { certFile: config.sipTlsCert, keyFile: config.sipTlsKey, rejectUnauthorized: false } : { selfSignedDir: config.dataDir, rejectUnauthorized: false };
+    const tls: TlsOptions =
+      config.sipTlsCert !== null && config.sipTlsKey !== null
+        ? { certFile: config.sipTlsCert, keyFile: config.sipTlsKey, rejectUnauthorized: false }
+        : { selfSignedDir: config.dataDir, rejectUnauthorized: false };
     const timers = tuning.sipTimers;
     const accessEp = await createSipEndpoint({
       listen: [
@@ -145,7 +157,10 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
 
     let pstnSim: PstnSim | null = null;
     if (config.carrier === null) {
-      pstnSim = await PstnSim.start({ host: '127.0.0.1', ...(tuning.simAnswerDelayMs !== undefined ? { answerDelayMs: tuning.simAnswerDelayMs } : {}) });
+      pstnSim = await PstnSim.start({
+        host: '127.0.0.1',
+        ...(tuning.simAnswerDelayMs !== undefined ? { answerDelayMs: tuning.simAnswerDelayMs } : {}),
+      });
       const sim = pstnSim;
       closers.push(() => sim.close());
     }
@@ -188,10 +203,17 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       maxFailures: tuning.maxAuthFailures ?? config.sipAuthMaxFailures,
       windowMs: config.sipAuthWindowSeconds * 1000,
       blockMs: config.sipAuthBlockSeconds * 1000,
-      onBlock: (source, failures) => log.warn({ source, failures, blockSeconds: config.sipAuthBlockSeconds }, 'SIP source blocked after repeated digest failures'),
+      onBlock: (source, failures) =>
+        log.warn(
+          { source, failures, blockSeconds: config.sipAuthBlockSeconds },
+          'SIP source blocked after repeated digest failures',
+        ),
     });
     const sipDomain = config.sipDomain.toLowerCase();
-    const trunkLimits = new TrunkLimits({ defaultCps: config.sipTrunkMaxCps, defaultConcurrent: config.sipTrunkMaxCalls });
+    const trunkLimits = new TrunkLimits({
+      defaultCps: config.sipTrunkMaxCps,
+      defaultConcurrent: config.sipTrunkMaxCalls,
+    });
     const overload = new OverloadGuard({
       maxCalls: config.sipMaxCalls,
       maxTransactions: config.sipMaxTransactions,
@@ -217,7 +239,14 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       maxSources: config.sipPikeMaxSources,
       exempt: (ip) => snapshot.trunksForIp(peerIpv4(ip)).some((t) => t.active),
     });
-    registerLimitMetrics(deps.metrics, { overload, pike, guard, trunkLimits, dialogs: () => proxy.dialogs.size, callLogBuffered: () => callLog.buffered });
+    registerLimitMetrics(deps.metrics, {
+      overload,
+      pike,
+      guard,
+      trunkLimits,
+      dialogs: () => proxy.dialogs.size,
+      callLogBuffered: () => callLog.buffered,
+    });
     let lastPikeLog = 0;
     let lastPikeBlocks = 0;
     /** Pike for one request from the access side; a block is logged at most once a second. */
@@ -226,7 +255,15 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       // At most one line a second: a spoofed-source flood must not turn into a log flood.
       const now = Date.now();
       if (pike.blocks !== lastPikeBlocks && now - lastPikeLog >= 1000) {
-        log.warn({ source: address, rate: config.sipPikeRate, blockSeconds: config.sipPikeBlockSeconds, blockedSinceLastLine: pike.blocks - lastPikeBlocks }, 'SIP source blocked for flooding');
+        log.warn(
+          {
+            source: address,
+            rate: config.sipPikeRate,
+            blockSeconds: config.sipPikeBlockSeconds,
+            blockedSinceLastLine: pike.blocks - lastPikeBlocks,
+          },
+          'SIP source blocked for flooding',
+        );
         lastPikeBlocks = pike.blocks;
         lastPikeLog = now;
       }
@@ -244,20 +281,61 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       return false;
     };
     const localHosts = new Set([advertise.toLowerCase(), 'localhost']);
-    const termination = new Termination({ proxy, snapshot, guard, sipDomain, localHosts, access, carrier, carrierUri, trunkLimits });
-    const origination = new Origination({ proxy, snapshot, access, carrier, trustedSource: carrierSources(config.carrier, carrierUri.host), trunkLimits });
-    const registrar = new Registrar({ store, snapshot, guard, metrics, onError: (err) => log.error({ err }, 'registration failed') });
+    const termination = new Termination({
+      proxy,
+      snapshot,
+      guard,
+      sipDomain,
+      localHosts,
+      access,
+      carrier,
+      carrierUri,
+      trunkLimits,
+    });
+    const origination = new Origination({
+      proxy,
+      snapshot,
+      access,
+      carrier,
+      trustedSource: carrierSources(config.carrier, carrierUri.host),
+      trunkLimits,
+    });
+    const registrar = new Registrar({
+      store,
+      snapshot,
+      guard,
+      metrics,
+      onError: (err) => log.error({ err }, 'registration failed'),
+    });
     access.onEvent((e) => {
-      if (admit(e, true)) routeRequest(e, { side: 'access', proxy, other: carrier, initialInvite: (tx) => termination.handle(tx), register: (tx) => registrar.handle(tx) });
+      if (admit(e, true))
+        routeRequest(e, {
+          side: 'access',
+          proxy,
+          other: carrier,
+          initialInvite: (tx) => termination.handle(tx),
+          register: (tx) => registrar.handle(tx),
+        });
     });
     carrier.onEvent((e) => {
-      if (admit(e, false)) routeRequest(e, { side: 'carrier', proxy, other: access, initialInvite: (tx) => origination.handle(tx), register: null });
+      if (admit(e, false))
+        routeRequest(e, {
+          side: 'carrier',
+          proxy,
+          other: access,
+          initialInvite: (tx) => origination.handle(tx),
+          register: null,
+        });
     });
 
     const addresses: GatewayAddress[] = [];
-    for (const p of ports) for (const l of p.listening) addresses.push({ side: p.side as GatewayAddress['side'], ...l });
+    for (const p of ports)
+      for (const l of p.listening) addresses.push({ side: p.side as GatewayAddress['side'], ...l });
     if (pstnSim !== null) for (const l of pstnSim.addresses()) addresses.push({ side: 'pstn-sim', ...l });
-    log.info({ addresses, carrier: config.carrier ?? 'built-in PSTN simulator', trunks: snapshot.size }, 'SIP gateway listening');
+    log.info(
+      { addresses, carrier: config.carrier ?? 'built-in PSTN simulator', trunks: snapshot.size },
+      'SIP gateway listening',
+    );
 
     let closed = false;
     return {

@@ -1,4 +1,18 @@
-import { generateBranch, getHeader, getHeaderValues, InviteServerTransaction, targetOfUriString, type ClientTransaction, type ClientTransactionUser, type InviteClientTransaction, type InviteServerTransactionUser, type ServerTransaction, type SipRequest, type SipResponse, type SipTarget } from '../sip/index.js';
+import {
+  generateBranch,
+  getHeader,
+  getHeaderValues,
+  InviteServerTransaction,
+  targetOfUriString,
+  type ClientTransaction,
+  type ClientTransactionUser,
+  type InviteClientTransaction,
+  type InviteServerTransactionUser,
+  type ServerTransaction,
+  type SipRequest,
+  type SipResponse,
+  type SipTarget,
+} from '../sip/index.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, stripTopVia, uriOfNameAddr } from './sip-routing.js';
@@ -38,7 +52,10 @@ function nextHop(deps: ProxyDeps, req: SipRequest): NextHop | null {
 export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRequest, out: SipPort): void {
   const hop = nextHop(deps, req);
   if (hop === null) {
-    tx.reply(req.method === 'BYE' ? 481 : 403, req.method === 'BYE' ? 'Call/Transaction Does Not Exist' : 'Forbidden (not routed through this gateway)');
+    tx.reply(
+      req.method === 'BYE' ? 481 : 403,
+      req.method === 'BYE' ? 'Call/Transaction Does Not Exist' : 'Forbidden (not routed through this gateway)',
+    );
     return;
   }
   const mf = getHeader(req, 'max-forwards');

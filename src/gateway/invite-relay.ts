@@ -1,4 +1,12 @@
-import { ignoringServerUser, type ClientTransactionUser, type InviteClientTransaction, type InviteServerTransaction, type InviteServerTransactionUser, type SipRequest, type SipResponse } from '../sip/index.js';
+import {
+  ignoringServerUser,
+  type ClientTransactionUser,
+  type InviteClientTransaction,
+  type InviteServerTransaction,
+  type InviteServerTransactionUser,
+  type SipRequest,
+  type SipResponse,
+} from '../sip/index.js';
 import type { CallCause } from './call-cause.js';
 import { record, type CallState } from './call-record.js';
 import { endUnwantedAnswer } from './end-unwanted-answer.js';
@@ -23,7 +31,13 @@ export interface RelayOptions {
  * responses relayed upstream without our Via; a CANCEL from the caller turned into a CANCEL
  * downstream (held until the branch sends a provisional, §9.1) and a 487 upstream.
  */
-export function proxyInvite(deps: ProxyDeps, server: InviteServerTransaction, out: SipPort, call: CallState, options: RelayOptions): void {
+export function proxyInvite(
+  deps: ProxyDeps,
+  server: InviteServerTransaction,
+  out: SipPort,
+  call: CallState,
+  options: RelayOptions,
+): void {
   new InviteRelay(deps, server, out, call, options).start();
 }
 
@@ -129,7 +143,7 @@ class InviteRelay implements InviteServerTransactionUser {
   /** @see RFC 3261 §16.10: the caller CANCELled. */
   cancel(): void {
     const b = this.branch;
-    if (b !== null && b.heard) {
+    if (b?.heard) {
       // A provisional came: CANCEL the branch now; its 487 (or a crossing 2xx, which we end
       // ourselves) decides, but a downstream that never answers the CANCEL must not keep the caller waiting.
       b.disarm();

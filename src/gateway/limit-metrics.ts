@@ -21,7 +21,9 @@ export interface LimitSources {
 export function registerLimitMetrics(registry: Registry, s: LimitSources): void {
   new Counter({
     name: 'vsip_sip_overload_refused_total',
-    help: 'New INVITEs answered 503 by overload control, by signal (calls high-water mark, event-loop lag, event-loop utilisation)',
+    help:
+      'New INVITEs answered 503 by overload control, by signal (calls high-water mark, event-loop lag, ' +
+      'event-loop utilisation)',
     labelNames: ['reason'],
     registers: [registry],
     collect() {

@@ -11,7 +11,15 @@ export interface OriginationFacts {
 }
 
 export type OriginationDecision =
-  | { action: 'reject'; code: number; reason: string; cause: CallCause; trunk: CompiledTrunk | null; caller: string | null; callee: string | null }
+  | {
+      action: 'reject';
+      code: number;
+      reason: string;
+      cause: CallCause;
+      trunk: CompiledTrunk | null;
+      caller: string | null;
+      callee: string | null;
+    }
   | { action: 'proxy'; trunk: CompiledTrunk; caller: string | null; callee: string; destinations: DestinationUri[] };
 
 /**
@@ -22,21 +30,55 @@ export type OriginationDecision =
  *
  * @param random injected so tests can pin the weighted order
  */
-export function decideOrigination(f: OriginationFacts, snapshot: ConfigSnapshot, random: () => number = Math.random): OriginationDecision {
+export function decideOrigination(
+  f: OriginationFacts,
+  snapshot: ConfigSnapshot,
+  random: () => number = Math.random,
+): OriginationDecision {
   const callee = normalizeE164(f.dialled);
   const caller = normalizeE164(f.callerId) ?? f.callerId;
   const trunk = callee === null ? undefined : snapshot.trunkForNumber(callee);
   if (trunk === undefined || !trunk.active) {
-    return { action: 'reject', code: 404, reason: 'Not Found (number not mapped to a trunk)', cause: 'number_not_mapped', trunk: null, caller, callee: callee ?? f.dialled };
+    return {
+      action: 'reject',
+      code: 404,
+      reason: 'Not Found (number not mapped to a trunk)',
+      cause: 'number_not_mapped',
+      trunk: null,
+      caller,
+      callee: callee ?? f.dialled,
+    };
   }
   const callee164 = callee as string;
   if (trunk.destinations.length === 0) {
-    return { action: 'reject', code: 480, reason: 'Temporarily Unavailable (trunk has no destination URI)', cause: 'no_destination', trunk, caller, callee: callee164 };
+    return {
+      action: 'reject',
+      code: 480,
+      reason: 'Temporarily Unavailable (trunk has no destination URI)',
+      cause: 'no_destination',
+      trunk,
+      caller,
+      callee: callee164,
+    };
   }
   if (f.maxForwards !== null && f.maxForwards <= 0) {
-    return { action: 'reject', code: 483, reason: 'Too Many Hops', cause: 'max_forwards', trunk, caller, callee: callee164 };
+    return {
+      action: 'reject',
+      code: 483,
+      reason: 'Too Many Hops',
+      cause: 'max_forwards',
+      trunk,
+      caller,
+      callee: callee164,
+    };
   }
-  return { action: 'proxy', trunk, caller, callee: callee164, destinations: orderDestinations(trunk.destinations, random) };
+  return {
+    action: 'proxy',
+    trunk,
+    caller,
+    callee: callee164,
+    destinations: orderDestinations(trunk.destinations, random),
+  };
 }
 
 /** `sorted` must be sorted by priority (CompiledTrunk.destinations is). */

@@ -43,7 +43,9 @@ export class Origination {
     const ruri = safeParseUri(req.uri);
     const dialled = ruri?.user ?? userOfHeader(getHeader(req, 'to'));
     // Not the carrier: nothing about the number is looked at (or logged under a trunk).
-    const d = untrusted ? null : decideOrigination({ dialled, callerId: callerIdOf(req), maxForwards: maxForwardsOf(req) }, this.o.snapshot);
+    const d = untrusted
+      ? null
+      : decideOrigination({ dialled, callerId: callerIdOf(req), maxForwards: maxForwardsOf(req) }, this.o.snapshot);
     const call: CallState = {
       direction: 'origination',
       trunk: d?.trunk ?? null,
@@ -73,7 +75,9 @@ export class Origination {
       return;
     }
     const targets: ProxyTarget[] = d.destinations.map((dest) => ({
-      requestUri: `sip:${d.callee}@${formatHost(dest.host)}:${dest.port}${dest.transport === 'udp' ? '' : `;transport=${dest.transport}`}`,
+      requestUri:
+        `sip:${d.callee}@${formatHost(dest.host)}:${dest.port}` +
+        `${dest.transport === 'udp' ? '' : `;transport=${dest.transport}`}`,
       target: { protocol: dest.transport, address: dest.host, port: dest.port },
       label: dest.destination,
     }));
@@ -81,7 +85,12 @@ export class Origination {
     const carrierRR = signer.recordRoute(this.o.carrier, tx.source.protocol, callId);
     proxyInvite(this.o.proxy, tx, this.o.access, call, {
       targets: new DestinationSet(targets),
-      build: (t) => forwardRequest(req, { requestUri: t.requestUri, recordRoute: [signer.recordRoute(this.o.access, t.target.protocol, callId), carrierRR], popRoutes: 0 }),
+      build: (t) =>
+        forwardRequest(req, {
+          requestUri: t.requestUri,
+          recordRoute: [signer.recordRoute(this.o.access, t.target.protocol, callId), carrierRR],
+          popRoutes: 0,
+        }),
     });
   }
 }

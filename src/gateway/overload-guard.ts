@@ -117,7 +117,8 @@ export class OverloadGuard {
       const busyWithSip = m - this.messages >= minMessages;
       this.messages = m;
       if (busyWithSip && this.load > this.o.targetLoad) this.admitShare = Math.max(0.02, this.admitShare * 0.85);
-      else if (this.load < this.o.targetLoad - 0.05 || !busyWithSip) this.admitShare = Math.min(1, this.admitShare + 0.05);
+      else if (this.load < this.o.targetLoad - 0.05 || !busyWithSip)
+        this.admitShare = Math.min(1, this.admitShare + 0.05);
     }
   }
 

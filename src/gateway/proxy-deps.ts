@@ -3,7 +3,10 @@ import type { DialogTable } from './dialog-table.js';
 import type { RouteSigner } from './sip-routing.js';
 
 export interface ProxyTimers {
-  /** No response at all from one target within this many ms → next target (RFC 3261 Timer B is 32 s; too long for failover). */
+  /**
+   * No response at all from one target within this many ms → next target (RFC 3261 Timer B is 32 s; too long for
+   * failover).
+   */
   targetTimeoutMs: number;
   /** After a provisional, how long to ring before giving up (RFC 3261 §16.6 step 11, Timer C > 3 min). */
   ringTimeoutMs: number;

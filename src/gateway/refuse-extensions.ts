@@ -18,10 +18,18 @@ export function extensionRefusal(req: SipRequest, header: 'require' | 'proxy-req
   }
   if (tags.length === 0) return null;
   const which = header === 'require' ? 'Require' : 'Proxy-Require';
-  return { code: 420, reason: `Bad Extension (${which}: ${tags.join(', ')} not supported)`, cause: 'unsupported_extension', headers: [{ name: 'unsupported', value: tags.join(', ') }] };
+  return {
+    code: 420,
+    reason: `Bad Extension (${which}: ${tags.join(', ')} not supported)`,
+    cause: 'unsupported_extension',
+    headers: [{ name: 'unsupported', value: tags.join(', ') }],
+  };
 }
 
-/** `extensionRefusal` answered on the spot, for requests that are not calls (nothing to record). Returns true when it answered 420. */
+/**
+ * `extensionRefusal` answered on the spot, for requests that are not calls (nothing to record). Returns true when it
+ * answered 420.
+ */
 export function refuseExtensions(tx: ServerTransaction, req: SipRequest, header: 'require' | 'proxy-require'): boolean {
   const r = extensionRefusal(req, header);
   if (r === null) return false;

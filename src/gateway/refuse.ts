@@ -7,7 +7,10 @@ import type { ProxyDeps } from './proxy-deps.js';
 export interface Refusal {
   code: number;
   reason: string;
-  /** What the call log and metrics record; null for a routine answer that is no failed call (the first digest challenge). */
+  /**
+   * What the call log and metrics record; null for a routine answer that is no failed call (the first digest
+   * challenge).
+   */
   cause: CallCause | null;
   /** The Warning's text when it should say more than the reason phrase. */
   warning?: string;

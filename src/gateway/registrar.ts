@@ -1,4 +1,11 @@
-import { getHeader, octetsToText, parseAuthorization, parseNameAddr, splitHeaderValues, type ServerTransaction } from '../sip/index.js';
+import {
+  getHeader,
+  octetsToText,
+  parseAuthorization,
+  parseNameAddr,
+  splitHeaderValues,
+  type ServerTransaction,
+} from '../sip/index.js';
 import type { Store } from '../store/types.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
@@ -44,8 +51,13 @@ export class Registrar {
     const auth = getHeader(req, 'authorization');
     const credentials = auth === null ? null : parseAuthorization(auth);
     const named = credentials === null ? undefined : this.o.snapshot.getTrunk(credentials.username);
-    const trunk = named !== undefined && named.active ? named : null;
-    const outcome = authenticateDigest(guard, { credentials, method: 'REGISTER', password: trunk?.sipPassword ?? null, source: source.address });
+    const trunk = named?.active ? named : null;
+    const outcome = authenticateDigest(guard, {
+      credentials,
+      method: 'REGISTER',
+      password: trunk?.sipPassword ?? null,
+      source: source.address,
+    });
     if (outcome.kind === 'blocked') {
       metrics.registration(outcome.failed ? 'failed' : 'blocked');
       tx.reply(403, 'Forbidden (too many failed authentication attempts)');
@@ -53,7 +65,11 @@ export class Registrar {
     }
     if (outcome.kind !== 'ok' || trunk === null) {
       metrics.registration(outcome.kind === 'failed' ? 'failed' : 'challenged');
-      tx.reply(401, 'Unauthorized', { headers: guard.challenges(outcome.kind === 'challenge' && outcome.stale, source.address).map((value) => ({ name: 'www-authenticate', value })) });
+      tx.reply(401, 'Unauthorized', {
+        headers: guard
+          .challenges(outcome.kind === 'challenge' && outcome.stale, source.address)
+          .map((value) => ({ name: 'www-authenticate', value })),
+      });
       return;
     }
 
@@ -69,7 +85,8 @@ export class Registrar {
           tx.reply(400, 'Bad Request (Contact: * needs Expires: 0 and no other Contact)');
           return;
         }
-        for (const r of await this.o.store.listRegistrations(trunk.sid)) await this.o.store.removeRegistration(trunk.sid, r.contact);
+        for (const r of await this.o.store.listRegistrations(trunk.sid))
+          await this.o.store.removeRegistration(trunk.sid, r.contact);
         continue;
       }
       let uri: string;

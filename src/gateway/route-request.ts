@@ -40,7 +40,12 @@ export function routeRequest(e: PortEvent, ctx: RouteRequestContext): void {
       return;
     case 'OPTIONS':
       if (!inDialog && getHeader(req, 'route') === null) {
-        tx.reply(200, 'OK', { headers: [{ name: 'allow', value: allow }, { name: 'accept', value: 'application/sdp' }] });
+        tx.reply(200, 'OK', {
+          headers: [
+            { name: 'allow', value: allow },
+            { name: 'accept', value: 'application/sdp' },
+          ],
+        });
         return;
       }
       proxyInDialog(ctx.proxy, tx, req, ctx.other);
@@ -79,7 +84,8 @@ const KNOWN_METHODS = new Set(['SUBSCRIBE', 'MESSAGE', 'PUBLISH']);
 function answerOutOfDialog(tx: ServerTransaction, allow: string): void {
   const method = tx.request.method;
   if (DIALOG_METHODS.has(method)) tx.reply(481, 'Call/Transaction Does Not Exist');
-  else if (KNOWN_METHODS.has(method)) tx.reply(405, 'Method Not Allowed', { headers: [{ name: 'allow', value: allow }] });
+  else if (KNOWN_METHODS.has(method))
+    tx.reply(405, 'Method Not Allowed', { headers: [{ name: 'allow', value: allow }] });
   else tx.reply(501, 'Not Implemented', { headers: [{ name: 'allow', value: allow }] });
 }
 
@@ -90,4 +96,3 @@ function answerOutOfDialog(tx: ServerTransaction, allow: string): void {
  */
 const ALLOW_CARRIER = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK';
 const ALLOW_ACCESS = `${ALLOW_CARRIER}, REGISTER`;
-

@@ -1,4 +1,16 @@
-import type { ClientTransaction, ClientTransactionUser, InitialRequestHook, InviteClientTransaction, ServerTransaction, SipEndpoint, SipMessage, SipProtocol, SipRequest, SipSource, SipTarget } from '../sip/index.js';
+import type {
+  ClientTransaction,
+  ClientTransactionUser,
+  InitialRequestHook,
+  InviteClientTransaction,
+  ServerTransaction,
+  SipEndpoint,
+  SipMessage,
+  SipProtocol,
+  SipRequest,
+  SipSource,
+  SipTarget,
+} from '../sip/index.js';
 
 export type GatewaySide = 'access' | 'carrier' | 'pstn-sim';
 

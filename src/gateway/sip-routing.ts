@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { formatHost, getHeader, getHeaderValues, ownString, parseNameAddr, splitHeaderValues } from '../sip/index.js';
-import type { SipHeader, SipMessage, SipProtocol, SipRequest, SipResponse } from '../sip/index.js';
+import { formatHost, ownString, parseNameAddr, splitHeaderValues } from '../sip/index.js';
+import type { SipHeader, SipProtocol, SipRequest, SipResponse } from '../sip/index.js';
 import type { SipPort } from './sip-port.js';
 
 /** User part of every Record-Route URI we write, so our own Route entries are recognised by a prefix test. */
@@ -39,10 +39,14 @@ export class RouteSigner {
   /** `<sip:vsip@host:port;transport=tcp;lr;vc=…>` for one side and protocol (RFC 3261 §16.6 step 4). */
   recordRoute(port: SipPort, protocol: SipProtocol, callId: string): string {
     const t = protocol === 'udp' ? '' : `;transport=${protocol}`;
-    return `<sip:${ROUTE_USER}@${formatHost(port.advertise)}:${port.routePort(protocol)}${t};lr;vc=${this.tag(callId)}>`;
+    return (
+      `<sip:${ROUTE_USER}@${formatHost(port.advertise)}:${port.routePort(protocol)}${t};lr;vc` + `=${this.tag(callId)}>`
+    );
   }
 
-  /** Whether `value` is a Route we wrote for this Call-ID (false for foreign routes, null when ours but with a bad tag). */
+  /**
+   * Whether `value` is a Route we wrote for this Call-ID (false for foreign routes, null when ours but with a bad tag).
+   */
   isOurs(value: string, callId: string): boolean | null {
     const v = value.trimStart();
     if (!v.startsWith(`<sip:${ROUTE_USER}@`) && !v.startsWith(`<sips:${ROUTE_USER}@`)) return false;
@@ -121,7 +125,7 @@ export function forwardRequest(req: SipRequest, o: ForwardOptions): SipRequest {
       continue;
     }
     if (name === 'proxy-authorization' && o.dropProxyAuth === true) continue;
-    if (replaced !== undefined && replaced.some((r) => r.name === name)) continue;
+    if (replaced?.some((r) => r.name === name)) continue;
     headers.push(h);
   }
   if (!mf) headers.push({ name: 'max-forwards', value: '69' });

@@ -36,8 +36,22 @@ export interface TerminationContext {
 }
 
 export type TerminationDecision =
-  | { action: 'reject'; code: number; reason: string; cause: CallCause; trunk: CompiledTrunk | null; caller: string | null; callee: string | null }
-  | { action: 'challenge'; cause: ChallengeCause; trunk: CompiledTrunk | null; caller: string | null; callee: string | null }
+  | {
+      action: 'reject';
+      code: number;
+      reason: string;
+      cause: CallCause;
+      trunk: CompiledTrunk | null;
+      caller: string | null;
+      callee: string | null;
+    }
+  | {
+      action: 'challenge';
+      cause: ChallengeCause;
+      trunk: CompiledTrunk | null;
+      caller: string | null;
+      callee: string | null;
+    }
   | { action: 'proxy'; trunk: CompiledTrunk; caller: string; callee: string };
 
 /**
@@ -56,7 +70,10 @@ export type ChallengeCause = 'auth_required' | 'auth_failed' | 'ip_not_whitelist
  * caller verifies the credentials against its password (a dummy one when null, so an unknown
  * username costs the same hash work) and passes the result as `credentialsOk`.
  */
-export function digestTrunk(f: Pick<TerminationFacts, 'authUsername' | 'requestHost'>, ctx: TerminationContext): CompiledTrunk | null {
+export function digestTrunk(
+  f: Pick<TerminationFacts, 'authUsername' | 'requestHost'>,
+  ctx: TerminationContext,
+): CompiledTrunk | null {
   if (f.authUsername === null) return null;
   const t = ctx.snapshot.getTrunk(f.authUsername);
   if (t === undefined || !t.active || t.authType === 'ip_whitelist') return null;
@@ -92,7 +109,15 @@ export function decideTermination(f: TerminationFacts, ctx: TerminationContext):
   // A call addressed to someone else's domain is not ours to carry, whoever sends it: refused
   // before any trunk is looked at, so the answer is the same for every source.
   if (accountSid === null && !servesHost(f.requestHost, ctx)) {
-    return { action: 'reject', code: 403, reason: 'Forbidden (domain not served here)', cause: 'unknown_domain', trunk: null, caller, callee: callee ?? rawCallee };
+    return {
+      action: 'reject',
+      code: 403,
+      reason: 'Forbidden (domain not served here)',
+      cause: 'unknown_domain',
+      trunk: null,
+      caller,
+      callee: callee ?? rawCallee,
+    };
   }
   const accountTrunks = accountSid === null ? undefined : snapshot.trunksOfAccount(accountSid);
 
@@ -100,8 +125,10 @@ export function decideTermination(f: TerminationFacts, ctx: TerminationContext):
   if (f.authUsername !== null) {
     const t = digestTrunk(f, ctx);
     if (t !== null) {
-      if (!f.credentialsOk) return { action: 'challenge', cause: 'auth_failed', trunk: t, caller, callee: callee ?? rawCallee };
-      if (t.authType === 'ip_whitelist_and_credentials' && !trunkAllowsIp(t, f.sourceIpInt)) return ipReject(t, caller, callee ?? rawCallee);
+      if (!f.credentialsOk)
+        return { action: 'challenge', cause: 'auth_failed', trunk: t, caller, callee: callee ?? rawCallee };
+      if (t.authType === 'ip_whitelist_and_credentials' && !trunkAllowsIp(t, f.sourceIpInt))
+        return ipReject(t, caller, callee ?? rawCallee);
       return afterTrunk(t, f, caller, callee, rawCallee);
     }
     // Unknown username: fall through to IP identification; a credentials trunk re-challenges below.
@@ -117,7 +144,13 @@ export function decideTermination(f: TerminationFacts, ctx: TerminationContext):
   }
   if (best !== null) {
     if (best.authType === 'ip_whitelist_and_credentials') {
-      return { action: 'challenge', cause: f.authUsername === null ? 'auth_required' : 'auth_failed', trunk: best, caller, callee: callee ?? rawCallee };
+      return {
+        action: 'challenge',
+        cause: f.authUsername === null ? 'auth_required' : 'auth_failed',
+        trunk: best,
+        caller,
+        callee: callee ?? rawCallee,
+      };
     }
     return afterTrunk(best, f, caller, callee, rawCallee);
   }
@@ -127,7 +160,8 @@ export function decideTermination(f: TerminationFacts, ctx: TerminationContext):
   const attributed = attribute(snapshot, accountSid, accountTrunks, caller);
   if (accountSid === null) return ipReject(attributed, caller, callee ?? rawCallee);
   let takesCredentials = false;
-  if (accountTrunks !== undefined) for (const t of accountTrunks) if (t.active && t.authType === 'credentials') takesCredentials = true;
+  if (accountTrunks !== undefined)
+    for (const t of accountTrunks) if (t.active && t.authType === 'credentials') takesCredentials = true;
   const cause = f.authUsername !== null ? 'auth_failed' : takesCredentials ? 'auth_required' : 'ip_not_whitelisted';
   return { action: 'challenge', cause, trunk: attributed, caller, callee: callee ?? rawCallee };
 }
@@ -151,20 +185,56 @@ const AFTER_TRUNK: ReadonlyArray<(c: Identified) => Reject | null> = [
   // caller ID (P-Asserted-Identity, else From user) mapped to that trunk
   ({ t, f, caller, callee, rawCallee }) =>
     caller === null || !t.numbers.has(caller)
-      ? { action: 'reject', code: 403, reason: 'Forbidden (caller ID not mapped to trunk)', cause: 'caller_id_not_mapped', trunk: t, caller: caller ?? f.callerId, callee: callee ?? rawCallee }
+      ? {
+          action: 'reject',
+          code: 403,
+          reason: 'Forbidden (caller ID not mapped to trunk)',
+          cause: 'caller_id_not_mapped',
+          trunk: t,
+          caller: caller ?? f.callerId,
+          callee: callee ?? rawCallee,
+        }
       : null,
   // dialled number E.164
   ({ t, caller, callee, rawCallee }) =>
-    callee === null ? { action: 'reject', code: 404, reason: 'Not Found (dialled number is not E.164)', cause: 'invalid_number', trunk: t, caller, callee: rawCallee } : null,
+    callee === null
+      ? {
+          action: 'reject',
+          code: 404,
+          reason: 'Not Found (dialled number is not E.164)',
+          cause: 'invalid_number',
+          trunk: t,
+          caller,
+          callee: rawCallee,
+        }
+      : null,
   // the SDP offer has PCMU, PCMA or G.729 (late offer passes, see above)
   ({ t, f, caller, callee }) =>
-    f.codecOk === false ? { action: 'reject', code: 488, reason: 'Not Acceptable Here (offer PCMU, PCMA or G729)', cause: 'codec_not_supported', trunk: t, caller, callee } : null,
+    f.codecOk === false
+      ? {
+          action: 'reject',
+          code: 488,
+          reason: 'Not Acceptable Here (offer PCMU, PCMA or G729)',
+          cause: 'codec_not_supported',
+          trunk: t,
+          caller,
+          callee,
+        }
+      : null,
   // Max-Forwards > 0 (RFC 3261 §16.3 item 3)
   ({ t, f, caller, callee }) =>
-    f.maxForwards !== null && f.maxForwards <= 0 ? { action: 'reject', code: 483, reason: 'Too Many Hops', cause: 'max_forwards', trunk: t, caller, callee } : null,
+    f.maxForwards !== null && f.maxForwards <= 0
+      ? { action: 'reject', code: 483, reason: 'Too Many Hops', cause: 'max_forwards', trunk: t, caller, callee }
+      : null,
 ];
 
-function afterTrunk(t: CompiledTrunk, f: TerminationFacts, caller: string | null, callee: string | null, rawCallee: string | null): TerminationDecision {
+function afterTrunk(
+  t: CompiledTrunk,
+  f: TerminationFacts,
+  caller: string | null,
+  callee: string | null,
+  rawCallee: string | null,
+): TerminationDecision {
   const c: Identified = { t, f, caller, callee, rawCallee };
   for (const check of AFTER_TRUNK) {
     const refused = check(c);
@@ -175,7 +245,15 @@ function afterTrunk(t: CompiledTrunk, f: TerminationFacts, caller: string | null
 }
 
 function ipReject(trunk: CompiledTrunk | null, caller: string | null, callee: string | null): TerminationDecision {
-  return { action: 'reject', code: 403, reason: 'Forbidden (source IP not whitelisted)', cause: 'ip_not_whitelisted', trunk, caller, callee };
+  return {
+    action: 'reject',
+    code: 403,
+    reason: 'Forbidden (source IP not whitelisted)',
+    cause: 'ip_not_whitelisted',
+    trunk,
+    caller,
+    callee,
+  };
 }
 
 function servesHost(host: string, ctx: TerminationContext): boolean {
@@ -189,7 +267,12 @@ function servesHost(host: string, ctx: TerminationContext): boolean {
  * its caller ID, because "403, my IP is not whitelisted" is the owner's most common first-call
  * failure. (The owner also sees strangers' attempts with the trunk's numbers that way.)
  */
-function attribute(snapshot: ConfigSnapshot, accountSid: string | null, accountTrunks: ReadonlySet<CompiledTrunk> | undefined, caller: string | null): CompiledTrunk | null {
+function attribute(
+  snapshot: ConfigSnapshot,
+  accountSid: string | null,
+  accountTrunks: ReadonlySet<CompiledTrunk> | undefined,
+  caller: string | null,
+): CompiledTrunk | null {
   if (caller !== null) {
     const t = snapshot.trunkForNumber(caller);
     if (t !== undefined && (accountSid === null || t.accountSid === accountSid)) return t;

@@ -1,4 +1,19 @@
-import { formatHost, formatNameAddr, formatUri, getHeader, getHeaderValues, parseAuthorization, parseNameAddr, parseUri, targetOfUri, type DigestCredentials, type InviteServerTransaction, type SipHeader, type SipTarget, type SipUri } from '../sip/index.js';
+import {
+  formatHost,
+  formatNameAddr,
+  formatUri,
+  getHeader,
+  getHeaderValues,
+  parseAuthorization,
+  parseNameAddr,
+  parseUri,
+  targetOfUri,
+  type DigestCredentials,
+  type InviteServerTransaction,
+  type SipHeader,
+  type SipTarget,
+  type SipUri,
+} from '../sip/index.js';
 import { authenticateDigest, type DigestOutcome } from './authenticate-digest.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
@@ -46,7 +61,8 @@ export class Termination {
 
   constructor(private readonly o: TerminationOptions) {
     this.carrierTarget = targetOfUri(o.carrierUri);
-    this.carrierHostPort = `${formatHost(o.carrierUri.host)}${o.carrierUri.port === null ? '' : `:${o.carrierUri.port}`}`;
+    this.carrierHostPort =
+      `${formatHost(o.carrierUri.host)}` + `${o.carrierUri.port === null ? '' : `:${o.carrierUri.port}`}`;
     let params = '';
     for (const [k, v] of o.carrierUri.params) params += v === null ? `;${k}` : `;${k}=${v}`;
     this.carrierParams = params;
@@ -127,8 +143,13 @@ export class Termination {
     const popRoutes = this.preloadedRoutes(getHeaderValues(req, 'route'));
     const requestUri = `sip:${decision.callee}@${this.carrierHostPort}${this.carrierParams}`;
     proxyInvite(this.o.proxy, tx, this.o.carrier, call, {
-      targets: new CarrierTarget({ requestUri, target: this.carrierTarget, label: `${this.carrierHostPort}${this.carrierParams}` }),
-      build: (t) => forwardRequest(req, { requestUri: t.requestUri, recordRoute, popRoutes, dropProxyAuth: true, replace }),
+      targets: new CarrierTarget({
+        requestUri,
+        target: this.carrierTarget,
+        label: `${this.carrierHostPort}${this.carrierParams}`,
+      }),
+      build: (t) =>
+        forwardRequest(req, { requestUri: t.requestUri, recordRoute, popRoutes, dropProxyAuth: true, replace }),
     });
   }
 
@@ -143,7 +164,8 @@ export class Termination {
    * is routine and not logged; a wrong password is.
    */
   private challenge(cause: ChallengeCause, auth: DigestOutcome, source: string): Refusal {
-    if (auth.kind === 'blocked') return { code: 403, reason: 'Forbidden (too many failed authentication attempts)', cause: 'auth_failed' };
+    if (auth.kind === 'blocked')
+      return { code: 403, reason: 'Forbidden (too many failed authentication attempts)', cause: 'auth_failed' };
     const stale = auth.kind === 'challenge' && auth.stale;
     const headers = this.o.guard.challenges(stale, source).map((value) => ({ name: 'proxy-authenticate', value }));
     const logged = auth.kind === 'failed' ? 'auth_failed' : cause === 'ip_not_whitelisted' ? cause : null;
@@ -158,7 +180,10 @@ export class Termination {
       const u = uri === null ? null : safeParseUri(uri);
       if (u === null) break;
       const port = u.port ?? 5060;
-      const local = this.o.access.listening.some((l) => l.port === port && (l.address === u.host || this.o.access.advertise === u.host || l.address === '0.0.0.0'));
+      const local = this.o.access.listening.some(
+        (l) =>
+          l.port === port && (l.address === u.host || this.o.access.advertise === u.host || l.address === '0.0.0.0'),
+      );
       if (!local) break;
       n++;
     }

@@ -17,7 +17,12 @@ export function trunkLimitRefusal(limits: TrunkLimits, trunk: CompiledTrunk, cal
     return null;
   }
   if (slot === 'trunk_cps_exceeded') {
-    return { code: 503, reason: 'Service Unavailable (trunk calls-per-second limit)', cause: slot, headers: [{ name: 'retry-after', value: '1' }] };
+    return {
+      code: 503,
+      reason: 'Service Unavailable (trunk calls-per-second limit)',
+      cause: slot,
+      headers: [{ name: 'retry-after', value: '1' }],
+    };
   }
   return { code: 486, reason: 'Busy Here (trunk concurrent-call limit)', cause: slot };
 }

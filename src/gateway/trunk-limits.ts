@@ -63,7 +63,8 @@ export class TrunkLimits {
       if (released) return;
       released = true;
       entry.active--;
-      if (entry.active <= 0 && this.now() - entry.windowStart >= 1000 && this.usage.get(sid) === entry) this.usage.delete(sid);
+      if (entry.active <= 0 && this.now() - entry.windowStart >= 1000 && this.usage.get(sid) === entry)
+        this.usage.delete(sid);
     };
   }
 }

@@ -60,5 +60,5 @@ export function prefixMask(prefix: number): number {
 export function ipv4InPrefix(ip: number, network: number, prefix: number): boolean {
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) return false;
   const mask = prefixMask(prefix);
-  return ((ip & mask) >>> 0) === ((network & mask) >>> 0);
+  return (ip & mask) >>> 0 === (network & mask) >>> 0;
 }

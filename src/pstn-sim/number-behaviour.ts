@@ -9,12 +9,36 @@ export type Behaviour =
   | { kind: 'ring' };
 
 export const SPECIAL_NUMBERS: ReadonlyArray<{ number: string; behaviour: Behaviour; meaning: string }> = [
-  { number: '+15005550101', behaviour: { kind: 'reject', status: 486, reason: 'Busy Here', ringFirst: false }, meaning: 'busy (486)' },
-  { number: '+15005550102', behaviour: { kind: 'reject', status: 480, reason: 'Temporarily Unavailable', ringFirst: true }, meaning: 'no answer: rings, then 480' },
-  { number: '+15005550103', behaviour: { kind: 'reject', status: 604, reason: 'Does Not Exist Anywhere', ringFirst: false }, meaning: 'does not exist (604)' },
-  { number: '+15005550104', behaviour: { kind: 'reject', status: 603, reason: 'Decline', ringFirst: true }, meaning: 'declined (603) after ringing' },
-  { number: '+15005550105', behaviour: { kind: 'ring' }, meaning: 'rings forever (180, never answers: for CANCEL → 487)' },
-  { number: '+15005550106', behaviour: { kind: 'reject', status: 503, reason: 'Service Unavailable', ringFirst: false }, meaning: 'carrier failure (503)' },
+  {
+    number: '+15005550101',
+    behaviour: { kind: 'reject', status: 486, reason: 'Busy Here', ringFirst: false },
+    meaning: 'busy (486)',
+  },
+  {
+    number: '+15005550102',
+    behaviour: { kind: 'reject', status: 480, reason: 'Temporarily Unavailable', ringFirst: true },
+    meaning: 'no answer: rings, then 480',
+  },
+  {
+    number: '+15005550103',
+    behaviour: { kind: 'reject', status: 604, reason: 'Does Not Exist Anywhere', ringFirst: false },
+    meaning: 'does not exist (604)',
+  },
+  {
+    number: '+15005550104',
+    behaviour: { kind: 'reject', status: 603, reason: 'Decline', ringFirst: true },
+    meaning: 'declined (603) after ringing',
+  },
+  {
+    number: '+15005550105',
+    behaviour: { kind: 'ring' },
+    meaning: 'rings forever (180, never answers: for CANCEL → 487)',
+  },
+  {
+    number: '+15005550106',
+    behaviour: { kind: 'reject', status: 503, reason: 'Service Unavailable', ringFirst: false },
+    meaning: 'carrier failure (503)',
+  },
 ];
 
 const TABLE = new Map(SPECIAL_NUMBERS.map((e) => [e.number, e.behaviour]));

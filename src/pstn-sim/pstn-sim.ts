@@ -1,4 +1,22 @@
-import { createSipEndpoint, generateBranch, getHeader, getHeaderValues, hasToTag, InviteServerTransaction, parseNameAddr, randomToken, targetOfUriString, type ServerTransaction, type SipEndpoint, type SipHeader, type SipProtocol, type SipRequest, type SipResponse, type SipTarget, type TlsOptions } from '../sip/index.js';
+import {
+  createSipEndpoint,
+  generateBranch,
+  getHeader,
+  getHeaderValues,
+  hasToTag,
+  InviteServerTransaction,
+  parseNameAddr,
+  randomToken,
+  targetOfUriString,
+  type ServerTransaction,
+  type SipEndpoint,
+  type SipHeader,
+  type SipProtocol,
+  type SipRequest,
+  type SipResponse,
+  type SipTarget,
+  type TlsOptions,
+} from '../sip/index.js';
 import { behaviourFor } from './number-behaviour.js';
 import { sdpAnswer, sdpOffer } from './sdp-answer.js';
 
@@ -65,13 +83,23 @@ export class PstnSim {
   /** `sip:host:port` of the first listener (the carrier URI when embedded). */
   get uri(): string {
     const a = this.addresses()[0];
-    return `sip:${this.host}:${a?.port ?? 0}${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}`;
+    return (
+      `sip:${this.host}:${a?.port ?? 0}` +
+      `${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}`
+    );
   }
 
   private onRequest(tx: ServerTransaction): void {
     const req = tx.request;
     // A UAS that does not implement an extension the request requires answers 420 (RFC 3261 §8.2.2.3).
-    const required = req.headers.filter((h) => h.name === 'require').flatMap((h) => h.value.split(',').map((t) => t.trim()).filter((t) => t !== ''));
+    const required = req.headers
+      .filter((h) => h.name === 'require')
+      .flatMap((h) =>
+        h.value
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== ''),
+      );
     if (required.length > 0) {
       tx.reply(420, 'Bad Extension', { headers: [{ name: 'unsupported', value: required.join(', ') }] });
       return;
@@ -119,7 +147,18 @@ export class PstnSim {
         this.unacknowledged++;
         this.endpoint.sendRequest(bye.request, bye.target);
       });
-      tx.reply(200, 'OK', { headers: [{ name: 'contact', value: `<sip:pstn@${this.host}:${a?.port ?? 0}${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}>` }], body, contentType: 'application/sdp' });
+      tx.reply(200, 'OK', {
+        headers: [
+          {
+            name: 'contact',
+            value:
+              `<sip:pstn@${this.host}:${a?.port ?? 0}` +
+              `${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}>`,
+          },
+        ],
+        body,
+        contentType: 'application/sdp',
+      });
     };
     const delay = this.o.answerDelayMs ?? 0;
     if (delay > 0) setTimeout(send, delay).unref();
@@ -134,7 +173,13 @@ export class PstnSim {
    */
   private byeForUnacknowledged(tx: InviteServerTransaction): { request: SipRequest; target: SipTarget } | null {
     const req = tx.request;
-    const [from, to, callId, contact, tag] = [getHeader(req, 'from'), getHeader(req, 'to'), getHeader(req, 'call-id'), getHeader(req, 'contact'), tx.toTag];
+    const [from, to, callId, contact, tag] = [
+      getHeader(req, 'from'),
+      getHeader(req, 'to'),
+      getHeader(req, 'call-id'),
+      getHeader(req, 'contact'),
+      tx.toTag,
+    ];
     if (from === null || to === null || callId === null || contact === null || tag === null) return null;
     const routes = getHeaderValues(req, 'record-route');
     let remote: string;
@@ -154,7 +199,10 @@ export class PstnSim {
       { name: 'cseq', value: '1 BYE' },
       ...routes.map((r) => ({ name: 'route', value: r })),
     ];
-    return { request: { kind: 'request', method: 'BYE', uri: remote, version: 'SIP/2.0', headers, body: Buffer.alloc(0) }, target };
+    return {
+      request: { kind: 'request', method: 'BYE', uri: remote, version: 'SIP/2.0', headers, body: Buffer.alloc(0) },
+      target,
+    };
   }
 
   /**
@@ -167,7 +215,9 @@ export class PstnSim {
     const callId = `${randomToken()}@pstn-sim`;
     const fromTag = randomToken();
     const caller = this.o.callerId ?? '+14155550100';
-    const ruri = `sip:${number}@${target.address}:${target.port}${target.protocol === 'udp' ? '' : `;transport=${target.protocol}`}`;
+    const ruri =
+      `sip:${number}@${target.address}:${target.port}` +
+      `${target.protocol === 'udp' ? '' : `;transport=${target.protocol}`}`;
     const invite: SipRequest = {
       kind: 'request',
       method: 'INVITE',
@@ -195,7 +245,8 @@ export class PstnSim {
         transportError: () => resolve({ status: 503, reason: 'Service Unavailable (transport error)' }),
       });
     });
-    if (!('headers' in final) || final.status >= 300) return { status: final.status, reason: final.reason, byeStatus: null, midCall: [] };
+    if (!('headers' in final) || final.status >= 300)
+      return { status: final.status, reason: final.reason, byeStatus: null, midCall: [] };
 
     // §12.1.2: route set = Record-Route reversed, remote target = Contact, To tag from the 2xx.
     const rr = getHeaderValues(final, 'record-route').reverse();
@@ -234,7 +285,10 @@ export class PstnSim {
     for (const method of midCall) {
       const req = inDialog(method, seq);
       if (method === 'INVITE' || method === 'UPDATE') {
-        req.headers.push({ name: 'contact', value: `<sip:pstn@${local}>` }, { name: 'content-type', value: 'application/sdp' });
+        req.headers.push(
+          { name: 'contact', value: `<sip:pstn@${local}>` },
+          { name: 'content-type', value: 'application/sdp' },
+        );
         req.body = sdpOffer(this.host, this.session++);
       }
       const status = await send(req);
@@ -254,4 +308,3 @@ export class PstnSim {
     return this.endpoint.close();
   }
 }
-

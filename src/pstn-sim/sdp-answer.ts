@@ -25,12 +25,14 @@ export function sdpAnswer(offer: Buffer, host: string, sessionId: number): Buffe
 /** An offer with PCMU and PCMA, for calls the simulator places. */
 export function sdpOffer(host: string, sessionId: number): Buffer {
   return Buffer.from(
-    `v=0\r\no=pstn-sim ${sessionId} ${sessionId} IN IP4 ${host}\r\ns=vsip pstn-sim\r\nc=IN IP4 ${host}\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n`,
+    `v=0\r\no=pstn-sim ${sessionId} ${sessionId} IN IP4 ${host}\r\ns=vsip pstn-sim\r\nc=IN IP4 ${host}\r\nt=0 ` +
+      `0\r\nm=audio 40000 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n`,
   );
 }
 
 function sdpBody(host: string, sessionId: number, [name, pt]: [string, number]): Buffer {
   return Buffer.from(
-    `v=0\r\no=pstn-sim ${sessionId} ${sessionId} IN IP4 ${host}\r\ns=vsip pstn-sim\r\nc=IN IP4 ${host}\r\nt=0 0\r\nm=audio 40002 RTP/AVP ${pt}\r\na=rtpmap:${pt} ${name}/8000\r\na=sendrecv\r\n`,
+    `v=0\r\no=pstn-sim ${sessionId} ${sessionId} IN IP4 ${host}\r\ns=vsip pstn-sim\r\nc=IN IP4 ${host}\r\nt=0 ` +
+      `0\r\nm=audio 40002 RTP/AVP ${pt}\r\na=rtpmap:${pt} ${name}/8000\r\na=sendrecv\r\n`,
   );
 }

@@ -23,7 +23,8 @@ export async function firstStartAccount(store: Store, config: Config, url: strin
     `    curl -X POST "${base}/v2/accounts/${creds.accountSid}/trunks" \\`,
     `      -u "${creds.apiKey}:${creds.apiToken}" \\`,
     `      -H "Content-Type: application/json" \\`,
-    `      -d '{"trunk_name": "my_trunk", "nso_code": "ANY-ANY", "domain_name": "${creds.accountSid}.${config.sipDomain}"}'`,
+    `      -d '{"trunk_name": "my_trunk", "nso_code": "ANY-ANY", ` +
+      `"domain_name": "${creds.accountSid}.${config.sipDomain}"}'`,
     '',
   ].join('\n');
 }

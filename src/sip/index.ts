@@ -66,7 +66,8 @@
  *   buildChallenge({ realm, algorithm: 'MD5'|'SHA-256', secret, now, stale?, opaque?, qop? }) → header value
  *   parseAuthorization(value) → DigestCredentials | null
  *   verifyDigest({ authorization, method, password, realm, secret, now, nonceTtlSeconds, nonceCounts? })
- *       → { ok: true, username } | { ok: false, reason: 'bad_password'|'stale'|'bad_nonce'|'replay'|'malformed'|'realm'|'unsupported_algorithm', username? }
+ * → { ok: true, username } | { ok: false, reason:
+ * 'bad_password'|'stale'|'bad_nonce'|'replay'|'malformed'|'realm'|'unsupported_algorithm', username? }
  *       `stale` means: answer a new challenge with stale: true. `nonceCounts` = new NonceCountCache(max).
  *   answerChallenge({ challenge, method, uri, username, password, cnonce?, nc? }) → Authorization value
  *
@@ -90,9 +91,26 @@ export * from './message/index.js';
 export type * from './message/types.js';
 export * from './auth/index.js';
 export * from './transaction/index.js';
-export { createSipEndpoint, SipEndpoint, type SipEndpointOptions, type ListenAddress, type TlsOptions, type RequestHandler, type AckHandler, type ResponseHandler, type InitialRequestHook } from './sip-endpoint.js';
+export {
+  createSipEndpoint,
+  SipEndpoint,
+  type SipEndpointOptions,
+  type ListenAddress,
+  type TlsOptions,
+  type RequestHandler,
+  type AckHandler,
+  type ResponseHandler,
+  type InitialRequestHook,
+} from './sip-endpoint.js';
 export { statelessResponse } from './stateless-response.js';
-export type { SipTransport, SipProtocol, SipAddress, SipTarget, SipSource, InboundMessage } from './transport/transport.js';
+export type {
+  SipTransport,
+  SipProtocol,
+  SipAddress,
+  SipTarget,
+  SipSource,
+  InboundMessage,
+} from './transport/transport.js';
 export { UdpTransport } from './transport/udp.js';
 export { STEERING_KEY_BYTES, workerOwnPort, type UdpSteering } from './transport/udp-steering.js';
 export { TcpTransport } from './transport/tcp.js';

@@ -28,7 +28,10 @@ export interface SipCounters {
   strayResponses: number;
   /** Live transactions right now. */
   activeTransactions: number;
-  /** With several workers on one UDP port: datagrams handed to the worker their Call-ID belongs to, and taken from siblings. */
+  /**
+   * With several workers on one UDP port: datagrams handed to the worker their Call-ID belongs to, and taken from
+   * siblings.
+   */
   steeredOut: number;
   steeredIn: number;
 }

@@ -9,7 +9,8 @@ import diagnosticsChannel from 'node:diagnostics_channel';
  * - `vsip:sip:transport:message-in`    `{ message, source }`
  * - `vsip:sip:transport:message-out`   `{ data: Buffer, target }`
  * - `vsip:sip:transport:parse-error`   `{ error: SipParseError, source, answered: boolean }`
- * - `vsip:sip:transport:connection`    `{ event: 'open'|'close'|'idle-timeout'|'message-timeout'|'rejected', protocol, connectionId, remote }`
+ * - `vsip:sip:transport:connection` `{ event: 'open'|'close'|'idle-timeout'|'message-timeout'|'rejected', protocol,
+ * connectionId, remote }`
  * - `vsip:sip:transport:error`         `{ error, protocol, target? }`
  * - `vsip:sip:transaction:created`     `{ transaction }`
  * - `vsip:sip:transaction:state`       `{ transaction, from, to }`

@@ -13,11 +13,23 @@ import { getHeader } from './message/get-header.js';
 import { hasToTag } from './message/has-to-tag.js';
 import type { TimerConfig, TimerHost } from './transaction/timer-config.js';
 import { ignoringClientUser, type ClientTransactionUser } from './transaction/transaction-user.js';
-import { TransactionLayer, type ClientTransaction, type RequestScreen, type ServerTransaction } from './transaction/transaction-layer.js';
+import {
+  TransactionLayer,
+  type ClientTransaction,
+  type RequestScreen,
+  type ServerTransaction,
+} from './transaction/transaction-layer.js';
 import { selfSignedCertificate } from './transport/self-signed-certificate.js';
 import { TcpTransport } from './transport/tcp.js';
 import { TlsTransport } from './transport/tls.js';
-import type { InboundMessage, SipAddress, SipProtocol, SipSource, SipTarget, SipTransport } from './transport/transport.js';
+import type {
+  InboundMessage,
+  SipAddress,
+  SipProtocol,
+  SipSource,
+  SipTarget,
+  SipTransport,
+} from './transport/transport.js';
 import { UdpTransport } from './transport/udp.js';
 import type { UdpSteering } from './transport/udp-steering.js';
 import { inboundParseError } from './transport/inbound-parse-error.js';
@@ -31,8 +43,13 @@ export interface ListenAddress {
   port: number;
 }
 
-/** Outbound TLS verifies peers by default; `caFile` adds trusted roots, `rejectUnauthorized: false` turns checks off. */
-export type TlsOptions = ({ certFile: string; keyFile: string } | { selfSignedDir: string }) & { rejectUnauthorized?: boolean; caFile?: string };
+/**
+ * Outbound TLS verifies peers by default; `caFile` adds trusted roots, `rejectUnauthorized: false` turns checks off.
+ */
+export type TlsOptions = ({ certFile: string; keyFile: string } | { selfSignedDir: string }) & {
+  rejectUnauthorized?: boolean;
+  caFile?: string;
+};
 
 export interface SipEndpointOptions {
   listen: ListenAddress[];
@@ -54,7 +71,10 @@ export interface SipEndpointOptions {
   udpSteering?: UdpSteering;
   /** With `udpSteering`: requests we start over UDP leave from the worker's own port, not the shared one. */
   udpOriginateFromOwnPort?: boolean;
-  /** Host written in our Via sent-by when listening on a wildcard address (default: the bound address, or 127.0.0.1 for 0.0.0.0). */
+  /**
+   * Host written in our Via sent-by when listening on a wildcard address (default: the bound address, or 127.0.0.1 for
+   * 0.0.0.0).
+   */
   advertisedHost?: string;
 }
 
@@ -123,7 +143,9 @@ export class SipEndpoint {
                 host: l.host,
                 port: l.port,
                 ...(options.udpRecvBufferSize ? { recvBufferSize: options.udpRecvBufferSize } : {}),
-                ...(options.udpSteering ? { steering: options.udpSteering, originateFromOwnPort: options.udpOriginateFromOwnPort === true } : {}),
+                ...(options.udpSteering
+                  ? { steering: options.udpSteering, originateFromOwnPort: options.udpOriginateFromOwnPort === true }
+                  : {}),
               })
             : l.protocol === 'tcp'
               ? await TcpTransport.listen({ ...stream, host: l.host, port: l.port })
@@ -147,13 +169,19 @@ export class SipEndpoint {
     for (const l of t.locals ?? [t.local]) this.#byLocal.set(`${t.protocol}|${l.address}|${l.port}`, t);
   }
 
-  /** The port our Via and Record-Route name for a protocol: a steered UDP worker's own port, else the listener's (0 when none). */
+  /**
+   * The port our Via and Record-Route name for a protocol: a steered UDP worker's own port, else the listener's (0 when
+   * none).
+   */
   routePort(protocol: SipProtocol): number {
     const t = this.#transports.find((x) => x.protocol === protocol && x.local.port !== 0);
     return t === undefined ? 0 : (t.routePort ?? t.local.port);
   }
 
-  /** New server transactions (never ACK, never CANCEL: CANCEL is answered by the layer and reaches the INVITE transaction's user as `cancel`). */
+  /**
+   * New server transactions (never ACK, never CANCEL: CANCEL is answered by the layer and reaches the INVITE
+   * transaction's user as `cancel`).
+   */
   onRequest(handler: RequestHandler): void {
     this.#onRequest = handler;
   }
@@ -182,7 +210,9 @@ export class SipEndpoint {
   }
 
   addresses(): Array<{ protocol: SipProtocol } & SipAddress> {
-    return this.#transports.filter((t) => t.local.port !== 0).map((t) => ({ protocol: t.protocol, address: t.local.address, port: t.local.port }));
+    return this.#transports
+      .filter((t) => t.local.port !== 0)
+      .map((t) => ({ protocol: t.protocol, address: t.local.address, port: t.local.port }));
   }
 
   /** The transport a message to `target` leaves from, or null when we have none for its protocol and family. */
@@ -212,7 +242,8 @@ export class SipEndpoint {
     const local = t?.local ?? { address: '', port: 0 };
     const port = t?.routePort ?? local.port;
     let host = this.#advertisedHost ?? local.address;
-    if (host === '') host = this.#transports.find((x) => x.local.address !== '' && x.local.port !== 0)?.local.address ?? '';
+    if (host === '')
+      host = this.#transports.find((x) => x.local.address !== '' && x.local.port !== 0)?.local.address ?? '';
     if (host === '' || host === '0.0.0.0') host = isIP(target.address) === 6 ? '::1' : '127.0.0.1';
     else if (host === '::') host = '::1';
     if (isIP(host) === 6) host = `[${host}]`;
@@ -234,14 +265,28 @@ export class SipEndpoint {
    * number and top Via (so the same branch) as the INVITE, and its Route set. Send it only after a
    * provisional response arrived (§9.1).
    */
-  cancel(invite: InviteClientTransaction, extraHeaders: Array<{ name: string; value: string }> = [], user: ClientTransactionUser = ignoringClientUser): ClientTransaction {
+  cancel(
+    invite: InviteClientTransaction,
+    extraHeaders: Array<{ name: string; value: string }> = [],
+    user: ClientTransactionUser = ignoringClientUser,
+  ): ClientTransaction {
     const req = invite.request;
-    const headers = [{ name: 'via', value: topViaRaw(req) ?? '' }, { name: 'max-forwards', value: '70' }];
+    const headers = [
+      { name: 'via', value: topViaRaw(req) ?? '' },
+      { name: 'max-forwards', value: '70' },
+    ];
     for (const name of ['from', 'to', 'call-id'] as const) headers.push({ name, value: getHeader(req, name) ?? '' });
     headers.push({ name: 'cseq', value: `${(getHeader(req, 'cseq') ?? '1').trim().split(/\s+/)[0]} CANCEL` });
     for (const h of req.headers) if (h.name === 'route') headers.push({ name: 'route', value: h.value });
     for (const h of extraHeaders) headers.push({ name: h.name.toLowerCase(), value: h.value });
-    const cancel: SipRequest = { kind: 'request', method: 'CANCEL', uri: req.uri, version: 'SIP/2.0', headers, body: Buffer.alloc(0) };
+    const cancel: SipRequest = {
+      kind: 'request',
+      method: 'CANCEL',
+      uri: req.uri,
+      version: 'SIP/2.0',
+      headers,
+      body: Buffer.alloc(0),
+    };
     const branch = topVia(req)?.branch ?? generateBranch();
     return this.transactions.sendRequest(cancel, branch, invite.target, user);
   }
@@ -314,7 +359,8 @@ export class SipEndpoint {
     } catch (error) {
       // A core bug must not leave the peer retransmitting into a silent transaction.
       // The handler may have answered before it threw: the request is then released (null here).
-      if (sipChannels.handlerError.hasSubscribers) sipChannels.handlerError.publish({ error, request: tx.holdsRequest ? tx.request : null });
+      if (sipChannels.handlerError.hasSubscribers)
+        sipChannels.handlerError.publish({ error, request: tx.holdsRequest ? tx.request : null });
       if (tx.lastStatus < 200 && !tx.terminated) tx.reply(500, 'Server Internal Error');
     }
     if (tx instanceof InviteServerTransaction) tx.startTrying();

@@ -3,7 +3,10 @@ import { createResponse } from './message/create-response.js';
 import type { SipHeader, SipRequest, SipResponse, Via } from './message/types.js';
 
 /** Per-process salt: tags are stable for one request's retransmissions, not guessable across runs. */
-const SALT = createHash('sha1').update(String(process.hrtime.bigint()) + String(Math.random())).digest('hex').slice(0, 8);
+const SALT = createHash('sha1')
+  .update(String(process.hrtime.bigint()) + String(Math.random()))
+  .digest('hex')
+  .slice(0, 8);
 
 /**
  * A response sent without a server transaction (RFC 3261 §8.2.6, §16.9; e.g. a 503 under
@@ -12,7 +15,13 @@ const SALT = createHash('sha1').update(String(process.hrtime.bigint()) + String(
  * request gets the very same response (§8.2.6.2: the tag must be the same on every response to
  * one request) and the UAC's ACK for it matches (§17.1.1.3).
  */
-export function statelessResponse(req: SipRequest, via: Via, status: number, reason: string, headers: SipHeader[] = []): SipResponse {
+export function statelessResponse(
+  req: SipRequest,
+  via: Via,
+  status: number,
+  reason: string,
+  headers: SipHeader[] = [],
+): SipResponse {
   let callId = '';
   let cseq = '';
   for (const h of req.headers) {

@@ -28,7 +28,8 @@ export function stampVia(req: SipRequest, via: Via, source: SipSource): void {
 
 /**
  * Where responses to a request go. Reliable: back over the connection it came on (and, if that has
- * closed, a new connection to the received address and sent-by port). Unreliable: the source address and port when `rport` was
+ * closed, a new connection to the received address and sent-by port). Unreliable: the source address and port when
+ * `rport` was
  * asked for (RFC 3581 §4), else the received address and the sent-by port (§18.2.2).
  * `maddr` and multicast are not supported (trunks do not use them).
  */
@@ -37,8 +38,14 @@ export function responseTarget(via: Via, source: SipSource): SipTarget {
     // The connection first; if it has closed, §18.2.2 says open one to the received address and the
     // sent-by port (the stream transport falls back to address:port when connectionId is gone).
     const port = via.port ?? (source.protocol === 'tls' ? 5061 : 5060);
-    return { protocol: source.protocol, address: source.address, port, connectionId: source.connectionId, local: source.local };
+    return {
+      protocol: source.protocol,
+      address: source.address,
+      port,
+      connectionId: source.connectionId,
+      local: source.local,
+    };
   }
-  const port = via.params.has('rport') ? source.port : via.port ?? 5060;
+  const port = via.params.has('rport') ? source.port : (via.port ?? 5060);
   return { protocol: 'udp', address: source.address, port, local: source.local };
 }

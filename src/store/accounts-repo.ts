@@ -11,7 +11,11 @@ export class AccountsRepo {
   constructor(private readonly ctx: StoreContext) {}
 
   async create(name: string): Promise<AccountCredentials> {
-    const creds: AccountCredentials = { accountSid: newAccountSid(), apiKey: newApiKey(), apiToken: generateApiToken() };
+    const creds: AccountCredentials = {
+      accountSid: newAccountSid(),
+      apiKey: newApiKey(),
+      apiToken: generateApiToken(),
+    };
     await write(
       this.ctx,
       (trx) =>
@@ -37,7 +41,10 @@ export class AccountsRepo {
   }
 
   async count(): Promise<number> {
-    const r = await this.ctx.db.selectFrom('accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const r = await this.ctx.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 

@@ -35,7 +35,10 @@ export class CallLogRepo {
     // One transaction: one fsync for the whole batch, and all or nothing.
     await this.ctx.db.transaction().execute(async (trx) => {
       for (let i = 0; i < calls.length; i += INSERT_CHUNK) {
-        await trx.insertInto('calls').values(calls.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
+        await trx
+          .insertInto('calls')
+          .values(calls.slice(i, i + INSERT_CHUNK).map(toRow))
+          .execute();
       }
     });
   }

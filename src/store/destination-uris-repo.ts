@@ -9,7 +9,12 @@ export type DestinationFields = Omit<DestinationUri, 'id' | 'trunkSid' | 'dateCr
 
 export class DestinationUrisRepo extends TrunkItemRepo<'destination_uris', DestinationUri> {
   constructor(ctx: StoreContext) {
-    super(ctx, { table: 'destination_uris', toRecord: toDestinationUri, what: 'destination uri', uniqueField: 'destination' });
+    super(ctx, {
+      table: 'destination_uris',
+      toRecord: toDestinationUri,
+      what: 'destination uri',
+      uniqueField: 'destination',
+    });
   }
 
   add(accountSid: string, trunkSid: string, d: DestinationFields): Promise<DestinationUri> {

@@ -15,7 +15,9 @@ const BATCH = 20_000;
 
 type Db = Kysely<Database>;
 
-async function* batches<T extends { id: number | string }>(fetch: (afterId: number | string, limit: number) => Promise<T[]>): AsyncGenerator<T[]> {
+async function* batches<T extends { id: number | string }>(
+  fetch: (afterId: number | string, limit: number) => Promise<T[]>,
+): AsyncGenerator<T[]> {
   let after: number | string = 0;
   for (;;) {
     const rows = await fetch(after, BATCH);
@@ -26,11 +28,20 @@ async function* batches<T extends { id: number | string }>(fetch: (afterId: numb
   }
 }
 
-export async function loadAllGatewayTrunks(ctx: StoreContext, snapshot: <T>(fn: (db: Db) => Promise<T>) => Promise<T>): Promise<GatewayTrunk[]> {
+export async function loadAllGatewayTrunks(
+  ctx: StoreContext,
+  snapshot: <T>(fn: (db: Db) => Promise<T>) => Promise<T>,
+): Promise<GatewayTrunk[]> {
   return snapshot(async (db) => {
     const bySid = new Map<string, GatewayTrunk>();
     for await (const rows of batches((after, limit) =>
-      db.selectFrom('trunks').select([...TRUNK_COLUMNS, 'id', 'sip_password_enc']).where('id', '>', after).orderBy('id').limit(limit).execute(),
+      db
+        .selectFrom('trunks')
+        .select([...TRUNK_COLUMNS, 'id', 'sip_password_enc'])
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
     )) {
       for (const r of rows) bySid.set(r.sid, emptyGatewayTrunk(ctx, r));
     }
@@ -39,9 +50,17 @@ export async function loadAllGatewayTrunks(ctx: StoreContext, snapshot: <T>(fn: 
   });
 }
 
-export async function loadOneGatewayTrunk(ctx: StoreContext, snapshot: <T>(fn: (db: Db) => Promise<T>) => Promise<T>, trunkSid: string): Promise<GatewayTrunk | null> {
+export async function loadOneGatewayTrunk(
+  ctx: StoreContext,
+  snapshot: <T>(fn: (db: Db) => Promise<T>) => Promise<T>,
+  trunkSid: string,
+): Promise<GatewayTrunk | null> {
   return snapshot(async (db) => {
-    const r = await db.selectFrom('trunks').select([...TRUNK_COLUMNS, 'sip_password_enc']).where('sid', '=', trunkSid).executeTakeFirst();
+    const r = await db
+      .selectFrom('trunks')
+      .select([...TRUNK_COLUMNS, 'sip_password_enc'])
+      .where('sid', '=', trunkSid)
+      .executeTakeFirst();
     if (!r) return null;
     const g = emptyGatewayTrunk(ctx, r);
     await fillOne(db, g);
@@ -49,7 +68,10 @@ export async function loadOneGatewayTrunk(ctx: StoreContext, snapshot: <T>(fn: (
   });
 }
 
-function emptyGatewayTrunk(ctx: StoreContext, r: Parameters<typeof toTrunk>[0] & { sip_password_enc: string }): GatewayTrunk {
+function emptyGatewayTrunk(
+  ctx: StoreContext,
+  r: Parameters<typeof toTrunk>[0] & { sip_password_enc: string },
+): GatewayTrunk {
   return {
     trunk: toTrunk(r),
     sipPassword: ctx.box.decrypt(r.sip_password_enc, r.sid),
@@ -63,12 +85,24 @@ function emptyGatewayTrunk(ctx: StoreContext, r: Parameters<typeof toTrunk>[0] &
 /** Reads every trunk's numbers, IPs, destinations and settings into the map, in id batches. */
 async function fillItems(db: Db, bySid: Map<string, GatewayTrunk>): Promise<void> {
   for await (const rows of batches((after, limit) =>
-    db.selectFrom('phone_numbers').select(['id', 'trunk_sid', 'phone_number']).where('id', '>', after).orderBy('id').limit(limit).execute(),
+    db
+      .selectFrom('phone_numbers')
+      .select(['id', 'trunk_sid', 'phone_number'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(limit)
+      .execute(),
   )) {
     for (const r of rows) bySid.get(r.trunk_sid)?.numbers.push(r.phone_number);
   }
   for await (const rows of batches((after, limit) =>
-    db.selectFrom('whitelisted_ips').select(['id', 'trunk_sid', 'ip', 'mask']).where('id', '>', after).orderBy('id').limit(limit).execute(),
+    db
+      .selectFrom('whitelisted_ips')
+      .select(['id', 'trunk_sid', 'ip', 'mask'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(limit)
+      .execute(),
   )) {
     for (const r of rows) bySid.get(r.trunk_sid)?.ips.push({ ip: r.ip, mask: Number(r.mask) });
   }
@@ -91,11 +125,31 @@ async function fillItems(db: Db, bySid: Map<string, GatewayTrunk>): Promise<void
  */
 async function fillOne(db: Db, g: GatewayTrunk): Promise<void> {
   const sid = g.trunk.sid;
-  const numbers = await db.selectFrom('phone_numbers').select('phone_number').where('trunk_sid', '=', sid).orderBy('id').execute();
+  const numbers = await db
+    .selectFrom('phone_numbers')
+    .select('phone_number')
+    .where('trunk_sid', '=', sid)
+    .orderBy('id')
+    .execute();
   g.numbers = numbers.map((r) => r.phone_number);
-  const ips = await db.selectFrom('whitelisted_ips').select(['ip', 'mask']).where('trunk_sid', '=', sid).orderBy('id').execute();
+  const ips = await db
+    .selectFrom('whitelisted_ips')
+    .select(['ip', 'mask'])
+    .where('trunk_sid', '=', sid)
+    .orderBy('id')
+    .execute();
   g.ips = ips.map((r) => ({ ip: r.ip, mask: Number(r.mask) }));
-  const dests = await db.selectFrom('destination_uris').selectAll().where('trunk_sid', '=', sid).orderBy('id').execute();
+  const dests = await db
+    .selectFrom('destination_uris')
+    .selectAll()
+    .where('trunk_sid', '=', sid)
+    .orderBy('id')
+    .execute();
   g.destinations = dests.map(toDestinationUri);
-  for (const r of await db.selectFrom('trunk_settings').select(['name', 'value']).where('trunk_sid', '=', sid).execute()) g.settings[r.name] = r.value;
+  for (const r of await db
+    .selectFrom('trunk_settings')
+    .select(['name', 'value'])
+    .where('trunk_sid', '=', sid)
+    .execute())
+    g.settings[r.name] = r.value;
 }

@@ -68,50 +68,119 @@ export class KyselyStore implements Store {
     return this.#ctx.db;
   }
 
-  createAccount(name: string): Promise<AccountCredentials> { return this.#accounts.create(name); }
-  listAccounts(): Promise<Account[]> { return this.#accounts.list(); }
-  countAccounts(): Promise<number> { return this.#accounts.count(); }
-  authenticate(apiKey: string, apiToken: string): Promise<Account | null> { return this.#accounts.authenticate(apiKey, apiToken); }
-  rotateAccountToken(accountSid: string): Promise<AccountCredentials> { return this.#accounts.rotateToken(accountSid); }
-  getAccount(accountSid: string): Promise<Account | null> { return this.#accounts.get(accountSid); }
+  createAccount(name: string): Promise<AccountCredentials> {
+    return this.#accounts.create(name);
+  }
+  listAccounts(): Promise<Account[]> {
+    return this.#accounts.list();
+  }
+  countAccounts(): Promise<number> {
+    return this.#accounts.count();
+  }
+  authenticate(apiKey: string, apiToken: string): Promise<Account | null> {
+    return this.#accounts.authenticate(apiKey, apiToken);
+  }
+  rotateAccountToken(accountSid: string): Promise<AccountCredentials> {
+    return this.#accounts.rotateToken(accountSid);
+  }
+  getAccount(accountSid: string): Promise<Account | null> {
+    return this.#accounts.get(accountSid);
+  }
 
-  createTrunk(input: NewTrunk): Promise<Trunk> { return this.#trunks.create(input); }
-  getTrunk(accountSid: string, trunkSid: string): Promise<Trunk | null> { return this.#trunks.get(accountSid, trunkSid); }
-  listTrunks(accountSid: string, page: PageRequest): Promise<Page<Trunk>> { return this.#trunks.list(accountSid, page); }
-  updateTrunk(accountSid: string, trunkSid: string, update: TrunkUpdate): Promise<Trunk> { return this.#trunks.update(accountSid, trunkSid, update); }
-  deleteTrunk(accountSid: string, trunkSid: string): Promise<void> { return this.#trunks.delete(accountSid, trunkSid); }
-  getSipPassword(accountSid: string, trunkSid: string): Promise<string> { return this.#trunks.getSipPassword(accountSid, trunkSid); }
-  rotateSipPassword(accountSid: string, trunkSid: string): Promise<string> { return this.#trunks.rotateSipPassword(accountSid, trunkSid); }
+  createTrunk(input: NewTrunk): Promise<Trunk> {
+    return this.#trunks.create(input);
+  }
+  getTrunk(accountSid: string, trunkSid: string): Promise<Trunk | null> {
+    return this.#trunks.get(accountSid, trunkSid);
+  }
+  listTrunks(accountSid: string, page: PageRequest): Promise<Page<Trunk>> {
+    return this.#trunks.list(accountSid, page);
+  }
+  updateTrunk(accountSid: string, trunkSid: string, update: TrunkUpdate): Promise<Trunk> {
+    return this.#trunks.update(accountSid, trunkSid, update);
+  }
+  deleteTrunk(accountSid: string, trunkSid: string): Promise<void> {
+    return this.#trunks.delete(accountSid, trunkSid);
+  }
+  getSipPassword(accountSid: string, trunkSid: string): Promise<string> {
+    return this.#trunks.getSipPassword(accountSid, trunkSid);
+  }
+  rotateSipPassword(accountSid: string, trunkSid: string): Promise<string> {
+    return this.#trunks.rotateSipPassword(accountSid, trunkSid);
+  }
 
   addPhoneNumber(accountSid: string, trunkSid: string, phoneNumber: string, mode: NumberMode): Promise<PhoneNumber> {
     return this.#numbers.add(accountSid, trunkSid, phoneNumber, mode);
   }
-  listPhoneNumbers(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<PhoneNumber>> { return this.#numbers.list(accountSid, trunkSid, page); }
-  getPhoneNumber(accountSid: string, trunkSid: string, id: string): Promise<PhoneNumber | null> { return this.#numbers.get(accountSid, trunkSid, id); }
-  updatePhoneNumber(accountSid: string, trunkSid: string, id: string, update: { phoneNumber?: string; mode?: NumberMode }): Promise<PhoneNumber> {
+  listPhoneNumbers(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<PhoneNumber>> {
+    return this.#numbers.list(accountSid, trunkSid, page);
+  }
+  getPhoneNumber(accountSid: string, trunkSid: string, id: string): Promise<PhoneNumber | null> {
+    return this.#numbers.get(accountSid, trunkSid, id);
+  }
+  updatePhoneNumber(
+    accountSid: string,
+    trunkSid: string,
+    id: string,
+    update: { phoneNumber?: string; mode?: NumberMode },
+  ): Promise<PhoneNumber> {
     return this.#numbers.update(accountSid, trunkSid, id, update);
   }
-  deletePhoneNumber(accountSid: string, trunkSid: string, id: string): Promise<void> { return this.#numbers.delete(accountSid, trunkSid, id); }
+  deletePhoneNumber(accountSid: string, trunkSid: string, id: string): Promise<void> {
+    return this.#numbers.delete(accountSid, trunkSid, id);
+  }
 
-  addWhitelistedIp(accountSid: string, trunkSid: string, ip: string, mask: number): Promise<WhitelistedIp> { return this.#ips.add(accountSid, trunkSid, ip, mask); }
-  listWhitelistedIps(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<WhitelistedIp>> { return this.#ips.list(accountSid, trunkSid, page); }
-  getWhitelistedIp(accountSid: string, trunkSid: string, id: string): Promise<WhitelistedIp | null> { return this.#ips.get(accountSid, trunkSid, id); }
-  updateWhitelistedIp(accountSid: string, trunkSid: string, id: string, update: { ip?: string; mask?: number }): Promise<WhitelistedIp> {
+  addWhitelistedIp(accountSid: string, trunkSid: string, ip: string, mask: number): Promise<WhitelistedIp> {
+    return this.#ips.add(accountSid, trunkSid, ip, mask);
+  }
+  listWhitelistedIps(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<WhitelistedIp>> {
+    return this.#ips.list(accountSid, trunkSid, page);
+  }
+  getWhitelistedIp(accountSid: string, trunkSid: string, id: string): Promise<WhitelistedIp | null> {
+    return this.#ips.get(accountSid, trunkSid, id);
+  }
+  updateWhitelistedIp(
+    accountSid: string,
+    trunkSid: string,
+    id: string,
+    update: { ip?: string; mask?: number },
+  ): Promise<WhitelistedIp> {
     return this.#ips.update(accountSid, trunkSid, id, update);
   }
-  deleteWhitelistedIp(accountSid: string, trunkSid: string, id: string): Promise<void> { return this.#ips.delete(accountSid, trunkSid, id); }
+  deleteWhitelistedIp(accountSid: string, trunkSid: string, id: string): Promise<void> {
+    return this.#ips.delete(accountSid, trunkSid, id);
+  }
 
-  addDestinationUri(accountSid: string, trunkSid: string, d: DestinationFields): Promise<DestinationUri> { return this.#destinations.add(accountSid, trunkSid, d); }
-  listDestinationUris(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<DestinationUri>> { return this.#destinations.list(accountSid, trunkSid, page); }
-  getDestinationUri(accountSid: string, trunkSid: string, id: string): Promise<DestinationUri | null> { return this.#destinations.get(accountSid, trunkSid, id); }
-  updateDestinationUri(accountSid: string, trunkSid: string, id: string, update: Partial<DestinationFields>): Promise<DestinationUri> {
+  addDestinationUri(accountSid: string, trunkSid: string, d: DestinationFields): Promise<DestinationUri> {
+    return this.#destinations.add(accountSid, trunkSid, d);
+  }
+  listDestinationUris(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<DestinationUri>> {
+    return this.#destinations.list(accountSid, trunkSid, page);
+  }
+  getDestinationUri(accountSid: string, trunkSid: string, id: string): Promise<DestinationUri | null> {
+    return this.#destinations.get(accountSid, trunkSid, id);
+  }
+  updateDestinationUri(
+    accountSid: string,
+    trunkSid: string,
+    id: string,
+    update: Partial<DestinationFields>,
+  ): Promise<DestinationUri> {
     return this.#destinations.update(accountSid, trunkSid, id, update);
   }
-  deleteDestinationUri(accountSid: string, trunkSid: string, id: string): Promise<void> { return this.#destinations.delete(accountSid, trunkSid, id); }
+  deleteDestinationUri(accountSid: string, trunkSid: string, id: string): Promise<void> {
+    return this.#destinations.delete(accountSid, trunkSid, id);
+  }
 
-  setSetting(accountSid: string, trunkSid: string, name: string, value: string): Promise<TrunkSetting> { return this.#settings.set(accountSid, trunkSid, name, value); }
-  listSettings(accountSid: string, trunkSid: string): Promise<TrunkSetting[]> { return this.#settings.list(accountSid, trunkSid); }
-  deleteSetting(accountSid: string, trunkSid: string, name: string): Promise<void> { return this.#settings.delete(accountSid, trunkSid, name); }
+  setSetting(accountSid: string, trunkSid: string, name: string, value: string): Promise<TrunkSetting> {
+    return this.#settings.set(accountSid, trunkSid, name, value);
+  }
+  listSettings(accountSid: string, trunkSid: string): Promise<TrunkSetting[]> {
+    return this.#settings.list(accountSid, trunkSid);
+  }
+  deleteSetting(accountSid: string, trunkSid: string, name: string): Promise<void> {
+    return this.#settings.delete(accountSid, trunkSid, name);
+  }
 
   loadGatewayTrunks(): Promise<GatewayTrunk[]> {
     return loadAllGatewayTrunks(this.#ctx, (fn) => this.#ctx.hooks.readSnapshot(this.#ctx.db, fn));
@@ -119,21 +188,45 @@ export class KyselyStore implements Store {
   loadGatewayTrunk(trunkSid: string): Promise<GatewayTrunk | null> {
     return loadOneGatewayTrunk(this.#ctx, (fn) => this.#ctx.hooks.readSnapshot(this.#ctx.db, fn), trunkSid);
   }
-  onChange(listener: (event: ChangeEvent) => void): () => void { return this.#ctx.hooks.subscribe(listener); }
-  onResync(listener: () => void): () => void { return this.#ctx.hooks.subscribeResync(listener); }
+  onChange(listener: (event: ChangeEvent) => void): () => void {
+    return this.#ctx.hooks.subscribe(listener);
+  }
+  onResync(listener: () => void): () => void {
+    return this.#ctx.hooks.subscribeResync(listener);
+  }
 
-  insertCalls(calls: NewCallRecord[]): Promise<void> { return this.#calls.insert(calls); }
-  listCalls(accountSid: string, trunkSid: string, query: CallQuery): Promise<Page<CallRecord>> { return this.#calls.list(accountSid, trunkSid, query); }
-  findCallsByCallId(accountSid: string, callId: string): Promise<CallRecord[]> { return this.#calls.findByCallId(accountSid, callId); }
-  pruneCalls(keep: number): Promise<number> { return this.#calls.prune(keep); }
+  insertCalls(calls: NewCallRecord[]): Promise<void> {
+    return this.#calls.insert(calls);
+  }
+  listCalls(accountSid: string, trunkSid: string, query: CallQuery): Promise<Page<CallRecord>> {
+    return this.#calls.list(accountSid, trunkSid, query);
+  }
+  findCallsByCallId(accountSid: string, callId: string): Promise<CallRecord[]> {
+    return this.#calls.findByCallId(accountSid, callId);
+  }
+  pruneCalls(keep: number): Promise<number> {
+    return this.#calls.prune(keep);
+  }
 
-  upsertRegistration(reg: Registration): Promise<void> { return this.#runtime.upsertRegistration(reg); }
-  removeRegistration(trunkSid: string, contact: string): Promise<void> { return this.#runtime.removeRegistration(trunkSid, contact); }
-  listRegistrations(trunkSid: string): Promise<Registration[]> { return this.#runtime.listRegistrations(trunkSid); }
-  pruneRegistrations(now: string): Promise<number> { return this.#runtime.pruneRegistrations(now); }
+  upsertRegistration(reg: Registration): Promise<void> {
+    return this.#runtime.upsertRegistration(reg);
+  }
+  removeRegistration(trunkSid: string, contact: string): Promise<void> {
+    return this.#runtime.removeRegistration(trunkSid, contact);
+  }
+  listRegistrations(trunkSid: string): Promise<Registration[]> {
+    return this.#runtime.listRegistrations(trunkSid);
+  }
+  pruneRegistrations(now: string): Promise<number> {
+    return this.#runtime.pruneRegistrations(now);
+  }
 
-  getMeta(key: string): Promise<string | null> { return this.#runtime.getMeta(key); }
-  setMetaIfAbsent(key: string, value: string): Promise<string> { return this.#runtime.setMetaIfAbsent(key, value); }
+  getMeta(key: string): Promise<string | null> {
+    return this.#runtime.getMeta(key);
+  }
+  setMetaIfAbsent(key: string, value: string): Promise<string> {
+    return this.#runtime.setMetaIfAbsent(key, value);
+  }
 
   /** Idempotent: a second call waits for the first. */
   close(): Promise<void> {

@@ -19,7 +19,8 @@ export interface OpenStoreOptions {
   onError?: (err: unknown) => void;
 }
 
-export const isPostgresUrl = (url: string | null | undefined): url is string => !!url && /^postgres(ql)?:\/\//i.test(url);
+export const isPostgresUrl = (url: string | null | undefined): url is string =>
+  !!url && /^postgres(ql)?:\/\//i.test(url);
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const box = new SecretBox(loadSecretKey({ secretKey: opts.secretKey ?? null, dataDir: opts.dataDir }));

@@ -16,7 +16,11 @@ function parseEvent(payload: string | undefined): ChangeEvent | null {
   if (!payload) return null;
   try {
     const e = JSON.parse(payload) as Partial<ChangeEvent>;
-    if (e.kind === 'trunk' && typeof e.accountSid === 'string' && typeof (e as { trunkSid?: unknown }).trunkSid === 'string') {
+    if (
+      e.kind === 'trunk' &&
+      typeof e.accountSid === 'string' &&
+      typeof (e as { trunkSid?: unknown }).trunkSid === 'string'
+    ) {
       return { kind: 'trunk', accountSid: e.accountSid, trunkSid: (e as { trunkSid: string }).trunkSid };
     }
     if (e.kind === 'account' && typeof e.accountSid === 'string') return { kind: 'account', accountSid: e.accountSid };
@@ -48,7 +52,11 @@ export class PgChangeListener {
   async #connect(): Promise<void> {
     // TCP keepalive: an idle LISTEN connection is otherwise never noticed dead after a
     // network partition, and changes would silently stop arriving.
-    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL) return;
       const event = parseEvent(msg.payload);

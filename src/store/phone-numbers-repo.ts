@@ -13,7 +13,12 @@ export class PhoneNumbersRepo extends TrunkItemRepo<'phone_numbers', PhoneNumber
     return this.insert(accountSid, trunkSid, { phone_number: phoneNumber, mode });
   }
 
-  update(accountSid: string, trunkSid: string, id: string, u: { phoneNumber?: string; mode?: NumberMode }): Promise<PhoneNumber> {
+  update(
+    accountSid: string,
+    trunkSid: string,
+    id: string,
+    u: { phoneNumber?: string; mode?: NumberMode },
+  ): Promise<PhoneNumber> {
     return this.patch(accountSid, trunkSid, id, { phone_number: u.phoneNumber, mode: u.mode });
   }
 }

@@ -26,14 +26,23 @@ export interface PostgresStoreOptions {
   onError?: (err: unknown) => void;
 }
 
-export async function openPostgresStore(url: string, box: SecretBox, opts: PostgresStoreOptions = {}): Promise<KyselyStore> {
+export async function openPostgresStore(
+  url: string,
+  box: SecretBox,
+  opts: PostgresStoreOptions = {},
+): Promise<KyselyStore> {
   const onError = opts.onError ?? (() => {});
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', onError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const bus = new ChangeBus();
-  const listener = new PgChangeListener(url, (e) => bus.emit(e), () => bus.emitResync(), onError);
+  const listener = new PgChangeListener(
+    url,
+    (e) => bus.emit(e),
+    () => bus.emitResync(),
+    onError,
+  );
   try {
     await migrateToLatest(db as Kysely<unknown>, 'postgres');
     await listener.start();
@@ -52,7 +61,8 @@ export async function openPostgresStore(url: string, box: SecretBox, opts: Postg
     afterCommit: () => {}, // our own LISTEN connection delivers it, like any other process's
     subscribe: (l) => bus.subscribe(l),
     subscribeResync: (l) => bus.subscribeResync(l),
-    readSnapshot: (kdb, fn) => kdb.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
+    readSnapshot: (kdb, fn) =>
+      kdb.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
     close: async () => {
       bus.clear();
       await listener.close();

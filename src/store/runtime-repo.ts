@@ -28,11 +28,20 @@ export class RuntimeRepo {
   }
 
   async removeRegistration(trunkSid: string, contact: string): Promise<void> {
-    await this.ctx.db.deleteFrom('registrations').where('trunk_sid', '=', trunkSid).where('contact', '=', contact).execute();
+    await this.ctx.db
+      .deleteFrom('registrations')
+      .where('trunk_sid', '=', trunkSid)
+      .where('contact', '=', contact)
+      .execute();
   }
 
   async listRegistrations(trunkSid: string): Promise<Registration[]> {
-    const rows = await this.ctx.db.selectFrom('registrations').selectAll().where('trunk_sid', '=', trunkSid).orderBy('contact').execute();
+    const rows = await this.ctx.db
+      .selectFrom('registrations')
+      .selectAll()
+      .where('trunk_sid', '=', trunkSid)
+      .orderBy('contact')
+      .execute();
     return rows.map(toRegistration);
   }
 
@@ -48,7 +57,11 @@ export class RuntimeRepo {
 
   /** First writer wins, across processes: `ON CONFLICT DO NOTHING`, then read what is stored. */
   async setMetaIfAbsent(key: string, value: string): Promise<string> {
-    await this.ctx.db.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await this.ctx.db
+      .insertInto('meta')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
     const row = await this.ctx.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirstOrThrow();
     return row.value;
   }

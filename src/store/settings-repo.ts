@@ -23,13 +23,22 @@ export class SettingsRepo {
 
   async list(accountSid: string, trunkSid: string): Promise<TrunkSetting[]> {
     await requireTrunk(this.ctx.db, accountSid, trunkSid);
-    const rows = await this.ctx.db.selectFrom('trunk_settings').selectAll().where('trunk_sid', '=', trunkSid).orderBy('name').execute();
+    const rows = await this.ctx.db
+      .selectFrom('trunk_settings')
+      .selectAll()
+      .where('trunk_sid', '=', trunkSid)
+      .orderBy('name')
+      .execute();
     return rows.map(toSetting);
   }
 
   async delete(accountSid: string, trunkSid: string, name: string): Promise<void> {
     await writeUnderTrunk(this.ctx, accountSid, trunkSid, async (trx) => {
-      const r = await trx.deleteFrom('trunk_settings').where('trunk_sid', '=', trunkSid).where('name', '=', name).executeTakeFirst();
+      const r = await trx
+        .deleteFrom('trunk_settings')
+        .where('trunk_sid', '=', trunkSid)
+        .where('name', '=', name)
+        .executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw new StoreError('not_found', 'setting not found', 'name');
     });
   }

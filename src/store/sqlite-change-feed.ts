@@ -17,7 +17,10 @@ import type { Database } from './schema.js';
 import type { ChangeEvent } from './types.js';
 
 export interface SqliteChangeFeedOptions {
-  /** How often data_version is checked, ms (default 25: an API change reaches the gateway well within 100 ms). 0: only by `poll()`. */
+  /**
+   * How often data_version is checked, ms (default 25: an API change reaches the gateway well within 100 ms). 0: only
+   * by `poll()`.
+   */
   pollMs?: number;
   /** How long rows are kept for slow readers, ms (default 10 minutes). */
   retainMs?: number;
@@ -50,7 +53,9 @@ export class SqliteChangeFeed {
     this.#read = this.#db.prepare('select id, origin, event from change_log where id > ? order by id limit 1000');
     this.#retainMs = options.retainMs ?? 600_000;
     // Start after the last id ever handed out (sqlite_sequence survives pruning): nothing before now is news.
-    const seq = this.#db.prepare("select seq from sqlite_sequence where name = 'change_log'").get() as { seq: number } | undefined;
+    const seq = this.#db.prepare("select seq from sqlite_sequence where name = 'change_log'").get() as
+      | { seq: number }
+      | undefined;
     this.#lastId = seq?.seq ?? 0;
     this.#version = this.#dataVersion();
     const pollMs = options.pollMs ?? 25;
@@ -65,8 +70,14 @@ export class SqliteChangeFeed {
   /** Inside a write transaction: the events, and the pruning of rows nobody needs any more. */
   async record(trx: Transaction<Database>, events: ChangeEvent[]): Promise<void> {
     const now = Date.now();
-    await trx.insertInto('change_log').values(events.map((e) => ({ origin: this.origin, event: JSON.stringify(e), created_at: now }))).execute();
-    await trx.deleteFrom('change_log').where('created_at', '<', now - this.#retainMs).execute();
+    await trx
+      .insertInto('change_log')
+      .values(events.map((e) => ({ origin: this.origin, event: JSON.stringify(e), created_at: now })))
+      .execute();
+    await trx
+      .deleteFrom('change_log')
+      .where('created_at', '<', now - this.#retainMs)
+      .execute();
   }
 
   /** Reads what other processes committed since the last call (the timer calls it). */

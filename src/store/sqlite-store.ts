@@ -74,16 +74,24 @@ export async function openSqliteStore(file: string, box: SecretBox): Promise<Kys
   // A second, read-only connection for the gateway's bulk loads: a WAL reader sees one snapshot
   // without holding the writer's connection, so API requests interleave between its batches
   // instead of queueing behind a multi-second load.
-  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openReader(file)) }) });
+  const reader = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(openReader(file)) }),
+  });
   const bus = new ChangeBus();
   // Other processes on this file (an `--role api` next to an `--role sip`, `vsip accounts …`).
-  const feed = new SqliteChangeFeed(file, (e) => bus.emit(e), () => bus.emitResync());
+  const feed = new SqliteChangeFeed(
+    file,
+    (e) => bus.emit(e),
+    () => bus.emitResync(),
+  );
   const hooks: DialectHooks = {
     kind: 'sqlite',
     classifyError: classifySqliteError,
     publishInTransaction: (trx, events) => feed.record(trx, events),
     // This process learns of its own changes at once; the feed skips them when it reads them back.
-    afterCommit: (events) => events.forEach((e) => bus.emit(e)),
+    afterCommit: (events) => {
+      for (const e of events) bus.emit(e);
+    },
     subscribe: (l) => bus.subscribe(l),
     subscribeResync: (l) => bus.subscribeResync(l),
     // A deferred read transaction on the reader: every query in `fn` sees one WAL snapshot.

@@ -14,9 +14,13 @@ export interface DialectHooks {
   readonly kind: 'sqlite' | 'postgres';
   /** SQLite `SQLITE_CONSTRAINT_UNIQUE`/`_PRIMARYKEY`/`_FOREIGNKEY`; PostgreSQL SQLSTATE 23505/23503. */
   classifyError(err: unknown): DbErrorKind;
-  /** Last step inside a write transaction (PostgreSQL: `pg_notify`, delivered only on commit; SQLite: change_log rows). */
+  /**
+   * Last step inside a write transaction (PostgreSQL: `pg_notify`, delivered only on commit; SQLite: change_log rows).
+   */
   publishInTransaction(trx: Transaction<Database>, events: ChangeEvent[]): Promise<void>;
-  /** After commit (SQLite: in-process emit; other processes read the change_log rows written by publishInTransaction). */
+  /**
+   * After commit (SQLite: in-process emit; other processes read the change_log rows written by publishInTransaction).
+   */
   afterCommit(events: ChangeEvent[]): void;
   subscribe(listener: (event: ChangeEvent) => void): () => void;
   subscribeResync(listener: () => void): () => void;
@@ -112,4 +116,8 @@ export function nowIso(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export const trunkEvent = (accountSid: string, trunkSid: string): ChangeEvent => ({ kind: 'trunk', accountSid, trunkSid });
+export const trunkEvent = (accountSid: string, trunkSid: string): ChangeEvent => ({
+  kind: 'trunk',
+  accountSid,
+  trunkSid,
+});

@@ -14,7 +14,10 @@ import type { Page, PageRequest } from './types.js';
 export type ItemTable = 'phone_numbers' | 'whitelisted_ips' | 'destination_uris';
 
 /** The columns a caller supplies; the trunk, id and timestamps are filled in here. */
-export type ItemColumns<T extends ItemTable> = Omit<Insertable<Database[T]>, 'id' | 'trunk_sid' | 'created_at' | 'updated_at'>;
+export type ItemColumns<T extends ItemTable> = Omit<
+  Insertable<Database[T]>,
+  'id' | 'trunk_sid' | 'created_at' | 'updated_at'
+>;
 
 export interface TrunkItemSpec<T extends ItemTable, R> {
   table: T;
@@ -52,7 +55,12 @@ export class TrunkItemRepo<T extends ItemTable, R> {
       accountSid,
       trunkSid,
       // If the trunk is deleted between the check and here, the FK fails: not_found, no orphan.
-      (trx) => trx.insertInto(this.table).values(values as never).returningAll().executeTakeFirstOrThrow(),
+      (trx) =>
+        trx
+          .insertInto(this.table)
+          .values(values as never)
+          .returningAll()
+          .executeTakeFirstOrThrow(),
       this.spec.uniqueField,
     );
     return this.record(row);
@@ -62,8 +70,19 @@ export class TrunkItemRepo<T extends ItemTable, R> {
     const { db, table } = this;
     await requireTrunk(db, accountSid, trunkSid);
     const [rows, total] = await Promise.all([
-      db.selectFrom(table).selectAll().where('trunk_sid', '=', trunkSid).orderBy('id').limit(page.limit).offset(page.offset).execute(),
-      db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('trunk_sid', '=', trunkSid).executeTakeFirstOrThrow(),
+      db
+        .selectFrom(table)
+        .selectAll()
+        .where('trunk_sid', '=', trunkSid)
+        .orderBy('id')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute(),
+      db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('trunk_sid', '=', trunkSid)
+        .executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map((row) => this.record(row)), total: Number(total.n) };
   }
@@ -84,7 +103,12 @@ export class TrunkItemRepo<T extends ItemTable, R> {
   }
 
   /** Sets the given columns; undefined ones are left as they are. */
-  protected async patch(accountSid: string, trunkSid: string, id: string, columns: Partial<ItemColumns<T>>): Promise<R> {
+  protected async patch(
+    accountSid: string,
+    trunkSid: string,
+    id: string,
+    columns: Partial<ItemColumns<T>>,
+  ): Promise<R> {
     const n = this.requireId(id);
     const set: Record<string, unknown> = { updated_at: nowIso() };
     for (const [column, value] of Object.entries(columns)) if (value !== undefined) set[column] = value;
@@ -93,7 +117,13 @@ export class TrunkItemRepo<T extends ItemTable, R> {
       accountSid,
       trunkSid,
       async (trx) => {
-        const r = await trx.updateTable(this.table).set(set as Updateable<Database[ItemTable]>).where('id', '=', n).where('trunk_sid', '=', trunkSid).returningAll().executeTakeFirst();
+        const r = await trx
+          .updateTable(this.table)
+          .set(set as Updateable<Database[ItemTable]>)
+          .where('id', '=', n)
+          .where('trunk_sid', '=', trunkSid)
+          .returningAll()
+          .executeTakeFirst();
         if (!r) throw this.notFound();
         return r;
       },
@@ -105,7 +135,11 @@ export class TrunkItemRepo<T extends ItemTable, R> {
   async delete(accountSid: string, trunkSid: string, id: string): Promise<void> {
     const n = this.requireId(id);
     await writeUnderTrunk(this.ctx, accountSid, trunkSid, async (trx) => {
-      const r = await trx.deleteFrom(this.table).where('id', '=', n).where('trunk_sid', '=', trunkSid).executeTakeFirst();
+      const r = await trx
+        .deleteFrom(this.table)
+        .where('id', '=', n)
+        .where('trunk_sid', '=', trunkSid)
+        .executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw this.notFound();
     });
   }

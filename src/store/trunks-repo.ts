@@ -38,7 +38,11 @@ export class TrunksRepo {
     const row = await write(
       this.ctx,
       async (trx) => {
-        const account = await trx.selectFrom('accounts').select('sid').where('sid', '=', input.accountSid).executeTakeFirst();
+        const account = await trx
+          .selectFrom('accounts')
+          .select('sid')
+          .where('sid', '=', input.accountSid)
+          .executeTakeFirst();
         if (!account) throw new StoreError('not_found', 'account not found', 'account_sid');
         return trx
           .insertInto('trunks')
@@ -89,7 +93,11 @@ export class TrunksRepo {
         .limit(page.limit)
         .offset(page.offset)
         .execute(),
-      db.selectFrom('trunks').select((eb) => eb.fn.countAll().as('n')).where('account_sid', '=', accountSid).executeTakeFirstOrThrow(),
+      db
+        .selectFrom('trunks')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('account_sid', '=', accountSid)
+        .executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toTrunk), total: Number(count.n) };
   }
@@ -130,7 +138,11 @@ export class TrunksRepo {
     await write(
       this.ctx,
       async (trx) => {
-        const r = await trx.deleteFrom('trunks').where('sid', '=', trunkSid).where('account_sid', '=', accountSid).executeTakeFirst();
+        const r = await trx
+          .deleteFrom('trunks')
+          .where('sid', '=', trunkSid)
+          .where('account_sid', '=', accountSid)
+          .executeTakeFirst();
         if (Number(r.numDeletedRows) === 0) throw new StoreError('not_found', 'trunk not found', 'trunk_sid');
       },
       () => [trunkEvent(accountSid, trunkSid)],

@@ -218,21 +218,38 @@ export interface Store {
   addPhoneNumber(accountSid: string, trunkSid: string, phoneNumber: string, mode: NumberMode): Promise<PhoneNumber>;
   listPhoneNumbers(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<PhoneNumber>>;
   getPhoneNumber(accountSid: string, trunkSid: string, id: string): Promise<PhoneNumber | null>;
-  updatePhoneNumber(accountSid: string, trunkSid: string, id: string, update: { phoneNumber?: string; mode?: NumberMode }): Promise<PhoneNumber>;
+  updatePhoneNumber(
+    accountSid: string,
+    trunkSid: string,
+    id: string,
+    update: { phoneNumber?: string; mode?: NumberMode },
+  ): Promise<PhoneNumber>;
   deletePhoneNumber(accountSid: string, trunkSid: string, id: string): Promise<void>;
 
   // whitelisted IPs
   addWhitelistedIp(accountSid: string, trunkSid: string, ip: string, mask: number): Promise<WhitelistedIp>;
   listWhitelistedIps(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<WhitelistedIp>>;
   getWhitelistedIp(accountSid: string, trunkSid: string, id: string): Promise<WhitelistedIp | null>;
-  updateWhitelistedIp(accountSid: string, trunkSid: string, id: string, update: { ip?: string; mask?: number }): Promise<WhitelistedIp>;
+  updateWhitelistedIp(
+    accountSid: string,
+    trunkSid: string,
+    id: string,
+    update: { ip?: string; mask?: number },
+  ): Promise<WhitelistedIp>;
   deleteWhitelistedIp(accountSid: string, trunkSid: string, id: string): Promise<void>;
 
   // destination URIs
   addDestinationUri(
     accountSid: string,
     trunkSid: string,
-    d: { destination: string; host: string; port: number; transport: DestinationTransport; priority: number; weight: number },
+    d: {
+      destination: string;
+      host: string;
+      port: number;
+      transport: DestinationTransport;
+      priority: number;
+      weight: number;
+    },
   ): Promise<DestinationUri>;
   listDestinationUris(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<DestinationUri>>;
   getDestinationUri(accountSid: string, trunkSid: string, id: string): Promise<DestinationUri | null>;
@@ -240,7 +257,14 @@ export interface Store {
     accountSid: string,
     trunkSid: string,
     id: string,
-    update: Partial<{ destination: string; host: string; port: number; transport: DestinationTransport; priority: number; weight: number }>,
+    update: Partial<{
+      destination: string;
+      host: string;
+      port: number;
+      transport: DestinationTransport;
+      priority: number;
+      weight: number;
+    }>,
   ): Promise<DestinationUri>;
   deleteDestinationUri(accountSid: string, trunkSid: string, id: string): Promise<void>;
 

@@ -65,7 +65,12 @@ export async function apiFixture(kind: StoreKind, flags: Record<string, unknown>
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      logLines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       cb();
     },
   });
@@ -84,7 +89,11 @@ export async function apiFixture(kind: StoreKind, flags: Record<string, unknown>
     return { status: r.statusCode, headers: r.headers, body: r.body === '' ? null : r.json() };
   };
   const createTrunk = async (name: string) => {
-    const r = await api('POST', '/trunks', { trunk_name: name, nso_code: 'ANY-ANY', domain_name: `${account.accountSid}.${config.sipDomain}` });
+    const r = await api('POST', '/trunks', {
+      trunk_name: name,
+      nso_code: 'ANY-ANY',
+      domain_name: `${account.accountSid}.${config.sipDomain}`,
+    });
     if (r.status !== 200) throw new Error(`createTrunk ${name}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body.response.data.trunk_sid as string;
   };

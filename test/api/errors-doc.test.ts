@@ -11,7 +11,12 @@ test('docs/errors.md documents exactly the codes of the errors module', () => {
     .map((line) => /^\|\s*(\d{4})\s*\|\s*(\d{3})\s*\|\s*([A-Z_]+)\s*\|\s*([^|]+?)\s*\|/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ code: Number(m[1]), http: Number(m[2]), name: m[3], message: m[4] }));
-  const fromModule = Object.entries(API_ERRORS).map(([name, e]) => ({ code: e.code, http: e.http, name, message: e.message }));
+  const fromModule = Object.entries(API_ERRORS).map(([name, e]) => ({
+    code: e.code,
+    http: e.http,
+    name,
+    message: e.message,
+  }));
   const byCode = (a: { code: number }, b: { code: number }) => a.code - b.code;
   assert.deepEqual(rows.sort(byCode), fromModule.sort(byCode));
 });

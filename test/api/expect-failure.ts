@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 
 /** Asserts the failure envelope: this status everywhere it appears, this vSIP error code, no data. */
-export function expectFailure(r: { status: number; body: any }, status: number, code: number, description?: RegExp): void {
+export function expectFailure(
+  r: { status: number; body: any },
+  status: number,
+  code: number,
+  description?: RegExp,
+): void {
   assert.equal(r.status, status, JSON.stringify(r.body));
   assert.equal(r.body.http_code, status);
   assert.equal(r.body.response.code, status);

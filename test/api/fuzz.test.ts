@@ -15,18 +15,41 @@ before(async () => {
 });
 after(() => f.close());
 
-const routes = () => [
-  ['POST', '/trunks'],
-  ['PUT', `/trunks/${trunk}`],
-  ['POST', `/trunks/${trunk}/phone-numbers`],
-  ['PUT', `/trunks/${trunk}/phone-numbers/1`],
-  ['POST', `/trunks/${trunk}/whitelisted-ips`],
-  ['POST', `/trunks/${trunk}/destination-uris`],
-  ['POST', `/trunks/${trunk}/settings`],
-] as const;
+const routes = () =>
+  [
+    ['POST', '/trunks'],
+    ['PUT', `/trunks/${trunk}`],
+    ['POST', `/trunks/${trunk}/phone-numbers`],
+    ['PUT', `/trunks/${trunk}/phone-numbers/1`],
+    ['POST', `/trunks/${trunk}/whitelisted-ips`],
+    ['POST', `/trunks/${trunk}/destination-uris`],
+    ['POST', `/trunks/${trunk}/settings`],
+  ] as const;
 
-const fieldNames = fc.constantFrom('trunk_name', 'nso_code', 'domain_name', 'phone_number', 'mode', 'ip', 'mask', 'destinations', 'destination', 'priority', 'weight', 'settings', 'name', 'value', 'status', '__proto__', 'constructor');
-const plausible = fc.dictionary(fieldNames, fc.oneof(fc.jsonValue(), fc.array(fc.dictionary(fieldNames, fc.jsonValue()), { maxLength: 3 })), { maxKeys: 5 });
+const fieldNames = fc.constantFrom(
+  'trunk_name',
+  'nso_code',
+  'domain_name',
+  'phone_number',
+  'mode',
+  'ip',
+  'mask',
+  'destinations',
+  'destination',
+  'priority',
+  'weight',
+  'settings',
+  'name',
+  'value',
+  'status',
+  '__proto__',
+  'constructor',
+);
+const plausible = fc.dictionary(
+  fieldNames,
+  fc.oneof(fc.jsonValue(), fc.array(fc.dictionary(fieldNames, fc.jsonValue()), { maxLength: 3 })),
+  { maxKeys: 5 },
+);
 const bodies = fc.oneof(
   plausible.map((v) => JSON.stringify(v)),
   fc.jsonValue().map((v) => JSON.stringify(v)),
@@ -38,7 +61,10 @@ test('write routes answer any body with the envelope, never a 500', async () => 
     fc.asyncProperty(fc.integer({ min: 0, max: routes().length - 1 }), bodies, async (i, body) => {
       const [method, path] = routes()[i] ?? ['POST', '/trunks'];
       const r = await f.api(method, path, body);
-      assert.ok([200, 207, 400, 404, 409].includes(r.status), `${method} ${path} ${body} → ${r.status} ${JSON.stringify(r.body)}`);
+      assert.ok(
+        [200, 207, 400, 404, 409].includes(r.status),
+        `${method} ${path} ${body} → ${r.status} ${JSON.stringify(r.body)}`,
+      );
       assert.equal(r.body.http_code, r.status);
       assert.equal(r.body.response.code, r.status);
       if (r.status >= 400) assert.equal(typeof r.body.response.error_data.description, 'string');

@@ -53,7 +53,11 @@ for (const kind of STORE_KINDS) {
       assert.equal(a.headers['content-type'], 'application/json; charset=utf-8');
       const c = await f.api('PUT', `/trunks/${trunk}/phone-numbers/${a.body.response.data[0].id}`, { mode: 'flow' });
       assert.equal(c.status, 200);
-      assert.equal((await f.api('GET', `/trunks/${trunk}/phone-numbers`)).body.response.data[0].mode, 'flow', 'reads its own write at once');
+      assert.equal(
+        (await f.api('GET', `/trunks/${trunk}/phone-numbers`)).body.response.data[0].mode,
+        'flow',
+        'reads its own write at once',
+      );
     });
   });
 }

@@ -33,15 +33,23 @@ interface Newman {
 }
 const newman = createRequire(import.meta.url)('newman') as Newman;
 
-/** A verbatim copy of ../shared/reference/exotel-sip-trunking.postman_collection.json, kept in the repo so the test is self-contained. */
-const referencePath = new URL('../../../test/api/fixtures/exotel-sip-trunking.postman_collection.json', import.meta.url);
+/**
+ * A verbatim copy of ../shared/reference/exotel-sip-trunking.postman_collection.json, kept in the repo so the test is
+ * self-contained.
+ */
+const referencePath = new URL(
+  '../../../test/api/fixtures/exotel-sip-trunking.postman_collection.json',
+  import.meta.url,
+);
 
 const CAPTURE_SCRIPT = [
   // Save trunk_sid and the phone number id from successful answers, as the descriptions say.
   'if (pm.response.code === 200) {',
   '  const data = (pm.response.json().response || {}).data || {};',
-  "  if (pm.info.requestName.indexOf('Create Trunk') >= 0 && data.trunk_sid) pm.collectionVariables.set('trunk_sid', data.trunk_sid);",
-  "  if (pm.info.requestName.indexOf('Map Phone Number') >= 0 && data.id) pm.collectionVariables.set('phone_number_id', data.id);",
+  "  if (pm.info.requestName.indexOf('Create Trunk') >= 0 && data.trunk_sid) pm.collectionVariables.set('trunk_sid', " +
+    'data.trunk_sid);',
+  "  if (pm.info.requestName.indexOf('Map Phone Number') >= 0 && data.id) " +
+    "pm.collectionVariables.set('phone_number_id', data.id);",
   '}',
 ];
 
@@ -103,14 +111,26 @@ function expectSuccess(a: Answer | undefined): any {
 }
 
 /** One API call over HTTPS trusting only our certificate, with Basic auth. */
-function httpsJson(method: string, url: string, account: Account, ca: string, body?: unknown): Promise<{ status: number; body: any }> {
+function httpsJson(
+  method: string,
+  url: string,
+  account: Account,
+  ca: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const headers = body === undefined ? {} : { 'content-type': 'application/json' };
-    const req = httpsRequest(url, { method, headers, ca: readFileSync(ca), auth: `${account.apiKey}:${account.apiToken}` }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
+    const req = httpsRequest(
+      url,
+      { method, headers, ca: readFileSync(ca), auth: `${account.apiKey}:${account.apiToken}` },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -130,15 +150,56 @@ describe('Postman collections via newman against `vsip serve` over HTTPS', () =>
     dir = mkdtempSync(join(tmpdir(), 'vsip-newman-'));
     cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
     const ready = join(dir, 'ready.json');
-    serve = spawn(process.execPath, [
-      MAIN, 'serve', '--role', 'api', '--api-host', '127.0.0.1', '--api-port', '0', '--data-dir', join(dir, 'data'),
-      '--api-cert', cert, '--api-key-file', key, '--rate-limit', '0', '--ready-file', ready, '--log-level', 'warn',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    serve = spawn(
+      process.execPath,
+      [
+        MAIN,
+        'serve',
+        '--role',
+        'api',
+        '--api-host',
+        '127.0.0.1',
+        '--api-port',
+        '0',
+        '--data-dir',
+        join(dir, 'data'),
+        '--api-cert',
+        cert,
+        '--api-key-file',
+        key,
+        '--rate-limit',
+        '0',
+        '--ready-file',
+        ready,
+        '--log-level',
+        'warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     serve.stderr?.on('data', (c: Buffer) => {
       stderr += c.toString('utf8');
@@ -169,114 +230,176 @@ describe('Postman collections via newman against `vsip serve` over HTTPS', () =>
   });
 
   function createAccount(): Account {
-    const out = execFileSync(process.execPath, [MAIN, 'accounts', 'create', '--json', '--data-dir', join(dir, 'data')], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [MAIN, 'accounts', 'create', '--json', '--data-dir', join(dir, 'data')],
+      { encoding: 'utf8' },
+    );
     const j = JSON.parse(out) as { account_sid: string; api_key: string; api_token: string };
     return { accountSid: j.account_sid, apiKey: j.api_key, apiToken: j.api_token };
   }
 
-  test('a user following "GETTING STARTED (PSTN)" then "MANAGE & VIEW" gets every answer the descriptions promise', async () => {
-    const account = bannerAccount;
-    const answers = await runCollection(userCollection(port, account), cert, ['1. GETTING STARTED (PSTN)', '3. MANAGE & VIEW']);
-    const by = (prefix: string) => answers.find((a) => a.name.startsWith(prefix));
-    assert.equal(answers.length, 10);
-    for (const a of answers) assert.match(a.url, new RegExp(`^https://127\\.0\\.0\\.1:${port}/v2/accounts/${account.accountSid}/trunks`));
+  test(
+    'a user following "GETTING STARTED (PSTN)" then "MANAGE & VIEW" gets every answer the descriptions ' + 'promise',
+    async () => {
+      const account = bannerAccount;
+      const answers = await runCollection(userCollection(port, account), cert, [
+        '1. GETTING STARTED (PSTN)',
+        '3. MANAGE & VIEW',
+      ]);
+      const by = (prefix: string) => answers.find((a) => a.name.startsWith(prefix));
+      assert.equal(answers.length, 10);
+      for (const a of answers)
+        assert.match(a.url, new RegExp(`^https://127\\.0\\.0\\.1:${port}/v2/accounts/${account.accountSid}/trunks`));
 
-    const trunk = expectSuccess(by('Step 1: Create Trunk'));
-    assert.equal(trunk.trunk_name, 'my_trunk');
-    assert.equal(trunk.domain_name, `${account.accountSid}.pstn.exotel.com`);
-    const number = expectSuccess(by('Step 2: Map Phone Number'));
-    assert.equal(number.phone_number, '+919876543210');
-    assert.equal(number.mode, 'pstn');
-    assert.match(number.id, /^\d+$/);
-    assert.deepEqual([expectSuccess(by('Step 3')).ip, expectSuccess(by('Step 3')).mask], ['127.0.0.1', 32]);
-    const dest = expectSuccess(by('Step 4'));
-    assert.equal(dest[0].status, 'success');
-    assert.equal(dest[0].data.destination, '127.0.0.1:5061;transport=tls');
+      const trunk = expectSuccess(by('Step 1: Create Trunk'));
+      assert.equal(trunk.trunk_name, 'my_trunk');
+      assert.equal(trunk.domain_name, `${account.accountSid}.pstn.exotel.com`);
+      const number = expectSuccess(by('Step 2: Map Phone Number'));
+      assert.equal(number.phone_number, '+919876543210');
+      assert.equal(number.mode, 'pstn');
+      assert.match(number.id, /^\d+$/);
+      assert.deepEqual([expectSuccess(by('Step 3')).ip, expectSuccess(by('Step 3')).mask], ['127.0.0.1', 32]);
+      const dest = expectSuccess(by('Step 4'));
+      assert.equal(dest[0].status, 'success');
+      assert.equal(dest[0].data.destination, '127.0.0.1:5061;transport=tls');
 
-    // MANAGE & VIEW acts on the trunk and number saved from the answers above.
-    assert.deepEqual(expectSuccess(by('Get Phone Numbers')).map((n: any) => [n.id, n.phone_number]), [[number.id, '+919876543210']]);
-    assert.deepEqual(expectSuccess(by('Get ACLs')).map((i: any) => `${i.ip}/${i.mask}`), ['127.0.0.1/32']);
-    assert.deepEqual(expectSuccess(by('Get Destination URIs')).map((d: any) => d.destination), ['127.0.0.1:5061;transport=tls']);
-    const updated = expectSuccess(by('Update Phone Number Mode'));
-    assert.deepEqual([updated.id, updated.mode], [number.id, 'flow']);
-    const alias = expectSuccess(by('Set Trunk Alias'));
-    assert.deepEqual([alias[0].data.name, alias[0].data.value], ['trunk_external_alias', '+919876543210']);
-    assert.deepEqual(expectSuccess(by('Delete Trunk')), { trunk_sid: trunk.trunk_sid, deleted: true });
-    const gone = await getJson(`${base}/v2/accounts/${account.accountSid}/trunks?trunk_sid=${trunk.trunk_sid}`, account, cert);
-    assert.equal(gone.status, 404, 'the trunk is really gone');
-  });
+      // MANAGE & VIEW acts on the trunk and number saved from the answers above.
+      assert.deepEqual(
+        expectSuccess(by('Get Phone Numbers')).map((n: any) => [n.id, n.phone_number]),
+        [[number.id, '+919876543210']],
+      );
+      assert.deepEqual(
+        expectSuccess(by('Get ACLs')).map((i: any) => `${i.ip}/${i.mask}`),
+        ['127.0.0.1/32'],
+      );
+      assert.deepEqual(
+        expectSuccess(by('Get Destination URIs')).map((d: any) => d.destination),
+        ['127.0.0.1:5061;transport=tls'],
+      );
+      const updated = expectSuccess(by('Update Phone Number Mode'));
+      assert.deepEqual([updated.id, updated.mode], [number.id, 'flow']);
+      const alias = expectSuccess(by('Set Trunk Alias'));
+      assert.deepEqual([alias[0].data.name, alias[0].data.value], ['trunk_external_alias', '+919876543210']);
+      assert.deepEqual(expectSuccess(by('Delete Trunk')), { trunk_sid: trunk.trunk_sid, deleted: true });
+      const gone = await getJson(
+        `${base}/v2/accounts/${account.accountSid}/trunks?trunk_sid=${trunk.trunk_sid}`,
+        account,
+        cert,
+      );
+      assert.equal(gone.status, 404, 'the trunk is really gone');
+    },
+  );
 
-  test('the whole collection in order: StreamKit re-maps the same number, which is a 409 telling the user it is already mapped', async () => {
-    const account = createAccount();
-    const answers = await runCollection(userCollection(port, account), cert);
-    assert.equal(answers.length, 13);
-    const [pstnTrunk, , , , kitTrunk, kitNumber, kitAcl, getNumbers, getAcls, getDests, putMode, alias, del] = answers;
-    const first = expectSuccess(pstnTrunk);
-    for (const a of answers.slice(1, 4)) expectSuccess(a);
-    const second = expectSuccess(kitTrunk);
-    assert.equal(second.trunk_name, 'streamkit_trunk');
-    assert.notEqual(second.trunk_sid, first.trunk_sid);
+  test(
+    'the whole collection in order: StreamKit re-maps the same number, which is a 409 telling the user it is ' +
+      'already mapped',
+    async () => {
+      const account = createAccount();
+      const answers = await runCollection(userCollection(port, account), cert);
+      assert.equal(answers.length, 13);
+      const [pstnTrunk, , , , kitTrunk, kitNumber, kitAcl, getNumbers, getAcls, getDests, putMode, alias, del] =
+        answers;
+      const first = expectSuccess(pstnTrunk);
+      for (const a of answers.slice(1, 4)) expectSuccess(a);
+      const second = expectSuccess(kitTrunk);
+      assert.equal(second.trunk_name, 'streamkit_trunk');
+      assert.notEqual(second.trunk_sid, first.trunk_sid);
 
-    // +919876543210 is mapped to the PSTN trunk already: a number routes to one trunk only.
-    assert.equal(kitNumber?.name, 'Step 2: Map Phone Number (Flow Mode)');
-    assert.equal(kitNumber?.status, 409);
-    assert.equal(kitNumber?.body.http_code, 409);
-    assert.equal(kitNumber?.body.response.error_data.code, 1002);
-    assert.match(kitNumber?.body.response.error_data.description, /phone_number is already mapped to a trunk/);
-    expectSuccess(kitAcl);
+      // +919876543210 is mapped to the PSTN trunk already: a number routes to one trunk only.
+      assert.equal(kitNumber?.name, 'Step 2: Map Phone Number (Flow Mode)');
+      assert.equal(kitNumber?.status, 409);
+      assert.equal(kitNumber?.body.http_code, 409);
+      assert.equal(kitNumber?.body.response.error_data.code, 1002);
+      assert.match(kitNumber?.body.response.error_data.description, /phone_number is already mapped to a trunk/);
+      expectSuccess(kitAcl);
 
-    // MANAGE & VIEW now acts on the StreamKit trunk (the last trunk_sid saved): it has no numbers
-    // or destinations, its ACL is there, and the saved phone_number_id (of the PSTN trunk's
-    // number, the only successful Map Phone Number) is not on this trunk: 404, nothing changed.
-    assert.deepEqual(expectSuccess(getNumbers), []);
-    assert.deepEqual(expectSuccess(getAcls).map((i: any) => i.ip), ['127.0.0.1']);
-    assert.deepEqual(expectSuccess(getDests), []);
-    assert.equal(putMode?.status, 404);
-    assert.equal(putMode?.body.response.error_data.code, 1003);
-    const pstnNumbers = await getJson(`${base}/v2/accounts/${account.accountSid}/trunks/${first.trunk_sid}/phone-numbers`, account, cert);
-    assert.deepEqual(pstnNumbers.body.response.data.map((n: any) => [n.phone_number, n.mode]), [['+919876543210', 'pstn']]);
-    expectSuccess(alias);
-    assert.deepEqual(expectSuccess(del), { trunk_sid: second.trunk_sid, deleted: true });
-    assert.equal((await getJson(`${base}/v2/accounts/${account.accountSid}/trunks/${first.trunk_sid}`, account, cert)).status, 200, 'the PSTN trunk is untouched');
-  });
-  test("vsip's own generated collection (postman/Exotel_vSIP_API_Collection.json) runs as its requests promise", async () => {
-    const account = createAccount();
-    const setup = await httpsJson('POST', `${base}/v2/accounts/${account.accountSid}/trunks`, account, cert, {
-      trunk_name: 'setup_trunk', nso_code: 'ANY-ANY', domain_name: `${account.accountSid}.pstn.exotel.com`,
-    });
-    assert.equal(setup.status, 200);
-    const collection = JSON.parse(readFileSync(new URL('../../../postman/Exotel_vSIP_API_Collection.json', import.meta.url), 'utf8')) as {
-      variable: Array<{ key: string; value: string }>;
-      item: Array<{ name: string }>;
-    };
-    const values: Record<string, string> = { base_url: base, api_key: account.apiKey, api_token: account.apiToken, account_sid: account.accountSid, trunk_sid: setup.body.response.data.trunk_sid };
-    for (const v of collection.variable) if (values[v.key] !== undefined) v.value = values[v.key] as string;
-    const folders = collection.item.map((f) => f.name);
-    assert.equal(folders[0], 'Trunks');
+      // MANAGE & VIEW now acts on the StreamKit trunk (the last trunk_sid saved): it has no numbers
+      // or destinations, its ACL is there, and the saved phone_number_id (of the PSTN trunk's
+      // number, the only successful Map Phone Number) is not on this trunk: 404, nothing changed.
+      assert.deepEqual(expectSuccess(getNumbers), []);
+      assert.deepEqual(
+        expectSuccess(getAcls).map((i: any) => i.ip),
+        ['127.0.0.1'],
+      );
+      assert.deepEqual(expectSuccess(getDests), []);
+      assert.equal(putMode?.status, 404);
+      assert.equal(putMode?.body.response.error_data.code, 1003);
+      const pstnNumbers = await getJson(
+        `${base}/v2/accounts/${account.accountSid}/trunks/${first.trunk_sid}/phone-numbers`,
+        account,
+        cert,
+      );
+      assert.deepEqual(
+        pstnNumbers.body.response.data.map((n: any) => [n.phone_number, n.mode]),
+        [['+919876543210', 'pstn']],
+      );
+      expectSuccess(alias);
+      assert.deepEqual(expectSuccess(del), { trunk_sid: second.trunk_sid, deleted: true });
+      assert.equal(
+        (await getJson(`${base}/v2/accounts/${account.accountSid}/trunks/${first.trunk_sid}`, account, cert)).status,
+        200,
+        'the PSTN trunk is untouched',
+      );
+    },
+  );
+  test(
+    "vsip's own generated collection (postman/Exotel_vSIP_API_Collection.json) runs as its requests " + 'promise',
+    async () => {
+      const account = createAccount();
+      const setup = await httpsJson('POST', `${base}/v2/accounts/${account.accountSid}/trunks`, account, cert, {
+        trunk_name: 'setup_trunk',
+        nso_code: 'ANY-ANY',
+        domain_name: `${account.accountSid}.pstn.exotel.com`,
+      });
+      assert.equal(setup.status, 200);
+      const collection = JSON.parse(
+        readFileSync(new URL('../../../postman/Exotel_vSIP_API_Collection.json', import.meta.url), 'utf8'),
+      ) as {
+        variable: Array<{ key: string; value: string }>;
+        item: Array<{ name: string }>;
+      };
+      const values: Record<string, string> = {
+        base_url: base,
+        api_key: account.apiKey,
+        api_token: account.apiToken,
+        account_sid: account.accountSid,
+        trunk_sid: setup.body.response.data.trunk_sid,
+      };
+      for (const v of collection.variable) if (values[v.key] !== undefined) v.value = values[v.key] as string;
+      const folders = collection.item.map((f) => f.name);
+      assert.equal(folders[0], 'Trunks');
 
-    // Every sub-resource folder on the setup trunk: create, read, update, delete by path; the
-    // second delete (by ?id=) finds nothing left.
-    const items = await runCollection(collection, cert, folders.slice(1));
-    for (const a of items) {
-      const secondDelete = a.method === 'DELETE' && /\?id=/.test(a.url);
-      if (secondDelete) {
-        assert.equal(a.status, 404, `${a.name}: ${JSON.stringify(a.body)}`);
-        assert.equal(a.body.response.error_data.code, 1003);
-      } else {
-        expectSuccess(a);
+      // Every sub-resource folder on the setup trunk: create, read, update, delete by path; the
+      // second delete (by ?id=) finds nothing left.
+      const items = await runCollection(collection, cert, folders.slice(1));
+      for (const a of items) {
+        const secondDelete = a.method === 'DELETE' && /\?id=/.test(a.url);
+        if (secondDelete) {
+          assert.equal(a.status, 404, `${a.name}: ${JSON.stringify(a.body)}`);
+          assert.equal(a.body.response.error_data.code, 1003);
+        } else {
+          expectSuccess(a);
+        }
       }
-    }
-    assert.ok(items.some((a) => a.method === 'POST' && /destination-uris$/.test(a.url)));
+      assert.ok(items.some((a) => a.method === 'POST' && /destination-uris$/.test(a.url)));
 
-    // The Trunks folder: create my_trunk (its trunk_sid is saved), read, update, delete.
-    const trunks = await runCollection(collection, cert, ['Trunks']);
-    assert.deepEqual(trunks.map((a) => a.method), ['POST', 'GET', 'GET', 'PUT', 'DELETE', 'DELETE']);
-    const created = expectSuccess(trunks[0]);
-    assert.equal(created.trunk_name, 'my_trunk');
-    for (const a of trunks.slice(1, 5)) expectSuccess(a);
-    assert.equal(expectSuccess(trunks[2]).trunk_sid, created.trunk_sid, 'trunk_sid saved from Create Trunk');
-    assert.equal(trunks[5]?.status, 404);
-    const left = await getJson(`${base}/v2/accounts/${account.accountSid}/trunks`, account, cert);
-    assert.deepEqual(left.body.response.data.map((t: any) => t.trunk_name), ['setup_trunk']);
-  });
+      // The Trunks folder: create my_trunk (its trunk_sid is saved), read, update, delete.
+      const trunks = await runCollection(collection, cert, ['Trunks']);
+      assert.deepEqual(
+        trunks.map((a) => a.method),
+        ['POST', 'GET', 'GET', 'PUT', 'DELETE', 'DELETE'],
+      );
+      const created = expectSuccess(trunks[0]);
+      assert.equal(created.trunk_name, 'my_trunk');
+      for (const a of trunks.slice(1, 5)) expectSuccess(a);
+      assert.equal(expectSuccess(trunks[2]).trunk_sid, created.trunk_sid, 'trunk_sid saved from Create Trunk');
+      assert.equal(trunks[5]?.status, 404);
+      const left = await getJson(`${base}/v2/accounts/${account.accountSid}/trunks`, account, cert);
+      assert.deepEqual(
+        left.body.response.data.map((t: any) => t.trunk_name),
+        ['setup_trunk'],
+      );
+    },
+  );
 });

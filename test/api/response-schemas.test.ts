@@ -1,12 +1,22 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  callSchema, credentialsSchema, destinationUriSchema, phoneNumberSchema, settingSchema, trunkSchema, whitelistedIpSchema,
+  callSchema,
+  credentialsSchema,
+  destinationUriSchema,
+  phoneNumberSchema,
+  settingSchema,
+  trunkSchema,
+  whitelistedIpSchema,
 } from '../../src/api/response-schemas.js';
 import { apiFixture, type ApiFixture } from './api-fixture.js';
 
 /** The documented response fields (OpenAPI) are exactly the fields real answers carry. */
-function sameKeys(actual: Record<string, unknown>, schema: { properties: Record<string, unknown> }, what: string): void {
+function sameKeys(
+  actual: Record<string, unknown>,
+  schema: { properties: Record<string, unknown> },
+  what: string,
+): void {
   assert.deepEqual(Object.keys(actual).sort(), Object.keys(schema.properties).sort(), what);
 }
 
@@ -20,19 +30,50 @@ describe('documented response schemas match real answers', () => {
   test('every resource object', async () => {
     const trunk = await f.createTrunk('doc_check');
     sameKeys((await f.api('GET', `/trunks/${trunk}`)).body.response.data, trunkSchema, 'trunk');
-    sameKeys((await f.api('GET', `/trunks/${trunk}`)).body.response.data.links, trunkSchema.properties.links as { properties: Record<string, unknown> }, 'trunk links');
-    sameKeys((await f.api('POST', `/trunks/${trunk}/phone-numbers`, { phone_number: '+14155550177' })).body.response.data, phoneNumberSchema, 'phone number');
-    sameKeys((await f.api('POST', `/trunks/${trunk}/whitelisted-ips`, { ip: '127.0.0.1', mask: 32 })).body.response.data, whitelistedIpSchema, 'ip');
-    const dest = await f.api('POST', `/trunks/${trunk}/destination-uris`, { destinations: [{ destination: '127.0.0.1:5061;transport=tls' }] });
+    sameKeys(
+      (await f.api('GET', `/trunks/${trunk}`)).body.response.data.links,
+      trunkSchema.properties.links as { properties: Record<string, unknown> },
+      'trunk links',
+    );
+    sameKeys(
+      (await f.api('POST', `/trunks/${trunk}/phone-numbers`, { phone_number: '+14155550177' })).body.response.data,
+      phoneNumberSchema,
+      'phone number',
+    );
+    sameKeys(
+      (await f.api('POST', `/trunks/${trunk}/whitelisted-ips`, { ip: '127.0.0.1', mask: 32 })).body.response.data,
+      whitelistedIpSchema,
+      'ip',
+    );
+    const dest = await f.api('POST', `/trunks/${trunk}/destination-uris`, {
+      destinations: [{ destination: '127.0.0.1:5061;transport=tls' }],
+    });
     sameKeys(dest.body.response.data[0].data, destinationUriSchema, 'destination');
-    const setting = await f.api('POST', `/trunks/${trunk}/settings`, { settings: [{ name: 'trunk_external_alias', value: '+14155550177' }] });
+    const setting = await f.api('POST', `/trunks/${trunk}/settings`, {
+      settings: [{ name: 'trunk_external_alias', value: '+14155550177' }],
+    });
     sameKeys(setting.body.response.data[0].data, settingSchema, 'setting');
     sameKeys((await f.api('GET', `/trunks/${trunk}/credentials`)).body.response.data, credentialsSchema, 'credentials');
-    await f.store.insertCalls([{
-      callId: 'doc', accountSid: f.account.accountSid, trunkSid: trunk, direction: 'termination', caller: null, callee: null, sourceIp: '127.0.0.1',
-      sourcePort: 5060, transport: 'udp', finalCode: 403, cause: 'ip_not_whitelisted', destination: null, startedAt: '2026-01-01T00:00:00Z',
-      answeredAt: null, endedAt: null, durationMs: null,
-    }]);
+    await f.store.insertCalls([
+      {
+        callId: 'doc',
+        accountSid: f.account.accountSid,
+        trunkSid: trunk,
+        direction: 'termination',
+        caller: null,
+        callee: null,
+        sourceIp: '127.0.0.1',
+        sourcePort: 5060,
+        transport: 'udp',
+        finalCode: 403,
+        cause: 'ip_not_whitelisted',
+        destination: null,
+        startedAt: '2026-01-01T00:00:00Z',
+        answeredAt: null,
+        endedAt: null,
+        durationMs: null,
+      },
+    ]);
     sameKeys((await f.api('GET', `/trunks/${trunk}/calls`)).body.response.data[0], callSchema, 'call');
   });
 
@@ -41,6 +82,9 @@ describe('documented response schemas match real answers', () => {
     const post = doc.paths['/v2/accounts/{account_sid}/trunks/{trunk_sid}/destination-uris'].post;
     assert.deepEqual(Object.keys(post.responses).sort(), ['200', '207', '4XX']);
     const ok = doc.paths['/v2/accounts/{account_sid}/trunks'].post.responses['200'].content['application/json'].schema;
-    assert.deepEqual(Object.keys(ok.properties.response.properties.data.properties).sort(), Object.keys(trunkSchema.properties).sort());
+    assert.deepEqual(
+      Object.keys(ok.properties.response.properties.data.properties).sort(),
+      Object.keys(trunkSchema.properties).sort(),
+    );
   });
 });

@@ -4,7 +4,13 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInProcess } from '../support/run-in-process.js';
 import { VsipClient } from '../../src/client/vsip-client.js';
-import { createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../support/serve-process.js';
+import {
+  createAccountCli,
+  startServe,
+  tempDir,
+  type AccountJson,
+  type ServeProcess,
+} from '../support/serve-process.js';
 import { rmSync } from 'node:fs';
 
 let serve: ServeProcess;
@@ -20,7 +26,8 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const onTerminal = (args: string[], env: Record<string, string>, answers: Array<[RegExp, string]>) => runInProcess(args, env, { tty: true, answers });
+const onTerminal = (args: string[], env: Record<string, string>, answers: Array<[RegExp, string]>) =>
+  runInProcess(args, env, { tty: true, answers });
 
 test('login asks for each value on a terminal and does not echo the token', async () => {
   const env = { XDG_CONFIG_HOME: join(dataDir, 'xdg-tty') };
@@ -56,8 +63,19 @@ test('login asks for each value on a terminal and does not echo the token', asyn
 });
 
 test('doctor shows progress on a terminal (stderr), and none with --json', async () => {
-  const env = { VSIP_API_URL: serve.api ?? '', VSIP_ACCOUNT_SID: account.account_sid, VSIP_API_KEY: account.api_key, VSIP_API_TOKEN: account.api_token, XDG_CONFIG_HOME: join(dataDir, 'xdg-progress') };
-  const client = new VsipClient({ baseUrl: serve.api ?? '', accountSid: account.account_sid, apiKey: account.api_key, apiToken: account.api_token });
+  const env = {
+    VSIP_API_URL: serve.api ?? '',
+    VSIP_ACCOUNT_SID: account.account_sid,
+    VSIP_API_KEY: account.api_key,
+    VSIP_API_TOKEN: account.api_token,
+    XDG_CONFIG_HOME: join(dataDir, 'xdg-progress'),
+  };
+  const client = new VsipClient({
+    baseUrl: serve.api ?? '',
+    accountSid: account.account_sid,
+    apiKey: account.api_key,
+    apiToken: account.api_token,
+  });
   const trunk = await client.trunks.create({ trunk_name: 'progress' });
   const sip = serve.sip.find((a) => a.side === 'access' && a.protocol === 'tcp')?.port ?? 0;
   const tls = serve.sip.find((a) => a.side === 'access' && a.protocol === 'tls')?.port ?? 0;

@@ -42,65 +42,141 @@ function row(out: string, n: number): { line: string; fix: string | null } {
   return { line: lines[i] ?? '', fix: next.startsWith('   ↳ Fix: ') ? next.slice('   ↳ Fix: '.length) : null };
 }
 
-test('quickstart termination prints the filled-in "Configure Your PBX" table and an Asterisk snippet; doctor then passes', async () => {
-  const qs = await vsip('quickstart', 'termination', '--trunk-name', 'qs_term', '--number', '+919800000101', '--pbx-ip', '127.0.0.1', '--pbx', 'asterisk', ...srv.gatewayFlags);
-  assert.equal(qs.code, 0, qs.stderr);
-  const sid = /Step 1: Create Trunk\s+✅ (\S+) \(qs_term\)/.exec(qs.stdout)?.[1] ?? '';
-  assert.ok(sid, qs.stdout);
-  assert.match(qs.stdout, /Step 2: Map Phone Number\s+✅ \+919800000101/);
-  assert.match(qs.stdout, /Step 3: Whitelist IP\s+✅ 127\.0\.0\.1\/32/);
-  const password = json(await vsip('credentials', 'show', sid, '--json')).password as string;
-  assert.match(qs.stdout, new RegExp(`^SIP Server\\s+${srv.account.account_sid}\\.pstn\\.exotel\\.com  \\(vsip gateway at 127\\.0\\.0\\.1\\)$`, 'm'));
-  assert.match(qs.stdout, new RegExp(`^Port\\s+${srv.sip.tcp} \\(TCP\\) or ${srv.sip.tls} \\(TLS\\)$`, 'm'));
-  assert.match(qs.stdout, new RegExp(`^Username\\s+${sid}$`, 'm'));
-  assert.match(qs.stdout, new RegExp(`^Password\\s+${password}$`, 'm'));
-  assert.match(qs.stdout, /^Caller ID\s+\+919800000101$/m);
-  for (const section of ['[vsip-auth]', '[vsip-aor]', '[vsip]', '[vsip-identify]', '[vsip-registration]']) assert.ok(qs.stdout.includes(section), section);
-  assert.ok(qs.stdout.includes(`username=${sid}\npassword=${password}\nrealm=pstn.exotel.com`));
-  assert.ok(qs.stdout.includes(`server_uri=sip:127.0.0.1:${srv.sip.tcp};transport=tcp`));
-  assert.match(qs.stdout, /^match=127\.0\.0\.1$/m);
-  const hint = new RegExp(`vsip doctor ${sid} --pbx-ip 127\\.0\\.0\\.1 --gateway 127\\.0\\.0\\.1 --sip-port ${srv.sip.tcp} --sips-port ${srv.sip.tls}`);
-  assert.match(qs.stdout, hint);
+test(
+  'quickstart termination prints the filled-in "Configure Your PBX" table and an Asterisk snippet; doctor then ' +
+    'passes',
+  async () => {
+    const qs = await vsip(
+      'quickstart',
+      'termination',
+      '--trunk-name',
+      'qs_term',
+      '--number',
+      '+919800000101',
+      '--pbx-ip',
+      '127.0.0.1',
+      '--pbx',
+      'asterisk',
+      ...srv.gatewayFlags,
+    );
+    assert.equal(qs.code, 0, qs.stderr);
+    const sid = /Step 1: Create Trunk\s+✅ (\S+) \(qs_term\)/.exec(qs.stdout)?.[1] ?? '';
+    assert.ok(sid, qs.stdout);
+    assert.match(qs.stdout, /Step 2: Map Phone Number\s+✅ \+919800000101/);
+    assert.match(qs.stdout, /Step 3: Whitelist IP\s+✅ 127\.0\.0\.1\/32/);
+    const password = json(await vsip('credentials', 'show', sid, '--json')).password as string;
+    assert.match(
+      qs.stdout,
+      new RegExp(
+        `^SIP Server\\s+${srv.account.account_sid}\\.pstn\\.exotel\\.com  \\(vsip gateway at 127\\.0\\.0\\.1\\)$`,
+        'm',
+      ),
+    );
+    assert.match(qs.stdout, new RegExp(`^Port\\s+${srv.sip.tcp} \\(TCP\\) or ${srv.sip.tls} \\(TLS\\)$`, 'm'));
+    assert.match(qs.stdout, new RegExp(`^Username\\s+${sid}$`, 'm'));
+    assert.match(qs.stdout, new RegExp(`^Password\\s+${password}$`, 'm'));
+    assert.match(qs.stdout, /^Caller ID\s+\+919800000101$/m);
+    for (const section of ['[vsip-auth]', '[vsip-aor]', '[vsip]', '[vsip-identify]', '[vsip-registration]'])
+      assert.ok(qs.stdout.includes(section), section);
+    assert.ok(qs.stdout.includes(`username=${sid}\npassword=${password}\nrealm=pstn.exotel.com`));
+    assert.ok(qs.stdout.includes(`server_uri=sip:127.0.0.1:${srv.sip.tcp};transport=tcp`));
+    assert.match(qs.stdout, /^match=127\.0\.0\.1$/m);
+    const hint = new RegExp(
+      `vsip doctor ${sid} --pbx-ip 127\\.0\\.0\\.1 --gateway 127\\.0\\.0\\.1 --sip-port ${srv.sip.tcp} --sips-port ` +
+        `${srv.sip.tls}`,
+    );
+    assert.match(qs.stdout, hint);
 
-  const doc = await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', ...srv.gatewayFlags);
-  assert.equal(doc.code, 0, doc.stdout + doc.stderr);
-  for (const n of [1, 2, 3, 4, 6]) assert.match(row(doc.stdout, n).line, /✅/, `row ${n}`);
-  assert.match(row(doc.stdout, 4).line, /accepted by the gateway/);
-  assert.match(row(doc.stdout, 5).line, /➖.*registration is not enabled/);
-  assert.match(row(doc.stdout, 6).line, new RegExp(`TCP 127\\.0\\.0\\.1:${srv.sip.tcp} open.*TLS 127\\.0\\.0\\.1:${srv.sip.tls} handshake`));
-  assert.match(doc.stdout, /✅ All checks passed: ready for your first outbound call\./);
+    const doc = await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', ...srv.gatewayFlags);
+    assert.equal(doc.code, 0, doc.stdout + doc.stderr);
+    for (const n of [1, 2, 3, 4, 6]) assert.match(row(doc.stdout, n).line, /✅/, `row ${n}`);
+    assert.match(row(doc.stdout, 4).line, /accepted by the gateway/);
+    assert.match(row(doc.stdout, 5).line, /➖.*registration is not enabled/);
+    assert.match(
+      row(doc.stdout, 6).line,
+      new RegExp(`TCP 127\\.0\\.0\\.1:${srv.sip.tcp} open.*TLS 127\\.0\\.0\\.1:${srv.sip.tls} handshake`),
+    );
+    assert.match(doc.stdout, /✅ All checks passed: ready for your first outbound call\./);
 
-  const asJson = json(await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', '--json', ...srv.gatewayFlags));
-  assert.equal(asJson.passed, true);
-  assert.deepEqual(asJson.checks.map((c: { id: string }) => c.id), ['trunk', 'number', 'ip', 'credentials', 'registration', 'gateway']);
-});
+    const asJson = json(await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', '--json', ...srv.gatewayFlags));
+    assert.equal(asJson.passed, true);
+    assert.deepEqual(
+      asJson.checks.map((c: { id: string }) => c.id),
+      ['trunk', 'number', 'ip', 'credentials', 'registration', 'gateway'],
+    );
+  },
+);
 
-test('GET /health lists the SIP listeners; doctor and quickstart take the ports from it when no --sip-port is given', async () => {
-  const health = (await (await fetch(`${srv.serve.api}/health`)).json()) as { role: string; sip: Array<{ side: string; protocol: string; port: number }> };
-  assert.equal(health.role, 'all');
-  const access = health.sip.filter((l) => l.side === 'access');
-  assert.deepEqual(access.map((l) => [l.protocol, l.port]).sort(), [['tcp', srv.sip.tcp], ['tls', srv.sip.tls], ['udp', srv.sip.udp]].sort());
-  assert.ok(health.sip.some((l) => l.side === 'carrier' && l.port === srv.sip.carrierUdp));
+test(
+  'GET /health lists the SIP listeners; doctor and quickstart take the ports from it when no --sip-port is ' + 'given',
+  async () => {
+    const health = (await (await fetch(`${srv.serve.api}/health`)).json()) as {
+      role: string;
+      sip: Array<{ side: string; protocol: string; port: number }>;
+    };
+    assert.equal(health.role, 'all');
+    const access = health.sip.filter((l) => l.side === 'access');
+    assert.deepEqual(
+      access.map((l) => [l.protocol, l.port]).sort(),
+      [
+        ['tcp', srv.sip.tcp],
+        ['tls', srv.sip.tls],
+        ['udp', srv.sip.udp],
+      ].sort(),
+    );
+    assert.ok(health.sip.some((l) => l.side === 'carrier' && l.port === srv.sip.carrierUdp));
 
-  const qs = await vsip('quickstart', 'termination', '--trunk-name', 'qs_health', '--number', '+919800000199', '--pbx-ip', '127.0.0.1', '--gateway', '127.0.0.1');
-  assert.equal(qs.code, 0, qs.stderr);
-  assert.match(qs.stdout, new RegExp(`^Port\\s+${srv.sip.tcp} \\(TCP\\) or ${srv.sip.tls} \\(TLS\\)$`, 'm'));
-  const sid = /Step 1: Create Trunk\s+✅ (\S+) \(qs_health\)/.exec(qs.stdout)?.[1] ?? '';
-  const doc = await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', '--gateway', '127.0.0.1');
-  assert.match(row(doc.stdout, 6).line, new RegExp(`✅.*TCP 127\\.0\\.0\\.1:${srv.sip.tcp} open.*TLS 127\\.0\\.0\\.1:${srv.sip.tls} handshake`), doc.stdout);
-  // An explicit flag still wins over what /health says.
-  const closed = String(await closedPort());
-  const forced = await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', '--gateway', '127.0.0.1', '--sip-port', closed);
-  assert.match(row(forced.stdout, 6).line, new RegExp(`❌.*TCP 127\\.0\\.0\\.1:${closed}`), forced.stdout);
-});
+    const qs = await vsip(
+      'quickstart',
+      'termination',
+      '--trunk-name',
+      'qs_health',
+      '--number',
+      '+919800000199',
+      '--pbx-ip',
+      '127.0.0.1',
+      '--gateway',
+      '127.0.0.1',
+    );
+    assert.equal(qs.code, 0, qs.stderr);
+    assert.match(qs.stdout, new RegExp(`^Port\\s+${srv.sip.tcp} \\(TCP\\) or ${srv.sip.tls} \\(TLS\\)$`, 'm'));
+    const sid = /Step 1: Create Trunk\s+✅ (\S+) \(qs_health\)/.exec(qs.stdout)?.[1] ?? '';
+    const doc = await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', '--gateway', '127.0.0.1');
+    assert.match(
+      row(doc.stdout, 6).line,
+      new RegExp(`✅.*TCP 127\\.0\\.0\\.1:${srv.sip.tcp} open.*TLS 127\\.0\\.0\\.1:${srv.sip.tls} handshake`),
+      doc.stdout,
+    );
+    // An explicit flag still wins over what /health says.
+    const closed = String(await closedPort());
+    const forced = await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', '--gateway', '127.0.0.1', '--sip-port', closed);
+    assert.match(row(forced.stdout, 6).line, new RegExp(`❌.*TCP 127\\.0\\.0\\.1:${closed}`), forced.stdout);
+  },
+);
 
 test('quickstart --json with a FreeSWITCH gateway; missing flags without a TTY fail clearly', async () => {
-  const r = await vsip('quickstart', 'termination', '--trunk-name', 'qs_fs', '--number', '+919800000102', '--pbx-ip', '127.0.0.1', '--pbx', 'freeswitch', '--json', ...srv.gatewayFlags);
+  const r = await vsip(
+    'quickstart',
+    'termination',
+    '--trunk-name',
+    'qs_fs',
+    '--number',
+    '+919800000102',
+    '--pbx-ip',
+    '127.0.0.1',
+    '--pbx',
+    'freeswitch',
+    '--json',
+    ...srv.gatewayFlags,
+  );
   assert.equal(r.code, 0, r.stderr);
   const out = json(r);
   assert.equal(out.pbx.username, out.trunk.trunk_sid);
   assert.equal(out.pbx.sip_server, `${srv.account.account_sid}.pstn.exotel.com`);
-  assert.deepEqual([out.pbx.port_tcp, out.pbx.port_tls, out.pbx.caller_id], [srv.sip.tcp, srv.sip.tls, '+919800000102']);
+  assert.deepEqual(
+    [out.pbx.port_tcp, out.pbx.port_tls, out.pbx.caller_id],
+    [srv.sip.tcp, srv.sip.tls, '+919800000102'],
+  );
   assert.match(out.snippet.text, /<gateway name="vsip">/);
   assert.ok(out.snippet.text.includes(`<param name="password" value="${out.pbx.password}"/>`));
   const missing = await vsip('quickstart', 'origination', '--trunk-name', 'qs_x');
@@ -108,13 +184,16 @@ test('quickstart --json with a FreeSWITCH gateway; missing flags without a TTY f
   assert.match(missing.stderr, /missing --number, --destination \(stdin is not a terminal/);
 });
 
-test('doctor (termination) fails on each missing piece with the spec\'s fix', async () => {
+test("doctor (termination) fails on each missing piece with the spec's fix", async () => {
   const noNumber = json(await vsip('trunks', 'create', 'dr_nonum', '--json')).trunk_sid as string;
   await vsip('ips', 'add', noNumber, '127.0.0.1');
   const a = await vsip('doctor', noNumber, ...srv.gatewayFlags);
   assert.equal(a.code, 1);
   assert.match(row(a.stdout, 2).line, /❌.*no phone number mapped/);
-  assert.equal(row(a.stdout, 2).fix, `Map your phone number with the Map Phone Number API: vsip numbers add ${noNumber} +919XXXXXXXXX (E.164)`);
+  assert.equal(
+    row(a.stdout, 2).fix,
+    `Map your phone number with the Map Phone Number API: vsip numbers add ${noNumber} +919XXXXXXXXX (E.164)`,
+  );
   assert.match(a.stdout, /❌ 1 of 6 checks failed/);
 
   const noIp = json(await vsip('trunks', 'create', 'dr_noip', '--json')).trunk_sid as string;
@@ -122,7 +201,11 @@ test('doctor (termination) fails on each missing piece with the spec\'s fix', as
   const b = await vsip('doctor', noIp, '--pbx-ip', '127.0.0.1', ...srv.gatewayFlags);
   assert.equal(b.code, 1);
   assert.match(row(b.stdout, 3).line, /❌.*no whitelisted IP/);
-  assert.equal(row(b.stdout, 3).fix, `Add your IP using Whitelist IP API: vsip ips add ${noIp} 127.0.0.1 --mask 32 (if NAT, whitelist your external/public IP)`);
+  assert.equal(
+    row(b.stdout, 3).fix,
+    `Add your IP using Whitelist IP API: vsip ips add ${noIp} 127.0.0.1 --mask 32 (if NAT, whitelist your ` +
+      `external/public IP)`,
+  );
 
   // A trunk that authenticates by credentials only does not need a whitelisted IP.
   await vsip('trunks', 'update', noIp, '--auth-type', 'credentials');
@@ -144,37 +227,81 @@ test('doctor (termination) fails on each missing piece with the spec\'s fix', as
   for (const n of [2, 3, 4, 5, 6]) assert.match(row(missing.stdout, n).line, /➖/);
 
   const closed = String(await closedPort());
-  const d = await vsip('doctor', noIp, '--pbx-ip', '127.0.0.2', '--gateway', '127.0.0.1', '--sip-port', closed, '--sips-port', closed);
+  const d = await vsip(
+    'doctor',
+    noIp,
+    '--pbx-ip',
+    '127.0.0.2',
+    '--gateway',
+    '127.0.0.1',
+    '--sip-port',
+    closed,
+    '--sips-port',
+    closed,
+  );
   assert.equal(d.code, 1);
   assert.match(row(d.stdout, 6).line, /❌.*connection refused/);
   assert.match(row(d.stdout, 6).fix ?? '', /Check port 5060\/5061 connectivity/);
   assert.match(row(d.stdout, 5).line, /➖.*not reachable/);
 });
 
-test('doctor row 5 (PBX configured): ❌ while registration is enabled and no PBX registered, ✅ once one is', async () => {
-  const qs = json(await vsip('quickstart', 'termination', '--trunk-name', 'dr_reg', '--number', '+919800000111', '--pbx-ip', '127.0.0.1', '--json', ...srv.gatewayFlags));
-  const sid = qs.trunk.trunk_sid as string;
-  assert.equal((await vsip('trunks', 'update', sid, '--registration', 'on')).code, 0);
-  const before = await vsip('doctor', sid, ...srv.gatewayFlags);
-  assert.equal(before.code, 1);
-  assert.match(row(before.stdout, 5).line, /❌.*credentials work, but no PBX is registered/);
-  assert.match(row(before.stdout, 5).fix ?? '', /Configure Your PBX/);
+test(
+  'doctor row 5 (PBX configured): ❌ while registration is enabled and no PBX registered, ✅ once one ' + 'is',
+  async () => {
+    const qs = json(
+      await vsip(
+        'quickstart',
+        'termination',
+        '--trunk-name',
+        'dr_reg',
+        '--number',
+        '+919800000111',
+        '--pbx-ip',
+        '127.0.0.1',
+        '--json',
+        ...srv.gatewayFlags,
+      ),
+    );
+    const sid = qs.trunk.trunk_sid as string;
+    assert.equal((await vsip('trunks', 'update', sid, '--registration', 'on')).code, 0);
+    const before = await vsip('doctor', sid, ...srv.gatewayFlags);
+    assert.equal(before.code, 1);
+    assert.match(row(before.stdout, 5).line, /❌.*credentials work, but no PBX is registered/);
+    assert.match(row(before.stdout, 5).fix ?? '', /Configure Your PBX/);
 
-  const status = await registerPbx({ port: srv.sip.tcp, domain: qs.trunk.domain_name, username: sid, password: qs.pbx.password, contact: 'sip:pbx@127.0.0.1:5090;transport=tcp' });
-  assert.equal(status, 200);
-  const after = await vsip('doctor', sid, ...srv.gatewayFlags);
-  assert.equal(after.code, 0, after.stdout);
-  assert.match(row(after.stdout, 5).line, /✅.*registered: <sip:pbx@127\.0\.0\.1:5090;transport=tcp>;expires=\d+/);
+    const status = await registerPbx({
+      port: srv.sip.tcp,
+      domain: qs.trunk.domain_name,
+      username: sid,
+      password: qs.pbx.password,
+      contact: 'sip:pbx@127.0.0.1:5090;transport=tcp',
+    });
+    assert.equal(status, 200);
+    const after = await vsip('doctor', sid, ...srv.gatewayFlags);
+    assert.equal(after.code, 0, after.stdout);
+    assert.match(row(after.stdout, 5).line, /✅.*registered: <sip:pbx@127\.0\.0\.1:5090;transport=tcp>;expires=\d+/);
 
-  // A rotated password: the PBX's registration stays until it expires, but doctor now uses the new one and the gateway accepts it.
-  await vsip('credentials', 'rotate', sid, '--yes');
-  assert.equal((await vsip('doctor', sid, ...srv.gatewayFlags)).code, 0);
-});
+    // A rotated password: the PBX's registration stays until it expires, but doctor now uses the new
+    // one and the gateway accepts it.
+    await vsip('credentials', 'rotate', sid, '--yes');
+    assert.equal((await vsip('doctor', sid, ...srv.gatewayFlags)).code, 0);
+  },
+);
 
 test('quickstart origination to a TLS destination with a valid certificate; doctor passes with --ca', async () => {
   const pbx = await responder({ tls: goodCert });
   const dest = `127.0.0.1:${pbx.port};transport=tls`;
-  const qs = await vsip('quickstart', 'origination', '--trunk-name', 'qs_orig', '--number', '+919800000201', '--destination', dest, ...srv.gatewayFlags);
+  const qs = await vsip(
+    'quickstart',
+    'origination',
+    '--trunk-name',
+    'qs_orig',
+    '--number',
+    '+919800000201',
+    '--destination',
+    dest,
+    ...srv.gatewayFlags,
+  );
   assert.equal(qs.code, 0, qs.stderr);
   assert.match(qs.stdout, new RegExp(`Step 3: Add Destination URI\\s+✅ 127\\.0\\.0\\.1:${pbx.port};transport=tls`));
   assert.match(qs.stdout, /Test Inbound Call — call \+919800000201/);
@@ -205,14 +332,22 @@ test('doctor (origination) fails for a destination that refuses connections, wit
   const r = await originationDoctor('dr_refused', `127.0.0.1:${port};transport=tcp`);
   assert.equal(r.code, 1);
   assert.match(row(r.stdout, 4).line, /❌.*connection refused/);
-  assert.equal(row(r.stdout, 4).fix, `Firewall allows inbound on 5060/5061; server is listening on correct port (test: nc -zv 127.0.0.1 ${port})`);
+  assert.equal(
+    row(r.stdout, 4).fix,
+    `Firewall allows inbound on 5060/5061; server is listening on correct port (test: nc -zv 127.0.0.1 ${port})`,
+  );
   assert.match(row(r.stdout, 5).line, /➖/);
 });
 
 test('doctor (origination) fails for expired, mismatched and untrusted TLS certificates', async () => {
   const cases: Array<[string, typeof goodCert, string[], RegExp]> = [
     ['dr_expired', expiredCert, ['--ca', ca.certFile], /❌.*Certificate expired on/],
-    ['dr_mismatch', wrongNameCert, ['--ca', ca.certFile], /❌.*does not match 127\.0\.0\.1 \(certificate is for DNS:pbx\.wrong\.example\)/],
+    [
+      'dr_mismatch',
+      wrongNameCert,
+      ['--ca', ca.certFile],
+      /❌.*does not match 127\.0\.0\.1 \(certificate is for DNS:pbx\.wrong\.example\)/,
+    ],
     ['dr_selfsigned', selfSignedCert, [], /❌.*not trusted: self-signed/],
   ];
   for (const [name, cert, extra, expected] of cases) {
@@ -220,7 +355,10 @@ test('doctor (origination) fails for expired, mismatched and untrusted TLS certi
     const r = await originationDoctor(name, `127.0.0.1:${pbx.port};transport=tls`, ...extra);
     assert.equal(r.code, 1, `${name}: ${r.stdout}`);
     assert.match(row(r.stdout, 6).line, expected, name);
-    assert.match(row(r.stdout, 6).fix ?? '', /certificate not expired, certificate chain complete, Common Name matches server/);
+    assert.match(
+      row(r.stdout, 6).fix ?? '',
+      /certificate not expired, certificate chain complete, Common Name matches server/,
+    );
     assert.match(row(r.stdout, 4).line, /✅/, `${name}: the port itself is open`);
   }
 });
@@ -239,5 +377,8 @@ test('doctor (origination) fails when the destination never answers OPTIONS, and
   const none = await originationDoctor('dr_nodest', '');
   assert.equal(none.code, 1);
   assert.match(row(none.stdout, 3).line, /❌.*no destination URI/);
-  assert.match(row(none.stdout, 3).fix ?? '', /Add via Add Destination URI API: vsip destinations add \S+ "<your_server_ip>:5061;transport=tls"/);
+  assert.match(
+    row(none.stdout, 3).fix ?? '',
+    /Add via Add Destination URI API: vsip destinations add \S+ "<your_server_ip>:5061;transport=tls"/,
+  );
 });

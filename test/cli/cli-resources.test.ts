@@ -21,7 +21,20 @@ test('login saves a 0600 profile in a 0700 dir, never prints the token, and the 
   const xdg = join(srv.dataDir, 'xdg-login');
   const env = { XDG_CONFIG_HOME: xdg };
   const { account } = srv;
-  const r = await runCli(['login', '--api-url', srv.serve.api ?? '', '--account-sid', account.account_sid, '--api-key', account.api_key, '--api-token', account.api_token], env);
+  const r = await runCli(
+    [
+      'login',
+      '--api-url',
+      srv.serve.api ?? '',
+      '--account-sid',
+      account.account_sid,
+      '--api-key',
+      account.api_key,
+      '--api-token',
+      account.api_token,
+    ],
+    env,
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!r.stdout.includes(account.api_token) && !r.stderr.includes(account.api_token), 'token printed');
   assert.match(r.stdout, new RegExp(`API key ${account.api_key}, token \\*{8}${account.api_token.slice(-4)}`));
@@ -41,10 +54,41 @@ test('login saves a 0600 profile in a 0700 dir, never prints the token, and the 
   assert.match(bad.stderr, /^vsip: .*\(code 1010, HTTP 401/m);
 
   // A second named profile; wrong credentials are refused before saving.
-  const refused = await runCli(['login', '--profile', 'broken', '--api-url', srv.serve.api ?? '', '--account-sid', account.account_sid, '--api-key', account.api_key, '--api-token', 'nope'], env);
+  const refused = await runCli(
+    [
+      'login',
+      '--profile',
+      'broken',
+      '--api-url',
+      srv.serve.api ?? '',
+      '--account-sid',
+      account.account_sid,
+      '--api-key',
+      account.api_key,
+      '--api-token',
+      'nope',
+    ],
+    env,
+  );
   assert.equal(refused.code, 1);
   assert.ok(!JSON.parse(readFileSync(file, 'utf8')).profiles.broken);
-  const named = await runCli(['login', '--profile', 'staging', '--json', '--api-url', srv.serve.api ?? '', '--account-sid', account.account_sid, '--api-key', account.api_key, '--api-token', account.api_token], env);
+  const named = await runCli(
+    [
+      'login',
+      '--profile',
+      'staging',
+      '--json',
+      '--api-url',
+      srv.serve.api ?? '',
+      '--account-sid',
+      account.account_sid,
+      '--api-key',
+      account.api_key,
+      '--api-token',
+      account.api_token,
+    ],
+    env,
+  );
   assert.equal(named.code, 0, named.stderr);
   assert.equal(json(named).api_token, `********${account.api_token.slice(-4)}`);
   assert.equal((await runCli(['trunks', 'list', '--profile', 'staging'], env)).code, 0);
@@ -53,11 +97,23 @@ test('login saves a 0600 profile in a 0700 dir, never prints the token, and the 
 test('login --api-token-stdin reads the token from a pipe, verifies it and never echoes it', async () => {
   const env = { XDG_CONFIG_HOME: join(srv.dataDir, 'xdg-stdin') };
   const { account } = srv;
-  const base = ['login', '--api-url', srv.serve.api ?? '', '--account-sid', account.account_sid, '--api-key', account.api_key, '--api-token-stdin'];
+  const base = [
+    'login',
+    '--api-url',
+    srv.serve.api ?? '',
+    '--account-sid',
+    account.account_sid,
+    '--api-key',
+    account.api_key,
+    '--api-token-stdin',
+  ];
   const r = await runCli(base, env, { input: `${account.api_token}\n` });
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!r.stdout.includes(account.api_token) && !r.stderr.includes(account.api_token), 'token printed');
-  assert.equal(JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'vsip', 'config.json'), 'utf8')).profiles.default.api_token, account.api_token);
+  assert.equal(
+    JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'vsip', 'config.json'), 'utf8')).profiles.default.api_token,
+    account.api_token,
+  );
   const wrong = await runCli(base, env, { input: 'not-the-token\n' });
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /code 1010, HTTP 401/);
@@ -75,7 +131,13 @@ test('without a profile or env the commands say how to log in; login without a T
   assert.match(r.stderr, /not logged in .*vsip login/);
   const l = await runCli(['login', '--api-url', 'http://127.0.0.1:1'], env);
   assert.equal(l.code, 1);
-  assert.match(l.stderr, /missing --account-sid, --api-key, --api-token \(stdin is not a terminal, so vsip cannot ask; pipe the token with --api-token-stdin\)/);
+  assert.match(
+    l.stderr,
+    new RegExp(
+      'missing --account-sid, --api-key, --api-token \\(stdin is not a terminal, so vsip cannot ask; ' +
+        'pipe the token with --api-token-stdin\\)',
+    ),
+  );
 });
 
 test('trunks: create, list, show, update, delete (confirmation unless --yes), human and --json', async () => {
@@ -150,7 +212,15 @@ test('numbers, ips, destinations: add, list, update, remove', async () => {
   assert.equal((await vsip('ips', 'remove', sid, '203.0.113.0/24')).code, 0);
   assert.equal(json(await vsip('ips', 'list', sid, '--json')).length, 1);
 
-  const d = await vsip('destinations', 'add', sid, '127.0.0.1:5061;transport=tls', 'pbx.example.com:5060;transport=tcp', '--priority', '2');
+  const d = await vsip(
+    'destinations',
+    'add',
+    sid,
+    '127.0.0.1:5061;transport=tls',
+    'pbx.example.com:5060;transport=tcp',
+    '--priority',
+    '2',
+  );
   assert.equal(d.code, 0, d.stderr);
   assert.equal((d.stdout.match(/Added destination/g) ?? []).length, 2);
   const partial = await vsip('destinations', 'add', sid, '127.0.0.9:5060;transport=tcp', 'not a uri');
@@ -158,13 +228,17 @@ test('numbers, ips, destinations: add, list, update, remove', async () => {
   assert.match(partial.stdout, /Added destination 127\.0\.0\.9/);
   assert.match(partial.stderr, /destination/);
   const bulk = json(await vsip('destinations', 'add', sid, '127.0.0.8:5060;transport=tcp', '--json'));
-  assert.equal(bulk[0].status, 'success', 'the API\'s per-item answer, as sent');
+  assert.equal(bulk[0].status, 'success', "the API's per-item answer, as sent");
   assert.equal(bulk[0].data.destination, '127.0.0.8:5060;transport=tcp');
   assert.equal((await vsip('destinations', 'remove', sid, bulk[0].data.id)).code, 0);
   const dests = json(await vsip('destinations', 'list', sid, '--json'));
   assert.equal(dests.length, 3);
   assert.equal(dests[0].priority, 2);
-  assert.equal(json(await vsip('destinations', 'update', sid, 'pbx.example.com:5060;transport=tcp', '--weight', '5', '--json')).weight, 5);
+  assert.equal(
+    json(await vsip('destinations', 'update', sid, 'pbx.example.com:5060;transport=tcp', '--weight', '5', '--json'))
+      .weight,
+    5,
+  );
   assert.equal((await vsip('destinations', 'remove', sid, '127.0.0.9:5060;transport=tcp')).code, 0);
   assert.match((await vsip('destinations', 'list', sid)).stdout, /^ID\s+DESTINATION\s+PRIORITY\s+WEIGHT/m);
 
@@ -187,7 +261,10 @@ test('credentials show/rotate and alias set/show/clear', async () => {
   assert.match((await vsip('alias', 'show', sid)).stdout, /No alias set/);
   assert.match((await vsip('alias', 'set', sid, '+919800000099')).stdout, /presents \+919800000099/);
   assert.equal((await vsip('alias', 'show', sid)).stdout.trim(), '+919800000099');
-  assert.deepEqual(json(await vsip('alias', 'show', sid, '--json')), { name: 'trunk_external_alias', value: '+919800000099' });
+  assert.deepEqual(json(await vsip('alias', 'show', sid, '--json')), {
+    name: 'trunk_external_alias',
+    value: '+919800000099',
+  });
   assert.equal((await vsip('alias', 'clear', sid)).code, 0);
   assert.equal(json(await vsip('alias', 'show', sid, '--json')).value, null);
 });
@@ -203,8 +280,44 @@ test('--help of the program and of every command shows an example', async () => 
   // The binary itself for the program and two commands; in-process for the rest (same code, no start-up cost each).
   const top = await vsip('--help');
   assert.match(top.stdout, /vsip quickstart termination/);
-  for (const c of ['doctor', 'trunks delete']) assert.match((await vsip(...c.split(' '), '--help')).stdout, /Examples?:\n\s+\$ vsip /, c);
-  const commands = ['login', 'quickstart', 'trunks', 'trunks create', 'trunks list', 'trunks show', 'trunks update', 'trunks delete', 'numbers', 'numbers add', 'numbers list', 'numbers update', 'numbers remove', 'ips', 'ips add', 'ips list', 'ips update', 'ips remove', 'destinations', 'destinations add', 'destinations list', 'destinations update', 'destinations remove', 'credentials', 'credentials show', 'credentials rotate', 'alias', 'alias set', 'alias show', 'alias clear', 'calls', 'doctor', 'explain', 'completion'];
+  for (const c of ['doctor', 'trunks delete'])
+    assert.match((await vsip(...c.split(' '), '--help')).stdout, /Examples?:\n\s+\$ vsip /, c);
+  const commands = [
+    'login',
+    'quickstart',
+    'trunks',
+    'trunks create',
+    'trunks list',
+    'trunks show',
+    'trunks update',
+    'trunks delete',
+    'numbers',
+    'numbers add',
+    'numbers list',
+    'numbers update',
+    'numbers remove',
+    'ips',
+    'ips add',
+    'ips list',
+    'ips update',
+    'ips remove',
+    'destinations',
+    'destinations add',
+    'destinations list',
+    'destinations update',
+    'destinations remove',
+    'credentials',
+    'credentials show',
+    'credentials rotate',
+    'alias',
+    'alias set',
+    'alias show',
+    'alias clear',
+    'calls',
+    'doctor',
+    'explain',
+    'completion',
+  ];
   for (const c of commands) {
     const r = await runInProcess([...c.split(' '), '--help'], srv.env);
     assert.equal(r.code, 0, `${c}: ${r.err}`);

@@ -21,7 +21,7 @@ const viaIntermediate = makeLeaf(dir, 'viaint', intermediate, 'IP:127.0.0.1', 30
 const selfSigned = makeSelfSigned(dir, 'self', 'IP:127.0.0.1');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('ipInRange: the spec\'s ip + mask', () => {
+test("ipInRange: the spec's ip + mask", () => {
   assert.equal(ipInRange('203.0.113.10', '203.0.113.10', 32), true);
   assert.equal(ipInRange('203.0.113.11', '203.0.113.10', 32), false);
   assert.equal(ipInRange('203.0.113.77', '203.0.113.0', 24), true);
@@ -31,15 +31,34 @@ test('ipInRange: the spec\'s ip + mask', () => {
 });
 
 test('parseDestination: <ip|host>:<port>;transport=<tls|tcp>', () => {
-  assert.deepEqual(parseDestination('203.0.113.10:5061;transport=tls'), { host: '203.0.113.10', port: 5061, transport: 'tls' });
-  assert.deepEqual(parseDestination('pbx.example.com:5060;transport=TCP'), { host: 'pbx.example.com', port: 5060, transport: 'tcp' });
-  assert.deepEqual(parseDestination('pbx.example.com;transport=tls'), { host: 'pbx.example.com', port: 5061, transport: 'tls' });
+  assert.deepEqual(parseDestination('203.0.113.10:5061;transport=tls'), {
+    host: '203.0.113.10',
+    port: 5061,
+    transport: 'tls',
+  });
+  assert.deepEqual(parseDestination('pbx.example.com:5060;transport=TCP'), {
+    host: 'pbx.example.com',
+    port: 5060,
+    transport: 'tcp',
+  });
+  assert.deepEqual(parseDestination('pbx.example.com;transport=tls'), {
+    host: 'pbx.example.com',
+    port: 5061,
+    transport: 'tls',
+  });
 });
 
 test('tables align around wide characters (✅ / ❌ take two columns)', () => {
   assert.equal(displayWidth('✅'), 2);
-  const lines = renderTable(['A', 'B'], [['✅', 'x'], ['no', 'y']]).split('\n');
-  const column = (line: string | undefined, ch: string): number => displayWidth((line ?? '').slice(0, (line ?? '').indexOf(ch)));
+  const lines = renderTable(
+    ['A', 'B'],
+    [
+      ['✅', 'x'],
+      ['no', 'y'],
+    ],
+  ).split('\n');
+  const column = (line: string | undefined, ch: string): number =>
+    displayWidth((line ?? '').slice(0, (line ?? '').indexOf(ch)));
   assert.equal(column(lines[2], 'x'), column(lines[3], 'y'));
 });
 
@@ -90,7 +109,9 @@ test('tlsProbe: expired, wrong name, untrusted and incomplete chains are each na
 });
 
 test('tlsProbe: a chain sent whole (leaf + intermediate) is complete', async () => {
-  const server = await startSipResponder({ tls: { cert: viaIntermediate.cert + intermediate.cert, key: viaIntermediate.key } });
+  const server = await startSipResponder({
+    tls: { cert: viaIntermediate.cert + intermediate.cert, key: viaIntermediate.key },
+  });
   try {
     const r = await tlsProbe('127.0.0.1', server.port, { ca: [ca.cert], timeoutMs: 3000 });
     assert.deepEqual(r.problems, []);

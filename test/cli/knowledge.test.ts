@@ -30,8 +30,11 @@ const SPEC_ROWS: Array<[number, string, string | null, string | null]> = [
   [606, 'Not Acceptable', 'Call requirements not met', 'Check call parameters'],
 ];
 
-test('every SIP code the spec lists is in the knowledge table with the spec\'s words', () => {
-  assert.deepEqual([...SIP_CODES.keys()].sort((a, b) => a - b), SPEC_ROWS.map((r) => r[0]));
+test("every SIP code the spec lists is in the knowledge table with the spec's words", () => {
+  assert.deepEqual(
+    [...SIP_CODES.keys()].sort((a, b) => a - b),
+    SPEC_ROWS.map((r) => r[0]),
+  );
   for (const [code, meaning, cause, solution] of SPEC_ROWS) {
     const info = SIP_CODES.get(code);
     assert.ok(info, `missing ${code}`);
@@ -42,7 +45,7 @@ test('every SIP code the spec lists is in the knowledge table with the spec\'s w
   }
 });
 
-test('401 and 403 point at their troubleshooting trees; each tree has the spec\'s checks', () => {
+test("401 and 403 point at their troubleshooting trees; each tree has the spec's checks", () => {
   assert.equal(SIP_CODES.get(401)?.topic, '401');
   assert.equal(SIP_CODES.get(403)?.topic, '403');
   assert.equal(TOPICS['401'].checks.length, 2);
@@ -79,8 +82,19 @@ test('a cause names the code the gateway answers with it', () => {
 });
 
 const call = (over: Partial<CallRecord>): CallRecord => ({
-  id: '1', call_id: 'abc@pbx', trunk_sid: 'TR1', direction: 'termination', caller: '+919800000001', callee: '+919800000009',
-  source_ip: '127.0.0.3', source_port: 5060, transport: 'udp', final_code: 403, cause: 'ip_not_whitelisted', started_at: '2026-01-01T00:00:00Z', ...over,
+  id: '1',
+  call_id: 'abc@pbx',
+  trunk_sid: 'TR1',
+  direction: 'termination',
+  caller: '+919800000001',
+  callee: '+919800000009',
+  source_ip: '127.0.0.3',
+  source_port: 5060,
+  transport: 'udp',
+  final_code: 403,
+  cause: 'ip_not_whitelisted',
+  started_at: '2026-01-01T00:00:00Z',
+  ...over,
 });
 
 test('a logged call is explained by its cause, with its own trunk and source IP in the fix', () => {
@@ -96,7 +110,7 @@ test('a logged call is explained by its cause, with its own trunk and source IP 
   assert.match(unknown.meaning, /415 client error/);
 });
 
-test('every checklist row has the spec\'s check, how-to-verify and a fix', () => {
+test("every checklist row has the spec's check, how-to-verify and a fix", () => {
   for (const [id, row] of Object.entries(CHECKLIST)) {
     assert.ok(row.check && row.verify && row.fix, id);
   }

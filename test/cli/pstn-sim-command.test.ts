@@ -21,12 +21,32 @@ test('vsip pstn-sim call: a first inbound call through the carrier side reaches 
   const h = await startHarness();
   const pbx = await PstnSim.start({ host: '127.0.0.4', protocols: ['tcp'] });
   try {
-    const t = await h.store.createTrunk({ accountSid: h.accountSid, name: 'in', nsoCode: 'ANY-ANY', domainName: `${h.accountSid}.pstn.exotel.com` });
+    const t = await h.store.createTrunk({
+      accountSid: h.accountSid,
+      name: 'in',
+      nsoCode: 'ANY-ANY',
+      domainName: `${h.accountSid}.pstn.exotel.com`,
+    });
     await h.store.addPhoneNumber(h.accountSid, t.sid, '+15550002001', 'pstn');
     const port = pbx.addresses()[0]?.port ?? 0;
-    await h.store.addDestinationUri(h.accountSid, t.sid, { destination: `127.0.0.4:${port};transport=tcp`, host: '127.0.0.4', port, transport: 'tcp', priority: 1, weight: 1 });
+    await h.store.addDestinationUri(h.accountSid, t.sid, {
+      destination: `127.0.0.4:${port};transport=tcp`,
+      host: '127.0.0.4',
+      port,
+      transport: 'tcp',
+      priority: 1,
+      weight: 1,
+    });
     await h.gateway.snapshot.settled();
-    const ok = await run(['pstn-sim', 'call', '+15550002001', '--to', `127.0.0.1:${h.carrierSide().port}`, '--hold', '50']);
+    const ok = await run([
+      'pstn-sim',
+      'call',
+      '+15550002001',
+      '--to',
+      `127.0.0.1:${h.carrierSide().port}`,
+      '--hold',
+      '50',
+    ]);
     assert.equal(ok.code, 0, ok.out);
     assert.match(ok.out, /200 OK; hung up after 50 ms \(BYE 200\)/);
     assert.equal(pbx.answered, 1);

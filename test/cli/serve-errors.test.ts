@@ -20,13 +20,34 @@ async function taken(kind: 'tcp' | 'udp'): Promise<{ port: number; close(): void
 
 test('vsip serve on a port already in use names the setting to change and exits 1', async () => {
   const dataDir = tempDir('vsip-serve-err-');
-  const base = ['serve', '--data-dir', dataDir, '--sip-host', '127.0.0.1', '--api-port', '0', '--sip-port', '0', '--sips-port', '0', '--carrier-port', '0'];
+  const base = [
+    'serve',
+    '--data-dir',
+    dataDir,
+    '--sip-host',
+    '127.0.0.1',
+    '--api-port',
+    '0',
+    '--sip-port',
+    '0',
+    '--sips-port',
+    '0',
+    '--carrier-port',
+    '0',
+  ];
   const api = await taken('tcp');
   const sip = await taken('udp');
   try {
     const a = await runCli([...base, '--api-port', String(api.port)], { VSIP_LOG_LEVEL: 'silent' });
     assert.equal(a.code, 1);
-    assert.match(a.stderr, new RegExp(`^vsip: 127\\.0\\.0\\.1:${api.port} is already in use \\(another vsip or SIP server\\?\\)\\. Stop it, or choose another port with --api-port \\(VSIP_API_PORT\\)\\.$`, 'm'));
+    assert.match(
+      a.stderr,
+      new RegExp(
+        `^vsip: 127\\.0\\.0\\.1:${api.port} is already in use \\(another vsip or SIP server\\?\\)\\. Stop it, or ` +
+          `choose another port with --api-port \\(VSIP_API_PORT\\)\\.$`,
+        'm',
+      ),
+    );
     const s = await runCli([...base, '--sip-port', String(sip.port)], { VSIP_LOG_LEVEL: 'silent' });
     assert.equal(s.code, 1);
     assert.match(s.stderr, new RegExp(`:${sip.port} is already in use .* --sip-port \\(VSIP_SIP_PORT\\)`));

@@ -26,8 +26,14 @@ test('a flag wins over its VSIP_* variable, which wins over the default', () => 
 });
 
 test('invalid values are refused with the flag or variable named and the expected format', () => {
-  assert.throws(() => loadConfig({ apiPort: '70000' }, {}), (e: unknown) => e instanceof ConfigError && /--api-port.*port number/.test(e.message));
-  assert.throws(() => loadConfig({}, { VSIP_ROLE: 'proxy' }), (e: unknown) => e instanceof ConfigError && /VSIP_ROLE.*one of all, api, sip/.test(e.message));
+  assert.throws(
+    () => loadConfig({ apiPort: '70000' }, {}),
+    (e: unknown) => e instanceof ConfigError && /--api-port.*port number/.test(e.message),
+  );
+  assert.throws(
+    () => loadConfig({}, { VSIP_ROLE: 'proxy' }),
+    (e: unknown) => e instanceof ConfigError && /VSIP_ROLE.*one of all, api, sip/.test(e.message),
+  );
   assert.throws(() => loadConfig({ databaseUrl: 'mysql://x' }, {}), /postgres:\/\//);
   assert.throws(() => loadConfig({ apiCert: 'a.pem' }, {}), /--api-key-file/);
   assert.throws(() => loadConfig({}, { VSIP_SECRET_KEY: 'short' }), /VSIP_SECRET_KEY/);

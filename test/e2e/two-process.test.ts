@@ -19,11 +19,31 @@ const CALLEE = '+14155550100';
 
 /** An INVITE whose offer has only Opus: once the source is whitelisted the gateway answers 488. */
 function invite(domain: string, port: number): Buffer {
-  const sdp = ['v=0', `o=- 1 1 IN IP4 ${PBX_IP}`, 's=-', `c=IN IP4 ${PBX_IP}`, 't=0 0', 'm=audio 4000 RTP/AVP 97', 'a=rtpmap:97 opus/48000/2', ''].join('\r\n');
+  const sdp = [
+    'v=0',
+    `o=- 1 1 IN IP4 ${PBX_IP}`,
+    's=-',
+    `c=IN IP4 ${PBX_IP}`,
+    't=0 0',
+    'm=audio 4000 RTP/AVP 97',
+    'a=rtpmap:97 opus/48000/2',
+    '',
+  ].join('\r\n');
   const uri = `sip:${CALLEE}@${domain}`;
   const from = `<sip:${CALLER}@${domain}>`;
   const callId = randomBytes(8).toString('hex');
-  return Buffer.from(request({ method: 'INVITE', uri, from, viaHost: PBX_IP, viaPort: port, callId, contact: `sip:${CALLER}@${PBX_IP}:${port}`, body: sdp }));
+  return Buffer.from(
+    request({
+      method: 'INVITE',
+      uri,
+      from,
+      viaHost: PBX_IP,
+      viaPort: port,
+      callId,
+      contact: `sip:${CALLER}@${PBX_IP}:${port}`,
+      body: sdp,
+    }),
+  );
 }
 
 /** Sends one INVITE and resolves with the first final status (>= 200). */
@@ -46,13 +66,16 @@ function finalStatus(sock: Socket, domain: string, target: { address: string; po
   });
 }
 
-test('PostgreSQL: a whitelist change through the API process is enforced by the SIP process within 500 ms', async () => {
-  const pg = await startPostgres();
-  after(() => pg.stop());
-  const url = await pg.newDatabase();
-  const env = { VSIP_SECRET_KEY: randomBytes(32).toString('hex'), VSIP_DATABASE_URL: url };
-  await changeEnforcedAcrossProcesses(env, [tempDir(), tempDir(), tempDir()]);
-});
+test(
+  'PostgreSQL: a whitelist change through the API process is enforced by the SIP process within 500 ' + 'ms',
+  async () => {
+    const pg = await startPostgres();
+    after(() => pg.stop());
+    const url = await pg.newDatabase();
+    const env = { VSIP_SECRET_KEY: randomBytes(32).toString('hex'), VSIP_DATABASE_URL: url };
+    await changeEnforcedAcrossProcesses(env, [tempDir(), tempDir(), tempDir()]);
+  },
+);
 
 test('PostgreSQL: the same with the SIP process running two gateway workers (--sip-workers 2)', async () => {
   const pg = await startPostgres();
@@ -64,11 +87,21 @@ test('PostgreSQL: the same with the SIP process running two gateway workers (--s
 
 test('SQLite: the same with both processes on one database file', async () => {
   const dataDir = tempDir();
-  await changeEnforcedAcrossProcesses({ VSIP_SECRET_KEY: randomBytes(32).toString('hex') }, [dataDir, dataDir, dataDir]);
+  await changeEnforcedAcrossProcesses({ VSIP_SECRET_KEY: randomBytes(32).toString('hex') }, [
+    dataDir,
+    dataDir,
+    dataDir,
+  ]);
 });
 
-/** `dirs`: data dirs of the account CLI, the API process and the SIP process; `sipArgs`: more flags for the SIP process. */
-async function changeEnforcedAcrossProcesses(env: Record<string, string>, dirs: [string, string, string], sipArgs: string[] = []): Promise<void> {
+/**
+ * `dirs`: data dirs of the account CLI, the API process and the SIP process; `sipArgs`: more flags for the SIP process.
+ */
+async function changeEnforcedAcrossProcesses(
+  env: Record<string, string>,
+  dirs: [string, string, string],
+  sipArgs: string[] = [],
+): Promise<void> {
   const account = createAccountCli(dirs[0], env);
   const apiNode = await startServe({ dataDir: dirs[1], args: ['--role', 'api'], env });
   after(() => apiNode.stop());
@@ -78,10 +111,18 @@ async function changeEnforcedAcrossProcesses(env: Record<string, string>, dirs: 
   assert.equal(sipNode.api, null, 'the sip role runs no API');
 
   const domain = `${account.account_sid}.pstn.exotel.com`;
-  const trunk = await apiRequest(apiNode.api!, account, 'POST', '/trunks', { trunk_name: 'scale', nso_code: 'ANY-ANY', domain_name: domain });
+  const trunk = await apiRequest(apiNode.api!, account, 'POST', '/trunks', {
+    trunk_name: 'scale',
+    nso_code: 'ANY-ANY',
+    domain_name: domain,
+  });
   assert.equal(trunk.status, 200, JSON.stringify(trunk.json));
   const trunkSid = trunk.json.response.data.trunk_sid as string;
-  assert.equal((await apiRequest(apiNode.api!, account, 'POST', `/trunks/${trunkSid}/phone-numbers`, { phone_number: CALLER })).status, 200);
+  assert.equal(
+    (await apiRequest(apiNode.api!, account, 'POST', `/trunks/${trunkSid}/phone-numbers`, { phone_number: CALLER }))
+      .status,
+    200,
+  );
 
   const udp = sipNode.sip.find((a) => a.side === 'access' && a.protocol === 'udp');
   assert.ok(udp, 'the sip role listens on the access side over UDP');
@@ -95,7 +136,10 @@ async function changeEnforcedAcrossProcesses(env: Record<string, string>, dirs: 
   while ((await finalStatus(sock, domain, target)) !== 407) assert.ok(Date.now() - tFirst < 2000);
   assert.equal(await finalStatus(sock, domain, target), 407);
 
-  const added = await apiRequest(apiNode.api!, account, 'POST', `/trunks/${trunkSid}/whitelisted-ips`, { ip: PBX_IP, mask: 32 });
+  const added = await apiRequest(apiNode.api!, account, 'POST', `/trunks/${trunkSid}/whitelisted-ips`, {
+    ip: PBX_IP,
+    mask: 32,
+  });
   assert.equal(added.status, 200, JSON.stringify(added.json));
   const t0 = Date.now();
   let status = 407;

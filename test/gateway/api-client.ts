@@ -21,10 +21,22 @@ export class ApiClient {
   ) {}
 
   static async create(h: Harness): Promise<ApiClient> {
-    const app = await buildApp({ store: h.store, config: h.config, logger: createLogger('silent'), metrics: new Registry(), listCacheTtlMs: 0 });
+    const app = await buildApp({
+      store: h.store,
+      config: h.config,
+      logger: createLogger('silent'),
+      metrics: new Registry(),
+      listCacheTtlMs: 0,
+    });
     await app.ready();
     const creds = await h.store.rotateAccountToken(h.accountSid);
-    const client = new VsipClient({ baseUrl: 'http://api.test', accountSid: h.accountSid, apiKey: creds.apiKey, apiToken: creds.apiToken, fetch: injectFetch(app) });
+    const client = new VsipClient({
+      baseUrl: 'http://api.test',
+      accountSid: h.accountSid,
+      apiKey: creds.apiKey,
+      apiToken: creds.apiToken,
+      fetch: injectFetch(app),
+    });
     return new ApiClient(app, client, h);
   }
 
@@ -60,7 +72,10 @@ export class ApiClient {
     return this.client.whitelistedIps.remove(trunk, id);
   }
 
-  addDestinations(trunk: string, destinations: Array<{ destination: string; priority?: number; weight?: number }>): Promise<unknown> {
+  addDestinations(
+    trunk: string,
+    destinations: Array<{ destination: string; priority?: number; weight?: number }>,
+  ): Promise<unknown> {
     return this.client.destinationUris.add(trunk, destinations);
   }
 

@@ -22,18 +22,21 @@ export interface BaresipUa {
 export async function startBaresip(account: (port: number) => string, args: string[]): Promise<BaresipUa> {
   const dir = mkdtempSync(join(tmpdir(), 'vsip-baresip-'));
   const port = await freePort('127.0.0.2');
-  writeFileSync(join(dir, 'config'), [
-    'poll_method epoll',
-    `sip_listen 127.0.0.2:${port}`,
-    'module_path /usr/lib/baresip/modules',
-    'module g711.so',
-    'module_app account.so',
-    'module_app menu.so',
-    'audio_player nil',
-    'audio_source nil',
-    'audio_alert nil',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'config'),
+    [
+      'poll_method epoll',
+      `sip_listen 127.0.0.2:${port}`,
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module_app account.so',
+      'module_app menu.so',
+      'audio_player nil',
+      'audio_source nil',
+      'audio_alert nil',
+      '',
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'accounts'), `${account(port)}\n`);
   writeFileSync(join(dir, 'contacts'), '');
   const child = spawn('stdbuf', ['-oL', '-eL', 'baresip', '-f', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,8 +4,22 @@ import { CallLog } from '../../src/gateway/call-log.js';
 import type { NewCallRecord } from '../../src/store/types.js';
 
 const rec = (i: number): NewCallRecord => ({
-  callId: `c${i}`, accountSid: 'a', trunkSid: 't', direction: 'termination', caller: null, callee: null, sourceIp: '127.0.0.2', sourcePort: 5060,
-  transport: 'udp', finalCode: 403, cause: 'ip_not_whitelisted', destination: null, startedAt: '2026-01-01T00:00:00Z', answeredAt: null, endedAt: '2026-01-01T00:00:00Z', durationMs: null,
+  callId: `c${i}`,
+  accountSid: 'a',
+  trunkSid: 't',
+  direction: 'termination',
+  caller: null,
+  callee: null,
+  sourceIp: '127.0.0.2',
+  sourcePort: 5060,
+  transport: 'udp',
+  finalCode: 403,
+  cause: 'ip_not_whitelisted',
+  destination: null,
+  startedAt: '2026-01-01T00:00:00Z',
+  answeredAt: null,
+  endedAt: '2026-01-01T00:00:00Z',
+  durationMs: null,
 });
 
 function fakeStore(delayMs = 0) {
@@ -49,7 +63,11 @@ test('call log: bounded buffer drops the oldest and counts them while the store 
   await log.close();
   const all = store.batches.flat();
   assert.equal(all.length, 100);
-  assert.deepEqual(all.map((c) => c.callId), Array.from({ length: 100 }, (_, i) => `c${150 + i}`), 'the newest 100, in order');
+  assert.deepEqual(
+    all.map((c) => c.callId),
+    Array.from({ length: 100 }, (_, i) => `c${150 + i}`),
+    'the newest 100, in order',
+  );
 });
 
 test('call log: retention prunes to the configured size', async () => {

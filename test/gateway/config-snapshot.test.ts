@@ -13,19 +13,37 @@ test('normalizeE164 accepts +, 00 and digits-only forms with separators', () => 
   assert.equal(normalizeE164('00919876543210'), '+919876543210');
   assert.equal(normalizeE164('+1 (415) 555-0100'), '+14155550100');
   assert.equal(normalizeE164('+14155550100;npdi'), '+14155550100');
-  for (const bad of ['1234567', '+1234567890123456', 'alice', '', null, '+0123456789']) assert.equal(normalizeE164(bad), null, String(bad));
+  for (const bad of ['1234567', '+1234567890123456', 'alice', '', null, '+0123456789'])
+    assert.equal(normalizeE164(bad), null, String(bad));
 });
 
 test('snapshot IP index: most specific range first, ranges of several trunks', () => {
   const a = gatewayTrunk({ ips: [{ ip: '10.0.0.0', mask: 8 }] });
-  const b = gatewayTrunk({ ips: [{ ip: '10.1.2.3', mask: 32 }, { ip: '192.168.1.0', mask: 24 }] });
+  const b = gatewayTrunk({
+    ips: [
+      { ip: '10.1.2.3', mask: 32 },
+      { ip: '192.168.1.0', mask: 24 },
+    ],
+  });
   const s = snapshotOf(a, b);
-  assert.deepEqual(s.trunksForIp(parseIpv4('10.1.2.3')).map((t) => t.sid), [b.trunk.sid, a.trunk.sid]);
-  assert.deepEqual(s.trunksForIp(parseIpv4('10.9.9.9')).map((t) => t.sid), [a.trunk.sid]);
-  assert.deepEqual(s.trunksForIp(parseIpv4('192.168.1.77')).map((t) => t.sid), [b.trunk.sid]);
+  assert.deepEqual(
+    s.trunksForIp(parseIpv4('10.1.2.3')).map((t) => t.sid),
+    [b.trunk.sid, a.trunk.sid],
+  );
+  assert.deepEqual(
+    s.trunksForIp(parseIpv4('10.9.9.9')).map((t) => t.sid),
+    [a.trunk.sid],
+  );
+  assert.deepEqual(
+    s.trunksForIp(parseIpv4('192.168.1.77')).map((t) => t.sid),
+    [b.trunk.sid],
+  );
   assert.deepEqual(s.trunksForIp(parseIpv4('11.0.0.1')), []);
   s.apply(b.trunk.sid, null);
-  assert.deepEqual(s.trunksForIp(parseIpv4('10.1.2.3')).map((t) => t.sid), [a.trunk.sid]);
+  assert.deepEqual(
+    s.trunksForIp(parseIpv4('10.1.2.3')).map((t) => t.sid),
+    [a.trunk.sid],
+  );
   assert.deepEqual(s.trunksForIp(parseIpv4('192.168.1.77')), []);
 });
 
@@ -42,13 +60,28 @@ test('snapshot number index follows a trunk update and delete', () => {
 });
 
 const dest = (id: string, priority: number, weight: number): DestinationUri => ({
-  id, trunkSid: 't', destination: `h${id}:5061;transport=tls`, host: `h${id}`, port: 5061, transport: 'tls', priority, weight, dateCreated: '', dateUpdated: '',
+  id,
+  trunkSid: 't',
+  destination: `h${id}:5061;transport=tls`,
+  host: `h${id}`,
+  port: 5061,
+  transport: 'tls',
+  priority,
+  weight,
+  dateCreated: '',
+  dateUpdated: '',
 });
 
 test('destinations: priority order, weighted within a priority', () => {
   const sorted = [dest('1', 1, 1), dest('2', 1, 3), dest('3', 2, 1)];
-  assert.deepEqual(orderDestinations(sorted, () => 0).map((d) => d.id), ['1', '2', '3']);
-  assert.deepEqual(orderDestinations(sorted, () => 0.5).map((d) => d.id), ['2', '1', '3']);
+  assert.deepEqual(
+    orderDestinations(sorted, () => 0).map((d) => d.id),
+    ['1', '2', '3'],
+  );
+  assert.deepEqual(
+    orderDestinations(sorted, () => 0.5).map((d) => d.id),
+    ['2', '1', '3'],
+  );
   let first2 = 0;
   for (let i = 0; i < 4000; i++) if (orderDestinations(sorted, Math.random)[0]?.id === '2') first2++;
   assert.ok(first2 > 2700 && first2 < 3300, `weight 3 of 4 picked first ${first2}/4000`);

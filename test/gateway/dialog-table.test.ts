@@ -15,9 +15,16 @@ function table(max: number) {
     metrics: { callEnded: () => {}, call: () => {} } as unknown as GatewayMetrics,
   };
   const call = (callId: string, answeredAt: number): CallState => ({
-    direction: 'termination', trunk: null, callId, caller: null, callee: null,
+    direction: 'termination',
+    trunk: null,
+    callId,
+    caller: null,
+    callee: null,
     source: { protocol: 'udp', address: '127.0.0.2', port: 5060, local: { address: '127.0.0.1', port: 5060 } },
-    startedAt: answeredAt, answeredAt, destination: null, release: () => ended.push(callId),
+    startedAt: answeredAt,
+    answeredAt,
+    destination: null,
+    release: () => ended.push(callId),
   });
   return { t: new DialogTable(sink, max), records, ended, call };
 }
@@ -30,7 +37,10 @@ test('end closes a call once and writes its record; an unknown Call-ID is report
   assert.equal(t.end('a', 200, 'completed'), true);
   assert.equal(t.end('a', 200, 'completed'), false);
   assert.deepEqual(ended, ['a']);
-  assert.deepEqual(records.map((r) => [r.callId, r.finalCode, r.cause]), [['a', 200, 'completed']]);
+  assert.deepEqual(
+    records.map((r) => [r.callId, r.finalCode, r.cause]),
+    [['a', 200, 'completed']],
+  );
 });
 
 test('a full table closes its oldest call to make room', () => {
@@ -40,7 +50,10 @@ test('a full table closes its oldest call to make room', () => {
   t.add(call('c', 3));
   assert.equal(t.size, 2);
   assert.equal(t.get('a'), undefined);
-  assert.deepEqual(records.map((r) => r.callId), ['a']);
+  assert.deepEqual(
+    records.map((r) => r.callId),
+    ['a'],
+  );
 });
 
 test('sweep closes calls older than the maximum duration as expired and stops at the first younger one', () => {
@@ -49,6 +62,12 @@ test('sweep closes calls older than the maximum duration as expired and stops at
   t.add(call('b', 500));
   t.add(call('c', 2000));
   assert.equal(t.sweep(1000, 2100), 2);
-  assert.deepEqual(records.map((r) => [r.callId, r.cause]), [['a', 'expired'], ['b', 'expired']]);
+  assert.deepEqual(
+    records.map((r) => [r.callId, r.cause]),
+    [
+      ['a', 'expired'],
+      ['b', 'expired'],
+    ],
+  );
   assert.equal(t.get('c')?.callId, 'c');
 });

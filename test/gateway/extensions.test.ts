@@ -45,31 +45,65 @@ async function finalFor(text: string): Promise<Buffer> {
 }
 
 const invite = (extra: string[]): string =>
-  request({ method: 'INVITE', uri: `sip:+14155550100@${h.accountSid}.pstn.exotel.com`, from: `<sip:${CALLER}@127.0.0.2>`, viaHost: '127.0.0.2', viaPort: pbx.port, extra, body: SDP });
+  request({
+    method: 'INVITE',
+    uri: `sip:+14155550100@${h.accountSid}.pstn.exotel.com`,
+    from: `<sip:${CALLER}@127.0.0.2>`,
+    viaHost: '127.0.0.2',
+    viaPort: pbx.port,
+    extra,
+    body: SDP,
+  });
 
-test('an INVITE with Proxy-Require gets 420 + Unsupported, in the trunk\'s call log as unsupported_extension', async () => {
-  const r = await finalFor(invite(['Proxy-Require: sec-agree, foo', 'Proxy-Require: sec-agree']));
-  assert.equal(statusOf(r), 420);
-  assert.equal(header(r, 'unsupported'), 'sec-agree, foo');
-  // Checked once the policy has identified the trunk, so the PBX owner finds it in the trunk's log.
-  const c = await waitFor(async () => (await api.calls(trunk)).find((x) => x.final_code === 420 && x.cause === 'unsupported_extension'));
-  assert.equal(c.caller, CALLER);
-  const metrics = await h.metrics.metrics();
-  assert.match(metrics, /vsip_sip_calls_total\{[^}]*code="420"[^}]*cause="unsupported_extension"[^}]*\} 1/);
-});
+test(
+  "an INVITE with Proxy-Require gets 420 + Unsupported, in the trunk's call log as " + 'unsupported_extension',
+  async () => {
+    const r = await finalFor(invite(['Proxy-Require: sec-agree, foo', 'Proxy-Require: sec-agree']));
+    assert.equal(statusOf(r), 420);
+    assert.equal(header(r, 'unsupported'), 'sec-agree, foo');
+    // Checked once the policy has identified the trunk, so the PBX owner finds it in the trunk's log.
+    const c = await waitFor(async () =>
+      (await api.calls(trunk)).find((x) => x.final_code === 420 && x.cause === 'unsupported_extension'),
+    );
+    assert.equal(c.caller, CALLER);
+    const metrics = await h.metrics.metrics();
+    assert.match(metrics, /vsip_sip_calls_total\{[^}]*code="420"[^}]*cause="unsupported_extension"[^}]*\} 1/);
+  },
+);
 
 test('OPTIONS and REGISTER with Require get 420; Proxy-Require on a request answered here is ignored', async () => {
-  const options = (extra: string[]) => request({ method: 'OPTIONS', uri: `sip:${h.accountSid}.pstn.exotel.com`, viaHost: '127.0.0.2', viaPort: pbx.port, extra });
+  const options = (extra: string[]) =>
+    request({
+      method: 'OPTIONS',
+      uri: `sip:${h.accountSid}.pstn.exotel.com`,
+      viaHost: '127.0.0.2',
+      viaPort: pbx.port,
+      extra,
+    });
   const r = await finalFor(options(['Require: timer']));
   assert.equal(statusOf(r), 420);
   assert.equal(header(r, 'unsupported'), 'timer');
   assert.equal(statusOf(await finalFor(options(['Proxy-Require: sec-agree']))), 200);
-  const register = request({ method: 'REGISTER', uri: `sip:${h.accountSid}.pstn.exotel.com`, from: `<sip:${trunk}@${h.accountSid}.pstn.exotel.com>`, to: `<sip:${trunk}@${h.accountSid}.pstn.exotel.com>`, viaHost: '127.0.0.2', viaPort: pbx.port, extra: ['Require: gruu'] });
+  const register = request({
+    method: 'REGISTER',
+    uri: `sip:${h.accountSid}.pstn.exotel.com`,
+    from: `<sip:${trunk}@${h.accountSid}.pstn.exotel.com>`,
+    to: `<sip:${trunk}@${h.accountSid}.pstn.exotel.com>`,
+    viaHost: '127.0.0.2',
+    viaPort: pbx.port,
+    extra: ['Require: gruu'],
+  });
   const g = await finalFor(register);
   assert.equal(statusOf(g), 420);
   assert.equal(header(g, 'unsupported'), 'gruu');
   // The method is inspected before the extensions (RFC 3261 §8.2): 405 for SUBSCRIBE, not 420.
-  const subscribe = request({ method: 'SUBSCRIBE', uri: `sip:${h.accountSid}.pstn.exotel.com`, viaHost: '127.0.0.2', viaPort: pbx.port, extra: ['Require: foo', 'Event: presence'] });
+  const subscribe = request({
+    method: 'SUBSCRIBE',
+    uri: `sip:${h.accountSid}.pstn.exotel.com`,
+    viaHost: '127.0.0.2',
+    viaPort: pbx.port,
+    extra: ['Require: foo', 'Event: presence'],
+  });
   assert.equal(statusOf(await finalFor(subscribe)), 405);
 });
 
@@ -79,6 +113,8 @@ test('Require on a relayed INVITE reaches the carrier, whose 420 comes back', as
   assert.equal(header(r, 'unsupported'), '100rel');
   assert.match(r.toString(), /^SIP\/2\.0 420 Bad Extension\r\n/, "the carrier's 420, not the gateway's");
   // Refused downstream, after the policy let it through: cause "rejected", with the carrier as destination.
-  const c = await waitFor(async () => (await api.calls(trunk)).find((x) => x.final_code === 420 && x.cause === 'rejected'));
+  const c = await waitFor(async () =>
+    (await api.calls(trunk)).find((x) => x.final_code === 420 && x.cause === 'rejected'),
+  );
   assert.ok(c.destination, 'it went to the carrier');
 });

@@ -39,7 +39,19 @@ export interface HarnessOptions {
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'vsip-gw-'));
   const config = loadConfig(
-    { sipHost: '127.0.0.1', sipPort: 0, sipsPort: 0, carrierPort: 0, dataDir, logLevel: 'silent', sipDestinationTimeout: '1500', sipMaxLag: '0', sipMaxLoad: '0', ...(o.carrier ? { carrier: o.carrier } : {}), ...o.flags },
+    {
+      sipHost: '127.0.0.1',
+      sipPort: 0,
+      sipsPort: 0,
+      carrierPort: 0,
+      dataDir,
+      logLevel: 'silent',
+      sipDestinationTimeout: '1500',
+      sipMaxLag: '0',
+      sipMaxLoad: '0',
+      ...(o.carrier ? { carrier: o.carrier } : {}),
+      ...o.flags,
+    },
     {},
   );
   const store = o.store ?? (await openStore({ databaseUrl: null, dataDir }));

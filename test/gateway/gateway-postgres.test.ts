@@ -54,7 +54,11 @@ test('postgres: a whitelist added through the API store is enforced by the gatew
     assert.equal((await pbx.call('+14155550100', h.access())).status, 403);
     await api.whitelist(trunk, '127.0.0.3', 32);
     const t0 = performance.now(); // from the API's answer to the other store's gateway enforcing it
-    await waitFor(() => h.gateway.snapshot.trunksForIp(parseIpv4('127.0.0.3')).length > 0, 2000, 'whitelist via NOTIFY');
+    await waitFor(
+      () => h.gateway.snapshot.trunksForIp(parseIpv4('127.0.0.3')).length > 0,
+      2000,
+      'whitelist via NOTIFY',
+    );
     const elapsed = performance.now() - t0;
     assert.ok(elapsed < 500, `enforced after ${elapsed.toFixed(0)} ms`);
     const r = await pbx.call('+14155550100', h.access());

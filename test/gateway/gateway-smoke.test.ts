@@ -7,7 +7,12 @@ test('smoke: PBX UA on 127.0.0.2 → gateway → embedded PSTN sim, answered and
   const h = await startHarness();
   const pbx = await PstnSim.start({ host: '127.0.0.2', callerId: '+919800000001' });
   try {
-    const t = await h.store.createTrunk({ accountSid: h.accountSid, name: 'pbx', nsoCode: 'ANY-ANY', domainName: `${h.accountSid}.pstn.exotel.com` });
+    const t = await h.store.createTrunk({
+      accountSid: h.accountSid,
+      name: 'pbx',
+      nsoCode: 'ANY-ANY',
+      domainName: `${h.accountSid}.pstn.exotel.com`,
+    });
     await h.store.addPhoneNumber(h.accountSid, t.sid, '+919800000001', 'pstn');
     await h.store.addWhitelistedIp(h.accountSid, t.sid, '127.0.0.2', 32);
     await h.gateway.snapshot.settled();

@@ -29,13 +29,26 @@ after(async () => {
 });
 
 /** The spec's origination quickstart through the API: trunk, number, destination URIs. */
-async function trunkWith(number: string, destinations: Array<{ host: string; port: number; transport: 'tcp' | 'tls' | 'udp'; priority?: number; weight?: number }>): Promise<string> {
+async function trunkWith(
+  number: string,
+  destinations: Array<{
+    host: string;
+    port: number;
+    transport: 'tcp' | 'tls' | 'udp';
+    priority?: number;
+    weight?: number;
+  }>,
+): Promise<string> {
   const t = await api.createTrunk(`in${++seq}`);
   await api.mapNumber(t, number);
   if (destinations.length > 0) {
     await api.addDestinations(
       t,
-      destinations.map((d) => ({ destination: `${d.host}:${d.port};transport=${d.transport}`, ...(d.priority !== undefined ? { priority: d.priority } : {}), ...(d.weight !== undefined ? { weight: d.weight } : {}) })),
+      destinations.map((d) => ({
+        destination: `${d.host}:${d.port};transport=${d.transport}`,
+        ...(d.priority !== undefined ? { priority: d.priority } : {}),
+        ...(d.weight !== undefined ? { weight: d.weight } : {}),
+      })),
     );
   }
   await h.gateway.snapshot.settled();
@@ -51,11 +64,22 @@ const carrierRemote = (): string => `127.0.0.1:${h.carrierSide('udp').port}`;
 
 test('origination: sipp carrier → vsip → sipp PBX over TCP, answered, BYE through Record-Route', async () => {
   const port = await freePort('127.0.0.4');
-  const pbx = startSipp({ scenario: 'carrier-answer.xml', localIp: '127.0.0.4', localPort: port, transport: 'tcp', timeoutSeconds: 15 });
+  const pbx = startSipp({
+    scenario: 'carrier-answer.xml',
+    localIp: '127.0.0.4',
+    localPort: port,
+    transport: 'tcp',
+    timeoutSeconds: 15,
+  });
   try {
     await portBound(port, '127.0.0.4', 'tcp');
     const t = await trunkWith('+15550001001', [{ host: '127.0.0.4', port, transport: 'tcp' }]);
-    const r = await runSipp({ scenario: 'pbx-call.xml', remote: carrierRemote(), service: '+15550001001', keys: { caller: '+14155550100', host: '127.0.0.1' } });
+    const r = await runSipp({
+      scenario: 'pbx-call.xml',
+      remote: carrierRemote(),
+      service: '+15550001001',
+      keys: { caller: '+14155550100', host: '127.0.0.1' },
+    });
     assert.equal(r.code, 0, r.output.slice(-3000));
     const pr = await pbx.done;
     assert.equal(pr.code, 0, pr.output.slice(-3000));
@@ -69,13 +93,23 @@ test('origination: sipp carrier → vsip → sipp PBX over TCP, answered, BYE th
 });
 
 test('origination: 404 when the dialled number is not mapped', async () => {
-  const r = await runSipp({ scenario: scenarioWithCode('pbx-rejected.xml', 404), remote: carrierRemote(), service: '+15550009999', keys: { caller: '+14155550100', host: '127.0.0.1', codecs: '0', maxfwd: '70' } });
+  const r = await runSipp({
+    scenario: scenarioWithCode('pbx-rejected.xml', 404),
+    remote: carrierRemote(),
+    service: '+15550009999',
+    keys: { caller: '+14155550100', host: '127.0.0.1', codecs: '0', maxfwd: '70' },
+  });
   assert.equal(r.code, 0, r.output.slice(-3000));
 });
 
 test('origination: 480 when the trunk has no destination URI', async () => {
   const t = await trunkWith('+15550001002', []);
-  const r = await runSipp({ scenario: scenarioWithCode('pbx-rejected.xml', 480), remote: carrierRemote(), service: '+15550001002', keys: { caller: '+14155550100', host: '127.0.0.1', codecs: '0', maxfwd: '70' } });
+  const r = await runSipp({
+    scenario: scenarioWithCode('pbx-rejected.xml', 480),
+    remote: carrierRemote(),
+    service: '+15550001002',
+    keys: { caller: '+14155550100', host: '127.0.0.1', codecs: '0', maxfwd: '70' },
+  });
   assert.equal(r.code, 0, r.output.slice(-3000));
   const c = await lastCall(t);
   assert.equal(c.cause, 'no_destination');

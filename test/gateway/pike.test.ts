@@ -7,7 +7,10 @@ import type { CompiledTrunk } from '../../src/gateway/config-snapshot.js';
 test('pike: over the rate in one second → blocked for blockMs, then counted afresh', () => {
   let now = 0;
   const p = new Pike({ rate: 3, blockMs: 5000, maxSources: 10, now: () => now });
-  assert.deepEqual([1, 2, 3, 4, 5].map(() => p.allow('a')), [true, true, true, false, false]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map(() => p.allow('a')),
+    [true, true, true, false, false],
+  );
   assert.equal(p.blocks, 1);
   assert.equal(p.dropped, 2);
   now = 1500;
@@ -38,13 +41,36 @@ test('pike: the table stays within maxSources (spoofed-source flood), oldest for
 
 test('pike: an exempt source is asked once per window, only when over the rate', () => {
   let asked = 0;
-  const p = new Pike({ rate: 2, blockMs: 1000, maxSources: 10, now: () => 0, exempt: () => (asked++, true) });
+  const p = new Pike({
+    rate: 2,
+    blockMs: 1000,
+    maxSources: 10,
+    now: () => 0,
+    exempt: () => {
+      asked++;
+      return true;
+    },
+  });
   for (let i = 0; i < 50; i++) assert.equal(p.allow('pbx'), true);
   assert.equal(asked, 1);
 });
 
 function trunk(over: Partial<CompiledTrunk>): CompiledTrunk {
-  return { sid: 'TR1', accountSid: 'AC1', active: true, authType: 'ip_whitelist', sipPassword: '', numbers: new Set(), ranges: [], destinations: [], externalAlias: null, settings: {}, maxCallsPerSecond: null, maxConcurrentCalls: null, ...over };
+  return {
+    sid: 'TR1',
+    accountSid: 'AC1',
+    active: true,
+    authType: 'ip_whitelist',
+    sipPassword: '',
+    numbers: new Set(),
+    ranges: [],
+    destinations: [],
+    externalAlias: null,
+    settings: {},
+    maxCallsPerSecond: null,
+    maxConcurrentCalls: null,
+    ...over,
+  };
 }
 
 test('trunk limits: concurrency slots are given back once, however often release runs', () => {

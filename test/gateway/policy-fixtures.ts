@@ -4,7 +4,14 @@ import { ConfigSnapshot, compileTrunk } from '../../src/gateway/config-snapshot.
 let seq = 0;
 
 /** A GatewayTrunk with sensible defaults, for policy and snapshot tests. */
-export function gatewayTrunk(over: Partial<GatewayTrunk> & { sid?: string; accountSid?: string; authType?: GatewayTrunk['trunk']['authType']; status?: 'active' | 'inactive' } = {}): GatewayTrunk {
+export function gatewayTrunk(
+  over: Partial<GatewayTrunk> & {
+    sid?: string;
+    accountSid?: string;
+    authType?: GatewayTrunk['trunk']['authType'];
+    status?: 'active' | 'inactive';
+  } = {},
+): GatewayTrunk {
   seq++;
   const sid = over.sid ?? `trmum1${String(seq).padStart(24, '0')}`;
   return {

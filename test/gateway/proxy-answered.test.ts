@@ -39,17 +39,29 @@ after(async () => {
 });
 
 function okFor(req: SipRequest): string {
-  const copy = req.headers.filter((x) => ['via', 'from', 'call-id', 'cseq', 'record-route'].includes(x.name)).map((x) => `${x.name}: ${x.value}`);
+  const copy = req.headers
+    .filter((x) => ['via', 'from', 'call-id', 'cseq', 'record-route'].includes(x.name))
+    .map((x) => `${x.name}: ${x.value}`);
   const to = req.headers.find((x) => x.name === 'to')?.value ?? '';
   const sdp = 'v=0\r\no=c 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n';
-  return [`SIP/2.0 200 OK`, ...copy, `To: ${to};tag=carrier1`, 'Contact: <sip:carrier@127.0.0.1>', 'Content-Type: application/sdp', `Content-Length: ${sdp.length}`, '', sdp].join('\r\n');
+  return [
+    `SIP/2.0 200 OK`,
+    ...copy,
+    `To: ${to};tag=carrier1`,
+    'Contact: <sip:carrier@127.0.0.1>',
+    'Content-Type: application/sdp',
+    `Content-Length: ${sdp.length}`,
+    '',
+    sdp,
+  ].join('\r\n');
 }
 
 test('a 2xx retransmitted by the carrier after the answer still reaches the PBX (RFC 6026 Accepted)', async () => {
   const pbx = await UdpProbe.open('127.0.0.2');
   try {
     const host = `${h.accountSid}.pstn.exotel.com`;
-    const sdp = 'v=0\r\no=pbx 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\n';
+    const sdp =
+      'v=0\r\no=pbx 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\n';
     const invite = request({
       method: 'INVITE',
       uri: `sip:+14155550100@${host}`,
@@ -64,7 +76,8 @@ test('a 2xx retransmitted by the carrier after the answer still reaches the PBX 
     await pbx.send(invite, h.access('udp'));
     const forwarded = await waitFor(() => invites[0], 3000, 'INVITE at the carrier');
     const ok = okFor(forwarded.req);
-    const send = (): Promise<void> => new Promise((r) => carrier.send(ok, forwarded.from.port, forwarded.from.address, () => r()));
+    const send = (): Promise<void> =>
+      new Promise((r) => carrier.send(ok, forwarded.from.port, forwarded.from.address, () => r()));
     const twoHundreds = (): number => pbx.replies.filter((b) => b.toString().startsWith('SIP/2.0 200 ')).length;
 
     await send();

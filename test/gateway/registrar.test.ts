@@ -39,16 +39,28 @@ async function ua(host: string): Promise<{ ep: SipEndpoint; port: number }> {
 
 function send(ep: SipEndpoint, req: SipRequest, port: number): Promise<SipResponse> {
   return new Promise((resolve, reject) => {
-    ep.sendRequest(req, { protocol: 'udp', address: '127.0.0.1', port }, {
-      provisional: () => {},
-      final: (res: SipResponse) => resolve(res),
-      timeout: () => reject(new Error('timeout')),
-      transportError: (err) => reject(err),
-    });
+    ep.sendRequest(
+      req,
+      { protocol: 'udp', address: '127.0.0.1', port },
+      {
+        provisional: () => {},
+        final: (res: SipResponse) => resolve(res),
+        timeout: () => reject(new Error('timeout')),
+        transportError: (err) => reject(err),
+      },
+    );
   });
 }
 
-function register(user: string, localPort: number, host: string, seq: number, callId: string, extra: Array<{ name: string; value: string }> = [], method = 'REGISTER'): SipRequest {
+function register(
+  user: string,
+  localPort: number,
+  host: string,
+  seq: number,
+  callId: string,
+  extra: Array<{ name: string; value: string }> = [],
+  method = 'REGISTER',
+): SipRequest {
   const domain = `${h.accountSid}.pstn.exotel.com`;
   return {
     kind: 'request',
@@ -69,7 +81,14 @@ function register(user: string, localPort: number, host: string, seq: number, ca
   };
 }
 
-async function authedRegister(ep: SipEndpoint, port: number, host: string, user: string, pass: string, extra: Array<{ name: string; value: string }> = []): Promise<SipResponse> {
+async function authedRegister(
+  ep: SipEndpoint,
+  port: number,
+  host: string,
+  user: string,
+  pass: string,
+  extra: Array<{ name: string; value: string }> = [],
+): Promise<SipResponse> {
   const callId = randomToken();
   const first = await send(ep, register(user, port, host, 1, callId), h.access('udp').port);
   assert.equal(first.status, 401);
@@ -78,8 +97,18 @@ async function authedRegister(ep: SipEndpoint, port: number, host: string, user:
   assert.match(challenges[0] ?? '', /algorithm=MD5/);
   assert.match(challenges[1] ?? '', /algorithm=SHA-256/);
   assert.match(challenges[0] ?? '', /realm="pstn\.exotel\.com"/);
-  const auth = answerChallenge({ challenge: challenges[1] as string, method: 'REGISTER', uri: `sip:${h.accountSid}.pstn.exotel.com`, username: user, password: pass });
-  return send(ep, register(user, port, host, 2, callId, [{ name: 'authorization', value: auth }, ...extra]), h.access('udp').port);
+  const auth = answerChallenge({
+    challenge: challenges[1] as string,
+    method: 'REGISTER',
+    uri: `sip:${h.accountSid}.pstn.exotel.com`,
+    username: user,
+    password: pass,
+  });
+  return send(
+    ep,
+    register(user, port, host, 2, callId, [{ name: 'authorization', value: auth }, ...extra]),
+    h.access('udp').port,
+  );
 }
 
 test('registrar: digest REGISTER succeeds, binding stored with expiry and listed in the 200', async () => {
@@ -101,7 +130,9 @@ test('registrar: digest REGISTER succeeds, binding stored with expiry and listed
 test('registrar: a UTF-8 User-Agent is stored as text (the header holds octets)', async () => {
   const { ep, port } = await ua('127.0.0.2');
   try {
-    const ok = await authedRegister(ep, port, '127.0.0.2', trunk.sid, password, [{ name: 'user-agent', value: textToOctets('Téléphone ☎ 1.0') }]);
+    const ok = await authedRegister(ep, port, '127.0.0.2', trunk.sid, password, [
+      { name: 'user-agent', value: textToOctets('Téléphone ☎ 1.0') },
+    ]);
     assert.equal(ok.status, 200);
     const reg = (await h.store.listRegistrations(trunk.sid)).find((r) => r.contact.includes(`:${port}`));
     assert.equal(reg?.userAgent, 'Téléphone ☎ 1.0');
@@ -115,7 +146,13 @@ test('registrar: Expires 0 removes the binding, Contact * removes all', async ()
   try {
     const callId = randomToken();
     const first = await send(ep, register(trunk.sid, port, '127.0.0.2', 1, callId), h.access('udp').port);
-    const auth = answerChallenge({ challenge: header(first, 'www-authenticate')[0] as string, method: 'REGISTER', uri: `sip:${h.accountSid}.pstn.exotel.com`, username: trunk.sid, password });
+    const auth = answerChallenge({
+      challenge: header(first, 'www-authenticate')[0] as string,
+      method: 'REGISTER',
+      uri: `sip:${h.accountSid}.pstn.exotel.com`,
+      username: trunk.sid,
+      password,
+    });
     const req = register(trunk.sid, port, '127.0.0.2', 2, callId, [{ name: 'authorization', value: auth }]);
     for (const x of req.headers) if (x.name === 'expires') x.value = '0';
     const res = await send(ep, req, h.access('udp').port);
@@ -124,7 +161,13 @@ test('registrar: Expires 0 removes the binding, Contact * removes all', async ()
     assert.ok(!header(res, 'contact').some((c) => c.includes(`:${port}>`)), 'the removed contact is not listed');
     assert.ok(!(await h.store.listRegistrations(trunk.sid)).some((r) => r.contact.includes(`:${port}`)));
     const first2 = await send(ep, register(trunk.sid, port, '127.0.0.2', 3, callId), h.access('udp').port);
-    const auth2 = answerChallenge({ challenge: header(first2, 'www-authenticate')[0] as string, method: 'REGISTER', uri: `sip:${h.accountSid}.pstn.exotel.com`, username: trunk.sid, password });
+    const auth2 = answerChallenge({
+      challenge: header(first2, 'www-authenticate')[0] as string,
+      method: 'REGISTER',
+      uri: `sip:${h.accountSid}.pstn.exotel.com`,
+      username: trunk.sid,
+      password,
+    });
     const all = register(trunk.sid, port, '127.0.0.2', 4, callId, [{ name: 'authorization', value: auth2 }]);
     for (const x of all.headers) if (x.name === 'expires') x.value = '0';
     for (const x of all.headers) if (x.name === 'contact') x.value = '*';
@@ -137,26 +180,40 @@ test('registrar: Expires 0 removes the binding, Contact * removes all', async ()
   }
 });
 
-test('registrar: wrong password → 401 again, then 403 after repeated failures; unknown trunk looks the same', async () => {
-  const { ep, port } = await ua('127.0.0.3');
-  try {
-    const bad = await authedRegister(ep, port, '127.0.0.3', trunk.sid, 'wrong-password');
-    assert.equal(bad.status, 401);
-    const unknown = await authedRegister(ep, port, '127.0.0.3', 'trmum1000000000000000000000000', 'whatever');
-    assert.equal(unknown.status, 401, 'unknown trunk answers like a wrong password');
-    const callId = randomToken();
-    const first = await send(ep, register(trunk.sid, port, '127.0.0.3', 1, callId), h.access('udp').port);
-    const auth = answerChallenge({ challenge: header(first, 'www-authenticate')[1] as string, method: 'REGISTER', uri: 'sip:x', username: trunk.sid, password: 'nope' });
-    const third = await send(ep, register(trunk.sid, port, '127.0.0.3', 2, callId, [{ name: 'authorization', value: auth }]), h.access('udp').port);
-    assert.equal(third.status, 403, 'third failure from one source within the window → 403');
-    const after = await send(ep, register(trunk.sid, port, '127.0.0.3', 3, callId), h.access('udp').port);
-    assert.equal(after.status, 403, 'the source stays blocked');
-    const metrics = await h.metrics.metrics();
-    for (const result of ['ok', 'challenged', 'failed', 'blocked']) assert.match(metrics, new RegExp(`vsip_sip_registrations_total\\{result="${result}"\\} [1-9]`));
-  } finally {
-    await ep.close();
-  }
-});
+test(
+  'registrar: wrong password → 401 again, then 403 after repeated failures; unknown trunk looks the ' + 'same',
+  async () => {
+    const { ep, port } = await ua('127.0.0.3');
+    try {
+      const bad = await authedRegister(ep, port, '127.0.0.3', trunk.sid, 'wrong-password');
+      assert.equal(bad.status, 401);
+      const unknown = await authedRegister(ep, port, '127.0.0.3', 'trmum1000000000000000000000000', 'whatever');
+      assert.equal(unknown.status, 401, 'unknown trunk answers like a wrong password');
+      const callId = randomToken();
+      const first = await send(ep, register(trunk.sid, port, '127.0.0.3', 1, callId), h.access('udp').port);
+      const auth = answerChallenge({
+        challenge: header(first, 'www-authenticate')[1] as string,
+        method: 'REGISTER',
+        uri: 'sip:x',
+        username: trunk.sid,
+        password: 'nope',
+      });
+      const third = await send(
+        ep,
+        register(trunk.sid, port, '127.0.0.3', 2, callId, [{ name: 'authorization', value: auth }]),
+        h.access('udp').port,
+      );
+      assert.equal(third.status, 403, 'third failure from one source within the window → 403');
+      const after = await send(ep, register(trunk.sid, port, '127.0.0.3', 3, callId), h.access('udp').port);
+      assert.equal(after.status, 403, 'the source stays blocked');
+      const metrics = await h.metrics.metrics();
+      for (const result of ['ok', 'challenged', 'failed', 'blocked'])
+        assert.match(metrics, new RegExp(`vsip_sip_registrations_total\\{result="${result}"\\} [1-9]`));
+    } finally {
+      await ep.close();
+    }
+  },
+);
 
 test('termination with credentials: INVITE gets 407, the digest answer is proxied', async () => {
   const { ep, port } = await ua('127.0.0.2');
@@ -178,17 +235,29 @@ test('termination with credentials: INVITE gets 407, the digest answer is proxie
         { name: 'content-type', value: 'application/sdp' },
         ...extra,
       ],
-      body: Buffer.from('v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n'),
+      body: Buffer.from(
+        'v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n',
+      ),
     });
     const first = await send(ep, invite(1, []), h.access('udp').port);
     assert.equal(first.status, 407);
     const ch = header(first, 'proxy-authenticate');
     assert.equal(ch.length, 2);
-    const auth = answerChallenge({ challenge: ch[0] as string, method: 'INVITE', uri: `sip:+14155550100@${domain}`, username: trunk.sid, password });
+    const auth = answerChallenge({
+      challenge: ch[0] as string,
+      method: 'INVITE',
+      uri: `sip:+14155550100@${domain}`,
+      username: trunk.sid,
+      password,
+    });
     const second = await send(ep, invite(2, [{ name: 'proxy-authorization', value: auth }]), h.access('udp').port);
     assert.equal(second.status, 200);
     const fwd = h.gateway.pstnSim?.received.at(-1);
-    assert.equal(fwd?.headers.some((x) => x.name === 'proxy-authorization'), false, 'credentials are not forwarded');
+    assert.equal(
+      fwd?.headers.some((x) => x.name === 'proxy-authorization'),
+      false,
+      'credentials are not forwarded',
+    );
   } finally {
     await ep.close();
   }
@@ -205,14 +274,20 @@ test('registrar: baresip registers with digest (default MD5 challenge)', async (
   const password = await api.password(trunk.sid);
   await h.gateway.snapshot.settled();
   const gw = h.access('udp').port;
-  const ua = await startBaresip(() => `<sip:${trunk.sid}@127.0.0.1:${gw};transport=udp>;auth_pass=${password};regint=60;outbound="sip:127.0.0.1:${gw}"`, ['-t', '20']);
+  const ua = await startBaresip(
+    () =>
+      `<sip:${trunk.sid}@127.0.0.1:${gw};transport=udp>;auth_pass=${password};regint=60;outbound="sip:127.0.0.1:${gw}"`,
+    ['-t', '20'],
+  );
   t.after(async () => {
     ua.child.kill('SIGKILL');
     await ua.exited;
   });
-  await waitFor(() => /200 OK|registered successfully/i.test(ua.output()), 15000, 'baresip registration').catch((err: Error) => {
-    throw new Error(`${err.message}; baresip output:\n${ua.output()}`);
-  });
+  await waitFor(() => /200 OK|registered successfully/i.test(ua.output()), 15000, 'baresip registration').catch(
+    (err: Error) => {
+      throw new Error(`${err.message}; baresip output:\n${ua.output()}`);
+    },
+  );
   const regs = await waitFor(async () => {
     const r = await h.store.listRegistrations(trunk.sid);
     return r.some((x) => x.sourceIp === '127.0.0.2') ? r : undefined;

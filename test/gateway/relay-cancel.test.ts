@@ -29,7 +29,11 @@ class RawPeer {
   static async udp(host: string): Promise<RawPeer> {
     const s = dgram.createSocket('udp4');
     await new Promise<void>((r) => s.bind(0, host, () => r()));
-    const p = new RawPeer(s.address().port, (d, to) => s.send(d, to.port, to.address), () => s.close());
+    const p = new RawPeer(
+      s.address().port,
+      (d, to) => s.send(d, to.port, to.address),
+      () => s.close(),
+    );
     s.on('message', (m, from) => {
       p.#reply = (d) => s.send(d, from.port, from.address);
       p.got.push(parseMessage(m));
@@ -52,10 +56,14 @@ class RawPeer {
       sock.on('error', () => {});
     });
     await new Promise<void>((r) => server.listen(0, host, () => r()));
-    const p = new RawPeer((server.address() as net.AddressInfo).port, () => assert.fail('a TCP peer only answers'), () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-    });
+    const p = new RawPeer(
+      (server.address() as net.AddressInfo).port,
+      () => assert.fail('a TCP peer only answers'),
+      () => {
+        for (const s of sockets) s.destroy();
+        server.close();
+      },
+    );
     return p;
   }
 
@@ -74,7 +82,9 @@ class RawPeer {
   }
 
   responses(status: number, method = 'INVITE'): SipResponse[] {
-    return this.got.filter((m): m is SipResponse => m.kind === 'response' && m.status === status && (hv(m, 'cseq') ?? '').endsWith(method));
+    return this.got.filter(
+      (m): m is SipResponse => m.kind === 'response' && m.status === status && (hv(m, 'cseq') ?? '').endsWith(method),
+    );
   }
 
   request(method: string, what = method, ms = 4000): Promise<SipRequest> {
@@ -91,9 +101,16 @@ function hv(m: SipMessage, name: string): string | undefined {
 }
 
 /** A response to `req` as a UAS writes it: its Vias, From, Call-ID, CSeq and Record-Route, To with our tag. */
-function answer(req: SipRequest, status: number, reason: string, contact: string | null = null, toTag = 'uas1'): string {
+function answer(
+  req: SipRequest,
+  status: number,
+  reason: string,
+  contact: string | null = null,
+  toTag = 'uas1',
+): string {
   const lines = [`SIP/2.0 ${status} ${reason}`];
-  for (const h of req.headers) if (['via', 'from', 'call-id', 'cseq', 'record-route'].includes(h.name)) lines.push(`${h.name}: ${h.value}`);
+  for (const h of req.headers)
+    if (['via', 'from', 'call-id', 'cseq', 'record-route'].includes(h.name)) lines.push(`${h.name}: ${h.value}`);
   const to = hv(req, 'to') ?? '';
   lines.push(`To: ${/;\s*tag=/i.test(to) || status === 100 ? to : `${to};tag=${toTag}`}`);
   if (contact !== null) lines.push(`Contact: <${contact}>`);
@@ -104,11 +121,31 @@ function answer(req: SipRequest, status: number, reason: string, contact: string
 const SDP = 'v=0\r\no=pbx 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\n';
 
 /** An INVITE (and the CANCEL for it, §9.1: same branch, Call-ID, From, To, CSeq number). */
-function inviteFrom(host: string, port: number, uri: string, caller: string): { invite: string; cancel: string; callId: string } {
+function inviteFrom(
+  host: string,
+  port: number,
+  uri: string,
+  caller: string,
+): { invite: string; cancel: string; callId: string } {
   const branch = `z9hG4bK${randomBytes(8).toString('hex')}`;
   const callId = `${randomBytes(8).toString('hex')}@${host}`;
-  const common = [`Via: SIP/2.0/UDP ${host}:${port};branch=${branch};rport`, 'Max-Forwards: 70', `From: <sip:${caller}@${host}>;tag=caller1`, `To: <${uri}>`, `Call-ID: ${callId}`];
-  const invite = [`INVITE ${uri} SIP/2.0`, ...common, 'CSeq: 1 INVITE', `Contact: <sip:caller@${host}:${port}>`, 'Content-Type: application/sdp', `Content-Length: ${SDP.length}`, '', SDP].join('\r\n');
+  const common = [
+    `Via: SIP/2.0/UDP ${host}:${port};branch=${branch};rport`,
+    'Max-Forwards: 70',
+    `From: <sip:${caller}@${host}>;tag=caller1`,
+    `To: <${uri}>`,
+    `Call-ID: ${callId}`,
+  ];
+  const invite = [
+    `INVITE ${uri} SIP/2.0`,
+    ...common,
+    'CSeq: 1 INVITE',
+    `Contact: <sip:caller@${host}:${port}>`,
+    'Content-Type: application/sdp',
+    `Content-Length: ${SDP.length}`,
+    '',
+    SDP,
+  ].join('\r\n');
   const cancel = [`CANCEL ${uri} SIP/2.0`, ...common, 'CSeq: 1 CANCEL', 'Content-Length: 0', '', ''].join('\r\n');
   return { invite, cancel, callId };
 }
@@ -122,7 +159,10 @@ let seq = 0;
 
 before(async () => {
   carrier = await RawPeer.udp('127.0.0.1');
-  h = await startHarness({ carrier: `sip:127.0.0.1:${carrier.port}`, flags: { sipDestinationTimeout: '3000', sipMaxLag: '0', sipMaxLoad: '0' } }); // not about overload: off
+  h = await startHarness({
+    carrier: `sip:127.0.0.1:${carrier.port}`,
+    flags: { sipDestinationTimeout: '3000', sipMaxLag: '0', sipMaxLoad: '0' },
+  }); // not about overload: off
   api = await ApiClient.create(h);
   termTrunk = await api.terminationTrunk('relay', CALLER, '127.0.0.2');
 });
@@ -138,20 +178,25 @@ async function terminationCall(): Promise<{ pbx: RawPeer; cancel: () => void; at
   const host = `${h.accountSid}.pstn.exotel.com`;
   const m = inviteFrom('127.0.0.2', pbx.port, `sip:+1415555${String(100 + seq++).padStart(4, '0')}@${host}`, CALLER);
   pbx.send(m.invite, h.access('udp'));
-  const atCarrier = await waitFor(() => carrier.requests('INVITE').find((r) => hv(r, 'call-id') === m.callId), 4000, 'INVITE at the carrier').catch((err: Error) => {
+  const atCarrier = await waitFor(
+    () => carrier.requests('INVITE').find((r) => hv(r, 'call-id') === m.callId),
+    4000,
+    'INVITE at the carrier',
+  ).catch((err: Error) => {
     const got = pbx.got.map((x) => (x.kind === 'response' ? `${x.status} ${x.reason}` : x.method));
     throw new Error(`${err.message}; the PBX got ${got.join(', ') || 'nothing'}`);
   });
   return { pbx, cancel: () => pbx.send(m.cancel, h.access('udp')), atCarrier, callId: m.callId };
 }
 
-const ofCall = (peer: RawPeer, method: string, callId: string): SipRequest | undefined => peer.requests(method).find((r) => hv(r, 'call-id') === callId);
+const ofCall = (peer: RawPeer, method: string, callId: string): SipRequest | undefined =>
+  peer.requests(method).find((r) => hv(r, 'call-id') === callId);
 
 async function callRecord(trunk: string, callId: string) {
   return waitFor(async () => (await api.calls(trunk)).find((c) => c.call_id === callId), 4000, `call record ${callId}`);
 }
 
-test('termination: a CANCEL before the carrier\'s first 1xx reaches the carrier once it rings', async () => {
+test("termination: a CANCEL before the carrier's first 1xx reaches the carrier once it rings", async () => {
   const { pbx, cancel, atCarrier, callId } = await terminationCall();
   try {
     await pbx.response(100);
@@ -159,7 +204,11 @@ test('termination: a CANCEL before the carrier\'s first 1xx reaches the carrier 
     await pbx.response(487);
     carrier.reply(answer(atCarrier, 180, 'Ringing'));
     const c = await waitFor(() => ofCall(carrier, 'CANCEL', callId), 4000, 'the CANCEL at the carrier after its 180');
-    assert.equal(/branch=([^;,\s]+)/.exec(hv(c, 'via') ?? '')?.[1], /branch=([^;,\s]+)/.exec(hv(atCarrier, 'via') ?? '')?.[1], 'same branch as the INVITE (§9.1)');
+    assert.equal(
+      /branch=([^;,\s]+)/.exec(hv(c, 'via') ?? '')?.[1],
+      /branch=([^;,\s]+)/.exec(hv(atCarrier, 'via') ?? '')?.[1],
+      'same branch as the INVITE (§9.1)',
+    );
     assert.equal(hv(c, 'cseq'), '1 CANCEL');
     carrier.reply(answer(c, 200, 'OK'));
     carrier.reply(answer(atCarrier, 487, 'Request Terminated'));
@@ -193,41 +242,47 @@ test('termination: a 200 with no 1xx after the PBX CANCELled is ACKed and hung u
   }
 });
 
-test('termination: a 200 that crosses the PBX\'s CANCEL leaves no stranded leg (ACK + BYE), the PBX gets 487', async () => {
-  const { pbx, cancel, atCarrier, callId } = await terminationCall();
-  try {
-    carrier.reply(answer(atCarrier, 180, 'Ringing'));
-    await pbx.response(180);
-    cancel();
-    const c = await waitFor(() => ofCall(carrier, 'CANCEL', callId), 4000, 'the CANCEL at the carrier');
-    // The carrier had already answered when the CANCEL arrived: its 200 crosses it.
-    carrier.reply(answer(atCarrier, 200, 'OK', `sip:carrier@127.0.0.1:${carrier.port}`, 'cross1'));
-    carrier.reply(answer(c, 200, 'OK'));
-    await waitFor(() => ofCall(carrier, 'ACK', callId), 4000, 'the ACK at the carrier');
-    const bye = await waitFor(() => ofCall(carrier, 'BYE', callId), 4000, 'the BYE at the carrier');
-    carrier.reply(answer(bye, 200, 'OK'));
-    await pbx.response(487);
-    assert.equal(pbx.responses(200).length, 0);
-    const rec = await callRecord(termTrunk, callId);
-    assert.equal(rec.cause, 'cancelled');
-  } finally {
-    pbx.close();
-  }
-});
+test(
+  "termination: a 200 that crosses the PBX's CANCEL leaves no stranded leg (ACK + BYE), the PBX gets " + '487',
+  async () => {
+    const { pbx, cancel, atCarrier, callId } = await terminationCall();
+    try {
+      carrier.reply(answer(atCarrier, 180, 'Ringing'));
+      await pbx.response(180);
+      cancel();
+      const c = await waitFor(() => ofCall(carrier, 'CANCEL', callId), 4000, 'the CANCEL at the carrier');
+      // The carrier had already answered when the CANCEL arrived: its 200 crosses it.
+      carrier.reply(answer(atCarrier, 200, 'OK', `sip:carrier@127.0.0.1:${carrier.port}`, 'cross1'));
+      carrier.reply(answer(c, 200, 'OK'));
+      await waitFor(() => ofCall(carrier, 'ACK', callId), 4000, 'the ACK at the carrier');
+      const bye = await waitFor(() => ofCall(carrier, 'BYE', callId), 4000, 'the BYE at the carrier');
+      carrier.reply(answer(bye, 200, 'OK'));
+      await pbx.response(487);
+      assert.equal(pbx.responses(200).length, 0);
+      const rec = await callRecord(termTrunk, callId);
+      assert.equal(rec.cause, 'cancelled');
+    } finally {
+      pbx.close();
+    }
+  },
+);
 
-test('termination: a carrier 503 reaches the PBX as 500 (RFC 3261 §16.7 step 6), the call log keeps the cause', async () => {
-  const { pbx, atCarrier, callId } = await terminationCall();
-  try {
-    carrier.reply(answer(atCarrier, 503, 'Service Unavailable'));
-    await pbx.response(500);
-    assert.equal(pbx.responses(503).length, 0);
-    const rec = await callRecord(termTrunk, callId);
-    assert.equal(rec.final_code, 500);
-    assert.equal(rec.cause, 'carrier_error');
-  } finally {
-    pbx.close();
-  }
-});
+test(
+  'termination: a carrier 503 reaches the PBX as 500 (RFC 3261 §16.7 step 6), the call log keeps the ' + 'cause',
+  async () => {
+    const { pbx, atCarrier, callId } = await terminationCall();
+    try {
+      carrier.reply(answer(atCarrier, 503, 'Service Unavailable'));
+      await pbx.response(500);
+      assert.equal(pbx.responses(503).length, 0);
+      const rec = await callRecord(termTrunk, callId);
+      assert.equal(rec.final_code, 500);
+      assert.equal(rec.cause, 'carrier_error');
+    } finally {
+      pbx.close();
+    }
+  },
+);
 
 test('in-dialog: a 503 to a relayed BYE reaches the other side as 500', async () => {
   const { pbx, atCarrier, callId } = await terminationCall();
@@ -235,7 +290,10 @@ test('in-dialog: a 503 to a relayed BYE reaches the other side as 500', async ()
     carrier.reply(answer(atCarrier, 200, 'OK', `sip:carrier@127.0.0.1:${carrier.port}`, 'dlg1'));
     const ok = await pbx.response(200);
     // §12.1.2: the PBX's route set is the Record-Route of the 2xx, reversed.
-    const routes = ok.headers.filter((x) => x.name === 'record-route').flatMap((x) => x.value.split(/,\s*(?=<)/)).reverse();
+    const routes = ok.headers
+      .filter((x) => x.name === 'record-route')
+      .flatMap((x) => x.value.split(/,\s*(?=<)/))
+      .reverse();
     const bye = [
       `BYE sip:carrier@127.0.0.1:${carrier.port} SIP/2.0`,
       `Via: SIP/2.0/UDP 127.0.0.2:${pbx.port};branch=z9hG4bK${randomBytes(8).toString('hex')};rport`,
@@ -260,7 +318,10 @@ test('in-dialog: a 503 to a relayed BYE reaches the other side as 500', async ()
 });
 
 /** Origination: the raw carrier calls a number whose trunk has the given TCP destinations. */
-async function originationCall(number: string, destinations: RawPeer[]): Promise<{ trunk: string; cancel: () => void; callId: string }> {
+async function originationCall(
+  number: string,
+  destinations: RawPeer[],
+): Promise<{ trunk: string; cancel: () => void; callId: string }> {
   const t = await api.createTrunk(`inrelay${++seq}`);
   await api.mapNumber(t, number);
   await api.addDestinations(
@@ -268,49 +329,64 @@ async function originationCall(number: string, destinations: RawPeer[]): Promise
     destinations.map((d, i) => ({ destination: `127.0.0.4:${d.port};transport=tcp`, priority: i + 1 })),
   );
   await h.gateway.snapshot.settled();
-  const m = inviteFrom('127.0.0.1', carrier.port, `sip:${number}@127.0.0.1:${h.carrierSide('udp').port}`, '+14155550100');
+  const m = inviteFrom(
+    '127.0.0.1',
+    carrier.port,
+    `sip:${number}@127.0.0.1:${h.carrierSide('udp').port}`,
+    '+14155550100',
+  );
   carrier.send(m.invite, h.carrierSide('udp'));
   return { trunk: t, cancel: () => carrier.send(m.cancel, h.carrierSide('udp')), callId: m.callId };
 }
 
 const carrierGot = (status: number, callId: string): SipResponse | undefined =>
-  carrier.got.find((m): m is SipResponse => m.kind === 'response' && m.status === status && hv(m, 'call-id') === callId && (hv(m, 'cseq') ?? '').endsWith('INVITE'));
+  carrier.got.find(
+    (m): m is SipResponse =>
+      m.kind === 'response' &&
+      m.status === status &&
+      hv(m, 'call-id') === callId &&
+      (hv(m, 'cseq') ?? '').endsWith('INVITE'),
+  );
 
-test('origination: a CANCEL before the PBX\'s first 1xx reaches the PBX once it rings; a 200 instead is ACKed and hung up', async () => {
-  const ringing = await RawPeer.tcp('127.0.0.4');
-  const answering = await RawPeer.tcp('127.0.0.4');
-  try {
-    // The PBX rings late: it gets the CANCEL after its 180.
-    const a = await originationCall('+15550004101', [ringing]);
-    const inviteA = await ringing.request('INVITE');
-    await waitFor(() => carrierGot(100, a.callId), 4000, '100 at the carrier');
-    a.cancel();
-    await waitFor(() => carrierGot(487, a.callId), 4000, '487 at the carrier');
-    ringing.reply(answer(inviteA, 180, 'Ringing'));
-    const c = await ringing.request('CANCEL', 'the CANCEL at the PBX after its 180');
-    assert.equal(hv(c, 'call-id'), hv(inviteA, 'call-id'));
-    ringing.reply(answer(c, 200, 'OK'));
-    ringing.reply(answer(inviteA, 487, 'Request Terminated'));
+test(
+  "origination: a CANCEL before the PBX's first 1xx reaches the PBX once it rings; a 200 instead is ACKed and " +
+    'hung up',
+  async () => {
+    const ringing = await RawPeer.tcp('127.0.0.4');
+    const answering = await RawPeer.tcp('127.0.0.4');
+    try {
+      // The PBX rings late: it gets the CANCEL after its 180.
+      const a = await originationCall('+15550004101', [ringing]);
+      const inviteA = await ringing.request('INVITE');
+      await waitFor(() => carrierGot(100, a.callId), 4000, '100 at the carrier');
+      a.cancel();
+      await waitFor(() => carrierGot(487, a.callId), 4000, '487 at the carrier');
+      ringing.reply(answer(inviteA, 180, 'Ringing'));
+      const c = await ringing.request('CANCEL', 'the CANCEL at the PBX after its 180');
+      assert.equal(hv(c, 'call-id'), hv(inviteA, 'call-id'));
+      ringing.reply(answer(c, 200, 'OK'));
+      ringing.reply(answer(inviteA, 487, 'Request Terminated'));
 
-    // The PBX answers instead of ringing: vsip ACKs its 200 and hangs up.
-    const b = await originationCall('+15550004102', [answering]);
-    const inviteB = await answering.request('INVITE');
-    await waitFor(() => carrierGot(100, b.callId), 4000, '100 at the carrier');
-    b.cancel();
-    await waitFor(() => carrierGot(487, b.callId), 4000, '487 at the carrier');
-    answering.reply(answer(inviteB, 200, 'OK', `sip:pbx@127.0.0.4:${answering.port};transport=tcp`, 'pbx1'));
-    const ack = await answering.request('ACK', 'the ACK at the PBX');
-    const bye = await answering.request('BYE', 'the BYE at the PBX');
-    assert.equal(ack.uri, `sip:pbx@127.0.0.4:${answering.port};transport=tcp`);
-    assert.match(hv(bye, 'to') ?? '', /;tag=pbx1$/);
-    answering.reply(answer(bye, 200, 'OK'));
-    assert.equal(carrierGot(200, b.callId), undefined);
-    assert.equal((await callRecord(b.trunk, b.callId)).cause, 'cancelled');
-  } finally {
-    ringing.close();
-    answering.close();
-  }
-});
+      // The PBX answers instead of ringing: vsip ACKs its 200 and hangs up.
+      const b = await originationCall('+15550004102', [answering]);
+      const inviteB = await answering.request('INVITE');
+      await waitFor(() => carrierGot(100, b.callId), 4000, '100 at the carrier');
+      b.cancel();
+      await waitFor(() => carrierGot(487, b.callId), 4000, '487 at the carrier');
+      answering.reply(answer(inviteB, 200, 'OK', `sip:pbx@127.0.0.4:${answering.port};transport=tcp`, 'pbx1'));
+      const ack = await answering.request('ACK', 'the ACK at the PBX');
+      const bye = await answering.request('BYE', 'the BYE at the PBX');
+      assert.equal(ack.uri, `sip:pbx@127.0.0.4:${answering.port};transport=tcp`);
+      assert.match(hv(bye, 'to') ?? '', /;tag=pbx1$/);
+      answering.reply(answer(bye, 200, 'OK'));
+      assert.equal(carrierGot(200, b.callId), undefined);
+      assert.equal((await callRecord(b.trunk, b.callId)).cause, 'cancelled');
+    } finally {
+      ringing.close();
+      answering.close();
+    }
+  },
+);
 
 test('origination: a 6xx ends failover (RFC 3261 §16.7 step 5)', async () => {
   const declining = await RawPeer.tcp('127.0.0.4');
@@ -347,16 +423,49 @@ test('in-dialog: a CANCEL for a re-INVITE goes on to the carrier once it sends a
   try {
     carrier.reply(answer(atCarrier, 200, 'OK', `sip:carrier@127.0.0.1:${carrier.port}`, 'dlg2'));
     const ok = await pbx.response(200);
-    const routes = ok.headers.filter((x) => x.name === 'record-route').flatMap((x) => x.value.split(/,\s*(?=<)/)).reverse();
+    const routes = ok.headers
+      .filter((x) => x.name === 'record-route')
+      .flatMap((x) => x.value.split(/,\s*(?=<)/))
+      .reverse();
     const via = `Via: SIP/2.0/UDP 127.0.0.2:${pbx.port};branch=z9hG4bK${randomBytes(8).toString('hex')};rport`;
-    const common = [via, 'Max-Forwards: 70', ...routes.map((r) => `Route: ${r}`), `From: ${hv(ok, 'from')}`, `To: ${hv(ok, 'to')}`, `Call-ID: ${callId}`];
+    const common = [
+      via,
+      'Max-Forwards: 70',
+      ...routes.map((r) => `Route: ${r}`),
+      `From: ${hv(ok, 'from')}`,
+      `To: ${hv(ok, 'to')}`,
+      `Call-ID: ${callId}`,
+    ];
     const uri = `sip:carrier@127.0.0.1:${carrier.port}`;
-    pbx.send([`INVITE ${uri} SIP/2.0`, ...common, 'CSeq: 2 INVITE', `Contact: <sip:caller@127.0.0.2:${pbx.port}>`, `Content-Type: application/sdp`, `Content-Length: ${SDP.length}`, '', SDP].join('\r\n'), h.access('udp'));
-    const reInvite = await waitFor(() => carrier.requests('INVITE').find((r) => hv(r, 'call-id') === callId && hv(r, 'cseq') === '2 INVITE'), 4000, 're-INVITE at the carrier');
-    pbx.send([`CANCEL ${uri} SIP/2.0`, ...common, 'CSeq: 2 CANCEL', 'Content-Length: 0', '', ''].join('\r\n'), h.access('udp'));
+    pbx.send(
+      [
+        `INVITE ${uri} SIP/2.0`,
+        ...common,
+        'CSeq: 2 INVITE',
+        `Contact: <sip:caller@127.0.0.2:${pbx.port}>`,
+        `Content-Type: application/sdp`,
+        `Content-Length: ${SDP.length}`,
+        '',
+        SDP,
+      ].join('\r\n'),
+      h.access('udp'),
+    );
+    const reInvite = await waitFor(
+      () => carrier.requests('INVITE').find((r) => hv(r, 'call-id') === callId && hv(r, 'cseq') === '2 INVITE'),
+      4000,
+      're-INVITE at the carrier',
+    );
+    pbx.send(
+      [`CANCEL ${uri} SIP/2.0`, ...common, 'CSeq: 2 CANCEL', 'Content-Length: 0', '', ''].join('\r\n'),
+      h.access('udp'),
+    );
     await pbx.response(200, 'CANCEL');
     carrier.reply(answer(reInvite, 180, 'Ringing'));
-    const c = await waitFor(() => ofCall(carrier, 'CANCEL', callId), 4000, 'the CANCEL of the re-INVITE at the carrier');
+    const c = await waitFor(
+      () => ofCall(carrier, 'CANCEL', callId),
+      4000,
+      'the CANCEL of the re-INVITE at the carrier',
+    );
     assert.equal(hv(c, 'cseq'), '2 CANCEL');
     carrier.reply(answer(c, 200, 'OK'));
     carrier.reply(answer(reInvite, 487, 'Request Terminated'));

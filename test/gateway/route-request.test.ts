@@ -28,12 +28,26 @@ after(async () => {
   await h.close();
 });
 
-const methods = (allow: string | undefined): string[] => (allow ?? '').split(',').map((m) => m.trim()).sort();
+const methods = (allow: string | undefined): string[] =>
+  (allow ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .sort();
 
 test('Allow lists what each side accepts: REGISTER on the access side only (405 and OPTIONS alike)', async () => {
   const uri = `sip:${h.accountSid}.pstn.exotel.com`;
   const ask = (method: string, side: 'access' | 'carrier') =>
-    pbx.exchange(request({ method, uri, viaHost: '127.0.0.2', viaPort: pbx.port, ...(method === 'REGISTER' ? { from: `<sip:pbx@${h.accountSid}.pstn.exotel.com>` } : {}) }), side === 'access' ? h.access('udp') : h.carrierSide('udp'), 2000);
+    pbx.exchange(
+      request({
+        method,
+        uri,
+        viaHost: '127.0.0.2',
+        viaPort: pbx.port,
+        ...(method === 'REGISTER' ? { from: `<sip:pbx@${h.accountSid}.pstn.exotel.com>` } : {}),
+      }),
+      side === 'access' ? h.access('udp') : h.carrierSide('udp'),
+      2000,
+    );
 
   const register = await ask('REGISTER', 'carrier');
   assert.equal(statusOf(register), 405);
@@ -54,10 +68,21 @@ test('an INVITE whose top Via names port 0 gets 400 saying so, and no carrier at
   const sim = h.gateway.pstnSim;
   assert.ok(sim !== null);
   const callId = `via-port-0-${Date.now()}@127.0.0.2`;
-  const invite = request({ method: 'INVITE', uri: `sip:+14155550100@${h.accountSid}.pstn.exotel.com`, from: `<sip:${CALLER}@127.0.0.2>`, viaHost: '127.0.0.2', viaPort: 0, callId, body: SDP });
+  const invite = request({
+    method: 'INVITE',
+    uri: `sip:+14155550100@${h.accountSid}.pstn.exotel.com`,
+    from: `<sip:${CALLER}@127.0.0.2>`,
+    viaHost: '127.0.0.2',
+    viaPort: 0,
+    callId,
+    body: SDP,
+  });
   const reply = await pbx.exchange(invite, h.access('udp'), 2000);
   assert.ok(reply !== null, 'answered (to the source port)');
   assert.match(reply.toString().split('\r\n')[0] ?? '', /^SIP\/2\.0 400 Bad Request \(Via sent-by port 0/);
   await new Promise((r) => setTimeout(r, 300));
-  assert.ok(!sim.received.some((r) => r.headers.some((x) => x.name === 'call-id' && x.value === callId)), 'nothing reached the carrier');
+  assert.ok(
+    !sim.received.some((r) => r.headers.some((x) => x.name === 'call-id' && x.value === callId)),
+    'nothing reached the carrier',
+  );
 });

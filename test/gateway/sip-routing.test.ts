@@ -7,33 +7,70 @@ import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
 const req = (extra: string): SipRequest =>
   parseMessage(
     Buffer.from(
-      `INVITE sip:+14155550100@gw.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\n${extra}From: <sip:+919800000001@pbx>;tag=1\r\nTo: <sip:+14155550100@gw>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nProxy-Authorization: Digest username="t"\r\nContent-Length: 0\r\n\r\n`,
+      `INVITE sip:+14155550100@gw.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\n${extra}From: ` +
+        `<sip:+919800000001@pbx>;tag=1\r\nTo: <sip:+14155550100@gw>\r\nCall-ID: c1\r\nCSeq: 1 ` +
+        `INVITE\r\nProxy-Authorization: Digest username="t"\r\nContent-Length: 0\r\n\r\n`,
     ),
   ) as SipRequest;
 
-test('forwardRequest: Max-Forwards decremented, our routes popped inside a combined header, Record-Route on top, credentials dropped', () => {
-  const r = req('Max-Forwards: 10\r\nRoute: <sip:vsip@1.2.3.4;lr>, <sip:next@5.6.7.8;lr>\r\nRecord-Route: <sip:other@9.9.9.9;lr>\r\n');
-  const f = forwardRequest(r, { requestUri: 'sip:+14155550100@carrier', recordRoute: ['<sip:a;lr>', '<sip:b;lr>'], popRoutes: 1, dropProxyAuth: true });
-  assert.equal(f.uri, 'sip:+14155550100@carrier');
-  assert.equal(f.headers.find((h) => h.name === 'max-forwards')?.value, '9');
-  assert.deepEqual(f.headers.filter((h) => h.name === 'route').map((h) => h.value), ['<sip:next@5.6.7.8;lr>']);
-  assert.deepEqual(f.headers.filter((h) => h.name === 'record-route').map((h) => h.value), ['<sip:a;lr>', '<sip:b;lr>', '<sip:other@9.9.9.9;lr>']);
-  assert.equal(f.headers.some((h) => h.name === 'proxy-authorization'), false);
-  assert.equal(r.headers.find((h) => h.name === 'max-forwards')?.value, '10', 'the original request is not modified');
-});
+test(
+  'forwardRequest: Max-Forwards decremented, our routes popped inside a combined header, Record-Route on top, ' +
+    'credentials dropped',
+  () => {
+    const r = req(
+      'Max-Forwards: 10\r\nRoute: <sip:vsip@1.2.3.4;lr>, <sip:next@5.6.7.8;lr>\r\nRecord-Route: ' +
+        '<sip:other@9.9.9.9;lr>\r\n',
+    );
+    const f = forwardRequest(r, {
+      requestUri: 'sip:+14155550100@carrier',
+      recordRoute: ['<sip:a;lr>', '<sip:b;lr>'],
+      popRoutes: 1,
+      dropProxyAuth: true,
+    });
+    assert.equal(f.uri, 'sip:+14155550100@carrier');
+    assert.equal(f.headers.find((h) => h.name === 'max-forwards')?.value, '9');
+    assert.deepEqual(
+      f.headers.filter((h) => h.name === 'route').map((h) => h.value),
+      ['<sip:next@5.6.7.8;lr>'],
+    );
+    assert.deepEqual(
+      f.headers.filter((h) => h.name === 'record-route').map((h) => h.value),
+      ['<sip:a;lr>', '<sip:b;lr>', '<sip:other@9.9.9.9;lr>'],
+    );
+    assert.equal(
+      f.headers.some((h) => h.name === 'proxy-authorization'),
+      false,
+    );
+    assert.equal(r.headers.find((h) => h.name === 'max-forwards')?.value, '10', 'the original request is not modified');
+  },
+);
 
 test('forwardRequest: absent Max-Forwards becomes 69 (70 minus our hop); replace swaps headers', () => {
-  const f = forwardRequest(req(''), { requestUri: 'sip:x@y', popRoutes: 0, replace: [{ name: 'from', value: '<sip:+918000000000@pbx>;tag=1' }] });
+  const f = forwardRequest(req(''), {
+    requestUri: 'sip:x@y',
+    popRoutes: 0,
+    replace: [{ name: 'from', value: '<sip:+918000000000@pbx>;tag=1' }],
+  });
   assert.equal(f.headers.find((h) => h.name === 'max-forwards')?.value, '69');
-  assert.deepEqual(f.headers.filter((h) => h.name === 'from').map((h) => h.value), ['<sip:+918000000000@pbx>;tag=1']);
+  assert.deepEqual(
+    f.headers.filter((h) => h.name === 'from').map((h) => h.value),
+    ['<sip:+918000000000@pbx>;tag=1'],
+  );
 });
 
 test('stripTopVia removes only our Via, also from a combined header', () => {
   const res = parseMessage(
-    Buffer.from('SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP us:5080;branch=z9hG4bKa, SIP/2.0/UDP pbx:5060;branch=z9hG4bKb\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n'),
+    Buffer.from(
+      'SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP us:5080;branch=z9hG4bKa, SIP/2.0/UDP ' +
+        'pbx:5060;branch=z9hG4bKb\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: c\r\nCSeq: 1 ' +
+        'INVITE\r\nContent-Length: 0\r\n\r\n',
+    ),
   ) as SipResponse;
   const up = stripTopVia(res);
-  assert.deepEqual(up.headers.filter((h) => h.name === 'via').map((h) => h.value), ['SIP/2.0/UDP pbx:5060;branch=z9hG4bKb']);
+  assert.deepEqual(
+    up.headers.filter((h) => h.name === 'via').map((h) => h.value),
+    ['SIP/2.0/UDP pbx:5060;branch=z9hG4bKb'],
+  );
 });
 
 test('RouteSigner: recognises its own Route for the same Call-ID only', () => {
@@ -45,4 +82,3 @@ test('RouteSigner: recognises its own Route for the same Call-ID only', () => {
   assert.equal(s.isOurs(rr, 'call-2'), null, 'a tag for another dialog is a forgery');
   assert.equal(s.isOurs('<sip:carrier@1.2.3.4;lr>', 'call-1'), false);
 });
-

@@ -9,7 +9,11 @@ import type { AttemptOutcome, ProxyTarget, TargetSet, TargetVerdict } from '../.
  * does — take a target, report how the attempt ended, ask again while the set says so — and
  * checks which targets were tried and what the caller is answered.
  */
-const target = (label: string): ProxyTarget => ({ requestUri: `sip:x@${label}`, target: { protocol: 'tcp', address: label, port: 5060 }, label });
+const target = (label: string): ProxyTarget => ({
+  requestUri: `sip:x@${label}`,
+  target: { protocol: 'tcp', address: label, port: 5060 },
+  label,
+});
 
 type Step = 'timeout' | 'transport' | number;
 
@@ -26,7 +30,8 @@ function drive(set: TargetSet, steps: Step[]): { tried: string[]; verdict: Targe
 }
 
 const relay = (cause: string): TargetVerdict => ({ relay: true, cause }) as TargetVerdict;
-const reply = (code: number, cause: string): Partial<TargetVerdict> => ({ relay: false, code, cause }) as Partial<TargetVerdict>;
+const reply = (code: number, cause: string): Partial<TargetVerdict> =>
+  ({ relay: false, code, cause }) as Partial<TargetVerdict>;
 
 test('termination: one carrier target, no failover; a final is relayed, silence is 504, unreachable 503', () => {
   const rows: Array<[Step[], string[], Partial<TargetVerdict>]> = [
@@ -39,7 +44,8 @@ test('termination: one carrier target, no failover; a final is relayed, silence 
   for (const [steps, tried, verdict] of rows) {
     const r = drive(new CarrierTarget(target('c')), steps);
     assert.deepEqual(r.tried, tried, `${steps}`);
-    for (const [k, v] of Object.entries(verdict)) assert.equal((r.verdict as Record<string, unknown>)[k], v, `${steps}: ${k}`);
+    for (const [k, v] of Object.entries(verdict))
+      assert.equal((r.verdict as Record<string, unknown>)[k], v, `${steps}: ${k}`);
   }
 });
 
@@ -59,12 +65,18 @@ test('origination: fail over on timeout, transport error, 408 and 5xx; stop on 3
   for (const [steps, tried, verdict] of rows) {
     const r = drive(new DestinationSet([target('a'), target('b'), target('c')]), steps);
     assert.deepEqual(r.tried, tried, `${steps}`);
-    for (const [k, v] of Object.entries(verdict)) assert.equal((r.verdict as Record<string, unknown>)[k], v, `${steps}: ${k}`);
+    for (const [k, v] of Object.entries(verdict))
+      assert.equal((r.verdict as Record<string, unknown>)[k], v, `${steps}: ${k}`);
   }
 });
 
 test('origination: no destination at all is 503 destination_failed; a set that stopped offers nothing more', () => {
-  assert.deepEqual(drive(new DestinationSet([]), []).verdict, { relay: false, code: 503, reason: 'Service Unavailable (no destination URI answered)', cause: 'destination_failed' });
+  assert.deepEqual(drive(new DestinationSet([]), []).verdict, {
+    relay: false,
+    code: 503,
+    reason: 'Service Unavailable (no destination URI answered)',
+    cause: 'destination_failed',
+  });
   const set = new DestinationSet([target('a'), target('b')]);
   set.next();
   assert.equal(set.failed('final', 603), false);

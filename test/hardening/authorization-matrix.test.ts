@@ -47,7 +47,9 @@ const BODIES: Record<string, (accountSid: string) => unknown> = {
   'PUT /trunks/{trunk_sid}/phone-numbers/{id}': () => ({ mode: 'flow' }),
   'POST /trunks/{trunk_sid}/whitelisted-ips': () => ({ ip: `198.51.100.${++serial % 250}`, mask: 32 }),
   'PUT /trunks/{trunk_sid}/whitelisted-ips/{id}': () => ({ mask: 32, ip: `203.0.113.${++serial % 250}` }),
-  'POST /trunks/{trunk_sid}/destination-uris': () => ({ destinations: [{ destination: `198.51.100.${++serial % 250}:5061;transport=tls` }] }),
+  'POST /trunks/{trunk_sid}/destination-uris': () => ({
+    destinations: [{ destination: `198.51.100.${++serial % 250}:5061;transport=tls` }],
+  }),
   'PUT /trunks/{trunk_sid}/destination-uris/{id}': () => ({ priority: 2 }),
   'POST /trunks/{trunk_sid}/settings': () => ({ settings: [{ name: 'trunk_external_alias', value: '+14155550100' }] }),
 };
@@ -66,12 +68,28 @@ function trunkScoped(op: Operation): boolean {
 
 /** A trunk with one item of every kind, created through the store (not the API under test). */
 async function seed(store: Store, accountSid: string, n: number): Promise<Fixtures> {
-  const trunk = await store.createTrunk({ accountSid, name: `seed${n}`, nsoCode: 'ANY-ANY', domainName: `${accountSid}.pstn.exotel.com` });
+  const trunk = await store.createTrunk({
+    accountSid,
+    name: `seed${n}`,
+    nsoCode: 'ANY-ANY',
+    domainName: `${accountSid}.pstn.exotel.com`,
+  });
   const num = await store.addPhoneNumber(accountSid, trunk.sid, `+9199${String(10_000_000 + n)}`, 'pstn');
   const ip = await store.addWhitelistedIp(accountSid, trunk.sid, `192.0.2.${n % 250}`, 32);
-  const dest = await store.addDestinationUri(accountSid, trunk.sid, { destination: `sip:seed${n}.example.com`, host: `seed${n}.example.com`, port: 5060, transport: 'udp', priority: 1, weight: 1 });
+  const dest = await store.addDestinationUri(accountSid, trunk.sid, {
+    destination: `sip:seed${n}.example.com`,
+    host: `seed${n}.example.com`,
+    port: 5060,
+    transport: 'udp',
+    priority: 1,
+    weight: 1,
+  });
   await store.setSetting(accountSid, trunk.sid, 'trunk_external_alias', '+14155550199');
-  return { accountSid, trunkSid: trunk.sid, ids: { 'phone-numbers': num.id, 'whitelisted-ips': ip.id, 'destination-uris': dest.id } };
+  return {
+    accountSid,
+    trunkSid: trunk.sid,
+    ids: { 'phone-numbers': num.id, 'whitelisted-ips': ip.id, 'destination-uris': dest.id },
+  };
 }
 
 function url(op: Operation, pathAccount: string, fx: Fixtures): string {
@@ -82,21 +100,31 @@ function url(op: Operation, pathAccount: string, fx: Fixtures): string {
     if (name === 'trunk_sid') q.set(name, fx.trunkSid);
     else if (name === 'id') q.set(name, id);
     else if (name === 'name') q.set(name, 'trunk_external_alias');
-    else if (required) assert.fail(`${key(op)}: no test value for required query parameter ${name}; add one to the matrix`);
+    else if (required)
+      assert.fail(`${key(op)}: no test value for required query parameter ${name}; add one to the matrix`);
   }
   const qs = q.toString();
   if (qs !== '') p += `?${qs}`;
   return p;
 }
 
-async function call(op: Operation, authorization: string | null, pathAccount: string, fx: Fixtures, bodyAccount: string) {
+async function call(
+  op: Operation,
+  authorization: string | null,
+  pathAccount: string,
+  fx: Fixtures,
+  bodyAccount: string,
+) {
   const make = BODIES[key(op)];
   if (op.hasBody && make === undefined) assert.fail(`${key(op)} takes a body: add a valid one to BODIES in this test`);
   const body = op.hasBody && make ? JSON.stringify(make(bodyAccount)) : undefined;
   const r = await f.app.inject({
     method: op.method as 'GET',
     url: url(op, pathAccount, fx),
-    headers: { ...(authorization === null ? {} : { authorization }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(authorization === null ? {} : { authorization }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { payload: body }),
   });
   return { status: r.statusCode, text: r.body, json: r.body === '' ? null : (r.json() as any) };
@@ -124,12 +152,22 @@ for (const kind of STORE_KINDS) {
     before(async () => {
       f = await apiFixture(kind);
       await f.app.ready();
-      const doc = f.app.swagger() as unknown as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string; required?: boolean }>; requestBody?: unknown }>> };
+      const doc = f.app.swagger() as unknown as {
+        paths: Record<
+          string,
+          Record<
+            string,
+            { parameters?: Array<{ in: string; name: string; required?: boolean }>; requestBody?: unknown }
+          >
+        >;
+      };
       operations = [];
       for (const [path, ops] of Object.entries(doc.paths)) {
         if (!path.startsWith('/v2/accounts/{account_sid}')) continue;
         for (const [method, op] of Object.entries(ops)) {
-          const query = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: p.required === true }));
+          const query = (op.parameters ?? [])
+            .filter((p) => p.in === 'query')
+            .map((p) => ({ name: p.name, required: p.required === true }));
           operations.push({ method: method.toUpperCase(), path, query, hasBody: op.requestBody !== undefined });
         }
       }
@@ -143,7 +181,8 @@ for (const kind of STORE_KINDS) {
     test('the matrix covers every account-scoped operation of the OpenAPI document', () => {
       // A floor, not the exact count: new routes must only add rows.
       assert.ok(operations.length >= 30, `only ${operations.length} operations found`);
-      for (const op of operations) if (op.hasBody) assert.ok(BODIES[key(op)], `${key(op)} needs a valid body in BODIES`);
+      for (const op of operations)
+        if (op.hasBody) assert.ok(BODIES[key(op)], `${key(op)} needs a valid body in BODIES`);
     });
 
     test('hostile callers get 401 / 401 / 403 / 404 on every operation and change nothing', async () => {
@@ -152,22 +191,38 @@ for (const kind of STORE_KINDS) {
       const leaks: string[] = [];
       const wrong: string[] = [];
       const expect = (op: Operation, who: string, got: { status: number; json: any; text: string }, status: number) => {
-        if (got.status !== status) wrong.push(`${key(op)} as ${who}: ${got.status} (expected ${status}) ${got.text.slice(0, 200)}`);
-        else if (got.json?.response?.error_data?.code === undefined) wrong.push(`${key(op)} as ${who}: ${status} without the error envelope`);
+        if (got.status !== status)
+          wrong.push(`${key(op)} as ${who}: ${got.status} (expected ${status}) ${got.text.slice(0, 200)}`);
+        else if (got.json?.response?.error_data?.code === undefined)
+          wrong.push(`${key(op)} as ${who}: ${status} without the error envelope`);
         // Whatever the answer, A's identifiers must not come back to a caller who is not A.
         for (const secret of [aFix.trunkSid, ...Object.values(aFix.ids).map((id) => `"id":"${id}"`)]) {
-          if (got.text.includes(secret) && !(status === 404 && secret === aFix.trunkSid)) leaks.push(`${key(op)} as ${who} returned ${secret}`);
+          if (got.text.includes(secret) && !(status === 404 && secret === aFix.trunkSid))
+            leaks.push(`${key(op)} as ${who} returned ${secret}`);
         }
       };
       for (const op of operations) {
         expect(op, 'no auth', await call(op, null, a.accountSid, aFix, a.accountSid), 401);
-        expect(op, 'wrong token', await call(op, basic(a.apiKey, `${a.apiToken.slice(0, -1)}x`), a.accountSid, aFix, a.accountSid), 401);
-        expect(op, "B's key on A's path", await call(op, basic(b.apiKey, b.apiToken), a.accountSid, aFix, b.accountSid), 403);
+        expect(
+          op,
+          'wrong token',
+          await call(op, basic(a.apiKey, `${a.apiToken.slice(0, -1)}x`), a.accountSid, aFix, a.accountSid),
+          401,
+        );
+        expect(
+          op,
+          "B's key on A's path",
+          await call(op, basic(b.apiKey, b.apiToken), a.accountSid, aFix, b.accountSid),
+          403,
+        );
         const bAuth = basic(b.apiKey, b.apiToken);
         if (trunkScoped(op)) {
           // B on its own account path, naming A's trunk (and A's item ids).
           expect(op, "B on its path with A's trunk", await call(op, bAuth, b.accountSid, aFix, b.accountSid), 404);
-          if (Object.keys(aFix.ids).includes(resourceOf(op.path)) && (op.path.endsWith('{id}') || op.query.some((q) => q.name === 'id'))) {
+          if (
+            Object.keys(aFix.ids).includes(resourceOf(op.path)) &&
+            (op.path.endsWith('{id}') || op.query.some((q) => q.name === 'id'))
+          ) {
             // B's own trunk, A's item id.
             const mixed: Fixtures = { ...bFix, ids: aFix.ids };
             expect(op, "B's trunk with A's item id", await call(op, bAuth, b.accountSid, mixed, b.accountSid), 404);
@@ -175,13 +230,21 @@ for (const kind of STORE_KINDS) {
         } else {
           // Account-level operations (list or create trunks) on B's path: B's data only.
           const own = await call(op, bAuth, b.accountSid, bFix, b.accountSid);
-          assert.ok(own.status >= 200 && own.status < 300, `${key(op)} as B on its own path: ${own.status} ${own.text}`);
-          if (own.text.includes(aFix.trunkSid) || own.text.includes(a.accountSid)) leaks.push(`${key(op)} as B listed A's data`);
+          assert.ok(
+            own.status >= 200 && own.status < 300,
+            `${key(op)} as B on its own path: ${own.status} ${own.text}`,
+          );
+          if (own.text.includes(aFix.trunkSid) || own.text.includes(a.accountSid))
+            leaks.push(`${key(op)} as B listed A's data`);
         }
       }
       assert.deepEqual(wrong, []);
       assert.deepEqual(leaks, []);
-      assert.equal(await dump(f.store, a.accountSid), before, "account A's configuration changed under hostile requests");
+      assert.equal(
+        await dump(f.store, a.accountSid),
+        before,
+        "account A's configuration changed under hostile requests",
+      );
       // B only gained the trunks it created on its own path.
       assert.notEqual(bBefore, '');
       // A's token still works after all those failures (with a rate limit of 0 in this fixture).

@@ -15,7 +15,12 @@ const KILL_AFTER_ACKS = 150;
 async function listAllNumbers(api: string, account: AccountJson, trunkSid: string): Promise<Set<string>> {
   const found = new Set<string>();
   for (let offset = 0; ; offset += 100) {
-    const res = await apiRequest(api, account, 'GET', `/trunks/${trunkSid}/phone-numbers?offset=${offset}&page_size=100`);
+    const res = await apiRequest(
+      api,
+      account,
+      'GET',
+      `/trunks/${trunkSid}/phone-numbers?offset=${offset}&page_size=100`,
+    );
     assert.equal(res.status, 200, JSON.stringify(res.json));
     const items = res.json.response.data as Array<{ phone_number: string }>;
     for (const item of items) found.add(item.phone_number);
@@ -42,7 +47,9 @@ async function crashDuringWrites(storeArgs: string[], env: Record<string, string
     while (!killed) {
       const number = `+9198${String(10_000_000 + next++).padStart(8, '0')}`;
       try {
-        const res = await apiRequest(first.api!, account, 'POST', `/trunks/${trunkSid}/phone-numbers`, { phone_number: number });
+        const res = await apiRequest(first.api!, account, 'POST', `/trunks/${trunkSid}/phone-numbers`, {
+          phone_number: number,
+        });
         if (res.status === 200) acknowledged.push(number);
         else assert.fail(`unexpected ${res.status}: ${JSON.stringify(res.json)}`);
       } catch (err) {

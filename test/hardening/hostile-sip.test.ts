@@ -15,10 +15,17 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import net from 'node:net';
 import fc from 'fast-check';
-import { parseMessage, SipStreamParser } from '../../src/sip/message/index.js';
+import { parseMessage, SipStreamParser, type SipMessage } from '../../src/sip/message/index.js';
 import { createSipCounters } from '../../src/sip/sip-counters.js';
 import { TcpTransport } from '../../src/sip/transport/tcp.js';
-import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson, type ServeProcess } from '../support/serve-process.js';
+import {
+  apiRequest,
+  createAccountCli,
+  startServe,
+  tempDir,
+  type AccountJson,
+  type ServeProcess,
+} from '../support/serve-process.js';
 import { rssKiB, tcpExchange, udpOnce, UdpProbe, type Target } from '../support/sip-probe.js';
 import { header, request, SDP, statusOf } from '../support/sip-message.js';
 
@@ -45,7 +52,8 @@ function sipTarget(protocol: string): Target {
   return { address: '127.0.0.1', port: s.port };
 }
 
-const options = (port: number, extra: string[] = [], transport: 'UDP' | 'TCP' = 'UDP') => request({ method: 'OPTIONS', uri: `sip:${domain}`, viaPort: port, transport, extra });
+const options = (port: number, extra: string[] = [], transport: 'UDP' | 'TCP' = 'UDP') =>
+  request({ method: 'OPTIONS', uri: `sip:${domain}`, viaPort: port, transport, extra });
 const invite = (port: number, o: { maxForwards?: number; uri?: string; viaHost?: string; extra?: string[] } = {}) =>
   request({
     method: 'INVITE',
@@ -80,12 +88,42 @@ function assertResponseOrSilence(reply: Buffer | null, what: string): number | n
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(':', ';', '<', '>', '"', '\\', '\r\n', '\r\n\r\n', ' ', '\0', '%', 'SIP/2.0', 'sip:', ',', '=', '\u00ff', '-1', '4294967296') }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.constantFrom(
+      ':',
+      ';',
+      '<',
+      '>',
+      '"',
+      '\\',
+      '\r\n',
+      '\r\n\r\n',
+      ' ',
+      '\0',
+      '%',
+      'SIP/2.0',
+      'sip:',
+      ',',
+      '=',
+      '\u00ff',
+      '-1',
+      '4294967296',
+    ),
+  }),
   fc.record({ kind: fc.constant('dupLine' as const), at: fc.nat(), times: fc.integer({ min: 2, max: 50 }) }),
   fc.record({ kind: fc.constant('dropLine' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('number' as const), at: fc.nat(), value: fc.constantFrom('0', '-1', '99999999999999999999', '4294967295', '2147483648', '1.5', '') }),
+  fc.record({
+    kind: fc.constant('number' as const),
+    at: fc.nat(),
+    value: fc.constantFrom('0', '-1', '99999999999999999999', '4294967295', '2147483648', '1.5', ''),
+  }),
 );
-const apply = (msg: string, muts: Array<{ kind: string; at: number; byte?: number; text?: string; times?: number; value?: string }>): Buffer => {
+const apply = (
+  msg: string,
+  muts: Array<{ kind: string; at: number; byte?: number; text?: string; times?: number; value?: string }>,
+): Buffer => {
   let buf = Buffer.from(msg, 'latin1');
   for (const m of muts) {
     const at = buf.length === 0 ? 0 : m.at % buf.length;
@@ -93,10 +131,16 @@ const apply = (msg: string, muts: Array<{ kind: string; at: number; byte?: numbe
     const li = lines.length === 0 ? 0 : m.at % lines.length;
     if (m.kind === 'flip') buf = Buffer.concat([buf.subarray(0, at), Buffer.from([m.byte ?? 0]), buf.subarray(at + 1)]);
     else if (m.kind === 'cut') buf = buf.subarray(0, at);
-    else if (m.kind === 'insert') buf = Buffer.concat([buf.subarray(0, at), Buffer.from(m.text ?? '', 'latin1'), buf.subarray(at)]);
-    else if (m.kind === 'dupLine') buf = Buffer.from(lines.flatMap((l, i) => (i === li ? Array(m.times ?? 2).fill(l) : [l])).join('\r\n'), 'latin1');
+    else if (m.kind === 'insert')
+      buf = Buffer.concat([buf.subarray(0, at), Buffer.from(m.text ?? '', 'latin1'), buf.subarray(at)]);
+    else if (m.kind === 'dupLine')
+      buf = Buffer.from(lines.flatMap((l, i) => (i === li ? Array(m.times ?? 2).fill(l) : [l])).join('\r\n'), 'latin1');
     else if (m.kind === 'dropLine') buf = Buffer.from(lines.filter((_, i) => i !== li).join('\r\n'), 'latin1');
-    else if (m.kind === 'number') buf = Buffer.from(buf.toString('latin1').replace(/\d+/g, (d, off: number) => (off >= at && off < at + 40 ? (m.value ?? d) : d)), 'latin1');
+    else if (m.kind === 'number')
+      buf = Buffer.from(
+        buf.toString('latin1').replace(/\d+/g, (d, off: number) => (off >= at && off < at + 40 ? (m.value ?? d) : d)),
+        'latin1',
+      );
   }
   return buf;
 };
@@ -110,22 +154,47 @@ describe('hostile SIP against a live vsip serve', () => {
     // silence the source, which test/hardening/overload.test.ts covers), and a header bomb may lag
     // the event loop past the overload guard's 503 threshold: both off, so each answer here is
     // the parser's and the policy's own.
-    v = await startServe({ dataDir, args: ['--rate-limit', '0', '--sip-pike-rate', '0', '--sip-max-lag', '0', '--sip-max-load', '0'] });
+    v = await startServe({
+      dataDir,
+      args: ['--rate-limit', '0', '--sip-pike-rate', '0', '--sip-max-lag', '0', '--sip-max-load', '0'],
+    });
     udp = sipTarget('udp');
     tcp = sipTarget('tcp');
     domain = `${account.account_sid}.pstn.exotel.com`;
-    const trunk = await apiRequest(v.api!, account, 'POST', '/trunks', { trunk_name: 'hostile', nso_code: 'ANY-ANY', domain_name: domain });
+    const trunk = await apiRequest(v.api!, account, 'POST', '/trunks', {
+      trunk_name: 'hostile',
+      nso_code: 'ANY-ANY',
+      domain_name: domain,
+    });
     assert.equal(trunk.status, 200, JSON.stringify(trunk.json));
     const sid = trunk.json.response.data.trunk_sid as string;
-    assert.equal((await apiRequest(v.api!, account, 'POST', `/trunks/${sid}/whitelisted-ips`, { ip: PBX_IP, mask: 32 })).status, 200);
-    assert.equal((await apiRequest(v.api!, account, 'POST', `/trunks/${sid}/phone-numbers`, { phone_number: CALLER })).status, 200);
+    assert.equal(
+      (await apiRequest(v.api!, account, 'POST', `/trunks/${sid}/whitelisted-ips`, { ip: PBX_IP, mask: 32 })).status,
+      200,
+    );
+    assert.equal(
+      (await apiRequest(v.api!, account, 'POST', `/trunks/${sid}/phone-numbers`, { phone_number: CALLER })).status,
+      200,
+    );
     // A second account with its own PBX and number, for the SIP-side isolation checks.
     const otherDomain = `${other.account_sid}.pstn.exotel.com`;
-    const t2 = await apiRequest(v.api!, other, 'POST', '/trunks', { trunk_name: 'neighbour', nso_code: 'ANY-ANY', domain_name: otherDomain });
+    const t2 = await apiRequest(v.api!, other, 'POST', '/trunks', {
+      trunk_name: 'neighbour',
+      nso_code: 'ANY-ANY',
+      domain_name: otherDomain,
+    });
     assert.equal(t2.status, 200, JSON.stringify(t2.json));
     otherTrunk = t2.json.response.data.trunk_sid as string;
-    assert.equal((await apiRequest(v.api!, other, 'POST', `/trunks/${otherTrunk}/whitelisted-ips`, { ip: OTHER_PBX_IP, mask: 32 })).status, 200);
-    assert.equal((await apiRequest(v.api!, other, 'POST', `/trunks/${otherTrunk}/phone-numbers`, { phone_number: OTHER_CALLER })).status, 200);
+    assert.equal(
+      (await apiRequest(v.api!, other, 'POST', `/trunks/${otherTrunk}/whitelisted-ips`, { ip: OTHER_PBX_IP, mask: 32 }))
+        .status,
+      200,
+    );
+    assert.equal(
+      (await apiRequest(v.api!, other, 'POST', `/trunks/${otherTrunk}/phone-numbers`, { phone_number: OTHER_CALLER }))
+        .status,
+      200,
+    );
     // Warm up (JIT, first TCP/UDP paths) before taking the RSS baseline.
     for (let i = 0; i < 20; i++) await udpOnce((p) => options(p), udp);
     await new Promise((r) => setTimeout(r, 300));
@@ -168,7 +237,9 @@ describe('hostile SIP against a live vsip serve', () => {
       for (const which of ['From', 'To']) {
         const make = (p: number) => {
           const m = options(p);
-          return which === 'From' ? m.replace('From: <sip:probe@127.0.0.1>', `From: ${d} <sip:probe@127.0.0.1>`) : m.replace(/^To: </m, `To: ${d} <`);
+          return which === 'From'
+            ? m.replace('From: <sip:probe@127.0.0.1>', `From: ${d} <sip:probe@127.0.0.1>`)
+            : m.replace(/^To: </m, `To: ${d} <`);
         };
         const status = assertResponseOrSilence(await udpOnce(make, udp, 300), `${which} ${JSON.stringify(d)}`);
         assert.ok(status === null || status === 400, `${which} ${JSON.stringify(d)} answered ${status}`);
@@ -197,35 +268,55 @@ describe('hostile SIP against a live vsip serve', () => {
     assert.ok(short === null || statusOf(short) === 400, `truncated body: ${short?.toString().split('\r\n')[0]}`);
     const t = await tcpExchange(tcp, options(9, [], 'TCP').replace('Content-Length: 0', 'Content-Length: 999999999'));
     assert.ok(t.closed, 'a body larger than the limit closes the TCP connection');
-    assert.ok([400, 413, 513].includes(statusOf(t.data) ?? 0), `huge Content-Length over TCP: ${t.data.toString().split('\r\n')[0]}`);
+    assert.ok(
+      [400, 413, 513].includes(statusOf(t.data) ?? 0),
+      `huge Content-Length over TCP: ${t.data.toString().split('\r\n')[0]}`,
+    );
     await assertHealthy('bad Content-Length');
   });
 
   test('oversized messages and header bombs: 4xx/513 or silence over UDP, 4xx/513 and close over TCP', async () => {
     const udpCases = {
       'a 64 KB header': (p: number) => options(p, [`X-Big: ${'a'.repeat(64_000)}`]),
-      '10,000 headers': (p: number) => options(p, Array.from({ length: 10_000 }, (_, i) => `X:${i}`)),
+      '10,000 headers': (p: number) =>
+        options(
+          p,
+          Array.from({ length: 10_000 }, (_, i) => `X:${i}`),
+        ),
     };
     for (const [name, make] of Object.entries(udpCases)) {
       const status = assertResponseOrSilence(await udpOnce(make, udp, 500), name);
       assert.ok(status === null || (status >= 400 && status < 600), `${name} over UDP answered ${status}`);
     }
     const tcpCases = {
-      '10,000 headers': options(9, Array.from({ length: 10_000 }, (_, i) => `X-Header-${i}: value`), 'TCP'),
+      '10,000 headers': options(
+        9,
+        Array.from({ length: 10_000 }, (_, i) => `X-Header-${i}: value`),
+        'TCP',
+      ),
       'one 1 MB header': options(9, [`X-Big: ${'a'.repeat(1 << 20)}`], 'TCP'),
-      'a 100 KB body': options(9, [], 'TCP').replace('Content-Length: 0\r\n\r\n', `Content-Length: 100000\r\n\r\n${'b'.repeat(100_000)}`),
+      'a 100 KB body': options(9, [], 'TCP').replace(
+        'Content-Length: 0\r\n\r\n',
+        `Content-Length: 100000\r\n\r\n${'b'.repeat(100_000)}`,
+      ),
     };
     for (const [name, data] of Object.entries(tcpCases)) {
       const t = await tcpExchange(tcp, data, 3000);
       assert.ok(t.closed, `${name} over TCP: connection left open`);
       const status = statusOf(t.data);
-      assert.ok(status === null || status === 400 || status === 413 || status === 513, `${name} over TCP answered ${status}`);
+      assert.ok(
+        status === null || status === 400 || status === 413 || status === 513,
+        `${name} over TCP answered ${status}`,
+      );
     }
     await assertHealthy('header bombs');
   });
 
   test('a 500-deep Via stack is answered (to the top Via) or dropped, never a crash', async () => {
-    const vias = Array.from({ length: 500 }, (_, i) => `Via: SIP/2.0/UDP 10.0.${i >> 8}.${i & 255}:5060;branch=z9hG4bKdeep${i}`);
+    const vias = Array.from(
+      { length: 500 },
+      (_, i) => `Via: SIP/2.0/UDP 10.0.${i >> 8}.${i & 255}:5060;branch=z9hG4bKdeep${i}`,
+    );
     for (const make of [(p: number) => options(p, vias), (p: number) => invite(p, { extra: vias })]) {
       const status = assertResponseOrSilence(await udpOnce(make, udp, 500), 'deep Via');
       assert.ok(status === null || status >= 200, `deep Via answered ${status}`);
@@ -243,61 +334,119 @@ describe('hostile SIP against a live vsip serve', () => {
     await assertHealthy('Max-Forwards 0');
   });
 
-  test("isolation: a PBX whitelisted for one account cannot present another account's number or reach its domain", async () => {
-    const otherDomain = `${other.account_sid}.pstn.exotel.com`;
-    const cases: Array<[string, string, string]> = [
-      ["A's PBX, B's number as caller ID, A's domain", OTHER_CALLER, `sip:+14155550100@${domain}`],
-      ["A's PBX, B's number as caller ID, B's domain", OTHER_CALLER, `sip:+14155550100@${otherDomain}`],
-      ["A's PBX, A's number, B's domain", CALLER, `sip:+14155550100@${otherDomain}`],
-    ];
-    for (const [what, caller, uri] of cases) {
-      const reply = await udpOnce(
-        (p) => request({ method: 'INVITE', uri, from: `<sip:${caller}@${domain}>`, viaPort: p, viaHost: PBX_IP, maxForwards: 0, body: SDP }),
+  test(
+    "isolation: a PBX whitelisted for one account cannot present another account's number or reach its " + 'domain',
+    async () => {
+      const otherDomain = `${other.account_sid}.pstn.exotel.com`;
+      const cases: Array<[string, string, string]> = [
+        ["A's PBX, B's number as caller ID, A's domain", OTHER_CALLER, `sip:+14155550100@${domain}`],
+        ["A's PBX, B's number as caller ID, B's domain", OTHER_CALLER, `sip:+14155550100@${otherDomain}`],
+        ["A's PBX, A's number, B's domain", CALLER, `sip:+14155550100@${otherDomain}`],
+      ];
+      for (const [what, caller, uri] of cases) {
+        const reply = await udpOnce(
+          (p) =>
+            request({
+              method: 'INVITE',
+              uri,
+              from: `<sip:${caller}@${domain}>`,
+              viaPort: p,
+              viaHost: PBX_IP,
+              maxForwards: 0,
+              body: SDP,
+            }),
+          udp,
+          1000,
+          PBX_IP,
+        );
+        // Max-Forwards 0 would give 483 had the call passed identification: 403 (caller ID not
+        // mapped) or 407 (no trunk of B's account whitelists A's PBX: challenged like any stranger)
+        // means it did not.
+        const status = statusOf(reply);
+        assert.ok(status === 403 || status === 407, `${what}: ${reply?.toString().split('\r\n')[0]}`);
+      }
+      // The same requests from B's own PBX pass identification (483 from Max-Forwards 0).
+      const own = await udpOnce(
+        (p) =>
+          request({
+            method: 'INVITE',
+            uri: `sip:+14155550100@${otherDomain}`,
+            from: `<sip:${OTHER_CALLER}@${otherDomain}>`,
+            viaPort: p,
+            viaHost: OTHER_PBX_IP,
+            maxForwards: 0,
+            body: SDP,
+          }),
         udp,
         1000,
-        PBX_IP,
+        OTHER_PBX_IP,
       );
-      // Max-Forwards 0 would give 483 had the call passed identification: 403 (caller ID not
-      // mapped) or 407 (no trunk of B's account whitelists A's PBX: challenged like any stranger)
-      // means it did not.
-      const status = statusOf(reply);
-      assert.ok(status === 403 || status === 407, `${what}: ${reply?.toString().split('\r\n')[0]}`);
-    }
-    // The same requests from B's own PBX pass identification (483 from Max-Forwards 0).
-    const own = await udpOnce(
-      (p) => request({ method: 'INVITE', uri: `sip:+14155550100@${otherDomain}`, from: `<sip:${OTHER_CALLER}@${otherDomain}>`, viaPort: p, viaHost: OTHER_PBX_IP, maxForwards: 0, body: SDP }),
-      udp,
-      1000,
-      OTHER_PBX_IP,
-    );
-    assert.equal(statusOf(own), 483, own?.toString().split('\r\n')[0]);
-  });
+      assert.equal(statusOf(own), 483, own?.toString().split('\r\n')[0]);
+    },
+  );
 
-  test('no enumeration: REGISTER for an existing trunk with a wrong password and for an unknown trunk get the same answer', async () => {
-    const from = '127.0.0.7';
-    const shape = async (username: string): Promise<string> => {
-      const uri = `sip:${domain}`;
-      const aor = `<sip:${username}@${domain}>`;
-      const first = await udpOnce((p) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: p, viaHost: from }), udp, 5000, from);
-      const www = first === null ? undefined : header(first, 'www-authenticate');
-      assert.ok(www, 'challenged');
-      const authorization = `Digest username="${username}", realm="pstn.exotel.com", nonce="${/nonce="([^"]+)"/.exec(www)?.[1]}", uri="${uri}", response="00000000000000000000000000000000", algorithm=MD5`;
-      const second = await udpOnce((p) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: p, viaHost: from, extra: [`Authorization: ${authorization}`] }), udp, 5000, from);
-      assert.ok(second !== null);
-      const text = second.toString();
-      const status = text.split('\r\n')[0] ?? '';
-      assert.match(status, /^SIP\/2\.0 401 /, `${username}: ${status}`);
-      const names = text.split('\r\n\r\n')[0]!.split('\r\n').slice(1).map((l) => l.slice(0, l.indexOf(':')).toLowerCase()).sort();
-      const challenge = (header(second, 'www-authenticate') ?? '').replace(/nonce="[^"]*"/, 'nonce=""');
-      return JSON.stringify({ status, names, challenge });
-    };
-    assert.equal(await shape(otherTrunk), await shape('TRdoesnotexist0000000000000'));
-  });
+  test(
+    'no enumeration: REGISTER for an existing trunk with a wrong password and for an unknown trunk get the same ' +
+      'answer',
+    async () => {
+      const from = '127.0.0.7';
+      const shape = async (username: string): Promise<string> => {
+        const uri = `sip:${domain}`;
+        const aor = `<sip:${username}@${domain}>`;
+        const first = await udpOnce(
+          (p) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: p, viaHost: from }),
+          udp,
+          5000,
+          from,
+        );
+        const www = first === null ? undefined : header(first, 'www-authenticate');
+        assert.ok(www, 'challenged');
+        const nonce = /nonce="([^"]+)"/.exec(www)?.[1];
+        const authorization =
+          `Digest username="${username}", realm="pstn.exotel.com", nonce="${nonce}", uri="${uri}", ` +
+          'response="00000000000000000000000000000000", algorithm=MD5';
+        const second = await udpOnce(
+          (p) =>
+            request({
+              method: 'REGISTER',
+              uri,
+              from: aor,
+              to: aor,
+              viaPort: p,
+              viaHost: from,
+              extra: [`Authorization: ${authorization}`],
+            }),
+          udp,
+          5000,
+          from,
+        );
+        assert.ok(second !== null);
+        const text = second.toString();
+        const status = text.split('\r\n')[0] ?? '';
+        assert.match(status, /^SIP\/2\.0 401 /, `${username}: ${status}`);
+        const names = text
+          .split('\r\n\r\n')[0]!
+          .split('\r\n')
+          .slice(1)
+          .map((l) => l.slice(0, l.indexOf(':')).toLowerCase())
+          .sort();
+        const challenge = (header(second, 'www-authenticate') ?? '').replace(/nonce="[^"]*"/, 'nonce=""');
+        return JSON.stringify({ status, names, challenge });
+      };
+      assert.equal(await shape(otherTrunk), await shape('TRdoesnotexist0000000000000'));
+    },
+  );
 
   test('unknown methods and unknown domains get a final answer, nothing is proxied', async () => {
     // RFC 3261 §8.2.1: 405 for a method we know but do not serve, 501 for one we do not know;
     // §12.2.2: 481 for a dialog method without a dialog.
-    for (const [method, expected] of [['FOOBAR', 501], ['MESSAGE', 405], ['SUBSCRIBE', 405], ['PUBLISH', 405], ['BYE', 481]] as const) {
+    for (const [method, expected] of [
+      ['FOOBAR', 501],
+      ['MESSAGE', 405],
+      ['SUBSCRIBE', 405],
+      ['PUBLISH', 405],
+      ['BYE', 481],
+    ] as const) {
       const reply = await udpOnce((p) => request({ method, uri: `sip:${domain}`, viaPort: p }), udp);
       assert.equal(statusOf(reply), expected, `${method} answered ${reply?.toString().split('\r\n')[0]}`);
       if (expected !== 481) assert.match(reply?.toString() ?? '', /\r\nAllow: INVITE/i);
@@ -306,7 +455,11 @@ describe('hostile SIP against a live vsip serve', () => {
     // test/gateway/termination-policy.test.ts).
     // An account-shaped host that names no account is challenged like every account's domain (no
     // enumeration); a host naming no account at all is refused.
-    for (const [uri, expected] of [['sip:+14155550100@evil.example.com', 403], [`sip:+14155550100@ACunknown.pstn.exotel.com`, 407], ['sip:100@127.0.0.1', 403]] as const) {
+    for (const [uri, expected] of [
+      ['sip:+14155550100@evil.example.com', 403],
+      [`sip:+14155550100@ACunknown.pstn.exotel.com`, 407],
+      ['sip:100@127.0.0.1', 403],
+    ] as const) {
       const reply = await udpOnce((p) => invite(p, { uri }), udp);
       assert.equal(statusOf(reply), expected, `INVITE to ${uri}: ${reply?.toString().split('\r\n')[0]}`);
     }
@@ -319,7 +472,18 @@ describe('hostile SIP against a live vsip serve', () => {
       const inv = await udpOnce((p) => invite(p, { extra }), udp);
       // The challenge any stranger gets at an account's domain (never proxied).
       assert.equal(statusOf(inv), 407, `${ua} INVITE: ${inv?.toString().split('\r\n')[0]}`);
-      const reg = await udpOnce((p) => request({ method: 'REGISTER', uri: `sip:${domain}`, from: `<sip:100@${domain}>`, to: `<sip:100@${domain}>`, viaPort: p, extra }), udp);
+      const reg = await udpOnce(
+        (p) =>
+          request({
+            method: 'REGISTER',
+            uri: `sip:${domain}`,
+            from: `<sip:100@${domain}>`,
+            to: `<sip:100@${domain}>`,
+            viaPort: p,
+            extra,
+          }),
+        udp,
+      );
       // The same challenge-or-refusal anybody gets; never a 2xx.
       const status = statusOf(reg);
       assert.ok(status === null || status === 401 || status === 403, `${ua} REGISTER: ${status}`);
@@ -335,9 +499,11 @@ describe('hostile SIP against a live vsip serve', () => {
         s.on('error', () => {});
         sockets.push(s);
       }
-      await Promise.all(sockets.map((s) => new Promise<void>((r) => (s.readyState === 'open' ? r() : s.once('connect', () => r())))));
+      await Promise.all(
+        sockets.map((s) => new Promise<void>((r) => (s.readyState === 'open' ? r() : s.once('connect', () => r())))),
+      );
       // Half of them send half a message and stall.
-      sockets.slice(0, 250).forEach((s) => s.write('OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:9'));
+      for (const s of sockets.slice(0, 250)) s.write('OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:9');
       await assertHealthy('500 idle TCP connections');
     } finally {
       for (const s of sockets) s.destroy();
@@ -350,27 +516,40 @@ describe('hostile SIP against a live vsip serve', () => {
     try {
       const seeds = [
         invite(probe.port),
-        request({ method: 'REGISTER', uri: `sip:${domain}`, from: `<sip:TRfuzz@${domain}>`, to: `<sip:TRfuzz@${domain}>`, viaPort: probe.port, extra: ['Expires: 3600'] }),
+        request({
+          method: 'REGISTER',
+          uri: `sip:${domain}`,
+          from: `<sip:TRfuzz@${domain}>`,
+          to: `<sip:TRfuzz@${domain}>`,
+          viaPort: probe.port,
+          extra: ['Expires: 3600'],
+        }),
         options(probe.port),
       ];
       let sent = 0;
       await fc.assert(
-        fc.asyncProperty(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (which, muts) => {
-          await probe.send(apply(seeds[which] ?? '', muts), udp);
-          sent++;
-          // Pace the datagrams so the socket buffers never drop replies we want to check.
-          if (sent % 20 === 0) await new Promise((r) => setTimeout(r, 20));
-        }),
+        fc.asyncProperty(
+          fc.nat({ max: seeds.length - 1 }),
+          fc.array(mutation, { minLength: 1, maxLength: 4 }),
+          async (which, muts) => {
+            await probe.send(apply(seeds[which] ?? '', muts), udp);
+            sent++;
+            // Pace the datagrams so the socket buffers never drop replies we want to check.
+            if (sent % 20 === 0) await new Promise((r) => setTimeout(r, 20));
+          },
+        ),
         { seed: 0x5eed, numRuns: runs },
       );
       await new Promise((r) => setTimeout(r, 1000));
       assert.equal(v.child.exitCode, null, `vsip serve died during the fuzz run:\n${v.output().slice(-4000)}`);
       for (const [i, reply] of probe.replies.entries()) {
-        let parsed;
+        let parsed: SipMessage;
         try {
           parsed = parseMessage(reply);
         } catch (err) {
-          assert.fail(`reply #${i} is not a well-formed SIP message (${String(err)}): ${reply.toString('latin1').slice(0, 300)}`);
+          assert.fail(
+            `reply #${i} is not a well-formed SIP message (${String(err)}): ${reply.toString('latin1').slice(0, 300)}`,
+          );
         }
         assert.equal(parsed.kind, 'response', `reply #${i} is a request`);
       }
@@ -385,34 +564,59 @@ describe('hostile SIP against a live vsip serve', () => {
     const runs = Math.ceil(Number(process.env.VSIP_FUZZ_RUNS ?? 200) / 2);
     const seeds = [
       invite(9).replace('SIP/2.0/UDP', 'SIP/2.0/TCP'),
-      request({ method: 'REGISTER', uri: `sip:${domain}`, from: `<sip:TRfuzz@${domain}>`, to: `<sip:TRfuzz@${domain}>`, viaPort: 9, transport: 'TCP', extra: ['Expires: 3600'] }),
+      request({
+        method: 'REGISTER',
+        uri: `sip:${domain}`,
+        from: `<sip:TRfuzz@${domain}>`,
+        to: `<sip:TRfuzz@${domain}>`,
+        viaPort: 9,
+        transport: 'TCP',
+        extra: ['Expires: 3600'],
+      }),
       options(9, [], 'TCP'),
     ];
     const problems: string[] = [];
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), async (which, muts, twice) => {
-        const data = apply(seeds[which] ?? '', muts);
-        // Half-close after writing: the server answers what it parsed, then closes.
-        const got = await new Promise<Buffer>((resolve) => {
-          const chunks: Buffer[] = [];
-          const sock = net.connect(tcp.port, tcp.address, () => sock.end(twice ? Buffer.concat([data, data]) : data));
-          const timer = setTimeout(() => sock.destroy(), 1000);
-          sock.on('data', (d) => chunks.push(d));
-          sock.on('error', () => {});
-          sock.on('close', () => {
-            clearTimeout(timer);
-            resolve(Buffer.concat(chunks));
+      fc.asyncProperty(
+        fc.nat({ max: seeds.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        async (which, muts, twice) => {
+          const data = apply(seeds[which] ?? '', muts);
+          // Half-close after writing: the server answers what it parsed, then closes.
+          const got = await new Promise<Buffer>((resolve) => {
+            const chunks: Buffer[] = [];
+            const sock = net.connect(tcp.port, tcp.address, () => sock.end(twice ? Buffer.concat([data, data]) : data));
+            const timer = setTimeout(() => sock.destroy(), 1000);
+            sock.on('data', (d) => chunks.push(d));
+            sock.on('error', () => {});
+            sock.on('close', () => {
+              clearTimeout(timer);
+              resolve(Buffer.concat(chunks));
+            });
           });
-        });
-        if (got.length === 0) return;
-        try {
-          const parser = new SipStreamParser();
-          for (const item of parser.push(got)) if (item.type === 'message' && item.message.kind !== 'response') problems.push(`a request came back: ${got.toString('latin1').slice(0, 120)}`);
-          if (parser.pendingBytes > 0 && got.subarray(got.length - parser.pendingBytes).toString('latin1').trim() !== '') problems.push(`a truncated reply (${parser.pendingBytes} of ${got.length} bytes pending): ${JSON.stringify(got.toString('latin1').slice(-300))}`);
-        } catch (err) {
-          problems.push(`unparseable reply (${String(err)}): ${got.toString('latin1').slice(0, 200)}`);
-        }
-      }),
+          if (got.length === 0) return;
+          try {
+            const parser = new SipStreamParser();
+            for (const item of parser.push(got))
+              if (item.type === 'message' && item.message.kind !== 'response')
+                problems.push(`a request came back: ${got.toString('latin1').slice(0, 120)}`);
+            if (
+              parser.pendingBytes > 0 &&
+              got
+                .subarray(got.length - parser.pendingBytes)
+                .toString('latin1')
+                .trim() !== ''
+            )
+              problems.push(
+                `a truncated reply (${parser.pendingBytes} of ${got.length} bytes pending): ` +
+                  `${JSON.stringify(got.toString('latin1').slice(-300))}`,
+              );
+          } catch (err) {
+            problems.push(`unparseable reply (${String(err)}): ${got.toString('latin1').slice(0, 200)}`);
+          }
+        },
+      ),
       { seed: 0x7cb, numRuns: runs },
     );
     assert.deepEqual(problems, []);
@@ -421,12 +625,29 @@ describe('hostile SIP against a live vsip serve', () => {
 });
 
 describe('TCP transport limits (in-process, small limits)', () => {
-  const OPTIONS_MSG = ['OPTIONS sip:x@127.0.0.1 SIP/2.0', 'Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKslow', 'Max-Forwards: 70', 'From: <sip:a@127.0.0.1>;tag=1', 'To: <sip:x@127.0.0.1>', 'Call-ID: slow@127.0.0.1', 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n');
+  const OPTIONS_MSG = [
+    'OPTIONS sip:x@127.0.0.1 SIP/2.0',
+    'Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKslow',
+    'Max-Forwards: 70',
+    'From: <sip:a@127.0.0.1>;tag=1',
+    'To: <sip:x@127.0.0.1>',
+    'Call-ID: slow@127.0.0.1',
+    'CSeq: 1 OPTIONS',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
 
   test('slow drip: a message still incomplete after maxMessageTimeMs closes the connection', async () => {
     const counters = createSipCounters();
     const received: string[] = [];
-    const t = await TcpTransport.listen({ host: '127.0.0.1', port: 0, counters, maxMessageTimeMs: 400, onMessage: (m) => received.push(m.message.kind) });
+    const t = await TcpTransport.listen({
+      host: '127.0.0.1',
+      port: 0,
+      counters,
+      maxMessageTimeMs: 400,
+      onMessage: (m) => received.push(m.message.kind),
+    });
     try {
       // One byte every 50 ms: the idle timeout never fires, the message clock does.
       const started = Date.now();
@@ -466,7 +687,13 @@ describe('TCP transport limits (in-process, small limits)', () => {
 
   test('maxConnections: connections past the cap are closed at once and counted', async () => {
     const counters = createSipCounters();
-    const t = await TcpTransport.listen({ host: '127.0.0.1', port: 0, counters, maxConnections: 3, onMessage: () => {} });
+    const t = await TcpTransport.listen({
+      host: '127.0.0.1',
+      port: 0,
+      counters,
+      maxConnections: 3,
+      onMessage: () => {},
+    });
     const open = (): Promise<{ socket: net.Socket; closed: Promise<void> }> =>
       new Promise((resolve) => {
         const socket = net.connect(t.local.port, '127.0.0.1');

@@ -36,11 +36,20 @@ test('no API token or SIP password reaches the logs or the database in plaintext
     const dbFiles = readdirSync(dataDir).filter((f) => /\.(db|sqlite|sqlite3)(-wal|-shm|-journal)?$/.test(f));
     assert.ok(dbFiles.length > 0, `no database file in ${readdirSync(dataDir).join(', ')}`);
     // Positive control: what is stored in clear (the account SID) is found by the same scan.
-    assert.ok(dbFiles.some((file) => readFileSync(join(dataDir, file)).includes(Buffer.from(first.account_sid))), 'the scan sees plaintext at all');
+    assert.ok(
+      dbFiles.some((file) => readFileSync(join(dataDir, file)).includes(Buffer.from(first.account_sid))),
+      'the scan sees plaintext at all',
+    );
     for (const file of dbFiles) {
       scanned.add(file);
       const bytes = readFileSync(join(dataDir, file));
-      const found = [...secrets].filter(([label, value]) => !label.includes('Basic') && (bytes.includes(Buffer.from(value, 'utf8')) || bytes.includes(Buffer.from(value, 'utf16le')))).map(([label]) => label);
+      const found = [...secrets]
+        .filter(
+          ([label, value]) =>
+            !label.includes('Basic') &&
+            (bytes.includes(Buffer.from(value, 'utf8')) || bytes.includes(Buffer.from(value, 'utf16le'))),
+        )
+        .map(([label]) => label);
       assert.deepEqual(found, [], `plaintext secrets in ${file} (${when})`);
     }
   };
@@ -69,7 +78,11 @@ test('no API token or SIP password reaches the logs or the database in plaintext
     remember('rotated SIP password', password);
 
     // Rotate the API token (CLI against the same store, as an operator would).
-    const out = execFileSync(process.execPath, [CLI, 'accounts', 'rotate-token', first.account_sid, '--json', '--data-dir', dataDir], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [CLI, 'accounts', 'rotate-token', first.account_sid, '--json', '--data-dir', dataDir],
+      { encoding: 'utf8' },
+    );
     const second = JSON.parse(out) as AccountJson;
     remember('rotated API token', second.api_token);
     const rotatedAt = Date.now();
@@ -82,7 +95,10 @@ test('no API token or SIP password reaches the logs or the database in plaintext
     // Failed logins: the old token, guesses, until the per-IP failure budget answers 429.
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const wrong = { ...first, api_token: i === 0 ? first.api_token : `${second.api_token.slice(0, -4)}${String(1000 + i)}` };
+      const wrong = {
+        ...first,
+        api_token: i === 0 ? first.api_token : `${second.api_token.slice(0, -4)}${String(1000 + i)}`,
+      };
       statuses.push((await apiRequest(v.api!, wrong, 'GET', '/trunks')).status);
     }
     assert.equal(statuses[0], 401, 'the old token no longer works');
@@ -97,13 +113,29 @@ test('no API token or SIP password reaches the logs or the database in plaintext
       const uri = `sip:${domain}`;
       const aor = `<sip:${trunkSid}@${domain}>`;
       const callId = `reg-${Date.now()}@127.0.0.1`;
-      const register = (cseq: number, extra: string[] = []) => request({ method: 'REGISTER', uri, from: aor, to: aor, viaPort: probe.port, callId, cseq, extra: ['Expires: 60', ...extra] });
+      const register = (cseq: number, extra: string[] = []) =>
+        request({
+          method: 'REGISTER',
+          uri,
+          from: aor,
+          to: aor,
+          viaPort: probe.port,
+          callId,
+          cseq,
+          extra: ['Expires: 60', ...extra],
+        });
       const authorized = async (cseq: number, pw: string) => {
         const challenge = await probe.exchange(register(cseq), to, 2000);
         assert.equal(statusOf(challenge), 401, challenge?.toString());
         const www = header(challenge!, 'www-authenticate');
         assert.ok(www);
-        const authorization = answerChallenge({ challenge: www, method: 'REGISTER', uri, username: trunkSid, password: pw });
+        const authorization = answerChallenge({
+          challenge: www,
+          method: 'REGISTER',
+          uri,
+          username: trunkSid,
+          password: pw,
+        });
         return probe.exchange(register(cseq + 1, [`Authorization: ${authorization}`]), to, 2000);
       };
       assert.equal(statusOf(await authorized(1, oldPassword)), 401, 'the password before rotation is refused');
@@ -114,7 +146,10 @@ test('no API token or SIP password reaches the logs or the database in plaintext
     }
     // While the server runs, recent writes sit in the WAL.
     scanDatabase('while running');
-    assert.ok([...scanned].some((f) => f.endsWith('-wal')), `the WAL was scanned: ${[...scanned].join(', ')}`);
+    assert.ok(
+      [...scanned].some((f) => f.endsWith('-wal')),
+      `the WAL was scanned: ${[...scanned].join(', ')}`,
+    );
   } finally {
     await v.stop();
     stopped = true;
@@ -124,7 +159,11 @@ test('no API token or SIP password reaches the logs or the database in plaintext
   // Every byte the process wrote: stdout and stderr.
   const output = v.output();
   assert.ok(output.length > 1000, 'the server logged the session');
-  assert.match(output, /"route":"\/v2\/accounts\/:account_sid\/trunks\/:trunk_sid\/credentials\/rotate"/, 'the credential rotation was logged (without the secret)');
+  assert.match(
+    output,
+    /"route":"\/v2\/accounts\/:account_sid\/trunks\/:trunk_sid\/credentials\/rotate"/,
+    'the credential rotation was logged (without the secret)',
+  );
   assert.match(output, /"status":429/, 'the blocked login was logged');
   const inLogs = [...secrets].filter(([, value]) => output.includes(value)).map(([label]) => label);
   assert.deepEqual(inLogs, [], 'secrets found in the process output');

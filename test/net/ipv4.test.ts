@@ -15,8 +15,26 @@ const VALID: Array<[string, number]> = [
 ];
 
 // Leading zeros: `inet_aton` reads 010 as octal 8, so one text would name two addresses.
-const INVALID = ['', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1.2.3.256', '::1', '::ffff:10.0.0.1', '1..2.3', 'a.b.c.d',
-  ' 1.2.3.4', '1.2.3.4 ', '010.0.0.1', '1.2.3.04', '00.1.2.3', '1.2.3.0000', '-1.2.3.4', '1.2.3.', '.1.2.3'];
+const INVALID = [
+  '',
+  '1.2.3',
+  '1.2.3.4.5',
+  '256.1.1.1',
+  '1.2.3.256',
+  '::1',
+  '::ffff:10.0.0.1',
+  '1..2.3',
+  'a.b.c.d',
+  ' 1.2.3.4',
+  '1.2.3.4 ',
+  '010.0.0.1',
+  '1.2.3.04',
+  '00.1.2.3',
+  '1.2.3.0000',
+  '-1.2.3.4',
+  '1.2.3.',
+  '.1.2.3',
+];
 
 test('parseIpv4: dotted decimal only, one number per address', () => {
   for (const [text, value] of VALID) {

@@ -72,29 +72,32 @@ test('a resource registered while closing is under way is closed at once', async
   assert.equal(await closing, 'closed');
 });
 
-test('exitOnSignals: the first signal closes and exits 0, a second one is ignored; past the limit it exits 1', async () => {
-  const target = new EventEmitter();
-  const { lifecycle } = recorder();
-  const exits: number[] = [];
-  const seen: string[] = [];
-  let closed = 0;
-  lifecycle.onClose('store', () => closed++);
-  lifecycle.exitOnSignals(target, ['SIGTERM', 'SIGINT'], (code) => exits.push(code), {
-    stopping: (s) => seen.push(s),
-    stopped: (o) => seen.push(o),
-  });
-  target.emit('SIGINT');
-  target.emit('SIGTERM');
-  await lifecycle.close();
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual({ exits, seen, closed }, { exits: [0], seen: ['SIGINT', 'closed'], closed: 1 });
+test(
+  'exitOnSignals: the first signal closes and exits 0, a second one is ignored; past the limit it exits ' + '1',
+  async () => {
+    const target = new EventEmitter();
+    const { lifecycle } = recorder();
+    const exits: number[] = [];
+    const seen: string[] = [];
+    let closed = 0;
+    lifecycle.onClose('store', () => closed++);
+    lifecycle.exitOnSignals(target, ['SIGTERM', 'SIGINT'], (code) => exits.push(code), {
+      stopping: (s) => seen.push(s),
+      stopped: (o) => seen.push(o),
+    });
+    target.emit('SIGINT');
+    target.emit('SIGTERM');
+    await lifecycle.close();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual({ exits, seen, closed }, { exits: [0], seen: ['SIGINT', 'closed'], closed: 1 });
 
-  const stuck = recorder(50).lifecycle;
-  stuck.onClose('stuck', () => new Promise(() => undefined));
-  const stuckExits: number[] = [];
-  stuck.exitOnSignals(target, ['SIGTERM'], (code) => stuckExits.push(code));
-  target.emit('SIGTERM');
-  assert.equal(await stuck.close(), 'timed-out');
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(stuckExits, [1]);
-});
+    const stuck = recorder(50).lifecycle;
+    stuck.onClose('stuck', () => new Promise(() => undefined));
+    const stuckExits: number[] = [];
+    stuck.exitOnSignals(target, ['SIGTERM'], (code) => stuckExits.push(code));
+    target.emit('SIGTERM');
+    assert.equal(await stuck.close(), 'timed-out');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(stuckExits, [1]);
+  },
+);

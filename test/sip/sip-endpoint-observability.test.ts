@@ -9,14 +9,22 @@ import { createSipEndpoint } from '../../src/sip/sip-endpoint.js';
 function options(branch: string, host: string, port: number): string {
   return (
     `OPTIONS sip:gw@${host} SIP/2.0\r\nVia: SIP/2.0/UDP ${host}:${port};branch=${branch};rport\r\n` +
-    `Max-Forwards: 70\r\nFrom: <sip:a@x>;tag=f1\r\nTo: <sip:gw@x>\r\nCall-ID: ${branch}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`
+    `Max-Forwards: 70\r\nFrom: <sip:a@x>;tag=f1\r\nTo: <sip:gw@x>\r\nCall-ID: ${branch}\r\nCSeq: 1 ` +
+    `OPTIONS\r\nContent-Length: 0\r\n\r\n`
   );
 }
 
 test('transaction and transport events reach diagnostics_channel; counters add up (IPv6 listener)', async () => {
   const seen: string[] = [];
   const subs: Array<[string, (m: unknown) => void]> = [];
-  for (const name of ['vsip:sip:transport:message-in', 'vsip:sip:transport:message-out', 'vsip:sip:transaction:created', 'vsip:sip:transaction:state', 'vsip:sip:transaction:terminated', 'vsip:sip:core:handler-error']) {
+  for (const name of [
+    'vsip:sip:transport:message-in',
+    'vsip:sip:transport:message-out',
+    'vsip:sip:transaction:created',
+    'vsip:sip:transaction:state',
+    'vsip:sip:transaction:terminated',
+    'vsip:sip:core:handler-error',
+  ]) {
     const fn = (m: unknown): void => {
       const state = (m as { to?: string }).to;
       seen.push(state === undefined ? name.split(':').pop()! : `state:${state}`);

@@ -21,12 +21,32 @@ async function uas(options: SimpleUasOptions = {}) {
   return { ep, stats, port };
 }
 
-async function sipp(remotePort: number, transport: 'u1' | 't1', scenario: string[], calls: number, extra: string[] = []) {
+async function sipp(
+  remotePort: number,
+  transport: 'u1' | 't1',
+  scenario: string[],
+  calls: number,
+  extra: string[] = [],
+) {
   const local = await freePort();
   const r = await runSipp({
     args: [
-      `127.0.0.1:${remotePort}`, ...scenario, '-m', String(calls), '-r', '20', '-i', '127.0.0.1', '-p', String(local),
-      '-t', transport, '-timeout', '20s', '-timeout_error', ...extra,
+      `127.0.0.1:${remotePort}`,
+      ...scenario,
+      '-m',
+      String(calls),
+      '-r',
+      '20',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(local),
+      '-t',
+      transport,
+      '-timeout',
+      '20s',
+      '-timeout_error',
+      ...extra,
     ],
     killAfterMs: 60_000,
   });
@@ -64,7 +84,9 @@ for (const transport of ['u1', 't1'] as const) {
   });
 
   test(`Digest-challenged REGISTER and INVITE over ${proto} with sipp [authentication]`, async () => {
-    const { ep, stats, port } = await uas({ auth: { username: 'trunk1', password: 's3cret-pw', realm: 'pstn.exotel.com', secret: 'k' } });
+    const { ep, stats, port } = await uas({
+      auth: { username: 'trunk1', password: 's3cret-pw', realm: 'pstn.exotel.com', secret: 'k' },
+    });
     try {
       const r = await sipp(port(proto), transport, ['-sf', `${FIXTURES}uac-digest.xml`, '-s', 'trunk1'], 5);
       assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -79,9 +101,14 @@ for (const transport of ['u1', 't1'] as const) {
 }
 
 test('wrong password: sipp gets challenged again and the call fails', async () => {
-  const { ep, stats, port } = await uas({ auth: { username: 'trunk1', password: 'other', realm: 'pstn.exotel.com', secret: 'k' } });
+  const { ep, stats, port } = await uas({
+    auth: { username: 'trunk1', password: 'other', realm: 'pstn.exotel.com', secret: 'k' },
+  });
   try {
-    const r = await sipp(port('udp'), 'u1', ['-sf', `${FIXTURES}uac-digest.xml`, '-s', 'trunk1'], 1, ['-timeout', '5s']);
+    const r = await sipp(port('udp'), 'u1', ['-sf', `${FIXTURES}uac-digest.xml`, '-s', 'trunk1'], 1, [
+      '-timeout',
+      '5s',
+    ]);
     assert.notEqual(r.code, 0);
     assert.ok(stats.authFailures.includes('bad_password'));
     assert.equal(stats.answered, 0);

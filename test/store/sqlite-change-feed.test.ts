@@ -13,45 +13,60 @@ import type { ChangeEvent } from '../../src/store/types.js';
  * feed origin): what one commits reaches the other's onChange — the way an `--role sip` process
  * learns of a change made through an `--role api` process — and each sees its own change once.
  */
-test('SQLite: a change committed by one store instance reaches the other\'s onChange; each sees its own once', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vsip-feed-'));
-  const a = await openStore({ dataDir });
-  const b = await openStore({ dataDir });
-  t.after(async () => {
-    await a.close();
-    await b.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const seenA: ChangeEvent[] = [];
-  const seenB: ChangeEvent[] = [];
-  a.onChange((e) => seenA.push(e));
-  b.onChange((e) => seenB.push(e));
-
-  const { accountSid } = await a.createAccount('feed');
-  const trunk = await a.createTrunk({ accountSid, name: 'feed', nsoCode: 'ANY-ANY', domainName: `${accountSid}.pstn.exotel.com` });
-  await a.addWhitelistedIp(accountSid, trunk.sid, '127.0.0.9', 32);
-  const t0 = Date.now();
-  while (!seenB.some((e) => e.kind === 'trunk') || seenB.length < seenA.length) {
-    assert.ok(Date.now() - t0 < 1000, `B saw ${JSON.stringify(seenB)} after 1 s`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  assert.deepEqual(seenB, seenA, 'B saw the same events, in order');
-  await new Promise((r) => setTimeout(r, 100));
-  assert.equal(seenA.filter((e) => e.kind === 'trunk').length, 2, 'A saw its own two trunk changes once each (at commit, not again from the feed)');
-
-  // And the other way round, with what B loads after the event being the new state.
-  const loaded = new Promise<boolean>((resolve) => {
-    const off = a.onChange((e) => {
-      if (e.kind !== 'trunk') return;
-      off();
-      void a.loadGatewayTrunk(trunk.sid).then((tr) => resolve(tr?.ips.length === 2));
+test(
+  "SQLite: a change committed by one store instance reaches the other's onChange; each sees its own " + 'once',
+  async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vsip-feed-'));
+    const a = await openStore({ dataDir });
+    const b = await openStore({ dataDir });
+    t.after(async () => {
+      await a.close();
+      await b.close();
+      rmSync(dataDir, { recursive: true, force: true });
     });
-  });
-  await b.addWhitelistedIp(accountSid, trunk.sid, '127.0.0.10', 32);
-  // The feed's timer does not keep a process alive (a server's sockets do): wait on a timer here.
-  const ok = await Promise.race([loaded, new Promise<string>((r) => setTimeout(() => r('no event from B within 1 s'), 1000))]);
-  assert.equal(ok, true, 'on the event, A reads the committed change');
-});
+    const seenA: ChangeEvent[] = [];
+    const seenB: ChangeEvent[] = [];
+    a.onChange((e) => seenA.push(e));
+    b.onChange((e) => seenB.push(e));
+
+    const { accountSid } = await a.createAccount('feed');
+    const trunk = await a.createTrunk({
+      accountSid,
+      name: 'feed',
+      nsoCode: 'ANY-ANY',
+      domainName: `${accountSid}.pstn.exotel.com`,
+    });
+    await a.addWhitelistedIp(accountSid, trunk.sid, '127.0.0.9', 32);
+    const t0 = Date.now();
+    while (!seenB.some((e) => e.kind === 'trunk') || seenB.length < seenA.length) {
+      assert.ok(Date.now() - t0 < 1000, `B saw ${JSON.stringify(seenB)} after 1 s`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.deepEqual(seenB, seenA, 'B saw the same events, in order');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(
+      seenA.filter((e) => e.kind === 'trunk').length,
+      2,
+      'A saw its own two trunk changes once each (at commit, not again from the feed)',
+    );
+
+    // And the other way round, with what B loads after the event being the new state.
+    const loaded = new Promise<boolean>((resolve) => {
+      const off = a.onChange((e) => {
+        if (e.kind !== 'trunk') return;
+        off();
+        void a.loadGatewayTrunk(trunk.sid).then((tr) => resolve(tr?.ips.length === 2));
+      });
+    });
+    await b.addWhitelistedIp(accountSid, trunk.sid, '127.0.0.10', 32);
+    // The feed's timer does not keep a process alive (a server's sockets do): wait on a timer here.
+    const ok = await Promise.race([
+      loaded,
+      new Promise<string>((r) => setTimeout(() => r('no event from B within 1 s'), 1000)),
+    ]);
+    assert.equal(ok, true, 'on the event, A reads the committed change');
+  },
+);
 
 test('SQLite change feed: a reader that fell behind pruned rows is told to reload everything', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vsip-feed-'));
@@ -59,7 +74,12 @@ test('SQLite change feed: a reader that fell behind pruned rows is told to reloa
   const file = join(dataDir, 'vsip.db');
   const events: ChangeEvent[] = [];
   let resyncs = 0;
-  const feed = new SqliteChangeFeed(file, (e) => events.push(e), () => resyncs++, { pollMs: 0 });
+  const feed = new SqliteChangeFeed(
+    file,
+    (e) => events.push(e),
+    () => resyncs++,
+    { pollMs: 0 },
+  );
   const raw = new BetterSqlite3(file);
   t.after(async () => {
     feed.close();
@@ -71,7 +91,10 @@ test('SQLite change feed: a reader that fell behind pruned rows is told to reloa
   const ev = (n: number): string => JSON.stringify({ kind: 'account', accountSid: `acc${n}` });
   insert.run('other', ev(1), Date.now());
   feed.poll();
-  assert.deepEqual(events.map((e) => e.accountSid), ['acc1']);
+  assert.deepEqual(
+    events.map((e) => e.accountSid),
+    ['acc1'],
+  );
   assert.equal(resyncs, 0);
   // Two more rows, then the older of them pruned before the feed polls: it missed one.
   insert.run('other', ev(2), Date.now());
@@ -84,5 +107,8 @@ test('SQLite change feed: a reader that fell behind pruned rows is told to reloa
   insert.run('other', JSON.stringify({ kind: 'trunk' }), Date.now());
   insert.run('other', ev(4), Date.now());
   feed.poll();
-  assert.deepEqual(events.map((e) => e.accountSid), ['acc1', 'acc4']);
+  assert.deepEqual(
+    events.map((e) => e.accountSid),
+    ['acc1', 'acc4'],
+  );
 });

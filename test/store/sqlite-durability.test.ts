@@ -25,7 +25,9 @@ test('SQLite: writes acknowledged before kill -9 are there after restart', async
       await s.addPhoneNumber(accountSid, t.sid, '+1415' + String(i).padStart(7, '0'), 'pstn');
       console.log('trunk ' + t.sid);
     }`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let accountSid = '';
   const acked: string[] = [];
   try {

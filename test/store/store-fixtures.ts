@@ -17,7 +17,9 @@ export type Kind = 'sqlite' | 'postgres';
 export interface Fixture {
   readonly kind: Kind;
   /** A new, empty, migrated store (closed by `cleanup`). */
-  fresh(opts?: { secretKey?: string }): Promise<{ store: KyselyStore; dataDir: string; databaseUrl: string | null; secretKey: string }>;
+  fresh(opts?: {
+    secretKey?: string;
+  }): Promise<{ store: KyselyStore; dataDir: string; databaseUrl: string | null; secretKey: string }>;
   /** Another store on the same database (same key). */
   reopen(f: { dataDir: string; databaseUrl: string | null; secretKey: string }): Promise<KyselyStore>;
   cleanup(): Promise<void>;

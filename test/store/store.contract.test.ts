@@ -25,7 +25,12 @@ async function rejectsWith(p: Promise<unknown>, kind: StoreError['kind'], field?
 
 async function accountWithTrunk(store: Store, name = 'main') {
   const acct = await store.createAccount('acme');
-  const trunk = await store.createTrunk({ accountSid: acct.accountSid, name, nsoCode: 'ANY-ANY', domainName: `${acct.accountSid}.pstn.exotel.com` });
+  const trunk = await store.createTrunk({
+    accountSid: acct.accountSid,
+    name,
+    nsoCode: 'ANY-ANY',
+    domainName: `${acct.accountSid}.pstn.exotel.com`,
+  });
   return { acct, a: acct.accountSid, trunk, t: trunk.sid };
 }
 
@@ -113,10 +118,21 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       assert.equal(trunk.secureTrunking, false);
       assert.equal(trunk.maxCallsPerSecond, null);
       assert.deepEqual(await store.getTrunk(a, t), trunk);
-      for (let i = 1; i <= 4; i++) await store.createTrunk({ accountSid: a, name: `t${i}`, nsoCode: 'X', domainName: 'd', secureTrunking: true, maxCallsPerSecond: i });
+      for (let i = 1; i <= 4; i++)
+        await store.createTrunk({
+          accountSid: a,
+          name: `t${i}`,
+          nsoCode: 'X',
+          domainName: 'd',
+          secureTrunking: true,
+          maxCallsPerSecond: i,
+        });
       const page = await store.listTrunks(a, { offset: 1, limit: 2 });
       assert.equal(page.total, 5);
-      assert.deepEqual(page.items.map((x) => x.name), ['t1', 't2']);
+      assert.deepEqual(
+        page.items.map((x) => x.name),
+        ['t1', 't2'],
+      );
       assert.equal(page.items[0]!.secureTrunking, true);
       assert.equal(page.items[1]!.maxCallsPerSecond, 2);
       assert.deepEqual((await store.listTrunks(a, { offset: 5, limit: 2 })).items, []);
@@ -132,9 +148,19 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       await rejectsWith(store.setSetting(other.accountSid, t, 'a', 'b'), 'not_found');
       // the same name is fine in another account
       await store.createTrunk({ accountSid: other.accountSid, name: 'main', nsoCode: 'X', domainName: 'd' });
-      await rejectsWith(store.createTrunk({ accountSid: 'vsipnope', name: 'z', nsoCode: 'X', domainName: 'd' }), 'not_found');
+      await rejectsWith(
+        store.createTrunk({ accountSid: 'vsipnope', name: 'z', nsoCode: 'X', domainName: 'd' }),
+        'not_found',
+      );
 
-      const u = await store.updateTrunk(a, t, { name: 'renamed', status: 'inactive', registrationEnabled: true, authType: 'credentials', edgePreference: 'mumbai', maxConcurrentCalls: 10 });
+      const u = await store.updateTrunk(a, t, {
+        name: 'renamed',
+        status: 'inactive',
+        registrationEnabled: true,
+        authType: 'credentials',
+        edgePreference: 'mumbai',
+        maxConcurrentCalls: 10,
+      });
       assert.equal(u.name, 'renamed');
       assert.equal(u.status, 'inactive');
       assert.equal(u.registrationEnabled, true);
@@ -144,7 +170,11 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       assert.equal(u.nsoCode, 'ANY-ANY');
       assert.deepEqual(await store.getTrunk(a, t), u);
       await rejectsWith(store.updateTrunk(a, t, { name: 't1' }), 'conflict', 'trunk_name');
-      await rejectsWith(store.createTrunk({ accountSid: a, name: 't2', nsoCode: 'X', domainName: 'd' }), 'conflict', 'trunk_name');
+      await rejectsWith(
+        store.createTrunk({ accountSid: a, name: 't2', nsoCode: 'X', domainName: 'd' }),
+        'conflict',
+        'trunk_name',
+      );
     });
 
     test('racing createTrunk with one name: exactly one wins', async () => {
@@ -154,7 +184,9 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         Array.from({ length: 6 }, () => store.createTrunk({ accountSid, name: 'same', nsoCode: 'X', domainName: 'd' })),
       );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-      for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof StoreError && r.reason.kind === 'conflict' && r.reason.field === 'trunk_name');
+      for (const r of results)
+        if (r.status === 'rejected')
+          assert.ok(r.reason instanceof StoreError && r.reason.kind === 'conflict' && r.reason.field === 'trunk_name');
       assert.equal((await store.listTrunks(accountSid, PAGE)).total, 1);
     });
 
@@ -163,12 +195,16 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       const { a, t } = await accountWithTrunk(store);
       const { a: a2, t: t2 } = await accountWithTrunk(store, 'second');
       const added = [];
-      for (let i = 0; i < 5; i++) added.push(await store.addPhoneNumber(a, t, `+1415555010${i}`, i % 2 ? 'flow' : 'pstn'));
+      for (let i = 0; i < 5; i++)
+        added.push(await store.addPhoneNumber(a, t, `+1415555010${i}`, i % 2 ? 'flow' : 'pstn'));
       assert.match(added[0]!.id, /^[1-9][0-9]*$/);
       assert.equal(added[1]!.mode, 'flow');
       const page = await store.listPhoneNumbers(a, t, { offset: 3, limit: 10 });
       assert.equal(page.total, 5);
-      assert.deepEqual(page.items.map((n) => n.phoneNumber), ['+14155550103', '+14155550104']);
+      assert.deepEqual(
+        page.items.map((n) => n.phoneNumber),
+        ['+14155550103', '+14155550104'],
+      );
       assert.deepEqual(await store.getPhoneNumber(a, t, added[0]!.id), added[0]);
       assert.equal(await store.getPhoneNumber(a2, t, added[0]!.id), null);
       assert.equal(await store.getPhoneNumber(a2, t2, added[0]!.id), null);
@@ -181,7 +217,11 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       assert.equal(u.mode, 'flow');
       assert.equal(u.phoneNumber, '+14155550199');
       assert.equal(u.dateCreated, added[0]!.dateCreated);
-      await rejectsWith(store.updatePhoneNumber(a, t, added[0]!.id, { phoneNumber: '+14155550101' }), 'conflict', 'phone_number');
+      await rejectsWith(
+        store.updatePhoneNumber(a, t, added[0]!.id, { phoneNumber: '+14155550101' }),
+        'conflict',
+        'phone_number',
+      );
       await rejectsWith(store.updatePhoneNumber(a2, t2, added[0]!.id, { mode: 'pstn' }), 'not_found');
       await rejectsWith(store.deletePhoneNumber(a2, t2, added[0]!.id), 'not_found');
       await store.deletePhoneNumber(a, t, added[0]!.id);
@@ -196,10 +236,17 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       const { store } = await fx.fresh();
       const { a, t } = await accountWithTrunk(store, 'one');
       const t2 = (await store.createTrunk({ accountSid: a, name: 'two', nsoCode: 'X', domainName: 'd' })).sid;
-      const results = await Promise.allSettled([t, t2, t, t2].map((sid) => store.addPhoneNumber(a, sid, '+919876543210', 'pstn')));
+      const results = await Promise.allSettled(
+        [t, t2, t, t2].map((sid) => store.addPhoneNumber(a, sid, '+919876543210', 'pstn')),
+      );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-      for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof StoreError && r.reason.kind === 'conflict' && r.reason.field === 'phone_number');
-      const total = (await store.listPhoneNumbers(a, t, PAGE)).total + (await store.listPhoneNumbers(a, t2, PAGE)).total;
+      for (const r of results)
+        if (r.status === 'rejected')
+          assert.ok(
+            r.reason instanceof StoreError && r.reason.kind === 'conflict' && r.reason.field === 'phone_number',
+          );
+      const total =
+        (await store.listPhoneNumbers(a, t, PAGE)).total + (await store.listPhoneNumbers(a, t2, PAGE)).total;
       assert.equal(total, 1);
     });
 
@@ -224,13 +271,19 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       assert.equal((await store.listWhitelistedIps(a, t, PAGE)).total, 2);
 
       const d1 = await store.addDestinationUri(a, t, dest('sip.example.com'));
-      assert.deepEqual([d1.host, d1.port, d1.transport, d1.priority, d1.weight], ['sip.example.com', 5061, 'tls', 1, 10]);
+      assert.deepEqual(
+        [d1.host, d1.port, d1.transport, d1.priority, d1.weight],
+        ['sip.example.com', 5061, 'tls', 1, 10],
+      );
       await rejectsWith(store.addDestinationUri(a, t, dest('sip.example.com')), 'conflict', 'destination');
       const d2 = await store.addDestinationUri(a, t, dest('127.0.0.1', 5060, 'tcp'));
       const d2u = await store.updateDestinationUri(a, t, d2.id, { priority: 2, weight: 5 });
       assert.deepEqual([d2u.priority, d2u.weight, d2u.destination], [2, 5, '127.0.0.1:5060;transport=tcp']);
       await rejectsWith(store.updateDestinationUri(a, t, d2.id, dest('sip.example.com')), 'conflict', 'destination');
-      assert.deepEqual((await store.listDestinationUris(a, t, PAGE)).items.map((d) => d.id), [d1.id, d2.id]);
+      assert.deepEqual(
+        (await store.listDestinationUris(a, t, PAGE)).items.map((d) => d.id),
+        [d1.id, d2.id],
+      );
       assert.deepEqual(await store.getDestinationUri(a, t, d2.id), d2u);
       await store.deleteDestinationUri(a, t, d1.id);
       assert.equal(await store.getDestinationUri(a, t, d1.id), null);
@@ -246,7 +299,13 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       assert.equal(s2.value, 'beta');
       assert.equal(s2.dateCreated, s1.dateCreated);
       await store.setSetting(a, t, 'a_setting', '1');
-      assert.deepEqual((await store.listSettings(a, t)).map((s) => [s.name, s.value]), [['a_setting', '1'], ['trunk_external_alias', 'beta']]);
+      assert.deepEqual(
+        (await store.listSettings(a, t)).map((s) => [s.name, s.value]),
+        [
+          ['a_setting', '1'],
+          ['trunk_external_alias', 'beta'],
+        ],
+      );
       await store.deleteSetting(a, t, 'a_setting');
       await rejectsWith(store.deleteSetting(a, t, 'a_setting'), 'not_found');
       assert.equal((await store.listSettings(a, t)).length, 1);
@@ -262,14 +321,32 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         await store.addWhitelistedIp(acc, sid, '10.0.0.0', 8);
         await store.addDestinationUri(acc, sid, dest('sip.example.com'));
         await store.setSetting(acc, sid, 'trunk_external_alias', 'x');
-        await store.upsertRegistration({ trunkSid: sid, contact: 'sip:pbx@127.0.0.1', sourceIp: '127.0.0.1', sourcePort: 5060, transport: 'udp', userAgent: null, expiresAt: '2099-01-01T00:00:00Z' });
+        await store.upsertRegistration({
+          trunkSid: sid,
+          contact: 'sip:pbx@127.0.0.1',
+          sourceIp: '127.0.0.1',
+          sourcePort: 5060,
+          transport: 'udp',
+          userAgent: null,
+          expiresAt: '2099-01-01T00:00:00Z',
+        });
       }
       await store.deleteTrunk(a, t);
       assert.equal(await store.getTrunk(a, t), null);
       assert.equal(await store.loadGatewayTrunk(t), null);
-      for (const table of ['phone_numbers', 'whitelisted_ips', 'destination_uris', 'trunk_settings', 'registrations'] as const) {
+      for (const table of [
+        'phone_numbers',
+        'whitelisted_ips',
+        'destination_uris',
+        'trunk_settings',
+        'registrations',
+      ] as const) {
         const rows = await store.db.selectFrom(table).select('trunk_sid').execute();
-        assert.deepEqual(rows.map((r) => r.trunk_sid), [keep], table);
+        assert.deepEqual(
+          rows.map((r) => r.trunk_sid),
+          [keep],
+          table,
+        );
       }
       await rejectsWith(store.deleteTrunk(a, t), 'not_found');
       await store.addPhoneNumber(a2, keep, '+14155550100', 'pstn'); // freed
@@ -278,9 +355,13 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
     test('numbers added while the trunk is deleted leave no orphans', async () => {
       const { store } = await fx.fresh();
       const { a, t } = await accountWithTrunk(store);
-      const adds = Array.from({ length: 20 }, (_, i) => store.addPhoneNumber(a, t, `+1415555${String(i).padStart(4, '0')}`, 'pstn'));
+      const adds = Array.from({ length: 20 }, (_, i) =>
+        store.addPhoneNumber(a, t, `+1415555${String(i).padStart(4, '0')}`, 'pstn'),
+      );
       const results = await Promise.allSettled([...adds.slice(0, 10), store.deleteTrunk(a, t), ...adds.slice(10)]);
-      for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof StoreError && r.reason.kind === 'not_found', String(r.reason));
+      for (const r of results)
+        if (r.status === 'rejected')
+          assert.ok(r.reason instanceof StoreError && r.reason.kind === 'not_found', String(r.reason));
       assert.equal(results[10]!.status, 'fulfilled');
       const orphans = await store.db.selectFrom('phone_numbers').select('id').where('trunk_sid', '=', t).execute();
       assert.equal(orphans.length, 0);
@@ -383,11 +464,18 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         });
         const got: unknown[] = [];
         f.store.onChange((e) => got.push(e));
-        const r = await sql<{ ok: boolean }>`select pg_terminate_backend(pid) as ok from pg_stat_activity where query like 'LISTEN%' and datname = current_database()`.execute(f.store.db);
+        const terminate = sql<{ ok: boolean }>`
+          select pg_terminate_backend(pid) as ok from pg_stat_activity
+          where query like 'LISTEN%' and datname = current_database()`;
+        const r = await terminate.execute(f.store.db);
         assert.deepEqual(r.rows, [{ ok: true }]);
         await eventually(() => resyncs === 1, 3000, 'resync after reconnect');
         const { a, t } = await accountWithTrunk(f.store);
-        await eventually(() => got.some((e) => JSON.stringify(e) === JSON.stringify({ kind: 'trunk', accountSid: a, trunkSid: t })), 1000, 'events after reconnect');
+        await eventually(
+          () => got.some((e) => JSON.stringify(e) === JSON.stringify({ kind: 'trunk', accountSid: a, trunkSid: t })),
+          1000,
+          'events after reconnect',
+        );
       });
     }
 
@@ -420,8 +508,18 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       const { store } = await fx.fresh();
       const { a, t } = await accountWithTrunk(store);
       const n = 20_500; // > one 20k batch
-      const rows = Array.from({ length: n }, (_, i) => ({ trunk_sid: t, phone_number: `+1${String(2000000000 + i)}`, mode: 'pstn', created_at: 'x', updated_at: 'x' }));
-      for (let i = 0; i < n; i += 1000) await store.db.insertInto('phone_numbers').values(rows.slice(i, i + 1000)).execute();
+      const rows = Array.from({ length: n }, (_, i) => ({
+        trunk_sid: t,
+        phone_number: `+1${String(2000000000 + i)}`,
+        mode: 'pstn',
+        created_at: 'x',
+        updated_at: 'x',
+      }));
+      for (let i = 0; i < n; i += 1000)
+        await store.db
+          .insertInto('phone_numbers')
+          .values(rows.slice(i, i + 1000))
+          .execute();
       const [g] = await store.loadGatewayTrunks();
       assert.equal(g!.numbers.length, n);
       assert.equal(new Set(g!.numbers).size, n);
@@ -432,13 +530,28 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       const { store } = await fx.fresh();
       const { a, t } = await accountWithTrunk(store);
       const calls = Array.from({ length: 1203 }, (_, i) =>
-        call(i, i % 3 === 0 ? { accountSid: a, trunkSid: t, finalCode: 403, cause: 'ip_not_whitelisted', answeredAt: null, durationMs: null } : { accountSid: a, trunkSid: t }),
+        call(
+          i,
+          i % 3 === 0
+            ? {
+                accountSid: a,
+                trunkSid: t,
+                finalCode: 403,
+                cause: 'ip_not_whitelisted',
+                answeredAt: null,
+                durationMs: null,
+              }
+            : { accountSid: a, trunkSid: t },
+        ),
       );
       await store.insertCalls(calls);
       await store.insertCalls([]);
       const all = await store.listCalls(a, t, { offset: 0, limit: 3 });
       assert.equal(all.total, 1203);
-      assert.deepEqual(all.items.map((c) => c.callId), ['c1202@pbx', 'c1201@pbx', 'c1200@pbx']);
+      assert.deepEqual(
+        all.items.map((c) => c.callId),
+        ['c1202@pbx', 'c1201@pbx', 'c1200@pbx'],
+      );
       assert.deepEqual(all.items[0], { id: all.items[0]!.id, ...calls[1202]! });
       const failed = await store.listCalls(a, t, { offset: 0, limit: 1000, result: 'failed' });
       assert.equal(failed.total, 401);
@@ -455,7 +568,10 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       assert.equal(await store.pruneCalls(1000), 203);
       const kept = await store.listCalls(a, t, { offset: 999, limit: 5 });
       assert.equal(kept.total, 1000);
-      assert.deepEqual(kept.items.map((c) => c.callId), ['c203@pbx']);
+      assert.deepEqual(
+        kept.items.map((c) => c.callId),
+        ['c203@pbx'],
+      );
       assert.equal(await store.pruneCalls(5000), 0);
       assert.equal(await store.pruneCalls(0), 1000);
     });
@@ -463,10 +579,23 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
     test('registrations: upsert, list, remove, prune, unknown trunk', async () => {
       const { store } = await fx.fresh();
       const { t } = await accountWithTrunk(store);
-      const reg = { trunkSid: t, contact: 'sip:100@10.0.0.5:5060', sourceIp: '10.0.0.5', sourcePort: 5060, transport: 'udp', userAgent: 'pbx', expiresAt: '2026-01-01T00:10:00Z' };
+      const reg = {
+        trunkSid: t,
+        contact: 'sip:100@10.0.0.5:5060',
+        sourceIp: '10.0.0.5',
+        sourcePort: 5060,
+        transport: 'udp',
+        userAgent: 'pbx',
+        expiresAt: '2026-01-01T00:10:00Z',
+      };
       await store.upsertRegistration(reg);
       await store.upsertRegistration({ ...reg, expiresAt: '2026-01-01T00:20:00Z', sourcePort: 5070 });
-      await store.upsertRegistration({ ...reg, contact: 'sip:101@10.0.0.5', expiresAt: '2026-01-01T00:05:00Z', userAgent: null });
+      await store.upsertRegistration({
+        ...reg,
+        contact: 'sip:101@10.0.0.5',
+        expiresAt: '2026-01-01T00:05:00Z',
+        userAgent: null,
+      });
       const list = await store.listRegistrations(t);
       assert.deepEqual(list, [
         { ...reg, contact: 'sip:100@10.0.0.5:5060', expiresAt: '2026-01-01T00:20:00Z', sourcePort: 5070 },
@@ -482,7 +611,10 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       const f = await fx.fresh();
       assert.equal(await f.store.getMeta('nonce_secret'), null);
       const other = await fx.reopen(f);
-      const [x, y] = await Promise.all([f.store.setMetaIfAbsent('nonce_secret', 'one'), other.setMetaIfAbsent('nonce_secret', 'two')]);
+      const [x, y] = await Promise.all([
+        f.store.setMetaIfAbsent('nonce_secret', 'one'),
+        other.setMetaIfAbsent('nonce_secret', 'two'),
+      ]);
       assert.equal(x, y);
       assert.equal(await f.store.getMeta('nonce_secret'), x);
       assert.equal(await f.store.setMetaIfAbsent('nonce_secret', 'three'), x);

@@ -20,8 +20,15 @@ export async function startCliServer(): Promise<CliServer> {
   const dataDir = tempDir('vsip-cli-');
   const account = createAccountCli(dataDir);
   const serve = await startServe({ dataDir, env: { VSIP_LOG_LEVEL: 'warn' } });
-  const port = (side: string, protocol: string): number => serve.sip.find((a) => a.side === side && a.protocol === protocol)?.port ?? 0;
-  const sip = { udp: port('access', 'udp'), tcp: port('access', 'tcp'), tls: port('access', 'tls'), carrierUdp: port('carrier', 'udp'), carrierTcp: port('carrier', 'tcp') };
+  const port = (side: string, protocol: string): number =>
+    serve.sip.find((a) => a.side === side && a.protocol === protocol)?.port ?? 0;
+  const sip = {
+    udp: port('access', 'udp'),
+    tcp: port('access', 'tcp'),
+    tls: port('access', 'tls'),
+    carrierUdp: port('carrier', 'udp'),
+    carrierTcp: port('carrier', 'tcp'),
+  };
   return {
     serve,
     account,

@@ -25,7 +25,8 @@ export class FakeTimers implements TimerHost {
     for (;;) {
       let nextId = -1;
       let nextAt = Infinity;
-      for (const [id, t] of this.#pending) if (t.at < nextAt || (t.at === nextAt && id < nextId)) [nextId, nextAt] = [id, t.at];
+      for (const [id, t] of this.#pending)
+        if (t.at < nextAt || (t.at === nextAt && id < nextId)) [nextId, nextAt] = [id, t.at];
       if (nextId < 0 || nextAt > end) break;
       const t = this.#pending.get(nextId)!;
       this.#pending.delete(nextId);

@@ -14,6 +14,10 @@ export function injectFetch(app: FastifyInstance): FetchLike {
       headers: init.headers,
       ...(init.body !== undefined ? { payload: init.body } : {}),
     });
-    return { status: res.statusCode, headers: { get: (name: string) => (res.headers[name.toLowerCase()] as string | undefined) ?? null }, text: async () => res.body };
+    return {
+      status: res.statusCode,
+      headers: { get: (name: string) => (res.headers[name.toLowerCase()] as string | undefined) ?? null },
+      text: async () => res.body,
+    };
   };
 }

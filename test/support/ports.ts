@@ -29,7 +29,12 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
  * Resolves once something (a sipp UAS just started) has bound `port` on `host` for `protocol`:
  * binding it ourselves then fails with EADDRINUSE. Polls, so a slow start only makes it wait.
  */
-export async function portBound(port: number, host = '127.0.0.1', protocol: 'udp' | 'tcp' = 'udp', timeoutMs = 10_000): Promise<void> {
+export async function portBound(
+  port: number,
+  host = '127.0.0.1',
+  protocol: 'udp' | 'tcp' = 'udp',
+  timeoutMs = 10_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const taken = await new Promise<boolean>((res) => {

@@ -74,12 +74,18 @@ export async function startPostgres(): Promise<TestPostgres> {
     createPostgresUser: isRoot && !ids,
     initdbFlags: ['--no-sync', '--no-instructions', '--encoding=UTF8'],
     postgresFlags: [
-      '-k', root,
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=200',
+      '-k',
+      root,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200',
     ],
     onLog: keep,
     onError: keep,
@@ -96,7 +102,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     await server.start();
   } catch (err) {
     await stop();
-    throw new Error(`embedded PostgreSQL failed to start: ${err instanceof Error ? err.message : String(err)}\n${logs.join('')}`);
+    throw new Error(
+      `embedded PostgreSQL failed to start: ${err instanceof Error ? err.message : String(err)}\n${logs.join('')}`,
+    );
   }
   const base = `postgres://postgres:${password}@127.0.0.1:${port}`;
   let n = 0;

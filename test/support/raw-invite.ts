@@ -7,9 +7,17 @@ import { getHeader, serializeMessage, SipStreamParser } from '../../src/sip/mess
  * waiting for the final answer. Enough to make the gateway reject and log a call; an answered
  * call is acknowledged and hung up by `sipp` in the first-call test instead.
  */
-export async function sendInvite(o: { port: number; localAddress: string; domain: string; caller: string; callee: string }): Promise<{ callId: string; status: number }> {
+export async function sendInvite(o: {
+  port: number;
+  localAddress: string;
+  domain: string;
+  caller: string;
+  callee: string;
+}): Promise<{ callId: string; status: number }> {
   const callId = `${randomBytes(8).toString('hex')}@cli-test`;
-  const sdp = `v=0\r\no=pbx 1 1 IN IP4 ${o.localAddress}\r\ns=-\r\nc=IN IP4 ${o.localAddress}\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n`;
+  const sdp =
+    `v=0\r\no=pbx 1 1 IN IP4 ${o.localAddress}\r\ns=-\r\nc=IN IP4 ${o.localAddress}\r\nt=0 0\r\nm=audio ` +
+    `40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n`;
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port: o.port, localAddress: o.localAddress });
     const parser = new SipStreamParser();
@@ -20,27 +28,34 @@ export async function sendInvite(o: { port: number; localAddress: string; domain
     socket.on('error', reject);
     socket.on('connect', () => {
       const local = `${socket.localAddress}:${socket.localPort}`;
-      socket.write(serializeMessage({
-        kind: 'request',
-        method: 'INVITE',
-        uri: `sip:${o.callee}@${o.domain}`,
-        version: 'SIP/2.0',
-        headers: [
-          { name: 'via', value: `SIP/2.0/TCP ${local};branch=z9hG4bK${randomBytes(6).toString('hex')}` },
-          { name: 'max-forwards', value: '70' },
-          { name: 'from', value: `<sip:${o.caller}@${o.localAddress}>;tag=${randomBytes(4).toString('hex')}` },
-          { name: 'to', value: `<sip:${o.callee}@${o.domain}>` },
-          { name: 'call-id', value: callId },
-          { name: 'cseq', value: '1 INVITE' },
-          { name: 'contact', value: `<sip:pbx@${local};transport=tcp>` },
-          { name: 'content-type', value: 'application/sdp' },
-        ],
-        body: Buffer.from(sdp),
-      }));
+      socket.write(
+        serializeMessage({
+          kind: 'request',
+          method: 'INVITE',
+          uri: `sip:${o.callee}@${o.domain}`,
+          version: 'SIP/2.0',
+          headers: [
+            { name: 'via', value: `SIP/2.0/TCP ${local};branch=z9hG4bK${randomBytes(6).toString('hex')}` },
+            { name: 'max-forwards', value: '70' },
+            { name: 'from', value: `<sip:${o.caller}@${o.localAddress}>;tag=${randomBytes(4).toString('hex')}` },
+            { name: 'to', value: `<sip:${o.callee}@${o.domain}>` },
+            { name: 'call-id', value: callId },
+            { name: 'cseq', value: '1 INVITE' },
+            { name: 'contact', value: `<sip:pbx@${local};transport=tcp>` },
+            { name: 'content-type', value: 'application/sdp' },
+          ],
+          body: Buffer.from(sdp),
+        }),
+      );
     });
     socket.on('data', (chunk: Buffer) => {
       for (const item of parser.push(chunk)) {
-        if (item.type === 'message' && item.message.kind === 'response' && item.message.status >= 200 && getHeader(item.message, 'call-id') === callId) {
+        if (
+          item.type === 'message' &&
+          item.message.kind === 'response' &&
+          item.message.status >= 200 &&
+          getHeader(item.message, 'call-id') === callId
+        ) {
           socket.destroy();
           resolve({ callId, status: item.message.status });
         }

@@ -4,7 +4,13 @@ import { getHeader, type SipRequest } from '../../src/sip/message/index.js';
 import { openSipConnection } from '../../src/cli/doctor/sip-connection.js';
 
 /** A PBX registering its Contact with the gateway over TCP (digest, username = trunk_sid). Returns the final status. */
-export async function registerPbx(o: { port: number; domain: string; username: string; password: string; contact: string }): Promise<number> {
+export async function registerPbx(o: {
+  port: number;
+  domain: string;
+  username: string;
+  password: string;
+  contact: string;
+}): Promise<number> {
   const conn = await openSipConnection({ host: '127.0.0.1', port: o.port, transport: 'tcp', timeoutMs: 3000 });
   try {
     const callId = `${randomBytes(8).toString('hex')}@pbx`;
@@ -31,7 +37,9 @@ export async function registerPbx(o: { port: number; domain: string; username: s
     let res = await conn.request(make(1));
     const challenge = getHeader(res, 'www-authenticate');
     if (res.status === 401 && challenge) {
-      res = await conn.request(make(2, answerChallenge({ challenge, method: 'REGISTER', uri, username: o.username, password: o.password })));
+      res = await conn.request(
+        make(2, answerChallenge({ challenge, method: 'REGISTER', uri, username: o.username, password: o.password })),
+      );
     }
     return res.status;
   } finally {

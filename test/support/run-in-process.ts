@@ -14,25 +14,37 @@ export interface InProcessResult {
  * each. Optionally on a fake terminal: each question matching `answers[i][0]` on stderr is
  * answered by typing `answers[i][1]`.
  */
-export async function runInProcess(args: string[], env: Record<string, string>, opts: { tty?: boolean; answers?: Array<[RegExp, string]> } = {}): Promise<InProcessResult> {
+export async function runInProcess(
+  args: string[],
+  env: Record<string, string>,
+  opts: { tty?: boolean; answers?: Array<[RegExp, string]> } = {},
+): Promise<InProcessResult> {
   const stdin = Object.assign(new PassThrough(), { isTTY: opts.tty === true, setRawMode: () => undefined });
   if (opts.tty !== true) stdin.end();
   let out = '';
   let err = '';
   let code = 0;
   const pending = [...(opts.answers ?? [])];
-  const stdout = new Writable({ write(c: Buffer, _e, cb) { out += c.toString(); cb(); } });
-  const stderr = Object.assign(new Writable({
+  const stdout = new Writable({
     write(c: Buffer, _e, cb) {
-      err += c.toString();
-      const next = pending[0];
-      if (next && next[0].test(err)) {
-        pending.shift();
-        setImmediate(() => stdin.write(`${next[1]}\n`));
-      }
+      out += c.toString();
       cb();
     },
-  }), { isTTY: opts.tty === true });
+  });
+  const stderr = Object.assign(
+    new Writable({
+      write(c: Buffer, _e, cb) {
+        err += c.toString();
+        const next = pending[0];
+        if (next?.[0].test(err)) {
+          pending.shift();
+          setImmediate(() => stdin.write(`${next[1]}\n`));
+        }
+        cb();
+      },
+    }),
+    { isTTY: opts.tty === true },
+  );
   const program = new Command('vsip')
     .exitOverride()
     .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
@@ -43,6 +55,7 @@ export async function runInProcess(args: string[], env: Record<string, string>, 
     if (!(e instanceof CommanderError)) throw e;
     code = e.exitCode;
   }
-  if (pending.length > 0) throw new Error(`questions not asked: ${pending.map((p) => p[0]).join(', ')}; stderr was:\n${err}`);
+  if (pending.length > 0)
+    throw new Error(`questions not asked: ${pending.map((p) => p[0]).join(', ')}; stderr was:\n${err}`);
   return { out, err, code };
 }

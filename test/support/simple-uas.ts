@@ -2,7 +2,7 @@ import { getHeader } from '../../src/sip/message/index.js';
 import { buildChallenge, NonceCountCache, verifyDigest } from '../../src/sip/auth/index.js';
 import type { SipEndpoint } from '../../src/sip/sip-endpoint.js';
 import type { ServerTransaction } from '../../src/sip/transaction/transaction-layer.js';
-import { InviteServerTransaction } from '../../src/sip/transaction/invite-server-transaction.js';
+import type { InviteServerTransaction } from '../../src/sip/transaction/invite-server-transaction.js';
 
 export interface SimpleUasOptions {
   /** Challenge REGISTER (401) and INVITE (407) with Digest for this user. */
@@ -26,7 +26,10 @@ export interface SimpleUasStats {
   authFailures: string[];
 }
 
-const SDP = Buffer.from('v=0\r\no=uas 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n');
+const SDP = Buffer.from(
+  'v=0\r\no=uas 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 ' +
+    'PCMU/8000\r\n',
+);
 
 /**
  * A minimal UAS on the endpoint, for the sipp interop tests and the UAS benchmark: INVITE → 180 + 200,
@@ -34,7 +37,16 @@ const SDP = Buffer.from('v=0\r\no=uas 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 12
  * the ACK (§13.3.1.4).
  */
 export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {}): SimpleUasStats {
-  const stats: SimpleUasStats = { invites: 0, dropped: 0, answered: 0, byes: 0, registers: 0, challenged: 0, cancelled: 0, authFailures: [] };
+  const stats: SimpleUasStats = {
+    invites: 0,
+    dropped: 0,
+    answered: 0,
+    byes: 0,
+    registers: 0,
+    challenged: 0,
+    cancelled: 0,
+    authFailures: [],
+  };
   const seenCallIds = new Set<string>();
   const nonceCounts = new NonceCountCache(10_000);
   const contactFor = (tx: ServerTransaction): string => {
@@ -65,7 +77,9 @@ export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {})
     }
     stats.challenged++;
     const challenge = buildChallenge({ realm: auth.realm, secret: auth.secret, now: Date.now(), stale });
-    tx.reply(status, undefined, { headers: [{ name: status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate', value: challenge }] });
+    tx.reply(status, undefined, {
+      headers: [{ name: status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate', value: challenge }],
+    });
     return false;
   };
 
@@ -112,17 +126,20 @@ export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {})
         stats.registers++;
         if (!authorized(tx, 401)) return;
         const contact = getHeader(req, 'contact');
-        tx.reply(200, 'OK', { headers: contact === null ? [] : [{ name: 'Contact', value: `${contact};expires=3600` }] });
+        tx.reply(200, 'OK', {
+          headers: contact === null ? [] : [{ name: 'Contact', value: `${contact};expires=3600` }],
+        });
         return;
       }
       case 'OPTIONS':
         tx.reply(200);
         return;
       default:
-        tx.reply(405, 'Method Not Allowed', { headers: [{ name: 'Allow', value: 'INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS' }] });
+        tx.reply(405, 'Method Not Allowed', {
+          headers: [{ name: 'Allow', value: 'INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS' }],
+        });
     }
   });
   ep.onAck(() => undefined);
   return stats;
 }
-

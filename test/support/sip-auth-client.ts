@@ -3,7 +3,7 @@
  * and tags per request, the challenge read from the 401/407 and answered with `answerChallenge`.
  */
 import { answerChallenge } from '../../src/sip/auth/answer-challenge.js';
-import { type Target, UdpProbe } from './sip-probe.js';
+import type { Target, UdpProbe } from './sip-probe.js';
 import { header, request, SDP } from './sip-message.js';
 
 export interface AuthTarget {
@@ -22,12 +22,34 @@ async function finalOf(probe: UdpProbe, callId: string, seen: number, timeoutMs:
 }
 
 /** Sends one request and waits for its final response (null = silence within `timeoutMs`). */
-export async function exchange(probe: UdpProbe, t: AuthTarget, method: 'REGISTER' | 'INVITE', callId: string, cseq: number, extra: string[] = [], timeoutMs = 5000): Promise<Buffer | null> {
+export async function exchange(
+  probe: UdpProbe,
+  t: AuthTarget,
+  method: 'REGISTER' | 'INVITE',
+  callId: string,
+  cseq: number,
+  extra: string[] = [],
+  timeoutMs = 5000,
+): Promise<Buffer | null> {
   const seen = probe.replies.length;
   const uri = method === 'REGISTER' ? `sip:${t.domain}` : `sip:+14155550100@${t.domain}`;
   const from = method === 'REGISTER' ? `<sip:pbx@${t.domain}>` : `<sip:+919800000061@${t.domain}>`;
   const local = probe.socket.address().address;
-  await probe.send(request({ method, uri, from, to: method === 'REGISTER' ? `<sip:pbx@${t.domain}>` : undefined, viaHost: local, viaPort: probe.port, callId, cseq, extra: method === 'REGISTER' ? ['Expires: 60', ...extra] : extra, ...(method === 'INVITE' ? { body: SDP } : {}) }), t.gateway);
+  await probe.send(
+    request({
+      method,
+      uri,
+      from,
+      to: method === 'REGISTER' ? `<sip:pbx@${t.domain}>` : undefined,
+      viaHost: local,
+      viaPort: probe.port,
+      callId,
+      cseq,
+      extra: method === 'REGISTER' ? ['Expires: 60', ...extra] : extra,
+      ...(method === 'INVITE' ? { body: SDP } : {}),
+    }),
+    t.gateway,
+  );
   return finalOf(probe, callId, seen, timeoutMs);
 }
 
@@ -35,7 +57,14 @@ export async function exchange(probe: UdpProbe, t: AuthTarget, method: 'REGISTER
  * A challenged attempt: first request without credentials, then again with credentials for
  * `username` / `password`. Returns the answer to the second request.
  */
-export async function attempt(probe: UdpProbe, t: AuthTarget, method: 'REGISTER' | 'INVITE', username: string, password: string, timeoutMs = 5000): Promise<Buffer | null> {
+export async function attempt(
+  probe: UdpProbe,
+  t: AuthTarget,
+  method: 'REGISTER' | 'INVITE',
+  username: string,
+  password: string,
+  timeoutMs = 5000,
+): Promise<Buffer | null> {
   const callId = `${Math.random().toString(36).slice(2)}@probe`;
   const first = await exchange(probe, t, method, callId, 1, [], timeoutMs);
   if (first === null) return null;
@@ -44,5 +73,13 @@ export async function attempt(probe: UdpProbe, t: AuthTarget, method: 'REGISTER'
   if (challenge === undefined) return first; // refused outright (403 while blocked)
   const uri = method === 'REGISTER' ? `sip:${t.domain}` : `sip:+14155550100@${t.domain}`;
   const auth = answerChallenge({ challenge, method, uri, username, password });
-  return exchange(probe, t, method, callId, 2, [`${method === 'REGISTER' ? 'Authorization' : 'Proxy-Authorization'}: ${auth}`], timeoutMs);
+  return exchange(
+    probe,
+    t,
+    method,
+    callId,
+    2,
+    [`${method === 'REGISTER' ? 'Authorization' : 'Proxy-Authorization'}: ${auth}`],
+    timeoutMs,
+  );
 }

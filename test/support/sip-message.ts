@@ -34,7 +34,8 @@ export function request(opts: {
   const body = opts.body ?? '';
   const lines = [
     `${opts.method} ${opts.uri} SIP/2.0`,
-    `Via: SIP/2.0/${opts.transport ?? 'UDP'} ${opts.viaHost ?? '127.0.0.1'}:${opts.viaPort};branch=${opts.branch ?? branch()};rport`,
+    `Via: SIP/2.0/${opts.transport ?? 'UDP'} ` +
+      `${opts.viaHost ?? '127.0.0.1'}:${opts.viaPort};branch=${opts.branch ?? branch()};rport`,
     ...(opts.maxForwards === null ? [] : [`Max-Forwards: ${opts.maxForwards ?? 70}`]),
     `From: ${opts.from ?? '<sip:probe@127.0.0.1>'}${opts.fromTag === null ? '' : `;tag=${opts.fromTag ?? tag()}`}`,
     `To: ${opts.to ?? `<${opts.uri}>`}`,
@@ -51,7 +52,16 @@ export function request(opts: {
   return lines.join('\r\n');
 }
 
-export const SDP = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 40000 RTP/AVP 0 8', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
+export const SDP = [
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  'c=IN IP4 127.0.0.1',
+  't=0 0',
+  'm=audio 40000 RTP/AVP 0 8',
+  'a=rtpmap:0 PCMU/8000',
+  '',
+].join('\r\n');
 
 /** Status code of a response, or null when the bytes are not a SIP response status line. */
 export function statusOf(reply: Buffer | null): number | null {

@@ -33,7 +33,9 @@ export class UdpProbe {
   }
 
   send(data: Buffer | string, to: Target): Promise<void> {
-    return new Promise((resolve) => this.socket.send(typeof data === 'string' ? Buffer.from(data) : data, to.port, to.address, () => resolve()));
+    return new Promise((resolve) =>
+      this.socket.send(typeof data === 'string' ? Buffer.from(data) : data, to.port, to.address, () => resolve()),
+    );
   }
 
   /** Waits for the next reply after `count` replies have arrived (or null after timeoutMs). */
@@ -65,8 +67,15 @@ export class UdpProbe {
   }
 }
 
-/** One datagram from a fresh socket (so retransmitted answers to earlier requests cannot be mistaken for this one's). */
-export async function udpOnce(data: Buffer | string | ((localPort: number) => string), to: Target, timeoutMs = 5000, from = '127.0.0.1'): Promise<Buffer | null> {
+/**
+ * One datagram from a fresh socket (so retransmitted answers to earlier requests cannot be mistaken for this one's).
+ */
+export async function udpOnce(
+  data: Buffer | string | ((localPort: number) => string),
+  to: Target,
+  timeoutMs = 5000,
+  from = '127.0.0.1',
+): Promise<Buffer | null> {
   const p = await UdpProbe.open(from);
   try {
     return await p.exchange(typeof data === 'function' ? data(p.port) : data, to, timeoutMs);
@@ -82,7 +91,12 @@ export interface TcpResult {
 }
 
 /** Writes `data` (chunks in order) on a fresh TCP connection; collects until close or timeout. */
-export function tcpExchange(to: Target, data: Buffer | string | Array<Buffer | string>, timeoutMs = 1500, stopAfterHead = false): Promise<TcpResult> {
+export function tcpExchange(
+  to: Target,
+  data: Buffer | string | Array<Buffer | string>,
+  timeoutMs = 1500,
+  stopAfterHead = false,
+): Promise<TcpResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const socket = net.connect(to.port, to.address);

@@ -14,7 +14,9 @@ export interface Responder {
  * (200 by default) over TCP, or TLS with the given certificate. `silent` accepts connections
  * and never answers (a SIP port behind a filtering firewall or a hung server).
  */
-export async function startSipResponder(opts: { tls?: { cert: string; key: string }; status?: number; silent?: boolean } = {}): Promise<Responder> {
+export async function startSipResponder(
+  opts: { tls?: { cert: string; key: string }; status?: number; silent?: boolean } = {},
+): Promise<Responder> {
   const state = { received: 0 };
   const sockets = new Set<Socket>();
   const onSocket = (socket: Socket): void => {
@@ -35,7 +37,9 @@ export async function startSipResponder(opts: { tls?: { cert: string; key: strin
       }
     });
   };
-  const server: Server = opts.tls ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key }, onSocket) : createTcpServer(onSocket);
+  const server: Server = opts.tls
+    ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key }, onSocket)
+    : createTcpServer(onSocket);
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -15,29 +15,46 @@ interface CallsQuery {
 
 /** The call log the gateway writes: every attempt, rejected ones included, newest first. */
 export async function callRoutes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
-  app.get<{ Params: TrunkParams; Querystring: CallsQuery }>('/trunks/:trunk_sid/calls', {
-    schema: {
-      tags: ['Calls'],
-      summary: 'Call log of the trunk',
-      response: listResponses(callSchema),
-      params: trunkParamsSchema,
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          ...pageQuerySchema,
-          result: { type: 'string', enum: ['failed', 'completed', 'all'], description: 'failed (final code >= 300), completed (answered) or all (default)' },
-          call_id: { type: 'string', minLength: 1, maxLength: 256, description: 'a SIP Call-ID: only attempts of that call' },
+  app.get<{ Params: TrunkParams; Querystring: CallsQuery }>(
+    '/trunks/:trunk_sid/calls',
+    {
+      schema: {
+        tags: ['Calls'],
+        summary: 'Call log of the trunk',
+        response: listResponses(callSchema),
+        params: trunkParamsSchema,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...pageQuerySchema,
+            result: {
+              type: 'string',
+              enum: ['failed', 'completed', 'all'],
+              description: 'failed (final code >= 300), completed (answered) or all (default)',
+            },
+            call_id: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 256,
+              description: 'a SIP Call-ID: only attempts of that call',
+            },
+          },
         },
       },
     },
-  }, async (request) => {
-    const { account_sid, trunk_sid } = request.params;
-    const page = parsePage(request.query);
-    await requireTrunk(store, account_sid, trunk_sid);
-    const query: CallQuery = { ...page, result: request.query.result ?? 'all' };
-    if (request.query.call_id !== undefined) query.callId = request.query.call_id;
-    const result = await store.listCalls(account_sid, trunk_sid, query);
-    return ok(request, result.items.map(presentCall), listMetadata(request.url, page, result.total, result.items.length));
-  });
+    async (request) => {
+      const { account_sid, trunk_sid } = request.params;
+      const page = parsePage(request.query);
+      await requireTrunk(store, account_sid, trunk_sid);
+      const query: CallQuery = { ...page, result: request.query.result ?? 'all' };
+      if (request.query.call_id !== undefined) query.callId = request.query.call_id;
+      const result = await store.listCalls(account_sid, trunk_sid, query);
+      return ok(
+        request,
+        result.items.map(presentCall),
+        listMetadata(request.url, page, result.total, result.items.length),
+      );
+    },
+  );
 }

@@ -10,17 +10,35 @@ import { trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-de
 export async function credentialRoutes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
   const tags = ['Credentials'];
 
-  app.get<{ Params: TrunkParams }>('/trunks/:trunk_sid/credentials', {
-    schema: { tags, summary: 'Get Credentials (SIP username and password)', response: okResponses(credentialsSchema), params: trunkParamsSchema },
-  }, async (request) => {
-    const { account_sid, trunk_sid } = request.params;
-    return ok(request, { username: trunk_sid, password: await store.getSipPassword(account_sid, trunk_sid) });
-  });
+  app.get<{ Params: TrunkParams }>(
+    '/trunks/:trunk_sid/credentials',
+    {
+      schema: {
+        tags,
+        summary: 'Get Credentials (SIP username and password)',
+        response: okResponses(credentialsSchema),
+        params: trunkParamsSchema,
+      },
+    },
+    async (request) => {
+      const { account_sid, trunk_sid } = request.params;
+      return ok(request, { username: trunk_sid, password: await store.getSipPassword(account_sid, trunk_sid) });
+    },
+  );
 
-  app.post<{ Params: TrunkParams }>('/trunks/:trunk_sid/credentials/rotate', {
-    schema: { tags, summary: 'Rotate the SIP password (the old one stops working at once)', response: okResponses(credentialsSchema), params: trunkParamsSchema },
-  }, async (request) => {
-    const { account_sid, trunk_sid } = request.params;
-    return ok(request, { username: trunk_sid, password: await store.rotateSipPassword(account_sid, trunk_sid) });
-  });
+  app.post<{ Params: TrunkParams }>(
+    '/trunks/:trunk_sid/credentials/rotate',
+    {
+      schema: {
+        tags,
+        summary: 'Rotate the SIP password (the old one stops working at once)',
+        response: okResponses(credentialsSchema),
+        params: trunkParamsSchema,
+      },
+    },
+    async (request) => {
+      const { account_sid, trunk_sid } = request.params;
+      return ok(request, { username: trunk_sid, password: await store.rotateSipPassword(account_sid, trunk_sid) });
+    },
+  );
 }

@@ -16,21 +16,46 @@ interface DestinationItem {
  * is tried first; among equal priorities, weight shares the load. Defaults: priority 1, weight 1.
  */
 const itemFields = {
-  destination: { type: 'string', minLength: 1, maxLength: 300, description: DESTINATION_EXPECTED.replace(/^expected /, ''), examples: ['203.0.113.10:5061;transport=tls'] },
-  priority: { type: 'integer', minimum: 0, maximum: 65535, description: 'an integer 0-65535, lowest tried first (default 1)' },
-  weight: { type: 'integer', minimum: 0, maximum: 65535, description: 'an integer 0-65535, share of calls among equal priorities (default 1)' },
+  destination: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 300,
+    description: DESTINATION_EXPECTED.replace(/^expected /, ''),
+    examples: ['203.0.113.10:5061;transport=tls'],
+  },
+  priority: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 65535,
+    description: 'an integer 0-65535, lowest tried first (default 1)',
+  },
+  weight: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 65535,
+    description: 'an integer 0-65535, share of calls among equal priorities (default 1)',
+  },
 } as const;
 
 export const MAX_DESTINATIONS_PER_REQUEST = 20;
 
-export const destinationUriRoutes = trunkItemRoutes<DestinationUri, { destinations: DestinationItem[] }, DestinationItem>({
+export const destinationUriRoutes = trunkItemRoutes<
+  DestinationUri,
+  { destinations: DestinationItem[] },
+  DestinationItem
+>({
   path: 'destination-uris',
   tags: ['Destination URIs'],
   recordSchema: destinationUriSchema,
   present: presentDestinationUri,
   ids: { path: 'the numeric id of a destination URI', query: 'the numeric id of the destination URI' },
   notFound: (id) => `destination URI id ${JSON.stringify(id)} is not on this trunk`,
-  summaries: { list: 'Get Destination URIs', get: 'Get one destination URI', remove: 'Remove a destination URI', removeByPath: 'Remove a destination URI by path' },
+  summaries: {
+    list: 'Get Destination URIs',
+    get: 'Get one destination URI',
+    remove: 'Remove a destination URI',
+    removeByPath: 'Remove a destination URI by path',
+  },
   store: {
     list: (store, accountSid, trunkSid, page) => store.listDestinationUris(accountSid, trunkSid, page),
     get: (store, accountSid, trunkSid, id) => store.getDestinationUri(accountSid, trunkSid, id),
@@ -58,7 +83,11 @@ export const destinationUriRoutes = trunkItemRoutes<DestinationUri, { destinatio
       await requireTrunk(store, account_sid, trunk_sid);
       return bulk(request, reply, request.body.destinations, async (item, i) => {
         const parsed = destinationUri(`destinations[${i}].destination`, item.destination ?? '');
-        const created = await store.addDestinationUri(account_sid, trunk_sid, { ...parsed, priority: item.priority ?? 1, weight: item.weight ?? 1 });
+        const created = await store.addDestinationUri(account_sid, trunk_sid, {
+          ...parsed,
+          priority: item.priority ?? 1,
+          weight: item.weight ?? 1,
+        });
         return presentDestinationUri(created);
       });
     },

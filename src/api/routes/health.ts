@@ -15,7 +15,9 @@ export interface HealthOptions {
   store: Store;
   metrics: Registry;
   role: 'api' | 'sip' | 'all';
-  /** This process's SIP listeners (none with `--role api`); read per request, since the gateway starts after the API. */
+  /**
+   * This process's SIP listeners (none with `--role api`); read per request, since the gateway starts after the API.
+   */
   sipListeners: () => readonly SipListener[];
   /** Replaces `metrics.metrics()` (gateway workers' metrics merged in). */
   metricsText?: () => Promise<string>;
@@ -26,29 +28,32 @@ export interface HealthOptions {
  * listeners (so a PBX admin or `vsip doctor` learns where the gateway answers), Prometheus text.
  */
 export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): Promise<void> {
-  app.get('/health', {
-    schema: {
-      tags: ['Operations'],
-      summary: 'Liveness: version, store kind, role and SIP listeners',
-      security: [],
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            status: { type: 'string' },
-            version: { type: 'string' },
-            store: { type: 'string', enum: ['sqlite', 'postgres'] },
-            role: { type: 'string', enum: ['api', 'sip', 'all'] },
-            sip: {
-              type: 'array',
-              description: 'SIP listeners of this process: access side (PBXs), carrier side, embedded PSTN simulator',
-              items: {
-                type: 'object',
-                properties: {
-                  side: { type: 'string', enum: ['access', 'carrier', 'pstn-sim'] },
-                  protocol: { type: 'string', enum: ['udp', 'tcp', 'tls'] },
-                  address: { type: 'string' },
-                  port: { type: 'integer' },
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'Liveness: version, store kind, role and SIP listeners',
+        security: [],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              status: { type: 'string' },
+              version: { type: 'string' },
+              store: { type: 'string', enum: ['sqlite', 'postgres'] },
+              role: { type: 'string', enum: ['api', 'sip', 'all'] },
+              sip: {
+                type: 'array',
+                description: 'SIP listeners of this process: access side (PBXs), carrier side, embedded PSTN simulator',
+                items: {
+                  type: 'object',
+                  properties: {
+                    side: { type: 'string', enum: ['access', 'carrier', 'pstn-sim'] },
+                    protocol: { type: 'string', enum: ['udp', 'tcp', 'tls'] },
+                    address: { type: 'string' },
+                    port: { type: 'integer' },
+                  },
                 },
               },
             },
@@ -56,7 +61,8 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): P
         },
       },
     },
-  }, async () => ({ status: 'ok', version: VERSION, store: opts.store.kind, role: opts.role, sip: opts.sipListeners() }));
+    async () => ({ status: 'ok', version: VERSION, store: opts.store.kind, role: opts.role, sip: opts.sipListeners() }),
+  );
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(opts.metrics.contentType);

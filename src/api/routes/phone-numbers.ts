@@ -11,8 +11,19 @@ interface NumberBody {
 }
 
 const fields = {
-  phone_number: { type: 'string', minLength: 1, maxLength: 32, description: E164_EXPECTED.replace(/^expected /, ''), examples: ['+14155550100'] },
-  mode: { type: 'string', enum: ['pstn', 'flow'], description: 'pstn (route to the telephone network, default) or flow (route to a Voice AI flow)', examples: ['pstn'] },
+  phone_number: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 32,
+    description: E164_EXPECTED.replace(/^expected /, ''),
+    examples: ['+14155550100'],
+  },
+  mode: {
+    type: 'string',
+    enum: ['pstn', 'flow'],
+    description: 'pstn (route to the telephone network, default) or flow (route to a Voice AI flow)',
+    examples: ['pstn'],
+  },
 } as const;
 
 export const phoneNumberRoutes = trunkItemRoutes<PhoneNumber, NumberBody, NumberBody>({
@@ -20,9 +31,17 @@ export const phoneNumberRoutes = trunkItemRoutes<PhoneNumber, NumberBody, Number
   tags: ['Phone numbers'],
   recordSchema: phoneNumberSchema,
   present: presentPhoneNumber,
-  ids: { path: 'the numeric id returned by Map Phone Number (not the phone number)', query: 'the numeric id of the mapping' },
+  ids: {
+    path: 'the numeric id returned by Map Phone Number (not the phone number)',
+    query: 'the numeric id of the mapping',
+  },
   notFound: (id) => `phone number id ${JSON.stringify(id)} is not mapped to this trunk`,
-  summaries: { list: 'Get Phone Numbers', get: 'Get one phone number', remove: 'Remove a phone number from the trunk', removeByPath: 'Remove a phone number by path' },
+  summaries: {
+    list: 'Get Phone Numbers',
+    get: 'Get one phone number',
+    remove: 'Remove a phone number from the trunk',
+    removeByPath: 'Remove a phone number by path',
+  },
   store: {
     list: (store, accountSid, trunkSid, page) => store.listPhoneNumbers(accountSid, trunkSid, page),
     get: (store, accountSid, trunkSid, id) => store.getPhoneNumber(accountSid, trunkSid, id),

@@ -12,43 +12,58 @@ export async function settingRoutes(app: FastifyInstance, { store, lists }: Rout
   const tags = ['Settings'];
   const base = '/trunks/:trunk_sid/settings';
 
-  app.post<{ Params: TrunkParams; Body: { settings: Array<{ name: string; value: string }> } }>(base, {
-    schema: {
-      tags,
-      summary: 'Set trunk settings, e.g. Set Trunk Alias (answered per item, 207 on partial success)',
-      response: bulkResponses(settingSchema),
-      params: trunkParamsSchema,
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['settings'],
-        properties: {
-          settings: {
-            type: 'array',
-            minItems: 1,
-            maxItems: 20,
-            description: 'an array of 1-20 objects {name, value}',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['name', 'value'],
-              properties: {
-                name: { type: 'string', minLength: 1, maxLength: 64, description: `a setting name: ${names.join(', ')}`, examples: ['trunk_external_alias'] },
-                value: { type: 'string', maxLength: 256, description: 'the value, in the format of that setting', examples: ['+14155550100'] },
+  app.post<{ Params: TrunkParams; Body: { settings: Array<{ name: string; value: string }> } }>(
+    base,
+    {
+      schema: {
+        tags,
+        summary: 'Set trunk settings, e.g. Set Trunk Alias (answered per item, 207 on partial success)',
+        response: bulkResponses(settingSchema),
+        params: trunkParamsSchema,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['settings'],
+          properties: {
+            settings: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 20,
+              description: 'an array of 1-20 objects {name, value}',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name', 'value'],
+                properties: {
+                  name: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 64,
+                    description: `a setting name: ${names.join(', ')}`,
+                    examples: ['trunk_external_alias'],
+                  },
+                  value: {
+                    type: 'string',
+                    maxLength: 256,
+                    description: 'the value, in the format of that setting',
+                    examples: ['+14155550100'],
+                  },
+                },
               },
             },
           },
         },
       },
     },
-  }, async (request, reply) => {
-    const { account_sid, trunk_sid } = request.params;
-    await requireTrunk(store, account_sid, trunk_sid);
-    return bulk(request, reply, request.body.settings, async (item, i) => {
-      const value = normaliseSetting(i, item.name, item.value);
-      return presentSetting(await store.setSetting(account_sid, trunk_sid, item.name, value));
-    });
-  });
+    async (request, reply) => {
+      const { account_sid, trunk_sid } = request.params;
+      await requireTrunk(store, account_sid, trunk_sid);
+      return bulk(request, reply, request.body.settings, async (item, i) => {
+        const value = normaliseSetting(i, item.name, item.value);
+        return presentSetting(await store.setSetting(account_sid, trunk_sid, item.name, value));
+      });
+    },
+  );
 
   trunkListRoute(app, lists, {
     url: base,
@@ -64,17 +79,33 @@ export async function settingRoutes(app: FastifyInstance, { store, lists }: Rout
     },
   });
 
-  app.delete<{ Params: TrunkParams; Querystring: { name: string } }>(base, {
-    schema: {
-      tags,
-      summary: 'Remove a trunk setting',
-      response: okResponses(deletedSchema('name')),
-      params: trunkParamsSchema,
-      querystring: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, description: `the setting name: ${names.join(', ')}`, examples: ['trunk_external_alias'] } } },
+  app.delete<{ Params: TrunkParams; Querystring: { name: string } }>(
+    base,
+    {
+      schema: {
+        tags,
+        summary: 'Remove a trunk setting',
+        response: okResponses(deletedSchema('name')),
+        params: trunkParamsSchema,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name'],
+          properties: {
+            name: {
+              type: 'string',
+              minLength: 1,
+              description: `the setting name: ${names.join(', ')}`,
+              examples: ['trunk_external_alias'],
+            },
+          },
+        },
+      },
     },
-  }, async (request) => {
-    const { account_sid, trunk_sid } = request.params;
-    await store.deleteSetting(account_sid, trunk_sid, request.query.name);
-    return ok(request, { name: request.query.name, deleted: true });
-  });
+    async (request) => {
+      const { account_sid, trunk_sid } = request.params;
+      await store.deleteSetting(account_sid, trunk_sid, request.query.name);
+      return ok(request, { name: request.query.name, deleted: true });
+    },
+  );
 }

@@ -29,7 +29,11 @@ export interface TrunkItemSpec<R, CreateBody, UpdateBody> {
     summary: string;
     response: unknown;
     body: unknown;
-    handler: (store: Store, request: FastifyRequest<{ Params: TrunkParams; Body: CreateBody }>, reply: FastifyReply) => Promise<unknown>;
+    handler: (
+      store: Store,
+      request: FastifyRequest<{ Params: TrunkParams; Body: CreateBody }>,
+      reply: FastifyReply,
+    ) => Promise<unknown>;
   };
   /** `PUT /:id`: `current` reads the item or throws this item's 404. */
   update: {
@@ -56,9 +60,19 @@ export function trunkItemRoutes<R, CreateBody, UpdateBody>(spec: TrunkItemSpec<R
       return found;
     };
 
-    app.post<{ Params: TrunkParams; Body: CreateBody }>(base, {
-      schema: { tags, summary: spec.create.summary, response: spec.create.response, params: trunkParamsSchema, body: spec.create.body },
-    }, (request, reply) => spec.create.handler(store, request, reply));
+    app.post<{ Params: TrunkParams; Body: CreateBody }>(
+      base,
+      {
+        schema: {
+          tags,
+          summary: spec.create.summary,
+          response: spec.create.response,
+          params: trunkParamsSchema,
+          body: spec.create.body,
+        },
+      },
+      (request, reply) => spec.create.handler(store, request, reply),
+    );
 
     trunkListRoute(app, lists, {
       url: base,
@@ -74,37 +88,77 @@ export function trunkItemRoutes<R, CreateBody, UpdateBody>(spec: TrunkItemSpec<R
       },
     });
 
-    app.get<{ Params: ItemParams }>(`${base}/:id`, {
-      schema: { tags, summary: spec.summaries.get, response: okResponses(recordSchema), params: itemParams },
-    }, async (request) => ok(request, present(await current(request.params))));
-
-    app.put<{ Params: ItemParams; Body: UpdateBody }>(`${base}/:id`, {
-      schema: {
-        tags,
-        summary: spec.update.summary,
-        response: okResponses(recordSchema),
-        params: itemParams,
-        body: { type: 'object', additionalProperties: false, minProperties: 1, description: spec.update.description, properties: spec.update.properties },
+    app.get<{ Params: ItemParams }>(
+      `${base}/:id`,
+      {
+        schema: { tags, summary: spec.summaries.get, response: okResponses(recordSchema), params: itemParams },
       },
-    }, async (request) => ok(request, present(await spec.update.apply(store, request.params, request.body as UpdateBody, () => current(request.params)))));
+      async (request) => ok(request, present(await current(request.params))),
+    );
+
+    app.put<{ Params: ItemParams; Body: UpdateBody }>(
+      `${base}/:id`,
+      {
+        schema: {
+          tags,
+          summary: spec.update.summary,
+          response: okResponses(recordSchema),
+          params: itemParams,
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
+            description: spec.update.description,
+            properties: spec.update.properties,
+          },
+        },
+      },
+      async (request) =>
+        ok(
+          request,
+          present(
+            await spec.update.apply(store, request.params, request.body as UpdateBody, () => current(request.params)),
+          ),
+        ),
+    );
 
     async function remove(accountSid: string, trunkSid: string, id: string) {
       await spec.store.remove(store, accountSid, trunkSid, id);
       return { id, deleted: true };
     }
 
-    app.delete<{ Params: TrunkParams; Querystring: { id: string } }>(base, {
-      schema: {
-        tags,
-        summary: spec.summaries.remove,
-        response: okResponses(deletedSchema('id')),
-        params: trunkParamsSchema,
-        querystring: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, description: spec.ids.query } } },
+    app.delete<{ Params: TrunkParams; Querystring: { id: string } }>(
+      base,
+      {
+        schema: {
+          tags,
+          summary: spec.summaries.remove,
+          response: okResponses(deletedSchema('id')),
+          params: trunkParamsSchema,
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id'],
+            properties: { id: { type: 'string', minLength: 1, description: spec.ids.query } },
+          },
+        },
       },
-    }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid, request.query.id)));
+      async (request) =>
+        ok(request, await remove(request.params.account_sid, request.params.trunk_sid, request.query.id)),
+    );
 
-    app.delete<{ Params: ItemParams }>(`${base}/:id`, {
-      schema: { tags, summary: spec.summaries.removeByPath, response: okResponses(deletedSchema('id')), params: itemParams },
-    }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid, request.params.id)));
+    app.delete<{ Params: ItemParams }>(
+      `${base}/:id`,
+      {
+        schema: {
+          tags,
+          summary: spec.summaries.removeByPath,
+          response: okResponses(deletedSchema('id')),
+          params: itemParams,
+        },
+      },
+      async (request) =>
+        ok(request, await remove(request.params.account_sid, request.params.trunk_sid, request.params.id)),
+    );
   };
 }

@@ -21,20 +21,24 @@ export interface TrunkListSpec<R> {
  * through the list cache, which the trunk's change events invalidate.
  */
 export function trunkListRoute<R>(app: FastifyInstance, lists: ListCache, spec: TrunkListSpec<R>): void {
-  app.get<{ Params: TrunkParams; Querystring: { offset?: string; page_size?: string } }>(spec.url, {
-    schema: {
-      tags: spec.tags,
-      summary: spec.summary,
-      response: listResponses(spec.itemSchema),
-      params: trunkParamsSchema,
-      querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
+  app.get<{ Params: TrunkParams; Querystring: { offset?: string; page_size?: string } }>(
+    spec.url,
+    {
+      schema: {
+        tags: spec.tags,
+        summary: spec.summary,
+        response: listResponses(spec.itemSchema),
+        params: trunkParamsSchema,
+        querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
+      },
     },
-  }, async (request, reply) => {
-    const { account_sid, trunk_sid } = request.params;
-    const page = parsePage(request.query);
-    return cachedList(lists, request, reply, trunk_sid, async () => {
-      const { items, total } = await spec.load(account_sid, trunk_sid, page);
-      return { data: items.map(spec.present), metadata: listMetadata(request.url, page, total, items.length) };
-    });
-  });
+    async (request, reply) => {
+      const { account_sid, trunk_sid } = request.params;
+      const page = parsePage(request.query);
+      return cachedList(lists, request, reply, trunk_sid, async () => {
+        const { items, total } = await spec.load(account_sid, trunk_sid, page);
+        return { data: items.map(spec.present), metadata: listMetadata(request.url, page, total, items.length) };
+      });
+    },
+  );
 }

@@ -5,7 +5,13 @@ import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentTrunk } from '../present.js';
 import { deletedSchema, okResponses, oneOrListResponses, trunkSchema } from '../response-schemas.js';
 import { ok } from '../respond.js';
-import { accountParamsSchema, trunkParamsSchema, type AccountParams, type RouteDeps, type TrunkParams } from '../route-deps.js';
+import {
+  accountParamsSchema,
+  trunkParamsSchema,
+  type AccountParams,
+  type RouteDeps,
+  type TrunkParams,
+} from '../route-deps.js';
 
 interface TrunkBody {
   trunk_name?: string;
@@ -48,10 +54,24 @@ function trunkFields(sipDomain: string) {
     registration_enabled: { type: 'boolean', description: 'true or false: whether the PBX may REGISTER' },
     // A name, not free text: no control, bidi-override or zero-width characters that could spoof or
     // garble a terminal or a dashboard showing it (issue 6).
-    edge_preference: { type: ['string', 'null'], pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$', description: 'a preferred edge location name (1-64 of A-Z, a-z, 0-9, space, _ . -), or null' },
+    edge_preference: {
+      type: ['string', 'null'],
+      pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$',
+      description: 'a preferred edge location name (1-64 of A-Z, a-z, 0-9, space, _ . -), or null',
+    },
     secure_trunking: { type: 'boolean', description: 'true or false: require TLS towards destinations' },
-    max_calls_per_second: { type: ['integer', 'null'], minimum: 1, maximum: 10000, description: 'an integer 1-10000, or null for the gateway default' },
-    max_concurrent_calls: { type: ['integer', 'null'], minimum: 1, maximum: 100000, description: 'an integer 1-100000, or null for the gateway default' },
+    max_calls_per_second: {
+      type: ['integer', 'null'],
+      minimum: 1,
+      maximum: 10000,
+      description: 'an integer 1-10000, or null for the gateway default',
+    },
+    max_concurrent_calls: {
+      type: ['integer', 'null'],
+      minimum: 1,
+      maximum: 100000,
+      description: 'an integer 1-100000, or null for the gateway default',
+    },
   } as const;
 }
 
@@ -62,7 +82,10 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
   function checkDomain(accountSid: string, domain: string): string {
     const expected = `${accountSid}.${config.sipDomain}`;
     if (domain.toLowerCase() !== expected.toLowerCase()) {
-      throw invalidField('domain_name', `${JSON.stringify(domain)} is not this account's SIP domain; expected ${expected}`);
+      throw invalidField(
+        'domain_name',
+        `${JSON.stringify(domain)} is not this account's SIP domain; expected ${expected}`,
+      );
     }
     return expected;
   }
@@ -82,94 +105,152 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
     return u;
   }
 
-  app.post<{ Params: AccountParams; Body: TrunkBody }>('/trunks', {
-    schema: {
-      tags,
-      summary: 'Create Trunk',
-      response: okResponses(trunkSchema),
-      params: accountParamsSchema,
-      body: { type: 'object', additionalProperties: false, required: ['trunk_name', 'nso_code', 'domain_name'], properties: fields },
-    },
-  }, async (request) => {
-    const { account_sid } = request.params;
-    const update = toUpdate(account_sid, request.body);
-    const trunk = await store.createTrunk({ ...update, accountSid: account_sid } as NewTrunk);
-    return ok(request, presentTrunk(trunk));
-  });
-
-  app.get<{ Params: AccountParams; Querystring: { trunk_sid?: string; offset?: string; page_size?: string } }>('/trunks', {
-    schema: {
-      tags,
-      summary: 'List trunks, or get one with ?trunk_sid=',
-      response: oneOrListResponses(trunkSchema),
-      params: accountParamsSchema,
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { trunk_sid: { type: 'string', minLength: 1, description: 'a trunk_sid: return only that trunk' }, ...pageQuerySchema },
+  app.post<{ Params: AccountParams; Body: TrunkBody }>(
+    '/trunks',
+    {
+      schema: {
+        tags,
+        summary: 'Create Trunk',
+        response: okResponses(trunkSchema),
+        params: accountParamsSchema,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['trunk_name', 'nso_code', 'domain_name'],
+          properties: fields,
+        },
       },
     },
-  }, async (request) => {
-    const { account_sid } = request.params;
-    if (request.query.trunk_sid !== undefined) {
-      const trunk = await store.getTrunk(account_sid, request.query.trunk_sid);
-      if (trunk === null) throw new ApiError('NOT_FOUND', `trunk_sid ${JSON.stringify(request.query.trunk_sid)} is not a trunk of this account`);
+    async (request) => {
+      const { account_sid } = request.params;
+      const update = toUpdate(account_sid, request.body);
+      const trunk = await store.createTrunk({ ...update, accountSid: account_sid } as NewTrunk);
       return ok(request, presentTrunk(trunk));
-    }
-    const page = parsePage(request.query);
-    const result = await store.listTrunks(account_sid, page);
-    return ok(request, result.items.map(presentTrunk), listMetadata(request.url, page, result.total, result.items.length));
-  });
+    },
+  );
 
-  app.get<{ Params: TrunkParams }>('/trunks/:trunk_sid', {
-    schema: { tags, summary: 'Get Trunk', response: okResponses(trunkSchema), params: trunkParamsSchema },
-  }, async (request) => {
-    const trunk = await store.getTrunk(request.params.account_sid, request.params.trunk_sid);
-    if (trunk === null) throw new ApiError('NOT_FOUND', `trunk_sid ${JSON.stringify(request.params.trunk_sid)} is not a trunk of this account`);
-    return ok(request, presentTrunk(trunk));
-  });
-
-  app.put<{ Params: TrunkParams; Body: TrunkBody }>('/trunks/:trunk_sid', {
-    schema: {
-      tags,
-      summary: 'Update Trunk',
-      response: okResponses(trunkSchema),
-      params: trunkParamsSchema,
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        minProperties: 1,
-        description: 'at least one trunk field',
-        properties: { ...fields, status: { type: 'string', enum: ['active', 'inactive'], description: 'active or inactive (an inactive trunk carries no calls)' } },
+  app.get<{ Params: AccountParams; Querystring: { trunk_sid?: string; offset?: string; page_size?: string } }>(
+    '/trunks',
+    {
+      schema: {
+        tags,
+        summary: 'List trunks, or get one with ?trunk_sid=',
+        response: oneOrListResponses(trunkSchema),
+        params: accountParamsSchema,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            trunk_sid: { type: 'string', minLength: 1, description: 'a trunk_sid: return only that trunk' },
+            ...pageQuerySchema,
+          },
+        },
       },
     },
-  }, async (request) => {
-    const { account_sid, trunk_sid } = request.params;
-    const trunk = await store.updateTrunk(account_sid, trunk_sid, toUpdate(account_sid, request.body));
-    return ok(request, presentTrunk(trunk));
-  });
+    async (request) => {
+      const { account_sid } = request.params;
+      if (request.query.trunk_sid !== undefined) {
+        const trunk = await store.getTrunk(account_sid, request.query.trunk_sid);
+        if (trunk === null)
+          throw new ApiError(
+            'NOT_FOUND',
+            `trunk_sid ${JSON.stringify(request.query.trunk_sid)} is not a trunk of this account`,
+          );
+        return ok(request, presentTrunk(trunk));
+      }
+      const page = parsePage(request.query);
+      const result = await store.listTrunks(account_sid, page);
+      return ok(
+        request,
+        result.items.map(presentTrunk),
+        listMetadata(request.url, page, result.total, result.items.length),
+      );
+    },
+  );
+
+  app.get<{ Params: TrunkParams }>(
+    '/trunks/:trunk_sid',
+    {
+      schema: { tags, summary: 'Get Trunk', response: okResponses(trunkSchema), params: trunkParamsSchema },
+    },
+    async (request) => {
+      const trunk = await store.getTrunk(request.params.account_sid, request.params.trunk_sid);
+      if (trunk === null)
+        throw new ApiError(
+          'NOT_FOUND',
+          `trunk_sid ${JSON.stringify(request.params.trunk_sid)} is not a trunk of this account`,
+        );
+      return ok(request, presentTrunk(trunk));
+    },
+  );
+
+  app.put<{ Params: TrunkParams; Body: TrunkBody }>(
+    '/trunks/:trunk_sid',
+    {
+      schema: {
+        tags,
+        summary: 'Update Trunk',
+        response: okResponses(trunkSchema),
+        params: trunkParamsSchema,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          description: 'at least one trunk field',
+          properties: {
+            ...fields,
+            status: {
+              type: 'string',
+              enum: ['active', 'inactive'],
+              description: 'active or inactive (an inactive trunk carries no calls)',
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { account_sid, trunk_sid } = request.params;
+      const trunk = await store.updateTrunk(account_sid, trunk_sid, toUpdate(account_sid, request.body));
+      return ok(request, presentTrunk(trunk));
+    },
+  );
 
   async function remove(accountSid: string, trunkSid: string) {
     await store.deleteTrunk(accountSid, trunkSid);
     return { trunk_sid: trunkSid, deleted: true };
   }
 
-  app.delete<{ Params: AccountParams; Querystring: { trunk_sid: string } }>('/trunks', {
-    schema: {
-      tags,
-      summary: 'Delete Trunk (and everything under it)',
-      response: okResponses(deletedSchema('trunk_sid')),
-      params: accountParamsSchema,
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['trunk_sid'],
-        properties: { trunk_sid: { type: 'string', minLength: 1, description: 'the trunk_sid of the trunk to delete' } },
+  app.delete<{ Params: AccountParams; Querystring: { trunk_sid: string } }>(
+    '/trunks',
+    {
+      schema: {
+        tags,
+        summary: 'Delete Trunk (and everything under it)',
+        response: okResponses(deletedSchema('trunk_sid')),
+        params: accountParamsSchema,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['trunk_sid'],
+          properties: {
+            trunk_sid: { type: 'string', minLength: 1, description: 'the trunk_sid of the trunk to delete' },
+          },
+        },
       },
     },
-  }, async (request) => ok(request, await remove(request.params.account_sid, request.query.trunk_sid)));
+    async (request) => ok(request, await remove(request.params.account_sid, request.query.trunk_sid)),
+  );
 
-  app.delete<{ Params: TrunkParams }>('/trunks/:trunk_sid', {
-    schema: { tags, summary: 'Delete Trunk by path', response: okResponses(deletedSchema('trunk_sid')), params: trunkParamsSchema },
-  }, async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid)));
+  app.delete<{ Params: TrunkParams }>(
+    '/trunks/:trunk_sid',
+    {
+      schema: {
+        tags,
+        summary: 'Delete Trunk by path',
+        response: okResponses(deletedSchema('trunk_sid')),
+        params: trunkParamsSchema,
+      },
+    },
+    async (request) => ok(request, await remove(request.params.account_sid, request.params.trunk_sid)),
+  );
 }

@@ -12,7 +12,13 @@ interface IpBody {
 
 /** `mask` also accepts a numeric string ("32"): forms and shell scripts send those, and it is unambiguous. */
 const fields = {
-  ip: { type: 'string', minLength: 1, maxLength: 15, description: IP_EXPECTED.replace(/^expected /, ''), examples: ['203.0.113.10'] },
+  ip: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 15,
+    description: IP_EXPECTED.replace(/^expected /, ''),
+    examples: ['203.0.113.10'],
+  },
   mask: { type: ['integer', 'string'], description: MASK_EXPECTED.replace(/^expected /, ''), examples: [32] },
 } as const;
 
@@ -23,7 +29,12 @@ export const whitelistedIpRoutes = trunkItemRoutes<WhitelistedIp, IpBody, IpBody
   present: presentWhitelistedIp,
   ids: { path: 'the numeric id returned by Whitelist IP', query: 'the numeric id of the whitelisted IP' },
   notFound: (id) => `whitelisted IP id ${JSON.stringify(id)} is not on this trunk`,
-  summaries: { list: 'Get Whitelisted IPs', get: 'Get one whitelisted IP', remove: 'Remove a whitelisted IP', removeByPath: 'Remove a whitelisted IP by path' },
+  summaries: {
+    list: 'Get Whitelisted IPs',
+    get: 'Get one whitelisted IP',
+    remove: 'Remove a whitelisted IP',
+    removeByPath: 'Remove a whitelisted IP by path',
+  },
   store: {
     list: (store, accountSid, trunkSid, page) => store.listWhitelistedIps(accountSid, trunkSid, page),
     get: (store, accountSid, trunkSid, id) => store.getWhitelistedIp(accountSid, trunkSid, id),

@@ -11,7 +11,8 @@ import { isIpv4 } from './ipv4-network.js';
 const FORMAT = /^([^:;\s]+):(\d{1,5});transport=([A-Za-z]+)$/;
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
-export const DESTINATION_EXPECTED = 'expected <ip|fqdn>:<port>;transport=<tls|tcp> with port 1-65535, e.g. 203.0.113.10:5061;transport=tls';
+export const DESTINATION_EXPECTED =
+  'expected <ip|fqdn>:<port>;transport=<tls|tcp> with port 1-65535, e.g. 203.0.113.10:5061;transport=tls';
 
 export interface ParsedDestination {
   destination: string;
@@ -35,7 +36,8 @@ export function destinationUri(field: string, raw: string): ParsedDestination {
   if (port < 1 || port > 65535) throw fail(`has port ${port} out of range`);
   const transport = transportText.toLowerCase();
   // The spec's format names tls and tcp only; the error says so, since "udp" is a common guess.
-  if (transport !== 'tls' && transport !== 'tcp') throw fail(`has transport ${JSON.stringify(transportText)}; only tls and tcp are accepted`);
+  if (transport !== 'tls' && transport !== 'tcp')
+    throw fail(`has transport ${JSON.stringify(transportText)}; only tls and tcp are accepted`);
   const normalHost = host.toLowerCase();
   return { destination: `${normalHost}:${port};transport=${transport}`, host: normalHost, port, transport };
 }

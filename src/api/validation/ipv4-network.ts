@@ -27,7 +27,11 @@ export function ipv4Network(ip: string, mask: number): { ip: string; mask: numbe
   if (value === null) throw invalidField('ip', `${JSON.stringify(ip)} is not an IPv4 address; ${IP_EXPECTED}`);
   const network = (value & prefixMask(mask)) >>> 0;
   if (network !== value) {
-    throw invalidField('ip', `${ip} has host bits set beyond mask /${mask}; use the network address ${formatIpv4(network)} with mask ${mask}, or mask 32 for the single address`);
+    throw invalidField(
+      'ip',
+      `${ip} has host bits set beyond mask /${mask}; use the network address ${formatIpv4(network)} with mask ` +
+        `${mask}, or mask 32 for the single address`,
+    );
   }
   return { ip, mask };
 }

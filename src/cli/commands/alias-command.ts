@@ -5,12 +5,17 @@ import { withCommonOptions } from './common-options.js';
 import { clientFor, runAction, type CommonFlags } from './run-action.js';
 
 export function registerAliasCommand(program: Command, io: CliIo): void {
-  const alias = program.command('alias').description('the trunk external alias: the caller ID sent to the PSTN instead of the PBX one');
-  alias.addHelpText('after', `
+  const alias = program
+    .command('alias')
+    .description('the trunk external alias: the caller ID sent to the PSTN instead of the PBX one');
+  alias.addHelpText(
+    'after',
+    `
 Examples:
   $ vsip alias set TR0123456789abcdef +919876543210
   $ vsip alias show TR0123456789abcdef
-  $ vsip alias clear TR0123456789abcdef`);
+  $ vsip alias clear TR0123456789abcdef`,
+  );
 
   withCommonOptions(alias.command('set <trunk_sid> <alias>'))
     .description(`set ${TRUNK_ALIAS_SETTING}`)

@@ -17,7 +17,16 @@ const HEADERS = ['STARTED', 'CALL-ID', 'DIRECTION', 'FROM', 'TO', 'CODE', 'CAUSE
 
 export function callRow(c: CallRecord): string[] {
   const duration = typeof c.duration_ms === 'number' ? `${(c.duration_ms / 1000).toFixed(1)}s` : '-';
-  return [cell(c.started_at), c.call_id, c.direction, cell(c.caller), cell(c.callee), cell(c.final_code), cell(c.cause), duration];
+  return [
+    cell(c.started_at),
+    c.call_id,
+    c.direction,
+    cell(c.caller),
+    cell(c.callee),
+    cell(c.final_code),
+    cell(c.cause),
+    duration,
+  ];
 }
 
 export function registerCallsCommand(program: Command, io: CliIo): void {
@@ -27,11 +36,14 @@ export function registerCallsCommand(program: Command, io: CliIo): void {
     .option('-f, --follow', 'keep watching and print new calls as they are logged (Ctrl-C to stop)')
     .option('--limit <n>', 'how many recent calls to show', '20')
     .option('--interval <ms>', 'poll interval with --follow', '1000')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ vsip calls TR0123456789abcdef
   $ vsip calls TR0123456789abcdef --failed        # with the spec's fix for each
-  $ vsip calls TR0123456789abcdef --follow --json # one JSON object per line`)
+  $ vsip calls TR0123456789abcdef --follow --json # one JSON object per line`,
+    )
     .action((trunkSid: string, flags: CallsFlags) =>
       runAction(io, async () => {
         const client = clientFor(io, flags);
@@ -42,7 +54,11 @@ Examples:
         const calls = [...page.items].sort((a, b) => a.started_at.localeCompare(b.started_at));
         if (!flags.follow) {
           if (flags.json) return printJson(io, page.items);
-          if (calls.length === 0) return print(io, flags.failed ? 'No failed calls logged for this trunk.' : 'No calls logged for this trunk yet.');
+          if (calls.length === 0)
+            return print(
+              io,
+              flags.failed ? 'No failed calls logged for this trunk.' : 'No calls logged for this trunk yet.',
+            );
           print(io, renderTable(HEADERS, calls.map(callRow)));
           if (flags.failed) printExplanations(io, calls, trunkSid);
           return;
@@ -89,6 +105,10 @@ Examples:
 export function printExplanations(io: CliIo, calls: CallRecord[], trunkSid: string): void {
   for (const c of calls) {
     const e = explainCall(c, trunkSid);
-    print(io, `\n${c.call_id}: ${e.meaning}${e.cause ? ` (${e.cause})` : ''}\n  Why: ${e.explanation}\n  Fix: ${e.fix}${e.topic ? `\n  More: vsip explain ${e.topic}` : ''}`);
+    print(
+      io,
+      `\n${c.call_id}: ${e.meaning}${e.cause ? ` (${e.cause})` : ''}\n  Why: ${e.explanation}\n  Fix: ` +
+        `${e.fix}${e.topic ? `\n  More: vsip explain ${e.topic}` : ''}`,
+    );
   }
 }

@@ -25,7 +25,11 @@ export function canPrompt(io: CliIo): boolean {
 }
 
 /** Asks one question on the terminal; `hidden` does not echo what is typed (tokens, passwords). */
-export async function ask(io: CliIo, question: string, options: { hidden?: boolean; default?: string } = {}): Promise<string> {
+export async function ask(
+  io: CliIo,
+  question: string,
+  options: { hidden?: boolean; default?: string } = {},
+): Promise<string> {
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: true });
   if (options.hidden) {
     // Echo nothing after the question: readline writes each key through _writeToOutput.

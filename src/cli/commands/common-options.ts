@@ -18,7 +18,10 @@ export function withPageOptions(cmd: Command): Command {
 
 export function pageFrom(flags: { offset?: string; pageSize?: string }): PageOptions | null {
   if (flags.offset === undefined && flags.pageSize === undefined) return null;
-  return { offset: flags.offset === undefined ? undefined : intFlag('--offset', flags.offset), pageSize: flags.pageSize === undefined ? undefined : intFlag('--page-size', flags.pageSize) };
+  return {
+    offset: flags.offset === undefined ? undefined : intFlag('--offset', flags.offset),
+    pageSize: flags.pageSize === undefined ? undefined : intFlag('--page-size', flags.pageSize),
+  };
 }
 
 export function intFlag(name: string, value: string): number {

@@ -7,7 +7,10 @@ function tree(program: Command): Map<string, { subs: string[]; options: string[]
   const out = new Map<string, { subs: string[]; options: string[] }>();
   const walk = (cmd: Command, path: string): void => {
     const subs = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
-    const options = [...cmd.options.flatMap((o) => [o.long, o.short].filter((f): f is string => typeof f === 'string')), '--help'];
+    const options = [
+      ...cmd.options.flatMap((o) => [o.long, o.short].filter((f): f is string => typeof f === 'string')),
+      '--help',
+    ];
     out.set(path, { subs, options });
     for (const c of cmd.commands) if (c.name() !== 'help') walk(c, path ? `${path} ${c.name()}` : c.name());
   };
@@ -24,7 +27,8 @@ export function bashCompletion(program: Command): string {
     lines.push(`  _vsip_subs[${key}]=${JSON.stringify(subs.join(' '))}`);
     lines.push(`  _vsip_opts[${key}]=${JSON.stringify(options.join(' '))}`);
   }
-  return `# vsip completion for bash: source <(vsip completion bash)   (zsh: autoload bashcompinit && bashcompinit first)
+  return `# vsip completion for bash: source <(vsip completion bash)
+# (zsh: autoload bashcompinit && bashcompinit first)
 _vsip() {
   local -A _vsip_subs _vsip_opts
 ${lines.join('\n')}
@@ -47,10 +51,13 @@ export function registerCompletionCommand(program: Command, io: CliIo): void {
   program
     .command('completion <shell>')
     .description('print a shell completion script (bash; zsh through bashcompinit)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ vsip completion bash > /etc/bash_completion.d/vsip
-  $ source <(vsip completion bash)`)
+  $ source <(vsip completion bash)`,
+    )
     .action((shell: string) =>
       runAction(io, async () => {
         if (shell !== 'bash' && shell !== 'zsh') throw new UsageError(`shell must be bash or zsh, got "${shell}"`);

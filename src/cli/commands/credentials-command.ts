@@ -5,11 +5,16 @@ import { withCommonOptions } from './common-options.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 export function registerCredentialsCommand(program: Command, io: CliIo): void {
-  const credentials = program.command('credentials').description("a trunk's SIP digest credentials (username = trunk_sid)");
-  credentials.addHelpText('after', `
+  const credentials = program
+    .command('credentials')
+    .description("a trunk's SIP digest credentials (username = trunk_sid)");
+  credentials.addHelpText(
+    'after',
+    `
 Examples:
   $ vsip credentials show TR0123456789abcdef
-  $ vsip credentials rotate TR0123456789abcdef --yes`);
+  $ vsip credentials rotate TR0123456789abcdef --yes`,
+  );
 
   withCommonOptions(credentials.command('show <trunk_sid>'))
     .description('show the SIP username and password to configure in your PBX')
@@ -18,7 +23,15 @@ Examples:
       runAction(io, async () => {
         const c = await clientFor(io, flags).credentials.get(trunkSid);
         if (flags.json) printJson(io, c);
-        else print(io, renderFields([['Username', c.username], ['Password', c.password], ['Realm', 'pstn.exotel.com (Digest authentication, not Basic)']]));
+        else
+          print(
+            io,
+            renderFields([
+              ['Username', c.username],
+              ['Password', c.password],
+              ['Realm', 'pstn.exotel.com (Digest authentication, not Basic)'],
+            ]),
+          );
       }),
     );
 
@@ -29,12 +42,29 @@ Examples:
     .action((trunkSid: string, flags: CommonFlags & { yes?: boolean }) =>
       runAction(io, async () => {
         if (!flags.yes) {
-          if (!canPrompt(io)) throw new UsageError(`refusing to rotate the SIP password of ${trunkSid} without confirmation: stdin is not a terminal; pass --yes`);
-          if (!(await confirm(io, `Rotate the SIP password of ${trunkSid}? PBXs using the old one will get 401 until updated`))) return 1;
+          if (!canPrompt(io))
+            throw new UsageError(
+              `refusing to rotate the SIP password of ${trunkSid} without confirmation: stdin is not a terminal; ` +
+                `pass --yes`,
+            );
+          if (
+            !(await confirm(
+              io,
+              `Rotate the SIP password of ${trunkSid}? PBXs using the old one will get 401 until updated`,
+            ))
+          )
+            return 1;
         }
         const c = await clientFor(io, flags).credentials.rotate(trunkSid);
         if (flags.json) printJson(io, c);
-        else print(io, `New SIP password issued; update your PBX now.\n\n${renderFields([['Username', c.username], ['Password', c.password]])}`);
+        else
+          print(
+            io,
+            `New SIP password issued; update your PBX now.\n\n${renderFields([
+              ['Username', c.username],
+              ['Password', c.password],
+            ])}`,
+          );
       }),
     );
 }

@@ -23,24 +23,34 @@ const MARK = { pass: '✅', fail: '❌', skip: '➖' } as const;
 export function registerDoctorCommand(program: Command, io: CliIo): void {
   const cmd = program
     .command('doctor <trunk_sid>')
-    .description('run the spec\'s "First Successful Call Validation" for real: ✅/❌ per checklist row, with the fix for each ❌')
-    .option('--direction <direction>', 'termination (outbound) or origination (inbound); default: origination when the trunk has destination URIs and no whitelisted IP, else termination')
+    .description(
+      'run the spec\'s "First Successful Call Validation" for real: ✅/❌ per checklist row, with the fix for each ❌',
+    )
+    .option(
+      '--direction <direction>',
+      'termination (outbound) or origination (inbound); default: origination when the trunk has destination URIs and ' +
+        'no whitelisted IP, else termination',
+    )
     .option('--pbx-ip <ip>', 'termination: check that this PBX address is inside a whitelisted range')
     .option('--number <e164>', 'check that this number is mapped')
     .option('--ca <file>', 'PEM file of CA certificates to trust for TLS destinations (default: system roots)')
     .option('--timeout <ms>', 'per network check', '3000')
     .option('--calls <n>', 'how many recent failed calls to explain', '5');
-  withGatewayOptions(withCommonOptions(cmd)).addHelpText('after', `
+  withGatewayOptions(withCommonOptions(cmd)).addHelpText(
+    'after',
+    `
 Exit code: 0 when every check passes, 1 when one fails.
 
 Examples:
   $ vsip doctor TR0123456789abcdef --pbx-ip 203.0.113.10
   $ vsip doctor TR0123456789abcdef --direction origination --ca my-ca.pem
-  $ vsip doctor TR0123456789abcdef --json | jq '.checks[] | select(.status == "fail")'`);
+  $ vsip doctor TR0123456789abcdef --json | jq '.checks[] | select(.status == "fail")'`,
+  );
 
   cmd.action((trunkSid: string, flags: DoctorFlags) =>
     runAction(io, async () => {
-      if (flags.direction !== undefined && flags.direction !== 'termination' && flags.direction !== 'origination') throw new UsageError(`--direction must be termination or origination, got "${flags.direction}"`);
+      if (flags.direction !== undefined && flags.direction !== 'termination' && flags.direction !== 'origination')
+        throw new UsageError(`--direction must be termination or origination, got "${flags.direction}"`);
       let ca: string[] | undefined;
       if (flags.ca) {
         try {
@@ -51,7 +61,8 @@ Examples:
       }
       const client = clientFor(io, flags);
       const showProgress = io.stderr.isTTY === true && !flags.json;
-      const direction = (flags.direction as 'termination' | 'origination' | undefined) ?? (await guessDirection(client, trunkSid));
+      const direction =
+        (flags.direction as 'termination' | 'origination' | undefined) ?? (await guessDirection(client, trunkSid));
       const report = await runDoctor(client, {
         trunkSid,
         direction,
@@ -78,7 +89,10 @@ Examples:
  */
 async function guessDirection(client: VsipClient, trunkSid: string): Promise<'termination' | 'origination'> {
   try {
-    const [dests, ips] = await Promise.all([client.destinationUris.list(trunkSid, { pageSize: 1 }), client.whitelistedIps.list(trunkSid, { pageSize: 1 })]);
+    const [dests, ips] = await Promise.all([
+      client.destinationUris.list(trunkSid, { pageSize: 1 }),
+      client.whitelistedIps.list(trunkSid, { pageSize: 1 }),
+    ]);
     return dests.items.length > 0 && ips.items.length === 0 ? 'origination' : 'termination';
   } catch {
     return 'termination';
@@ -87,7 +101,10 @@ async function guessDirection(client: VsipClient, trunkSid: string): Promise<'te
 
 export function renderReport(r: DoctorReport): string {
   const title = r.direction === 'termination' ? 'For Termination (Outbound)' : 'For Origination (Inbound)';
-  const table = renderTable(['#', 'Check', 'Result', 'How verified', 'Details'], r.checks.map((c) => [String(c.n), c.check, MARK[c.status], c.verify, c.detail])).split('\n');
+  const table = renderTable(
+    ['#', 'Check', 'Result', 'How verified', 'Details'],
+    r.checks.map((c) => [String(c.n), c.check, MARK[c.status], c.verify, c.detail]),
+  ).split('\n');
   const lines = [`First Successful Call Validation — ${title} — trunk ${r.trunk_sid}`, '', ...table.slice(0, 2)];
   r.checks.forEach((c, i) => {
     lines.push(table[i + 2] ?? '');
@@ -96,13 +113,21 @@ export function renderReport(r: DoctorReport): string {
   if (r.recent_failed_calls.length > 0) {
     lines.push('', `Recent failed calls (${r.recent_failed_calls.length}):`);
     for (const { call, explanation: e } of r.recent_failed_calls) {
-      lines.push(`  ${call.started_at}  ${call.direction}  ${call.caller ?? '-'} → ${call.callee ?? '-'}  ${e.meaning}${e.cause ? ` (${e.cause})` : ''}  Call-ID ${call.call_id}`);
+      lines.push(
+        `  ${call.started_at}  ${call.direction}  ${call.caller ?? '-'} → ${call.callee ?? '-'}  ` +
+          `${e.meaning}${e.cause ? ` (${e.cause})` : ''}  Call-ID ${call.call_id}`,
+      );
       lines.push(`    Why: ${e.explanation}`, `    Fix: ${e.fix}${e.topic ? `  (vsip explain ${e.topic})` : ''}`);
     }
   } else {
     lines.push('', 'Recent failed calls: none logged.');
   }
   const failed = r.checks.filter((c) => c.status === 'fail').length;
-  lines.push('', failed === 0 ? `✅ All checks passed: ready for your first ${r.direction === 'termination' ? 'outbound' : 'inbound'} call.` : `❌ ${failed} of ${r.checks.length} checks failed: apply the fixes above and run vsip doctor again.`);
+  lines.push(
+    '',
+    failed === 0
+      ? `✅ All checks passed: ready for your first ${r.direction === 'termination' ? 'outbound' : 'inbound'} call.`
+      : `❌ ${failed} of ${r.checks.length} checks failed: apply the fixes above and run vsip doctor again.`,
+  );
   return lines.join('\n');
 }

@@ -22,7 +22,11 @@ export function withGatewayOptions(cmd: Command): Command {
  * matching flag on the client. A server that does not list them (role api, older version,
  * unreachable) leaves the defaults.
  */
-export async function gatewayFor(cmd: Command, flags: GatewayFlags, client: VsipClient): Promise<{ host: string; sipPort: number; sipsPort: number }> {
+export async function gatewayFor(
+  cmd: Command,
+  flags: GatewayFlags,
+  client: VsipClient,
+): Promise<{ host: string; sipPort: number; sipsPort: number }> {
   const gw = gatewayFrom(flags, client.baseUrl);
   const tcpGiven = cmd.getOptionValueSource('sipPort') !== 'default';
   const tlsGiven = cmd.getOptionValueSource('sipsPort') !== 'default';
@@ -30,7 +34,11 @@ export async function gatewayFor(cmd: Command, flags: GatewayFlags, client: Vsip
   const access = (await client.health().catch(() => ({ sip: [] }))).sip?.filter((l) => l.side === 'access') ?? [];
   const tcp = access.find((l) => l.protocol === 'tcp');
   const tls = access.find((l) => l.protocol === 'tls');
-  return { host: gw.host, sipPort: !tcpGiven && tcp ? tcp.port : gw.sipPort, sipsPort: !tlsGiven && tls ? tls.port : gw.sipsPort };
+  return {
+    host: gw.host,
+    sipPort: !tcpGiven && tcp ? tcp.port : gw.sipPort,
+    sipsPort: !tlsGiven && tls ? tls.port : gw.sipsPort,
+  };
 }
 
 export function gatewayFrom(flags: GatewayFlags, apiUrl: string): { host: string; sipPort: number; sipsPort: number } {

@@ -43,10 +43,13 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
   registerDoctorCommand(program, full);
   registerExplainCommand(program, full);
   registerCompletionCommand(program, full);
-  program.addHelpText('after', `
+  program.addHelpText(
+    'after',
+    `
 First call:
   $ vsip login                                                # API URL, account SID, key, token
   $ vsip quickstart termination --trunk-name outbound_trunk --number +919876543210 --pbx-ip 203.0.113.10
   $ vsip doctor <trunk_sid> --pbx-ip 203.0.113.10             # the spec's checklist, run for real
-  $ vsip explain 403                                          # meaning, cause, fix`);
+  $ vsip explain 403                                          # meaning, cause, fix`,
+  );
 }

@@ -9,12 +9,16 @@ import { listItems } from './list-items.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 const table = (items: WhitelistedIp[]): string =>
-  renderTable(['ID', 'IP', 'MASK', 'CIDR', 'CREATED'], items.map((i) => [i.id, i.ip, String(i.mask), `${i.ip}/${i.mask}`, cell(i.date_created)]));
+  renderTable(
+    ['ID', 'IP', 'MASK', 'CIDR', 'CREATED'],
+    items.map((i) => [i.id, i.ip, String(i.mask), `${i.ip}/${i.mask}`, cell(i.date_created)]),
+  );
 
 /** `1.2.3.4/24` or `1.2.3.4` with `--mask`. */
 function splitCidr(value: string, maskFlag: string | undefined): { ip: string; mask: number | undefined } {
   const [ip, mask] = value.split('/');
-  if (mask !== undefined && maskFlag !== undefined) throw new UsageError('give the mask either as /N or as --mask, not both');
+  if (mask !== undefined && maskFlag !== undefined)
+    throw new UsageError('give the mask either as /N or as --mask, not both');
   const m = mask ?? maskFlag;
   return { ip: ip ?? value, mask: m === undefined ? undefined : intFlag('--mask', m) };
 }
@@ -24,17 +28,21 @@ async function ipId(client: VsipClient, trunkSid: string, idOrIp: string): Promi
   const { ip, mask } = splitCidr(idOrIp, undefined);
   const all = await collectAll((p) => client.whitelistedIps.list(trunkSid, p));
   const found = all.find((i) => i.ip === ip && (mask === undefined || i.mask === mask));
-  if (!found) throw new UsageError(`${idOrIp} is not whitelisted on trunk ${trunkSid} (see: vsip ips list ${trunkSid})`);
+  if (!found)
+    throw new UsageError(`${idOrIp} is not whitelisted on trunk ${trunkSid} (see: vsip ips list ${trunkSid})`);
   return found.id;
 }
 
 export function registerIpsCommand(program: Command, io: CliIo): void {
   const ips = program.command('ips').description('IP addresses allowed to send calls on a trunk (termination)');
-  ips.addHelpText('after', `
+  ips.addHelpText(
+    'after',
+    `
 Examples:
   $ vsip ips add TR0123456789abcdef 203.0.113.10          # one address (mask 32)
   $ vsip ips add TR0123456789abcdef 203.0.113.0/24
-  $ vsip ips list TR0123456789abcdef`);
+  $ vsip ips list TR0123456789abcdef`,
+  );
 
   withCommonOptions(ips.command('add <trunk_sid> <ip>'))
     .description('whitelist your PBX public IP (ip or ip/mask)')
@@ -57,7 +65,12 @@ Examples:
         const client = clientFor(io, flags);
         const items = await listItems(flags, (p) => client.whitelistedIps.list(trunkSid, p));
         if (flags.json) return printJson(io, items);
-        print(io, items.length === 0 ? `No whitelisted IPs. Add your PBX IP: vsip ips add ${trunkSid} <your_pbx_public_ip>` : table(items));
+        print(
+          io,
+          items.length === 0
+            ? `No whitelisted IPs. Add your PBX IP: vsip ips add ${trunkSid} <your_pbx_public_ip>`
+            : table(items),
+        );
       }),
     );
 
@@ -68,10 +81,14 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ vsip ips update TR0123456789abcdef 1 --mask 24')
     .action((trunkSid: string, idOrIp: string, flags: CommonFlags & { ip?: string; mask?: string }) =>
       runAction(io, async () => {
-        if (flags.ip === undefined && flags.mask === undefined) throw new UsageError('nothing to update: give --ip and/or --mask');
+        if (flags.ip === undefined && flags.mask === undefined)
+          throw new UsageError('nothing to update: give --ip and/or --mask');
         const client = clientFor(io, flags);
         const id = await ipId(client, trunkSid, idOrIp);
-        const item = await client.whitelistedIps.update(trunkSid, id, { ...(flags.ip ? { ip: flags.ip } : {}), ...(flags.mask !== undefined ? { mask: intFlag('--mask', flags.mask) } : {}) });
+        const item = await client.whitelistedIps.update(trunkSid, id, {
+          ...(flags.ip ? { ip: flags.ip } : {}),
+          ...(flags.mask !== undefined ? { mask: intFlag('--mask', flags.mask) } : {}),
+        });
         if (flags.json) printJson(io, item);
         else print(io, `Updated whitelisted IP ${item.id}: ${item.ip}/${item.mask}.`);
       }),

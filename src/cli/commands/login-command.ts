@@ -16,7 +16,13 @@ interface LoginFlags {
   json?: boolean;
 }
 
-const FIELDS: ReadonlyArray<{ key: keyof Profile; flag: keyof LoginFlags; env: string; question: string; hidden?: boolean }> = [
+const FIELDS: ReadonlyArray<{
+  key: keyof Profile;
+  flag: keyof LoginFlags;
+  env: string;
+  question: string;
+  hidden?: boolean;
+}> = [
   { key: 'api_url', flag: 'apiUrl', env: 'VSIP_API_URL', question: 'API URL (e.g. http://127.0.0.1:8080)' },
   { key: 'account_sid', flag: 'accountSid', env: 'VSIP_ACCOUNT_SID', question: 'Account SID' },
   { key: 'api_key', flag: 'apiKey', env: 'VSIP_API_KEY', question: 'API key' },
@@ -36,21 +42,27 @@ export function registerLoginCommand(program: Command, io: CliIo): void {
     .option('--default', 'make this profile the default one')
     .option('--no-verify', 'save without checking the credentials against the API')
     .option('--json', 'print the saved profile (token masked) as JSON')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ vsip login                                   # prompts for each value
   $ vsip login --api-url http://127.0.0.1:8080 --account-sid AC… --api-key K… --api-token T…
-  $ printenv VSIP_TOKEN | vsip login --api-url http://127.0.0.1:8080 --account-sid AC… --api-key K… --api-token-stdin
+  $ printenv VSIP_TOKEN | vsip login --api-url http://127.0.0.1:8080 --account-sid AC… --api-key K… \\
+      --api-token-stdin
   $ vsip login --profile staging --default
-Environment variables VSIP_API_URL, VSIP_ACCOUNT_SID, VSIP_API_KEY, VSIP_API_TOKEN override the profile.`)
+Environment variables VSIP_API_URL, VSIP_ACCOUNT_SID, VSIP_API_KEY, VSIP_API_TOKEN override the profile.`,
+    )
     .action((flags: LoginFlags) =>
       runAction(io, async () => {
         const values: Partial<Profile> = {};
         if (flags.apiTokenStdin) {
-          if (flags.apiToken !== undefined) throw new UsageError('give the token with --api-token or --api-token-stdin, not both');
+          if (flags.apiToken !== undefined)
+            throw new UsageError('give the token with --api-token or --api-token-stdin, not both');
           const token = (await readAll(io.stdin)).trim();
           if (!token) throw new UsageError('--api-token-stdin: standard input was empty');
-          if (/\s/.test(token)) throw new UsageError('--api-token-stdin: standard input holds more than one word; pipe the token alone');
+          if (/\s/.test(token))
+            throw new UsageError('--api-token-stdin: standard input holds more than one word; pipe the token alone');
           values.api_token = token;
         }
         for (const f of FIELDS) {
@@ -71,15 +83,32 @@ Environment variables VSIP_API_URL, VSIP_ACCOUNT_SID, VSIP_API_KEY, VSIP_API_TOK
         const profile = values as Profile;
         profile.api_url = profile.api_url.replace(/\/+$/, '');
         if (flags.verify) {
-          const client = new VsipClient({ baseUrl: profile.api_url, accountSid: profile.account_sid, apiKey: profile.api_key, apiToken: profile.api_token, userAgent: 'vsip-cli' });
+          const client = new VsipClient({
+            baseUrl: profile.api_url,
+            accountSid: profile.account_sid,
+            apiKey: profile.api_key,
+            apiToken: profile.api_token,
+            userAgent: 'vsip-cli',
+          });
           await client.trunks.list({ pageSize: 1 });
         }
         const name = profileName(io.env, flags.profile);
         const path = saveProfile(io.env, name, profile, flags.default === true);
-        const shown = { profile: name, path, api_url: profile.api_url, account_sid: profile.account_sid, api_key: profile.api_key, api_token: maskSecret(profile.api_token) };
+        const shown = {
+          profile: name,
+          path,
+          api_url: profile.api_url,
+          account_sid: profile.account_sid,
+          api_key: profile.api_key,
+          api_token: maskSecret(profile.api_token),
+        };
         if (flags.json) printJson(io, shown);
         else
-          print(io, `Logged in to ${profile.api_url} as account ${profile.account_sid} (API key ${profile.api_key}, token ${shown.api_token}).\nProfile "${name}" saved to ${path} (mode 0600).`);
+          print(
+            io,
+            `Logged in to ${profile.api_url} as account ${profile.account_sid} (API key ${profile.api_key}, token ` +
+              `${shown.api_token}).\nProfile "${name}" saved to ${path} (mode 0600).`,
+          );
       }),
     );
 }

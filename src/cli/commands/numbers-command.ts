@@ -9,7 +9,10 @@ import { listItems } from './list-items.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 const table = (items: PhoneNumber[]): string =>
-  renderTable(['ID', 'PHONE NUMBER', 'MODE', 'CREATED'], items.map((n) => [n.id, n.phone_number, cell(n.mode), cell(n.date_created)]));
+  renderTable(
+    ['ID', 'PHONE NUMBER', 'MODE', 'CREATED'],
+    items.map((n) => [n.id, n.phone_number, cell(n.mode), cell(n.date_created)]),
+  );
 
 /** A number's id, or the id of the mapped number equal to the argument (`+91…`). */
 async function numberId(client: VsipClient, trunkSid: string, idOrNumber: string): Promise<string> {
@@ -17,17 +20,21 @@ async function numberId(client: VsipClient, trunkSid: string, idOrNumber: string
   if (/^\d{1,7}$/.test(idOrNumber)) return idOrNumber;
   const all = await collectAll((p) => client.phoneNumbers.list(trunkSid, p));
   const found = all.find((n) => n.phone_number === idOrNumber);
-  if (!found) throw new UsageError(`${idOrNumber} is not mapped to trunk ${trunkSid} (see: vsip numbers list ${trunkSid})`);
+  if (!found)
+    throw new UsageError(`${idOrNumber} is not mapped to trunk ${trunkSid} (see: vsip numbers list ${trunkSid})`);
   return found.id;
 }
 
 export function registerNumbersCommand(program: Command, io: CliIo): void {
   const numbers = program.command('numbers').description('phone numbers mapped to a trunk (caller IDs / inbound DIDs)');
-  numbers.addHelpText('after', `
+  numbers.addHelpText(
+    'after',
+    `
 Examples:
   $ vsip numbers add TR0123456789abcdef +919876543210
   $ vsip numbers list TR0123456789abcdef
-  $ vsip numbers remove TR0123456789abcdef +919876543210`);
+  $ vsip numbers remove TR0123456789abcdef +919876543210`,
+  );
 
   withCommonOptions(numbers.command('add <trunk_sid> <phone_number>'))
     .description('map a phone number (E.164, e.g. +919XXXXXXXXX) to the trunk')
@@ -35,7 +42,10 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ vsip numbers add TR0123456789abcdef +919876543210')
     .action((trunkSid: string, phoneNumber: string, flags: CommonFlags & { mode?: string }) =>
       runAction(io, async () => {
-        const n = await clientFor(io, flags).phoneNumbers.add(trunkSid, { phone_number: phoneNumber, ...(flags.mode ? { mode: flags.mode } : {}) });
+        const n = await clientFor(io, flags).phoneNumbers.add(trunkSid, {
+          phone_number: phoneNumber,
+          ...(flags.mode ? { mode: flags.mode } : {}),
+        });
         if (flags.json) printJson(io, n);
         else print(io, `Mapped ${n.phone_number} to trunk ${trunkSid} (id ${n.id}).`);
       }),
@@ -49,7 +59,12 @@ Examples:
         const client = clientFor(io, flags);
         const items = await listItems(flags, (p) => client.phoneNumbers.list(trunkSid, p));
         if (flags.json) return printJson(io, items);
-        print(io, items.length === 0 ? `No phone numbers mapped. Map one: vsip numbers add ${trunkSid} +919XXXXXXXXX` : table(items));
+        print(
+          io,
+          items.length === 0
+            ? `No phone numbers mapped. Map one: vsip numbers add ${trunkSid} +919XXXXXXXXX`
+            : table(items),
+        );
       }),
     );
 
@@ -60,10 +75,14 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ vsip numbers update TR0123456789abcdef 1 --mode flow')
     .action((trunkSid: string, idOrNumber: string, flags: CommonFlags & { number?: string; mode?: string }) =>
       runAction(io, async () => {
-        if (flags.number === undefined && flags.mode === undefined) throw new UsageError('nothing to update: give --number and/or --mode');
+        if (flags.number === undefined && flags.mode === undefined)
+          throw new UsageError('nothing to update: give --number and/or --mode');
         const client = clientFor(io, flags);
         const id = await numberId(client, trunkSid, idOrNumber);
-        const n = await client.phoneNumbers.update(trunkSid, id, { ...(flags.number ? { phone_number: flags.number } : {}), ...(flags.mode ? { mode: flags.mode } : {}) });
+        const n = await client.phoneNumbers.update(trunkSid, id, {
+          ...(flags.number ? { phone_number: flags.number } : {}),
+          ...(flags.mode ? { mode: flags.mode } : {}),
+        });
         if (flags.json) printJson(io, n);
         else print(io, `Updated number ${n.id}: ${n.phone_number} (${cell(n.mode)}).`);
       }),

@@ -30,12 +30,22 @@ interface Needed {
 
 const NEEDED: Record<Direction, Needed[]> = {
   termination: [
-    { key: 'trunkName', flag: '--trunk-name', question: 'Trunk name (letters, digits, _; max 16)', suggestion: 'outbound_trunk' },
+    {
+      key: 'trunkName',
+      flag: '--trunk-name',
+      question: 'Trunk name (letters, digits, _; max 16)',
+      suggestion: 'outbound_trunk',
+    },
     { key: 'number', flag: '--number', question: 'Your caller ID, E.164 (e.g. +919XXXXXXXXX)' },
     { key: 'pbxIp', flag: '--pbx-ip', question: "Your PBX's public IP" },
   ],
   origination: [
-    { key: 'trunkName', flag: '--trunk-name', question: 'Trunk name (letters, digits, _; max 16)', suggestion: 'inbound_trunk' },
+    {
+      key: 'trunkName',
+      flag: '--trunk-name',
+      question: 'Trunk name (letters, digits, _; max 16)',
+      suggestion: 'inbound_trunk',
+    },
     { key: 'number', flag: '--number', question: 'The number customers dial, E.164 (e.g. +911800XXXXXXX)' },
     { key: 'destination', flag: '--destination', question: 'Where calls go: <your_server_ip>:5061;transport=tls' },
   ],
@@ -45,28 +55,46 @@ const NEEDED: Record<Direction, Needed[]> = {
 export function registerQuickstartCommand(program: Command, io: CliIo): void {
   const cmd = program
     .command('quickstart <direction>')
-    .description("run the spec's quickstart: termination (create trunk, map number, whitelist IP) or origination (create trunk, map number, add destination URI)")
+    .description(
+      "run the spec's quickstart: termination (create trunk, map number, whitelist IP) or origination (create trunk, " +
+        'map number, add destination URI)',
+    )
     .option('--trunk-name <name>', 'name of the new trunk')
     .option('--number <e164>', 'termination: your caller ID; origination: the number customers dial')
     .option('--pbx-ip <ip>', 'termination: the public IP of your PBX to whitelist')
     .option('--mask <bits>', 'termination: subnet mask for --pbx-ip', '32')
     .option('--destination <uri>', 'origination: <ip|host>:<port>;transport=<tls|tcp>')
-    .option('--domain-name <domain>', 'trunk domain when the server uses another SIP domain (default <account_sid>.pstn.exotel.com)')
-    .option('--pbx <kind>', 'also print a ready configuration snippet: asterisk (pjsip.conf) or freeswitch (gateway XML)');
-  withGatewayOptions(withCommonOptions(cmd)).addHelpText('after', `
+    .option(
+      '--domain-name <domain>',
+      'trunk domain when the server uses another SIP domain (default <account_sid>.pstn.exotel.com)',
+    )
+    .option(
+      '--pbx <kind>',
+      'also print a ready configuration snippet: asterisk (pjsip.conf) or freeswitch (gateway XML)',
+    );
+  withGatewayOptions(withCommonOptions(cmd)).addHelpText(
+    'after',
+    `
 Examples:
   $ vsip quickstart termination --trunk-name outbound_trunk --number +919876543210 --pbx-ip 203.0.113.10 --pbx asterisk
-  $ vsip quickstart origination --trunk-name inbound_trunk --number +911800123456 --destination "203.0.113.10:5061;transport=tls"
-  $ vsip quickstart termination        # asks for each value on a terminal`);
+  $ vsip quickstart origination --trunk-name inbound_trunk --number +911800123456 \\
+      --destination "203.0.113.10:5061;transport=tls"
+  $ vsip quickstart termination        # asks for each value on a terminal`,
+  );
 
   cmd.action((direction: string, flags: QuickstartFlags) =>
     runAction(io, async () => {
-      if (direction !== 'termination' && direction !== 'origination') throw new UsageError(`direction must be termination or origination, got "${direction}"`);
-      if (flags.pbx !== undefined && flags.pbx !== 'asterisk' && flags.pbx !== 'freeswitch') throw new UsageError(`--pbx must be asterisk or freeswitch, got "${flags.pbx}"`);
+      if (direction !== 'termination' && direction !== 'origination')
+        throw new UsageError(`direction must be termination or origination, got "${direction}"`);
+      if (flags.pbx !== undefined && flags.pbx !== 'asterisk' && flags.pbx !== 'freeswitch')
+        throw new UsageError(`--pbx must be asterisk or freeswitch, got "${flags.pbx}"`);
       const needed = NEEDED[direction];
       const missing = needed.filter((n) => !flags[n.key]);
       if (missing.length > 0) {
-        if (!canPrompt(io)) throw new UsageError(`missing ${missing.map((n) => n.flag).join(', ')} (stdin is not a terminal, so vsip cannot ask)`);
+        if (!canPrompt(io))
+          throw new UsageError(
+            `missing ${missing.map((n) => n.flag).join(', ')} (stdin is not a terminal, so vsip cannot ask)`,
+          );
         for (const n of missing) {
           const v = await ask(io, n.question, { default: n.suggestion });
           if (!v) throw new UsageError(`${n.flag} is required`);
@@ -82,17 +110,31 @@ Examples:
 
       let trunk: Trunk | null = null;
       try {
-        trunk = await client.trunks.create({ trunk_name: flags.trunkName as string, ...(flags.domainName ? { domain_name: flags.domainName } : {}) });
+        trunk = await client.trunks.create({
+          trunk_name: flags.trunkName as string,
+          ...(flags.domainName ? { domain_name: flags.domainName } : {}),
+        });
         step(1, 'Create Trunk', `${trunk.trunk_sid} (${trunk.trunk_name})`);
-        const number: PhoneNumber = await client.phoneNumbers.add(trunk.trunk_sid, { phone_number: flags.number as string });
-        step(2, 'Map Phone Number', `${number.phone_number}${direction === 'termination' ? ' (your caller ID)' : ' (customers dial this)'}`);
+        const number: PhoneNumber = await client.phoneNumbers.add(trunk.trunk_sid, {
+          phone_number: flags.number as string,
+        });
+        step(
+          2,
+          'Map Phone Number',
+          `${number.phone_number}${direction === 'termination' ? ' (your caller ID)' : ' (customers dial this)'}`,
+        );
         let ip: WhitelistedIp | null = null;
         let destinations: DestinationUri[] = [];
         if (direction === 'termination') {
-          ip = await client.whitelistedIps.add(trunk.trunk_sid, { ip: flags.pbxIp as string, mask: intFlag('--mask', flags.mask ?? '32') });
+          ip = await client.whitelistedIps.add(trunk.trunk_sid, {
+            ip: flags.pbxIp as string,
+            mask: intFlag('--mask', flags.mask ?? '32'),
+          });
           step(3, 'Whitelist IP', `${ip.ip}/${ip.mask}`);
         } else {
-          const added = await client.destinationUris.add(trunk.trunk_sid, [{ destination: flags.destination as string }]);
+          const added = await client.destinationUris.add(trunk.trunk_sid, [
+            { destination: flags.destination as string },
+          ]);
           const err = added.errors[0];
           if (err) throw new UsageError(err.description);
           destinations = added.items;
@@ -109,9 +151,22 @@ Examples:
           password: creds.password,
           callerId: number.phone_number,
         });
-        const snippet = flags.pbx === 'asterisk' ? asteriskSnippet(settings) : flags.pbx === 'freeswitch' ? freeswitchSnippet(settings) : null;
+        const snippet =
+          flags.pbx === 'asterisk'
+            ? asteriskSnippet(settings)
+            : flags.pbx === 'freeswitch'
+              ? freeswitchSnippet(settings)
+              : null;
         if (json) {
-          printJson(io, { direction, trunk, phone_number: number, whitelisted_ip: ip, destination_uris: destinations, pbx: settings, ...(snippet ? { snippet: { kind: flags.pbx, text: snippet } } : {}) });
+          printJson(io, {
+            direction,
+            trunk,
+            phone_number: number,
+            whitelisted_ip: ip,
+            destination_uris: destinations,
+            pbx: settings,
+            ...(snippet ? { snippet: { kind: flags.pbx, text: snippet } } : {}),
+          });
           return;
         }
         const doctorFlags = [
@@ -123,19 +178,38 @@ Examples:
         printPbx(io, settings, direction, number, snippet, flags.pbx);
         print(io, `Check everything first: vsip doctor ${trunk.trunk_sid} ${doctorFlags}`);
       } catch (err) {
-        if (trunk && !json) io.stderr.write(`vsip: stopped after creating trunk ${trunk.trunk_sid}; fix the problem below and continue with the vsip numbers/ips/destinations commands, or delete it: vsip trunks delete ${trunk.trunk_sid} --yes\n`);
+        if (trunk && !json)
+          io.stderr.write(
+            `vsip: stopped after creating trunk ${trunk.trunk_sid}; fix the problem below and continue with the vsip ` +
+              `numbers/ips/destinations commands, or delete it: vsip trunks delete ${trunk.trunk_sid} --yes\n`,
+          );
         throw err;
       }
     }),
   );
 }
 
-function printPbx(io: CliIo, s: PbxSettings, direction: Direction, number: PhoneNumber, snippet: string | null, kind: string | undefined): void {
+function printPbx(
+  io: CliIo,
+  s: PbxSettings,
+  direction: Direction,
+  number: PhoneNumber,
+  snippet: string | null,
+  kind: string | undefined,
+): void {
   print(io, `\nStep 4: Configure Your PBX\n\n${renderTable(['Setting', 'Value'], pbxSettingsRows(s))}`);
   if (direction === 'termination') {
-    print(io, `\nStep 5: Make a Test Call — from your PBX, dial any valid phone number (E.164) with caller ID ${number.phone_number}.`);
+    print(
+      io,
+      `\nStep 5: Make a Test Call — from your PBX, dial any valid phone number (E.164) with caller ID ` +
+        `${number.phone_number}.`,
+    );
   } else {
-    print(io, `\nStep 4: Test Inbound Call — call ${number.phone_number} from any phone; the call goes to your destination URI.`);
+    print(
+      io,
+      `\nStep 4: Test Inbound Call — call ${number.phone_number} from any phone; the call goes to your destination ` +
+        `URI.`,
+    );
   }
   if (snippet) print(io, `\n${kind === 'asterisk' ? 'pjsip.conf' : 'FreeSWITCH gateway'}:\n\n${snippet}`);
 }

@@ -16,13 +16,20 @@ export class UsageError extends Error {
 
 export function clientFor(io: CliIo, flags: CommonFlags): VsipClient {
   const p = resolveProfile(io.env, flags.profile);
-  return new VsipClient({ baseUrl: p.api_url, accountSid: p.account_sid, apiKey: p.api_key, apiToken: p.api_token, userAgent: 'vsip-cli' });
+  return new VsipClient({
+    baseUrl: p.api_url,
+    accountSid: p.account_sid,
+    apiKey: p.api_key,
+    apiToken: p.api_token,
+    userAgent: 'vsip-cli',
+  });
 }
 
 /**
  * Runs one command body and turns failures into an exit code and one line on stderr: the
  * API's error description (with its vSIP code and request id, for support), never a stack.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: an action returns an exit code, or nothing for success
 export async function runAction(io: CliIo, body: () => Promise<number | void>): Promise<void> {
   try {
     const code = await body();
@@ -35,7 +42,11 @@ export async function runAction(io: CliIo, body: () => Promise<number | void>): 
 
 export function describeError(err: unknown): string {
   if (err instanceof VsipApiError) {
-    const tags = [err.code !== null ? `code ${err.code}` : null, err.httpStatus ? `HTTP ${err.httpStatus}` : null, err.requestId ? `request_id ${err.requestId}` : null].filter(Boolean);
+    const tags = [
+      err.code !== null ? `code ${err.code}` : null,
+      err.httpStatus ? `HTTP ${err.httpStatus}` : null,
+      err.requestId ? `request_id ${err.requestId}` : null,
+    ].filter(Boolean);
     return tags.length > 0 ? `${err.description} (${tags.join(', ')})` : err.description;
   }
   if (err instanceof ProfileError || err instanceof UsageError) return err.message;

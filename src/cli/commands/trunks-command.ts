@@ -30,12 +30,15 @@ const onOff = (name: string, v: string | undefined): boolean | undefined => {
 
 export function registerTrunksCommand(program: Command, io: CliIo): void {
   const trunks = program.command('trunks').description('create, list, show, update and delete trunks');
-  trunks.addHelpText('after', `
+  trunks.addHelpText(
+    'after',
+    `
 Examples:
   $ vsip trunks create outbound_trunk
   $ vsip trunks list
   $ vsip trunks show TR0123456789abcdef --json
-  $ vsip trunks delete TR0123456789abcdef --yes`);
+  $ vsip trunks delete TR0123456789abcdef --yes`,
+  );
 
   withCommonOptions(trunks.command('create <trunk_name>'))
     .description('create a trunk (name: up to 16 letters, digits, underscore)')
@@ -44,9 +47,18 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ vsip trunks create outbound_trunk --nso-code ANY-ANY')
     .action((name: string, flags: CommonFlags & { nsoCode: string; domainName?: string }) =>
       runAction(io, async () => {
-        const trunk = await clientFor(io, flags).trunks.create({ trunk_name: name, nso_code: flags.nsoCode, domain_name: flags.domainName });
+        const trunk = await clientFor(io, flags).trunks.create({
+          trunk_name: name,
+          nso_code: flags.nsoCode,
+          domain_name: flags.domainName,
+        });
         if (flags.json) printJson(io, trunk);
-        else print(io, `Created trunk ${trunk.trunk_sid} — save this trunk_sid, every other command needs it.\n\n${renderFields(trunkFields(trunk))}`);
+        else
+          print(
+            io,
+            `Created trunk ${trunk.trunk_sid} — save this trunk_sid, every other command needs ` +
+              `it.\n\n${renderFields(trunkFields(trunk))}`,
+          );
       }),
     );
 
@@ -59,7 +71,13 @@ Examples:
         const items = await listItems(flags, (p) => client.trunks.list(p));
         if (flags.json) return printJson(io, items);
         if (items.length === 0) return print(io, 'No trunks yet. Create one: vsip trunks create <trunk_name>');
-        print(io, renderTable(['TRUNK SID', 'NAME', 'STATUS', 'DOMAIN', 'CREATED'], items.map((t) => [t.trunk_sid, t.trunk_name, cell(t.status), t.domain_name, cell(t.date_created)])));
+        print(
+          io,
+          renderTable(
+            ['TRUNK SID', 'NAME', 'STATUS', 'DOMAIN', 'CREATED'],
+            items.map((t) => [t.trunk_sid, t.trunk_name, cell(t.status), t.domain_name, cell(t.date_created)]),
+          ),
+        );
       }),
     );
 
@@ -84,23 +102,39 @@ Examples:
     .option('--registration <on|off>', 'whether the PBX registers')
     .option('--secure-trunking <on|off>', 'require TLS')
     .addHelpText('after', '\nExample:\n  $ vsip trunks update TR0123456789abcdef --status inactive')
-    .action((sid: string, flags: CommonFlags & { name?: string; nsoCode?: string; domainName?: string; status?: string; authType?: string; registration?: string; secureTrunking?: string }) =>
-      runAction(io, async () => {
-        const update: TrunkUpdateInput = {};
-        if (flags.name !== undefined) update.trunk_name = flags.name;
-        if (flags.nsoCode !== undefined) update.nso_code = flags.nsoCode;
-        if (flags.domainName !== undefined) update.domain_name = flags.domainName;
-        if (flags.status !== undefined) update.status = flags.status;
-        if (flags.authType !== undefined) update.auth_type = flags.authType;
-        const reg = onOff('--registration', flags.registration);
-        if (reg !== undefined) update.registration_enabled = reg;
-        const sec = onOff('--secure-trunking', flags.secureTrunking);
-        if (sec !== undefined) update.secure_trunking = sec;
-        if (Object.keys(update).length === 0) throw new UsageError('nothing to update: give at least one of --name, --nso-code, --domain-name, --status, --auth-type, --registration, --secure-trunking');
-        const trunk = await clientFor(io, flags).trunks.update(sid, update);
-        if (flags.json) printJson(io, trunk);
-        else print(io, `Updated trunk ${trunk.trunk_sid}.\n\n${renderFields(trunkFields(trunk))}`);
-      }),
+    .action(
+      (
+        sid: string,
+        flags: CommonFlags & {
+          name?: string;
+          nsoCode?: string;
+          domainName?: string;
+          status?: string;
+          authType?: string;
+          registration?: string;
+          secureTrunking?: string;
+        },
+      ) =>
+        runAction(io, async () => {
+          const update: TrunkUpdateInput = {};
+          if (flags.name !== undefined) update.trunk_name = flags.name;
+          if (flags.nsoCode !== undefined) update.nso_code = flags.nsoCode;
+          if (flags.domainName !== undefined) update.domain_name = flags.domainName;
+          if (flags.status !== undefined) update.status = flags.status;
+          if (flags.authType !== undefined) update.auth_type = flags.authType;
+          const reg = onOff('--registration', flags.registration);
+          if (reg !== undefined) update.registration_enabled = reg;
+          const sec = onOff('--secure-trunking', flags.secureTrunking);
+          if (sec !== undefined) update.secure_trunking = sec;
+          if (Object.keys(update).length === 0)
+            throw new UsageError(
+              'nothing to update: give at least one of --name, --nso-code, --domain-name, --status, --auth-type, ' +
+                '--registration, --secure-trunking',
+            );
+          const trunk = await clientFor(io, flags).trunks.update(sid, update);
+          if (flags.json) printJson(io, trunk);
+          else print(io, `Updated trunk ${trunk.trunk_sid}.\n\n${renderFields(trunkFields(trunk))}`);
+        }),
     );
 
   withCommonOptions(trunks.command('delete <trunk_sid>'))
@@ -110,8 +144,16 @@ Examples:
     .action((sid: string, flags: CommonFlags & { yes?: boolean }) =>
       runAction(io, async () => {
         if (!flags.yes) {
-          if (!canPrompt(io)) throw new UsageError(`refusing to delete trunk ${sid} without confirmation: stdin is not a terminal; pass --yes to delete it`);
-          if (!(await confirm(io, `Permanently delete trunk ${sid} with its numbers, IPs, destinations, credentials and settings?`))) {
+          if (!canPrompt(io))
+            throw new UsageError(
+              `refusing to delete trunk ${sid} without confirmation: stdin is not a terminal; pass --yes to delete it`,
+            );
+          if (
+            !(await confirm(
+              io,
+              `Permanently delete trunk ${sid} with its numbers, IPs, destinations, credentials and settings?`,
+            ))
+          ) {
             print(io, 'Not deleted.');
             return 1;
           }

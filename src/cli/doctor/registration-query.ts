@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { answerChallenge, generateBranch, getHeader, getHeaderValues, randomToken } from '../../sip/index.js';
 import type { SipRequest } from '../../sip/index.js';
-import { hostport } from './sip-options-ping.js';
-import { openSipConnection, type SipTarget } from './sip-connection.js';
+import { openSipConnection, type SipConnection, type SipTarget } from './sip-connection.js';
 
 export interface RegistrationQueryResult {
   /** Final status after answering the digest challenge; null when no answer. */
@@ -20,10 +19,13 @@ export interface RegistrationQueryResult {
  * (RFC 3261 §10.2.3), so running doctor never disturbs the PBX's registration. The digest
  * exchange also proves the gateway accepts the credentials Get Credentials returned.
  */
-export async function registrationQuery(target: SipTarget, creds: { domain: string; username: string; password: string }): Promise<RegistrationQueryResult> {
+export async function registrationQuery(
+  target: SipTarget,
+  creds: { domain: string; username: string; password: string },
+): Promise<RegistrationQueryResult> {
   const started = performance.now();
   const ms = (): number => Math.round(performance.now() - started);
-  let conn;
+  let conn: SipConnection;
   try {
     conn = await openSipConnection(target);
   } catch (err) {
@@ -39,7 +41,10 @@ export async function registrationQuery(target: SipTarget, creds: { domain: stri
       uri,
       version: 'SIP/2.0',
       headers: [
-        { name: 'via', value: `SIP/2.0/${target.transport.toUpperCase()} ${conn.local};branch=${generateBranch()};rport` },
+        {
+          name: 'via',
+          value: `SIP/2.0/${target.transport.toUpperCase()} ${conn.local};branch=${generateBranch()};rport`,
+        },
         { name: 'max-forwards', value: '70' },
         { name: 'from', value: `<sip:${creds.username}@${creds.domain}>;tag=${tag}` },
         { name: 'to', value: `<sip:${creds.username}@${creds.domain}>` },
@@ -54,8 +59,14 @@ export async function registrationQuery(target: SipTarget, creds: { domain: stri
     let res = await conn.request(make(1));
     if (res.status === 401) {
       const challenge = getHeader(res, 'www-authenticate');
-      if (!challenge) return { status: 401, reason: res.reason, bindings: [], error: '401 without a challenge', ms: ms() };
-      res = await conn.request(make(2, answerChallenge({ challenge, method: 'REGISTER', uri, username: creds.username, password: creds.password })));
+      if (!challenge)
+        return { status: 401, reason: res.reason, bindings: [], error: '401 without a challenge', ms: ms() };
+      res = await conn.request(
+        make(
+          2,
+          answerChallenge({ challenge, method: 'REGISTER', uri, username: creds.username, password: creds.password }),
+        ),
+      );
     }
     const bindings = res.status === 200 ? getHeaderValues(res, 'contact') : [];
     return { status: res.status, reason: res.reason, bindings, ms: ms() };
@@ -65,4 +76,3 @@ export async function registrationQuery(target: SipTarget, creds: { domain: stri
     conn.close();
   }
 }
-

@@ -24,8 +24,16 @@ const ROWS: Record<DoctorOptions['direction'], ChecklistRow[]> = {
  */
 export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<DoctorReport> {
   const rows = ROWS[o.direction];
-  const results = new Map<ChecklistRow, Omit<DoctorCheck, 'n' | 'id' | 'check' | 'verify' | 'fix'> & { fixVars?: Record<string, string> }>();
-  const set = (id: ChecklistRow, status: CheckStatus, detail: string, extra: { targets?: unknown[]; fixVars?: Record<string, string> } = {}): void => {
+  const results = new Map<
+    ChecklistRow,
+    Omit<DoctorCheck, 'n' | 'id' | 'check' | 'verify' | 'fix'> & { fixVars?: Record<string, string> }
+  >();
+  const set = (
+    id: ChecklistRow,
+    status: CheckStatus,
+    detail: string,
+    extra: { targets?: unknown[]; fixVars?: Record<string, string> } = {},
+  ): void => {
     results.set(id, { status, detail, ...extra });
   };
 
@@ -34,7 +42,10 @@ export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<D
   try {
     trunk = await client.trunks.get(o.trunkSid);
     set('trunk', 'pass', `${trunk.trunk_sid} ${trunk.trunk_name}${trunk.status ? ` (${trunk.status})` : ''}`);
-    if (trunk.status === 'inactive') set('trunk', 'fail', `${trunk.trunk_sid} exists but is inactive`, { fixVars: { fix: `Activate it: vsip trunks update ${trunk.trunk_sid} --status active` } });
+    if (trunk.status === 'inactive')
+      set('trunk', 'fail', `${trunk.trunk_sid} exists but is inactive`, {
+        fixVars: { fix: `Activate it: vsip trunks update ${trunk.trunk_sid} --status active` },
+      });
   } catch (err) {
     if (!(err instanceof VsipApiError && err.isNotFound)) throw err;
     set('trunk', 'fail', `no trunk ${o.trunkSid} in account ${client.accountSid}`);
@@ -45,7 +56,10 @@ export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<D
     o.onProgress?.('reading phone numbers');
     const numbers: PhoneNumber[] = await collectAll((p) => client.phoneNumbers.list(sid, p));
     if (numbers.length === 0) set('number', 'fail', 'no phone number mapped to the trunk');
-    else if (o.number && !numbers.some((n) => n.phone_number === o.number)) set('number', 'fail', `${o.number} is not mapped (mapped: ${numbers.map((n) => n.phone_number).join(', ')})`, { fixVars: { number: o.number } });
+    else if (o.number && !numbers.some((n) => n.phone_number === o.number))
+      set('number', 'fail', `${o.number} is not mapped (mapped: ${numbers.map((n) => n.phone_number).join(', ')})`, {
+        fixVars: { number: o.number },
+      });
     else set('number', 'pass', numbers.map((n) => n.phone_number).join(', '));
 
     if (o.direction === 'termination') await terminationChecks(client, trunk, o, set);
@@ -56,7 +70,16 @@ export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<D
     const r = results.get(id) ?? { status: 'skip' as const, detail: 'not checked: the trunk does not exist' };
     const spec = CHECKLIST[id];
     const fix = r.status === 'fail' ? fillFix(r.fixVars?.fix ?? spec.fix, o, r.fixVars) : null;
-    return { n: i + 1, id, check: spec.check, verify: spec.verify, status: r.status, detail: r.detail, fix, ...(r.targets ? { targets: r.targets } : {}) };
+    return {
+      n: i + 1,
+      id,
+      check: spec.check,
+      verify: spec.verify,
+      status: r.status,
+      detail: r.detail,
+      fix,
+      ...(r.targets ? { targets: r.targets } : {}),
+    };
   });
 
   const recent: DoctorReport['recent_failed_calls'] = [];
@@ -65,19 +88,32 @@ export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<D
     const page = await client.calls.list(trunk.trunk_sid, { result: 'failed', pageSize: o.callsLimit });
     for (const call of page.items) recent.push({ call, explanation: explainCall(call, trunk.trunk_sid) });
   }
-  return { trunk_sid: o.trunkSid, direction: o.direction, passed: checks.every((c) => c.status !== 'fail'), checks, recent_failed_calls: recent };
+  return {
+    trunk_sid: o.trunkSid,
+    direction: o.direction,
+    passed: checks.every((c) => c.status !== 'fail'),
+    checks,
+    recent_failed_calls: recent,
+  };
 }
 
-type Setter = (id: ChecklistRow, status: CheckStatus, detail: string, extra?: { targets?: unknown[]; fixVars?: Record<string, string> }) => void;
+type Setter = (
+  id: ChecklistRow,
+  status: CheckStatus,
+  detail: string,
+  extra?: { targets?: unknown[]; fixVars?: Record<string, string> },
+) => void;
 
 async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOptions, set: Setter): Promise<void> {
   const sid = trunk.trunk_sid;
   o.onProgress?.('reading whitelisted IPs');
   const ips: WhitelistedIp[] = await collectAll((p) => client.whitelistedIps.list(sid, p));
   const ranges = ips.map((i) => `${i.ip}/${i.mask}`).join(', ');
-  if (ips.length === 0 && trunk.auth_type === 'credentials') set('ip', 'skip', 'not needed: this trunk authenticates calls by digest credentials only (auth_type credentials)');
+  if (ips.length === 0 && trunk.auth_type === 'credentials')
+    set('ip', 'skip', 'not needed: this trunk authenticates calls by digest credentials only (auth_type credentials)');
   else if (ips.length === 0) set('ip', 'fail', 'no whitelisted IP: every call from your PBX gets 403');
-  else if (o.pbxIp && !ips.some((i) => ipInRange(o.pbxIp as string, i.ip, i.mask))) set('ip', 'fail', `PBX IP ${o.pbxIp} is not inside any whitelisted range (${ranges}): its calls get 403`);
+  else if (o.pbxIp && !ips.some((i) => ipInRange(o.pbxIp as string, i.ip, i.mask)))
+    set('ip', 'fail', `PBX IP ${o.pbxIp} is not inside any whitelisted range (${ranges}): its calls get 403`);
   else set('ip', 'pass', o.pbxIp ? `${o.pbxIp} is inside ${ranges}` : ranges);
 
   o.onProgress?.('fetching SIP credentials');
@@ -101,31 +137,57 @@ async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOpti
   const tls = await tlsProbe(g.host, g.sipsPort, { timeoutMs: o.timeoutMs, ...(o.ca ? { ca: o.ca } : {}) });
   const parts = [
     tcp.ok ? `TCP ${g.host}:${g.sipPort} open (${tcp.ms} ms)` : `TCP ${g.host}:${g.sipPort}: ${tcp.error}`,
-    tls.handshake ? `TLS ${g.host}:${g.sipsPort} handshake ${tls.protocol ?? ''} (${tls.ms} ms)${tls.problems.length ? `; note: ${tls.problems.join('; ')}` : ''}` : `TLS ${g.host}:${g.sipsPort}: ${tls.error}`,
+    tls.handshake
+      ? `TLS ${g.host}:${g.sipsPort} handshake ${tls.protocol ?? ''} (${tls.ms} ` +
+        `ms)${tls.problems.length ? `; note: ${tls.problems.join('; ')}` : ''}`
+      : `TLS ${g.host}:${g.sipsPort}: ${tls.error}`,
   ];
-  const targets = [{ transport: 'tcp', host: g.host, port: g.sipPort, ...tcp }, { transport: 'tls', host: g.host, port: g.sipsPort, ...tls }];
+  const targets = [
+    { transport: 'tcp', host: g.host, port: g.sipPort, ...tcp },
+    { transport: 'tls', host: g.host, port: g.sipsPort, ...tls },
+  ];
   set('gateway', tcp.ok && tls.handshake ? 'pass' : 'fail', parts.join('; '), { targets });
 
   if (creds && !tcp.ok) {
     set('registration', 'skip', `not checked: the gateway is not reachable on TCP ${g.sipPort} (row 6)`);
   } else if (creds) {
     o.onProgress?.(`asking the gateway registrar ${g.host}:${g.sipPort} for the PBX registration`);
-    const q = await registrationQuery({ host: g.host, port: g.sipPort, transport: 'tcp', timeoutMs: o.timeoutMs }, { domain: trunk.domain_name, ...creds });
+    const q = await registrationQuery(
+      { host: g.host, port: g.sipPort, transport: 'tcp', timeoutMs: o.timeoutMs },
+      { domain: trunk.domain_name, ...creds },
+    );
     const targets = [q];
     if (q.status === null) set('registration', 'fail', `the gateway did not answer REGISTER: ${q.error}`, { targets });
-    else if (q.status === 401) set('registration', 'fail', 'the gateway rejected the credentials from Get Credentials (401)', { targets, fixVars: { fix: CALL_CAUSES.auth_failed.fix } });
-    else if (q.status !== 200) set('registration', 'fail', `the gateway answered REGISTER with ${q.status} ${q.reason ?? ''}`.trim(), { targets });
+    else if (q.status === 401)
+      set('registration', 'fail', 'the gateway rejected the credentials from Get Credentials (401)', {
+        targets,
+        fixVars: { fix: CALL_CAUSES.auth_failed.fix },
+      });
+    else if (q.status !== 200)
+      set('registration', 'fail', `the gateway answered REGISTER with ${q.status} ${q.reason ?? ''}`.trim(), {
+        targets,
+      });
     else {
-      set('credentials', 'pass', `username ${creds.username}, password of ${creds.password.length} characters; accepted by the gateway (digest, realm from its challenge)`);
+      set(
+        'credentials',
+        'pass',
+        `username ${creds.username}, password of ${creds.password.length} characters; accepted by the gateway ` +
+          `(digest, realm from its challenge)`,
+      );
       if (q.bindings.length > 0) set('registration', 'pass', `registered: ${q.bindings.join(', ')}`, { targets });
-      else if (trunk.registration_enabled === false) set('registration', 'skip', `no PBX registered; registration is not enabled on this trunk (auth_type ${trunk.auth_type ?? '?'}), so calls are authenticated without it`, { targets });
+      else if (trunk.registration_enabled === false)
+        set(
+          'registration',
+          'skip',
+          `no PBX registered; registration is not enabled on this trunk (auth_type ${trunk.auth_type ?? '?'}), so ` +
+            `calls are authenticated without it`,
+          { targets },
+        );
       else set('registration', 'fail', 'credentials work, but no PBX is registered on this trunk', { targets });
     }
   } else {
     set('registration', 'skip', 'not checked: no SIP credentials');
   }
-
-
 }
 
 async function originationChecks(client: VsipClient, sid: string, o: DoctorOptions, set: Setter): Promise<void> {
@@ -176,18 +238,42 @@ async function originationChecks(client: VsipClient, sid: string, o: DoctorOptio
       continue;
     }
     o.onProgress?.(`sending SIP OPTIONS to ${d.destination}`);
-    const ping = await sipOptionsPing({ host: p.host, port: p.port, transport: p.transport, timeoutMs: o.timeoutMs, ...(o.ca ? { ca: o.ca } : {}) });
+    const ping = await sipOptionsPing({
+      host: p.host,
+      port: p.port,
+      transport: p.transport,
+      timeoutMs: o.timeoutMs,
+      ...(o.ca ? { ca: o.ca } : {}),
+    });
     pings.push({ destination: d.destination, ...ping });
-    if (ping.answered) okPing.push(`${d.destination} answered ${ping.status} ${ping.reason ?? ''} (${ping.ms} ms)`.replace(' (', ' (').trim());
+    if (ping.answered)
+      okPing.push(
+        `${d.destination} answered ${ping.status} ${ping.reason ?? ''} (${ping.ms} ms)`.replace(' (', ' (').trim(),
+      );
     else silent.push(`${d.destination}: ${ping.error}`);
   }
-  set('listening', down.length === 0 ? 'pass' : 'fail', down.length === 0 ? okListen.join(', ') : down.join('; '), { targets: listening, ...(firstDownHost ? { fixVars: { ip: firstDownHost } } : {}) });
+  set('listening', down.length === 0 ? 'pass' : 'fail', down.length === 0 ? okListen.join(', ') : down.join('; '), {
+    targets: listening,
+    ...(firstDownHost ? { fixVars: { ip: firstDownHost } } : {}),
+  });
   if (okListen.length === 0) set('sip-options', 'skip', 'no destination accepted a connection');
-  else set('sip-options', silent.length === 0 ? 'pass' : 'fail', silent.length === 0 ? okPing.join(', ') : silent.join('; '), { targets: pings });
+  else
+    set(
+      'sip-options',
+      silent.length === 0 ? 'pass' : 'fail',
+      silent.length === 0 ? okPing.join(', ') : silent.join('; '),
+      { targets: pings },
+    );
   const tlsCount = dests.filter((d) => parseDestination(d.destination)?.transport === 'tls').length;
   if (tlsCount === 0) set('tls', 'skip', 'no TLS destination (TLS is recommended)');
   else if (certs.length === 0) set('tls', 'skip', 'no TLS destination accepted a connection');
-  else set('tls', badCerts.length === 0 ? 'pass' : 'fail', badCerts.length === 0 ? okTls.join('; ') : badCerts.join('; '), { targets: certs });
+  else
+    set(
+      'tls',
+      badCerts.length === 0 ? 'pass' : 'fail',
+      badCerts.length === 0 ? okTls.join('; ') : badCerts.join('; '),
+      { targets: certs },
+    );
 }
 
 function fillFix(fix: string, o: DoctorOptions, vars: Record<string, string> | undefined): string {

@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { getHeader, serializeMessage, SipStreamParser } from '../../sip/index.js';
-import type { SipRequest, SipResponse } from '../../sip/index.js';
+import type { SipRequest, SipResponse, StreamItem } from '../../sip/index.js';
 import { socketError } from './tcp-connect.js';
 
 export interface SipTarget {
@@ -52,7 +52,7 @@ export function openSipConnection(t: SipTarget): Promise<SipConnection> {
     });
     socket.once('close', () => failAll(new Error('connection closed without a SIP answer')));
     socket.on('data', (chunk: Buffer) => {
-      let items;
+      let items: StreamItem[];
       try {
         items = parser.push(chunk);
       } catch (err) {
@@ -76,7 +76,10 @@ export function openSipConnection(t: SipTarget): Promise<SipConnection> {
         request: (req) =>
           new Promise<SipResponse>((res, rej) => {
             if (failure) return rej(failure);
-            waiting.set(`${getHeader(req, 'call-id') ?? ''} ${getHeader(req, 'cseq') ?? ''}`, { resolve: res, reject: rej });
+            waiting.set(`${getHeader(req, 'call-id') ?? ''} ${getHeader(req, 'cseq') ?? ''}`, {
+              resolve: res,
+              reject: rej,
+            });
             socket.write(serializeMessage(req));
           }),
         close: () => socket.destroy(),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { formatHost, generateBranch, randomToken, type SipRequest } from '../../sip/index.js';
-import { openSipConnection, type SipTarget } from './sip-connection.js';
+import { openSipConnection, type SipConnection, type SipTarget } from './sip-connection.js';
 
 export interface OptionsPingResult {
   answered: boolean;
@@ -18,7 +18,7 @@ export interface OptionsPingResult {
 export async function sipOptionsPing(target: SipTarget): Promise<OptionsPingResult> {
   const started = performance.now();
   const ms = (): number => Math.round(performance.now() - started);
-  let conn;
+  let conn: SipConnection;
   try {
     conn = await openSipConnection(target);
   } catch (err) {
@@ -29,7 +29,11 @@ export async function sipOptionsPing(target: SipTarget): Promise<OptionsPingResu
     return { answered: true, status: res.status, reason: res.reason, ms: ms() };
   } catch (err) {
     const msg = (err as Error).message;
-    return { answered: false, ms: ms(), error: msg.startsWith('no answer') ? `no answer to OPTIONS within ${target.timeoutMs} ms` : msg };
+    return {
+      answered: false,
+      ms: ms(),
+      error: msg.startsWith('no answer') ? `no answer to OPTIONS within ${target.timeoutMs} ms` : msg,
+    };
   } finally {
     conn.close();
   }

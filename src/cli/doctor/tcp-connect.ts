@@ -24,11 +24,17 @@ export function tcpConnect(host: string, port: number, timeoutMs: number): Promi
 
 export function socketError(err: NodeJS.ErrnoException): string {
   switch (err.code) {
-    case 'ECONNREFUSED': return 'connection refused (nothing listening on that port)';
-    case 'EHOSTUNREACH': return 'host unreachable';
-    case 'ENETUNREACH': return 'network unreachable';
-    case 'ENOTFOUND': return 'host name does not resolve';
-    case 'ECONNRESET': return 'connection reset by peer';
-    default: return err.message;
+    case 'ECONNREFUSED':
+      return 'connection refused (nothing listening on that port)';
+    case 'EHOSTUNREACH':
+      return 'host unreachable';
+    case 'ENETUNREACH':
+      return 'network unreachable';
+    case 'ENOTFOUND':
+      return 'host name does not resolve';
+    case 'ECONNRESET':
+      return 'connection reset by peer';
+    default:
+      return err.message;
   }
 }

@@ -34,10 +34,20 @@ export interface TlsProbeResult {
  * every problem is reported, not just the first one OpenSSL stops at.
  * @see RFC 5922 §7.2 (SIP server identity from subjectAltName), RFC 5280 §6 (path validation)
  */
-export function tlsProbe(host: string, port: number, options: { ca?: string[]; timeoutMs: number; now?: Date }): Promise<TlsProbeResult> {
+export function tlsProbe(
+  host: string,
+  port: number,
+  options: { ca?: string[]; timeoutMs: number; now?: Date },
+): Promise<TlsProbeResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const socket = connect({ host, port, rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }), ...(options.ca ? { ca: options.ca } : {}) });
+    const socket = connect({
+      host,
+      port,
+      rejectUnauthorized: false,
+      ...(isIP(host) ? {} : { servername: host }),
+      ...(options.ca ? { ca: options.ca } : {}),
+    });
     let settled = false;
     const finish = (r: Omit<TlsProbeResult, 'ms'>): void => {
       if (settled) return;
@@ -45,12 +55,21 @@ export function tlsProbe(host: string, port: number, options: { ca?: string[]; t
       socket.destroy();
       resolve({ ...r, ms: Math.round(performance.now() - started) });
     };
-    socket.setTimeout(options.timeoutMs, () => finish({ handshake: false, error: `TLS handshake timed out after ${options.timeoutMs} ms`, problems: [] }));
-    socket.once('error', (err: NodeJS.ErrnoException) => finish({ handshake: false, error: tlsError(err), problems: [] }));
+    socket.setTimeout(options.timeoutMs, () =>
+      finish({ handshake: false, error: `TLS handshake timed out after ${options.timeoutMs} ms`, problems: [] }),
+    );
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      finish({ handshake: false, error: tlsError(err), problems: [] }),
+    );
     socket.once('secureConnect', () => {
       const peer = socket.getPeerCertificate(true);
-      if (!peer || !peer.raw) {
-        finish({ handshake: true, protocol: socket.getProtocol(), error: 'server sent no certificate', problems: ['server sent no certificate'] });
+      if (!peer?.raw) {
+        finish({
+          handshake: true,
+          protocol: socket.getProtocol(),
+          error: 'server sent no certificate',
+          problems: ['server sent no certificate'],
+        });
         return;
       }
       const cert = inspect(host, peer, options.ca, options.now ?? new Date());
@@ -65,7 +84,13 @@ export function tlsProbe(host: string, port: number, options: { ca?: string[]; t
 }
 
 function tlsError(err: NodeJS.ErrnoException): string {
-  if (err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET' || err.code === 'EHOSTUNREACH' || err.code === 'ENOTFOUND') return socketError(err);
+  if (
+    err.code === 'ECONNREFUSED' ||
+    err.code === 'ECONNRESET' ||
+    err.code === 'EHOSTUNREACH' ||
+    err.code === 'ENOTFOUND'
+  )
+    return socketError(err);
   return `TLS handshake failed: ${err.message}`;
 }
 
@@ -85,7 +110,11 @@ function inspect(host: string, peer: DetailedPeerCertificate, ca: string[] | und
     chain_trusted: chain === null,
     chain_problem: chain,
     name_matches: identity === undefined,
-    name_problem: identity === undefined ? null : `Common Name/subjectAltName does not match ${host} (certificate is for ${peer.subjectaltname ?? `CN=${String(peer.subject?.CN ?? '?')}`})`,
+    name_problem:
+      identity === undefined
+        ? null
+        : `Common Name/subjectAltName does not match ${host} (certificate is for ` +
+          `${peer.subjectaltname ?? `CN=${String(peer.subject?.CN ?? '?')}`})`,
   };
 }
 
@@ -97,7 +126,11 @@ function inspect(host: string, peer: DetailedPeerCertificate, ca: string[] | und
 function chainProblem(peer: DetailedPeerCertificate, ca: string[] | undefined): string | null {
   const trusted = (ca ?? [...rootCertificates]).flatMap(splitPem).map((pem) => new X509Certificate(pem));
   const sent: X509Certificate[] = [];
-  for (let c: DetailedPeerCertificate | undefined = peer; c && c.raw; c = c.issuerCertificate === c ? undefined : c.issuerCertificate) {
+  for (
+    let c: DetailedPeerCertificate | undefined = peer;
+    c?.raw;
+    c = c.issuerCertificate === c ? undefined : c.issuerCertificate
+  ) {
     sent.push(new X509Certificate(c.raw));
     if (sent.length > 10) break;
   }
@@ -106,11 +139,20 @@ function chainProblem(peer: DetailedPeerCertificate, ca: string[] | undefined): 
   while (cur && !seen.has(cur.fingerprint256)) {
     seen.add(cur.fingerprint256);
     const c = cur;
-    if (trusted.some((t) => t.fingerprint256 === c.fingerprint256 || (c.checkIssued(t) && c.verify(t.publicKey)))) return null;
+    if (trusted.some((t) => t.fingerprint256 === c.fingerprint256 || (c.checkIssued(t) && c.verify(t.publicKey))))
+      return null;
     const next = sent.find((s) => s.fingerprint256 !== c.fingerprint256 && c.checkIssued(s) && c.verify(s.publicKey));
     if (!next) {
-      if (c.checkIssued(c)) return `Certificate chain not trusted: ${sent.length === 1 ? 'self-signed certificate' : `root "${c.subject.replace(/\n/g, ', ')}"`} is not a trusted CA${ca ? ' (not in --ca)' : ' (pass its CA with --ca <file>)'}`;
-      return `Certificate chain incomplete: issuer "${c.issuer.replace(/\n/g, ', ')}" was not sent by the server and is not a trusted CA (send the intermediate certificates${ca ? '' : ', or pass its CA with --ca <file>'})`;
+      if (c.checkIssued(c))
+        return (
+          `Certificate chain not trusted: ` +
+          `${sent.length === 1 ? 'self-signed certificate' : `root "${c.subject.replace(/\n/g, ', ')}"`} is not a ` +
+          `trusted CA${ca ? ' (not in --ca)' : ' (pass its CA with --ca <file>)'}`
+        );
+      return (
+        `Certificate chain incomplete: issuer "${c.issuer.replace(/\n/g, ', ')}" was not sent by the server and ` +
+        `is not a trusted CA (send the intermediate certificates${ca ? '' : ', or pass its CA with --ca <file>'})`
+      );
     }
     cur = next;
   }
@@ -123,5 +165,7 @@ function splitPem(text: string): string[] {
 
 function formatName(n: Record<string, unknown> | undefined): string {
   if (!n) return '';
-  return Object.entries(n).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`).join(', ');
+  return Object.entries(n)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
+    .join(', ');
 }

@@ -26,7 +26,15 @@ export function explainCall(call: CallRecord, trunkSid?: string): CallExplanatio
   const cls = code !== null ? codeClass(code) : null;
   const meaning = code === null ? 'in progress' : `${code} ${info?.meaning ?? cls?.category ?? ''}`.trim();
   if (byCause) {
-    return { call_id: call.call_id, final_code: code, cause: call.cause, meaning, explanation: byCause.explanation, fix: fill(byCause.fix, call, trunk), topic: byCause.topic ?? info?.topic ?? null };
+    return {
+      call_id: call.call_id,
+      final_code: code,
+      cause: call.cause,
+      meaning,
+      explanation: byCause.explanation,
+      fix: fill(byCause.fix, call, trunk),
+      topic: byCause.topic ?? info?.topic ?? null,
+    };
   }
   return {
     call_id: call.call_id,

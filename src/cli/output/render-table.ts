@@ -9,7 +9,11 @@ export function renderTable(headers: readonly string[], rows: ReadonlyArray<read
       .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - displayWidth(c))))
       .join('  ')
       .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(headers.map((_, i) => r[i] ?? '')))].join('\n');
+  return [
+    line(headers),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(headers.map((_, i) => r[i] ?? ''))),
+  ].join('\n');
 }
 
 /** Two-column "Setting  Value" layout for one object. */
@@ -31,7 +35,10 @@ export function displayWidth(s: string): number {
 function isWide(cp: number): boolean {
   return (
     (cp >= 0x1f300 && cp <= 0x1faff) || // pictographs and emoji
-    cp === 0x2705 || cp === 0x274c || cp === 0x2796 || cp === 0x23f3 ||
+    cp === 0x2705 ||
+    cp === 0x274c ||
+    cp === 0x2796 ||
+    cp === 0x23f3 ||
     (cp >= 0x1100 && cp <= 0x115f) ||
     (cp >= 0x2e80 && cp <= 0xa4cf) ||
     (cp >= 0xac00 && cp <= 0xd7a3) ||

@@ -42,7 +42,9 @@ export interface DigestResponseInput {
 }
 
 /** H(A1) for the given credentials; the `-sess` variants fold in nonce and cnonce (RFC 7616 §3.4.2). */
-export function digestHa1(input: Pick<DigestResponseInput, 'algorithm' | 'username' | 'realm' | 'password' | 'nonce' | 'cnonce'>): string {
+export function digestHa1(
+  input: Pick<DigestResponseInput, 'algorithm' | 'username' | 'realm' | 'password' | 'nonce' | 'cnonce'>,
+): string {
   const base = hashOf(input.algorithm, `${input.username}:${input.realm}:${input.password}`);
   if (input.algorithm.endsWith('-sess')) {
     return hashOf(input.algorithm, `${base}:${input.nonce}:${input.cnonce ?? ''}`);

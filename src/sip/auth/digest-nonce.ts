@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Stateless nonces: `base64url(timestamp(6 bytes) || salt(8 bytes) || HMAC-SHA256(secret, ts||salt||realm[||0||bound])[0..16])`.
+ * Stateless nonces: `base64url(timestamp(6 bytes) || salt(8 bytes) || HMAC-SHA256(secret,
+ * ts||salt||realm[||0||bound])[0..16])`.
  * Any node holding the secret can check a nonce without shared state (DESIGN.md "Process model"),
  * and its age comes from the embedded timestamp, so expiry needs no table either.
  * The salt keeps two challenges issued in the same millisecond distinct, which matters for the
@@ -25,15 +26,29 @@ function mac(secret: string | Buffer, head: Buffer, realm: string, bound: string
 }
 
 /** Issues a nonce for `realm` at time `now` (ms since epoch), bound to `bound` when given (see above). */
-export function createNonce(secret: string | Buffer, realm: string, now: number, salt: Buffer = randomBytes(SALT_BYTES), bound = ''): string {
+export function createNonce(
+  secret: string | Buffer,
+  realm: string,
+  now: number,
+  salt: Buffer = randomBytes(SALT_BYTES),
+  bound = '',
+): string {
   const head = Buffer.alloc(TS_BYTES + SALT_BYTES);
   head.writeUIntBE(Math.max(0, Math.floor(now)), 0, TS_BYTES);
   salt.copy(head, TS_BYTES, 0, SALT_BYTES);
   return Buffer.concat([head, mac(secret, head, realm, bound)]).toString('base64url');
 }
 
-/** `issuedAt` (ms) when the nonce was made by us for this realm (and `bound`), or null when forged, garbled or bound elsewhere. */
-export function checkNonce(secret: string | Buffer, realm: string, nonce: string, bound = ''): { issuedAt: number } | null {
+/**
+ * `issuedAt` (ms) when the nonce was made by us for this realm (and `bound`), or null when forged, garbled or bound
+ * elsewhere.
+ */
+export function checkNonce(
+  secret: string | Buffer,
+  realm: string,
+  nonce: string,
+  bound = '',
+): { issuedAt: number } | null {
   if (nonce.length !== Math.ceil((NONCE_BYTES * 4) / 3) || !/^[A-Za-z0-9_-]+$/.test(nonce)) return null;
   const raw = Buffer.from(nonce, 'base64url');
   if (raw.length !== NONCE_BYTES) return null;

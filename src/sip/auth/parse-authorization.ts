@@ -25,7 +25,13 @@ export function parseAuthorization(value: string): DigestCredentials | null {
   const nonce = p.get('nonce');
   const uri = p.get('uri');
   const response = p.get('response');
-  if (username === undefined || realm === undefined || nonce === undefined || uri === undefined || response === undefined) {
+  if (
+    username === undefined ||
+    realm === undefined ||
+    nonce === undefined ||
+    uri === undefined ||
+    response === undefined
+  ) {
     return null;
   }
   return {

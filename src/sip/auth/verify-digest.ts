@@ -4,13 +4,22 @@ import { checkNonce } from './digest-nonce.js';
 import type { NonceCountCache } from './nonce-count-cache.js';
 import { parseAuthorization, type DigestCredentials } from './parse-authorization.js';
 
-export type DigestFailure = 'bad_password' | 'stale' | 'bad_nonce' | 'replay' | 'malformed' | 'realm' | 'unsupported_algorithm';
+export type DigestFailure =
+  | 'bad_password'
+  | 'stale'
+  | 'bad_nonce'
+  | 'replay'
+  | 'malformed'
+  | 'realm'
+  | 'unsupported_algorithm';
 
 /**
  * `nonceStale` on a `bad_password`: the response was wrong and the nonce had also expired, so the
  * answer was not to a live challenge of ours (a server counting guesses should not count it).
  */
-export type DigestVerdict = { ok: true; username: string } | { ok: false; reason: DigestFailure; username?: string; nonceStale?: boolean };
+export type DigestVerdict =
+  | { ok: true; username: string }
+  | { ok: false; reason: DigestFailure; username?: string; nonceStale?: boolean };
 
 export interface VerifyDigestOptions {
   /** The header value or the result of `parseAuthorization`. */
@@ -44,7 +53,8 @@ function sameHex(a: string, b: string): boolean {
  * @see RFC 3261 §22.4, RFC 7616 §3.4, RFC 8760
  */
 export function verifyDigest(options: VerifyDigestOptions): DigestVerdict {
-  const creds = typeof options.authorization === 'string' ? parseAuthorization(options.authorization) : options.authorization;
+  const creds =
+    typeof options.authorization === 'string' ? parseAuthorization(options.authorization) : options.authorization;
   if (creds === null) return { ok: false, reason: 'malformed' };
   const username = creds.username;
   const algorithm = normalizeAlgorithm(creds.algorithm);
@@ -76,7 +86,10 @@ export function verifyDigest(options: VerifyDigestOptions): DigestVerdict {
   });
   const age = options.now - nonce.issuedAt;
   const stale = age > options.nonceTtlSeconds * 1000 || age < -60_000;
-  if (!sameHex(creds.response, expected)) return stale ? { ok: false, reason: 'bad_password', username, nonceStale: true } : { ok: false, reason: 'bad_password', username };
+  if (!sameHex(creds.response, expected))
+    return stale
+      ? { ok: false, reason: 'bad_password', username, nonceStale: true }
+      : { ok: false, reason: 'bad_password', username };
   if (stale) return { ok: false, reason: 'stale', username };
   if (qop === 'auth' && options.nonceCounts !== undefined && !options.nonceCounts.accept(creds.nonce, ncValue)) {
     return { ok: false, reason: 'replay', username };

@@ -20,12 +20,15 @@ function ok(fn: () => unknown): boolean {
 function isCallId(value: string): boolean {
   const parts = value.split('@');
   if (parts.length > 2) return false;
-  return parts.every((p) => p.length > 0 && [...p].every((ch) => ch.charCodeAt(0) < 128 && WORD[ch.charCodeAt(0)] !== 0));
+  return parts.every(
+    (p) => p.length > 0 && [...p].every((ch) => ch.charCodeAt(0) < 128 && WORD[ch.charCodeAt(0)] !== 0),
+  );
 }
 
 /**
  * The `400 Bad Request` (`505 Version Not Supported` for `bad_version`, RFC 3261 §21.5.6 and
- * RFC 4475 §3.1.2.16; `513 Message Too Large` for `too_large`, §21.5.11) for a request that failed to parse, with the fault in the reason phrase
+ * RFC 4475 §3.1.2.16; `513 Message Too Large` for `too_large`, §21.5.11) for a request that failed to parse, with the
+ * fault in the reason phrase
  * (`400 Bad Request (Missing Call-ID)`) and the Via/From/To/Call-ID/CSeq that could be read copied
  * (RFC 3261 §8.2.6; RFC 4475 §3.1.2). Null when no response is possible or allowed: a response or
  * an ACK (never answered, §17.2.1), or no readable top Via to send it back along.
@@ -80,10 +83,31 @@ export function badRequestResponse(err: SipParseError, opts: { toTag?: string } 
   const fault = err.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
   if (err.code === 'too_large') {
     // RFC 3261 §21.5.11: the message length exceeded what the server processes.
-    return { kind: 'response', version: 'SIP/2.0', status: 513, reason: 'Message Too Large', headers, body: Buffer.alloc(0) };
+    return {
+      kind: 'response',
+      version: 'SIP/2.0',
+      status: 513,
+      reason: 'Message Too Large',
+      headers,
+      body: Buffer.alloc(0),
+    };
   }
   if (err.code === 'bad_version') {
-    return { kind: 'response', version: 'SIP/2.0', status: 505, reason: 'Version Not Supported', headers, body: Buffer.alloc(0) };
+    return {
+      kind: 'response',
+      version: 'SIP/2.0',
+      status: 505,
+      reason: 'Version Not Supported',
+      headers,
+      body: Buffer.alloc(0),
+    };
   }
-  return { kind: 'response', version: 'SIP/2.0', status: 400, reason: `Bad Request (${fault})`, headers, body: Buffer.alloc(0) };
+  return {
+    kind: 'response',
+    version: 'SIP/2.0',
+    status: 400,
+    reason: `Bad Request (${fault})`,
+    headers,
+    body: Buffer.alloc(0),
+  };
 }

@@ -7,7 +7,7 @@ export function formatNameAddr(addr: NameAddr): string {
   let out = '';
   if (addr.displayName !== null && addr.displayName.length > 0) {
     const tokens = addr.displayName.split(' ');
-    out = (tokens.every(isToken) ? addr.displayName : quote(addr.displayName)) + ' ';
+    out = `${tokens.every(isToken) ? addr.displayName : quote(addr.displayName)} `;
   }
-  return out + '<' + addr.uri + '>' + formatParams(addr.params);
+  return `${out}<${addr.uri}>${formatParams(addr.params)}`;
 }

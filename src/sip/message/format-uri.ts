@@ -5,22 +5,22 @@ import type { SipUri } from './types.js';
 export function formatUri(uri: SipUri): string {
   let params = '';
   for (const [name, value] of uri.params) {
-    params += ';' + escapeUri(name, URI_PARAM) + (value === null ? '' : '=' + escapeUri(value, URI_PARAM));
+    params += `;${escapeUri(name, URI_PARAM)}${value === null ? '' : `=${escapeUri(value, URI_PARAM)}`}`;
   }
   if (uri.scheme === 'tel') return `tel:${escapeUri(uri.user ?? '', URI_PARAM)}${params}`;
   if (uri.scheme !== 'sip' && uri.scheme !== 'sips') return `${uri.scheme}:${uri.opaque ?? uri.host}`;
-  let out = uri.scheme + ':';
+  let out = `${uri.scheme}:`;
   if (uri.user !== null) {
     out += escapeUri(uri.user, URI_USER);
-    if (uri.password !== null) out += ':' + escapeUri(uri.password, URI_PASSWORD);
+    if (uri.password !== null) out += `:${escapeUri(uri.password, URI_PASSWORD)}`;
     out += '@';
   }
   out += uri.host.indexOf(':') !== -1 ? `[${uri.host}]` : uri.host;
-  if (uri.port !== null) out += ':' + uri.port;
+  if (uri.port !== null) out += `:${uri.port}`;
   out += params;
   let sep = '?';
   for (const [name, value] of uri.headers) {
-    out += sep + escapeUri(name, URI_HEADER) + '=' + escapeUri(value, URI_HEADER);
+    out += `${sep + escapeUri(name, URI_HEADER)}=${escapeUri(value, URI_HEADER)}`;
     sep = '&';
   }
   return out;

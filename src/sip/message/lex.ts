@@ -32,10 +32,10 @@ export const PARAM_VALUE = table("-.!%*_+`'~:[]");
 
 const UNRESERVED = "-_.!~*'()";
 /** Characters a URI component may carry unescaped (RFC 3261 §25.1). */
-export const URI_USER = table(UNRESERVED + '&=+$,;?/');
-export const URI_PASSWORD = table(UNRESERVED + '&=+$,');
-export const URI_PARAM = table(UNRESERVED + '[]/:&+$');
-export const URI_HEADER = table(UNRESERVED + '[]/?:+$');
+export const URI_USER = table(`${UNRESERVED}&=+$,;?/`);
+export const URI_PASSWORD = table(`${UNRESERVED}&=+$,`);
+export const URI_PARAM = table(`${UNRESERVED}[]/:&+$`);
+export const URI_HEADER = table(`${UNRESERVED}[]/?:+$`);
 
 export function isToken(s: string): boolean {
   if (s.length === 0) return false;
@@ -77,7 +77,8 @@ export function skipWs(s: string, i: number): number {
 export function quotedEnd(s: string, i: number): number {
   for (let j = i + 1; j < s.length; j++) {
     const c = s.charCodeAt(j);
-    if (c === 92) j++; // quoted-pair
+    if (c === 92)
+      j++; // quoted-pair
     else if (c === 34) return j + 1;
   }
   return -1;
@@ -98,7 +99,7 @@ export function unquote(q: string): string {
 }
 
 export function quote(s: string): string {
-  return '"' + s.replace(/[\\"]/g, '\\$&') + '"';
+  return `"${s.replace(/[\\"]/g, '\\$&')}"`;
 }
 
 function hexVal(c: number): number {
@@ -147,7 +148,7 @@ export function escapeUri(s: string, safe: Uint8Array): string {
   for (const ch of s) {
     const c = ch.charCodeAt(0);
     if (c < 128 && safe[c] === 1) out += ch;
-    else for (const b of Buffer.from(ch, 'utf8')) out += '%' + (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
+    else for (const b of Buffer.from(ch, 'utf8')) out += `%${b < 16 ? '0' : ''}${b.toString(16).toUpperCase()}`;
   }
   return out;
 }

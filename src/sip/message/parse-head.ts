@@ -34,7 +34,7 @@ function unfold(value: string): string {
   for (const part of parts) {
     const t = trimWs(part);
     if (t.length === 0) continue;
-    out = out.length === 0 ? t : out + ' ' + t;
+    out = out.length === 0 ? t : `${out} ${t}`;
   }
   return out;
 }
@@ -44,7 +44,8 @@ function parseStartLine(line: string): Omit<SipMessage, 'headers' | 'body'> {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §7.2)
     const sp = line.indexOf(' ');
     const version = sp === -1 ? line : line.slice(0, sp);
-    if (version.toUpperCase() !== 'SIP/2.0') throw new SipParseError('bad_version', `Unsupported SIP version ${version.slice(0, 16)}`);
+    if (version.toUpperCase() !== 'SIP/2.0')
+      throw new SipParseError('bad_version', `Unsupported SIP version ${version.slice(0, 16)}`);
     const rest = sp === -1 ? '' : line.slice(sp + 1);
     const sp2 = rest.indexOf(' ');
     const code = sp2 === -1 ? rest : rest.slice(0, sp2);
@@ -53,9 +54,13 @@ function parseStartLine(line: string): Omit<SipMessage, 'headers' | 'body'> {
     const reason = sp2 === -1 ? '' : rest.slice(sp2 + 1);
     for (let i = 0; i < reason.length; i++) {
       const c = reason.charCodeAt(i);
-      if ((c < 32 && c !== 9) || c === 127) throw new SipParseError('bad_start_line', 'Control character in reason phrase');
+      if ((c < 32 && c !== 9) || c === 127)
+        throw new SipParseError('bad_start_line', 'Control character in reason phrase');
     }
-    return { kind: 'response', version: 'SIP/2.0', status: Number(code), reason } as Omit<SipMessage, 'headers' | 'body'>;
+    return { kind: 'response', version: 'SIP/2.0', status: Number(code), reason } as Omit<
+      SipMessage,
+      'headers' | 'body'
+    >;
   }
   // Request-Line = Method SP Request-URI SP SIP-Version: exactly two single SPs (RFC 4475 §3.1.2.7-10).
   const sp1 = line.indexOf(' ');
@@ -75,7 +80,8 @@ function parseStartLine(line: string): Omit<SipMessage, 'headers' | 'body'> {
   if (schemeLength(uri) === -1) throw new SipParseError('bad_request_uri', 'Malformed Request-URI');
   for (let i = 0; i < uri.length; i++) {
     const c = uri.charCodeAt(i);
-    if (c < 33 || c > 126 || c === 60 || c === 62 || c === 34) throw new SipParseError('bad_request_uri', 'Malformed Request-URI');
+    if (c < 33 || c > 126 || c === 60 || c === 62 || c === 34)
+      throw new SipParseError('bad_request_uri', 'Malformed Request-URI');
   }
   // A sip/sips/tel Request-URI must parse, so a proxy can route on it (RFC 5118 §4.2: an IPv6
   // address without brackets is an error); other schemes stay opaque (RFC 4475 §3.3.2).
@@ -102,7 +108,8 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
   const s = buf.toString('latin1', start, end);
   // Every CR and every LF must belong to a CRLF: count the three with native searches.
   const crlf = count(s, '\r\n');
-  if (count(s, '\r') !== crlf || count(s, '\n') !== crlf) throw new SipParseError('bad_header', 'Bare CR or LF in header section');
+  if (count(s, '\r') !== crlf || count(s, '\n') !== crlf)
+    throw new SipParseError('bad_header', 'Bare CR or LF in header section');
   let nul = s.indexOf('\0');
   while (nul !== -1) {
     // NUL is only legal as a quoted-pair inside a quoted string (RFC 4475 §3.1.1.2).
@@ -147,7 +154,7 @@ export function parseHead(buf: Buffer, start: number, end: number, limits: Parse
   return { message, contentLength };
 }
 
-function wantSingle(headers: SipHeader[], idx: number, name: string): void {
+function wantSingle(idx: number, name: string): void {
   if (idx !== -1) throw new SipParseError('duplicate_header', `Multiple ${name} headers`);
 }
 
@@ -175,22 +182,22 @@ function checkHeaders(message: SipMessage): number | null {
         }
         break;
       case 'from':
-        wantSingle(headers, from, 'From');
+        wantSingle(from, 'From');
         parseNameAddr(h.value);
         from = i;
         break;
       case 'to':
-        wantSingle(headers, to, 'To');
+        wantSingle(to, 'To');
         parseNameAddr(h.value);
         to = i;
         break;
       case 'call-id':
-        wantSingle(headers, callId, 'Call-ID');
+        wantSingle(callId, 'Call-ID');
         checkCallId(h.value);
         callId = i;
         break;
       case 'cseq': {
-        wantSingle(headers, cseq, 'CSeq');
+        wantSingle(cseq, 'CSeq');
         const c = parseCSeq(h.value);
         if (message.kind === 'request' && c.method !== message.method) {
           throw new SipParseError('cseq_method_mismatch', 'CSeq method does not match the request method');
@@ -199,17 +206,18 @@ function checkHeaders(message: SipMessage): number | null {
         break;
       }
       case 'max-forwards':
-        wantSingle(headers, maxForwards, 'Max-Forwards');
-        if (!/^\d{1,10}$/.test(h.value) || Number(h.value) > 255) throw new SipParseError('bad_max_forwards', 'Bad Max-Forwards');
+        wantSingle(maxForwards, 'Max-Forwards');
+        if (!/^\d{1,10}$/.test(h.value) || Number(h.value) > 255)
+          throw new SipParseError('bad_max_forwards', 'Bad Max-Forwards');
         maxForwards = i;
         break;
       case 'content-length':
-        wantSingle(headers, contentLength, 'Content-Length');
+        wantSingle(contentLength, 'Content-Length');
         parseContentLength(h.value);
         contentLength = i;
         break;
       case 'content-type':
-        wantSingle(headers, contentType, 'Content-Type');
+        wantSingle(contentType, 'Content-Type');
         contentType = i;
         break;
     }

@@ -34,7 +34,8 @@ export function parseNameAddr(value: string): NameAddr {
   let uri: string;
   if (s.charCodeAt(i) === 34) {
     const end = quotedEnd(s, i);
-    if (end === -1) throw new SipParseError('unterminated_quote', 'Malformed address: unterminated quoted display name');
+    if (end === -1)
+      throw new SipParseError('unterminated_quote', 'Malformed address: unterminated quoted display name');
     displayName = unquote(s.slice(i, end));
     i = skipWs(s, end);
     if (s.charCodeAt(i) !== 60) fail('expected < after display name');

@@ -29,7 +29,8 @@ export function parseParams(s: string, i: number, code: SipParseErrorCode, what:
       i = skipWs(s, i + 1);
       if (i < n && s.charCodeAt(i) === 34) {
         const end = quotedEnd(s, i);
-        if (end === -1) throw new SipParseError('unterminated_quote', `Malformed ${what}: unterminated quoted parameter`);
+        if (end === -1)
+          throw new SipParseError('unterminated_quote', `Malformed ${what}: unterminated quoted parameter`);
         value = s.slice(i, end);
         i = end;
       } else {
@@ -52,6 +53,6 @@ export function parseParams(s: string, i: number, code: SipParseErrorCode, what:
 /** Writes params back as `;name=value` (null → bare name). */
 export function formatParams(params: ReadonlyMap<string, string | null>): string {
   let out = '';
-  for (const [name, value] of params) out += value === null ? ';' + name : ';' + name + '=' + value;
+  for (const [name, value] of params) out += value === null ? `;${name}` : `;${name}=${value}`;
   return out;
 }

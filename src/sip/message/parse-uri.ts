@@ -2,7 +2,7 @@ import { HOST, IPV6, SCHEME, unescapeUri } from './lex.js';
 import { SipParseError } from './sip-parse-error.js';
 import type { SipUri } from './types.js';
 
-function fail(uri: string, why: string): never {
+function fail(why: string): never {
   throw new SipParseError('bad_uri', `Malformed URI: ${why}`);
 }
 
@@ -19,12 +19,12 @@ export function schemeLength(uri: string): number {
   return colon;
 }
 
-function parseUriParams(uri: string, s: string, into: Map<string, string | null>): void {
+function parseUriParams(s: string, into: Map<string, string | null>): void {
   for (const part of s.split(';')) {
-    if (part.length === 0) fail(uri, 'empty parameter');
+    if (part.length === 0) fail('empty parameter');
     const eq = part.indexOf('=');
     const name = unescapeUri(eq === -1 ? part : part.slice(0, eq)).toLowerCase();
-    if (name.length === 0) fail(uri, 'empty parameter name');
+    if (name.length === 0) fail('empty parameter name');
     into.set(name, eq === -1 ? null : unescapeUri(part.slice(eq + 1)));
   }
 }
@@ -38,10 +38,10 @@ function parseUriParams(uri: string, s: string, into: Map<string, string | null>
 export function parseUri(uri: string): SipUri {
   for (let i = 0; i < uri.length; i++) {
     const c = uri.charCodeAt(i);
-    if (c <= 32 || c === 127 || c === 60 || c === 62 || c === 34) fail(uri, 'forbidden character');
+    if (c <= 32 || c === 127 || c === 60 || c === 62 || c === 34) fail('forbidden character');
   }
   const colon = schemeLength(uri);
-  if (colon === -1) fail(uri, 'missing or invalid scheme');
+  if (colon === -1) fail('missing or invalid scheme');
   const scheme = uri.slice(0, colon).toLowerCase();
   const rest = uri.slice(colon + 1);
   const params = new Map<string, string | null>();
@@ -49,12 +49,12 @@ export function parseUri(uri: string): SipUri {
   if (scheme === 'tel') {
     const semi = rest.indexOf(';');
     const number = semi === -1 ? rest : rest.slice(0, semi);
-    if (number.length === 0) fail(uri, 'empty telephone number');
-    if (semi !== -1) parseUriParams(uri, rest.slice(semi + 1), params);
+    if (number.length === 0) fail('empty telephone number');
+    if (semi !== -1) parseUriParams(rest.slice(semi + 1), params);
     return { scheme, user: unescapeUri(number), password: null, host: '', port: null, params, headers };
   }
   if (scheme !== 'sip' && scheme !== 'sips') {
-    if (rest.length === 0) fail(uri, 'empty scheme-specific part');
+    if (rest.length === 0) fail('empty scheme-specific part');
     return { scheme, user: null, password: null, host: '', port: null, params, headers, opaque: rest };
   }
   let user: string | null = null;
@@ -67,16 +67,16 @@ export function parseUri(uri: string): SipUri {
     const pc = userinfo.indexOf(':');
     user = unescapeUri(pc === -1 ? userinfo : userinfo.slice(0, pc));
     if (pc !== -1) password = unescapeUri(userinfo.slice(pc + 1));
-    if (user.length === 0) fail(uri, 'empty user');
+    if (user.length === 0) fail('empty user');
     i = at + 1;
   }
   let host: string;
   if (rest.charCodeAt(i) === 91) {
     const close = rest.indexOf(']', i);
-    if (close === -1) fail(uri, 'unterminated IPv6 reference');
+    if (close === -1) fail('unterminated IPv6 reference');
     host = rest.slice(i + 1, close);
-    if (host.indexOf(':') === -1) fail(uri, 'bad IPv6 address');
-    for (let x = 0; x < host.length; x++) if (IPV6[host.charCodeAt(x)] !== 1) fail(uri, 'bad IPv6 address');
+    if (host.indexOf(':') === -1) fail('bad IPv6 address');
+    for (let x = 0; x < host.length; x++) if (IPV6[host.charCodeAt(x)] !== 1) fail('bad IPv6 address');
     i = close + 1;
   } else {
     const start = i;
@@ -85,28 +85,28 @@ export function parseUri(uri: string): SipUri {
       if (c >= 128 || HOST[c] === 0) break;
       i++;
     }
-    if (i === start) fail(uri, 'missing host');
+    if (i === start) fail('missing host');
     host = rest.slice(start, i);
   }
   let port: number | null = null;
   if (rest.charCodeAt(i) === 58) {
     const start = ++i;
     while (i < rest.length && rest.charCodeAt(i) >= 48 && rest.charCodeAt(i) <= 57) i++;
-    if (i === start || i - start > 5) fail(uri, 'bad port');
+    if (i === start || i - start > 5) fail('bad port');
     port = Number(rest.slice(start, i));
-    if (port > 65535) fail(uri, 'bad port');
+    if (port > 65535) fail('bad port');
   }
   const q = rest.indexOf('?', i);
   const end = q === -1 ? rest.length : q;
   if (i < end) {
-    if (rest.charCodeAt(i) !== 59) fail(uri, 'unexpected character after host');
-    parseUriParams(uri, rest.slice(i + 1, end), params);
+    if (rest.charCodeAt(i) !== 59) fail('unexpected character after host');
+    parseUriParams(rest.slice(i + 1, end), params);
   }
   if (q !== -1) {
     for (const part of rest.slice(q + 1).split('&')) {
       if (part.length === 0) continue;
       const eq = part.indexOf('=');
-      if (eq <= 0) fail(uri, 'malformed header');
+      if (eq <= 0) fail('malformed header');
       headers.set(unescapeUri(part.slice(0, eq)), unescapeUri(part.slice(eq + 1)));
     }
   }

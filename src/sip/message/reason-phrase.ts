@@ -75,7 +75,14 @@ const PHRASES: Record<number, string> = {
   608: 'Rejected',
 };
 
-const CLASS: Record<number, string> = { 1: 'Trying', 2: 'OK', 3: 'Redirection', 4: 'Client Error', 5: 'Server Error', 6: 'Global Failure' };
+const CLASS: Record<number, string> = {
+  1: 'Trying',
+  2: 'OK',
+  3: 'Redirection',
+  4: 'Client Error',
+  5: 'Server Error',
+  6: 'Global Failure',
+};
 
 /** The usual reason phrase for a status code; an unknown code gets its class name (RFC 3261 §21). */
 export function reasonPhrase(status: number): string {

@@ -25,7 +25,7 @@ export function salvagePartial(buf: Buffer, start: number, end: number): ParsePa
     const line = lines[i]!;
     if (line.length === 0) break;
     if (line[0] === ' ' || line[0] === '\t') {
-      if (current !== null) current.value += ' ' + trimWs(line);
+      if (current !== null) current.value += ` ${trimWs(line)}`;
       continue;
     }
     current = null;

@@ -40,12 +40,14 @@ export function serializeMessage(msg: SipMessage): Buffer {
     const uri = msg.uri;
     for (let i = 0; i < uri.length; i++) {
       const c = uri.charCodeAt(i);
-      if (c <= 32 || c === 127 || c > 255) throw new TypeError('SIP Request-URI contains a control character, space or a character above U+00FF');
+      if (c <= 32 || c === 127 || c > 255)
+        throw new TypeError('SIP Request-URI contains a control character, space or a character above U+00FF');
     }
     if (uri.length === 0) throw new TypeError('SIP Request-URI is empty');
     head = `${msg.method} ${uri} SIP/2.0\r\n`;
   } else {
-    if (!Number.isInteger(msg.status) || msg.status < 100 || msg.status > 699) throw new TypeError('SIP status out of range');
+    if (!Number.isInteger(msg.status) || msg.status < 100 || msg.status > 699)
+      throw new TypeError('SIP status out of range');
     checkText('reason phrase', msg.reason);
     head = `SIP/2.0 ${msg.status} ${msg.reason}\r\n`;
   }

@@ -103,7 +103,8 @@ export class SipStreamParser {
         this.scanFrom = len;
         break;
       }
-      if (headEnd - pos > lim.maxMessageSize) this.fail(new SipParseError('too_large', 'Message too large'), buf, pos, headEnd);
+      if (headEnd - pos > lim.maxMessageSize)
+        this.fail(new SipParseError('too_large', 'Message too large'), buf, pos, headEnd);
       let head: ParsedHead;
       try {
         head = parseHead(buf, pos, headEnd, lim);
@@ -113,7 +114,12 @@ export class SipStreamParser {
       }
       const cl = head.contentLength;
       if (cl === null) {
-        this.fail(new SipParseError('missing_header', 'Missing Content-Length (required on streams)'), buf, pos, headEnd);
+        this.fail(
+          new SipParseError('missing_header', 'Missing Content-Length (required on streams)'),
+          buf,
+          pos,
+          headEnd,
+        );
       }
       if (cl > lim.maxBodySize || headEnd + 4 - pos + cl > lim.maxMessageSize) {
         this.fail(new SipParseError('too_large', 'Message too large'), buf, pos, headEnd);
@@ -146,7 +152,8 @@ export class SipStreamParser {
   /** Limits on a header section still arriving: total size, and the line being received. */
   private checkIncomplete(buf: Buffer, pos: number, len: number): void {
     const lim = this.limits;
-    if (len - pos > lim.maxMessageSize) this.fail(new SipParseError('too_large', 'Header section too large'), buf, pos, len);
+    if (len - pos > lim.maxMessageSize)
+      this.fail(new SipParseError('too_large', 'Header section too large'), buf, pos, len);
     let lineStart = Math.max(this.lineStart, pos);
     for (let i = buf.indexOf(10, Math.max(pos, this.scanFrom)); i !== -1; i = buf.indexOf(10, i + 1)) lineStart = i + 1;
     this.lineStart = lineStart;

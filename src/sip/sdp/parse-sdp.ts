@@ -35,13 +35,21 @@ function parseMediaLine(v: string): SdpMedia {
  * Parses an SDP body (RFC 4566 §5): session origin, name, connection and attributes, and per media
  * section its port, proto, formats, connection, attributes and `a=rtpmap` codecs. Lines may end
  * with CRLF or LF (§5). Unknown line types and malformed rtpmaps are skipped; a malformed `v=`,
- * `c=` or `m=` line, or a line that is not `<type>=<value>`, throws a SipParseError `bad_sdp` (the gateway answers 488/400), never anything else.
+ * `c=` or `m=` line, or a line that is not `<type>=<value>`, throws a SipParseError `bad_sdp` (the gateway answers
+ * 488/400), never anything else.
  */
 export function parseSdp(text: string | Buffer): SdpSession {
   const src = typeof text === 'string' ? text : text.toString('utf8');
   const lines = src.split('\n', MAX_LINES + 1);
   if (lines.length > MAX_LINES) fail('too many lines');
-  const session: SdpSession = { version: -1, origin: null, sessionName: null, connection: null, attributes: [], media: [] };
+  const session: SdpSession = {
+    version: -1,
+    origin: null,
+    sessionName: null,
+    connection: null,
+    attributes: [],
+    media: [],
+  };
   let current: SdpMedia | null = null;
   for (let raw of lines) {
     if (raw.endsWith('\r')) raw = raw.slice(0, -1);
@@ -79,7 +87,12 @@ export function parseSdp(text: string | Buffer): SdpSession {
           // a=rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>] (RFC 4566 §6)
           const m = /^rtpmap:(\d{1,3}) +([^/ ]+)\/(\d{1,9})(?:\/(\d{1,3}))?\s*$/.exec(value);
           // A malformed rtpmap (RFC 4475's `a=rtpmap:31 LPC` has no clock rate) names nothing: skip it.
-          if (m !== null) current.rtpmap.set(m[1]!, { encoding: m[2]!, clockRate: Number(m[3]), channels: m[4] === undefined ? null : Number(m[4]) });
+          if (m !== null)
+            current.rtpmap.set(m[1]!, {
+              encoding: m[2]!,
+              clockRate: Number(m[3]),
+              channels: m[4] === undefined ? null : Number(m[4]),
+            });
         }
         break;
       default:

@@ -15,7 +15,7 @@ export function buildAckForNon2xx(invite: SipRequest, response: SipResponse): Si
   if (via !== undefined) headers.push({ name: 'via', value: via });
   headers.push({ name: 'max-forwards', value: '70' });
   for (const name of ['from', 'to', 'call-id'] as const) {
-    const value = name === 'to' ? getHeader(response, 'to') ?? getHeader(invite, 'to') : getHeader(invite, name);
+    const value = name === 'to' ? (getHeader(response, 'to') ?? getHeader(invite, 'to')) : getHeader(invite, name);
     if (value !== null) headers.push({ name, value });
   }
   const cseq = cseqOf(invite);

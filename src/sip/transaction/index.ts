@@ -1,4 +1,11 @@
-export { TransactionLayer, type ClientTransaction, type ServerTransaction, type RequestDispatch, type RequestScreen, type TransactionLayerOptions } from './transaction-layer.js';
+export {
+  TransactionLayer,
+  type ClientTransaction,
+  type ServerTransaction,
+  type RequestDispatch,
+  type RequestScreen,
+  type TransactionLayerOptions,
+} from './transaction-layer.js';
 export { InviteClientTransaction } from './invite-client-transaction.js';
 export { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 export { InviteServerTransaction } from './invite-server-transaction.js';
@@ -9,4 +16,9 @@ export { DEFAULT_TIMERS, resolveTimers, nodeTimerHost, type TimerConfig, type Ti
 export { generateBranch, randomToken, BRANCH_COOKIE } from './branch.js';
 export { serverTransactionKey, clientTransactionKey, responseTransactionKey } from './transaction-key.js';
 export { buildAckForNon2xx } from './build-ack.js';
-export { ignoringClientUser, ignoringServerUser, type ClientTransactionUser, type InviteServerTransactionUser } from './transaction-user.js';
+export {
+  ignoringClientUser,
+  ignoringServerUser,
+  type ClientTransactionUser,
+  type InviteServerTransactionUser,
+} from './transaction-user.js';

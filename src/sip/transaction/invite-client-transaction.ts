@@ -31,7 +31,14 @@ export class InviteClientTransaction extends TransactionBase {
   /** Who hears this transaction's outcome (RFC 3261 §17.1); swapped to hand the call over. */
   user: ClientTransactionUser;
 
-  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer, user: ClientTransactionUser) {
+  constructor(
+    ctx: TransactionContext,
+    key: string,
+    target: SipTarget,
+    request: SipRequest,
+    data: Buffer,
+    user: ClientTransactionUser,
+  ) {
     super(ctx, key, target, request, 'calling');
     this.#data = data;
     this.#interval = ctx.timers.t1;

@@ -164,4 +164,3 @@ export class InviteServerTransaction extends ServerTransactionBase {
     }
   }
 }
-

@@ -1,4 +1,11 @@
-import { createResponse, getHeader, parseCSeq, parseVia, serializeMessage, splitHeaderValues } from '../message/index.js';
+import {
+  createResponse,
+  getHeader,
+  parseCSeq,
+  parseVia,
+  serializeMessage,
+  splitHeaderValues,
+} from '../message/index.js';
 import type { CSeq, SipHeader, SipMessage, SipRequest, SipResponse, Via } from '../message/types.js';
 
 /**

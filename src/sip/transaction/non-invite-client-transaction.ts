@@ -22,7 +22,14 @@ export class NonInviteClientTransaction extends TransactionBase {
   /** Who hears this transaction's outcome (RFC 3261 §17.1); swapped to hand the call over. */
   user: ClientTransactionUser;
 
-  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, data: Buffer, user: ClientTransactionUser) {
+  constructor(
+    ctx: TransactionContext,
+    key: string,
+    target: SipTarget,
+    request: SipRequest,
+    data: Buffer,
+    user: ClientTransactionUser,
+  ) {
     super(ctx, key, target, request, 'trying');
     this.method = request.method;
     this.#data = data;
@@ -72,7 +79,8 @@ export class NonInviteClientTransaction extends TransactionBase {
         if (this.state !== 'trying' && this.state !== 'proceeding') return;
         if (this.#data !== null) this.retransmit(this.#data, 'E');
         // §17.1.2.2: doubling up to T2 in Trying; T2 flat in Proceeding.
-        this.#interval = this.state === 'trying' ? Math.min(2 * this.#interval, this.ctx.timers.t2) : this.ctx.timers.t2;
+        this.#interval =
+          this.state === 'trying' ? Math.min(2 * this.#interval, this.ctx.timers.t2) : this.ctx.timers.t2;
         this.arm(TimerId.E, this.#interval);
         return;
       case TimerId.F:

@@ -28,7 +28,14 @@ export abstract class ServerTransactionBase extends TransactionBase {
   /** The status of the last response sent, 0 before any. */
   lastStatus = 0;
 
-  constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, source: SipSource, initialState: string) {
+  constructor(
+    ctx: TransactionContext,
+    key: string,
+    target: SipTarget,
+    request: SipRequest,
+    source: SipSource,
+    initialState: string,
+  ) {
     super(ctx, key, target, request, initialState);
     this.source = source;
   }
@@ -45,9 +52,10 @@ export abstract class ServerTransactionBase extends TransactionBase {
   /** Builds a response to the request (with this transaction's To tag above 100) and sends it. */
   reply(status: number, reason?: string, options: ReplyOptions = {}): boolean {
     if (!this.holdsRequest) return false; // only waiting out a timer: no new response is allowed anyway
-    const tag = status > 100 ? this.toTag ?? undefined : undefined;
+    const tag = status > 100 ? (this.toTag ?? undefined) : undefined;
     const headers = options.headers?.map((h) => ({ name: h.name.toLowerCase(), value: h.value })) ?? [];
-    if (options.body !== undefined && options.contentType !== undefined) headers.push({ name: 'content-type', value: options.contentType });
+    if (options.body !== undefined && options.contentType !== undefined)
+      headers.push({ name: 'content-type', value: options.contentType });
     return this.respond(responseTo(this.request, status, reason, tag, headers, options.body));
   }
 

@@ -26,7 +26,14 @@ export interface TimerConfig {
   timerC: number;
 }
 
-export const DEFAULT_TIMERS: Readonly<TimerConfig> = Object.freeze({ t1: 500, t2: 4000, t4: 5000, timerD: 32000, tryingDelay: 200, timerC: 300_000 });
+export const DEFAULT_TIMERS: Readonly<TimerConfig> = Object.freeze({
+  t1: 500,
+  t2: 4000,
+  t4: 5000,
+  timerD: 32000,
+  tryingDelay: 200,
+  timerC: 300_000,
+});
 
 export function resolveTimers(partial?: Partial<TimerConfig>): Readonly<TimerConfig> {
   const t = { ...DEFAULT_TIMERS, ...partial };

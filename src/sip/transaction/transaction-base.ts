@@ -19,8 +19,22 @@ export interface TransactionContext {
 
 /** Timer ids; the first group runs in the retransmit slot, the second in the lifetime slot. */
 export const TimerId = {
-  A: 1, E: 2, G: 3, Trying: 4, Retransmit2xx: 5,
-  B: 10, D: 11, F: 12, H: 13, I: 14, J: 15, K: 16, L: 17, M: 18, Guard: 19, C: 20,
+  A: 1,
+  E: 2,
+  G: 3,
+  Trying: 4,
+  Retransmit2xx: 5,
+  B: 10,
+  D: 11,
+  F: 12,
+  H: 13,
+  I: 14,
+  J: 15,
+  K: 16,
+  L: 17,
+  M: 18,
+  Guard: 19,
+  C: 20,
 } as const;
 export type TimerId = (typeof TimerId)[keyof typeof TimerId];
 
@@ -67,7 +81,10 @@ export abstract class TransactionBase extends EventEmitter {
    * only waits out a timer (Accepted, Completed, Confirmed) the request is released.
    */
   get request(): SipRequest {
-    if (this.#request === null) throw new Error(`${this.role} ${this.method} transaction read its request after releasing it (state ${this.state})`);
+    if (this.#request === null)
+      throw new Error(
+        `${this.role} ${this.method} transaction read its request after releasing it (state ${this.state})`,
+      );
     return this.#request;
   }
 
@@ -130,7 +147,8 @@ export abstract class TransactionBase extends EventEmitter {
   protected setState(to: string): void {
     const from = this.state;
     this.state = to;
-    if (sipChannels.transactionState.hasSubscribers) sipChannels.transactionState.publish({ transaction: this, from, to });
+    if (sipChannels.transactionState.hasSubscribers)
+      sipChannels.transactionState.publish({ transaction: this, from, to });
   }
 
   /** Hands bytes to the transport; a failure (sync throw or rejected promise) ends the transaction. */
@@ -147,7 +165,8 @@ export abstract class TransactionBase extends EventEmitter {
 
   protected retransmit(data: Buffer, timer: string): void {
     this.ctx.counters.retransmissionsSent++;
-    if (sipChannels.transactionRetransmit.hasSubscribers) sipChannels.transactionRetransmit.publish({ transaction: this, timer });
+    if (sipChannels.transactionRetransmit.hasSubscribers)
+      sipChannels.transactionRetransmit.publish({ transaction: this, timer });
     this.transmit(data);
   }
 
@@ -161,7 +180,8 @@ export abstract class TransactionBase extends EventEmitter {
 
   protected timedOut(timer: string): void {
     this.ctx.counters.transactionsTimedOut[this.role]++;
-    if (sipChannels.transactionTimeout.hasSubscribers) sipChannels.transactionTimeout.publish({ transaction: this, timer });
+    if (sipChannels.transactionTimeout.hasSubscribers)
+      sipChannels.transactionTimeout.publish({ transaction: this, timer });
     this.notifyTimeout(timer);
     this.terminate();
   }
@@ -172,7 +192,8 @@ export abstract class TransactionBase extends EventEmitter {
     this.setState('terminated');
     this.ctx.counters.activeTransactions--;
     this.ctx.remove(this);
-    if (sipChannels.transactionTerminated.hasSubscribers) sipChannels.transactionTerminated.publish({ transaction: this });
+    if (sipChannels.transactionTerminated.hasSubscribers)
+      sipChannels.transactionTerminated.publish({ transaction: this });
     this.emit('terminated');
   }
 }

@@ -30,7 +30,7 @@ export function serverTransactionKey(req: SipRequest, via: Via, method?: string)
   let m = method ?? req.method;
   if (m === 'ACK') m = 'INVITE';
   const branch = via.branch;
-  if (branch !== null && branch.startsWith(BRANCH_COOKIE)) return `${branch}\n${sentBy(via)}\n${m}`;
+  if (branch?.startsWith(BRANCH_COOKIE)) return `${branch}\n${sentBy(via)}\n${m}`;
   const cseq = cseqOf(req);
   const callId = getHeader(req, 'call-id');
   if (cseq === null || callId === null) return null;

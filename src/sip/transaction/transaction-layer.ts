@@ -23,7 +23,9 @@ export type RequestDispatch =
   | { kind: 'new'; transaction: ServerTransaction }
   /** Retransmission, ACK for a non-2xx, or a CANCEL answered here: nothing for the core. */
   | { kind: 'absorbed' }
-  /** An ACK that matched no transaction in a state that absorbs it (ACK for 2xx, §17.2.3): core handles it statelessly. */
+  /**
+   * An ACK that matched no transaction in a state that absorbs it (ACK for 2xx, §17.2.3): core handles it statelessly.
+   */
   | { kind: 'ack'; transaction: InviteServerTransaction | null }
   /** No usable Via/CSeq: no transaction can be formed. */
   | { kind: 'invalid' }
@@ -83,7 +85,12 @@ export class TransactionLayer {
    * Starts a client transaction for `req`, whose top Via must already carry `branch`.
    * Not for ACK (an ACK is never a transaction of its own; send it statelessly).
    */
-  sendRequest(req: SipRequest, branch: string, target: SipTarget, user: ClientTransactionUser = ignoringClientUser): ClientTransaction {
+  sendRequest(
+    req: SipRequest,
+    branch: string,
+    target: SipTarget,
+    user: ClientTransactionUser = ignoringClientUser,
+  ): ClientTransaction {
     const key = ownString(clientTransactionKey(branch, req.method)); // the method may be cut from a received request
     const data = serialize(req);
     const tx =
@@ -106,7 +113,13 @@ export class TransactionLayer {
   }
 
   /** `responseTarget` is where responses go (§18.2.2), computed by the endpoint from Via and source. */
-  receiveRequest(req: SipRequest, via: Via, source: SipSource, responseTarget: SipTarget, screen?: RequestScreen): RequestDispatch {
+  receiveRequest(
+    req: SipRequest,
+    via: Via,
+    source: SipSource,
+    responseTarget: SipTarget,
+    screen?: RequestScreen,
+  ): RequestDispatch {
     const key = serverTransactionKey(req, via);
     if (key === null) return { kind: 'invalid' };
     const existing = this.#server.get(key);

@@ -26,7 +26,12 @@ export interface InviteServerTransactionUser {
 function ignore(): void {}
 
 /** A client transaction nobody listens to (a CANCEL, a fire-and-forget BYE) or that was let go. */
-export const ignoringClientUser: ClientTransactionUser = { provisional: ignore, final: ignore, timeout: ignore, transportError: ignore };
+export const ignoringClientUser: ClientTransactionUser = {
+  provisional: ignore,
+  final: ignore,
+  timeout: ignore,
+  transportError: ignore,
+};
 
 /** An INVITE server transaction whose owner has finished with it. */
 export const ignoringServerUser: InviteServerTransactionUser = { cancel: ignore, transportError: ignore };

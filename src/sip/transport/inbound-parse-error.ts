@@ -20,6 +20,7 @@ export function inboundParseError(err: unknown, source: SipSource, counters: Sip
     // a 400 that cannot be written is not sent (silence is a valid answer to garbage).
     data = null;
   }
-  if (sipChannels.parseError.hasSubscribers) sipChannels.parseError.publish({ error: err, source, answered: data !== null });
+  if (sipChannels.parseError.hasSubscribers)
+    sipChannels.parseError.publish({ error: err, source, answered: data !== null });
   return data;
 }

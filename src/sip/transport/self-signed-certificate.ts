@@ -11,7 +11,10 @@ const run = promisify(execFile);
  * certificates on Node 20). EC P-256 so generation takes milliseconds. Existing files are reused
  * so restarts keep the same fingerprint.
  */
-export async function selfSignedCertificate(dir: string, commonName = 'vsip.local'): Promise<{ certFile: string; keyFile: string }> {
+export async function selfSignedCertificate(
+  dir: string,
+  commonName = 'vsip.local',
+): Promise<{ certFile: string; keyFile: string }> {
   const certFile = join(dir, 'sip-tls-cert.pem');
   const keyFile = join(dir, 'sip-tls-key.pem');
   try {
@@ -23,9 +26,23 @@ export async function selfSignedCertificate(dir: string, commonName = 'vsip.loca
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '825', '-subj', `/CN=${commonName}`,
-    '-addext', `subjectAltName=DNS:${commonName},DNS:localhost,IP:127.0.0.1,IP:::1`,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '825',
+    '-subj',
+    `/CN=${commonName}`,
+    '-addext',
+    `subjectAltName=DNS:${commonName},DNS:localhost,IP:127.0.0.1,IP:::1`,
   ]);
   await chmod(keyFile, 0o600);
   return { certFile, keyFile };

@@ -1,5 +1,5 @@
 import { isIP, type Server, type Socket } from 'node:net';
-import { SipStreamParser } from '../message/index.js';
+import { SipStreamParser, type StreamItem } from '../message/index.js';
 import type { ParseLimits } from '../message/parse-limits.js';
 import type { SipCounters } from '../sip-counters.js';
 import { sipChannels } from '../sip-diagnostics.js';
@@ -111,7 +111,8 @@ export abstract class StreamTransport implements SipTransport {
     // After listen, a server error (EMFILE on accept…) must not crash the process: count and publish it.
     server.on('error', (error) => {
       this.options.counters.transportErrors++;
-      if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol: this.protocol });
+      if (sipChannels.transportError.hasSubscribers)
+        sipChannels.transportError.publish({ error, protocol: this.protocol });
     });
     const a = server.address();
     if (a !== null && typeof a === 'object') this.local = { address: a.address, port: a.port };
@@ -129,7 +130,12 @@ export abstract class StreamTransport implements SipTransport {
     if (max > 0 && this.#byId.size >= max) {
       this.options.counters.connectionsRejected++;
       if (sipChannels.connection.hasSubscribers) {
-        sipChannels.connection.publish({ event: 'rejected', protocol: this.protocol, connectionId: null, remote: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}` });
+        sipChannels.connection.publish({
+          event: 'rejected',
+          protocol: this.protocol,
+          connectionId: null,
+          remote: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`,
+        });
       }
       socket.on('error', () => {});
       socket.destroy();
@@ -140,7 +146,13 @@ export abstract class StreamTransport implements SipTransport {
   }
 
   #register(socket: Socket, remoteKey: string): Connection {
-    const conn: Connection = { id: `${this.protocol}-${nextConnectionId++}`, socket, remoteKey, pending: undefined, corked: false };
+    const conn: Connection = {
+      id: `${this.protocol}-${nextConnectionId++}`,
+      socket,
+      remoteKey,
+      pending: undefined,
+      corked: false,
+    };
     const counters = this.options.counters;
     const protocol = this.protocol;
     this.#byId.set(conn.id, conn);
@@ -172,7 +184,7 @@ export abstract class StreamTransport implements SipTransport {
         connectionId: conn.id,
         local: this.local,
       };
-      let items;
+      let items: StreamItem[];
       try {
         items = parser.push(chunk);
       } catch (err) {
@@ -210,7 +222,8 @@ export abstract class StreamTransport implements SipTransport {
     });
     socket.on('error', (error) => {
       counters.transportErrors++;
-      if (sipChannels.transportError.hasSubscribers) sipChannels.transportError.publish({ error, protocol, connectionId: conn.id });
+      if (sipChannels.transportError.hasSubscribers)
+        sipChannels.transportError.publish({ error, protocol, connectionId: conn.id });
     });
     socket.on('close', () => {
       stopMessageTimer();

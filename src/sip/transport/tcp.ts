@@ -15,6 +15,9 @@ export class TcpTransport extends StreamTransport {
   }
 
   protected connect(target: SipTarget): { socket: net.Socket; ready: string } {
-    return { socket: net.connect({ host: target.address, port: target.port, ...this.localAddressFor(target) }), ready: 'connect' };
+    return {
+      socket: net.connect({ host: target.address, port: target.port, ...this.localAddressFor(target) }),
+      ready: 'connect',
+    };
   }
 }

@@ -6,7 +6,10 @@ import type { SipTarget } from './transport.js';
 export interface TlsTransportOptions extends StreamTransportOptions {
   cert: Buffer | string;
   key: Buffer | string;
-  /** Verify the certificate of peers we connect to (default true). PBXs with self-signed certificates need false or `ca`. */
+  /**
+   * Verify the certificate of peers we connect to (default true). PBXs with self-signed certificates need false or
+   * `ca`.
+   */
   rejectUnauthorized?: boolean;
   ca?: Buffer | string | Array<Buffer | string>;
 }

@@ -40,7 +40,10 @@ const MAGIC = 0x56535731; // "VSW1"
 const KEY_BYTES = 16;
 const HEAD = 4 + KEY_BYTES + 2 + 1;
 
-/** FNV-1a (32 bit) of the Call-ID value in a raw SIP message (`Call-ID:` or compact `i:`), or -1 without one in its head. */
+/**
+ * FNV-1a (32 bit) of the Call-ID value in a raw SIP message (`Call-ID:` or compact `i:`), or -1 without one in its
+ * head.
+ */
 export function callIdHash(buf: Buffer): number {
   const n = buf.length;
   let line = buf.indexOf(10); // the start line is never a header
@@ -76,7 +79,10 @@ function isCallIdName(buf: Buffer, s: number): boolean {
   return true;
 }
 
-/** The worker a datagram belongs to: by its Call-ID, or `self` when it has none (it gets a 400 or is dropped where it is). */
+/**
+ * The worker a datagram belongs to: by its Call-ID, or `self` when it has none (it gets a 400 or is dropped where it
+ * is).
+ */
 export function ownerOf(buf: Buffer, count: number, self: number): number {
   const h = callIdHash(buf);
   return h === -1 ? self : h % count;
@@ -96,7 +102,10 @@ export function wrapForSibling(key: Buffer, datagram: Buffer, address: string, p
 }
 
 /** The original datagram and source of an envelope made with `key`, or null when `buf` is not one. */
-export function unwrapFromSibling(key: Buffer, buf: Buffer): { datagram: Buffer; address: string; port: number } | null {
+export function unwrapFromSibling(
+  key: Buffer,
+  buf: Buffer,
+): { datagram: Buffer; address: string; port: number } | null {
   if (buf.length < HEAD || buf.readUInt32BE(0) !== MAGIC) return null;
   if (buf.compare(key, 0, KEY_BYTES, 4, 4 + KEY_BYTES) !== 0) return null;
   const port = buf.readUInt16BE(4 + KEY_BYTES);

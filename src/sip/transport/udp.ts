@@ -3,6 +3,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { parseMessage, SipParseError } from '../message/index.js';
 import type { ParseLimits } from '../message/parse-limits.js';
+import type { SipMessage } from '../message/types.js';
 import type { SipCounters } from '../sip-counters.js';
 import { sipChannels } from '../sip-diagnostics.js';
 import { inboundParseError } from './inbound-parse-error.js';
@@ -12,7 +13,10 @@ import { ownerOf, unwrapFromSibling, wrapForSibling, type UdpSteering } from './
 export interface UdpTransportOptions {
   host: string;
   port: number;
-  /** SO_RCVBUF; default 4 MB so a burst of a few thousand datagrams is not dropped by the kernel (capped by net.core.rmem_max). */
+  /**
+   * SO_RCVBUF; default 4 MB so a burst of a few thousand datagrams is not dropped by the kernel (capped by
+   * net.core.rmem_max).
+   */
   recvBufferSize?: number;
   limits?: Partial<ParseLimits>;
   counters: SipCounters;
@@ -40,7 +44,11 @@ const MAX_PAYLOAD_IPV6 = 65_527;
  * a nextTick and a deferred send. Answering IP literals synchronously sends at once; names still go
  * through `dns.lookup`.
  */
-function lookupLiteral(address: string, family: number, callback: (err: Error | null, address: string, family: number) => void): void {
+function lookupLiteral(
+  address: string,
+  family: number,
+  callback: (err: Error | null, address: string, family: number) => void,
+): void {
   const f = isIP(address);
   if (f !== 0) callback(null, address, f);
   else dnsLookup(address, { family }, callback);
@@ -115,7 +123,12 @@ export class UdpTransport implements SipTransport {
   static async listen(options: UdpTransportOptions): Promise<UdpTransport> {
     const type = isIP(options.host) === 6 ? 'udp6' : 'udp4';
     const open = (port: number, exclusive: boolean): Promise<dgram.Socket> => {
-      const socket = dgram.createSocket({ type, recvBufferSize: options.recvBufferSize ?? 4 * 1024 * 1024, ipv6Only: type === 'udp6', lookup: lookupLiteral as dgram.SocketOptions['lookup'] });
+      const socket = dgram.createSocket({
+        type,
+        recvBufferSize: options.recvBufferSize ?? 4 * 1024 * 1024,
+        ipv6Only: type === 'udp6',
+        lookup: lookupLiteral as dgram.SocketOptions['lookup'],
+      });
       return new Promise((resolve, reject) => {
         socket.once('error', reject);
         // In a cluster worker a non-exclusive bind shares the primary's socket (the steering case).
@@ -152,10 +165,17 @@ export class UdpTransport implements SipTransport {
     }
     this.#options.counters.steeredOut++;
     if (this.#queue.length === 0) setImmediate(this.#flush);
-    this.#queue.push(this.#ownSocket as dgram.Socket, wrapForSibling(st.key, buf, rinfo.address, rinfo.port), port, siblingHost(this.own as SipAddress));
+    this.#queue.push(
+      this.#ownSocket as dgram.Socket,
+      wrapForSibling(st.key, buf, rinfo.address, rinfo.port),
+      port,
+      siblingHost(this.own as SipAddress),
+    );
   }
 
-  /** On the worker's own port: a sibling's envelope (a message of one of our calls), or a message sent to us directly. */
+  /**
+   * On the worker's own port: a sibling's envelope (a message of one of our calls), or a message sent to us directly.
+   */
   #receiveOwn(buf: Buffer, rinfo: dgram.RemoteInfo): void {
     const st = this.#steering as UdpSteering;
     if (st.peers.includes(rinfo.port) && isLocalSender(rinfo.address, (this.own as SipAddress).address)) {
@@ -175,7 +195,7 @@ export class UdpTransport implements SipTransport {
     counters.messagesIn.udp++;
     counters.bytesIn.udp += buf.length;
     const source: SipSource = { protocol: 'udp', address, port, local };
-    let message;
+    let message: SipMessage;
     try {
       message = parseMessage(buf, this.#limits);
     } catch (err) {
@@ -206,7 +226,10 @@ export class UdpTransport implements SipTransport {
     // transaction ends at once with a transport error (RFC 3261 §17.1.4) and the TU can try the
     // next target or answer. RFC 3261 §18.1.1 would move a large request to TCP; the target's
     // transport is the operator's choice here, so a request too large for UDP is an error instead.
-    if (data.length > MAX_PAYLOAD_IPV4 && data.length > (isIP(target.address) === 6 ? MAX_PAYLOAD_IPV6 : MAX_PAYLOAD_IPV4)) {
+    if (
+      data.length > MAX_PAYLOAD_IPV4 &&
+      data.length > (isIP(target.address) === 6 ? MAX_PAYLOAD_IPV6 : MAX_PAYLOAD_IPV4)
+    ) {
       throw new RangeError(`SIP message of ${data.length} octets is too large for a UDP datagram`);
     }
     const counters = this.#options.counters;
@@ -230,7 +253,10 @@ export class UdpTransport implements SipTransport {
     this.#flush();
     this.#closed = true;
     const own = this.#ownSocket;
-    await Promise.all([new Promise<void>((resolve) => this.#socket.close(() => resolve())), own === null ? null : new Promise<void>((resolve) => own.close(() => resolve()))]);
+    await Promise.all([
+      new Promise<void>((resolve) => this.#socket.close(() => resolve())),
+      own === null ? null : new Promise<void>((resolve) => own.close(() => resolve())),
+    ]);
   }
 }
 
@@ -251,7 +277,10 @@ function siblingHost(own: SipAddress): string {
   return own.address;
 }
 
-/** An envelope is only taken from this host: loopback or our own bind address (the kernel drops our addresses arriving from outside). */
+/**
+ * An envelope is only taken from this host: loopback or our own bind address (the kernel drops our addresses arriving
+ * from outside).
+ */
 function isLocalSender(address: string, bound: string): boolean {
   return address === bound || address.startsWith('127.') || address === '::1' || address === '::ffff:127.0.0.1';
 }

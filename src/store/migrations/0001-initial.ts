@@ -11,7 +11,10 @@ import type { SqlDialectKind } from './dialect-kind.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Db = Kysely<any>;
 
-function withId<T extends string>(t: CreateTableBuilder<T, never>, dialect: SqlDialectKind): CreateTableBuilder<T, 'id'> {
+function withId<T extends string>(
+  t: CreateTableBuilder<T, never>,
+  dialect: SqlDialectKind,
+): CreateTableBuilder<T, 'id'> {
   return dialect === 'postgres'
     ? t.addColumn('id', 'bigserial', (c) => c.primaryKey())
     : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
@@ -59,7 +62,11 @@ export function initialMigration(dialect: SqlDialectKind): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('phone_numbers_trunk_id_idx').on('phone_numbers').columns(['trunk_sid', 'id']).execute();
+      await db.schema
+        .createIndex('phone_numbers_trunk_id_idx')
+        .on('phone_numbers')
+        .columns(['trunk_sid', 'id'])
+        .execute();
 
       await withId(db.schema.createTable('whitelisted_ips'), dialect)
         .addColumn('trunk_sid', 'text', trunkFk)
@@ -134,7 +141,17 @@ export function initialMigration(dialect: SqlDialectKind): Migration {
         .execute();
     },
     async down(db: Db) {
-      for (const t of ['meta', 'calls', 'registrations', 'trunk_settings', 'destination_uris', 'whitelisted_ips', 'phone_numbers', 'trunks', 'accounts']) {
+      for (const t of [
+        'meta',
+        'calls',
+        'registrations',
+        'trunk_settings',
+        'destination_uris',
+        'whitelisted_ips',
+        'phone_numbers',
+        'trunks',
+        'accounts',
+      ]) {
         await db.schema.dropTable(t).ifExists().execute();
       }
     },

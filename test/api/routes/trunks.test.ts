@@ -38,7 +38,11 @@ for (const kind of STORE_KINDS) {
     });
 
     test('domain_name is compared case-insensitively and stored canonically', async () => {
-      const r = await f.api('POST', '/trunks', { trunk_name: 'upper', nso_code: 'ANY-ANY', domain_name: domain.toUpperCase() });
+      const r = await f.api('POST', '/trunks', {
+        trunk_name: 'upper',
+        nso_code: 'ANY-ANY',
+        domain_name: domain.toUpperCase(),
+      });
       assert.equal(r.status, 200);
       assert.equal(r.body.response.data.domain_name, domain);
     });
@@ -52,12 +56,24 @@ for (const kind of STORE_KINDS) {
         [{ ...good, trunk_name: 42 }, /^trunk_name: 42 is not valid/],
         [{ ...good, nso_code: 'any' }, /^nso_code: .*ANY-ANY/],
         [{ ...good, nso_code: '' }, /^nso_code: .*ANY-ANY/],
-        [{ ...good, domain_name: 'other.pstn.exotel.com' }, new RegExp(`^domain_name: .*expected ${domain.replace(/\./g, '\\.')}`)],
+        [
+          { ...good, domain_name: 'other.pstn.exotel.com' },
+          new RegExp(`^domain_name: .*expected ${domain.replace(/\./g, '\\.')}`),
+        ],
         [{ nso_code: 'ANY-ANY', domain_name: domain }, /^trunk_name is required; expected 1-16/],
         [{ trunk_name: 'x', domain_name: domain }, /^nso_code is required/],
-        [{ trunk_name: 'x', nso_code: 'ANY-ANY' }, /^domain_name is required; expected <account_sid>\.pstn\.exotel\.com/],
-        [{ ...good, extra: 1 }, /^extra is not a field of the request body; allowed fields: trunk_name, nso_code, domain_name/],
-        [{ ...good, registration_enabled: 'true' }, /^registration_enabled: "true" is not valid; expected true or false/],
+        [
+          { trunk_name: 'x', nso_code: 'ANY-ANY' },
+          /^domain_name is required; expected <account_sid>\.pstn\.exotel\.com/,
+        ],
+        [
+          { ...good, extra: 1 },
+          /^extra is not a field of the request body; allowed fields: trunk_name, nso_code, domain_name/,
+        ],
+        [
+          { ...good, registration_enabled: 'true' },
+          /^registration_enabled: "true" is not valid; expected true or false/,
+        ],
       ];
       for (const [body, description] of cases) {
         expectFailure(await f.api('POST', '/trunks', body), 400, 1000, description);
@@ -68,12 +84,21 @@ for (const kind of STORE_KINDS) {
 
     test('a duplicate name in the account is 409/1002', async () => {
       await f.createTrunk('dup_name');
-      expectFailure(await f.api('POST', '/trunks', { trunk_name: 'dup_name', nso_code: 'ANY-ANY', domain_name: domain }), 409, 1002, /trunk_name is already used/);
+      expectFailure(
+        await f.api('POST', '/trunks', { trunk_name: 'dup_name', nso_code: 'ANY-ANY', domain_name: domain }),
+        409,
+        1002,
+        /trunk_name is already used/,
+      );
     });
 
     test('racing creates of one name: exactly one 200, one 409', async () => {
       const body = { trunk_name: 'race_name', nso_code: 'ANY-ANY', domain_name: domain };
-      const results = await Promise.all([f.api('POST', '/trunks', body), f.api('POST', '/trunks', body), f.api('POST', '/trunks', body)]);
+      const results = await Promise.all([
+        f.api('POST', '/trunks', body),
+        f.api('POST', '/trunks', body),
+        f.api('POST', '/trunks', body),
+      ]);
       assert.deepEqual(results.map((r) => r.status).sort(), [200, 409, 409]);
     });
 
@@ -82,8 +107,17 @@ for (const kind of STORE_KINDS) {
       const other = await f.store.createAccount('neighbour');
       const auth = basic(other.apiKey, other.apiToken);
       const call = (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
-        f.app.inject({ method, url: `/v2/accounts/${other.accountSid}${url}`, headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
-      const r = await call('POST', '/trunks', { trunk_name: 'shared_name', nso_code: 'ANY-ANY', domain_name: `${other.accountSid}.pstn.exotel.com` });
+        f.app.inject({
+          method,
+          url: `/v2/accounts/${other.accountSid}${url}`,
+          headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { payload: JSON.stringify(body) } : {}),
+        });
+      const r = await call('POST', '/trunks', {
+        trunk_name: 'shared_name',
+        nso_code: 'ANY-ANY',
+        domain_name: `${other.accountSid}.pstn.exotel.com`,
+      });
       assert.equal(r.statusCode, 200);
       assert.equal((await call('GET', `/trunks?trunk_sid=${mine}`)).statusCode, 404);
       assert.equal((await call('DELETE', `/trunks?trunk_sid=${mine}`)).statusCode, 404);
@@ -102,7 +136,11 @@ for (const kind of STORE_KINDS) {
       expectFailure(await f.api('GET', `/trunks/${sid}/phone-numbers`), 404, 1003);
       const heir = await f.createTrunk('racing_heir');
       for (const phone_number of numbers) {
-        assert.equal((await f.api('POST', `/trunks/${heir}/phone-numbers`, { phone_number })).status, 200, `${phone_number} was left mapped to the deleted trunk`);
+        assert.equal(
+          (await f.api('POST', `/trunks/${heir}/phone-numbers`, { phone_number })).status,
+          200,
+          `${phone_number} was left mapped to the deleted trunk`,
+        );
       }
     });
 
@@ -127,7 +165,10 @@ for (const kind of STORE_KINDS) {
       const p = await f.api('GET', '/trunks?offset=1&page_size=2');
       assert.equal(p.status, 200);
       assert.equal(p.body.response.data.length, 2);
-      assert.deepEqual(p.body.response.data.map((t: any) => t.trunk_sid), all.body.response.data.slice(1, 3).map((t: any) => t.trunk_sid));
+      assert.deepEqual(
+        p.body.response.data.map((t: any) => t.trunk_sid),
+        all.body.response.data.slice(1, 3).map((t: any) => t.trunk_sid),
+      );
       const m = p.body.response.metadata;
       assert.equal(m.page_size, 2);
       assert.equal(m.offset, 1);
@@ -147,13 +188,27 @@ for (const kind of STORE_KINDS) {
 
     test('update changes the given fields; validation, 409 and 404 apply', async () => {
       const sid = await f.createTrunk('to_update');
-      const r = await f.api('PUT', `/trunks/${sid}`, { trunk_name: 'updated', status: 'inactive', registration_enabled: true });
+      const r = await f.api('PUT', `/trunks/${sid}`, {
+        trunk_name: 'updated',
+        status: 'inactive',
+        registration_enabled: true,
+      });
       assert.equal(r.status, 200);
       assert.equal(r.body.response.data.trunk_name, 'updated');
       assert.equal(r.body.response.data.status, 'inactive');
       assert.equal(r.body.response.data.registration_enabled, true);
-      expectFailure(await f.api('PUT', `/trunks/${sid}`, {}), 400, 1000, /^request body: \{\} is not valid; expected at least one trunk field/);
-      expectFailure(await f.api('PUT', `/trunks/${sid}`, { status: 'paused' }), 400, 1000, /^status: "paused" is not valid; expected active or inactive/);
+      expectFailure(
+        await f.api('PUT', `/trunks/${sid}`, {}),
+        400,
+        1000,
+        /^request body: \{\} is not valid; expected at least one trunk field/,
+      );
+      expectFailure(
+        await f.api('PUT', `/trunks/${sid}`, { status: 'paused' }),
+        400,
+        1000,
+        /^status: "paused" is not valid; expected active or inactive/,
+      );
       expectFailure(await f.api('PUT', `/trunks/${sid}`, { trunk_name: 'dup_name' }), 409, 1002);
       expectFailure(await f.api('PUT', '/trunks/nope', { trunk_name: 'zzz' }), 404, 1003);
     });
@@ -161,9 +216,26 @@ for (const kind of STORE_KINDS) {
     test('delete removes the trunk and everything under it', async () => {
       const sid = await f.createTrunk('doomed');
       assert.equal((await f.api('POST', `/trunks/${sid}/phone-numbers`, { phone_number: '+14155550123' })).status, 200);
-      assert.equal((await f.api('POST', `/trunks/${sid}/whitelisted-ips`, { ip: '198.51.100.7', mask: 32 })).status, 200);
-      assert.equal((await f.api('POST', `/trunks/${sid}/destination-uris`, { destinations: [{ destination: 'pbx.example.com:5061;transport=tls' }] })).status, 200);
-      assert.equal((await f.api('POST', `/trunks/${sid}/settings`, { settings: [{ name: 'trunk_external_alias', value: '+14155550123' }] })).status, 200);
+      assert.equal(
+        (await f.api('POST', `/trunks/${sid}/whitelisted-ips`, { ip: '198.51.100.7', mask: 32 })).status,
+        200,
+      );
+      assert.equal(
+        (
+          await f.api('POST', `/trunks/${sid}/destination-uris`, {
+            destinations: [{ destination: 'pbx.example.com:5061;transport=tls' }],
+          })
+        ).status,
+        200,
+      );
+      assert.equal(
+        (
+          await f.api('POST', `/trunks/${sid}/settings`, {
+            settings: [{ name: 'trunk_external_alias', value: '+14155550123' }],
+          })
+        ).status,
+        200,
+      );
       const r = await f.api('DELETE', `/trunks?trunk_sid=${sid}`);
       assert.equal(r.status, 200);
       assert.deepEqual(r.body.response.data, { trunk_sid: sid, deleted: true });
@@ -173,7 +245,10 @@ for (const kind of STORE_KINDS) {
       expectFailure(await f.api('DELETE', `/trunks?trunk_sid=${sid}`), 404, 1003);
       // the number is free again: mapping it to another trunk works
       const other = await f.createTrunk('heir');
-      assert.equal((await f.api('POST', `/trunks/${other}/phone-numbers`, { phone_number: '+14155550123' })).status, 200);
+      assert.equal(
+        (await f.api('POST', `/trunks/${other}/phone-numbers`, { phone_number: '+14155550123' })).status,
+        200,
+      );
       expectFailure(await f.api('DELETE', '/trunks'), 400, 1000, /trunk_sid is required/);
       const byPath = await f.api('DELETE', `/trunks/${other}`, undefined, { 'content-type': 'application/json' });
       assert.equal(byPath.status, 200);

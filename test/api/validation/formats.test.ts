@@ -8,7 +8,11 @@ import { listMetadata, parsePage } from '../../../src/api/pagination.js';
 import { fieldPath, formatValidationError } from '../../../src/api/format-validation-error.js';
 
 function rejects(fn: () => unknown, field: string, hint: RegExp): void {
-  assert.throws(fn, (e: unknown) => e instanceof ApiError && e.code === 1000 && e.description.startsWith(`${field}:`) && hint.test(e.description));
+  assert.throws(
+    fn,
+    (e: unknown) =>
+      e instanceof ApiError && e.code === 1000 && e.description.startsWith(`${field}:`) && hint.test(e.description),
+  );
 }
 
 test('E.164: canonical + form, separators removed, no guessing without +', () => {
@@ -27,21 +31,49 @@ test('IPv4 ranges: dotted quads, mask 0-32, host bits rejected with the network 
   assert.deepEqual(ipv4Network('0.0.0.0', 0), { ip: '0.0.0.0', mask: 0 });
   rejects(() => ipv4Network('10.0.0.5', 24), 'ip', /network address 10\.0\.0\.0/);
   rejects(() => ipv4Network('192.168.1.130', 25), 'ip', /192\.168\.1\.128/);
-  for (const bad of ['256.1.1.1', '010.0.0.1', '1.2.3', '1.2.3.4.5', 'example.com', '::1', ' 1.2.3.4']) rejects(() => ipv4Network(bad, 32), 'ip', /dotted IPv4/);
+  for (const bad of ['256.1.1.1', '010.0.0.1', '1.2.3', '1.2.3.4.5', 'example.com', '::1', ' 1.2.3.4'])
+    rejects(() => ipv4Network(bad, 32), 'ip', /dotted IPv4/);
   assert.equal(parseMask(24), 24);
   assert.equal(parseMask('32'), 32);
   for (const bad of [33, -1, 1.5, '33', 'x', null, true, '']) rejects(() => parseMask(bad), 'mask', /0 to 32/);
 });
 
 test('destination URIs: host, port 1-65535 and tls|tcp required, normalised', () => {
-  assert.deepEqual(destinationUri('d', '44.248.146.11:5061;transport=tls'), { destination: '44.248.146.11:5061;transport=tls', host: '44.248.146.11', port: 5061, transport: 'tls' });
-  assert.deepEqual(destinationUri('d', 'SIP.Company.com:5060;transport=TCP'), { destination: 'sip.company.com:5060;transport=tcp', host: 'sip.company.com', port: 5060, transport: 'tcp' });
+  assert.deepEqual(destinationUri('d', '44.248.146.11:5061;transport=tls'), {
+    destination: '44.248.146.11:5061;transport=tls',
+    host: '44.248.146.11',
+    port: 5061,
+    transport: 'tls',
+  });
+  assert.deepEqual(destinationUri('d', 'SIP.Company.com:5060;transport=TCP'), {
+    destination: 'sip.company.com:5060;transport=tcp',
+    host: 'sip.company.com',
+    port: 5060,
+    transport: 'tcp',
+  });
   assert.equal(destinationUri('d', 'localhost:5061;transport=tls').host, 'localhost');
-  for (const bad of ['1.2.3.4', '1.2.3.4:5061', '1.2.3.4:0;transport=tls', '1.2.3.4:65536;transport=tls', '1.2.3.4:5061;transport=udp', '-bad.com:5061;transport=tls', '999.1.1.1:5061;transport=tls', 'sip:1.2.3.4:5061;transport=tls']) {
-    rejects(() => destinationUri('destinations[0].destination', bad), 'destinations[0].destination', /<ip\|fqdn>:<port>;transport=<tls\|tcp>/);
+  for (const bad of [
+    '1.2.3.4',
+    '1.2.3.4:5061',
+    '1.2.3.4:0;transport=tls',
+    '1.2.3.4:65536;transport=tls',
+    '1.2.3.4:5061;transport=udp',
+    '-bad.com:5061;transport=tls',
+    '999.1.1.1:5061;transport=tls',
+    'sip:1.2.3.4:5061;transport=tls',
+  ]) {
+    rejects(
+      () => destinationUri('destinations[0].destination', bad),
+      'destinations[0].destination',
+      /<ip\|fqdn>:<port>;transport=<tls\|tcp>/,
+    );
   }
   for (const transport of ['udp', 'UDP', 'sctp', 'ws']) {
-    rejects(() => destinationUri('d', `1.2.3.4:5060;transport=${transport}`), 'd', new RegExp(`has transport "${transport}"; only tls and tcp are accepted`));
+    rejects(
+      () => destinationUri('d', `1.2.3.4:5060;transport=${transport}`),
+      'd',
+      new RegExp(`has transport "${transport}"; only tls and tcp are accepted`),
+    );
   }
 });
 
@@ -64,6 +96,9 @@ test('pagination: defaults, max enforced, page URIs keep filters', () => {
 test('validation messages name the field path and the expectation', () => {
   assert.equal(fieldPath('/destinations/0/destination'), 'destinations[0].destination');
   assert.equal(fieldPath('', 'trunk_name'), 'trunk_name');
-  const msg = formatValidationError({ keyword: 'type', instancePath: '/mask', params: {}, data: true, parentSchema: { description: 'an integer' } }, 'body');
+  const msg = formatValidationError(
+    { keyword: 'type', instancePath: '/mask', params: {}, data: true, parentSchema: { description: 'an integer' } },
+    'body',
+  );
   assert.equal(msg, 'mask: true is not valid; expected an integer');
 });

@@ -109,9 +109,25 @@ for (const algorithm of ['MD5', 'SHA-256'] as const) {
 
 test('expired nonce with a correct response is stale; the next challenge carries stale=true', () => {
   const { authorization } = roundTrip('MD5', true);
-  const v = verifyDigest({ authorization, method: 'REGISTER', password: 's3cret', realm: REALM, secret: SECRET, now: T0 + 61_000, nonceTtlSeconds: 60 });
+  const v = verifyDigest({
+    authorization,
+    method: 'REGISTER',
+    password: 's3cret',
+    realm: REALM,
+    secret: SECRET,
+    now: T0 + 61_000,
+    nonceTtlSeconds: 60,
+  });
   assert.deepEqual(v, { ok: false, reason: 'stale', username: 'trunk1' });
-  const wrong = verifyDigest({ authorization, method: 'REGISTER', password: 'nope', realm: REALM, secret: SECRET, now: T0 + 61_000, nonceTtlSeconds: 60 });
+  const wrong = verifyDigest({
+    authorization,
+    method: 'REGISTER',
+    password: 'nope',
+    realm: REALM,
+    secret: SECRET,
+    now: T0 + 61_000,
+    nonceTtlSeconds: 60,
+  });
   assert.equal(wrong.ok === false && wrong.reason, 'bad_password');
   assert.equal(wrong.ok === false && wrong.nonceStale, true, 'a wrong answer to an expired nonce says so');
   assert.match(buildChallenge({ realm: REALM, secret: SECRET, now: T0, stale: true }), /stale=true/);
@@ -123,23 +139,50 @@ test('nonce from another secret or realm, or tampered, is bad_nonce', () => {
   assert.equal((verifyDigest({ ...base, authorization, secret: 'other' }) as { reason: string }).reason, 'bad_nonce');
   const creds = parseAuthorization(authorization)!;
   const tampered = { ...creds, nonce: creds.nonce.slice(0, -2) + (creds.nonce.endsWith('AA') ? 'BB' : 'AA') };
-  assert.equal((verifyDigest({ ...base, authorization: tampered, secret: SECRET }) as { reason: string }).reason, 'bad_nonce');
-  assert.equal((verifyDigest({ ...base, authorization: { ...creds, nonce: 'short' }, secret: SECRET }) as { reason: string }).reason, 'bad_nonce');
+  assert.equal(
+    (verifyDigest({ ...base, authorization: tampered, secret: SECRET }) as { reason: string }).reason,
+    'bad_nonce',
+  );
+  assert.equal(
+    (verifyDigest({ ...base, authorization: { ...creds, nonce: 'short' }, secret: SECRET }) as { reason: string })
+      .reason,
+    'bad_nonce',
+  );
 });
 
 test('a nonce bound to an address checks only for that address', () => {
   const challenge = buildChallenge({ realm: REALM, secret: SECRET, now: T0, bound: '192.0.2.1' });
   const authorization = answerChallenge({ challenge, method: 'REGISTER', uri: 'sip:x', username: 'u', password: 'p' });
-  const base = { authorization, method: 'REGISTER', password: 'p', realm: REALM, secret: SECRET, now: T0, nonceTtlSeconds: 60 };
+  const base = {
+    authorization,
+    method: 'REGISTER',
+    password: 'p',
+    realm: REALM,
+    secret: SECRET,
+    now: T0,
+    nonceTtlSeconds: 60,
+  };
   assert.equal(verifyDigest({ ...base, bound: '192.0.2.1' }).ok, true);
   assert.equal((verifyDigest({ ...base, bound: '192.0.2.2' }) as { reason: string }).reason, 'bad_nonce');
-  assert.equal((verifyDigest(base) as { reason: string }).reason, 'bad_nonce', 'an unbound check refuses a bound nonce');
+  assert.equal(
+    (verifyDigest(base) as { reason: string }).reason,
+    'bad_nonce',
+    'an unbound check refuses a bound nonce',
+  );
 });
 
 test('nonce-count replay is refused, a higher nc is accepted', () => {
   const challenge = buildChallenge({ realm: REALM, secret: SECRET, now: T0 });
   const cache = new NonceCountCache();
-  const opts = { method: 'INVITE', password: 'pw', realm: REALM, secret: SECRET, now: T0, nonceTtlSeconds: 60, nonceCounts: cache };
+  const opts = {
+    method: 'INVITE',
+    password: 'pw',
+    realm: REALM,
+    secret: SECRET,
+    now: T0,
+    nonceTtlSeconds: 60,
+    nonceCounts: cache,
+  };
   const a1 = answerChallenge({ challenge, method: 'INVITE', uri: 'sip:1@h', username: 'u', password: 'pw', nc: 1 });
   assert.equal(verifyDigest({ ...opts, authorization: a1 }).ok, true);
   assert.deepEqual(verifyDigest({ ...opts, authorization: a1 }), { ok: false, reason: 'replay', username: 'u' });
@@ -153,8 +196,18 @@ test('verification uses the uri from the header: a different uri or method break
   const base = { password: 'pw', realm: REALM, secret: SECRET, now: T0, nonceTtlSeconds: 60 };
   assert.equal(verifyDigest({ ...base, method: 'INVITE', authorization: a }).ok, true);
   const creds = parseAuthorization(a)!;
-  assert.equal((verifyDigest({ ...base, method: 'INVITE', authorization: { ...creds, uri: 'sip:+911@127.0.0.1' } }) as { reason: string }).reason, 'bad_password');
-  assert.equal((verifyDigest({ ...base, method: 'BYE', authorization: a }) as { reason: string }).reason, 'bad_password');
+  assert.equal(
+    (
+      verifyDigest({ ...base, method: 'INVITE', authorization: { ...creds, uri: 'sip:+911@127.0.0.1' } }) as {
+        reason: string;
+      }
+    ).reason,
+    'bad_password',
+  );
+  assert.equal(
+    (verifyDigest({ ...base, method: 'BYE', authorization: a }) as { reason: string }).reason,
+    'bad_password',
+  );
 });
 
 test('realm mismatch, unsupported algorithm and malformed credentials', () => {
@@ -163,10 +216,26 @@ test('realm mismatch, unsupported algorithm and malformed credentials', () => {
   const base = { method: 'INVITE', password: 'pw', secret: SECRET, now: T0, nonceTtlSeconds: 60 };
   assert.equal((verifyDigest({ ...base, realm: 'other', authorization: a }) as { reason: string }).reason, 'realm');
   const creds = parseAuthorization(a)!;
-  assert.equal((verifyDigest({ ...base, realm: REALM, authorization: { ...creds, algorithm: 'SHA-512-256' } }) as { reason: string }).reason, 'unsupported_algorithm');
-  assert.equal((verifyDigest({ ...base, realm: REALM, authorization: 'Basic dTpw' }) as { reason: string }).reason, 'malformed');
-  assert.equal((verifyDigest({ ...base, realm: REALM, authorization: 'Digest username="u"' }) as { reason: string }).reason, 'malformed');
-  assert.equal((verifyDigest({ ...base, realm: REALM, authorization: { ...creds, nc: 'zz' } }) as { reason: string }).reason, 'malformed');
+  assert.equal(
+    (
+      verifyDigest({ ...base, realm: REALM, authorization: { ...creds, algorithm: 'SHA-512-256' } }) as {
+        reason: string;
+      }
+    ).reason,
+    'unsupported_algorithm',
+  );
+  assert.equal(
+    (verifyDigest({ ...base, realm: REALM, authorization: 'Basic dTpw' }) as { reason: string }).reason,
+    'malformed',
+  );
+  assert.equal(
+    (verifyDigest({ ...base, realm: REALM, authorization: 'Digest username="u"' }) as { reason: string }).reason,
+    'malformed',
+  );
+  assert.equal(
+    (verifyDigest({ ...base, realm: REALM, authorization: { ...creds, nc: 'zz' } }) as { reason: string }).reason,
+    'malformed',
+  );
 });
 
 test('NonceCountCache stays bounded', () => {

@@ -10,7 +10,7 @@ export function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, 'package.json'))) {
     const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    if (up === dir) throw new Error(`package.json not found above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
   return dir;
@@ -19,9 +19,15 @@ export function repoRoot(): string {
 export const RFC4475_DIR = path.resolve(repoRoot(), '../shared/reference/rfc4475');
 export const FIXTURES_DIR = path.join(repoRoot(), 'test/fixtures/sip');
 
-/** What a message means, independent of spelling: header names canonical, Content-Length left out (the serializer rewrites it). */
+/**
+ * What a message means, independent of spelling: header names canonical, Content-Length left out (the serializer
+ * rewrites it).
+ */
 export function structure(msg: SipMessage): unknown {
-  const start = msg.kind === 'request' ? { kind: msg.kind, method: msg.method, uri: msg.uri } : { kind: msg.kind, status: msg.status, reason: msg.reason };
+  const start =
+    msg.kind === 'request'
+      ? { kind: msg.kind, method: msg.method, uri: msg.uri }
+      : { kind: msg.kind, status: msg.status, reason: msg.reason };
   return {
     ...start,
     version: msg.version,
@@ -60,5 +66,5 @@ export function assertRejected(data: Buffer, code: SipParseErrorCode): SipParseE
 
 /** Builds a CRLF message from lines (a convenience for readable tests). */
 export function sip(lines: string[], body = ''): Buffer {
-  return Buffer.from(lines.join('\r\n') + '\r\n\r\n' + body, 'utf8');
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`, 'utf8');
 }

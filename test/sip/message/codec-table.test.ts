@@ -80,7 +80,9 @@ function read(dir: string, file: string): Buffer {
 }
 
 test('every file in the RFC 4475 directory and MANIFEST has an expected outcome', () => {
-  const files = readdirSync(RFC4475_DIR).filter((f) => f.endsWith('.dat')).sort();
+  const files = readdirSync(RFC4475_DIR)
+    .filter((f) => f.endsWith('.dat'))
+    .sort();
   assert.deepEqual(files, Object.keys(EXPECTED).sort());
   const manifest = readFileSync(path.join(RFC4475_DIR, 'MANIFEST.txt'), 'utf8')
     .split('\n')
@@ -114,15 +116,19 @@ test('RFC 4475 §3.1.1.1 wsinv: folding, odd spacing and case are understood', (
   assert.equal(msg.body.length, 150);
 });
 
-test('RFC 4475 §3.1.1.2 intmeth: UTF-8 values kept as octets and readable as text, NUL quoted-pair kept and written back', () => {
-  const data = read(RFC4475_DIR, 'intmeth.dat');
-  const msg = parseMessage(data);
-  assert.equal(msg.kind === 'request' && msg.method, "!interesting-Method0123456789_*+`.%indeed'~");
-  assert.match(octetsToText(getHeader(msg, 'from')!), /fromParam.*="работающий"/u);
-  assert.ok(serializeMessage(msg).includes(Buffer.from('="работающий"', 'utf8')));
-  assert.ok(getHeader(msg, 'to')!.includes('\\\0'));
-  assert.ok(serializeMessage(msg).includes(Buffer.from('NUL:\\\0')));
-});
+test(
+  'RFC 4475 §3.1.1.2 intmeth: UTF-8 values kept as octets and readable as text, NUL quoted-pair kept and written ' +
+    'back',
+  () => {
+    const data = read(RFC4475_DIR, 'intmeth.dat');
+    const msg = parseMessage(data);
+    assert.equal(msg.kind === 'request' && msg.method, "!interesting-Method0123456789_*+`.%indeed'~");
+    assert.match(octetsToText(getHeader(msg, 'from')!), /fromParam.*="работающий"/u);
+    assert.ok(serializeMessage(msg).includes(Buffer.from('="работающий"', 'utf8')));
+    assert.ok(getHeader(msg, 'to')!.includes('\\\0'));
+    assert.ok(serializeMessage(msg).includes(Buffer.from('NUL:\\\0')));
+  },
+);
 
 test('RFC 4475 §3.3.1 insuf: parses, validateMessage says what is missing, 400 names it', () => {
   const msg = parseMessage(read(RFC4475_DIR, 'insuf.dat'));
@@ -142,7 +148,9 @@ test('RFC 4475 §3.3.1 insuf: parses, validateMessage says what is missing, 400 
   }
 });
 
-const FIXTURES = readdirSync(FIXTURES_DIR).filter((f) => f.endsWith('.sip')).sort();
+const FIXTURES = readdirSync(FIXTURES_DIR)
+  .filter((f) => f.endsWith('.sip'))
+  .sort();
 
 test('RFC 3665 fixtures are present', () => {
   assert.ok(FIXTURES.length >= 10, FIXTURES.join(','));
@@ -164,10 +172,12 @@ for (const file of FIXTURES) {
   });
 }
 
-test('datagrams: CRLFs before the start line are skipped (RFC 3261 §7.5); no Content-Length means the rest is the body', () => {
+test('datagrams: leading CRLFs are skipped (RFC 3261 §7.5); without Content-Length the rest is the body', () => {
   const bye = read(FIXTURES_DIR, 'rfc3665-3.1-f5-bye.sip');
   const msg = parseMessage(Buffer.concat([Buffer.from('\r\n\r\n\r\n'), bye]));
   assert.deepEqual(structure(msg), structure(parseMessage(bye)));
-  const noLength = Buffer.from('MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: 1 MESSAGE\r\n\r\nhello\r\n');
+  const noLength = Buffer.from(
+    'MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: 1 MESSAGE\r\n\r\nhello\r\n',
+  );
   assert.equal(parseMessage(noLength).body.toString(), 'hello\r\n');
 });

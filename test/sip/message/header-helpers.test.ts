@@ -38,7 +38,22 @@ test('compact forms and any case map to the long lower-case name', () => {
   const msg = parseMessage(REQ);
   assert.deepEqual(
     msg.headers.map((h) => h.name),
-    ['via', 'via', 'from', 'to', 'call-id', 'cseq', 'contact', 'route', 'allow', 'supported', 'www-authenticate', 'date', 'subject', 'content-length'],
+    [
+      'via',
+      'via',
+      'from',
+      'to',
+      'call-id',
+      'cseq',
+      'contact',
+      'route',
+      'allow',
+      'supported',
+      'www-authenticate',
+      'date',
+      'subject',
+      'content-length',
+    ],
   );
   for (const n of ['Call-ID', 'call-id', 'I', 'i', 'CALL-ID']) assert.equal(getHeader(msg, n), 'abc@host');
   assert.equal(normalizeHeaderName('l'), 'content-length');
@@ -74,7 +89,10 @@ test('getHeaderValues keeps non-list headers whole (Authorization, WWW-Authentic
 test('removeFirstValue pops the top Via even when it shares a line', () => {
   const msg = parseMessage(REQ);
   assert.equal(removeFirstValue(msg, 'via'), 'SIP/2.0/UDP a.example.com;branch=z9hG4bK1');
-  assert.deepEqual(getHeaderValues(msg, 'via'), ['SIP/2.0/TCP b.example.com;branch=z9hG4bK2', 'SIP/2.0/UDP c.example.com;branch=z9hG4bK3']);
+  assert.deepEqual(getHeaderValues(msg, 'via'), [
+    'SIP/2.0/TCP b.example.com;branch=z9hG4bK2',
+    'SIP/2.0/UDP c.example.com;branch=z9hG4bK3',
+  ]);
   assert.equal(removeFirstValue(msg, 'via'), 'SIP/2.0/TCP b.example.com;branch=z9hG4bK2');
   assert.equal(msg.headers.filter((h) => h.name === 'via').length, 1);
   assert.equal(removeFirstValue(msg, 'v'), 'SIP/2.0/UDP c.example.com;branch=z9hG4bK3');
@@ -113,7 +131,17 @@ test('serialized names are canonical', () => {
   assert.equal(wireHeaderName('x-my-header'), 'X-My-Header');
   assert.equal(wireHeaderName('proxy-authorization'), 'Proxy-Authorization');
   const text = serializeMessage(parseMessage(REQ)).toString();
-  for (const n of ['\r\nVia: ', '\r\nFrom: ', '\r\nTo: ', '\r\nCall-ID: ', '\r\nCSeq: ', '\r\nContact: ', '\r\nSupported: ', '\r\nWWW-Authenticate: ', '\r\nContent-Length: 0\r\n\r\n']) {
+  for (const n of [
+    '\r\nVia: ',
+    '\r\nFrom: ',
+    '\r\nTo: ',
+    '\r\nCall-ID: ',
+    '\r\nCSeq: ',
+    '\r\nContact: ',
+    '\r\nSupported: ',
+    '\r\nWWW-Authenticate: ',
+    '\r\nContent-Length: 0\r\n\r\n',
+  ]) {
     assert.ok(text.includes(n), n);
   }
 });

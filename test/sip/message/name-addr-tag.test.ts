@@ -27,11 +27,13 @@ test('nameAddrTag reads the tag header parameter only', () => {
 });
 
 const request = (to: string | null): ReturnType<typeof parseMessage> =>
-  parseMessage(Buffer.from(
-    `BYE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\n` +
-    `From: <sip:alice@example.com>;tag=1\r\n${to === null ? '' : `t: ${to}\r\n`}Call-ID: c1\r\nCSeq: 1 BYE\r\n` +
-    `Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n`,
-  ));
+  parseMessage(
+    Buffer.from(
+      `BYE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\n` +
+        `From: <sip:alice@example.com>;tag=1\r\n${to === null ? '' : `t: ${to}\r\n`}Call-ID: c1\r\nCSeq: 1 BYE\r\n` +
+        `Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n`,
+    ),
+  );
 
 test('hasToTag: a To with a tag (compact form too) marks an in-dialog request (RFC 3261 §12.2)', () => {
   assert.equal(hasToTag(request('<sip:bob@example.com>;tag=x')), true);
@@ -45,8 +47,16 @@ test('createResponse adds a To tag exactly when nameAddrTag finds none', () => {
   for (const [value, tag] of CASES) {
     if (value === '') continue;
     const req: SipRequest = {
-      kind: 'request', method: 'OPTIONS', uri: 'sip:bob@example.com', version: 'SIP/2.0', body: Buffer.alloc(0),
-      headers: [{ name: 'via', value: 'SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1' }, { name: 'to', value }, { name: 'call-id', value: 'c1' }],
+      kind: 'request',
+      method: 'OPTIONS',
+      uri: 'sip:bob@example.com',
+      version: 'SIP/2.0',
+      body: Buffer.alloc(0),
+      headers: [
+        { name: 'via', value: 'SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1' },
+        { name: 'to', value },
+        { name: 'call-id', value: 'c1' },
+      ],
     };
     const res = createResponse(req, 200, undefined, { toTag: 'mine' });
     const to = getHeader(res, 'to') ?? '';

@@ -28,24 +28,30 @@ function parseError(data: Buffer): SipParseError {
 
 test('createResponse copies Via(s), From, To (+tag), Call-ID, CSeq (RFC 3261 §8.2.6.2)', () => {
   const req = parseMessage(
-    sip([
-      'INVITE sip:bob@biloxi.example.com SIP/2.0',
-      'Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1, SIP/2.0/UDP p2.example.com;branch=z9hG4bK2',
-      'Via: SIP/2.0/UDP client.example.com;branch=z9hG4bK3;received=192.0.2.1',
-      'Record-Route: <sip:p1.example.com;lr>',
-      'Max-Forwards: 68',
-      'From: Alice <sip:alice@atlanta.example.com>;tag=9fxced76sl',
-      'To: sip:bob@biloxi.example.com',
-      'Call-ID: 3848276298220188511@atlanta.example.com',
-      'CSeq: 1 INVITE',
-      'Timestamp: 54',
-      'Content-Type: application/sdp',
-      'Content-Length: 4',
-    ], 'v=0\n'),
+    sip(
+      [
+        'INVITE sip:bob@biloxi.example.com SIP/2.0',
+        'Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1, SIP/2.0/UDP p2.example.com;branch=z9hG4bK2',
+        'Via: SIP/2.0/UDP client.example.com;branch=z9hG4bK3;received=192.0.2.1',
+        'Record-Route: <sip:p1.example.com;lr>',
+        'Max-Forwards: 68',
+        'From: Alice <sip:alice@atlanta.example.com>;tag=9fxced76sl',
+        'To: sip:bob@biloxi.example.com',
+        'Call-ID: 3848276298220188511@atlanta.example.com',
+        'CSeq: 1 INVITE',
+        'Timestamp: 54',
+        'Content-Type: application/sdp',
+        'Content-Length: 4',
+      ],
+      'v=0\n',
+    ),
   ) as SipRequest;
   const trying = createResponse(req, 100);
   assert.equal(trying.reason, 'Trying');
-  assert.deepEqual(trying.headers.map((h) => h.name), ['via', 'via', 'from', 'to', 'call-id', 'cseq', 'timestamp', 'content-length']);
+  assert.deepEqual(
+    trying.headers.map((h) => h.name),
+    ['via', 'via', 'from', 'to', 'call-id', 'cseq', 'timestamp', 'content-length'],
+  );
   assert.equal(getHeader(trying, 'to'), 'sip:bob@biloxi.example.com');
   const ok = createResponse(req, 200, undefined, {
     toTag: '8321234356',
@@ -70,7 +76,18 @@ test('createResponse copies Via(s), From, To (+tag), Call-ID, CSeq (RFC 3261 §8
 });
 
 test('reason phrases cover RFC 3261 codes and fall back to the class', () => {
-  const rfc3261: Record<number, string> = { 180: 'Ringing', 183: 'Session Progress', 401: 'Unauthorized', 407: 'Proxy Authentication Required', 481: 'Call/Transaction Does Not Exist', 487: 'Request Terminated', 503: 'Service Unavailable', 505: 'Version Not Supported', 513: 'Message Too Large', 606: 'Not Acceptable' };
+  const rfc3261: Record<number, string> = {
+    180: 'Ringing',
+    183: 'Session Progress',
+    401: 'Unauthorized',
+    407: 'Proxy Authentication Required',
+    481: 'Call/Transaction Does Not Exist',
+    487: 'Request Terminated',
+    503: 'Service Unavailable',
+    505: 'Version Not Supported',
+    513: 'Message Too Large',
+    606: 'Not Acceptable',
+  };
   for (const [code, phrase] of Object.entries(rfc3261)) assert.equal(reasonPhrase(Number(code)), phrase);
   assert.equal(reasonPhrase(499), 'Client Error');
 });
@@ -88,7 +105,11 @@ test('badRequestResponse: 400 with the fault in the reason, headers copied, To t
 });
 
 test('badRequestResponse echoes From octet for octet, non-UTF-8 octets included', () => {
-  const from = Buffer.concat([Buffer.from('From: "A '), Buffer.from([0xc0, 0xff, 0x80]), Buffer.from('" <sip:a@example.org>;tag=f1\r\n')]);
+  const from = Buffer.concat([
+    Buffer.from('From: "A '),
+    Buffer.from([0xc0, 0xff, 0x80]),
+    Buffer.from('" <sip:a@example.org>;tag=f1\r\n'),
+  ]);
   const data = Buffer.concat([
     Buffer.from('INVITE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-400\r\n'),
     from,
@@ -129,6 +150,10 @@ test('badRequestResponse for several broken requests', () => {
   assert.equal(getHeader(res, 'call-id'), 'multi01.98asdh@192.0.2.1');
   assert.equal(res.headers.filter((h) => h.name === 'call-id').length, 1);
   // A hostile header value cannot leak control characters into the reason phrase.
-  const hostile = new SipParseError('bad_header', 'bad \r\n thing', { kind: 'request', method: 'INVITE', headers: [{ name: 'via', value: 'SIP/2.0/UDP h;branch=z9hG4bK1' }] });
+  const hostile = new SipParseError('bad_header', 'bad \r\n thing', {
+    kind: 'request',
+    method: 'INVITE',
+    headers: [{ name: 'via', value: 'SIP/2.0/UDP h;branch=z9hG4bK1' }],
+  });
   assert.equal(badRequestResponse(hostile)!.reason, 'Bad Request (bad ?? thing)');
 });

@@ -43,7 +43,14 @@ test('parseSdp reads session, connection, media lines and rtpmap', () => {
 });
 
 test('offeredCodecs names static payload types without rtpmap and skips disabled streams', () => {
-  assert.deepEqual([...offeredCodecs(parseSdp(OFFER))].sort(), ['G722', 'G729', 'OPUS', 'PCMA', 'PCMU', 'TELEPHONE-EVENT']);
+  assert.deepEqual([...offeredCodecs(parseSdp(OFFER))].sort(), [
+    'G722',
+    'G729',
+    'OPUS',
+    'PCMA',
+    'PCMU',
+    'TELEPHONE-EVENT',
+  ]);
   assert.deepEqual([...offeredCodecs(parseSdp(OFFER), 'video')], []);
   assert.deepEqual([...offeredCodecs(parseSdp('v=0\nm=audio 4000 RTP/AVP 18\n'))], ['G729']);
   assert.deepEqual([...offeredCodecs(parseSdp('v=0\nm=audio 4000 RTP/AVP 97\n'))], []);
@@ -56,14 +63,34 @@ test('SDP bodies of the RFC 3665 and RFC 4475 messages', () => {
   assert.deepEqual([...offeredCodecs(parseSdp(invite.body))], ['PCMU']);
   const torture = parseMessage(readFileSync(path.join(RFC4475_DIR, 'sdp01.dat')));
   const sdp = parseSdp(torture.body);
-  assert.deepEqual(sdp.media.map((m) => m.media), ['audio', 'video']);
+  assert.deepEqual(
+    sdp.media.map((m) => m.media),
+    ['audio', 'video'],
+  );
   assert.deepEqual([...offeredCodecs(sdp)].sort(), ['PCMU', 'QCELP']);
-  assert.equal(sdp.media[1]!.rtpmap.get('31')?.encoding, undefined, 'a=rtpmap:31 LPC lacks a clock rate: skipped, not thrown');
+  assert.equal(
+    sdp.media[1]!.rtpmap.get('31')?.encoding,
+    undefined,
+    'a=rtpmap:31 LPC lacks a clock rate: skipped, not thrown',
+  );
 });
 
 test('garbage throws bad_sdp, never anything else', () => {
-  for (const bad of ['', 'hello', 'v=1', 'o=x\r\nv=0', 'v=0\r\nm=audio', 'v=0\r\nm=audio x RTP/AVP 0', 'v=0\r\nm =video 1 RTP/AVP 0', 'v=0\r\nc=IN']) {
-    assert.throws(() => parseSdp(bad), (e: unknown) => e instanceof SipParseError && e.code === 'bad_sdp', JSON.stringify(bad));
+  for (const bad of [
+    '',
+    'hello',
+    'v=1',
+    'o=x\r\nv=0',
+    'v=0\r\nm=audio',
+    'v=0\r\nm=audio x RTP/AVP 0',
+    'v=0\r\nm =video 1 RTP/AVP 0',
+    'v=0\r\nc=IN',
+  ]) {
+    assert.throws(
+      () => parseSdp(bad),
+      (e: unknown) => e instanceof SipParseError && e.code === 'bad_sdp',
+      JSON.stringify(bad),
+    );
   }
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 400 }), fc.boolean(), (bytes, prefix) => {

@@ -27,7 +27,14 @@ test('Content-Length is always the body length, written once in place of the fir
   const text = serializeMessage(request()).toString();
   assert.equal(text.split('Content-Length').length, 2);
   assert.ok(text.endsWith('CSeq: 1 OPTIONS\r\nContent-Length: 5\r\n\r\nhello'));
-  const res: SipResponse = { kind: 'response', version: 'SIP/2.0', status: 200, reason: 'OK', headers: [], body: Buffer.from('é') };
+  const res: SipResponse = {
+    kind: 'response',
+    version: 'SIP/2.0',
+    status: 200,
+    reason: 'OK',
+    headers: [],
+    body: Buffer.from('é'),
+  };
   assert.equal(serializeMessage(res).toString(), 'SIP/2.0 200 OK\r\nContent-Length: 2\r\n\r\né');
 });
 
@@ -46,7 +53,14 @@ test('a char above U+00FF is refused, not cut to its low byte (U+010D U+010A wou
     req.headers.push({ name: 'subject', value });
     assert.throws(() => serializeMessage(req), TypeError);
   }
-  const res: SipResponse = { kind: 'response', version: 'SIP/2.0', status: 200, reason: 'O\u010d\u010aK', headers: [], body: Buffer.alloc(0) };
+  const res: SipResponse = {
+    kind: 'response',
+    version: 'SIP/2.0',
+    status: 200,
+    reason: 'O\u010d\u010aK',
+    headers: [],
+    body: Buffer.alloc(0),
+  };
   assert.throws(() => serializeMessage(res), TypeError);
 });
 
@@ -65,13 +79,27 @@ test('header injection is impossible: CR, LF or NUL anywhere throws', () => {
     const inMethod = request();
     inMethod.method = `INVITE${bad}`;
     assert.throws(() => serializeMessage(inMethod), TypeError);
-    const res: SipResponse = { kind: 'response', version: 'SIP/2.0', status: 200, reason: `OK${bad}`, headers: [], body: Buffer.alloc(0) };
+    const res: SipResponse = {
+      kind: 'response',
+      version: 'SIP/2.0',
+      status: 200,
+      reason: `OK${bad}`,
+      headers: [],
+      body: Buffer.alloc(0),
+    };
     assert.throws(() => serializeMessage(res), TypeError);
   }
   const sp = request();
   sp.uri = 'sip:a@b SIP/2.0\r\n';
   assert.throws(() => serializeMessage(sp), TypeError);
-  const status: SipResponse = { kind: 'response', version: 'SIP/2.0', status: 1000, reason: 'x', headers: [], body: Buffer.alloc(0) };
+  const status: SipResponse = {
+    kind: 'response',
+    version: 'SIP/2.0',
+    status: 1000,
+    reason: 'x',
+    headers: [],
+    body: Buffer.alloc(0),
+  };
   assert.throws(() => serializeMessage(status), TypeError);
 });
 

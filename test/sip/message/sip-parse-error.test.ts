@@ -34,9 +34,9 @@ const EXAMPLES: Record<SipParseErrorCode, () => unknown> = {
   duplicate_header: () => parseMessage(req('Call-ID: c2')),
   bad_content_length: () => parseMessage(req('Content-Length: -1')),
   content_length_mismatch: () => parseMessage(req('Content-Length: 10')),
-  too_large: () => parseMessage(req('X: ' + 'a'.repeat(70_000))),
+  too_large: () => parseMessage(req(`X: ${'a'.repeat(70_000)}`)),
   too_many_headers: () => parseMessage(req(...Array.from({ length: 300 }, (_, i) => `X-${i}: v`))),
-  line_too_long: () => parseMessage(req('X: ' + 'a'.repeat(20_000)), { maxMessageSize: 100_000 }),
+  line_too_long: () => parseMessage(req(`X: ${'a'.repeat(20_000)}`), { maxMessageSize: 100_000 }),
   bad_cseq: () => parseMessage(sip(['OPTIONS sip:b@example.com SIP/2.0', VIA, 'CSeq: x OPTIONS'])),
   cseq_method_mismatch: () => parseMessage(sip(['OPTIONS sip:b@example.com SIP/2.0', VIA, 'CSeq: 1 INVITE'])),
   bad_max_forwards: () => parseMessage(req('Max-Forwards: 256')),
@@ -64,7 +64,7 @@ test('every SipParseError code is reachable, with a message saying what was wron
 test('too_large is answered 513 (RFC 3261 §21.5.11), on datagrams and streams', () => {
   let err: unknown;
   try {
-    parseMessage(req('X: ' + 'a'.repeat(70_000)));
+    parseMessage(req(`X: ${'a'.repeat(70_000)}`));
   } catch (e) {
     err = e;
   }

@@ -10,7 +10,13 @@ const INVITE = readFileSync(path.join(FIXTURES_DIR, 'rfc3665-3.1-f1-invite.sip')
 const BYE = readFileSync(path.join(FIXTURES_DIR, 'rfc3665-3.1-f5-bye.sip'));
 
 function kinds(items: StreamItem[]): string[] {
-  return items.map((i) => (i.type === 'message' ? (i.message.kind === 'request' ? i.message.method : String(i.message.status)) : `ka:${i.pong}`));
+  return items.map((i) =>
+    i.type === 'message'
+      ? i.message.kind === 'request'
+        ? i.message.method
+        : String(i.message.status)
+      : `ka:${i.pong}`,
+  );
 }
 
 function code(fn: () => unknown): string {
@@ -50,7 +56,10 @@ test('RFC 5626 §4.4.1 keep-alives: CRLFCRLF ping asks for a pong, a lone CRLF i
   assert.deepEqual(kinds(p.push(Buffer.from('\r\n\r\n'))), ['ka:true']);
   assert.deepEqual(kinds(p.push(Buffer.from('\r\n'))), []);
   assert.deepEqual(kinds(p.push(BYE)), ['BYE']);
-  assert.deepEqual(kinds(p.push(Buffer.concat([Buffer.from('\r\n\r\n'), BYE, Buffer.from('\r\n'), BYE, Buffer.from('\r\n\r\n')]))), ['ka:true', 'BYE', 'BYE', 'ka:true']);
+  assert.deepEqual(
+    kinds(p.push(Buffer.concat([Buffer.from('\r\n\r\n'), BYE, Buffer.from('\r\n'), BYE, Buffer.from('\r\n\r\n')]))),
+    ['ka:true', 'BYE', 'BYE', 'ka:true'],
+  );
   // A ping split across pushes is still one ping.
   assert.deepEqual(kinds(p.push(Buffer.from('\r\n\r'))), []);
   assert.deepEqual(kinds(p.push(Buffer.from('\n'))), ['ka:true']);
@@ -59,7 +68,14 @@ test('RFC 5626 §4.4.1 keep-alives: CRLFCRLF ping asks for a pong, a lone CRLF i
 
 test('Content-Length is required on a stream (RFC 3261 §18.3)', () => {
   const p = new SipStreamParser();
-  const noLength = sip(['OPTIONS sip:a@b SIP/2.0', 'Via: SIP/2.0/TCP h;branch=z9hG4bK1', 'From: <sip:a@b>;tag=1', 'To: <sip:a@b>', 'Call-ID: c', 'CSeq: 1 OPTIONS']);
+  const noLength = sip([
+    'OPTIONS sip:a@b SIP/2.0',
+    'Via: SIP/2.0/TCP h;branch=z9hG4bK1',
+    'From: <sip:a@b>;tag=1',
+    'To: <sip:a@b>',
+    'Call-ID: c',
+    'CSeq: 1 OPTIONS',
+  ]);
   let err: unknown;
   try {
     p.push(noLength);
@@ -75,7 +91,13 @@ test('Content-Length is required on a stream (RFC 3261 §18.3)', () => {
 });
 
 test('limits are enforced before the buffer grows past them', () => {
-  const lim = { maxMessageSize: 2000, maxHeaderLineLength: 200, maxStartLineLength: 100, maxHeaders: 10, maxBodySize: 500 };
+  const lim = {
+    maxMessageSize: 2000,
+    maxHeaderLineLength: 200,
+    maxStartLineLength: 100,
+    maxHeaders: 10,
+    maxBodySize: 500,
+  };
   // Endless header section without an empty line: refused once it passes maxMessageSize.
   let p = new SipStreamParser(lim);
   p.push(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\n'));
@@ -89,17 +111,38 @@ test('limits are enforced before the buffer grows past them', () => {
   // One endless line: refused as soon as it is longer than the limit, without waiting for CRLF.
   p = new SipStreamParser(lim);
   p.push(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nX: '));
-  assert.equal(code(() => p.push(Buffer.alloc(300, 0x61))), 'line_too_long');
+  assert.equal(
+    code(() => p.push(Buffer.alloc(300, 0x61))),
+    'line_too_long',
+  );
   p = new SipStreamParser(lim);
-  assert.equal(code(() => p.push(Buffer.alloc(150, 0x61))), 'line_too_long');
+  assert.equal(
+    code(() => p.push(Buffer.alloc(150, 0x61))),
+    'line_too_long',
+  );
   // Too many headers.
   p = new SipStreamParser(lim);
-  const many = sip(['OPTIONS sip:a@b SIP/2.0', ...Array.from({ length: 11 }, (_, i) => `X-${i}: v`), 'Content-Length: 0']);
-  assert.equal(code(() => p.push(many)), 'too_many_headers');
+  const many = sip([
+    'OPTIONS sip:a@b SIP/2.0',
+    ...Array.from({ length: 11 }, (_, i) => `X-${i}: v`),
+    'Content-Length: 0',
+  ]);
+  assert.equal(
+    code(() => p.push(many)),
+    'too_many_headers',
+  );
   // A body larger than allowed is refused from its Content-Length, before it arrives.
   p = new SipStreamParser(lim);
-  const big = sip(['MESSAGE sip:a@b SIP/2.0', 'Via: SIP/2.0/TCP h;branch=z9hG4bK1', 'CSeq: 1 MESSAGE', 'Content-Length: 501']);
-  assert.equal(code(() => p.push(big)), 'too_large');
+  const big = sip([
+    'MESSAGE sip:a@b SIP/2.0',
+    'Via: SIP/2.0/TCP h;branch=z9hG4bK1',
+    'CSeq: 1 MESSAGE',
+    'Content-Length: 501',
+  ]);
+  assert.equal(
+    code(() => p.push(big)),
+    'too_large',
+  );
   assert.equal(p.pendingBytes, 0);
   // Default limits accept 60 KB of ordinary pipelined traffic (what the npm sip package cut off).
   p = new SipStreamParser();
@@ -112,7 +155,9 @@ test('garbage on the stream throws a SipParseError with what could be salvaged',
   const p = new SipStreamParser();
   const err = (() => {
     try {
-      p.push(sip(['INVITE  sip:a@b SIP/2.0', 'Via: SIP/2.0/TCP h;branch=z9hG4bK1', 'Call-ID: x', 'CSeq: 1 INVITE', 'l: 0']));
+      p.push(
+        sip(['INVITE  sip:a@b SIP/2.0', 'Via: SIP/2.0/TCP h;branch=z9hG4bK1', 'Call-ID: x', 'CSeq: 1 INVITE', 'l: 0']),
+      );
     } catch (e) {
       return e;
     }
@@ -122,5 +167,8 @@ test('garbage on the stream throws a SipParseError with what could be salvaged',
   assert.equal(err.code, 'bad_start_line');
   assert.equal(err.partial?.kind, 'request');
   assert.equal(err.partial?.method, 'INVITE');
-  assert.deepEqual(err.partial?.headers.map((h) => h.name), ['via', 'call-id', 'cseq']);
+  assert.deepEqual(
+    err.partial?.headers.map((h) => h.name),
+    ['via', 'call-id', 'cseq'],
+  );
 });

@@ -23,14 +23,30 @@ function code(fn: () => unknown): string {
 }
 
 test('parseUri: sip with user, password, port, params and headers', () => {
-  const u = parseUri('sip:alice:secret@Atlanta.example.com:5061;transport=TCP;lr;Maddr=239.255.255.1?subject=project%20x&priority=urgent');
+  const u = parseUri(
+    'sip:alice:secret@Atlanta.example.com:5061;transport=TCP;lr;Maddr=239.255.255.1' +
+      '?subject=project%20x&priority=urgent',
+  );
   assert.equal(u.scheme, 'sip');
   assert.equal(u.user, 'alice');
   assert.equal(u.password, 'secret');
   assert.equal(u.host, 'Atlanta.example.com');
   assert.equal(u.port, 5061);
-  assert.deepEqual([...u.params], [['transport', 'TCP'], ['lr', null], ['maddr', '239.255.255.1']]);
-  assert.deepEqual([...u.headers], [['subject', 'project x'], ['priority', 'urgent']]);
+  assert.deepEqual(
+    [...u.params],
+    [
+      ['transport', 'TCP'],
+      ['lr', null],
+      ['maddr', '239.255.255.1'],
+    ],
+  );
+  assert.deepEqual(
+    [...u.headers],
+    [
+      ['subject', 'project x'],
+      ['priority', 'urgent'],
+    ],
+  );
   assert.deepEqual(parseUri(formatUri(u)), u);
 });
 
@@ -38,7 +54,13 @@ test('parseUri: escapes, ; in the user part (RFC 4475 §3.1.1.3, §3.1.1.9), IPv
   assert.equal(parseUri('sip:sips%3Auser%40example.com@example.net').user, 'sips:user@example.com');
   const esc = parseUri('sip:cal%6Cer@host5.example.net;%6C%72;n%61me=v%61lue%25%34%31');
   assert.equal(esc.user, 'caller');
-  assert.deepEqual([...esc.params], [['lr', null], ['name', 'value%41']]);
+  assert.deepEqual(
+    [...esc.params],
+    [
+      ['lr', null],
+      ['name', 'value%41'],
+    ],
+  );
   const semi = parseUri('sip:user;par=u%40example.net@example.com');
   assert.equal(semi.user, 'user;par=u@example.net');
   assert.equal(semi.host, 'example.com');
@@ -61,17 +83,40 @@ test('parseUri: escapes, ; in the user part (RFC 4475 §3.1.1.3, §3.1.1.9), IPv
   assert.equal(parseUri('SIP:UPPER@example.com').scheme, 'sip');
 });
 
-test('parseUri: a user part of raw UTF-8 octets (as a message holds them) reads as text, like its %-escaped form', () => {
-  const octets = Buffer.from('sip:José@example.com', 'utf8').toString('latin1');
-  assert.equal(parseUri(octets).user, 'José');
-  assert.equal(parseUri('sip:Jos%C3%A9@example.com').user, 'José');
-  // Not UTF-8: each octet is one char, nothing replaced.
-  assert.equal(parseUri('sip:\xc0\xff@example.com').user, '\xc0\xff');
-});
+test(
+  'parseUri: a user part of raw UTF-8 octets (as a message holds them) reads as text, like its %-escaped ' + 'form',
+  () => {
+    const octets = Buffer.from('sip:José@example.com', 'utf8').toString('latin1');
+    assert.equal(parseUri(octets).user, 'José');
+    assert.equal(parseUri('sip:Jos%C3%A9@example.com').user, 'José');
+    // Not UTF-8: each octet is one char, nothing replaced.
+    assert.equal(parseUri('sip:\xc0\xff@example.com').user, '\xc0\xff');
+  },
+);
 
 test('parseUri rejects garbage with bad_uri', () => {
-  for (const bad of ['', 'sip', ':x', '1sip:a', 'sip:', 'sip:@host', 'sip:a b@host', 'sip:host:99999', 'sip:host:', 'sip:[::1', 'sip:host;;lr', 'sip:host x', '<sip:a@b>', 'sip:a@[zz]', 'sip:h\r\nX: y']) {
-    assert.equal(code(() => parseUri(bad)), 'bad_uri', bad);
+  for (const bad of [
+    '',
+    'sip',
+    ':x',
+    '1sip:a',
+    'sip:',
+    'sip:@host',
+    'sip:a b@host',
+    'sip:host:99999',
+    'sip:host:',
+    'sip:[::1',
+    'sip:host;;lr',
+    'sip:host x',
+    '<sip:a@b>',
+    'sip:a@[zz]',
+    'sip:h\r\nX: y',
+  ]) {
+    assert.equal(
+      code(() => parseUri(bad)),
+      'bad_uri',
+      bad,
+    );
   }
 });
 
@@ -99,15 +144,42 @@ test('parseNameAddr: quoted display names with escapes, no LWS before <, unquote
 });
 
 test('parseNameAddr rejects garbage', () => {
-  assert.equal(code(() => parseNameAddr('"Mr. J. User <sip:j.user@example.com>')), 'unterminated_quote');
-  assert.equal(code(() => parseNameAddr('"x" sip:a@b')), 'bad_name_addr');
-  assert.equal(code(() => parseNameAddr('<sip:a@b')), 'bad_name_addr');
-  assert.equal(code(() => parseNameAddr('<sip:a@b>;;')), 'bad_name_addr');
-  assert.equal(code(() => parseNameAddr('<sip:a@b> junk')), 'bad_name_addr');
-  assert.equal(code(() => parseNameAddr('sip:a@b, sip:c@d')), 'bad_name_addr');
-  assert.equal(code(() => parseNameAddr('')), 'bad_name_addr');
-  assert.equal(code(() => parseNameAddr('<nouri>')), 'bad_name_addr');
-  assert.equal(code(() => parseNameAddr('<sip:a@b>;p="open')), 'unterminated_quote');
+  assert.equal(
+    code(() => parseNameAddr('"Mr. J. User <sip:j.user@example.com>')),
+    'unterminated_quote',
+  );
+  assert.equal(
+    code(() => parseNameAddr('"x" sip:a@b')),
+    'bad_name_addr',
+  );
+  assert.equal(
+    code(() => parseNameAddr('<sip:a@b')),
+    'bad_name_addr',
+  );
+  assert.equal(
+    code(() => parseNameAddr('<sip:a@b>;;')),
+    'bad_name_addr',
+  );
+  assert.equal(
+    code(() => parseNameAddr('<sip:a@b> junk')),
+    'bad_name_addr',
+  );
+  assert.equal(
+    code(() => parseNameAddr('sip:a@b, sip:c@d')),
+    'bad_name_addr',
+  );
+  assert.equal(
+    code(() => parseNameAddr('')),
+    'bad_name_addr',
+  );
+  assert.equal(
+    code(() => parseNameAddr('<nouri>')),
+    'bad_name_addr',
+  );
+  assert.equal(
+    code(() => parseNameAddr('<sip:a@b>;p="open')),
+    'unterminated_quote',
+  );
 });
 
 test('parseVia: branch, received, rport with and without value, IPv6, LWS everywhere', () => {
@@ -136,28 +208,71 @@ test('parseVia: branch, received, rport with and without value, IPv6, LWS everyw
 });
 
 test('parseVia rejects garbage with bad_via', () => {
-  for (const bad of ['', 'SIP/2.0', 'SIP/2.0/UDP', 'SIP/2.0/UDP ', 'SIP/2.0/UDP host;;', 'SIP/2.0/UDP host;', 'SIP/2.0/UDP host:70000', 'SIP/2.0/UDP host;rport=x', 'SIP/2.0/UDP [::1', 'SIP/2.0/UDP host junk', 'SIP 2.0 UDP host', 'SIP/2.0/UDP host, SIP/2.0/UDP h2']) {
-    assert.equal(code(() => parseVia(bad)), 'bad_via', bad);
+  for (const bad of [
+    '',
+    'SIP/2.0',
+    'SIP/2.0/UDP',
+    'SIP/2.0/UDP ',
+    'SIP/2.0/UDP host;;',
+    'SIP/2.0/UDP host;',
+    'SIP/2.0/UDP host:70000',
+    'SIP/2.0/UDP host;rport=x',
+    'SIP/2.0/UDP [::1',
+    'SIP/2.0/UDP host junk',
+    'SIP 2.0 UDP host',
+    'SIP/2.0/UDP host, SIP/2.0/UDP h2',
+  ]) {
+    assert.equal(
+      code(() => parseVia(bad)),
+      'bad_via',
+      bad,
+    );
   }
 });
 
 test('parseCSeq and parseContentLength', () => {
   assert.deepEqual(parseCSeq('0009 INVITE'), { seq: 9, method: 'INVITE' });
   assert.deepEqual(parseCSeq(' 2147483647\tACK '), { seq: 2147483647, method: 'ACK' });
-  for (const bad of ['', 'INVITE', '1', '1INVITE', '-1 INVITE', '2147483648 INVITE', '36893488147419103232 REGISTER', '1 INV ITE', '1 <x>']) {
-    assert.equal(code(() => parseCSeq(bad)), 'bad_cseq', bad);
+  for (const bad of [
+    '',
+    'INVITE',
+    '1',
+    '1INVITE',
+    '-1 INVITE',
+    '2147483648 INVITE',
+    '36893488147419103232 REGISTER',
+    '1 INV ITE',
+    '1 <x>',
+  ]) {
+    assert.equal(
+      code(() => parseCSeq(bad)),
+      'bad_cseq',
+      bad,
+    );
   }
   assert.equal(parseContentLength(' 150 '), 150);
   assert.equal(parseContentLength('0'), 0);
   for (const bad of ['', '-999', '1.5', '12 3', '99999999999', '0x10']) {
-    assert.equal(code(() => parseContentLength(bad)), 'bad_content_length', bad);
+    assert.equal(
+      code(() => parseContentLength(bad)),
+      'bad_content_length',
+      bad,
+    );
   }
 });
 
 test('RFC 5118 IPv6: bracketed references parse, a bare IPv6 Request-URI is refused', async () => {
   const { parseMessage } = await import('../../../src/sip/message/index.js');
   const { sip } = await import('./codec-helpers.js');
-  const base = ['Via: SIP/2.0/UDP [2001:db8::9:1];branch=z9hG4bKas3-111;received=[2001:db8::9:255]', 'From: <sip:user@[2001:db8::20]>;tag=81x2', 'To: <sip:user@[2001:db8::10]>', 'Call-ID: SSG9559905523997077@hlau_4100', 'CSeq: 1 REGISTER', 'Contact: "Caller" <sip:caller@[2001:db8::1]>', 'Content-Length: 0'];
+  const base = [
+    'Via: SIP/2.0/UDP [2001:db8::9:1];branch=z9hG4bKas3-111;received=[2001:db8::9:255]',
+    'From: <sip:user@[2001:db8::20]>;tag=81x2',
+    'To: <sip:user@[2001:db8::10]>',
+    'Call-ID: SSG9559905523997077@hlau_4100',
+    'CSeq: 1 REGISTER',
+    'Contact: "Caller" <sip:caller@[2001:db8::1]>',
+    'Content-Length: 0',
+  ];
   const ok = parseMessage(sip(['REGISTER sip:[2001:db8::10]:5070 SIP/2.0', ...base]));
   assert.equal(ok.kind === 'request' && parseUri(ok.uri).host, '2001:db8::10');
   const via = parseVia(ok.headers[0]!.value);

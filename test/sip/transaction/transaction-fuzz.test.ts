@@ -6,7 +6,11 @@ import type { SipRequest, SipResponse } from '../../../src/sip/message/types.js'
 import { createSipCounters } from '../../../src/sip/sip-counters.js';
 import { generateBranch } from '../../../src/sip/transaction/branch.js';
 import { topVia } from '../../../src/sip/transaction/message-fields.js';
-import { TransactionLayer, type ClientTransaction, type ServerTransaction } from '../../../src/sip/transaction/transaction-layer.js';
+import {
+  TransactionLayer,
+  type ClientTransaction,
+  type ServerTransaction,
+} from '../../../src/sip/transaction/transaction-layer.js';
 import type { SipProtocol, SipSource } from '../../../src/sip/transport/transport.js';
 import { FakeTimers } from '../../support/fake-timers.js';
 
@@ -16,7 +20,8 @@ const STATUSES = [100, 180, 183, 200, 202, 302, 401, 404, 486, 500, 503, 603] as
 function request(method: string, branch: string, toTag = ''): SipRequest {
   return parseMessage(
     Buffer.from(
-      `${method} sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}\r\nFrom: <sip:a@h>;tag=a\r\n` +
+      `${method} sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}\r\nFrom: ` +
+        `<sip:a@h>;tag=a\r\n` +
         `To: <sip:x@h>${toTag}\r\nCall-ID: ${branch}\r\nCSeq: 1 ${method}\r\nContent-Length: 0\r\n\r\n`,
     ),
   ) as SipRequest;
@@ -58,7 +63,12 @@ test('random message and timer sequences never throw, and every transaction ends
     fc.property(fc.constantFrom<SipProtocol>('udp', 'tcp'), fc.array(opArb, { maxLength: 60 }), (protocol, ops) => {
       const clock = new FakeTimers();
       const counters = createSipCounters();
-      const layer = new TransactionLayer({ timers: { t1: 10, t2: 40, t4: 50, timerD: 320, timerC: 2000 }, timerHost: clock, counters, send: () => undefined });
+      const layer = new TransactionLayer({
+        timers: { t1: 10, t2: 40, t4: 50, timerD: 320, timerC: 2000 },
+        timerHost: clock,
+        counters,
+        send: () => undefined,
+      });
       const target = { protocol, address: '127.0.0.1', port: 5070 };
       const source: SipSource = { ...target, local: { address: '127.0.0.1', port: 5060 } };
       const clients: Array<{ tx: ClientTransaction; req: SipRequest }> = [];

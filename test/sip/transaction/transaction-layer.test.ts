@@ -37,7 +37,8 @@ function request(method: string, branch: string, extra = '', cseq = 1): SipReque
     `${method} sip:bob@127.0.0.1 SIP/2.0\r\n` +
     `Via: SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}\r\n` +
     `Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>${extra}\r\n` +
-    `Call-ID: call-1@127.0.0.1\r\nCSeq: ${cseq} ${method === 'ACK' || method === 'CANCEL' ? method : method}\r\nContent-Length: 0\r\n\r\n`;
+    `Call-ID: call-1@127.0.0.1\r\nCSeq: ${cseq} ` +
+    `${method === 'ACK' || method === 'CANCEL' ? method : method}\r\nContent-Length: 0\r\n\r\n`;
   return parseMessage(Buffer.from(text)) as SipRequest;
 }
 
@@ -45,7 +46,8 @@ function response(req: SipRequest, status: number, toTag = 'b1'): SipResponse {
   const via = req.headers.find((h) => h.name === 'via')!.value;
   const cseq = req.headers.find((h) => h.name === 'cseq')!.value;
   const text =
-    `SIP/2.0 ${status} X\r\nVia: ${via}\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>;tag=${toTag}\r\n` +
+    `SIP/2.0 ${status} X\r\nVia: ${via}\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\nTo: ` +
+    `<sip:bob@127.0.0.1>;tag=${toTag}\r\n` +
     `Call-ID: call-1@127.0.0.1\r\nCSeq: ${cseq}\r\nContent-Length: 0\r\n\r\n`;
   return parseMessage(Buffer.from(text)) as SipResponse;
 }
@@ -78,7 +80,10 @@ test('INVITE client over UDP: Timer A doubles without cap, Timer B times out at 
   const s = setup();
   const { events } = startClient(s, 'INVITE');
   s.clock.advance(64 * T1 + 1);
-  assert.deepEqual(s.sent.map((x) => x.at), [0, 10, 30, 70, 150, 310, 630]);
+  assert.deepEqual(
+    s.sent.map((x) => x.at),
+    [0, 10, 30, 70, 150, 310, 630],
+  );
   assert.deepEqual(events, ['timeout B', 'terminated']);
   assert.equal(s.counters.transactionsTimedOut.client, 1);
   assert.equal(s.layer.size.client, 0);
@@ -93,29 +98,33 @@ test('INVITE client over TCP: no retransmissions, still Timer B', () => {
   assert.deepEqual(events, ['timeout B', 'terminated']);
 });
 
-test('INVITE client: provisional stops retransmission; non-2xx is ACKed by the transaction, retransmitted final re-ACKed', () => {
-  const s = setup();
-  const { tx, req, events } = startClient(s, 'INVITE');
-  s.clock.advance(15);
-  assert.ok(s.layer.receiveResponse(response(req, 180), topVia(req)));
-  s.clock.advance(1000);
-  assert.equal(s.sent.length, 2, 'no retransmission after a provisional, and no Timer B timeout');
-  assert.equal(tx.state, 'proceeding');
-  const busy = response(req, 486);
-  s.layer.receiveResponse(busy, topVia(busy));
-  const ack = parseMessage(Buffer.from(s.sent[2]!.text)) as SipRequest;
-  assert.equal(ack.method, 'ACK');
-  assert.equal(ack.uri, req.uri);
-  assert.match(ack.headers.find((h) => h.name === 'cseq')!.value, /^1 ACK$/);
-  assert.match(ack.headers.find((h) => h.name === 'to')!.value, /tag=b1/);
-  assert.equal(topVia(ack)!.branch, topVia(req)!.branch);
-  s.layer.receiveResponse(busy, topVia(busy));
-  assert.equal(s.sent.length, 4);
-  assert.equal(s.sent[3]!.text, s.sent[2]!.text);
-  assert.deepEqual(events, ['prov 180', 'final 486']);
-  s.clock.advance(320);
-  assert.equal(tx.state, 'terminated');
-});
+test(
+  'INVITE client: provisional stops retransmission; non-2xx is ACKed by the transaction, retransmitted final ' +
+    're-ACKed',
+  () => {
+    const s = setup();
+    const { tx, req, events } = startClient(s, 'INVITE');
+    s.clock.advance(15);
+    assert.ok(s.layer.receiveResponse(response(req, 180), topVia(req)));
+    s.clock.advance(1000);
+    assert.equal(s.sent.length, 2, 'no retransmission after a provisional, and no Timer B timeout');
+    assert.equal(tx.state, 'proceeding');
+    const busy = response(req, 486);
+    s.layer.receiveResponse(busy, topVia(busy));
+    const ack = parseMessage(Buffer.from(s.sent[2]!.text)) as SipRequest;
+    assert.equal(ack.method, 'ACK');
+    assert.equal(ack.uri, req.uri);
+    assert.match(ack.headers.find((h) => h.name === 'cseq')!.value, /^1 ACK$/);
+    assert.match(ack.headers.find((h) => h.name === 'to')!.value, /tag=b1/);
+    assert.equal(topVia(ack)!.branch, topVia(req)!.branch);
+    s.layer.receiveResponse(busy, topVia(busy));
+    assert.equal(s.sent.length, 4);
+    assert.equal(s.sent[3]!.text, s.sent[2]!.text);
+    assert.deepEqual(events, ['prov 180', 'final 486']);
+    s.clock.advance(320);
+    assert.equal(tx.state, 'terminated');
+  },
+);
 
 test('INVITE client: 2xx goes to Accepted (RFC 6026), later 2xx passed up as retransmissions, Timer M ends it', () => {
   const s = setup();
@@ -133,12 +142,21 @@ test('non-INVITE client over UDP: Timer E doubles to T2, T2 flat after a provisi
   const s = setup();
   const { req, events } = startClient(s, 'OPTIONS');
   s.clock.advance(150);
-  assert.deepEqual(s.sent.map((x) => x.at), [0, 10, 30, 70, 110, 150]);
+  assert.deepEqual(
+    s.sent.map((x) => x.at),
+    [0, 10, 30, 70, 110, 150],
+  );
   s.layer.receiveResponse(response(req, 100), topVia(req));
   s.clock.advance(490);
   assert.deepEqual(events, ['prov 100', 'timeout F', 'terminated']);
-  const gaps = s.sent.slice(5).map((x, i, a) => (i === 0 ? 0 : x.at - a[i - 1]!.at)).slice(1);
-  assert.ok(gaps.every((g) => g === T2), `gaps ${gaps}`);
+  const gaps = s.sent
+    .slice(5)
+    .map((x, i, a) => (i === 0 ? 0 : x.at - a[i - 1]!.at))
+    .slice(1);
+  assert.ok(
+    gaps.every((g) => g === T2),
+    `gaps ${gaps}`,
+  );
 });
 
 test('non-INVITE client: final → Completed absorbs retransmissions, Timer K = T4 (0 on TCP)', () => {
@@ -151,7 +169,10 @@ test('non-INVITE client: final → Completed absorbs retransmissions, Timer K = 
   // Completed only waits out Timer K: the request and the TU's handlers are let go ('terminated' stays).
   assert.equal(tx.holdsRequest, false);
   assert.throws(() => tx.request, /read its request after releasing it \(state completed\)/);
-  assert.deepEqual(['provisional', 'final', 'timeout'].map((e) => tx.listenerCount(e)), [0, 0, 0]);
+  assert.deepEqual(
+    ['provisional', 'final', 'timeout'].map((e) => tx.listenerCount(e)),
+    [0, 0, 0],
+  );
   s.clock.advance(T4);
   assert.equal(tx.state, 'terminated');
   assert.deepEqual(events, ['final 401', 'terminated']);
@@ -177,29 +198,35 @@ function serverInvite(s: ReturnType<typeof setup>, branch = generateBranch()) {
   return { req, tx: (d as { transaction: InviteServerTransaction }).transaction, branch };
 }
 
-test('INVITE server: 100 Trying after the delay, retransmission re-sends it, 486 retransmitted by Timer G until ACK', () => {
-  const s = setup();
-  const { req, tx, branch } = serverInvite(s);
-  tx.startTrying();
-  s.clock.advance(199);
-  assert.equal(s.sent.length, 0);
-  s.clock.advance(1);
-  assert.match(s.sent[0]!.text, /^SIP\/2.0 100 Trying/);
-  assert.equal(s.layer.receiveRequest(req, topVia(req)!, s.source, s.target).kind, 'absorbed');
-  assert.equal(s.sent.length, 2);
-  tx.reply(486, 'Busy Here');
-  assert.match(s.sent[2]!.text, /^SIP\/2.0 486 Busy Here/);
-  assert.match(s.sent[2]!.text, /To: <sip:bob@127.0.0.1>;tag=/);
-  s.clock.advance(70);
-  assert.deepEqual(s.sent.slice(3).map((x) => x.at - 200), [10, 30, 70]);
-  const ack = request('ACK', branch, `;tag=${tx.toTag}`);
-  assert.equal(s.layer.receiveRequest(ack, topVia(ack)!, s.source, s.target).kind, 'absorbed');
-  assert.equal(tx.state, 'confirmed');
-  const n = s.sent.length;
-  s.clock.advance(T4);
-  assert.equal(s.sent.length, n);
-  assert.equal(tx.state, 'terminated');
-});
+test(
+  'INVITE server: 100 Trying after the delay, retransmission re-sends it, 486 retransmitted by Timer G until ' + 'ACK',
+  () => {
+    const s = setup();
+    const { req, tx, branch } = serverInvite(s);
+    tx.startTrying();
+    s.clock.advance(199);
+    assert.equal(s.sent.length, 0);
+    s.clock.advance(1);
+    assert.match(s.sent[0]!.text, /^SIP\/2.0 100 Trying/);
+    assert.equal(s.layer.receiveRequest(req, topVia(req)!, s.source, s.target).kind, 'absorbed');
+    assert.equal(s.sent.length, 2);
+    tx.reply(486, 'Busy Here');
+    assert.match(s.sent[2]!.text, /^SIP\/2.0 486 Busy Here/);
+    assert.match(s.sent[2]!.text, /To: <sip:bob@127.0.0.1>;tag=/);
+    s.clock.advance(70);
+    assert.deepEqual(
+      s.sent.slice(3).map((x) => x.at - 200),
+      [10, 30, 70],
+    );
+    const ack = request('ACK', branch, `;tag=${tx.toTag}`);
+    assert.equal(s.layer.receiveRequest(ack, topVia(ack)!, s.source, s.target).kind, 'absorbed');
+    assert.equal(tx.state, 'confirmed');
+    const n = s.sent.length;
+    s.clock.advance(T4);
+    assert.equal(s.sent.length, n);
+    assert.equal(tx.state, 'terminated');
+  },
+);
 
 test('INVITE server: a response inside the handler means no 100 Trying', () => {
   const s = setup();
@@ -222,26 +249,32 @@ test('INVITE server: no ACK for a non-2xx → Timer H timeout', () => {
   assert.equal(s.counters.transactionsTimedOut.server, 1);
 });
 
-test('INVITE server: 2xx → Accepted absorbs INVITE retransmissions, passes a same-branch ACK up, Timer L ends it', () => {
-  const s = setup();
-  const { req, tx, branch } = serverInvite(s);
-  tx.reply(200);
-  assert.equal(tx.state, 'accepted');
-  assert.equal(tx.holdsRequest, false, 'Accepted keeps no parsed INVITE for its 32 s');
-  assert.equal(tx.reply(487), false, 'no new response after the 2xx (and no throw)');
-  assert.equal(s.layer.receiveRequest(req, topVia(req)!, s.source, s.target).kind, 'absorbed');
-  assert.equal(s.sent.length, 1, 'Accepted does not re-send the 2xx itself');
-  assert.ok(tx.respond(response(req, 200)), '2xx retransmission from the TU passes');
-  const ack = request('ACK', branch, ';tag=x');
-  assert.equal(s.layer.receiveRequest(ack, topVia(ack)!, s.source, s.target).kind, 'ack');
-  const stray = request('ACK', generateBranch(), ';tag=x');
-  assert.deepEqual(s.layer.receiveRequest(stray, topVia(stray)!, s.source, s.target), { kind: 'ack', transaction: null });
-  s.clock.advance(64 * T1);
-  assert.equal(tx.state, 'terminated');
-  assert.equal(s.layer.size.server, 0);
-});
+test(
+  'INVITE server: 2xx → Accepted absorbs INVITE retransmissions, passes a same-branch ACK up, Timer L ends ' + 'it',
+  () => {
+    const s = setup();
+    const { req, tx, branch } = serverInvite(s);
+    tx.reply(200);
+    assert.equal(tx.state, 'accepted');
+    assert.equal(tx.holdsRequest, false, 'Accepted keeps no parsed INVITE for its 32 s');
+    assert.equal(tx.reply(487), false, 'no new response after the 2xx (and no throw)');
+    assert.equal(s.layer.receiveRequest(req, topVia(req)!, s.source, s.target).kind, 'absorbed');
+    assert.equal(s.sent.length, 1, 'Accepted does not re-send the 2xx itself');
+    assert.ok(tx.respond(response(req, 200)), '2xx retransmission from the TU passes');
+    const ack = request('ACK', branch, ';tag=x');
+    assert.equal(s.layer.receiveRequest(ack, topVia(ack)!, s.source, s.target).kind, 'ack');
+    const stray = request('ACK', generateBranch(), ';tag=x');
+    assert.deepEqual(s.layer.receiveRequest(stray, topVia(stray)!, s.source, s.target), {
+      kind: 'ack',
+      transaction: null,
+    });
+    s.clock.advance(64 * T1);
+    assert.equal(tx.state, 'terminated');
+    assert.equal(s.layer.size.server, 0);
+  },
+);
 
-test('CANCEL matches its INVITE server transaction (§9.2): 200 for the CANCEL, its user told; unknown CANCEL → 481', () => {
+test('CANCEL matches its INVITE server transaction (§9.2): 200, its user told; unknown CANCEL → 481', () => {
   const s = setup();
   const { tx, branch } = serverInvite(s);
   let cancelled = 0;
@@ -283,15 +316,25 @@ test('non-INVITE server: Trying absorbs silently, Completed re-sends the final, 
 test('RFC 2543 peer (no magic cookie): retransmission and ACK still match the INVITE (§17.2.3 fallback)', () => {
   const s = setup();
   const req = request('INVITE', 'oldstyle1');
-  const d = s.layer.receiveRequest(req, topVia(req)!, s.source, s.target) as { kind: string; transaction: InviteServerTransaction };
+  const d = s.layer.receiveRequest(req, topVia(req)!, s.source, s.target) as {
+    kind: string;
+    transaction: InviteServerTransaction;
+  };
   assert.equal(d.kind, 'new');
   d.transaction.reply(404);
-  assert.equal(s.layer.receiveRequest(request('INVITE', 'oldstyle1'), topVia(req)!, s.source, s.target).kind, 'absorbed');
+  assert.equal(
+    s.layer.receiveRequest(request('INVITE', 'oldstyle1'), topVia(req)!, s.source, s.target).kind,
+    'absorbed',
+  );
   const ack = request('ACK', 'oldstyle1', `;tag=${d.transaction.toTag}`);
   assert.equal(s.layer.receiveRequest(ack, topVia(ack)!, s.source, s.target).kind, 'absorbed');
   assert.equal(d.transaction.state, 'confirmed');
   const other = request('INVITE', 'oldstyle1', '', 2);
-  assert.equal(s.layer.receiveRequest(other, topVia(other)!, s.source, s.target).kind, 'new', 'another CSeq is another transaction');
+  assert.equal(
+    s.layer.receiveRequest(other, topVia(other)!, s.source, s.target).kind,
+    'new',
+    'another CSeq is another transaction',
+  );
 });
 
 test('a transport error ends a client transaction with transportError', async () => {
@@ -304,7 +347,12 @@ test('a transport error ends a client transaction with transportError', async ()
   });
   const branch = generateBranch();
   const w = watchClient();
-  const tx = layer.sendRequest(request('INVITE', branch), branch, { protocol: 'tcp', address: '127.0.0.1', port: 1 }, w.user);
+  const tx = layer.sendRequest(
+    request('INVITE', branch),
+    branch,
+    { protocol: 'tcp', address: '127.0.0.1', port: 1 },
+    w.user,
+  );
   const err = (await w.transportError) as Error;
   assert.equal(err.message, 'ECONNREFUSED');
   assert.equal(tx.state, 'terminated');
@@ -319,7 +367,10 @@ test('UAS 2xx retransmission (§13.3.1.4): re-sent T1, 2·T1 … T2 until the AC
   tx.on('ack', (a: unknown) => acks.push(a));
   tx.reply(200);
   s.clock.advance(150);
-  assert.deepEqual(s.sent.map((x) => x.at), [0, 10, 30, 70, 110, 150]);
+  assert.deepEqual(
+    s.sent.map((x) => x.at),
+    [0, 10, 30, 70, 110, 150],
+  );
   assert.ok(s.sent.every((x) => x.text === s.sent[0]!.text));
   const ack = request('ACK', generateBranch(), `;tag=${tx.toTag}`);
   const d = s.layer.receiveRequest(ack, topVia(ack)!, s.source, s.target);

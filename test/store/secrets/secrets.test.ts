@@ -62,7 +62,10 @@ test('secret key: hex or base64, 32 bytes; errors do not echo the value', () => 
   assert.deepEqual(parseSecretKey(k.toString('hex')), k);
   assert.deepEqual(parseSecretKey(k.toString('base64')), k);
   assert.deepEqual(parseSecretKey(k.toString('base64url')), k);
-  assert.throws(() => parseSecretKey('abcd'), (e: Error) => !e.message.includes('abcd'));
+  assert.throws(
+    () => parseSecretKey('abcd'),
+    (e: Error) => !e.message.includes('abcd'),
+  );
   assert.throws(() => parseSecretKey(randomBytes(16).toString('hex')));
 });
 
@@ -84,13 +87,19 @@ test('key file: created 0600 once, reused, config key wins', () => {
 test('key file: processes racing to create it all end up with one key', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vsip-key-race-'));
   const mod = new URL('../../../src/store/secrets/load-secret-key.js', import.meta.url).href;
-  const script = `const { loadSecretKey } = await import(${JSON.stringify(mod)}); process.stdout.write(loadSecretKey({ dataDir: ${JSON.stringify(dir)} }).toString('hex'));`;
+  const script =
+    `const { loadSecretKey } = await import(${JSON.stringify(mod)}); ` +
+    `process.stdout.write(loadSecretKey({ dataDir: ${JSON.stringify(dir)} }).toString('hex'));`;
   try {
     const outs = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        new Promise<string>((resolve, reject) =>
-          execFile(process.execPath, ['--input-type=module', '-e', script], (err, stdout) => (err ? reject(err) : resolve(stdout))),
-        ),
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<string>((resolve, reject) =>
+            execFile(process.execPath, ['--input-type=module', '-e', script], (err, stdout) =>
+              err ? reject(err) : resolve(stdout),
+            ),
+          ),
       ),
     );
     assert.equal(new Set(outs).size, 1);
