@@ -219,9 +219,18 @@ test('Ctrl-C (SIGINT to the process group): the serve process and its workers ex
     args: ['--role', 'sip', '--sip-workers', '2'],
     ownProcessGroup: true,
   });
-  const banner = /SIP workers 2 processes \(pids (\d+), (\d+)\)/.exec(serve.output());
-  assert.ok(banner, serve.output().slice(-2000));
-  const pids = [Number(banner[1]), Number(banner[2])];
-  assert.equal(await serve.interrupt(), 0, serve.output().slice(-2000));
-  for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker ${pid} is gone`);
+  try {
+    const banner = /SIP workers 2 processes \(pids (\d+), (\d+)\)/.exec(serve.output());
+    assert.ok(banner, serve.output().slice(-2000));
+    const pids = [Number(banner[1]), Number(banner[2])];
+    assert.equal(await serve.interrupt(), 0, serve.output().slice(-2000));
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker ${pid} is gone`);
+  } finally {
+    // A failed check must not leave the process group running (the file would never exit).
+    try {
+      if (serve.child.pid !== undefined) process.kill(-serve.child.pid, 'SIGKILL');
+    } catch {
+      // ESRCH: the group is gone, as it should be
+    }
+  }
 });

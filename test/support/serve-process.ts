@@ -103,6 +103,15 @@ export async function startServe(opts: {
     }
     await new Promise((r) => setTimeout(r, 25));
   }
+  // The banner is one write made before the ready file, but we read the pipe asynchronously: a test
+  // that reads it at once must not race the 'data' event.
+  while (!/^vsip \S+ — store: /m.test(output)) {
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`vsip serve wrote its ready file but no banner:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
   const ready = JSON.parse(readFileSync(readyFile, 'utf8')) as ReadyInfo;
   return {
     ...ready,

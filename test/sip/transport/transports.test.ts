@@ -450,10 +450,15 @@ test('UDP client: a request too large for a datagram is a transportError at once
     // 66 KB: more than a datagram holds once our Via is on top.
     for (let i = 0; i < 4; i++) req.headers.push({ name: 'x-big', value: 'b'.repeat(16_500) });
     const t0 = performance.now();
-    const tx = client.sendRequest(req as never, { protocol: 'udp', address: '127.0.0.1', port: peer.address().port });
+    const w = watchClient();
+    const tx = client.sendRequest(
+      req as never,
+      { protocol: 'udp', address: '127.0.0.1', port: peer.address().port },
+      w.user,
+    );
     const outcome = await Promise.race([
-      new Promise<string>((r) => tx.on('transportError', (err: Error) => r(`transportError: ${err.message}`))),
-      new Promise<string>((r) => tx.on('timeout', () => r('timeout'))),
+      w.transportError.then((err) => `transportError: ${(err as Error).message}`),
+      w.timeout.then(() => 'timeout'),
     ]);
     assert.match(outcome, /^transportError: .*too large for a UDP datagram/);
     assert.ok(performance.now() - t0 < 1000, 'reported at once');
