@@ -1,5 +1,6 @@
 import type { DestinationUri, GatewayTrunk, Store } from '../store/types.js';
 import { parseIpv4, prefixMask } from '../net/ipv4.js';
+import { Ipv4PrefixIndex } from '../net/ipv4-prefix-index.js';
 
 /** One trunk, pre-compiled for the per-call path. Immutable: a change replaces the whole object. */
 export interface CompiledTrunk {
@@ -58,8 +59,7 @@ export function trunkAllowsIp(trunk: CompiledTrunk, ip: number | null): boolean 
  * waits on SQL (DESIGN.md "Process model and scale"):
  * - number → trunk (numbers are globally unique in the store),
  * - account → trunks (Request-URI host `<account_sid>.<sip domain>`),
- * - source IP → trunks: one Map per prefix length in use, keyed by network address, so a
- *   look-up is at most 33 Map probes however many ranges there are.
+ * - source IP → trunks (`Ipv4PrefixIndex`: at most 33 Map probes however many ranges).
  *
  * Kept current by `store.onChange`: each event re-loads only that trunk; a trunk that no longer
  * exists is dropped at once, before the reload resolves, so a deleted trunk carries no new call.
@@ -68,11 +68,7 @@ export class ConfigSnapshot {
   private readonly trunks = new Map<string, CompiledTrunk>();
   private readonly byNumber = new Map<string, CompiledTrunk>();
   private readonly byAccount = new Map<string, Set<CompiledTrunk>>();
-  /** prefix length → (network → trunks) */
-  private readonly byRange = new Map<number, Map<number, Set<CompiledTrunk>>>();
-  /** Prefix lengths in use, longest first, with a use count to know when one empties. */
-  private prefixes: number[] = [];
-  private readonly prefixUse = new Map<number, number>();
+  private readonly byRange = new Ipv4PrefixIndex<CompiledTrunk>();
   /** Per trunk: a counter so an older reload resolving late cannot overwrite a newer one. */
   private readonly generation = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
@@ -139,13 +135,7 @@ export class ConfigSnapshot {
 
   /** Every trunk whitelisting `ip` (uint32), most specific range first. Allocates only on a hit. */
   trunksForIp(ip: number | null): CompiledTrunk[] {
-    const out: CompiledTrunk[] = [];
-    if (ip === null) return out;
-    for (const prefix of this.prefixes) {
-      const set = this.byRange.get(prefix)?.get((ip & prefixMask(prefix)) >>> 0);
-      if (set !== undefined) for (const t of set) if (!out.includes(t)) out.push(t);
-    }
-    return out;
+    return ip === null ? [] : this.byRange.match(ip);
   }
 
   /** Replaces (or removes, when null) one trunk. Exposed for bulk tests and benches. */
@@ -183,24 +173,7 @@ export class ConfigSnapshot {
       this.byAccount.set(t.accountSid, acc);
     }
     acc.add(t);
-    for (const r of t.ranges) {
-      const prefix = prefixLength(r.mask);
-      let nets = this.byRange.get(prefix);
-      if (nets === undefined) {
-        nets = new Map();
-        this.byRange.set(prefix, nets);
-      }
-      let set = nets.get(r.network);
-      if (set === undefined) {
-        set = new Set();
-        nets.set(r.network, set);
-      }
-      if (!set.has(t)) {
-        set.add(t);
-        this.prefixUse.set(prefix, (this.prefixUse.get(prefix) ?? 0) + 1);
-      }
-    }
-    this.rebuildPrefixes();
+    for (const r of t.ranges) this.byRange.put(r.network, r.mask, t);
   }
 
   private remove(sid: string): void {
@@ -211,28 +184,6 @@ export class ConfigSnapshot {
     const acc = this.byAccount.get(t.accountSid);
     acc?.delete(t);
     if (acc?.size === 0) this.byAccount.delete(t.accountSid);
-    for (const r of t.ranges) {
-      const prefix = prefixLength(r.mask);
-      const nets = this.byRange.get(prefix);
-      const set = nets?.get(r.network);
-      if (set?.delete(t) === true) {
-        if (set.size === 0) nets?.delete(r.network);
-        this.prefixUse.set(prefix, (this.prefixUse.get(prefix) ?? 1) - 1);
-      }
-    }
-    this.rebuildPrefixes();
+    for (const r of t.ranges) this.byRange.remove(r.network, r.mask, t);
   }
-
-  private rebuildPrefixes(): void {
-    const next: number[] = [];
-    for (const [p, n] of this.prefixUse) if (n > 0) next.push(p);
-    next.sort((a, b) => b - a);
-    if (next.length !== this.prefixes.length || next.some((p, i) => p !== this.prefixes[i])) this.prefixes = next;
-  }
-}
-
-function prefixLength(mask: number): number {
-  let n = 0;
-  for (let m = mask >>> 0; m !== 0; m = (m << 1) >>> 0) n++;
-  return n;
 }
