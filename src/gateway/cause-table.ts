@@ -23,7 +23,9 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
   completed: { code: 200, meaning: 'Call connected successfully', fix: 'Nothing to do' },
   ip_not_whitelisted: {
     code: 403,
-    meaning: 'The call came from an IP address that is not whitelisted on the trunk',
+    meaning:
+      'The call came from an IP address that is not whitelisted on the trunk (at an account domain the answer ' +
+      'is a 407 challenge, the same for every account)',
     fix:
       'Add your IP using Whitelist IP API: vsip ips add <trunk_sid> <your_pbx_public_ip> (if NAT, whitelist your ' +
       'external/public IP)',
@@ -81,8 +83,10 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
   declined: { code: 603, meaning: 'Call rejected', fix: 'Destination rejected call' },
   not_found: { code: 404, meaning: "Number doesn't exist", fix: 'Verify destination number' },
   carrier_error: {
-    code: 502,
-    meaning: 'Upstream error: the carrier answered with a server error',
+    code: 503,
+    meaning:
+      'Upstream error: the carrier could not be reached (503), or answered with a server error (relayed; ' +
+      "a carrier's 503 reaches the PBX as 500, RFC 3261 §16.7)",
     fix: 'Check destination server; retry with backoff',
   },
   timeout: { code: 504, meaning: 'Destination not responding', fix: 'Check destination server' },
