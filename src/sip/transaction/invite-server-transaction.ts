@@ -3,9 +3,15 @@ import type { SipRequest, SipResponse } from '../message/types.js';
 import type { SipSource, SipTarget } from '../transport/transport.js';
 import { getHeader } from '../message/get-header.js';
 import { cseqOf, responseTo } from './message-fields.js';
-import { ServerTransactionBase } from './server-transaction-base.js';
+import { ServerTransactionBase, type ServerTransactionEvents } from './server-transaction-base.js';
 import { TimerId, type TransactionContext } from './transaction-base.js';
 import { ignoringServerUser, type InviteServerTransactionUser } from './transaction-user.js';
+
+/** An INVITE server transaction's events; a CANCEL and transport errors go to its `user`. */
+export interface InviteServerTransactionEvents extends ServerTransactionEvents {
+  /** An ACK for our 2xx carrying the INVITE's branch, passed up in Accepted. */
+  ack: [ack: SipRequest];
+}
 
 /**
  * INVITE server transaction, RFC 3261 §17.2.1 as amended by RFC 6026 §7.1 (Accepted state, Timer L).
@@ -24,7 +30,7 @@ import { ignoringServerUser, type InviteServerTransactionUser } from './transact
  * then (default 200 ms, §17.2.1 "200 ms"); 0 sends it at once. A core that answers inside its
  * request handler therefore costs no extra message.
  */
-export class InviteServerTransaction extends ServerTransactionBase {
+export class InviteServerTransaction extends ServerTransactionBase<InviteServerTransactionEvents> {
   readonly method = 'INVITE';
   #interval: number;
   /** True once a CANCEL has been matched to this transaction. */
@@ -128,6 +134,11 @@ export class InviteServerTransaction extends ServerTransactionBase {
     if (this.cancelled) return;
     this.cancelled = true;
     this.user.cancel(cancelRequest);
+  }
+
+  /** Timer H: no ACK for a non-2xx; Timer L: none for a 2xx this transaction retransmits (`retransmit2xx`). */
+  protected notifyTimeout(timer: string): void {
+    this.emit('timeout', timer);
   }
 
   protected override notifyTransportError(err: unknown): void {

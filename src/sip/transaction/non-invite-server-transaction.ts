@@ -1,7 +1,13 @@
 import type { SipRequest, SipResponse } from '../message/types.js';
 import type { SipSource, SipTarget } from '../transport/transport.js';
-import { ServerTransactionBase } from './server-transaction-base.js';
+import { ServerTransactionBase, type ServerTransactionEvents } from './server-transaction-base.js';
 import { TimerId, type TransactionContext } from './transaction-base.js';
+
+/** A non-INVITE server transaction's events (it has no typed user). */
+export interface NonInviteServerTransactionEvents extends ServerTransactionEvents {
+  /** The response could not be sent (§17.2.4). */
+  transportError: [err: unknown];
+}
 
 /**
  * Non-INVITE server transaction, RFC 3261 §17.2.2 (figure 8).
@@ -11,7 +17,7 @@ import { TimerId, type TransactionContext } from './transaction-base.js';
  * its Timer F, 64·T1, long before; twice that leaves a proxy time to send its own 408 first, and
  * only stops a leak), `transportError`(err), `terminated`.
  */
-export class NonInviteServerTransaction extends ServerTransactionBase {
+export class NonInviteServerTransaction extends ServerTransactionBase<NonInviteServerTransactionEvents> {
   readonly method: string;
 
   constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, source: SipSource) {
@@ -44,6 +50,14 @@ export class NonInviteServerTransaction extends ServerTransactionBase {
     // §17.2.2: Trying absorbs silently; Proceeding and Completed re-send the last response.
     if (this.state === 'trying') this.ctx.counters.retransmissionsReceived++;
     else this.resendLast();
+  }
+
+  protected notifyTimeout(timer: string): void {
+    this.emit('timeout', timer);
+  }
+
+  protected notifyTransportError(err: unknown): void {
+    this.emit('transportError', err);
   }
 
   protected onTimer(id: TimerId): void {

@@ -4,7 +4,7 @@ import { randomToken } from './branch.js';
 import { getHeader } from '../message/get-header.js';
 import { nameAddrTag } from '../message/name-addr-tag.js';
 import { responseTo, serialize } from './message-fields.js';
-import { TransactionBase, type TransactionContext } from './transaction-base.js';
+import { TransactionBase, type TransactionContext, type TransactionEvents } from './transaction-base.js';
 
 export interface ReplyOptions {
   /** Extra headers appended to the response (e.g. `WWW-Authenticate`, `Contact`). */
@@ -14,12 +14,19 @@ export interface ReplyOptions {
   contentType?: string;
 }
 
+/** The events both server transactions emit: no response from the core, or no ACK for it, in time. */
+export interface ServerTransactionEvents extends TransactionEvents {
+  timeout: [timer: string];
+}
+
 /**
  * What both server transactions share: the request, where responses go, and `reply()`, which builds
  * a response with one To tag for the whole transaction (§8.2.6.2: the same tag on every response
  * of a dialog-creating request) unless the request already carried one.
  */
-export abstract class ServerTransactionBase extends TransactionBase {
+export abstract class ServerTransactionBase<
+  E extends Record<keyof E, unknown[]> & ServerTransactionEvents = ServerTransactionEvents,
+> extends TransactionBase<E> {
   readonly role = 'server' as const;
   readonly source: SipSource;
   #toTag: string | undefined;
@@ -64,14 +71,6 @@ export abstract class ServerTransactionBase extends TransactionBase {
 
   /** A retransmission of the request arrived. */
   abstract receiveRetransmission(): void;
-
-  protected notifyTimeout(timer: string): void {
-    this.emit('timeout', timer);
-  }
-
-  protected notifyTransportError(err: unknown): void {
-    this.emit('transportError', err);
-  }
 
   protected sendResponse(res: SipResponse): void {
     const data = serialize(res);

@@ -12,9 +12,24 @@ export interface TransactionContext {
   send(data: Buffer, target: SipTarget): Promise<void> | void;
   counters: SipCounters;
   /** Drops the transaction from the layer's tables. */
-  remove(tx: TransactionBase): void;
+  remove(tx: TransactionRef): void;
   /** Registers an INVITE server transaction whose 2xx is retransmitted until the ACK (matched by Call-ID + CSeq). */
-  awaitAck(tx: TransactionBase, key: string): void;
+  awaitAck(tx: TransactionRef, key: string): void;
+}
+
+/** What the layer's tables need of a transaction, whichever events it declares. */
+export interface TransactionRef {
+  readonly role: 'client' | 'server';
+  readonly key: string;
+}
+
+/**
+ * The events every transaction emits (`EventEmitter<…>`): only `terminated`. What happened to a
+ * request is told to the transaction's typed user (RFC 3261 §17.1, `transaction-user.ts`), never as
+ * an event, so listening for anything else — `tx.on('final', …)` — does not compile.
+ */
+export interface TransactionEvents {
+  terminated: [];
 }
 
 /** Timer ids; the first group runs in the retransmit slot, the second in the lifetime slot. */
@@ -48,7 +63,9 @@ function fire(tx: unknown, id: number): void {
  * A transaction never holds more than one retransmit timer and one lifetime timer at a time
  * (RFC 3261 §17 figures 5–8), so two handle fields are enough.
  */
-export abstract class TransactionBase extends EventEmitter {
+export abstract class TransactionBase<
+  E extends Record<keyof E, unknown[]> & TransactionEvents = TransactionEvents,
+> extends EventEmitter<E> {
   abstract readonly role: 'client' | 'server';
   abstract readonly method: string;
   state: string;
@@ -194,6 +211,7 @@ export abstract class TransactionBase extends EventEmitter {
     this.ctx.remove(this);
     if (sipChannels.transactionTerminated.hasSubscribers)
       sipChannels.transactionTerminated.publish({ transaction: this });
-    this.emit('terminated');
+    // Checked against the events every transaction has: `this.emit` cannot be, while E is a type parameter.
+    (this as unknown as EventEmitter<TransactionEvents>).emit('terminated');
   }
 }

@@ -10,7 +10,7 @@ import { cseqOf, serialize } from './message-fields.js';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { nodeTimerHost, resolveTimers, type TimerConfig, type TimerHost } from './timer-config.js';
-import type { TransactionBase, TransactionContext } from './transaction-base.js';
+import type { TransactionContext, TransactionRef } from './transaction-base.js';
 import { clientTransactionKey, responseTransactionKey, serverTransactionKey } from './transaction-key.js';
 import { ignoringClientUser, type ClientTransactionUser } from './transaction-user.js';
 
@@ -65,13 +65,13 @@ export class TransactionLayer {
       timerHost: options.timerHost ?? nodeTimerHost,
       send: options.send,
       counters: options.counters,
-      remove: (tx: TransactionBase) => {
-        const map: Map<string, TransactionBase> = tx.role === 'client' ? this.#client : this.#server;
+      remove: (tx: TransactionRef) => {
+        const map: Map<string, TransactionRef> = tx.role === 'client' ? this.#client : this.#server;
         if (map.get(tx.key) === tx) map.delete(tx.key);
         const ackKey = tx instanceof InviteServerTransaction ? tx.ackKey : undefined;
         if (ackKey !== undefined && this.#awaitingAck.get(ackKey) === tx) this.#awaitingAck.delete(ackKey);
       },
-      awaitAck: (tx: TransactionBase, key: string) => {
+      awaitAck: (tx: TransactionRef, key: string) => {
         this.#awaitingAck.set(key, tx as InviteServerTransaction);
       },
     };

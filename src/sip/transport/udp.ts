@@ -262,12 +262,20 @@ export class UdpTransport implements SipTransport {
 
 /**
  * Keeps a bound socket from reading: a steered worker that is not the reader still sends from the
- * shared socket. dgram has no public call for it; its handle has had `recvStop()` since Node 0.x.
- * Without it the worker reads too, which is correct, only costlier.
+ * shared socket. dgram has no public call for it; its libuv handle has had `recvStop()` since Node
+ * 0.x. The handle is reached through dgram's own state object (`kStateSymbol`, described
+ * `state symbol`), not the `_handle` getter, which prints a deprecation warning (DEP0112) in every
+ * worker. Without a handle the worker reads too, which is correct, only costlier.
  */
 function stopReceiving(socket: dgram.Socket): void {
-  const handle = (socket as unknown as { _handle?: { recvStop?: () => number } })._handle;
+  const state = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
+  const handle = state === undefined ? undefined : (socket as unknown as Record<symbol, DgramState>)[state]?.handle;
   if (typeof handle?.recvStop === 'function') handle.recvStop();
+}
+
+/** The part of dgram's internal per-socket state `stopReceiving` uses. */
+interface DgramState {
+  handle?: { recvStop?: () => number } | null;
 }
 
 /** Where a sibling worker's own port is reached: its bind address, or loopback for a wildcard. */

@@ -6,7 +6,9 @@ import { createSipCounters } from '../../../src/sip/sip-counters.js';
 import { generateBranch } from '../../../src/sip/transaction/branch.js';
 import { topVia } from '../../../src/sip/transaction/message-fields.js';
 import { TransactionLayer } from '../../../src/sip/transaction/transaction-layer.js';
+import { ignoringClientUser } from '../../../src/sip/transaction/transaction-user.js';
 import type { InviteServerTransaction } from '../../../src/sip/transaction/invite-server-transaction.js';
+import { NonInviteServerTransaction } from '../../../src/sip/transaction/non-invite-server-transaction.js';
 import type { SipProtocol, SipSource, SipTarget } from '../../../src/sip/transport/transport.js';
 import { FakeTimers } from '../../support/fake-timers.js';
 import { watchClient } from '../../support/watch-client.js';
@@ -169,10 +171,7 @@ test('non-INVITE client: final → Completed absorbs retransmissions, Timer K = 
   // Completed only waits out Timer K: the request and the TU's handlers are let go ('terminated' stays).
   assert.equal(tx.holdsRequest, false);
   assert.throws(() => tx.request, /read its request after releasing it \(state completed\)/);
-  assert.deepEqual(
-    ['provisional', 'final', 'timeout'].map((e) => tx.listenerCount(e)),
-    [0, 0, 0],
-  );
+  assert.equal(tx.user, ignoringClientUser);
   s.clock.advance(T4);
   assert.equal(tx.state, 'terminated');
   assert.deepEqual(events, ['final 401', 'terminated']);
@@ -409,4 +408,30 @@ test('INVITE client stuck in Proceeding: Timer C (reset by each provisional) end
   assert.deepEqual(events, ['prov 180', 'prov 183']);
   s.clock.advance(1_000);
   assert.deepEqual(events, ['prov 180', 'prov 183', 'timeout C', 'terminated']);
+});
+
+test('a transaction emits only its declared events: listening for what goes to its user does not compile', () => {
+  // The checks that matter are the @ts-expect-error lines: each must be a compile error, or the build fails.
+  const s = setup();
+  const { tx } = startClient(s, 'OPTIONS');
+  // @ts-expect-error a final response goes to the ClientTransactionUser, never as an event
+  tx.on('final', () => {});
+  // @ts-expect-error so does a transport error
+  tx.once('transportError', () => {});
+  const { tx: invite } = serverInvite(s);
+  // @ts-expect-error an INVITE server transaction tells its user, not listeners, that the transport failed
+  invite.on('transportError', () => {});
+  // @ts-expect-error its CANCEL goes to its user too
+  invite.on('cancel', () => {});
+  const acks: string[] = [];
+  invite.on('ack', (ack) => acks.push(ack.method));
+  const options = request('OPTIONS', generateBranch());
+  const d = s.layer.receiveRequest(options, topVia(options)!, s.source, s.target);
+  assert.ok(d.kind === 'new' && d.transaction instanceof NonInviteServerTransaction);
+  const errors: unknown[] = [];
+  d.transaction.on('transportError', (err) => errors.push(err));
+  // @ts-expect-error no ACK ever reaches a non-INVITE transaction
+  d.transaction.on('ack', () => {});
+  // The listeners' parameters are typed by the event: `ack` is a SipRequest.
+  assert.deepEqual([acks, errors], [[], []]);
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import fc from 'fast-check';
 import {
   callIdHash,
@@ -8,6 +9,9 @@ import {
   workerOwnPort,
   wrapForSibling,
 } from '../../../src/sip/transport/udp-steering.js';
+import { UdpTransport } from '../../../src/sip/transport/udp.js';
+import { createSipCounters } from '../../../src/sip/sip-counters.js';
+import type { InboundMessage } from '../../../src/sip/transport/transport.js';
 
 const msg = (callIdLine: string, extra = ''): Buffer =>
   Buffer.from(
@@ -75,3 +79,48 @@ test('workerOwnPort: listen port + 1000 + index, any free port when that cannot 
   assert.equal(workerOwnPort(0, 1), 0);
   assert.equal(workerOwnPort(65000, 0), 0);
 });
+
+test(
+  'a worker that does not read the shared port: datagrams there are left to the reader, its own port reads, ' +
+    'and no deprecated dgram API is touched (DEP0112)',
+  async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }): void => {
+      warnings.push(`${w.code ?? w.name}: ${w.message}`);
+    };
+    process.on('warning', onWarning);
+    const got: InboundMessage[] = [];
+    const t = await UdpTransport.listen({
+      host: '127.0.0.1',
+      port: 0,
+      counters: createSipCounters(),
+      onMessage: (m) => got.push(m),
+      steering: { index: 1, count: 2, key: Buffer.alloc(16, 7), peers: [0, 0], readsShared: false, ownPort: 0 },
+    });
+    const client = dgram.createSocket('udp4');
+    try {
+      await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
+      const options = (n: number): Buffer =>
+        Buffer.from(
+          `OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${client.address().port};branch=` +
+            `z9hG4bK${n}\r\nFrom: <sip:a@127.0.0.1>;tag=f\r\nTo: <sip:gw@127.0.0.1>\r\nCall-ID: c${n}\r\n` +
+            'CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n',
+        );
+      client.send(options(1), t.local.port, '127.0.0.1');
+      client.send(options(2), t.own!.port, '127.0.0.1');
+      const t0 = Date.now();
+      while (got.length === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200)); // time for the shared port's datagram, were it read
+      // Warnings are emitted on the next tick: by now any would have arrived.
+      assert.deepEqual(warnings, []);
+      assert.deepEqual(
+        got.map((m) => [m.source.local.port, m.message.kind === 'request' ? m.message.uri : '']),
+        [[t.own!.port, 'sip:gw@127.0.0.1']],
+      );
+    } finally {
+      process.off('warning', onWarning);
+      client.close();
+      await t.close();
+    }
+  },
+);
