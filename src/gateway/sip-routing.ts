@@ -60,7 +60,9 @@ export class RouteSigner {
 
 /**
  * A response as it goes upstream: our Via (the first value) removed (RFC 3261 §16.7 step 3).
- * Header objects are shared with `res`; only the Via entry is replaced.
+ * Header objects are shared with `res`; only the Via entry is replaced. When our Via heads a
+ * combined header, only it and its comma go: the values after it go on as received, octet for
+ * octet (a proxy passes on unchanged what it does not rewrite, §16.6–§16.7).
  */
 export function stripTopVia(res: SipResponse): SipResponse {
   const headers: SipHeader[] = [];
@@ -68,16 +70,24 @@ export function stripTopVia(res: SipResponse): SipResponse {
   for (const h of res.headers) {
     if (!done && h.name === 'via') {
       done = true;
-      const comma = h.value.indexOf(',');
-      if (comma !== -1) {
-        const rest = splitHeaderValues(h.value).slice(1);
-        if (rest.length > 0) headers.push({ name: 'via', value: rest.join(', ') });
-      }
+      const rest = afterFirstValue(h.value);
+      if (rest.length > 0) headers.push({ name: 'via', value: rest });
       continue;
     }
     headers.push(h);
   }
   return { kind: 'response', version: res.version, status: res.status, reason: res.reason, headers, body: res.body };
+}
+
+/** The text of a list header after its first element and the comma ending it (quotes respected), or ''. */
+function afterFirstValue(value: string): string {
+  if (value.indexOf(',') === -1) return '';
+  const first = splitHeaderValues(value)[0];
+  if (first === undefined) return '';
+  // The value is trimmed and nothing but empty elements can precede the first one, so its first
+  // occurrence is the element itself.
+  const rest = value.slice(value.indexOf(first) + first.length);
+  return rest.replace(/^[ \t]*,[ \t]*/, '');
 }
 
 export interface ForwardOptions {

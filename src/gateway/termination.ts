@@ -1,12 +1,8 @@
 import {
   formatHost,
-  formatNameAddr,
-  formatUri,
   getHeader,
   getHeaderValues,
   parseAuthorization,
-  parseNameAddr,
-  parseUri,
   targetOfUri,
   type DigestCredentials,
   type InviteServerTransaction,
@@ -24,6 +20,7 @@ import type { ProxyDeps } from './proxy-deps.js';
 import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from './sip-facts.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, uriOfNameAddr } from './sip-routing.js';
+import { withUriUser } from './with-uri-user.js';
 import { CarrierTarget } from './carrier-target.js';
 import { decideTermination, digestTrunk, type ChallengeCause } from './termination-policy.js';
 import { refuse, type Refusal, type RefuseContext } from './refuse.js';
@@ -125,15 +122,10 @@ export class Termination {
     if (trunk.externalAlias !== null) {
       const alias = trunk.externalAlias;
       const from = getHeader(req, 'from');
-      if (from !== null) {
-        try {
-          const na = parseNameAddr(from);
-          const uri = parseUri(na.uri);
-          replace.push({ name: 'from', value: formatNameAddr({ ...na, uri: formatUri({ ...uri, user: alias }) }) });
-        } catch {
-          /* unparseable From was already refused by the policy (no caller ID) */
-        }
-      }
+      // Only the user part changes; the rest of the PBX's From goes on as it was sent.
+      // An unparseable From was already refused by the policy (no caller ID).
+      const value = from === null ? null : withUriUser(from, alias);
+      if (value !== null) replace.push({ name: 'from', value });
       replace.push({ name: 'p-asserted-identity', value: `<sip:${alias}@${this.warnAgent}>` });
     }
     const recordRoute = [

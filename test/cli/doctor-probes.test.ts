@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { tempDir } from '../support/serve-process.js';
 import { ipInRange } from '../../src/cli/doctor/ip-range.js';
 import { parseDestination } from '../../src/cli/doctor/parse-destination.js';
+import { registrationQuery } from '../../src/cli/doctor/registration-query.js';
 import { sipOptionsPing } from '../../src/cli/doctor/sip-options-ping.js';
 import { tcpConnect } from '../../src/cli/doctor/tcp-connect.js';
 import { tlsProbe } from '../../src/cli/doctor/tls-probe.js';
@@ -136,5 +137,19 @@ test('sipOptionsPing: answered over TCP and TLS; silence times out', async () =>
     assert.equal(silent.received, 1);
   } finally {
     await Promise.all([tcp.close(), tls.close(), silent.close()]);
+  }
+});
+
+test('sipOptionsPing and registrationQuery give a UTF-8 reason phrase as text, not as raw octets', async () => {
+  const phrase = 'Temporär nicht verfügbar — 稍后再试';
+  const server = await startSipResponder({ status: 480, reason: Buffer.from(phrase, 'utf8').toString('latin1') });
+  try {
+    const target = { host: '127.0.0.1', port: server.port, transport: 'tcp' as const, timeoutMs: 2000 };
+    const ping = await sipOptionsPing(target);
+    assert.deepEqual([ping.status, ping.reason], [480, phrase]);
+    const q = await registrationQuery(target, { domain: 'gw.example', username: 'trunk1', password: 'pw' });
+    assert.deepEqual([q.status, q.reason], [480, phrase]);
+  } finally {
+    await server.close();
   }
 });

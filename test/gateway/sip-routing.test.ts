@@ -73,6 +73,23 @@ test('stripTopVia removes only our Via, also from a combined header', () => {
   );
 });
 
+test('stripTopVia passes the Via values after ours on octet for octet (RFC 3261 §16.7 step 3)', () => {
+  // Spacing, a quoted parameter holding a comma and non-ASCII octets, case: none of it is ours to rewrite.
+  const rest = 'SIP/2.0/UDP pbx:5060;branch=z9hG4bKb;x="a, \xc3\xa9" ,SIP/2.0/TCP  pbx2;Branch=z9hG4bKc';
+  const res = parseMessage(
+    Buffer.from(
+      `SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP us:5080;branch=z9hG4bKa ,  ${rest}\r\nFrom: <sip:a@b>;tag=1\r\n` +
+        'To: <sip:c@d>;tag=2\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n',
+      'latin1',
+    ),
+  ) as SipResponse;
+  const up = stripTopVia(res);
+  assert.deepEqual(
+    up.headers.filter((h) => h.name === 'via').map((h) => h.value),
+    [rest],
+  );
+});
+
 test('RouteSigner: recognises its own Route for the same Call-ID only', () => {
   const s = new RouteSigner(Buffer.alloc(32, 7));
   const port = { advertise: '127.0.0.1', routePort: () => 5060 } as never;

@@ -11,11 +11,11 @@ export interface Responder {
 
 /**
  * A stand-in for a customer's SIP server on 127.0.0.1: answers every request with `status`
- * (200 by default) over TCP, or TLS with the given certificate. `silent` accepts connections
- * and never answers (a SIP port behind a filtering firewall or a hung server).
+ * (200 by default; `reason` is the phrase's octets) over TCP, or TLS with the given certificate.
+ * `silent` accepts connections and never answers (a SIP port behind a filtering firewall or a hung server).
  */
 export async function startSipResponder(
-  opts: { tls?: { cert: string; key: string }; status?: number; silent?: boolean } = {},
+  opts: { tls?: { cert: string; key: string }; status?: number; reason?: string; silent?: boolean } = {},
 ): Promise<Responder> {
   const state = { received: 0 };
   const sockets = new Set<Socket>();
@@ -30,7 +30,7 @@ export async function startSipResponder(
           if (item.type !== 'message' || item.message.kind !== 'request') continue;
           state.received++;
           if (opts.silent) continue;
-          socket.write(serializeMessage(createResponse(item.message, opts.status ?? 200)));
+          socket.write(serializeMessage(createResponse(item.message, opts.status ?? 200, opts.reason)));
         }
       } catch {
         socket.destroy();

@@ -1,13 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { answerChallenge, generateBranch, getHeader, getHeaderValues, randomToken } from '../../sip/index.js';
+import {
+  answerChallenge,
+  generateBranch,
+  getHeader,
+  getHeaderValues,
+  octetsToText,
+  randomToken,
+} from '../../sip/index.js';
 import type { SipRequest } from '../../sip/index.js';
 import { openSipConnection, type SipConnection, type SipTarget } from './sip-connection.js';
 
 export interface RegistrationQueryResult {
   /** Final status after answering the digest challenge; null when no answer. */
   status: number | null;
+  /** The reason phrase as text (the codec keeps it as octets; SIP text is UTF-8, RFC 3261 §25.1). */
   reason?: string;
-  /** Current bindings the registrar returned (PBX Contacts), with seconds left. */
+  /** Current bindings the registrar returned (PBX Contacts), with seconds left, as text. */
   bindings: string[];
   error?: string;
   ms: number;
@@ -60,7 +68,13 @@ export async function registrationQuery(
     if (res.status === 401) {
       const challenge = getHeader(res, 'www-authenticate');
       if (!challenge)
-        return { status: 401, reason: res.reason, bindings: [], error: '401 without a challenge', ms: ms() };
+        return {
+          status: 401,
+          reason: octetsToText(res.reason),
+          bindings: [],
+          error: '401 without a challenge',
+          ms: ms(),
+        };
       res = await conn.request(
         make(
           2,
@@ -68,8 +82,8 @@ export async function registrationQuery(
         ),
       );
     }
-    const bindings = res.status === 200 ? getHeaderValues(res, 'contact') : [];
-    return { status: res.status, reason: res.reason, bindings, ms: ms() };
+    const bindings = res.status === 200 ? getHeaderValues(res, 'contact').map(octetsToText) : [];
+    return { status: res.status, reason: octetsToText(res.reason), bindings, ms: ms() };
   } catch (err) {
     return { status: null, bindings: [], error: (err as Error).message, ms: ms() };
   } finally {

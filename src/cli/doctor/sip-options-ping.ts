@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { formatHost, generateBranch, randomToken, type SipRequest } from '../../sip/index.js';
+import { formatHost, generateBranch, octetsToText, randomToken, type SipRequest } from '../../sip/index.js';
 import { openSipConnection, type SipConnection, type SipTarget } from './sip-connection.js';
 
 export interface OptionsPingResult {
   answered: boolean;
   status?: number;
+  /** The reason phrase as text (the codec keeps it as octets; SIP text is UTF-8, RFC 3261 §25.1). */
   reason?: string;
   ms: number;
   error?: string;
@@ -26,7 +27,7 @@ export async function sipOptionsPing(target: SipTarget): Promise<OptionsPingResu
   }
   try {
     const res = await conn.request(optionsRequest(target, conn.local));
-    return { answered: true, status: res.status, reason: res.reason, ms: ms() };
+    return { answered: true, status: res.status, reason: octetsToText(res.reason), ms: ms() };
   } catch (err) {
     const msg = (err as Error).message;
     return {

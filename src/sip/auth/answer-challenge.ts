@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { computeDigestResponse, normalizeAlgorithm } from './digest-hash.js';
 import { parseDigestParams, quoteDigestValue } from './digest-params.js';
+import { textToOctets } from '../message/text-to-octets.js';
 
 export interface AnswerChallengeOptions {
-  /** The `WWW-Authenticate` / `Proxy-Authenticate` header value. */
+  /** The `WWW-Authenticate` / `Proxy-Authenticate` header value (octets, as received). */
   challenge: string;
   method: string;
-  /** Digest-uri to sign; normally the Request-URI. */
+  /** Digest-uri to sign (octets); normally the Request-URI. */
   uri: string;
+  /** Text, as configured: sent and hashed as its UTF-8 octets. */
   username: string;
+  /** Text, as configured: hashed as UTF-8. */
   password: string;
   cnonce?: string;
   /** Nonce-count, 1 for the first use of a nonce. */
@@ -35,11 +38,12 @@ export function answerChallenge(options: AnswerChallengeOptions): string {
   const qops = qopOffered === undefined ? [] : qopOffered.split(',').map((q) => q.trim().toLowerCase());
   if (qopOffered !== undefined && !qops.includes('auth')) throw new Error('Digest challenge offers only auth-int');
   const qop = qops.includes('auth') ? 'auth' : undefined;
+  const username = textToOctets(options.username);
   const cnonce = options.cnonce ?? randomBytes(12).toString('hex');
   const nc = (options.nc ?? 1).toString(16).padStart(8, '0');
   const response = computeDigestResponse({
     algorithm,
-    username: options.username,
+    username,
     realm,
     password: options.password,
     method: options.method,
@@ -50,7 +54,7 @@ export function answerChallenge(options: AnswerChallengeOptions): string {
     cnonce: qop || algorithm.endsWith('-sess') ? cnonce : undefined,
   });
   const parts = [
-    `username=${quoteDigestValue(options.username)}`,
+    `username=${quoteDigestValue(username)}`,
     `realm=${quoteDigestValue(realm)}`,
     `nonce=${quoteDigestValue(nonce)}`,
     `uri=${quoteDigestValue(options.uri)}`,

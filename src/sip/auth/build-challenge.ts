@@ -1,7 +1,9 @@
 import { createNonce } from './digest-nonce.js';
 import { quoteDigestValue } from './digest-params.js';
+import { textToOctets } from '../message/text-to-octets.js';
 
 export interface ChallengeOptions {
+  /** Text, as configured: goes into the header as its UTF-8 octets, which clients hash. */
   realm: string;
   algorithm?: 'MD5' | 'SHA-256';
   /** Server secret the stateless nonce is signed with; every node of a cluster shares it. */
@@ -27,7 +29,7 @@ export interface ChallengeOptions {
  */
 export function buildChallenge(options: ChallengeOptions): string {
   const parts = [
-    `realm=${quoteDigestValue(options.realm)}`,
+    `realm=${quoteDigestValue(textToOctets(options.realm))}`,
     `nonce=${quoteDigestValue(createNonce(options.secret, options.realm, options.now, options.salt, options.bound))}`,
   ];
   if (options.opaque !== undefined) parts.push(`opaque=${quoteDigestValue(options.opaque)}`);

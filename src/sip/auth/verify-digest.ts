@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { computeDigestResponse, normalizeAlgorithm } from './digest-hash.js';
 import { checkNonce } from './digest-nonce.js';
 import type { NonceCountCache } from './nonce-count-cache.js';
+import { textToOctets } from '../message/text-to-octets.js';
 import { parseAuthorization, type DigestCredentials } from './parse-authorization.js';
 
 export type DigestFailure =
@@ -16,6 +17,7 @@ export type DigestFailure =
 /**
  * `nonceStale` on a `bad_password`: the response was wrong and the nonce had also expired, so the
  * answer was not to a live challenge of ours (a server counting guesses should not count it).
+ * `username` is the octet string the credentials carry (see `message/types.ts`).
  */
 export type DigestVerdict =
   | { ok: true; username: string }
@@ -25,7 +27,9 @@ export interface VerifyDigestOptions {
   /** The header value or the result of `parseAuthorization`. */
   authorization: string | DigestCredentials;
   method: string;
+  /** Text, as stored: hashed as UTF-8. */
   password: string;
+  /** Text, as configured: compared with the credentials' realm as its UTF-8 octets. */
   realm: string;
   secret: string | Buffer;
   /** Milliseconds since the epoch. */
@@ -59,7 +63,7 @@ export function verifyDigest(options: VerifyDigestOptions): DigestVerdict {
   const username = creds.username;
   const algorithm = normalizeAlgorithm(creds.algorithm);
   if (algorithm === null) return { ok: false, reason: 'unsupported_algorithm', username };
-  if (creds.realm !== options.realm) return { ok: false, reason: 'realm', username };
+  if (creds.realm !== textToOctets(options.realm)) return { ok: false, reason: 'realm', username };
   let qop: 'auth' | undefined;
   let ncValue = 0;
   if (creds.qop !== undefined) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { WORD } from './lex.js';
 import { parseCSeq } from './parse-cseq.js';
+import { nameAddrTag } from './name-addr-tag.js';
 import { parseNameAddr } from './parse-name-addr.js';
 import { parseVia } from './parse-via.js';
 import type { SipParseError } from './sip-parse-error.js';
@@ -62,7 +63,8 @@ export function badRequestResponse(err: SipParseError, opts: { toTag?: string } 
     if (h.name === 'from' || h.name === 'to') {
       if (!ok(() => parseNameAddr(h.value))) continue;
       seen.add(h.name);
-      const tagged = h.name === 'to' && !parseNameAddr(h.value).params.has('tag');
+      // The tag test every response shares (createResponse, hasToTag): a valueless `;tag` is no tag (§25.1).
+      const tagged = h.name === 'to' && nameAddrTag(h.value) === null;
       const tag = opts.toTag ?? randomBytes(6).toString('hex');
       headers.push({ name: h.name, value: tagged ? `${h.value};tag=${tag}` : h.value });
     } else if (h.name === 'cseq') {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import {
   answerChallenge,
   buildChallenge,
@@ -59,6 +60,57 @@ test('parseDigestParams handles quoted commas, escapes and rejects garbage', () 
   assert.equal(parseDigestParams('Digest'), null);
   assert.equal(parseDigestParams('Digest a=1 b=2'), null);
   assert.equal(parseDigestParams('Digest a=1, a=2'), null);
+});
+
+// What a peer computes over the UTF-8 bytes it sends (RFC 7616 §3.4.4), independently of our code.
+const md5Utf8 = (text: string): string => createHash('md5').update(Buffer.from(text, 'utf8')).digest('hex');
+/** A header value as our codec holds it: one char per octet of the UTF-8 the peer sent. */
+const octets = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+
+test('the digest is over the octets of a non-ASCII username, realm and URI (RFC 7616 §3.4.4)', () => {
+  const [user, realm, uri, nonce, cnonce] = ['jürgen', 'Zürich', 'sip:jürgen@gw.example', 'n0nce', 'c0nce'];
+  const ha1 = md5Utf8(`${user}:${realm}:pässwort`);
+  const ha2 = md5Utf8(`INVITE:${uri}`);
+  const expected = md5Utf8(`${ha1}:${nonce}:00000001:${cnonce}:auth:${ha2}`);
+  const response = computeDigestResponse({
+    algorithm: 'MD5',
+    username: octets(user),
+    realm: octets(realm),
+    password: 'pässwort',
+    method: 'INVITE',
+    uri: octets(uri),
+    nonce,
+    qop: 'auth',
+    nc: '00000001',
+    cnonce,
+  });
+  assert.equal(response, expected);
+});
+
+test('a peer answering with a UTF-8 username and realm is verified; answerChallenge sends the same octets', () => {
+  const challenge = buildChallenge({ realm: 'Zürich', secret: SECRET, now: T0 });
+  assert.ok(challenge.includes(`realm="${octets('Zürich')}"`), 'the realm goes out as its UTF-8 octets');
+  const nonce = parseDigestParams(challenge)?.params.get('nonce') ?? '';
+  const uri = 'sip:gw.example';
+  const ha1 = md5Utf8('jürgen:Zürich:pässwort');
+  const response = md5Utf8(`${ha1}:${nonce}:00000001:abc:auth:${md5Utf8(`REGISTER:${uri}`)}`);
+  const sent =
+    `Digest username="jürgen", realm="Zürich", nonce="${nonce}", uri="${uri}", response="${response}", ` +
+    'algorithm=MD5, qop=auth, nc=00000001, cnonce="abc"';
+  const base = { method: 'REGISTER', realm: 'Zürich', secret: SECRET, now: T0 + 1000, nonceTtlSeconds: 60 };
+  assert.deepEqual(verifyDigest({ ...base, authorization: octets(sent), password: 'pässwort' }), {
+    ok: true,
+    username: octets('jürgen'),
+  });
+  const ours = answerChallenge({
+    challenge,
+    method: 'REGISTER',
+    uri,
+    username: 'jürgen',
+    password: 'pässwort',
+    cnonce: 'abc',
+  });
+  assert.equal(ours, octets(sent));
 });
 
 function roundTrip(algorithm: 'MD5' | 'SHA-256', qop: boolean) {

@@ -8,6 +8,7 @@ import {
   createResponse,
   getHeader,
   getHeaderValues,
+  nameAddrTag,
   parseMessage,
   parseNameAddr,
   reasonPhrase,
@@ -118,6 +119,27 @@ test('badRequestResponse echoes From octet for octet, non-UTF-8 octets included'
   const res = badRequestResponse(parseError(data), { toTag: 'z' });
   assert.ok(res !== null);
   assert.ok(serializeMessage(res).includes(from), 'From echoed as received');
+});
+
+test('badRequestResponse tags the To exactly when createResponse would (one tag test, RFC 3261 §8.2.6.2)', () => {
+  const head = 'INVITE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-t\r\n';
+  const tail =
+    'From: <sip:a@example.org>;tag=f1\r\nCall-ID: t@192.0.2.1\r\nMax-Forwards: 70\r\n' + 'Content-Length: 0\r\n\r\n';
+  const tos: Array<[string, string]> = [
+    ['"Bob;tag=1" <sip:b@example.com>', 'z'], // quoted text is no tag
+    ['<sip:b@example.com;tag=1>', 'z'], // nor is a URI parameter
+    ['<sip:b@example.com>;tag', 'z'], // a valueless tag is none (tag-param = "tag" EQUAL token)
+    ['"Bob;tag=1" <sip:b@example.com>;tag=real', 'real'],
+  ];
+  for (const [to, want] of tos) {
+    const broken = parseError(Buffer.from(`${head}To: ${to}\r\nCSeq: 1 OPTIONS\r\n${tail}`));
+    const bad = badRequestResponse(broken, { toTag: 'z' });
+    assert.ok(bad !== null, to);
+    const good = parseMessage(Buffer.from(`${head}To: ${to}\r\nCSeq: 1 INVITE\r\n${tail}`)) as SipRequest;
+    const ok = createResponse(good, 486, undefined, { toTag: 'z' });
+    assert.equal(nameAddrTag(getHeader(bad, 'to') ?? ''), want, to);
+    assert.equal(getHeader(bad, 'to'), getHeader(ok, 'to'), to);
+  }
 });
 
 test('badRequestResponse for several broken requests', () => {
