@@ -125,13 +125,13 @@ export function forwardRequest(req: SipRequest, o: ForwardOptions): SipRequest {
       continue;
     }
     if (name === 'route' && toPop > 0) {
-      const values = splitHeaderValues(h.value);
-      if (values.length <= toPop) {
-        toPop -= values.length;
-        continue;
+      // Only our values go; what follows them stays as received (§16.6 step 6 removes the top value).
+      let rest = h.value;
+      while (toPop > 0 && rest.length > 0) {
+        rest = afterFirstValue(rest);
+        toPop--;
       }
-      headers.push({ name, value: values.slice(toPop).join(', ') });
-      toPop = 0;
+      if (rest.length > 0) headers.push({ name, value: rest });
       continue;
     }
     if (name === 'proxy-authorization' && o.dropProxyAuth === true) continue;

@@ -45,6 +45,18 @@ test(
   },
 );
 
+test('forwardRequest: the Route values after ours go on octet for octet, across headers (RFC 3261 §16.6)', () => {
+  // Two of ours (one header, then the first value of the next), then foreign values with odd
+  // spacing, a quoted comma and non-ASCII octets, which must not be re-split and rejoined.
+  const rest = '<sip:next@5.6.7.8;lr>,<sip:"a,b"@9.9.9.9;lr>  ,\t<sip:\u00e9t\u00e9@h;lr>';
+  const r = req(`Route: <sip:vsip@1.2.3.4;lr>\r\nRoute: <sip:vsip@1.2.3.4;lr> ,  ${rest}\r\n`);
+  const f = forwardRequest(r, { requestUri: 'sip:x@y', popRoutes: 2 });
+  assert.deepEqual(
+    f.headers.filter((h) => h.name === 'route').map((h) => h.value),
+    [Buffer.from(rest, 'utf8').toString('latin1')], // header values are the octets as received
+  );
+});
+
 test('forwardRequest: absent Max-Forwards becomes 69 (70 minus our hop); replace swaps headers', () => {
   const f = forwardRequest(req(''), {
     requestUri: 'sip:x@y',
