@@ -1,13 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
-import { ApiClient } from '../gateway/api-client.js';
-import { startHarness, waitFor, type Harness } from '../gateway/gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 import { UdpProbe } from '../support/sip-probe.js';
 import { branch, header, request, tag } from '../support/sip-message.js';
 
 /**
- * Per-trunk limits (issue 6), set through the API: max_concurrent_calls → 486 and
+ * Per-trunk limits, set through the API: max_concurrent_calls → 486 and
  * max_calls_per_second → 503 + Retry-After: 1, each in the trunk's call log with its cause, and
  * the concurrency slot given back on every way a call ends (BYE, failure, CANCEL).
  * Origination: the built-in PSTN simulator calls the carrier side; a second simulator is the PBX.
