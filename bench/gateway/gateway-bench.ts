@@ -7,10 +7,11 @@
  * 100k trunks / 1M mapped numbers bulk-inserted into the SQLite store.
  *
  *   npx tsc -p tsconfig.json
- * node dist/bench/gateway/gateway-bench.js [--rates 250,500,1000,...] [--seconds 3] [--transports udp,tcp] [--big
- * 100000]
- * [--vsip-only] [--serve sipMaxLoad=0,sipMaxLag=0,sipMaxTransactions=0] [--heap [--snapshot] (with node --expose-gc)]
- *     [--workers N]
+ *   node dist/bench/gateway/gateway-bench.js [--rates 250,500,1000,...] [--seconds 3]
+ *       [--transports udp,tcp] [--big 100000] [--vsip-only]
+ *       [--serve sipMaxLoad=0,sipMaxLag=0,sipMaxTransactions=0]
+ *       [--heap [--snapshot]]   (--heap needs node --expose-gc)
+ *       [--workers N]
  *
  * The gateway runs in this process (the driver only waits on sipp children), so each step's
  * `process.cpuUsage()` divided by its completed calls is the gateway's µs of CPU per call — the

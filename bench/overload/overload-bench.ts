@@ -1,5 +1,5 @@
 /**
- * Overload bench (issue 6): offer the gateway twice the calls it can carry and check it keeps
+ * Overload bench: offer the gateway twice the calls it can carry and check it keeps
  * ≥ 90 % of its capacity as completed calls, answering the rest 503 + Retry-After instead of
  * slowing every call down; then RSS before/after a long flood.
  *

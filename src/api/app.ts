@@ -50,7 +50,10 @@ export interface AppDeps {
 /** Bodies are small JSON objects; 64 KiB leaves room for 20 destinations and rejects abuse early. */
 export const BODY_LIMIT = 64 * 1024;
 
-/** Longest time one HTTP request (headers and body) may take to arrive (issue 6: slow-drip clients). */
+/**
+ * Longest time one HTTP request (headers and body) may take to arrive: a slow-drip client holds
+ * its socket no longer than this.
+ */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**

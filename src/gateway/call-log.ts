@@ -24,7 +24,7 @@ export interface CallLogOptions {
 export class CallLog {
   /**
    * Waiting records are `buffer[head…]`: dropping the oldest moves `head`, since `Array#shift` on a full 50,000-entry
-   * buffer copies it (≈ 57 µs per call, just when the database is slow).
+   * buffer copies the whole buffer on every call, just when the database is slow.
    */
   private buffer: NewCallRecord[] = [];
   private head = 0;

@@ -57,6 +57,8 @@ export interface GatewayTuning {
   maxCallDurationMs?: number;
   /** PSTN simulator answer delay when embedded (ms). */
   simAnswerDelayMs?: number;
+  /** Clock of the per-trunk calls-per-second windows (default `Date.now`; tests step it by hand). */
+  trunkClock?: () => number;
 }
 
 /** What a gateway running as one of `vsip serve --sip-workers` processes gets from the primary. */
@@ -213,6 +215,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const trunkLimits = new TrunkLimits({
       defaultCps: config.sipTrunkMaxCps,
       defaultConcurrent: config.sipTrunkMaxCalls,
+      ...(tuning.trunkClock !== undefined ? { now: tuning.trunkClock } : {}),
     });
     const overload = new OverloadGuard({
       maxCalls: config.sipMaxCalls,

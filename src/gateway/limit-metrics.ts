@@ -14,7 +14,7 @@ export interface LimitSources {
 }
 
 /**
- * Prometheus view of every gateway limit (issue 6): what each one refused and how full each
+ * Prometheus view of every gateway limit: what each one refused and how full each
  * bounded table is. All values are plain fields read at scrape time, so the limits themselves
  * cost nothing extra per request. Refused calls also appear in `vsip_sip_calls_total` by cause.
  */

@@ -5,6 +5,7 @@ export interface TrunkLimitsOptions {
   defaultCps: number;
   /** Concurrent calls per trunk when the trunk's `max_concurrent_calls` is null; 0 = no limit. */
   defaultConcurrent: number;
+  /** Milliseconds clock of the CPS windows (default `Date.now`); tests step one by hand. */
   now?: () => number;
 }
 

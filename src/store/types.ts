@@ -43,7 +43,7 @@ export interface Trunk {
   registrationEnabled: boolean;
   edgePreference: string | null;
   secureTrunking: boolean;
-  /** Per-trunk limits (issue 6); null means the gateway default. */
+  /** Per-trunk limits; null means the gateway default. */
   maxCallsPerSecond: number | null;
   maxConcurrentCalls: number | null;
   dateCreated: string;

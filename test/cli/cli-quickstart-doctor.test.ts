@@ -1,11 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { tempDir } from '../support/serve-process.js';
+import { serveClient, tempDir } from '../support/serve-process.js';
 import { startCliServer, type CliServer } from '../support/cli-server.js';
 import { makeCa, makeLeaf, makeSelfSigned } from '../support/make-certs.js';
 import { json, runCli } from '../support/run-cli.js';
-import { closedPort, startSipResponder, type Responder } from '../support/sip-responder.js';
+import { freePort } from '../support/ports.js';
+import { startSipResponder, type Responder } from '../support/sip-responder.js';
 import { registerPbx } from '../support/register-pbx.js';
 
 let srv: CliServer;
@@ -110,11 +111,9 @@ test(
 test(
   'GET /health lists the SIP listeners; doctor and quickstart take the ports from it when no --sip-port is ' + 'given',
   async () => {
-    const health = (await (await fetch(`${srv.serve.api}/health`)).json()) as {
-      role: string;
-      sip: Array<{ side: string; protocol: string; port: number }>;
-    };
+    const health = await serveClient(srv.serve, srv.account).health();
     assert.equal(health.role, 'all');
+    assert.ok(health.sip, 'GET /health lists the SIP listeners');
     const access = health.sip.filter((l) => l.side === 'access');
     assert.deepEqual(
       access.map((l) => [l.protocol, l.port]).sort(),
@@ -148,7 +147,7 @@ test(
       doc.stdout,
     );
     // An explicit flag still wins over what /health says.
-    const closed = String(await closedPort());
+    const closed = String(await freePort());
     const forced = await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', '--gateway', '127.0.0.1', '--sip-port', closed);
     assert.match(row(forced.stdout, 6).line, new RegExp(`❌.*TCP 127\\.0\\.0\\.1:${closed}`), forced.stdout);
   },
@@ -226,7 +225,7 @@ test("doctor (termination) fails on each missing piece with the spec's fix", asy
   assert.match(row(missing.stdout, 1).fix ?? '', /Create Trunk API: vsip trunks create/);
   for (const n of [2, 3, 4, 5, 6]) assert.match(row(missing.stdout, n).line, /➖/);
 
-  const closed = String(await closedPort());
+  const closed = String(await freePort());
   const d = await vsip(
     'doctor',
     noIp,
@@ -328,7 +327,7 @@ async function originationDoctor(name: string, dest: string, ...extra: string[])
 }
 
 test('doctor (origination) fails for a destination that refuses connections, with the nc hint', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const r = await originationDoctor('dr_refused', `127.0.0.1:${port};transport=tcp`);
   assert.equal(r.code, 1);
   assert.match(row(r.stdout, 4).line, /❌.*connection refused/);

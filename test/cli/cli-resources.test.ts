@@ -4,7 +4,7 @@ import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCliServer, type CliServer } from '../support/cli-server.js';
 import { json, runCli } from '../support/run-cli.js';
-import { closedPort } from '../support/sip-responder.js';
+import { freePort } from '../support/ports.js';
 import { runInProcess } from '../support/run-in-process.js';
 
 let srv: CliServer;
@@ -270,7 +270,7 @@ test('credentials show/rotate and alias set/show/clear', async () => {
 });
 
 test('an unreachable API is a clear error, exit 1', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const r = await runCli(['trunks', 'list'], { ...srv.env, VSIP_API_URL: `http://127.0.0.1:${port}` });
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`cannot reach the vSIP API at http://127\\.0\\.0\\.1:${port}: connection refused`));

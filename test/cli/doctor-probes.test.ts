@@ -10,7 +10,8 @@ import { tcpConnect } from '../../src/cli/doctor/tcp-connect.js';
 import { tlsProbe } from '../../src/cli/doctor/tls-probe.js';
 import { displayWidth, renderTable } from '../../src/cli/output/render-table.js';
 import { makeCa, makeIntermediate, makeLeaf, makeSelfSigned } from '../support/make-certs.js';
-import { closedPort, startSipResponder } from '../support/sip-responder.js';
+import { freePort } from '../support/ports.js';
+import { startSipResponder } from '../support/sip-responder.js';
 
 const dir = tempDir('vsip-certs-');
 const ca = makeCa(dir);
@@ -70,7 +71,7 @@ test('tcpConnect: open and refused ports', async () => {
   } finally {
     await open.close();
   }
-  const refused = await tcpConnect('127.0.0.1', await closedPort(), 2000);
+  const refused = await tcpConnect('127.0.0.1', await freePort(), 2000);
   assert.equal(refused.ok, false);
   assert.match(refused.error ?? '', /connection refused/);
 });

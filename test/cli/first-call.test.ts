@@ -1,11 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/serve-process.js';
 import { startCliServer, type CliServer } from '../support/cli-server.js';
 import { runCli } from '../support/run-cli.js';
-import { closedPort } from '../support/sip-responder.js';
+import { freePort } from '../support/ports.js';
+import { runSipp, startSipp } from '../support/sipp.js';
 
 /**
  * docs/first-call.md, step by step: the same commands with the ports of a `vsip serve` started on
@@ -23,20 +23,10 @@ after(async () => {
   await srv?.stop();
 });
 
-function sipp(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('sipp', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
 const pbx = (scenario: string, dialled: string, domain: string): string[] => [
   `127.0.0.1:${srv.sip.udp}`,
   '-sf',
-  `docs/first-call/${scenario}`,
+  join(REPO_ROOT, 'docs/first-call', scenario),
   '-s',
   dialled,
   '-key',
@@ -49,7 +39,6 @@ const pbx = (scenario: string, dialled: string, domain: string): string[] => [
   '127.0.0.1',
   '-m',
   '1',
-  '-nostdin',
   '-timeout',
   '10s',
   '-timeout_error',
@@ -101,7 +90,7 @@ test(
     assert.equal(doc.code, 0, doc.stdout);
 
     // 5. The call: sipp as the PBX, the PSTN simulator answers.
-    const call = await sipp(pbx('pbx-call.xml', '+15005550199', domain));
+    const call = await runSipp({ args: pbx('pbx-call.xml', '+15005550199', domain) });
     assert.equal(call.code, 0, call.output.slice(-3000));
 
     // 6. The call log shows it completed (the log is written in batches: poll briefly).
@@ -113,7 +102,7 @@ test(
     assert.match(calls, /termination\s+\+919876543210\s+\+15005550199\s+200\s+completed\s+\d+\.\ds/);
 
     // 7. A failed call, explained.
-    const busy = await sipp(pbx('pbx-busy.xml', '+15005550101', domain));
+    const busy = await runSipp({ args: pbx('pbx-busy.xml', '+15005550101', domain) });
     assert.equal(busy.code, 0, busy.output.slice(-3000));
     let failed = '';
     for (let i = 0; i < 50 && !failed.includes('486'); i++) {
@@ -134,13 +123,21 @@ test(
     'completes',
   async () => {
     // VSIP_* variables instead of the profile, so this test stands on its own.
-    const port = await closedPort();
+    const port = await freePort();
     // The document's sipp line, without -bg so the test owns the process; port chosen free.
-    const uas = spawn(
-      'sipp',
-      ['-sf', 'docs/first-call/pbx-answer.xml', '-t', 't1', '-i', '127.0.0.1', '-p', String(port), '-aa', '-nostdin'],
-      { cwd: REPO_ROOT, stdio: 'ignore' },
-    );
+    const uas = startSipp({
+      args: [
+        '-sf',
+        join(REPO_ROOT, 'docs/first-call/pbx-answer.xml'),
+        '-t',
+        't1',
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-aa',
+      ],
+    });
     try {
       let qs = await runCli(
         [
@@ -186,7 +183,7 @@ test(
         calls.stdout,
       );
     } finally {
-      uas.kill('SIGKILL');
+      uas.kill();
     }
   },
 );

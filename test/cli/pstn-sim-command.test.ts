@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
-import { startHarness } from '../gateway/gateway-harness.js';
+import { startHarness } from '../support/gateway-harness.js';
 
 const MAIN = resolve(process.cwd(), 'dist/src/cli/main.js');
 

@@ -1,7 +1,7 @@
 /**
  * At scale vsip runs `--role api` and `--role sip` processes sharing one PostgreSQL (DESIGN.md);
  * on one host they may share one SQLite file. Either way a change made through the API process
- * must be enforced by the SIP process within 500 ms, with no restart (issue 4): LISTEN/NOTIFY on
+ * must be enforced by the SIP process within 500 ms, with no restart: LISTEN/NOTIFY on
  * PostgreSQL, the change_log feed on SQLite. Two real `vsip serve` processes and a raw SIP client
  * on its own loopback address.
  */
@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { startPostgres } from '../support/postgres.js';
-import { apiRequest, createAccountCli, startServe, tempDir } from '../support/serve-process.js';
+import { createAccountCli, serveClient, startServe, tempDir } from '../support/serve-process.js';
 import { request } from '../support/sip-message.js';
 
 const PBX_IP = '127.0.0.5';
@@ -111,18 +111,13 @@ async function changeEnforcedAcrossProcesses(
   assert.equal(sipNode.api, null, 'the sip role runs no API');
 
   const domain = `${account.account_sid}.pstn.exotel.com`;
-  const trunk = await apiRequest(apiNode.api!, account, 'POST', '/trunks', {
+  const api = serveClient(apiNode, account);
+  const { trunk_sid: trunkSid } = await api.trunks.create({
     trunk_name: 'scale',
     nso_code: 'ANY-ANY',
     domain_name: domain,
   });
-  assert.equal(trunk.status, 200, JSON.stringify(trunk.json));
-  const trunkSid = trunk.json.response.data.trunk_sid as string;
-  assert.equal(
-    (await apiRequest(apiNode.api!, account, 'POST', `/trunks/${trunkSid}/phone-numbers`, { phone_number: CALLER }))
-      .status,
-    200,
-  );
+  await api.phoneNumbers.add(trunkSid, { phone_number: CALLER });
 
   const udp = sipNode.sip.find((a) => a.side === 'access' && a.protocol === 'udp');
   assert.ok(udp, 'the sip role listens on the access side over UDP');
@@ -136,11 +131,7 @@ async function changeEnforcedAcrossProcesses(
   while ((await finalStatus(sock, domain, target)) !== 407) assert.ok(Date.now() - tFirst < 2000);
   assert.equal(await finalStatus(sock, domain, target), 407);
 
-  const added = await apiRequest(apiNode.api!, account, 'POST', `/trunks/${trunkSid}/whitelisted-ips`, {
-    ip: PBX_IP,
-    mask: 32,
-  });
-  assert.equal(added.status, 200, JSON.stringify(added.json));
+  await api.whitelistedIps.add(trunkSid, { ip: PBX_IP, mask: 32 });
   const t0 = Date.now();
   let status = 407;
   while (status === 407 && Date.now() - t0 < 2000) status = await finalStatus(sock, domain, target);
@@ -149,7 +140,7 @@ async function changeEnforcedAcrossProcesses(
   assert.ok(elapsed < 500, `enforced after ${elapsed} ms (limit 500 ms)`);
 
   // And removal is enforced the same way: a deleted trunk stops carrying calls at once.
-  assert.equal((await apiRequest(apiNode.api!, account, 'DELETE', `/trunks?trunk_sid=${trunkSid}`)).status, 200);
+  await api.trunks.delete(trunkSid);
   const t1 = Date.now();
   status = 488;
   while (status !== 407 && Date.now() - t1 < 2000) status = await finalStatus(sock, domain, target);

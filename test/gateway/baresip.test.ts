@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { ApiClient } from './api-client.js';
+import { ApiClient } from '../support/api-client.js';
 import { startBaresip } from './baresip-ua.js';
-import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 
 /**
  * A real SIP stack through the gateway in both directions: baresip (Debian package) as the PBX.

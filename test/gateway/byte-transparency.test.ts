@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { UdpProbe } from '../support/sip-probe.js';
-import { ApiClient } from './api-client.js';
-import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 
 /**
  * A proxy passes on unchanged what it does not rewrite (RFC 3261 §16.6): header octets that are

@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UdpProbe } from '../support/sip-probe.js';
 import { SDP, header, request, statusOf } from '../support/sip-message.js';
-import { ApiClient } from './api-client.js';
-import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 
 /**
  * vsip implements no SIP extension a peer can demand. Proxy-Require on a request it relays

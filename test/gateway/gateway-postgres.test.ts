@@ -9,8 +9,8 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { parseIpv4 } from '../../src/net/ipv4.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { ApiClient } from './api-client.js';
-import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 
 /**
  * PostgreSQL: the API writes through one Store, the gateway reads through another (as a

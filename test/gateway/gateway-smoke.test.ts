@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
-import { startHarness, waitFor } from './gateway-harness.js';
+import { startHarness, waitFor } from '../support/gateway-harness.js';
 
 test('smoke: PBX UA on 127.0.0.2 → gateway → embedded PSTN sim, answered and hung up', async () => {
   const h = await startHarness();

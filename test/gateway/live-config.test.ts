@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { parseIpv4 } from '../../src/net/ipv4.js';
-import { ApiClient } from './api-client.js';
-import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 import { freePort, portBound } from '../support/ports.js';
 import { runSipp, startSipp } from '../support/sipp.js';
 

@@ -5,8 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
-import { ApiClient } from './api-client.js';
-import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 import { freePort, portBound } from '../support/ports.js';
 import { runSipp, scenarioWithCode, startSipp } from '../support/sipp.js';
 

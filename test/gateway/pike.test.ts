@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pike } from '../../src/gateway/pike.js';
-import { TrunkLimits } from '../../src/gateway/trunk-limits.js';
-import type { CompiledTrunk } from '../../src/gateway/config-snapshot.js';
 
 test('pike: over the rate in one second → blocked for blockMs, then counted afresh', () => {
   let now = 0;
@@ -53,49 +51,4 @@ test('pike: an exempt source is asked once per window, only when over the rate',
   });
   for (let i = 0; i < 50; i++) assert.equal(p.allow('pbx'), true);
   assert.equal(asked, 1);
-});
-
-function trunk(over: Partial<CompiledTrunk>): CompiledTrunk {
-  return {
-    sid: 'TR1',
-    accountSid: 'AC1',
-    active: true,
-    authType: 'ip_whitelist',
-    sipPassword: '',
-    numbers: new Set(),
-    ranges: [],
-    destinations: [],
-    externalAlias: null,
-    settings: {},
-    maxCallsPerSecond: null,
-    maxConcurrentCalls: null,
-    ...over,
-  };
-}
-
-test('trunk limits: concurrency slots are given back once, however often release runs', () => {
-  const l = new TrunkLimits({ defaultCps: 0, defaultConcurrent: 0, now: () => 0 });
-  const t = trunk({ maxConcurrentCalls: 2 });
-  const a = l.admit(t);
-  const b = l.admit(t);
-  assert.equal(typeof a, 'function');
-  assert.equal(typeof b, 'function');
-  assert.equal(l.admit(t), 'trunk_concurrency_exceeded');
-  (a as () => void)();
-  (a as () => void)();
-  assert.equal(l.active('TR1'), 1, 'a double release does not free a second slot');
-  assert.equal(typeof l.admit(t), 'function');
-});
-
-test('trunk limits: CPS per one-second window; null falls back to the gateway default', () => {
-  let now = 0;
-  const l = new TrunkLimits({ defaultCps: 2, defaultConcurrent: 0, now: () => now });
-  const t = trunk({});
-  assert.equal(typeof l.admit(t), 'function');
-  assert.equal(typeof l.admit(t), 'function');
-  assert.equal(l.admit(t), 'trunk_cps_exceeded');
-  now = 1000;
-  assert.equal(typeof l.admit(t), 'function');
-  const unlimited = new TrunkLimits({ defaultCps: 0, defaultConcurrent: 0 });
-  for (let i = 0; i < 1000; i++) assert.equal(typeof unlimited.admit(t), 'function');
 });

@@ -5,9 +5,9 @@ import dgram from 'node:dgram';
 import { parseMessage } from '../../src/sip/message/index.js';
 import type { SipRequest } from '../../src/sip/message/types.js';
 import { UdpProbe } from '../support/sip-probe.js';
-import { request } from '../support/sip-message.js';
-import { ApiClient } from './api-client.js';
-import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { request, response } from '../support/sip-message.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 
 /**
  * After the answer, the proxy keeps only what RFC 6026 still needs: the client transaction in
@@ -38,23 +38,10 @@ after(async () => {
   carrier.close();
 });
 
-function okFor(req: SipRequest): string {
-  const copy = req.headers
-    .filter((x) => ['via', 'from', 'call-id', 'cseq', 'record-route'].includes(x.name))
-    .map((x) => `${x.name}: ${x.value}`);
-  const to = req.headers.find((x) => x.name === 'to')?.value ?? '';
-  const sdp = 'v=0\r\no=c 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n';
-  return [
-    `SIP/2.0 200 OK`,
-    ...copy,
-    `To: ${to};tag=carrier1`,
-    'Contact: <sip:carrier@127.0.0.1>',
-    'Content-Type: application/sdp',
-    `Content-Length: ${sdp.length}`,
-    '',
-    sdp,
-  ].join('\r\n');
-}
+const CARRIER_SDP =
+  'v=0\r\no=c 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n';
+const okFor = (req: SipRequest): string =>
+  response(req, 200, 'OK', { toTag: 'carrier1', contact: 'sip:carrier@127.0.0.1', body: CARRIER_SDP });
 
 test('a 2xx retransmitted by the carrier after the answer still reaches the PBX (RFC 6026 Accepted)', async () => {
   const pbx = await UdpProbe.open('127.0.0.2');

@@ -5,9 +5,9 @@ import { textToOctets } from '../../src/sip/message/text-to-octets.js';
 import { randomToken } from '../../src/sip/transaction/branch.js';
 import { createSipEndpoint, type SipEndpoint } from '../../src/sip/sip-endpoint.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
-import { ApiClient } from './api-client.js';
+import { ApiClient } from '../support/api-client.js';
 import { startBaresip } from './baresip-ua.js';
-import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 
 /** REGISTER with digest on the access side: a raw UA built on the SIP core, and baresip. */
 let h: Harness;

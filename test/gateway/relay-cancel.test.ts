@@ -5,8 +5,9 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { parseMessage, SipStreamParser } from '../../src/sip/message/index.js';
 import type { SipMessage, SipRequest, SipResponse } from '../../src/sip/message/types.js';
-import { ApiClient } from './api-client.js';
-import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
+import { branch, request, response } from '../support/sip-message.js';
 
 /**
  * The relay's answers when the caller gives up or the downstream misbehaves, against raw SIP peers
@@ -100,7 +101,7 @@ function hv(m: SipMessage, name: string): string | undefined {
   return m.headers.find((h) => h.name === name)?.value;
 }
 
-/** A response to `req` as a UAS writes it: its Vias, From, Call-ID, CSeq and Record-Route, To with our tag. */
+/** A raw peer's answer to `req`, To tag `uas1` unless given. */
 function answer(
   req: SipRequest,
   status: number,
@@ -108,14 +109,7 @@ function answer(
   contact: string | null = null,
   toTag = 'uas1',
 ): string {
-  const lines = [`SIP/2.0 ${status} ${reason}`];
-  for (const h of req.headers)
-    if (['via', 'from', 'call-id', 'cseq', 'record-route'].includes(h.name)) lines.push(`${h.name}: ${h.value}`);
-  const to = hv(req, 'to') ?? '';
-  lines.push(`To: ${/;\s*tag=/i.test(to) || status === 100 ? to : `${to};tag=${toTag}`}`);
-  if (contact !== null) lines.push(`Contact: <${contact}>`);
-  lines.push('Content-Length: 0', '', '');
-  return lines.join('\r\n');
+  return response(req, status, reason, { contact, toTag });
 }
 
 const SDP = 'v=0\r\no=pbx 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\n';
@@ -127,27 +121,18 @@ function inviteFrom(
   uri: string,
   caller: string,
 ): { invite: string; cancel: string; callId: string } {
-  const branch = `z9hG4bK${randomBytes(8).toString('hex')}`;
-  const callId = `${randomBytes(8).toString('hex')}@${host}`;
-  const common = [
-    `Via: SIP/2.0/UDP ${host}:${port};branch=${branch};rport`,
-    'Max-Forwards: 70',
-    `From: <sip:${caller}@${host}>;tag=caller1`,
-    `To: <${uri}>`,
-    `Call-ID: ${callId}`,
-  ];
-  const invite = [
-    `INVITE ${uri} SIP/2.0`,
-    ...common,
-    'CSeq: 1 INVITE',
-    `Contact: <sip:caller@${host}:${port}>`,
-    'Content-Type: application/sdp',
-    `Content-Length: ${SDP.length}`,
-    '',
-    SDP,
-  ].join('\r\n');
-  const cancel = [`CANCEL ${uri} SIP/2.0`, ...common, 'CSeq: 1 CANCEL', 'Content-Length: 0', '', ''].join('\r\n');
-  return { invite, cancel, callId };
+  const txn = {
+    uri,
+    from: `<sip:${caller}@${host}>`,
+    fromTag: 'caller1',
+    viaHost: host,
+    viaPort: port,
+    branch: branch(),
+    callId: `${randomBytes(8).toString('hex')}@${host}`,
+  };
+  const invite = request({ ...txn, method: 'INVITE', contact: `sip:caller@${host}:${port}`, body: SDP });
+  const cancel = request({ ...txn, method: 'CANCEL', contact: null });
+  return { invite, cancel, callId: txn.callId };
 }
 
 let h: Harness;
@@ -294,19 +279,19 @@ test('in-dialog: a 503 to a relayed BYE reaches the other side as 500', async ()
       .filter((x) => x.name === 'record-route')
       .flatMap((x) => x.value.split(/,\s*(?=<)/))
       .reverse();
-    const bye = [
-      `BYE sip:carrier@127.0.0.1:${carrier.port} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.2:${pbx.port};branch=z9hG4bK${randomBytes(8).toString('hex')};rport`,
-      'Max-Forwards: 70',
-      ...routes.map((r) => `Route: ${r}`),
-      `From: ${hv(ok, 'from')}`,
-      `To: ${hv(ok, 'to')}`,
-      `Call-ID: ${callId}`,
-      'CSeq: 2 BYE',
-      'Content-Length: 0',
-      '',
-      '',
-    ].join('\r\n');
+    const bye = request({
+      method: 'BYE',
+      uri: `sip:carrier@127.0.0.1:${carrier.port}`,
+      viaHost: '127.0.0.2',
+      viaPort: pbx.port,
+      routes,
+      from: hv(ok, 'from'),
+      fromTag: null,
+      to: hv(ok, 'to'),
+      callId,
+      cseq: 2,
+      contact: null,
+    });
     pbx.send(bye, h.access('udp'));
     const atCarrierBye = await waitFor(() => ofCall(carrier, 'BYE', callId), 4000, 'the BYE at the carrier');
     carrier.reply(answer(atCarrierBye, 503, 'Service Unavailable'));
@@ -427,27 +412,21 @@ test('in-dialog: a CANCEL for a re-INVITE goes on to the carrier once it sends a
       .filter((x) => x.name === 'record-route')
       .flatMap((x) => x.value.split(/,\s*(?=<)/))
       .reverse();
-    const via = `Via: SIP/2.0/UDP 127.0.0.2:${pbx.port};branch=z9hG4bK${randomBytes(8).toString('hex')};rport`;
-    const common = [
-      via,
-      'Max-Forwards: 70',
-      ...routes.map((r) => `Route: ${r}`),
-      `From: ${hv(ok, 'from')}`,
-      `To: ${hv(ok, 'to')}`,
-      `Call-ID: ${callId}`,
-    ];
-    const uri = `sip:carrier@127.0.0.1:${carrier.port}`;
+    // The re-INVITE and its CANCEL: one transaction (§9.1), inside the dialog along its route set.
+    const inDialog = {
+      uri: `sip:carrier@127.0.0.1:${carrier.port}`,
+      viaHost: '127.0.0.2',
+      viaPort: pbx.port,
+      branch: branch(),
+      routes,
+      from: hv(ok, 'from'),
+      fromTag: null,
+      to: hv(ok, 'to'),
+      callId,
+      cseq: 2,
+    };
     pbx.send(
-      [
-        `INVITE ${uri} SIP/2.0`,
-        ...common,
-        'CSeq: 2 INVITE',
-        `Contact: <sip:caller@127.0.0.2:${pbx.port}>`,
-        `Content-Type: application/sdp`,
-        `Content-Length: ${SDP.length}`,
-        '',
-        SDP,
-      ].join('\r\n'),
+      request({ ...inDialog, method: 'INVITE', contact: `sip:caller@127.0.0.2:${pbx.port}`, body: SDP }),
       h.access('udp'),
     );
     const reInvite = await waitFor(
@@ -455,10 +434,7 @@ test('in-dialog: a CANCEL for a re-INVITE goes on to the carrier once it sends a
       4000,
       're-INVITE at the carrier',
     );
-    pbx.send(
-      [`CANCEL ${uri} SIP/2.0`, ...common, 'CSeq: 2 CANCEL', 'Content-Length: 0', '', ''].join('\r\n'),
-      h.access('udp'),
-    );
+    pbx.send(request({ ...inDialog, method: 'CANCEL', contact: null }), h.access('udp'));
     await pbx.response(200, 'CANCEL');
     carrier.reply(answer(reInvite, 180, 'Ringing'));
     const c = await waitFor(

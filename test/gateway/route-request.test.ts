@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { header, request, SDP, statusOf } from '../support/sip-message.js';
 import { UdpProbe } from '../support/sip-probe.js';
-import { ApiClient } from './api-client.js';
-import { startHarness, type Harness } from './gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, type Harness } from '../support/gateway-harness.js';
 
 /**
  * What each side answers before any call policy: the Allow of a side lists what that side

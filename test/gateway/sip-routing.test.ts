@@ -3,13 +3,27 @@ import assert from 'node:assert/strict';
 import { forwardRequest, RouteSigner, stripTopVia } from '../../src/gateway/sip-routing.js';
 import { parseMessage } from '../../src/sip/message/parse-message.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
+import { request } from '../support/sip-message.js';
 
-const req = (extra: string): SipRequest =>
+/** An INVITE from a PBX with credentials; `extra` header lines (Route, Record-Route) as given. */
+const req = (o: { maxForwards: number | null; extra?: string[] }): SipRequest =>
   parseMessage(
     Buffer.from(
-      `INVITE sip:+14155550100@gw.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\n${extra}From: ` +
-        `<sip:+919800000001@pbx>;tag=1\r\nTo: <sip:+14155550100@gw>\r\nCall-ID: c1\r\nCSeq: 1 ` +
-        `INVITE\r\nProxy-Authorization: Digest username="t"\r\nContent-Length: 0\r\n\r\n`,
+      request({
+        method: 'INVITE',
+        uri: 'sip:+14155550100@gw.example',
+        viaHost: '10.0.0.1',
+        viaPort: 5060,
+        branch: 'z9hG4bK1',
+        rport: false,
+        maxForwards: o.maxForwards,
+        from: '<sip:+919800000001@pbx>',
+        fromTag: '1',
+        to: '<sip:+14155550100@gw>',
+        callId: 'c1',
+        contact: null,
+        extra: [...(o.extra ?? []), 'Proxy-Authorization: Digest username="t"'],
+      }),
     ),
   ) as SipRequest;
 
@@ -17,10 +31,10 @@ test(
   'forwardRequest: Max-Forwards decremented, our routes popped inside a combined header, Record-Route on top, ' +
     'credentials dropped',
   () => {
-    const r = req(
-      'Max-Forwards: 10\r\nRoute: <sip:vsip@1.2.3.4;lr>, <sip:next@5.6.7.8;lr>\r\nRecord-Route: ' +
-        '<sip:other@9.9.9.9;lr>\r\n',
-    );
+    const r = req({
+      maxForwards: 10,
+      extra: ['Route: <sip:vsip@1.2.3.4;lr>, <sip:next@5.6.7.8;lr>', 'Record-Route: <sip:other@9.9.9.9;lr>'],
+    });
     const f = forwardRequest(r, {
       requestUri: 'sip:+14155550100@carrier',
       recordRoute: ['<sip:a;lr>', '<sip:b;lr>'],
@@ -49,7 +63,10 @@ test('forwardRequest: the Route values after ours go on octet for octet, across 
   // Two of ours (one header, then the first value of the next), then foreign values with odd
   // spacing, a quoted comma and non-ASCII octets, which must not be re-split and rejoined.
   const rest = '<sip:next@5.6.7.8;lr>,<sip:"a,b"@9.9.9.9;lr>  ,\t<sip:\u00e9t\u00e9@h;lr>';
-  const r = req(`Route: <sip:vsip@1.2.3.4;lr>\r\nRoute: <sip:vsip@1.2.3.4;lr> ,  ${rest}\r\n`);
+  const r = req({
+    maxForwards: 70,
+    extra: ['Route: <sip:vsip@1.2.3.4;lr>', `Route: <sip:vsip@1.2.3.4;lr> ,  ${rest}`],
+  });
   const f = forwardRequest(r, { requestUri: 'sip:x@y', popRoutes: 2 });
   assert.deepEqual(
     f.headers.filter((h) => h.name === 'route').map((h) => h.value),
@@ -58,7 +75,7 @@ test('forwardRequest: the Route values after ours go on octet for octet, across 
 });
 
 test('forwardRequest: absent Max-Forwards becomes 69 (70 minus our hop); replace swaps headers', () => {
-  const f = forwardRequest(req(''), {
+  const f = forwardRequest(req({ maxForwards: null }), {
     requestUri: 'sip:x@y',
     popRoutes: 0,
     replace: [{ name: 'from', value: '<sip:+918000000000@pbx>;tag=1' }],

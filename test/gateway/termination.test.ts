@@ -1,12 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, waitFor, type Harness } from './gateway-harness.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 import { runSipp, scenarioWithCode } from '../support/sipp.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
-import { ApiClient } from './api-client.js';
+import { ApiClient } from '../support/api-client.js';
 
 /**
  * Termination (PBX → carrier) end to end with sipp as the PBX on 127.0.0.2 (whitelisted) and

@@ -1,5 +1,5 @@
 /**
- * API hostility (issue 6), the parts test/api does not already cover (413/415, broken JSON, a
+ * API hostility, the parts test/api does not already cover (413/415, broken JSON, a
  * top-level `__proto__`, deep nesting in trunk_name and the random-body fuzz live there):
  * prototype-pollution keys nested in bulk items and in the query string, unicode tricks in names,
  * SQL metacharacters in every string field, path and query parameter, wrong types in every field,

@@ -1,5 +1,5 @@
 /**
- * Isolation (issue 6): every API operation of the OpenAPI document × five callers. Operations are
+ * Isolation: every API operation of the OpenAPI document × five callers. Operations are
  * enumerated from the document the app itself serves, so a route added later is in the matrix
  * automatically (and fails loudly until it gets a valid body below when it takes one).
  *

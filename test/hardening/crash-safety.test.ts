@@ -1,44 +1,34 @@
 /**
- * Crash safety (issue 6): `kill -9` of `vsip serve` in the middle of a stream of concurrent API
+ * Crash safety: `kill -9` of `vsip serve` in the middle of a stream of concurrent API
  * writes loses no write that was acknowledged, on SQLite and on PostgreSQL, and the restarted
  * process serves the same configuration.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPostgres } from '../support/postgres.js';
-import { apiRequest, createAccountCli, startServe, tempDir, type AccountJson } from '../support/serve-process.js';
+import type { VsipClient } from '../../src/client/index.js';
+import { createAccountCli, serveClient, startServe, tempDir } from '../support/serve-process.js';
 
 const WRITERS = 8;
 /** Kill once this many writes have been acknowledged; writes keep flowing until the kill. */
 const KILL_AFTER_ACKS = 150;
 
-async function listAllNumbers(api: string, account: AccountJson, trunkSid: string): Promise<Set<string>> {
+async function listAllNumbers(api: VsipClient, trunkSid: string): Promise<Set<string>> {
   const found = new Set<string>();
-  for (let offset = 0; ; offset += 100) {
-    const res = await apiRequest(
-      api,
-      account,
-      'GET',
-      `/trunks/${trunkSid}/phone-numbers?offset=${offset}&page_size=100`,
-    );
-    assert.equal(res.status, 200, JSON.stringify(res.json));
-    const items = res.json.response.data as Array<{ phone_number: string }>;
-    for (const item of items) found.add(item.phone_number);
-    if (items.length < 100) return found;
-  }
+  for await (const item of api.phoneNumbers.iterate(trunkSid, { pageSize: 100 })) found.add(item.phone_number);
+  return found;
 }
 
 async function crashDuringWrites(storeArgs: string[], env: Record<string, string>): Promise<void> {
   const dataDir = tempDir();
   const account = createAccountCli(dataDir, { ...env, ...(storeArgs[1] ? { VSIP_DATABASE_URL: storeArgs[1] } : {}) });
   const first = await startServe({ dataDir, args: [...storeArgs, '--role', 'api', '--rate-limit', '0'], env });
-  const trunk = await apiRequest(first.api!, account, 'POST', '/trunks', {
+  const api = serveClient(first, account);
+  const { trunk_sid: trunkSid } = await api.trunks.create({
     trunk_name: 'crash_test',
     nso_code: 'ANY-ANY',
     domain_name: `${account.account_sid}.pstn.exotel.com`,
   });
-  assert.equal(trunk.status, 200, JSON.stringify(trunk.json));
-  const trunkSid = trunk.json.response.data.trunk_sid as string;
 
   const acknowledged: string[] = [];
   let killed = false;
@@ -47,13 +37,11 @@ async function crashDuringWrites(storeArgs: string[], env: Record<string, string
     while (!killed) {
       const number = `+9198${String(10_000_000 + next++).padStart(8, '0')}`;
       try {
-        const res = await apiRequest(first.api!, account, 'POST', `/trunks/${trunkSid}/phone-numbers`, {
-          phone_number: number,
-        });
-        if (res.status === 200) acknowledged.push(number);
-        else assert.fail(`unexpected ${res.status}: ${JSON.stringify(res.json)}`);
+        await api.phoneNumbers.add(trunkSid, { phone_number: number });
+        acknowledged.push(number);
       } catch (err) {
-        if (!killed) throw err; // connection reset by the kill: the write was never acknowledged
+        // Before the kill any failure is one; after it, the connection reset: never acknowledged.
+        if (!killed) throw err;
       }
       if (acknowledged.length >= KILL_AFTER_ACKS && !killed) {
         killed = true;
@@ -66,7 +54,7 @@ async function crashDuringWrites(storeArgs: string[], env: Record<string, string
 
   const second = await startServe({ dataDir, args: [...storeArgs, '--role', 'api'], env });
   try {
-    const stored = await listAllNumbers(second.api!, account, trunkSid);
+    const stored = await listAllNumbers(serveClient(second, account), trunkSid);
     const lost = acknowledged.filter((n) => !stored.has(n));
     assert.deepEqual(lost, [], `acknowledged writes lost after kill -9: ${lost.length} of ${acknowledged.length}`);
   } finally {

@@ -1,5 +1,5 @@
 /**
- * Hostile SIP against a live `vsip serve` (issue 6): malformed, truncated, oversized messages,
+ * Hostile SIP against a live `vsip serve`: malformed, truncated, oversized messages,
  * header bombs, bad Content-Length, deep Via stacks, Max-Forwards 0, unknown methods and domains,
  * scanner signatures, many idle TCP connections, and a fast-check fuzz of mutated INVITE/REGISTER
  * datagrams with a fixed seed. After each barrage the process must be alive, answer a valid
@@ -19,8 +19,8 @@ import { parseMessage, SipStreamParser, type SipMessage } from '../../src/sip/me
 import { createSipCounters } from '../../src/sip/sip-counters.js';
 import { TcpTransport } from '../../src/sip/transport/tcp.js';
 import {
-  apiRequest,
   createAccountCli,
+  serveClient,
   startServe,
   tempDir,
   type AccountJson,
@@ -161,40 +161,25 @@ describe('hostile SIP against a live vsip serve', () => {
     udp = sipTarget('udp');
     tcp = sipTarget('tcp');
     domain = `${account.account_sid}.pstn.exotel.com`;
-    const trunk = await apiRequest(v.api!, account, 'POST', '/trunks', {
+    const api = serveClient(v, account);
+    const { trunk_sid: sid } = await api.trunks.create({
       trunk_name: 'hostile',
       nso_code: 'ANY-ANY',
       domain_name: domain,
     });
-    assert.equal(trunk.status, 200, JSON.stringify(trunk.json));
-    const sid = trunk.json.response.data.trunk_sid as string;
-    assert.equal(
-      (await apiRequest(v.api!, account, 'POST', `/trunks/${sid}/whitelisted-ips`, { ip: PBX_IP, mask: 32 })).status,
-      200,
-    );
-    assert.equal(
-      (await apiRequest(v.api!, account, 'POST', `/trunks/${sid}/phone-numbers`, { phone_number: CALLER })).status,
-      200,
-    );
+    await api.whitelistedIps.add(sid, { ip: PBX_IP, mask: 32 });
+    await api.phoneNumbers.add(sid, { phone_number: CALLER });
     // A second account with its own PBX and number, for the SIP-side isolation checks.
-    const otherDomain = `${other.account_sid}.pstn.exotel.com`;
-    const t2 = await apiRequest(v.api!, other, 'POST', '/trunks', {
-      trunk_name: 'neighbour',
-      nso_code: 'ANY-ANY',
-      domain_name: otherDomain,
-    });
-    assert.equal(t2.status, 200, JSON.stringify(t2.json));
-    otherTrunk = t2.json.response.data.trunk_sid as string;
-    assert.equal(
-      (await apiRequest(v.api!, other, 'POST', `/trunks/${otherTrunk}/whitelisted-ips`, { ip: OTHER_PBX_IP, mask: 32 }))
-        .status,
-      200,
-    );
-    assert.equal(
-      (await apiRequest(v.api!, other, 'POST', `/trunks/${otherTrunk}/phone-numbers`, { phone_number: OTHER_CALLER }))
-        .status,
-      200,
-    );
+    const otherApi = serveClient(v, other);
+    otherTrunk = (
+      await otherApi.trunks.create({
+        trunk_name: 'neighbour',
+        nso_code: 'ANY-ANY',
+        domain_name: `${other.account_sid}.pstn.exotel.com`,
+      })
+    ).trunk_sid;
+    await otherApi.whitelistedIps.add(otherTrunk, { ip: OTHER_PBX_IP, mask: 32 });
+    await otherApi.phoneNumbers.add(otherTrunk, { phone_number: OTHER_CALLER });
     // Warm up (JIT, first TCP/UDP paths) before taking the RSS baseline.
     for (let i = 0; i < 20; i++) await udpOnce((p) => options(p), udp);
     await new Promise((r) => setTimeout(r, 300));
@@ -625,18 +610,18 @@ describe('hostile SIP against a live vsip serve', () => {
 });
 
 describe('TCP transport limits (in-process, small limits)', () => {
-  const OPTIONS_MSG = [
-    'OPTIONS sip:x@127.0.0.1 SIP/2.0',
-    'Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKslow',
-    'Max-Forwards: 70',
-    'From: <sip:a@127.0.0.1>;tag=1',
-    'To: <sip:x@127.0.0.1>',
-    'Call-ID: slow@127.0.0.1',
-    'CSeq: 1 OPTIONS',
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
+  const OPTIONS_MSG = request({
+    method: 'OPTIONS',
+    uri: 'sip:x@127.0.0.1',
+    from: '<sip:a@127.0.0.1>',
+    fromTag: '1',
+    transport: 'TCP',
+    viaPort: 9,
+    branch: 'z9hG4bKslow',
+    rport: false,
+    callId: 'slow@127.0.0.1',
+    contact: null,
+  });
 
   test('slow drip: a message still incomplete after maxMessageTimeMs closes the connection', async () => {
     const counters = createSipCounters();

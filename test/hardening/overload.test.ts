@@ -1,13 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OverloadGuard, type LoopReading } from '../../src/gateway/overload-guard.js';
-import { ApiClient } from '../gateway/api-client.js';
-import { startHarness, waitFor, type Harness } from '../gateway/gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 import { UdpProbe } from '../support/sip-probe.js';
 import { header, request, SDP, statusOf } from '../support/sip-message.js';
 
 /**
- * Overload control and flood limits (issue 6), made deterministic with low configured marks
+ * Overload control and flood limits, made deterministic with low configured marks
  * instead of real CPU saturation: a calls high-water mark of 2 (the PSTN simulator answers after
  * 700 ms, so calls pile up), a per-source pike rate of 20 requests/s, a transaction table of 30;
  * lag and utilisation are driven by controlled readings. Waits are for events (up to seconds), so a

@@ -1,5 +1,5 @@
 /**
- * Secrets (issue 6): a real `vsip serve` at log level trace goes through a scripted session —
+ * Secrets: a real `vsip serve` at log level trace goes through a scripted session —
  * create a trunk, read and rotate its SIP credentials, rotate the API token, fail logins with
  * wrong and old tokens, REGISTER with digest (and with a stale password) — and then every byte
  * the process wrote is searched for every API token and SIP password used, and the SQLite
@@ -14,7 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerChallenge } from '../../src/sip/auth/index.js';
-import { apiRequest, CLI, createAccountCli, startServe, tempDir, type AccountJson } from '../support/serve-process.js';
+import { VsipApiError } from '../../src/client/index.js';
+import { CLI, createAccountCli, serveClient, startServe, tempDir, type AccountJson } from '../support/serve-process.js';
 import { UdpProbe } from '../support/sip-probe.js';
 import { header, request, statusOf } from '../support/sip-message.js';
 
@@ -53,27 +54,34 @@ test('no API token or SIP password reaches the logs or the database in plaintext
       assert.deepEqual(found, [], `plaintext secrets in ${file} (${when})`);
     }
   };
+  // The SDK without its 429 retries: each request below is made once, and its status is the answer.
+  const sdk = (account: AccountJson) => serveClient(v, account, { rateLimitRetries: 0 });
+  const statusOfList = async (account: AccountJson): Promise<number> => {
+    try {
+      await sdk(account).trunks.list();
+      return 200;
+    } catch (err) {
+      if (err instanceof VsipApiError && err.httpStatus !== 0) return err.httpStatus;
+      throw err;
+    }
+  };
   let stopped = false;
   try {
     const domain = `${first.account_sid}.pstn.exotel.com`;
-    const trunk = await apiRequest(v.api!, first, 'POST', '/trunks', {
+    const api = sdk(first);
+    const { trunk_sid: trunkSid } = await api.trunks.create({
       trunk_name: 'secret_test',
       nso_code: 'ANY-ANY',
       domain_name: domain,
       auth_type: 'credentials',
       registration_enabled: true,
     });
-    assert.equal(trunk.status, 200, JSON.stringify(trunk.json));
-    const trunkSid = trunk.json.response.data.trunk_sid as string;
 
-    const creds = await apiRequest(v.api!, first, 'GET', `/trunks/${trunkSid}/credentials`);
-    assert.equal(creds.status, 200, JSON.stringify(creds.json));
-    assert.equal(creds.json.response.data.username, trunkSid);
-    const oldPassword = creds.json.response.data.password as string;
+    const creds = await api.credentials.get(trunkSid);
+    assert.equal(creds.username, trunkSid);
+    const oldPassword = creds.password;
     remember('first SIP password', oldPassword);
-    const rotated = await apiRequest(v.api!, first, 'POST', `/trunks/${trunkSid}/credentials/rotate`);
-    assert.equal(rotated.status, 200, JSON.stringify(rotated.json));
-    const password = rotated.json.response.data.password as string;
+    const { password } = await api.credentials.rotate(trunkSid);
     assert.notEqual(password, oldPassword);
     remember('rotated SIP password', password);
 
@@ -87,7 +95,7 @@ test('no API token or SIP password reaches the logs or the database in plaintext
     remember('rotated API token', second.api_token);
     const rotatedAt = Date.now();
     secrets.set('rotated Basic credentials', Buffer.from(`${second.api_key}:${second.api_token}`).toString('base64'));
-    assert.equal((await apiRequest(v.api!, second, 'GET', '/trunks')).status, 200);
+    await sdk(second).trunks.list();
 
     // Another process's rotation reaches this server through the SQLite change feed (polled every
     // 25 ms) and drops the cached success long before its 5 s TTL would.
@@ -99,7 +107,7 @@ test('no API token or SIP password reaches the logs or the database in plaintext
         ...first,
         api_token: i === 0 ? first.api_token : `${second.api_token.slice(0, -4)}${String(1000 + i)}`,
       };
-      statuses.push((await apiRequest(v.api!, wrong, 'GET', '/trunks')).status);
+      statuses.push(await statusOfList(wrong));
     }
     assert.equal(statuses[0], 401, 'the old token no longer works');
     assert.ok(statuses.includes(429), `repeated failures end in 429: ${statuses.join(',')}`);

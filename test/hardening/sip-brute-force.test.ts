@@ -1,14 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiClient } from '../gateway/api-client.js';
-import { startHarness, type Harness } from '../gateway/gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, type Harness } from '../support/gateway-harness.js';
 import { attempt, exchange, type AuthTarget } from '../support/sip-auth-client.js';
 import { answerChallenge } from '../../src/sip/auth/answer-challenge.js';
 import { UdpProbe } from '../support/sip-probe.js';
 import { header, statusOf } from '../support/sip-message.js';
 
 /**
- * Digest brute force (issue 6): repeated failures from one source block it for a configured time
+ * Digest brute force: repeated failures from one source block it for a configured time
  * (here 3 failures → 5 s; defaults 10 in a minute → 10 minutes), on REGISTER and INVITE alike —
  * failures of either method count together and the block refuses both, even with the right
  * password — then the block expires. Blocks and failures show in /metrics.

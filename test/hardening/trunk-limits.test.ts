@@ -1,18 +1,25 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
-import { ApiClient } from '../gateway/api-client.js';
-import { startHarness, waitFor, type Harness } from '../gateway/gateway-harness.js';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 import { UdpProbe } from '../support/sip-probe.js';
 import { branch, header, request, tag } from '../support/sip-message.js';
 
 /**
- * Per-trunk limits (issue 6), set through the API: max_concurrent_calls → 486 and
+ * Per-trunk limits, set through the API: max_concurrent_calls → 486 and
  * max_calls_per_second → 503 + Retry-After: 1, each in the trunk's call log with its cause, and
  * the concurrency slot given back on every way a call ends (BYE, failure, CANCEL).
  * Origination: the built-in PSTN simulator calls the carrier side; a second simulator is the PBX.
  * Termination: raw UDP INVITEs from a whitelisted PBX address (127.0.0.2).
+ * The calls-per-second windows run on a clock the tests step by hand, so "within one second" does
+ * not depend on how fast a busy machine gets the calls through.
  */
+let clock = 1_000_000;
+/** Starts a fresh one-second window: the previous one is over on the gateway's clock. */
+const nextSecond = (): void => {
+  clock += 1000;
+};
 let h: Harness;
 let api: ApiClient;
 let pbx: PstnSim;
@@ -21,7 +28,7 @@ const NUMBER = '+919800000050';
 const CALLER = '+919800000051';
 
 before(async () => {
-  h = await startHarness();
+  h = await startHarness({ tuning: { trunkClock: () => clock } });
   api = await ApiClient.create(h);
   pbx = await PstnSim.start({ host: '127.0.0.1', protocols: ['tcp'] });
   trunk = await api.createTrunk('limited', { max_concurrent_calls: 1 });
@@ -82,14 +89,16 @@ test(
   'origination: max_calls_per_second 2 → the third call within a second gets 503 with cause ' + 'trunk_cps_exceeded',
   async () => {
     await setLimits({ max_concurrent_calls: null, max_calls_per_second: 2 });
-    await new Promise((r) => setTimeout(r, 1100)); // a fresh one-second window
+    nextSecond();
     const results = await Promise.all([0, 1, 2, 3].map(() => sim().call(NUMBER, h.carrierSide(), 0)));
     const codes = results.map((r) => r.status).sort();
     assert.deepEqual(codes, [200, 200, 503, 503], JSON.stringify(results));
     const logged = (await api.calls(trunk, 'failed')).filter((c) => c.cause === 'trunk_cps_exceeded');
     assert.ok(logged.length >= 2);
     assert.equal(logged[0]?.final_code, 503);
-    await new Promise((r) => setTimeout(r, 1100));
+    const sameSecond = await sim().call(NUMBER, h.carrierSide(), 0);
+    assert.equal(sameSecond.status, 503, 'however long the calls took, the window is still the same second');
+    nextSecond();
     assert.equal((await sim().call(NUMBER, h.carrierSide(), 0)).status, 200, 'the next second has room again');
   },
 );
@@ -132,7 +141,7 @@ test(
         assert.doesNotMatch(busy, /concurrent-call limit/);
       }
       await setLimits({ max_calls_per_second: 1 });
-      await new Promise((r) => setTimeout(r, 1100));
+      nextSecond();
       await terminate(probe, '+15005550101', `cps-a-${Date.now()}@pbx`);
       const refused = await terminate(probe, '+15005550101', `cps-b-${Date.now()}@pbx`);
       assert.match(refused, /^SIP\/2\.0 503 Service Unavailable \(trunk calls-per-second limit\)\r\n/);

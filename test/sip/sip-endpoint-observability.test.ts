@@ -5,13 +5,21 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { parseMessage } from '../../src/sip/message/index.js';
 import type { SipResponse } from '../../src/sip/message/types.js';
 import { createSipEndpoint } from '../../src/sip/sip-endpoint.js';
+import { request } from '../support/sip-message.js';
 
 function options(branch: string, host: string, port: number): string {
-  return (
-    `OPTIONS sip:gw@${host} SIP/2.0\r\nVia: SIP/2.0/UDP ${host}:${port};branch=${branch};rport\r\n` +
-    `Max-Forwards: 70\r\nFrom: <sip:a@x>;tag=f1\r\nTo: <sip:gw@x>\r\nCall-ID: ${branch}\r\nCSeq: 1 ` +
-    `OPTIONS\r\nContent-Length: 0\r\n\r\n`
-  );
+  return request({
+    method: 'OPTIONS',
+    uri: `sip:gw@${host}`,
+    from: '<sip:a@x>',
+    fromTag: 'f1',
+    to: '<sip:gw@x>',
+    viaHost: host,
+    viaPort: port,
+    branch,
+    callId: branch,
+    contact: null,
+  });
 }
 
 test('transaction and transport events reach diagnostics_channel; counters add up (IPv6 listener)', async () => {

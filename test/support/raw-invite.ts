@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { getHeader, serializeMessage, SipStreamParser } from '../../src/sip/message/index.js';
+import { getHeader, SipStreamParser } from '../../src/sip/message/index.js';
+import { request } from './sip-message.js';
 
 /**
  * One INVITE from a would-be PBX over TCP, bound to `localAddress` (127.0.0.x tells sources apart),
@@ -29,22 +30,16 @@ export async function sendInvite(o: {
     socket.on('connect', () => {
       const local = `${socket.localAddress}:${socket.localPort}`;
       socket.write(
-        serializeMessage({
-          kind: 'request',
+        request({
           method: 'INVITE',
           uri: `sip:${o.callee}@${o.domain}`,
-          version: 'SIP/2.0',
-          headers: [
-            { name: 'via', value: `SIP/2.0/TCP ${local};branch=z9hG4bK${randomBytes(6).toString('hex')}` },
-            { name: 'max-forwards', value: '70' },
-            { name: 'from', value: `<sip:${o.caller}@${o.localAddress}>;tag=${randomBytes(4).toString('hex')}` },
-            { name: 'to', value: `<sip:${o.callee}@${o.domain}>` },
-            { name: 'call-id', value: callId },
-            { name: 'cseq', value: '1 INVITE' },
-            { name: 'contact', value: `<sip:pbx@${local};transport=tcp>` },
-            { name: 'content-type', value: 'application/sdp' },
-          ],
-          body: Buffer.from(sdp),
+          from: `<sip:${o.caller}@${o.localAddress}>`,
+          viaHost: socket.localAddress ?? o.localAddress,
+          viaPort: socket.localPort ?? 0,
+          transport: 'TCP',
+          callId,
+          contact: `sip:pbx@${local};transport=tcp`,
+          body: sdp,
         }),
       );
     });

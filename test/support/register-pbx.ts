@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { answerChallenge } from '../../src/sip/auth/index.js';
-import { getHeader, type SipRequest } from '../../src/sip/message/index.js';
+import { getHeader, parseMessage, type SipRequest } from '../../src/sip/message/index.js';
 import { openSipConnection } from '../../src/cli/doctor/sip-connection.js';
+import { request } from './sip-message.js';
 
 /** A PBX registering its Contact with the gateway over TCP (digest, username = trunk_sid). Returns the final status. */
 export async function registerPbx(o: {
@@ -15,25 +16,30 @@ export async function registerPbx(o: {
   try {
     const callId = `${randomBytes(8).toString('hex')}@pbx`;
     const uri = `sip:${o.domain}`;
-    const make = (cseq: number, authorization?: string): SipRequest => ({
-      kind: 'request',
-      method: 'REGISTER',
-      uri,
-      version: 'SIP/2.0',
-      headers: [
-        { name: 'via', value: `SIP/2.0/TCP ${conn.local};branch=z9hG4bK${randomBytes(6).toString('hex')}` },
-        { name: 'max-forwards', value: '70' },
-        { name: 'from', value: `<sip:${o.username}@${o.domain}>;tag=${randomBytes(4).toString('hex')}` },
-        { name: 'to', value: `<sip:${o.username}@${o.domain}>` },
-        { name: 'call-id', value: callId },
-        { name: 'cseq', value: `${cseq} REGISTER` },
-        { name: 'contact', value: `<${o.contact}>` },
-        { name: 'expires', value: '300' },
-        ...(authorization ? [{ name: 'authorization', value: authorization }] : []),
-        { name: 'content-length', value: '0' },
-      ],
-      body: Buffer.alloc(0),
-    });
+    const aor = `<sip:${o.username}@${o.domain}>`;
+    const [viaHost = '127.0.0.1', viaPort = '0'] = conn.local.split(':');
+    const fromTag = randomBytes(4).toString('hex');
+    // The connection matches answers to requests, so it takes a parsed request: built as raw text
+    // like every test message, then parsed.
+    const make = (cseq: number, authorization?: string): SipRequest =>
+      parseMessage(
+        Buffer.from(
+          request({
+            method: 'REGISTER',
+            uri,
+            from: aor,
+            fromTag,
+            to: aor,
+            viaHost,
+            viaPort: Number(viaPort),
+            transport: 'TCP',
+            callId,
+            cseq,
+            contact: o.contact,
+            extra: ['Expires: 300', ...(authorization ? [`Authorization: ${authorization}`] : [])],
+          }),
+        ),
+      ) as SipRequest;
     let res = await conn.request(make(1));
     const challenge = getHeader(res, 'www-authenticate');
     if (res.status === 401 && challenge) {

@@ -5,7 +5,8 @@
  *   const dataDir = tempDir();
  *   const account = createAccountCli(dataDir);             // `vsip accounts create --json`
  *   const vsip = await startServe({ dataDir });             // every port 0, waits for --ready-file
- *   … fetch(`${vsip.api}/v2/accounts/${account.account_sid}/trunks`, …)
+ *   const api = serveClient(vsip, account);                 // the SDK over real HTTP
+ *   await api.trunks.create({ trunk_name: 'x' });
  *   await vsip.stop();                                      // SIGTERM, waits for exit
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -13,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VsipClient, type VsipClientOptions } from '../../src/client/index.js';
 
 /** dist/test/support → repo root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -132,7 +134,29 @@ export async function startServe(opts: {
   };
 }
 
-/** Basic-auth JSON request against a running API. */
+/**
+ * The SDK against the API of a running `vsip serve`, over real HTTP: tests call the API the way a
+ * user does. A refused request throws `VsipApiError` (its `httpStatus` is the answer's status).
+ */
+export function serveClient(
+  serve: Pick<ReadyInfo, 'api'>,
+  account: AccountJson,
+  options: Partial<VsipClientOptions> = {},
+): VsipClient {
+  if (serve.api === null) throw new Error('this vsip serve runs no API (--role sip)');
+  return new VsipClient({
+    baseUrl: serve.api,
+    accountSid: account.account_sid,
+    apiKey: account.api_key,
+    apiToken: account.api_token,
+    ...options,
+  });
+}
+
+/**
+ * One raw Basic-auth JSON request against a running API, for a test about the HTTP exchange itself
+ * (status codes, headers); every other API call goes through `serveClient`.
+ */
 export async function apiRequest(
   base: string,
   account: AccountJson,

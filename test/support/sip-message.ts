@@ -1,9 +1,11 @@
 /**
  * The one builder of raw SIP messages for tests: a request as the exact bytes a peer would send
- * (RFC 3261 §8.1.1 headers, fresh branch and tag), and readers for what comes back. Raw text on
- * purpose: the gateway must see what a real PBX or carrier sends, not what our codec would emit.
+ * (RFC 3261 §8.1.1 headers, fresh branch and tag), a raw peer's response to a request it got, and
+ * readers for what comes back. Raw text on purpose: the gateway must see what a real PBX or
+ * carrier sends, not what our codec would emit.
  */
 import { randomBytes } from 'node:crypto';
+import type { SipRequest } from '../../src/sip/message/index.js';
 
 export const branch = (): string => `z9hG4bK${randomBytes(8).toString('hex')}`;
 export const tag = (): string => randomBytes(4).toString('hex');
@@ -16,7 +18,9 @@ export function request(opts: {
   to?: string;
   viaPort: number;
   viaHost?: string;
-  transport?: 'UDP' | 'TCP';
+  transport?: 'UDP' | 'TCP' | 'TLS';
+  /** Ask for the answer at the source address and port (RFC 3581); default true. */
+  rport?: boolean;
   extra?: string[];
   body?: string;
   maxForwards?: number | null;
@@ -32,10 +36,11 @@ export function request(opts: {
   contact?: string | null;
 }): string {
   const body = opts.body ?? '';
+  const rport = opts.rport === false ? '' : ';rport';
   const lines = [
     `${opts.method} ${opts.uri} SIP/2.0`,
     `Via: SIP/2.0/${opts.transport ?? 'UDP'} ` +
-      `${opts.viaHost ?? '127.0.0.1'}:${opts.viaPort};branch=${opts.branch ?? branch()};rport`,
+      `${opts.viaHost ?? '127.0.0.1'}:${opts.viaPort};branch=${opts.branch ?? branch()}${rport}`,
     ...(opts.maxForwards === null ? [] : [`Max-Forwards: ${opts.maxForwards ?? 70}`]),
     `From: ${opts.from ?? '<sip:probe@127.0.0.1>'}${opts.fromTag === null ? '' : `;tag=${opts.fromTag ?? tag()}`}`,
     `To: ${opts.to ?? `<${opts.uri}>`}`,
@@ -44,6 +49,34 @@ export function request(opts: {
     ...(opts.routes ?? []).map((r) => `Route: ${r}`),
     ...(opts.contact === null ? [] : [`Contact: <${opts.contact ?? `sip:probe@127.0.0.1:${opts.viaPort}`}>`]),
     ...(opts.extra ?? []),
+    ...(body === '' ? [] : ['Content-Type: application/sdp']),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
+  ];
+  return lines.join('\r\n');
+}
+
+/**
+ * A raw peer's answer (a carrier's, a PBX's) to a request it received: Via, From, Call-ID, CSeq and
+ * Record-Route copied in order (RFC 3261 §8.2.6.2, §12.1.1), a To tag added unless the request
+ * already has one or the answer is a 100 (§8.2.6.2).
+ */
+export function response(
+  req: SipRequest,
+  status: number,
+  reason: string,
+  opts: { toTag?: string; contact?: string | null; body?: string } = {},
+): string {
+  const body = opts.body ?? '';
+  const to = req.headers.find((h) => h.name === 'to')?.value ?? '';
+  const lines = [
+    `SIP/2.0 ${status} ${reason}`,
+    ...req.headers
+      .filter((h) => ['via', 'from', 'call-id', 'cseq', 'record-route'].includes(h.name))
+      .map((h) => `${h.name}: ${h.value}`),
+    `To: ${/;\s*tag=/i.test(to) || status === 100 ? to : `${to};tag=${opts.toTag ?? tag()}`}`,
+    ...(opts.contact === null || opts.contact === undefined ? [] : [`Contact: <${opts.contact}>`]),
     ...(body === '' ? [] : ['Content-Type: application/sdp']),
     `Content-Length: ${Buffer.byteLength(body)}`,
     '',

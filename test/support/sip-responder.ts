@@ -56,13 +56,3 @@ export async function startSipResponder(
       }),
   };
 }
-
-/** A port on 127.0.0.1 with nothing listening: bound, then closed. */
-export async function closedPort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

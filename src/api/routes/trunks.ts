@@ -53,7 +53,7 @@ function trunkFields(sipDomain: string) {
     },
     registration_enabled: { type: 'boolean', description: 'true or false: whether the PBX may REGISTER' },
     // A name, not free text: no control, bidi-override or zero-width characters that could spoof or
-    // garble a terminal or a dashboard showing it (issue 6).
+    // garble a terminal or a dashboard showing it.
     edge_preference: {
       type: ['string', 'null'],
       pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$',

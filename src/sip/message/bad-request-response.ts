@@ -73,7 +73,7 @@ export function badRequestResponse(err: SipParseError, opts: { toTag?: string } 
       headers.push({ name: h.name, value: h.value });
     } else if (h.name === 'call-id') {
       // A malformed Call-ID is left out rather than copied: echoing it would make our own 400 a
-      // message that strict parsers (ours included) reject (found by the issue 6 fuzz harness).
+      // message that strict parsers (ours included) reject (test/sip/message/fuzz.test.ts found it).
       if (!isCallId(h.value)) continue;
       seen.add(h.name);
       headers.push({ name: h.name, value: h.value });

@@ -20,7 +20,7 @@ export interface UdpSteering {
   /**
    * Whether this worker reads the shared socket. One reader (worker 0) is cheaper than all: every
    * worker waiting on a shared socket is woken for each datagram and all but one find it gone —
-   * on this project's 2-core VM that herd cost 20 µs per call (bench/RESULTS.md, workers).
+   * the cost of that herd per call is in bench/RESULTS.md ("Several gateway processes, built").
    */
   readsShared: boolean;
   /** Port of the worker's own socket (0: any free one). */

@@ -63,9 +63,9 @@ function lookupLiteral(
  *
  * Outgoing datagrams are queued and sent together, in order, once the current event-loop turn
  * has handled everything it received (`setImmediate`). On loopback and in VMs the `sendmsg` that
- * wakes a sleeping peer costs tens of µs of the sender's CPU, the next ones to the now-awake peer
- * a few: sent back to back, a turn's datagrams wake each peer once. Under load a turn holds many
- * datagrams (15–20 % less CPU per proxied call, bench/RESULTS.md "UDP send batching"); idle, a turn
+ * wakes a sleeping peer costs the sender far more CPU than the next ones to the now-awake peer:
+ * sent back to back, a turn's datagrams wake each peer once. Under load a turn holds many
+ * datagrams (bench/RESULTS.md "UDP send batching" has the CPU per call it saves); idle, a turn
  * holds one and nothing waits — the delay is the rest of the turn, never a timer.
  */
 export class UdpTransport implements SipTransport {

@@ -36,7 +36,7 @@ const SEEDS: Buffer[] = [
     }),
 ];
 
-// A hang detector, generous because 2 shared cores make single timings noisy (typical parse: ~10 µs).
+// A hang detector, generous because shared cores make single timings noisy (a parse takes far less).
 const SLOW_MS = 1000;
 
 /** Parses; a success must round-trip through the serializer; a failure must be a SipParseError. */

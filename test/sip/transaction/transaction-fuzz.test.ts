@@ -13,18 +13,26 @@ import {
 } from '../../../src/sip/transaction/transaction-layer.js';
 import type { SipProtocol, SipSource } from '../../../src/sip/transport/transport.js';
 import { FakeTimers } from '../../support/fake-timers.js';
+import { request as rawRequest } from '../../support/sip-message.js';
 
 const METHODS = ['INVITE', 'OPTIONS', 'BYE', 'REGISTER'] as const;
 const STATUSES = [100, 180, 183, 200, 202, 302, 401, 404, 486, 500, 503, 603] as const;
 
 function request(method: string, branch: string, toTag = ''): SipRequest {
-  return parseMessage(
-    Buffer.from(
-      `${method} sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}\r\nFrom: ` +
-        `<sip:a@h>;tag=a\r\n` +
-        `To: <sip:x@h>${toTag}\r\nCall-ID: ${branch}\r\nCSeq: 1 ${method}\r\nContent-Length: 0\r\n\r\n`,
-    ),
-  ) as SipRequest;
+  const text = rawRequest({
+    method,
+    uri: 'sip:x@127.0.0.1',
+    from: '<sip:a@h>',
+    fromTag: 'a',
+    to: `<sip:x@h>${toTag}`,
+    viaPort: 5070,
+    branch,
+    rport: false,
+    maxForwards: null,
+    callId: branch,
+    contact: null,
+  });
+  return parseMessage(Buffer.from(text)) as SipRequest;
 }
 
 function response(req: SipRequest, status: number): SipResponse {

@@ -11,6 +11,7 @@ import type { InviteServerTransaction } from '../../../src/sip/transaction/invit
 import { NonInviteServerTransaction } from '../../../src/sip/transaction/non-invite-server-transaction.js';
 import type { SipProtocol, SipSource, SipTarget } from '../../../src/sip/transport/transport.js';
 import { FakeTimers } from '../../support/fake-timers.js';
+import { request as rawRequest } from '../../support/sip-message.js';
 import { watchClient } from '../../support/watch-client.js';
 
 const T1 = 10;
@@ -34,13 +35,21 @@ function setup(protocol: SipProtocol = 'udp') {
   return { clock, sent, counters, layer, target, source };
 }
 
+/** `extra` goes after the To URI (a tag). */
 function request(method: string, branch: string, extra = '', cseq = 1): SipRequest {
-  const text =
-    `${method} sip:bob@127.0.0.1 SIP/2.0\r\n` +
-    `Via: SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}\r\n` +
-    `Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>${extra}\r\n` +
-    `Call-ID: call-1@127.0.0.1\r\nCSeq: ${cseq} ` +
-    `${method === 'ACK' || method === 'CANCEL' ? method : method}\r\nContent-Length: 0\r\n\r\n`;
+  const text = rawRequest({
+    method,
+    uri: 'sip:bob@127.0.0.1',
+    from: '<sip:alice@127.0.0.1>',
+    fromTag: 'a1',
+    to: `<sip:bob@127.0.0.1>${extra}`,
+    viaPort: 5070,
+    branch,
+    rport: false,
+    callId: 'call-1@127.0.0.1',
+    cseq,
+    contact: null,
+  });
   return parseMessage(Buffer.from(text)) as SipRequest;
 }
 

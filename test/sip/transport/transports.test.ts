@@ -13,13 +13,22 @@ import { createSipEndpoint, type SipEndpoint } from '../../../src/sip/sip-endpoi
 import type { SipProtocol } from '../../../src/sip/transport/transport.js';
 import { watchClient } from '../../support/watch-client.js';
 import { waitFor } from '../../support/wait-for.js';
+import { request } from '../../support/sip-message.js';
 
-function invite(protocol: string, port: number, branch = 'z9hG4bKt1', extraVia = ''): string {
-  return (
-    `OPTIONS sip:gw@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/${protocol} 127.0.0.1:${port};branch=${branch}${extraVia}\r\n` +
-    `Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=f1\r\nTo: <sip:gw@127.0.0.1>\r\nCall-ID: c-${branch}\r\nCSeq: 1 ` +
-    `OPTIONS\r\nContent-Length: 0\r\n\r\n`
-  );
+/** An OPTIONS with a fixed Call-ID per branch; `rport` asks for the answer at the source (RFC 3581). */
+function optionsRequest(protocol: 'UDP' | 'TCP' | 'TLS', port: number, branch = 'z9hG4bKt1', rport = false): string {
+  return request({
+    method: 'OPTIONS',
+    uri: 'sip:gw@127.0.0.1',
+    from: '<sip:a@127.0.0.1>',
+    fromTag: 'f1',
+    transport: protocol,
+    viaPort: port,
+    branch,
+    rport,
+    callId: `c-${branch}`,
+    contact: null,
+  });
 }
 
 async function endpoint(
@@ -64,7 +73,7 @@ test('UDP: response goes to the rport source; Via gets received/rport stamped (R
     const got = new Promise<Buffer>((r) => client.once('message', r));
     // sent-by names another host and port: only rport brings the answer back here.
     client.send(
-      invite('UDP', 1, 'z9hG4bKudp1', ';rport').replace('127.0.0.1:1', '192.0.2.7:5099'),
+      optionsRequest('UDP', 1, 'z9hG4bKudp1', true).replace('127.0.0.1:1', '192.0.2.7:5099'),
       portOf(ep, 'udp'),
       '127.0.0.1',
     );
@@ -88,7 +97,7 @@ test('UDP: a malformed datagram with a usable Via gets 400, garbage is dropped, 
     const got = new Promise<Buffer>((r) => client.once('message', r));
     client.send(Buffer.from('\r\n\r\n'), portOf(ep, 'udp'), '127.0.0.1');
     client.send(Buffer.from('\x00\x01garbage'), portOf(ep, 'udp'), '127.0.0.1');
-    const bad = invite('UDP', port, 'z9hG4bKbad').replace('CSeq: 1 OPTIONS', 'CSeq: one OPTIONS');
+    const bad = optionsRequest('UDP', port, 'z9hG4bKbad').replace('CSeq: 1 OPTIONS', 'CSeq: one OPTIONS');
     client.send(Buffer.from(bad), portOf(ep, 'udp'), '127.0.0.1');
     const res = parseMessage(await got) as SipResponse;
     assert.equal(res.status, 400);
@@ -100,7 +109,7 @@ test('UDP: a malformed datagram with a usable Via gets 400, garbage is dropped, 
     assert.equal(ep.counters.keepalivesIn, 1);
     // and the endpoint still works
     const ok = new Promise<Buffer>((r) => client.once('message', r));
-    client.send(Buffer.from(invite('UDP', port, 'z9hG4bKgood')), portOf(ep, 'udp'), '127.0.0.1');
+    client.send(Buffer.from(optionsRequest('UDP', port, 'z9hG4bKgood')), portOf(ep, 'udp'), '127.0.0.1');
     assert.equal((parseMessage(await ok) as SipResponse).status, 200);
   } finally {
     client.close();
@@ -119,7 +128,8 @@ test('TCP: pipelined requests in one write, split across writes; CRLFCRLF ping g
     await waitFor(() => chunks.length > 0, 10_000, 'the pong');
     assert.equal(Buffer.concat(chunks).toString(), '\r\n', 'RFC 5626 §4.4.1 pong');
     chunks.length = 0;
-    const two = invite('TCP', socket.localPort!, 'z9hG4bKp1') + invite('TCP', socket.localPort!, 'z9hG4bKp2');
+    const two =
+      optionsRequest('TCP', socket.localPort!, 'z9hG4bKp1') + optionsRequest('TCP', socket.localPort!, 'z9hG4bKp2');
     socket.write(two.slice(0, 100));
     await new Promise((r) => setTimeout(r, 20));
     socket.write(two.slice(100));
@@ -155,7 +165,7 @@ test('TCP: 1,000 pipelined requests (> 200 KB in one write) are all answered —
       });
     });
     let all = '';
-    for (let i = 0; i < 1000; i++) all += invite('TCP', socket.localPort!, `z9hG4bKflood${i}`);
+    for (let i = 0; i < 1000; i++) all += optionsRequest('TCP', socket.localPort!, `z9hG4bKflood${i}`);
     assert.ok(all.length > 200_000, `${all.length} bytes`);
     socket.write(all);
     await done;
@@ -175,7 +185,7 @@ test('TCP: a framing error gets 400 and the connection is closed', async () => {
     let text = '';
     socket.on('data', (d: Buffer) => (text += d.toString()));
     const closed = new Promise<void>((r) => socket.once('close', () => r()));
-    socket.write(invite('TCP', 5060, 'z9hG4bKcl').replace('Content-Length: 0', 'Content-Length: abc'));
+    socket.write(optionsRequest('TCP', 5060, 'z9hG4bKcl').replace('Content-Length: 0', 'Content-Length: abc'));
     await closed;
     assert.match(text, /^SIP\/2.0 400 /);
     assert.equal(ep.counters.parseErrors.tcp, 1);
@@ -220,7 +230,7 @@ test('TCP client: requests to the same peer reuse one connection; responses come
     for (let i = 0; i < 3; i++) {
       const req = parseMessage(
         Buffer.from(
-          invite('TCP', 5060, `x${i}`)
+          optionsRequest('TCP', 5060, `x${i}`)
             .replace(/Via: [^\r]*\r\n/, '')
             .replace(`c-x${i}`, `c-reuse-${i}`),
         ),
@@ -246,7 +256,7 @@ test('TCP client: connection refused is a transportError on the transaction', as
   );
   await new Promise<void>((r) => probe.close(() => r()));
   try {
-    const req = parseMessage(Buffer.from(invite('TCP', 5060, 'refused').replace(/Via: [^\r]*\r\n/, '')));
+    const req = parseMessage(Buffer.from(optionsRequest('TCP', 5060, 'refused').replace(/Via: [^\r]*\r\n/, '')));
     const w = watchClient();
     const tx = client.sendRequest(req as never, { protocol: 'tcp', address: '127.0.0.1', port }, w.user);
     const err = await w.transportError;
@@ -268,10 +278,10 @@ test(
       const socket = tls.connect({ host: '127.0.0.1', port: portOf(ep, 'tls'), rejectUnauthorized: false });
       await new Promise<void>((r) => socket.once('secureConnect', () => r()));
       const read = readStream(socket);
-      socket.write(invite('TLS', socket.localPort!, 'z9hG4bKtls1'));
+      socket.write(optionsRequest('TLS', socket.localPort!, 'z9hG4bKtls1'));
       const first = await read();
       assert.match(first, /^SIP\/2.0 200 OK/);
-      socket.write(invite('TLS', socket.localPort!, 'z9hG4bKtls2'));
+      socket.write(optionsRequest('TLS', socket.localPort!, 'z9hG4bKtls2'));
       assert.match(await read(), /^SIP\/2.0 200 OK/);
       assert.equal(ep.counters.connectionsOpened, 1);
       assert.equal(ep.counters.messagesIn.tls, 2);
@@ -301,14 +311,14 @@ test(
       tls: { selfSignedDir: mkdtempSync(join(tmpdir(), 'vsip-tls-')) },
     });
     try {
-      const req = parseMessage(Buffer.from(invite('TLS', 5061, 'tc').replace(/Via: [^\r]*\r\n/, '')));
+      const req = parseMessage(Buffer.from(optionsRequest('TLS', 5061, 'tc').replace(/Via: [^\r]*\r\n/, '')));
       const w = watchClient();
       client.sendRequest(req as never, { protocol: 'tls', address: '127.0.0.1', port: portOf(server, 'tls') }, w.user);
       const res = await w.final;
       assert.equal(res.status, 200);
       assert.match(res.headers.find((h) => h.name === 'x-seen-via')!.value, /^SIP\/2.0\/TLS /);
       // without the CA the self-signed server certificate is refused: a transport error, not a hang
-      const req2 = parseMessage(Buffer.from(invite('TLS', 5061, 'tc2').replace(/Via: [^\r]*\r\n/, '')));
+      const req2 = parseMessage(Buffer.from(optionsRequest('TLS', 5061, 'tc2').replace(/Via: [^\r]*\r\n/, '')));
       const w2 = watchClient();
       untrusting.sendRequest(
         req2 as never,
@@ -336,7 +346,7 @@ test(
     });
     const client = await createSipEndpoint({ listen: [{ protocol: 'tcp', host: '127.0.0.2', port: 0 }] });
     try {
-      const req = parseMessage(Buffer.from(invite('TCP', 5060, 'src').replace(/Via: [^\r]*\r\n/, '')));
+      const req = parseMessage(Buffer.from(optionsRequest('TCP', 5060, 'src').replace(/Via: [^\r]*\r\n/, '')));
       const w = watchClient();
       client.sendRequest(req as never, { protocol: 'tcp', address: '127.0.0.1', port: portOf(server, 'tcp') }, w.user);
       assert.equal((await w.final).status, 200);
@@ -364,7 +374,7 @@ test(
     const socket = net.connect(portOf(ep, 'tcp'), '127.0.0.1');
     try {
       await new Promise<void>((r) => socket.once('connect', () => r()));
-      socket.end(invite('TCP', lport, 'z9hG4bKgone'));
+      socket.end(optionsRequest('TCP', lport, 'z9hG4bKgone'));
       assert.match(await got, /^SIP\/2.0 200 OK/);
     } finally {
       socket.destroy();
@@ -446,7 +456,7 @@ test('UDP client: a request too large for a datagram is a transportError at once
     await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
     let received = 0;
     peer.on('message', () => received++);
-    const req = parseMessage(Buffer.from(invite('UDP', 5060, 'big').replace(/Via: [^\r]*\r\n/, '')));
+    const req = parseMessage(Buffer.from(optionsRequest('UDP', 5060, 'big').replace(/Via: [^\r]*\r\n/, '')));
     // 66 KB: more than a datagram holds once our Via is on top.
     for (let i = 0; i < 4; i++) req.headers.push({ name: 'x-big', value: 'b'.repeat(16_500) });
     const t0 = performance.now();

@@ -4,7 +4,7 @@ import { VsipClient, type CallRecord } from '../../src/client/index.js';
 import { createLogger } from '../../src/logger.js';
 import type { Harness } from './gateway-harness.js';
 import { Registry } from 'prom-client';
-import { injectFetch } from '../support/inject-fetch.js';
+import { injectFetch } from './inject-fetch.js';
 
 export type ApiCall = CallRecord;
 

@@ -85,4 +85,4 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
 }
 
-export { waitFor } from '../support/wait-for.js';
+export { waitFor } from './wait-for.js';
