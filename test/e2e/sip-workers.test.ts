@@ -10,19 +10,21 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
   createAccountCli,
-  apiRequest,
+  serveClient,
   startServe,
   tempDir,
   type AccountJson,
   type ServeProcess,
 } from '../support/serve-process.js';
 import { runSipp, scenarioWithCode } from '../support/sipp.js';
+import type { VsipClient } from '../../src/client/index.js';
 
 const CALLER = '+919800000071';
 let vsip: ServeProcess;
 let account: AccountJson;
 let trunkSid: string;
 let domain: string;
+let api: VsipClient;
 
 before(async () => {
   const dataDir = tempDir();
@@ -31,23 +33,10 @@ before(async () => {
   // No API rate limit: the call-log checks below poll.
   vsip = await startServe({ dataDir, args: ['--sip-workers', '2', '--rate-limit', '0'], env });
   domain = `${account.account_sid}.pstn.exotel.com`;
-  const t = await apiRequest(vsip.api!, account, 'POST', '/trunks', {
-    trunk_name: 'workers',
-    nso_code: 'ANY-ANY',
-    domain_name: domain,
-  });
-  assert.equal(t.status, 200, JSON.stringify(t.json));
-  trunkSid = t.json.response.data.trunk_sid as string;
-  assert.equal(
-    (await apiRequest(vsip.api!, account, 'POST', `/trunks/${trunkSid}/phone-numbers`, { phone_number: CALLER }))
-      .status,
-    200,
-  );
-  assert.equal(
-    (await apiRequest(vsip.api!, account, 'POST', `/trunks/${trunkSid}/whitelisted-ips`, { ip: '127.0.0.2', mask: 32 }))
-      .status,
-    200,
-  );
+  api = serveClient(vsip, account);
+  trunkSid = (await api.trunks.create({ trunk_name: 'workers', nso_code: 'ANY-ANY', domain_name: domain })).trunk_sid;
+  await api.phoneNumbers.add(trunkSid, { phone_number: CALLER });
+  await api.whitelistedIps.add(trunkSid, { ip: '127.0.0.2', mask: 32 });
 });
 after(async () => {
   if (vsip?.child.exitCode === null) await vsip.stop();
@@ -68,8 +57,8 @@ async function metric(name: string): Promise<number> {
 }
 
 async function completedCalls(): Promise<number> {
-  const r = await apiRequest(vsip.api!, account, 'GET', `/trunks/${trunkSid}/calls?result=completed&page_size=1`);
-  return r.json.response.metadata.total as number;
+  const page = await api.calls.list(trunkSid, { result: 'completed', pageSize: 1 });
+  return page.metadata.total as number;
 }
 
 test('banner and /health: two worker processes, the listeners of one gateway', async () => {
@@ -150,12 +139,8 @@ test('TCP and CANCEL through the workers', async () => {
 });
 
 test('a whitelist removed through the API is enforced by both workers within 500 ms', async () => {
-  const list = await apiRequest(vsip.api!, account, 'GET', `/trunks/${trunkSid}/whitelisted-ips`);
-  const id = list.json.response.data[0].id as string;
-  assert.equal(
-    (await apiRequest(vsip.api!, account, 'DELETE', `/trunks/${trunkSid}/whitelisted-ips/${id}`)).status,
-    200,
-  );
+  const list = await api.whitelistedIps.list(trunkSid);
+  await api.whitelistedIps.remove(trunkSid, String(list.items[0]?.id));
   await new Promise((res) => setTimeout(res, 500));
   // 20 calls with 20 Call-IDs land on both workers: every one is challenged like any stranger's.
   const r = await runSipp({
@@ -186,11 +171,7 @@ test('a worker killed with SIGKILL is started again, and calls go through both w
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.match(vsip.output(), /SIP worker exited; starting it again/);
-  assert.equal(
-    (await apiRequest(vsip.api!, account, 'POST', `/trunks/${trunkSid}/whitelisted-ips`, { ip: '127.0.0.2', mask: 32 }))
-      .status,
-    200,
-  );
+  await api.whitelistedIps.add(trunkSid, { ip: '127.0.0.2', mask: 32 });
   await new Promise((res) => setTimeout(res, 300));
   const steered = await metric('vsip_sip_steered_datagrams_total{direction="out"');
   const r = await runSipp({

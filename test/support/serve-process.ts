@@ -152,26 +152,3 @@ export function serveClient(
     ...options,
   });
 }
-
-/**
- * One raw Basic-auth JSON request against a running API, for a test about the HTTP exchange itself
- * (status codes, headers); every other API call goes through `serveClient`.
- */
-export async function apiRequest(
-  base: string,
-  account: AccountJson,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}/v2/accounts/${account.account_sid}${path}`, {
-    method,
-    headers: {
-      authorization: `Basic ${Buffer.from(`${account.api_key}:${account.api_token}`).toString('base64')}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
