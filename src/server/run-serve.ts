@@ -66,24 +66,17 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
   }
   // Loaded here, not at the top, so that client commands (`vsip trunks list`, …) start without
   // pulling in Fastify, the store drivers and the SIP stack.
-  const [{ createLogger }, { createMetricsRegistry }, { openStore }] = await Promise.all([
+  const [{ createLogger }, { createMetricsRegistry }, { openServerStore }] = await Promise.all([
     import('../logger.js'),
     import('../metrics.js'),
-    import('../store/open-store.js'),
+    import('./open-server-store.js'),
   ]);
   const logger = createLogger(config.logLevel);
   const lifecycle = new Lifecycle({
     limitMs: SHUTDOWN_LIMIT_MS,
     onStepError: (err, step) => logger.error({ err, step }, 'error while closing'),
   });
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    secretKey: config.secretKey,
-    // PostgreSQL pool and LISTEN-connection errors happen outside any request: log them, keep running.
-    onError: (err) => logger.error({ err }, 'database connection error'),
-  });
-  lifecycle.onClose('store', () => store.close());
+  const store = await openServerStore(config, logger, lifecycle);
   const metrics = createMetricsRegistry();
   const lines: string[] = [
     `vsip ${VERSION} — store: ${store.kind}${store.kind === 'sqlite' ? ` (${config.dataDir}/vsip.db)` : ''}`,

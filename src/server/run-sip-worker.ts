@@ -2,6 +2,7 @@ import { workerOwnPort } from '../sip/index.js';
 import type { Config } from '../config/config.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { SipWorkerIdentity } from '../config/sip-worker-identity.js';
+import { openServerStore } from './open-server-store.js';
 import { Lifecycle } from './lifecycle.js';
 import type { ToPrimary, ToWorker } from './sip-worker-messages.js';
 
@@ -10,10 +11,9 @@ import type { ToPrimary, ToWorker } from './sip-worker-messages.js';
  * gateway with UDP steering, answering the primary's requests, stopped like a single `vsip serve`.
  */
 export async function runSipWorker(config: Config, worker: SipWorkerIdentity, shutdownLimitMs: number): Promise<void> {
-  const [{ createLogger }, { createMetricsRegistry }, { openStore }, { startGateway }] = await Promise.all([
+  const [{ createLogger }, { createMetricsRegistry }, { startGateway }] = await Promise.all([
     import('../logger.js'),
     import('../metrics.js'),
-    import('../store/open-store.js'),
     import('../gateway/gateway.js'),
   ]);
   const { index, key } = worker;
@@ -25,13 +25,7 @@ export async function runSipWorker(config: Config, worker: SipWorkerIdentity, sh
   const send = (m: ToPrimary): void => {
     if (process.connected) process.send?.(m);
   };
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    secretKey: config.secretKey,
-    onError: (err) => logger.error({ err }, 'database connection error'),
-  });
-  lifecycle.onClose('store', () => store.close());
+  const store = await openServerStore(config, logger, lifecycle);
   const metrics = createMetricsRegistry();
   const side = (listenPort: number) => ({
     index,
