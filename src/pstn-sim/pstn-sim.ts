@@ -1,24 +1,26 @@
 import {
   createSipEndpoint,
-  generateBranch,
   getHeader,
-  getHeaderValues,
   hasToTag,
   InviteServerTransaction,
-  parseNameAddr,
-  randomToken,
-  targetOfUriString,
   type ServerTransaction,
   type SipEndpoint,
-  type SipHeader,
   type SipProtocol,
   type SipRequest,
-  type SipResponse,
   type SipTarget,
   type TlsOptions,
 } from '../sip/index.js';
-import { behaviourFor } from './number-behaviour.js';
+import { CallMediaTable, type CallMediaReport } from './call-media-table.js';
+import { formatMediaReport } from './format-media-report.js';
+import { readMediaOffer, type MediaOffer } from './media-offer.js';
+import { behaviourFor, type Behaviour } from './number-behaviour.js';
+import { placeCall, type PlacedCall } from './place-call.js';
+import { RtpSession } from './rtp-session.js';
 import { sdpAnswer, sdpOffer } from './sdp-answer.js';
+import { unacknowledgedBye } from './unacknowledged-bye.js';
+
+export type { PlacedCall } from './place-call.js';
+export type { CallMediaReport } from './call-media-table.js';
 
 export interface PstnSimOptions {
   host?: string;
@@ -31,22 +33,19 @@ export interface PstnSimOptions {
   callerId?: string;
   /** T1 of its transactions (ms, default 500): an answered call with no ACK is hung up after 64 × T1. */
   t1?: number;
+  /** Hears one line per call with media when it ends (what was sent and received). */
+  log?: (line: string) => void;
 }
 
-export interface PlacedCall {
-  status: number;
-  reason: string;
-  /** Final status of each mid-call request asked for with `midCall`, in order. */
-  midCall: number[];
-  /** Status of the BYE the simulator sent after holding the call (null when not answered). */
-  byeStatus: number | null;
-}
+/** How long +15005550110 plays early media before answering. */
+const EARLY_MEDIA_MS = 1000;
 
 /**
  * The built-in PSTN simulator: a small SIP UA on the SIP core. As the carrier it answers INVITEs
- * (180, then 200 with an SDP answer), handles ACK, BYE and CANCEL, and rejects the documented
- * special numbers. It also places calls to the gateway's carrier side (origination tests, and a
- * user's first inbound call).
+ * (180, then 200 with an SDP answer) and streams a prompt as RTP on a socket of its own per call,
+ * counting what comes back; it handles ACK, BYE and CANCEL, and rejects the documented special
+ * numbers. It also places calls to the gateway's carrier side (origination tests, and a user's
+ * first inbound call), with audio both ways too.
  */
 export class PstnSim {
   /** The last INVITEs received (at most 100), for tests that check what the gateway sent. */
@@ -55,14 +54,19 @@ export class PstnSim {
   byes = 0;
   /** Answered calls hung up because their ACK never came (RFC 3261 §13.3.1.4). */
   unacknowledged = 0;
-  private session = 1000;
+  private sdpId = 1000;
+  private readonly media = new CallMediaTable();
+  private readonly family: 'IP4' | 'IP6';
 
   private constructor(
     readonly endpoint: SipEndpoint,
     private readonly host: string,
     private readonly o: PstnSimOptions,
   ) {
+    this.family = host.includes(':') ? 'IP6' : 'IP4';
     endpoint.onRequest((tx) => this.onRequest(tx));
+    const log = o.log;
+    if (log !== undefined) this.media.onEnd((r) => log(formatMediaReport(r)));
   }
 
   static async start(o: PstnSimOptions = {}): Promise<PstnSim> {
@@ -82,11 +86,27 @@ export class PstnSim {
 
   /** `sip:host:port` of the first listener (the carrier URI when embedded). */
   get uri(): string {
+    return `sip:${this.host}:${this.listener()}`;
+  }
+
+  /** What audio a call had (live while it is up, final once ended); null for a call without media. */
+  mediaReport(callId: string): CallMediaReport | null {
+    return this.media.report(callId);
+  }
+
+  /** Hears the final media report of every call as it ends. */
+  onCallEnd(fn: (r: CallMediaReport) => void): void {
+    this.media.onEnd(fn);
+  }
+
+  /** RTP sockets open now: one per call up with media, 0 once every call has ended. */
+  get openMediaSockets(): number {
+    return this.media.openSockets;
+  }
+
+  private listener(): string {
     const a = this.addresses()[0];
-    return (
-      `sip:${this.host}:${a?.port ?? 0}` +
-      `${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}`
-    );
+    return `${a?.port ?? 0}${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}`;
   }
 
   private onRequest(tx: ServerTransaction): void {
@@ -105,7 +125,10 @@ export class PstnSim {
       return;
     }
     if (req.method === 'INVITE' && tx instanceof InviteServerTransaction) return this.onInvite(tx);
-    if (req.method === 'BYE') this.byes++;
+    if (req.method === 'BYE') {
+      this.byes++;
+      this.media.end(getHeader(req, 'call-id') ?? '', 'bye');
+    }
     tx.reply(200, 'OK');
   }
 
@@ -116,195 +139,142 @@ export class PstnSim {
     // A UAS re-sends its 2xx until the ACK arrives (RFC 3261 §13.3.1.4): over UDP a lost 200 or
     // ACK must not leave the caller waiting. The SIP core does the retransmitting.
     tx.retransmit2xx = true;
-    if (hasToTag(req)) {
-      tx.reply(200, 'OK'); // re-INVITE: accept, no new media
-      return;
-    }
+    if (hasToTag(req)) return this.onReInvite(tx);
     const user = /^sips?:([^@;]+)@/.exec(req.uri)?.[1] ?? null;
     const b = behaviourFor(user);
-    tx.user = { cancel: () => tx.reply(487, 'Request Terminated'), transportError: () => {} };
+    const callId = getHeader(req, 'call-id') ?? '';
+    tx.user = {
+      cancel: () => {
+        tx.reply(487, 'Request Terminated');
+        this.media.end(callId, 'cancel');
+      },
+      transportError: () => {},
+    };
     if (b.kind === 'reject') {
       if (b.ringFirst) tx.reply(180, 'Ringing');
       tx.reply(b.status, b.reason);
       return;
     }
-    tx.reply(180, 'Ringing');
-    if (b.kind === 'ring') return;
-    const answer = sdpAnswer(req.body, this.host, this.session++);
-    const send = (): void => {
-      if (tx.state !== 'proceeding') return;
-      if (answer === null && req.body.length > 0) {
-        tx.reply(488, 'Not Acceptable Here');
+    // The offer is checked before ringing, and before any socket is opened for it.
+    let offer: MediaOffer | null = null;
+    if (b.kind === 'answer' && req.body.length > 0) {
+      const type = getHeader(req, 'content-type');
+      if (type !== null && !/^application\/sdp\s*(;|$)/i.test(type.trim())) {
+        tx.reply(415, 'Unsupported Media Type', { headers: [{ name: 'accept', value: 'application/sdp' }] });
         return;
       }
-      const body = answer ?? sdpOffer(this.host, this.session++);
-      const a = this.endpoint.addresses()[0];
-      this.answered++;
-      // Captured now: the transaction lets go of the INVITE once the 2xx is sent.
-      const bye = this.byeForUnacknowledged(tx);
-      tx.once('timeout', (timer: string) => {
-        if (timer !== 'L' || bye === null) return;
-        this.unacknowledged++;
-        this.endpoint.sendRequest(bye.request, bye.target);
-      });
-      tx.reply(200, 'OK', {
-        headers: [
-          {
-            name: 'contact',
-            value:
-              `<sip:pstn@${this.host}:${a?.port ?? 0}` +
-              `${a !== undefined && a.protocol !== 'udp' ? `;transport=${a.protocol}` : ''}>`,
-          },
-        ],
-        body,
-        contentType: 'application/sdp',
-      });
+      const r = readMediaOffer(req.body, this.family);
+      if (!r.ok) {
+        tx.reply(r.status, r.reason, { headers: [{ name: 'warning', value: r.warning }] });
+        return;
+      }
+      offer = r;
+    }
+    if (!(b.kind === 'answer' && b.earlyMedia && offer !== null)) tx.reply(180, 'Ringing');
+    if (b.kind === 'ring') return;
+    this.answer(tx, b, offer, callId, user).catch(() => {
+      this.media.end(callId, 'error');
+      if (tx.state === 'proceeding') tx.reply(500, 'Server Internal Error');
+    });
+  }
+
+  private async answer(
+    tx: InviteServerTransaction,
+    b: Extract<Behaviour, { kind: 'answer' }>,
+    offer: MediaOffer | null,
+    callId: string,
+    number: string | null,
+  ): Promise<void> {
+    const bye = unacknowledgedBye(tx); // built now: the transaction lets go of the INVITE with the 2xx
+    const session = await RtpSession.open(this.host, b.media);
+    if (tx.state !== 'proceeding') {
+      session.close(); // cancelled while the socket was being bound
+      return;
+    }
+    const sdpId = this.sdpId++;
+    this.media.add(callId, session, { number, role: 'answered', sdpId });
+    const sdp = { host: this.host, port: session.port, sessionId: sdpId };
+    // No offer in the INVITE: ours goes in the 200 and the answer comes in the ACK (RFC 3261 §13.2.1).
+    const body = offer !== null ? sdpAnswer(offer, sdp) : sdpOffer(sdp);
+    const start = (o: MediaOffer): void => {
+      session.start(o.codec, o.remote);
+      session.setPaused(o.direction === 'sendonly' || o.direction === 'inactive');
     };
-    const delay = this.o.answerDelayMs ?? 0;
-    if (delay > 0) setTimeout(send, delay).unref();
-    else send();
+    let delay = this.o.answerDelayMs ?? 0;
+    if (b.earlyMedia && offer !== null) {
+      tx.reply(183, 'Session Progress', { body, contentType: 'application/sdp' }); // RFC 3960 early media
+      start(offer);
+      delay = Math.max(delay, EARLY_MEDIA_MS);
+    }
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay).unref());
+    if (tx.state !== 'proceeding') return; // cancelled: the CANCEL ended the media
+    this.answered++;
+    tx.once('timeout', (timer: string) => {
+      if (timer !== 'L' || bye === null) return;
+      this.unacknowledged++;
+      this.endpoint.sendRequest(bye.request, bye.target);
+      this.media.end(callId, 'no-ack');
+    });
+    if (offer === null)
+      tx.once('ack', (ack: SipRequest) => {
+        const a = readMediaOffer(ack.body, this.family);
+        if (a.ok) start(a);
+      });
+    tx.reply(200, 'OK', {
+      headers: [{ name: 'contact', value: `<sip:pstn@${this.host}:${this.listener()}>` }],
+      body,
+      contentType: 'application/sdp',
+    });
+    if (offer !== null) start(offer);
   }
 
   /**
-   * The BYE a UAS sends when its 2xx was never ACKed within 64 × T1: "the dialog is confirmed, but
-   * the session SHOULD be terminated" (RFC 3261 §13.3.1.4). Its dialog as the UAS sees it (§12.1.1):
-   * the route set is the INVITE's Record-Route in order, the remote target its Contact, our tag the
-   * To tag of the 2xx. Null when the INVITE lacks what that needs.
+   * A re-INVITE (RFC 3261 §14.2) on a call with media: a new offer moves or holds the stream
+   * (RFC 3264 §8) and is answered from the same socket with the SDP version increased; one we
+   * cannot take gets 488 and leaves the session as it was. Without an offer, or for a call we do not
+   * know, a plain 200.
    */
-  private byeForUnacknowledged(tx: InviteServerTransaction): { request: SipRequest; target: SipTarget } | null {
+  private onReInvite(tx: InviteServerTransaction): void {
     const req = tx.request;
-    const [from, to, callId, contact, tag] = [
-      getHeader(req, 'from'),
-      getHeader(req, 'to'),
-      getHeader(req, 'call-id'),
-      getHeader(req, 'contact'),
-      tx.toTag,
-    ];
-    if (from === null || to === null || callId === null || contact === null || tag === null) return null;
-    const routes = getHeaderValues(req, 'record-route');
-    let remote: string;
-    try {
-      remote = parseNameAddr(contact).uri;
-    } catch {
-      return null;
+    const live = this.media.get(getHeader(req, 'call-id') ?? '');
+    if (live === undefined || req.body.length === 0) {
+      tx.reply(200, 'OK');
+      return;
     }
-    const first = routes[0] !== undefined ? parseNameAddr(routes[0]).uri : remote;
-    const target = targetOfUriString(first);
-    if (target === null) return null;
-    const headers: SipHeader[] = [
-      { name: 'max-forwards', value: '70' },
-      { name: 'from', value: `${to};tag=${tag}` },
-      { name: 'to', value: from },
-      { name: 'call-id', value: callId },
-      { name: 'cseq', value: '1 BYE' },
-      ...routes.map((r) => ({ name: 'route', value: r })),
-    ];
-    return {
-      request: { kind: 'request', method: 'BYE', uri: remote, version: 'SIP/2.0', headers, body: Buffer.alloc(0) },
-      target,
-    };
+    const offer = readMediaOffer(req.body, this.family);
+    if (!offer.ok) {
+      tx.reply(488, 'Not Acceptable Here', { headers: [{ name: 'warning', value: offer.warning }] });
+      return;
+    }
+    live.sdpVersion++;
+    live.session.setRemote(offer.remote);
+    live.session.setPaused(offer.direction === 'sendonly' || offer.direction === 'inactive' || offer.remote === null);
+    const port = live.session.port;
+    const body = sdpAnswer(offer, { host: this.host, port, sessionId: live.sdpId, version: live.sdpVersion });
+    tx.reply(200, 'OK', {
+      headers: [{ name: 'contact', value: `<sip:pstn@${this.host}:${this.listener()}>` }],
+      body,
+      contentType: 'application/sdp',
+    });
   }
 
   /**
    * Places a call to `number` through `target` (the gateway's carrier side), holds it `holdMs`
-   * when answered, then hangs up. Resolves with the final status and the BYE's status.
+   * when answered, then hangs up. Resolves with the final status, the BYE's status and the media.
    */
-  async call(number: string, target: SipTarget, holdMs = 0, midCall: string[] = []): Promise<PlacedCall> {
-    const a = this.endpoint.addresses().find((x) => x.protocol === target.protocol) ?? this.endpoint.addresses()[0];
-    const local = `${this.host}:${a?.port ?? 0}`;
-    const callId = `${randomToken()}@pstn-sim`;
-    const fromTag = randomToken();
-    const caller = this.o.callerId ?? '+14155550100';
-    const ruri =
-      `sip:${number}@${target.address}:${target.port}` +
-      `${target.protocol === 'udp' ? '' : `;transport=${target.protocol}`}`;
-    const invite: SipRequest = {
-      kind: 'request',
-      method: 'INVITE',
-      uri: ruri,
-      version: 'SIP/2.0',
-      headers: [
-        { name: 'max-forwards', value: '70' },
-        { name: 'from', value: `<sip:${caller}@${this.host}>;tag=${fromTag}` },
-        { name: 'to', value: `<sip:${number}@${target.address}>` },
-        { name: 'call-id', value: callId },
-        { name: 'cseq', value: '1 INVITE' },
-        { name: 'contact', value: `<sip:pstn@${local}>` },
-        { name: 'content-type', value: 'application/sdp' },
-      ],
-      body: sdpOffer(this.host, this.session++),
+  call(number: string, target: SipTarget, holdMs = 0, midCall: string[] = []): Promise<PlacedCall> {
+    const ctx = {
+      endpoint: this.endpoint,
+      host: this.host,
+      callerId: this.o.callerId ?? '+14155550100',
+      media: this.media,
+      nextSdpId: () => this.sdpId++,
     };
-    const final = await new Promise<SipResponse | { status: number; reason: string }>((resolve) => {
-      this.endpoint.sendRequest(invite, target, {
-        provisional: () => {},
-        final: (res: SipResponse, retransmission: boolean) => {
-          if (retransmission) return; // our ACK below is re-sent only once; good enough for a simulator
-          resolve(res);
-        },
-        timeout: () => resolve({ status: 408, reason: 'Request Timeout' }),
-        transportError: () => resolve({ status: 503, reason: 'Service Unavailable (transport error)' }),
-      });
-    });
-    if (!('headers' in final) || final.status >= 300)
-      return { status: final.status, reason: final.reason, byeStatus: null, midCall: [] };
-
-    // §12.1.2: route set = Record-Route reversed, remote target = Contact, To tag from the 2xx.
-    const rr = getHeaderValues(final, 'record-route').reverse();
-    const contact = getHeader(final, 'contact');
-    const remote = contact !== null ? parseNameAddr(contact).uri : ruri;
-    const to = getHeader(final, 'to') ?? '';
-    const first = rr[0] !== undefined ? parseNameAddr(rr[0]).uri : remote;
-    const hop = targetOfUriString(first) ?? target;
-    const inDialog = (method: string, seq: number): SipRequest => {
-      const headers: SipHeader[] = [
-        { name: 'max-forwards', value: '70' },
-        { name: 'from', value: `<sip:${caller}@${this.host}>;tag=${fromTag}` },
-        { name: 'to', value: to },
-        { name: 'call-id', value: callId },
-        { name: 'cseq', value: `${seq} ${method}` },
-      ];
-      for (const r of rr) headers.push({ name: 'route', value: r });
-      return { kind: 'request', method, uri: remote, version: 'SIP/2.0', headers, body: Buffer.alloc(0) };
-    };
-    const ack = inDialog('ACK', 1);
-    ack.headers.unshift({ name: 'via', value: `${this.endpoint.viaSentBy(hop)};branch=${generateBranch()}` });
-    await this.endpoint.sendStateless(ack, hop);
-    if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
-    const send = (req: SipRequest): Promise<number> =>
-      new Promise<number>((resolve) => {
-        this.endpoint.sendRequest(req, hop, {
-          provisional: () => {},
-          final: (res: SipResponse) => resolve(res.status),
-          timeout: () => resolve(408),
-          transportError: () => resolve(503),
-        });
-      });
-    // Mid-call requests (re-INVITE with a new offer, UPDATE, INFO) follow the same route set.
-    let seq = 2;
-    const mid: number[] = [];
-    for (const method of midCall) {
-      const req = inDialog(method, seq);
-      if (method === 'INVITE' || method === 'UPDATE') {
-        req.headers.push(
-          { name: 'contact', value: `<sip:pstn@${local}>` },
-          { name: 'content-type', value: 'application/sdp' },
-        );
-        req.body = sdpOffer(this.host, this.session++);
-      }
-      const status = await send(req);
-      mid.push(status);
-      if (method === 'INVITE' && status >= 200 && status < 300) {
-        const reAck = inDialog('ACK', seq);
-        reAck.headers.unshift({ name: 'via', value: `${this.endpoint.viaSentBy(hop)};branch=${generateBranch()}` });
-        await this.endpoint.sendStateless(reAck, hop);
-      }
-      seq++;
-    }
-    const byeStatus = await send(inDialog('BYE', seq));
-    return { status: final.status, reason: final.reason, byeStatus, midCall: mid };
+    return placeCall(ctx, number, target, holdMs, midCall);
   }
 
-  close(): Promise<void> {
-    return this.endpoint.close();
+  async close(): Promise<void> {
+    this.media.endAll('close');
+    await this.endpoint.close();
   }
 }
