@@ -87,5 +87,8 @@ export function offer(port: number, formats = '0 8 101', address = '127.0.0.1'):
     .split(' ')
     .map((pt) => `a=rtpmap:${pt} ${maps[pt] ?? 'telephone-event/8000'}`)
     .join('\r\n');
-  return `v=0\r\no=pbx 1 1 IN IP4 ${address}\r\ns=-\r\nc=IN IP4 ${address}\r\nt=0 0\r\nm=audio ${port} RTP/AVP ${formats}\r\n${lines}\r\n`;
+  return (
+    `v=0\r\no=pbx 1 1 IN IP4 ${address}\r\ns=-\r\nc=IN IP4 ${address}\r\nt=0 0\r\n` +
+    `m=audio ${port} RTP/AVP ${formats}\r\n${lines}\r\n`
+  );
 }
