@@ -2,6 +2,7 @@ import { targetOfUriString, type SipProtocol } from '../sip/index.js';
 import type { Command } from 'commander';
 import { PstnSim } from '../pstn-sim/pstn-sim.js';
 import { SPECIAL_NUMBERS } from '../pstn-sim/number-behaviour.js';
+import { formatMediaReport } from '../pstn-sim/format-media-report.js';
 import { runPstnSim } from '../server/run-pstn-sim.js';
 
 /**
@@ -12,7 +13,10 @@ import { runPstnSim } from '../server/run-pstn-sim.js';
 export function registerPstnSimCommand(program: Command): void {
   const sim = program
     .command('pstn-sim')
-    .description('run the built-in PSTN simulator (answers calls; special numbers give busy, no answer, 604, 603)')
+    .description(
+      'run the built-in PSTN simulator (answers calls with an audio prompt over RTP and reports what it ' +
+        'received; special numbers give busy, no answer, 604, 603, no RTP, one-way RTP)',
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '5090')
     .option('--transport <udp|tcp>', 'transport to listen on', 'udp')
@@ -53,6 +57,14 @@ export function registerPstnSimCommand(program: Command): void {
         process.stdout.write(
           `${r.status} ${r.reason}${r.byeStatus !== null ? `; hung up after ${o.hold} ms (BYE ${r.byeStatus})` : ''}\n`,
         );
+        if (r.media !== null && r.status < 300) {
+          process.stdout.write(`${formatMediaReport(r.media)}\n`);
+          if (r.media.received.packets === 0)
+            process.stdout.write(
+              'No audio came back from the called side: check the RTP ports (UDP 10000-20000) and NAT ' +
+                '(vsip explain no-audio).\n',
+            );
+        }
         if (r.status >= 300) {
           process.stdout.write('Look the call up with: vsip calls <trunk_sid> --failed   (cause tells what to fix)\n');
           process.exitCode = 1;

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { startHarness } from '../support/gateway-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 const MAIN = resolve(process.cwd(), 'dist/src/cli/main.js');
 
@@ -64,4 +65,34 @@ test('vsip pstn-sim --help lists the special numbers', async () => {
   assert.equal(r.code, 0);
   assert.match(r.out, /\+15005550101\s+busy \(486\)/);
   assert.match(r.out, /\+15005550105\s+rings forever/);
+});
+
+test('vsip pstn-sim logs the audio of each call at its end; vsip pstn-sim call prints audio both ways', async (t) => {
+  const carrier = spawn(process.execPath, [MAIN, 'pstn-sim', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  carrier.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  const exited = new Promise((r) => carrier.on('close', r));
+  t.after(async () => {
+    carrier.kill('SIGTERM');
+    await exited;
+  });
+  const port = await waitFor(() => /listening on udp 127\.0\.0\.1:(\d+)/.exec(log)?.[1], 10_000, 'the banner');
+  const r = await run(['pstn-sim', 'call', '+14155550170', '--to', `127.0.0.1:${port}`, '--hold', '1000']);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /200 OK; hung up after 1000 ms \(BYE 200\)/);
+  const mine =
+    /^media \S+@pstn-sim \+14155550170 ended \(hangup\) after [\d.]+ s on 127\.0\.0\.1:\d+: sent (\d+) PCMU packets .*; received (\d+) packets .*PT 0, lost 0$/m.exec(
+      r.out,
+    );
+  assert.ok(mine, r.out);
+  assert.ok(Number(mine[1]) >= 25 && Number(mine[2]) >= 25, mine[0]);
+  assert.doesNotMatch(r.out, /No audio came back/);
+  const theirs = await waitFor(
+    () =>
+      /^media \S+@pstn-sim \+14155550170 ended \(bye\) .*: sent (\d+) PCMU .*; received (\d+) packets/m.exec(log) ??
+      undefined,
+    5000,
+    "the carrier's log line",
+  );
+  assert.ok(Number(theirs[1]) >= 25 && Number(theirs[2]) >= 25, theirs[0]);
 });
