@@ -80,10 +80,12 @@ test('vsip pstn-sim logs the audio of each call at its end; vsip pstn-sim call p
   const r = await run(['pstn-sim', 'call', '+14155550170', '--to', `127.0.0.1:${port}`, '--hold', '1000']);
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /200 OK; hung up after 1000 ms \(BYE 200\)/);
-  const mine =
-    /^media \S+@pstn-sim \+14155550170 ended \(hangup\) after [\d.]+ s on 127\.0\.0\.1:\d+: sent (\d+) PCMU packets .*; received (\d+) packets .*PT 0, lost 0$/m.exec(
-      r.out,
-    );
+  const mediaLine = new RegExp(
+    '^media \\S+@pstn-sim \\+14155550170 ended \\(hangup\\) after [\\d.]+ s on 127\\.0\\.0\\.1:\\d+: ' +
+      'sent (\\d+) PCMU packets .*; received (\\d+) packets .*PT 0, lost 0$',
+    'm',
+  );
+  const mine = mediaLine.exec(r.out);
   assert.ok(mine, r.out);
   assert.ok(Number(mine[1]) >= 25 && Number(mine[2]) >= 25, mine[0]);
   assert.doesNotMatch(r.out, /No audio came back/);
