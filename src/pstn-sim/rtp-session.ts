@@ -51,8 +51,11 @@ export interface MediaReport {
 }
 
 const PTIME_MS = 20;
-/** After a stall (a busy machine) at most this many packets are sent at once; the rest are skipped. */
-const MAX_BURST = 5;
+/**
+ * After a stall of the event loop (a busy machine) the packets due are sent at once, up to half a
+ * second's worth, which a jitter buffer absorbs; a longer stall is skipped rather than flooded.
+ */
+const MAX_BURST = 25;
 
 const hostPort = (address: string, port: number): string =>
   address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;

@@ -14,6 +14,8 @@ export interface RawCall {
   statuses: number[];
   /** Sends BYE; resolves with its status (null: no answer). */
   bye(): Promise<number | null>;
+  /** Sends a re-INVITE with `body` (and ACKs a 2xx); resolves with its status and answer body. */
+  reinvite(body: string): Promise<{ status: number | null; sdp: string }>;
   close(): void;
 }
 
@@ -23,7 +25,7 @@ export interface RawCall {
  */
 export async function rawCall(
   to: Target,
-  o: { number: string; body: string; contentType?: string; timeoutMs?: number },
+  o: { number: string; body: string; contentType?: string; timeoutMs?: number; ackBody?: string },
 ): Promise<RawCall> {
   const probe = await UdpProbe.open();
   const callId = `${tag()}${tag()}@raw-call`;
@@ -46,7 +48,7 @@ export async function rawCall(
   const toHeader = header(final, 'to') ?? '';
   const text = final.toString();
   const sdp = text.slice(text.indexOf('\r\n\r\n') + 4);
-  const inDialog = (method: string, cseq: number): string =>
+  const inDialog = (method: string, seq: number, body = ''): string =>
     [
       `${method} sip:pstn@${to.address}:${to.port} SIP/2.0`,
       `Via: SIP/2.0/UDP 127.0.0.1:${probe.port};branch=${branch()};rport`,
@@ -54,21 +56,37 @@ export async function rawCall(
       `From: ${from}`,
       `To: ${toHeader}`,
       `Call-ID: ${callId}`,
-      `CSeq: ${cseq} ${method}`,
-      'Content-Length: 0',
+      `CSeq: ${seq} ${method}`,
+      ...(body === '' ? [] : ['Content-Type: application/sdp', `Contact: <sip:probe@127.0.0.1:${probe.port}>`]),
+      `Content-Length: ${Buffer.byteLength(body)}`,
       '',
-      '',
+      body,
     ].join('\r\n');
-  if (status < 300) await probe.send(inDialog('ACK', 1), to);
+  if (status < 300) await probe.send(inDialog('ACK', 1, o.ackBody), to);
+  let cseq = 2;
   return {
     status,
     final,
     sdp,
     callId,
     statuses: probe.replies.map((r) => statusOf(r) ?? 0),
+    reinvite: async (body: string) => {
+      const seen = probe.replies.length;
+      const n = cseq++;
+      await probe.send(inDialog('INVITE', n, body), to);
+      const r = await waitFor(
+        () => probe.replies.slice(seen).find((x) => header(x, 'cseq') === `${n} INVITE` && (statusOf(x) ?? 0) >= 200),
+        5000,
+        'the answer to the re-INVITE',
+      ).catch(() => null);
+      const st = statusOf(r);
+      if (st !== null && st < 300) await probe.send(inDialog('ACK', n), to);
+      const t = r?.toString() ?? '';
+      return { status: st, sdp: t.slice(t.indexOf('\r\n\r\n') + 4) };
+    },
     bye: async () => {
       const seen = probe.replies.length;
-      await probe.send(inDialog('BYE', 2), to);
+      await probe.send(inDialog('BYE', cseq++), to);
       const r = await waitFor(
         () => probe.replies.slice(seen).find((x) => header(x, 'cseq')?.endsWith('BYE')) ?? false,
         5000,
