@@ -95,3 +95,26 @@ test('sipp, 40 calls 10 at a time with -rtp_echo: every call has audio both ways
   }
   assert.equal(sim.openMediaSockets, 0);
 });
+
+test('sipp CANCELs 20 ringing calls: each RTP socket opened for them is closed, 487 every time', async (t) => {
+  const sim = await PstnSim.start({ answerDelayMs: 10_000 }); // rings until cancelled
+  t.after(() => sim.close());
+  const udp = (): number => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
+  const ended: CallMediaReport[] = [];
+  sim.onCallEnd((r) => ended.push(r));
+  await new Promise((r) => setTimeout(r, 50)); // sockets of the previous test close on a later turn
+  const before = udp();
+  const r = await runSipp({
+    scenario: 'uac-cancel.xml',
+    remote: `127.0.0.1:${sim.addresses()[0]!.port}`,
+    calls: 20,
+    rate: 20,
+    timeoutSeconds: 20,
+  });
+  assert.equal(sippCounts(r.output).successful, 20, r.output);
+  assert.equal(sim.openMediaSockets, 0);
+  assert.ok(ended.length > 0, 'the calls had media sockets to close'); // each, unless the CANCEL beat the bind
+  assert.ok(ended.every((m) => m.endedBy === 'cancel' && !m.open));
+  await waitFor(() => udp() === before, 3000, 'no RTP socket left');
+  assert.equal(sim.answered, 0);
+});
