@@ -161,6 +161,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     if (config.carrier === null) {
       pstnSim = await PstnSim.start({
         host: '127.0.0.1',
+        log: (line) => log.info({ side: 'pstn-sim' }, line), // each call's audio both ways, as it ends
         ...(tuning.simAnswerDelayMs !== undefined ? { answerDelayMs: tuning.simAnswerDelayMs } : {}),
       });
       const sim = pstnSim;

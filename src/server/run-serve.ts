@@ -39,7 +39,7 @@ async function startSipWorkers(
   }
   if (config.carrier === null) {
     const { PstnSim } = await import('../pstn-sim/pstn-sim.js');
-    const sim = await PstnSim.start({ host: '127.0.0.1' });
+    const sim = await PstnSim.start({ host: '127.0.0.1', log: (line) => logger.info({ side: 'pstn-sim' }, line) });
     lifecycle.onClose('pstn-sim', () => sim.close());
     // The workers read it as their --carrier (a flag would win, but then there is no simulator).
     env.VSIP_CARRIER = sim.uri;
