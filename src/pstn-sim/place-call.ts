@@ -1,4 +1,5 @@
 import {
+  formatHost,
   generateBranch,
   getHeader,
   getHeaderValues,
@@ -50,7 +51,9 @@ export async function placeCall(
 ): Promise<PlacedCall> {
   const { endpoint, host, callerId: caller } = ctx;
   const a = endpoint.addresses().find((x) => x.protocol === target.protocol) ?? endpoint.addresses()[0];
-  const local = `${host}:${a?.port ?? 0}`;
+  const h = formatHost(host); // an IPv6 address in brackets in URIs (RFC 3261 §25.1)
+  const far = formatHost(target.address);
+  const local = `${h}:${a?.port ?? 0}`;
   const callId = `${randomToken()}@pstn-sim`;
   const fromTag = randomToken();
   const session = await RtpSession.open(host);
@@ -58,8 +61,7 @@ export async function placeCall(
   ctx.media.add(callId, session, { number, role: 'placed', sdpId });
   try {
     const ruri =
-      `sip:${number}@${target.address}:${target.port}` +
-      `${target.protocol === 'udp' ? '' : `;transport=${target.protocol}`}`;
+      `sip:${number}@${far}:${target.port}` + `${target.protocol === 'udp' ? '' : `;transport=${target.protocol}`}`;
     const invite: SipRequest = {
       kind: 'request',
       method: 'INVITE',
@@ -67,8 +69,8 @@ export async function placeCall(
       version: 'SIP/2.0',
       headers: [
         { name: 'max-forwards', value: '70' },
-        { name: 'from', value: `<sip:${caller}@${host}>;tag=${fromTag}` },
-        { name: 'to', value: `<sip:${number}@${target.address}>` },
+        { name: 'from', value: `<sip:${caller}@${h}>;tag=${fromTag}` },
+        { name: 'to', value: `<sip:${number}@${far}>` },
         { name: 'call-id', value: callId },
         { name: 'cseq', value: '1 INVITE' },
         { name: 'contact', value: `<sip:pstn@${local}>` },
@@ -105,7 +107,7 @@ export async function placeCall(
     const inDialog = (method: string, seq: number): SipRequest => {
       const headers: SipHeader[] = [
         { name: 'max-forwards', value: '70' },
-        { name: 'from', value: `<sip:${caller}@${host}>;tag=${fromTag}` },
+        { name: 'from', value: `<sip:${caller}@${h}>;tag=${fromTag}` },
         { name: 'to', value: to },
         { name: 'call-id', value: callId },
         { name: 'cseq', value: `${seq} ${method}` },

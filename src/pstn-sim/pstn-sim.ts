@@ -1,5 +1,6 @@
 import {
   createSipEndpoint,
+  formatHost,
   getHeader,
   hasToTag,
   InviteServerTransaction,
@@ -86,7 +87,7 @@ export class PstnSim {
 
   /** `sip:host:port` of the first listener (the carrier URI when embedded). */
   get uri(): string {
-    return `sip:${this.host}:${this.listener()}`;
+    return `sip:${formatHost(this.host)}:${this.listener()}`;
   }
 
   /** What audio a call had (live while it is up, final once ended); null for a call without media. */
@@ -221,7 +222,7 @@ export class PstnSim {
         if (a.ok) start(a);
       });
     tx.reply(200, 'OK', {
-      headers: [{ name: 'contact', value: `<sip:pstn@${this.host}:${this.listener()}>` }],
+      headers: [{ name: 'contact', value: `<sip:pstn@${formatHost(this.host)}:${this.listener()}>` }],
       body,
       contentType: 'application/sdp',
     });
@@ -252,7 +253,7 @@ export class PstnSim {
     const port = live.session.port;
     const body = sdpAnswer(offer, { host: this.host, port, sessionId: live.sdpId, version: live.sdpVersion });
     tx.reply(200, 'OK', {
-      headers: [{ name: 'contact', value: `<sip:pstn@${this.host}:${this.listener()}>` }],
+      headers: [{ name: 'contact', value: `<sip:pstn@${formatHost(this.host)}:${this.listener()}>` }],
       body,
       contentType: 'application/sdp',
     });

@@ -147,3 +147,25 @@ test('sim to sim: a placed call has audio both ways, counted at both ends within
   assert.ok(Math.abs(m.received.packets - far.sent.packets) <= 3);
   assert.ok(Math.abs(far.received.packets - m.sent.packets) <= 3);
 });
+
+test('sim to sim over IPv6: c=IN IP6, bracketed URIs, audio both ways', async (t) => {
+  const callee = await PstnSim.start({ host: '::1' });
+  const caller = await PstnSim.start({ host: '::1' });
+  t.after(async () => {
+    await caller.close();
+    await callee.close();
+  });
+  assert.match(callee.uri, /^sip:\[::1\]:\d+$/);
+  const r = await caller.call(
+    '+14155550161',
+    { protocol: 'udp', address: '::1', port: callee.addresses()[0]!.port },
+    500,
+  );
+  assert.equal(r.status, 200);
+  assert.equal(r.byeStatus, 200);
+  assert.match(callee.received.at(-1)!.body.toString(), /^c=IN IP6 ::1\r$/m);
+  assert.ok(r.media!.received.packets >= 10, `${r.media!.received.packets}`);
+  assert.match(r.media!.received.sources[0]!, /^\[::1\]:\d+$/);
+  await waitFor(() => callee.mediaReport(r.media!.callId)?.endedBy === 'bye' || undefined, 3000, 'the BYE');
+  assert.ok(callee.mediaReport(r.media!.callId)!.received.packets >= 10);
+});

@@ -50,5 +50,9 @@ test(
     assert.match(header(bye, 'from') ?? '', new RegExp(`;tag=${toTag}$`), 'From carries the tag of our 200');
     assert.equal(header(bye, 'to'), header(oks[0]!, 'from'));
     assert.equal(sim.unacknowledged, 1);
+    // The call's RTP stops with that BYE: its socket is closed and the report says why.
+    const media = sim.mediaReport(header(oks[0]!, 'call-id') ?? '');
+    assert.equal(media?.endedBy, 'no-ack');
+    assert.equal(sim.openMediaSockets, 0);
   },
 );
