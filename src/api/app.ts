@@ -23,6 +23,8 @@ import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { settingRoutes } from './routes/settings.js';
 import { trunkRoutes } from './routes/trunks.js';
 import { whitelistedIpRoutes } from './routes/whitelisted-ips.js';
+import { accountTokenRoutes } from './routes/account-token.js';
+import { doctorRoutes } from './routes/doctor.js';
 import { parseJsonBody } from './parse-json-body.js';
 import { shortRequestId } from './short-request-id.js';
 
@@ -202,6 +204,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(credentialRoutes, routeDeps);
       await scoped.register(settingRoutes, routeDeps);
       await scoped.register(callRoutes, routeDeps);
+      await scoped.register(accountTokenRoutes, routeDeps);
+      await scoped.register(doctorRoutes, { ...routeDeps, sipListeners: deps.sipListeners ?? (() => []) });
     },
     { prefix: '/v2/accounts/:account_sid' },
   );

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CallQuery } from '../../store/types.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
+import { callExplanation } from '../call-explanation.js';
 import { presentCall } from '../present.js';
 import { callSchema, listResponses } from '../response-schemas.js';
 import { ok, requireTrunk } from '../respond.js';
@@ -52,7 +53,10 @@ export async function callRoutes(app: FastifyInstance, { store }: RouteDeps): Pr
       const result = await store.listCalls(account_sid, trunk_sid, query);
       return ok(
         request,
-        result.items.map(presentCall),
+        result.items.map((c) => {
+          const call = presentCall(c);
+          return { ...call, explanation: callExplanation(call, trunk_sid) };
+        }),
         listMetadata(request.url, page, result.total, result.items.length),
       );
     },
