@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { accountGuard } from './account-guard.js';
 import { apiMetrics } from './api-metrics.js';
 import { AuthCache } from './auth-cache.js';
+import { consoleRoutes } from './console-routes.js';
 import { handleError } from './error-handler.js';
 import { ListCache } from './list-cache.js';
 import { ApiError } from './errors.js';
@@ -169,7 +170,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ basicAuth: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Swagger UI's own CSP (hashes of its inline parts), not framable; without
+    // upgrade-insecure-requests, which would break /docs served over plain HTTP.
+    staticCSP: true,
+    transformStaticCSP: (csp) =>
+      csp.replace(/\s*upgrade-insecure-requests;?/, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
+  await app.register(consoleRoutes, {});
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, {
