@@ -172,11 +172,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    // Swagger UI's own CSP (hashes of its inline parts), not framable; without
-    // upgrade-insecure-requests, which would break /docs served over plain HTTP.
+    // Swagger UI's own CSP (hashes of its inline scripts) and not framable. Its React code sets
+    // element styles at run time, so styles (never scripts) may be inline here; no https: sources
+    // (everything is served by vsip) and no upgrade-insecure-requests, which breaks plain HTTP.
     staticCSP: true,
     transformStaticCSP: (csp) =>
-      csp.replace(/\s*upgrade-insecure-requests;?/, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+      csp
+        .replace(/\s*upgrade-insecure-requests;?/, '')
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
+        .replace(/font-src [^;]*/, "font-src 'self' data:")
+        .replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
   });
   await app.register(consoleRoutes, {});
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
