@@ -162,6 +162,15 @@ test('sign in, trunks, a trunk, a call explained, first call, token rotation, si
   assert.equal(await page.getByTestId('sip-password').textContent(), password);
   await page.getByRole('button', { name: 'Hide password' }).click();
 
+  // Details and limits.
+  await page.getByLabel('Max concurrent calls').fill('5');
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await page.getByText('Saved.').waitFor();
+  assert.equal((await api().trunks.get(sid)).max_concurrent_calls, 5);
+  await page.getByLabel('Max concurrent calls').fill('0');
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await page.getByRole('alert').filter({ hasText: 'max_concurrent_calls' }).waitFor();
+
   // Alias.
   await page.getByLabel('Alias (E.164)').fill('+14155550100');
   await page.getByRole('button', { name: 'Set alias' }).click();
@@ -177,6 +186,13 @@ test('sign in, trunks, a trunk, a call explained, first call, token rotation, si
   await failed.waitFor({ timeout: 30_000 });
   assert.match((await failed.textContent()) ?? '', /Busy Here.*Why: Destination is busy.*Fix: User is on another call/);
   await page.locator('.call-list li.ok', { hasText: '200' }).waitFor();
+  // Filtered by the API: the cause, then the result.
+  await page.getByLabel('Cause').fill('busy');
+  await page.getByLabel('Cause').press('Enter');
+  await page.locator('.call-list li.ok').waitFor({ state: 'detached' });
+  await page.getByLabel('Cause').fill('');
+  await page.getByLabel('Cause').press('Enter');
+  await page.locator('.call-list li.ok').waitFor();
   await page.getByLabel('Result').selectOption('failed');
   await page.locator('.call-list li.ok').waitFor({ state: 'detached' });
   await axeScan(page, 'trunk');

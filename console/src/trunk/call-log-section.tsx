@@ -7,19 +7,35 @@ import { useLoad } from '../use-load.js';
 const REFRESH_MS = 5000;
 const PAGE = 50;
 
+/** `datetime-local` is the browser's local time; the API takes ISO-8601 UTC. */
+function isoOrUndefined(local: string): string | undefined {
+  const t = new Date(local);
+  return local === '' || Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+}
+
 /**
- * The trunk's call log, newest first, refreshed every few seconds. The result filter is the
- * API's; cause and time narrow the page shown. Each failed call carries the API's explanation.
+ * The trunk's call log, newest first, refreshed every few seconds, filtered by the API (result,
+ * cause, time). Each failed call carries the API's explanation and fix.
  */
 export function CallLogSection({ api, sid }: { api: ApiClient; sid: string }) {
   const [result, setResult] = useState<'all' | 'failed' | 'completed'>('all');
   const [cause, setCause] = useState('');
   const [since, setSince] = useState('');
+  const [until, setUntil] = useState('');
+  const [seen, setSeen] = useState<string[]>([]);
   const [auto, setAuto] = useState(true);
   const [offset, setOffset] = useState(0);
   const calls = useLoad(
-    () => api.get<CallRecord[]>(`/trunks/${encodeURIComponent(sid)}/calls`, { result, offset, page_size: PAGE }),
-    [api, sid, result, offset],
+    () =>
+      api.get<CallRecord[]>(`/trunks/${encodeURIComponent(sid)}/calls`, {
+        result,
+        offset,
+        page_size: PAGE,
+        cause: cause.trim() || undefined,
+        since: isoOrUndefined(since),
+        until: isoOrUndefined(until),
+      }),
+    [api, sid, result, offset, cause, since, until],
   );
   const { reload } = calls;
   useEffect(() => {
@@ -28,12 +44,13 @@ export function CallLogSection({ api, sid }: { api: ApiClient; sid: string }) {
     return () => clearInterval(t);
   }, [auto, reload]);
 
-  const all = calls.data?.data ?? [];
-  const causes = [...new Set(all.map((c) => c.cause).filter((c): c is string => c !== null))].sort();
-  const sinceMs = since === '' ? null : new Date(since).getTime();
-  const shown = all.filter(
-    (c) => (cause === '' || c.cause === cause) && (sinceMs === null || new Date(c.started_at).getTime() >= sinceMs),
-  );
+  const shown = calls.data?.data ?? [];
+  // Causes seen so far, offered as suggestions for the cause filter.
+  useEffect(() => {
+    const now = shown.map((c) => c.cause).filter((c): c is string => c !== null);
+    if (now.some((c) => !seen.includes(c))) setSeen([...new Set([...seen, ...now])].sort());
+  }, [shown, seen]);
+  const filtered = result !== 'all' || cause !== '' || since !== '' || until !== '';
   const meta = calls.data?.metadata;
 
   return (
@@ -56,21 +73,42 @@ export function CallLogSection({ api, sid }: { api: ApiClient; sid: string }) {
         </label>
         <label>
           Cause
-          <select value={cause} onChange={(e) => setCause((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">any</option>
-            {causes.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
+          <input
+            list="call-causes"
+            value={cause}
+            placeholder="any"
+            class="short"
+            onChange={(e) => {
+              setCause((e.currentTarget as HTMLInputElement).value);
+              setOffset(0);
+            }}
+          />
+          <datalist id="call-causes">
+            {seen.map((c) => (
+              <option key={c} value={c} />
             ))}
-          </select>
+          </datalist>
         </label>
         <label>
           Since
           <input
             type="datetime-local"
             value={since}
-            onInput={(e) => setSince((e.currentTarget as HTMLInputElement).value)}
+            onChange={(e) => {
+              setSince((e.currentTarget as HTMLInputElement).value);
+              setOffset(0);
+            }}
+          />
+        </label>
+        <label>
+          Until
+          <input
+            type="datetime-local"
+            value={until}
+            onChange={(e) => {
+              setUntil((e.currentTarget as HTMLInputElement).value);
+              setOffset(0);
+            }}
           />
         </label>
         <label class="check">
@@ -83,7 +121,7 @@ export function CallLogSection({ api, sid }: { api: ApiClient; sid: string }) {
       </div>
       <ErrorBox error={calls.error} />
       {calls.loading && !calls.data && <Loading what="calls" />}
-      {calls.data && shown.length === 0 && <p>No calls {all.length > 0 ? 'match these filters' : 'yet'}.</p>}
+      {calls.data && shown.length === 0 && <p>{filtered ? 'No calls match these filters.' : 'No calls yet.'}</p>}
       <ul class="call-list" aria-live="polite">
         {shown.map((c) => (
           <li key={c.id} class={c.explanation ? 'failed' : 'ok'} data-call-id={c.call_id}>

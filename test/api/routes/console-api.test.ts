@@ -66,6 +66,42 @@ describe('API for the console', () => {
     assert.equal((byId.get('ok-1') as { explanation: unknown }).explanation, null);
   });
 
+  test('the call log filters by cause and by time, server-side', async () => {
+    const trunk = await f.createTrunk('filtered');
+    const call = (callId: string, finalCode: number, cause: string, startedAt: string) => ({
+      callId,
+      accountSid: f.account.accountSid,
+      trunkSid: trunk,
+      direction: 'termination' as const,
+      caller: '+919876543210',
+      callee: '+15005550199',
+      sourceIp: '127.0.0.1',
+      sourcePort: 5060,
+      transport: 'udp',
+      destination: null,
+      answeredAt: null,
+      endedAt: null,
+      durationMs: null,
+      finalCode,
+      cause,
+      startedAt,
+    });
+    await f.store.insertCalls([
+      call('a', 486, 'busy', '2026-01-01T10:00:00Z'),
+      call('b', 403, 'ip_not_whitelisted', '2026-01-01T11:00:00Z'),
+      call('c', 486, 'busy', '2026-01-01T12:00:00Z'),
+    ]);
+    const ids = async (q: string) =>
+      (await f.api('GET', `/trunks/${trunk}/calls?${q}`)).body.response.data.map((c: { call_id: string }) => c.call_id);
+    assert.deepEqual(await ids('cause=busy'), ['c', 'a']);
+    assert.deepEqual(await ids('since=2026-01-01T11:00:00Z'), ['c', 'b']);
+    assert.deepEqual(await ids('since=2026-01-01T10:30:00%2B00:00&until=2026-01-01T12:00:00.000Z'), ['b']);
+    assert.deepEqual(await ids('cause=busy&until=2026-01-01T11:00:00Z&result=failed'), ['a']);
+    const bad = await f.api('GET', `/trunks/${trunk}/calls?since=yesterday`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.response.error_data.description, /since/);
+  });
+
   test('POST /trunks/{sid}/doctor runs the checklist live and explains what fails', async () => {
     const trunk = await f.createTrunk('doctored');
     await f.api('POST', `/trunks/${trunk}/phone-numbers`, { phone_number: '+919876543210' });
