@@ -41,7 +41,7 @@ export function App() {
   const current = (page: Route['page']) => (route.page === page ? { 'aria-current': 'page' as const } : {});
   return (
     <>
-      <button type="button" class="skip" onClick={() => main.current?.focus()}>
+      <button type="button" class="skip-link" onClick={() => main.current?.focus()}>
         Skip to content
       </button>
       <header class="top">

@@ -240,6 +240,8 @@ test('sign in, trunks, a trunk, a call explained, first call, token rotation, si
     .locator('.checks li')
     .evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-check')} ${li.className}`));
   // The gateway is this server's own: reachable; the trunk, number, IP and credentials are set.
+  assert.equal(checks.length, 6, checks.join(', '));
+  assert.ok(await page.locator('.checks li[data-check="registration"]').isVisible());
   for (const id of ['trunk', 'number', 'ip', 'credentials', 'gateway'])
     assert.ok(checks.includes(`${id} pass`), `${id}: ${checks.join(', ')}`);
   await axeScan(page, 'first call');

@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { runDoctor } from '../../cli/doctor/run-doctor.js';
 import type { FetchLike } from '../../client/types.js';
 import { VsipClient } from '../../client/vsip-client.js';
 import type { Config } from '../../config/config.js';
+import { ApiError } from '../errors.js';
 import { okResponses } from '../response-schemas.js';
 import { ok, requireTrunk } from '../respond.js';
 import { trunkParamsSchema, type TrunkParams } from '../route-deps.js';
@@ -55,6 +56,8 @@ const reportSchema = {
  * where the gateway is, and only reach the gateway and the trunk's own destination URIs.
  */
 export async function doctorRoutes(app: FastifyInstance, deps: DoctorRouteDeps): Promise<void> {
+  // One run per account at a time: each run opens probe sockets, so a client cannot multiply them.
+  const running = new Set<string>();
   app.post<{ Params: TrunkParams; Body: DoctorBody | undefined }>(
     '/trunks/:trunk_sid/doctor',
     {
@@ -87,43 +90,60 @@ export async function doctorRoutes(app: FastifyInstance, deps: DoctorRouteDeps):
     async (request) => {
       const { account_sid, trunk_sid } = request.params;
       await requireTrunk(deps.store, account_sid, trunk_sid);
-      const authorization = request.headers.authorization ?? '';
-      const fetch: FetchLike = async (input, init) => {
-        const url = new URL(input);
-        const res = await app.inject({
-          method: init.method as 'GET',
-          url: `${url.pathname}${url.search}`,
-          headers: { ...init.headers, authorization },
-          ...(init.body !== undefined ? { payload: init.body } : {}),
+      if (running.has(account_sid))
+        throw new ApiError('RATE_LIMITED', 'a doctor run of this account is in progress; retry when it ends', {
+          'Retry-After': '5',
         });
-        return {
-          status: res.statusCode,
-          headers: { get: (name: string) => (res.headers[name.toLowerCase()] as string | undefined) ?? null },
-          text: async () => res.body,
-        };
-      };
-      // Key and token are unused: `fetch` forwards the caller's own Authorization header.
-      const client = new VsipClient({
-        baseUrl: 'http://vsip.internal',
-        accountSid: account_sid,
-        apiKey: '-',
-        apiToken: '-',
-        fetch,
-        rateLimitRetries: 0,
-      });
-      const body = request.body ?? {};
-      const report = await runDoctor(client, {
-        trunkSid: trunk_sid,
-        direction: body.direction ?? 'termination',
-        ...(body.pbx_ip !== undefined ? { pbxIp: body.pbx_ip } : {}),
-        ...(body.number !== undefined ? { number: body.number } : {}),
-        gateway: gatewayOf(deps.sipListeners(), deps.config),
-        timeoutMs: PROBE_TIMEOUT_MS,
-        callsLimit: 5,
-      });
-      return ok(request, report);
+      running.add(account_sid);
+      try {
+        return ok(request, await run(request, account_sid, trunk_sid));
+      } finally {
+        running.delete(account_sid);
+      }
     },
   );
+
+  async function run(
+    request: FastifyRequest<{ Params: TrunkParams; Body: DoctorBody | undefined }>,
+    account_sid: string,
+    trunk_sid: string,
+  ) {
+    const authorization = request.headers.authorization ?? '';
+    const fetch: FetchLike = async (input, init) => {
+      const url = new URL(input);
+      const res = await app.inject({
+        method: init.method as 'GET',
+        url: `${url.pathname}${url.search}`,
+        headers: { ...init.headers, authorization },
+        ...(init.body !== undefined ? { payload: init.body } : {}),
+      });
+      return {
+        status: res.statusCode,
+        headers: { get: (name: string) => (res.headers[name.toLowerCase()] as string | undefined) ?? null },
+        text: async () => res.body,
+      };
+    };
+    // Key and token are unused: `fetch` forwards the caller's own Authorization header.
+    const client = new VsipClient({
+      baseUrl: 'http://vsip.internal',
+      accountSid: account_sid,
+      apiKey: '-',
+      apiToken: '-',
+      fetch,
+      rateLimitRetries: 0,
+    });
+    const body = request.body ?? {};
+    const report = await runDoctor(client, {
+      trunkSid: trunk_sid,
+      direction: body.direction ?? 'termination',
+      ...(body.pbx_ip !== undefined ? { pbxIp: body.pbx_ip } : {}),
+      ...(body.number !== undefined ? { number: body.number } : {}),
+      gateway: gatewayOf(deps.sipListeners(), deps.config),
+      timeoutMs: PROBE_TIMEOUT_MS,
+      callsLimit: 5,
+    });
+    return report;
+  }
 }
 
 /** Where this server's own gateway answers; a wildcard bind is probed on loopback. */

@@ -127,6 +127,17 @@ describe('API for the console', () => {
     assert.ok(!JSON.stringify(report).includes(creds.body.response.data.password));
   });
 
+  test('one doctor run per account at a time: a second concurrent run gets 429', async () => {
+    const trunk = await f.createTrunk('doctor_twice');
+    const [a, b] = await Promise.all([
+      f.api('POST', `/trunks/${trunk}/doctor`, {}),
+      f.api('POST', `/trunks/${trunk}/doctor`, {}),
+    ]);
+    assert.deepEqual([a.status, b.status].sort(), [200, 429]);
+    assert.match((a.status === 429 ? a : b).body.response.error_data.description, /in progress/);
+    assert.equal((await f.api('POST', `/trunks/${trunk}/doctor`, {})).status, 200, 'free again once it ended');
+  });
+
   test('the doctor refuses a bad body and an unknown trunk with the API error', async () => {
     const trunk = await f.createTrunk('doctor_bad');
     const bad = await f.api('POST', `/trunks/${trunk}/doctor`, { direction: 'sideways' });
