@@ -116,6 +116,20 @@ test('sign in, trunks, a trunk, a call explained, first call, token rotation, si
     '+919876543211',
   ]);
 
+  // Many at once with one bad: the good one is mapped, the bad one gets the API's reason.
+  await page.getByLabel(/Numbers to map/).fill('+919876543212\n12345');
+  await page.getByRole('button', { name: 'Map numbers' }).click();
+  await page.getByText('1 of 2 mapped.').waitFor();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /^Error: 12345: phone_number/ })
+    .waitFor();
+  await page.getByRole('combobox', { name: 'Mode of +919876543212' }).selectOption('flow');
+  await page.getByText('+919876543212 mode changed.').waitFor();
+  await page.getByRole('button', { name: 'Remove +919876543212' }).click();
+  await page.getByText('+919876543212 removed.').waitFor();
+  assert.equal((await api().phoneNumbers.list(sid)).items.length, 2);
+
   // Whitelisted IPs: a /8 warns, 0.0.0.0/0 is refused until confirmed, then the PBX's /32.
   const ip = page.getByLabel('PBX public IP');
   const mask = page.getByLabel('Mask', { exact: true });
@@ -161,6 +175,14 @@ test('sign in, trunks, a trunk, a call explained, first call, token rotation, si
   const password = (await api().credentials.get(sid)).password;
   assert.equal(await page.getByTestId('sip-password').textContent(), password);
   await page.getByRole('button', { name: 'Hide password' }).click();
+
+  // Rotating the SIP password asks first, then shows the new one.
+  await page.getByRole('button', { name: 'Rotate password' }).click();
+  await page.getByRole('button', { name: 'Yes, rotate' }).click();
+  await page.getByText('Password rotated: update your PBX with it.').waitFor();
+  const rotated = (await api().credentials.get(sid)).password;
+  assert.notEqual(rotated, password);
+  assert.equal(await page.getByTestId('sip-password').textContent(), rotated);
 
   // Details and limits.
   await page.getByLabel('Max concurrent calls').fill('5');
@@ -262,6 +284,13 @@ test('sign in, trunks, a trunk, a call explained, first call, token rotation, si
   await nav('Trunks').click();
   await page.getByRole('link', { name: 'console_trunk' }).waitFor();
 
+  // A trunk that is not there: the API's description, not a blank page.
+  await page.goto(`${base}/#/trunks/trnope`);
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /trnope/ })
+    .waitFor();
+
   // A 390-wide phone: the trunk page fits without sideways scrolling.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${base}/#/trunks/${sid}`);
@@ -281,6 +310,6 @@ test('sign in, trunks, a trunk, a call explained, first call, token rotation, si
   await page.getByRole('heading', { name: 'Sign in to the vsip console' }).waitFor();
 
   // Nothing secret in the server's log, and no script or CSP error in the page.
-  for (const secret of [token, api_token, password]) assert.ok(!srv.serve.output().includes(secret));
+  for (const secret of [token, api_token, password, rotated]) assert.ok(!srv.serve.output().includes(secret));
   assert.deepEqual(problems, []);
 });
