@@ -241,6 +241,15 @@ test('sign in, trunks, a trunk, a call explained, first call, token rotation, si
   await assert.rejects(api().trunks.get(doomed.trunk_sid), /not/i);
   await search.fill('');
 
+  // Paged by 20: 21 more trunks make a second page.
+  for (let i = 0; i < 21; i++) await api().trunks.create({ trunk_name: `paged_${i}` });
+  await search.fill('paged');
+  await page.getByText('1–20 of 21').waitFor();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('21–21 of 21').waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 1);
+  await search.fill('');
+
   // First call: the quickstart, the PBX table and snippets, the server-side checks.
   await nav('First call').click();
   await page.getByLabel('1. Trunk name').fill('first_call');

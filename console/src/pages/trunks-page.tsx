@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '../api-client.js';
 import { CreateTrunkForm } from '../trunk/create-trunk-form.js';
 import type { Trunk } from '../types.js';
@@ -12,12 +12,19 @@ const PAGE = 20;
 /** The account's trunks: paged, searchable by name or SID (the API's ?search=), created and deleted here. */
 export function TrunksPage({ api }: { api: ApiClient }) {
   const [search, setSearch] = useState('');
+  // Typing asks the API once the user pauses, not on every key (each request counts against the
+  // account's rate limit).
+  const [query, setQuery] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setQuery(search.trim()), 250);
+    return () => clearTimeout(t);
+  }, [search]);
   const [offset, setOffset] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const list = useLoad(
-    () => api.get<Trunk[]>('/trunks', { page_size: PAGE, offset, search: search.trim() || undefined }),
-    [api, offset, search],
+    () => api.get<Trunk[]>('/trunks', { page_size: PAGE, offset, search: query || undefined }),
+    [api, offset, query],
   );
   const meta = list.data?.metadata;
 
@@ -61,7 +68,7 @@ export function TrunksPage({ api }: { api: ApiClient }) {
           </ErrorBox>
           {list.loading && !list.data && <Loading what="trunks" />}
           {list.data && list.data.data.length === 0 && (
-            <p>{search ? `No trunk matches “${search}”.` : 'No trunks yet: create one, or follow First call.'}</p>
+            <p>{query ? `No trunk matches “${query}”.` : 'No trunks yet: create one, or follow First call.'}</p>
           )}
           {list.data && list.data.data.length > 0 && (
             <div class="table-wrap">
