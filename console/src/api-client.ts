@@ -40,7 +40,11 @@ type Query = Record<string, string | number | undefined>;
 export class ApiClient {
   readonly #auth: string;
 
-  constructor(readonly session: Session) {
+  /** `onUnauthorized`: the key and token stopped working (rotated elsewhere): the session is over. */
+  constructor(
+    readonly session: Session,
+    private readonly onUnauthorized: (description: string) => void = () => {},
+  ) {
     this.#auth = `Basic ${btoa(`${session.apiKey}:${session.apiToken}`)}`;
   }
 
@@ -84,6 +88,7 @@ export class ApiClient {
     // 207: per-item results; the caller reads each item's error.
     if (res.status >= 400 || (r.status === 'failure' && res.status !== 207)) {
       const e = r.error_data;
+      if (res.status === 401) this.onUnauthorized(e?.description ?? 'authentication failed');
       throw new ApiFailure(
         res.status,
         e?.code ?? null,

@@ -19,7 +19,18 @@ const TITLES: Record<Route['page'], string> = {
 export function App() {
   const [session, setSession] = useState<Session | null>(() => loadSession());
   const route = useRoute();
-  const api = useMemo(() => (session ? new ApiClient(session) : null), [session]);
+  const [ended, setEnded] = useState<string | null>(null);
+  const api = useMemo(
+    () =>
+      session
+        ? new ApiClient(session, (why) => {
+            clearSession();
+            setSession(null);
+            setEnded(`Your credentials stopped working (${why}); was the token rotated? Sign in again.`);
+          })
+        : null,
+    [session],
+  );
   const main = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -28,6 +39,7 @@ export function App() {
 
   const signIn = (s: Session) => {
     saveSession(s);
+    setEnded(null);
     setSession(s);
   };
   const signOut = () => {
@@ -36,7 +48,7 @@ export function App() {
     location.hash = '/';
   };
 
-  if (!session || !api) return <SignInPage onSignIn={signIn} />;
+  if (!session || !api) return <SignInPage onSignIn={signIn} notice={ended} />;
 
   const current = (page: Route['page']) => (route.page === page ? { 'aria-current': 'page' as const } : {});
   return (

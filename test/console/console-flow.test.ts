@@ -311,6 +311,23 @@ test('sign in, trunks, a trunk, a call explained, first call, token rotation, si
   await screenshot(page, 'phone-trunk');
   await page.setViewportSize({ width: 1280, height: 800 });
 
+  // The token rotated elsewhere (here by the SDK): the next request ends the session, with the reason.
+  const rotatedElsewhere = await fetch(`${base}/v2/accounts/${account_sid}/api-token/rotate`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${api_key}:${token}`).toString('base64')}` },
+  });
+  const elsewhere = ((await rotatedElsewhere.json()) as { response: { data: { api_token: string } } }).response.data
+    .api_token;
+  await nav('Trunks').click();
+  await page.getByRole('heading', { name: 'Sign in to the vsip console' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'was the token rotated? Sign in again.' }).waitFor();
+  assert.equal(await page.evaluate<number>('sessionStorage.length'), 0);
+  await page.getByLabel('Account SID').fill(account_sid);
+  await page.getByLabel('API key').fill(api_key);
+  await page.getByLabel('API token').fill(elsewhere);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Trunks', level: 1 }).waitFor();
+
   // Sign out clears everything; a reload stays signed out.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in to the vsip console' }).waitFor();
@@ -319,6 +336,7 @@ test('sign in, trunks, a trunk, a call explained, first call, token rotation, si
   await page.getByRole('heading', { name: 'Sign in to the vsip console' }).waitFor();
 
   // Nothing secret in the server's log, and no script or CSP error in the page.
-  for (const secret of [token, api_token, password, rotated]) assert.ok(!srv.serve.output().includes(secret));
+  for (const secret of [token, elsewhere, api_token, password, rotated])
+    assert.ok(!srv.serve.output().includes(secret));
   assert.deepEqual(problems, []);
 });

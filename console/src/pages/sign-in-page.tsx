@@ -5,8 +5,8 @@ import { ErrorBox } from '../ui/status.js';
 import { message } from '../use-load.js';
 
 /** Account SID, API key and token, checked against the API before the console opens. */
-export function SignInPage({ onSignIn }: { onSignIn: (s: Session) => void }) {
-  const [error, setError] = useState<string | null>(null);
+export function SignInPage({ onSignIn, notice }: { onSignIn: (s: Session) => void; notice?: string | null }) {
+  const [error, setError] = useState<string | null>(notice ?? null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: Event) => {
