@@ -20,7 +20,7 @@ if (!existsSync('node_modules/.package-lock.json')) {
 }
 
 // The real SIP peers of the interop tests: sipp (PBX, carrier, load) and baresip (a softphone).
-const packages = { sipp: 'sip-tester', baresip: 'baresip' };
+const packages = { sipp: 'sip-tester', baresip: 'baresip', chromium: 'chromium' };
 const missing = Object.keys(packages).filter((bin) => !has(bin));
 if (missing.length > 0) {
   const debs = missing.map((bin) => packages[bin]).join(' ');
@@ -38,3 +38,5 @@ if (missing.length > 0) {
 // A clean build: compiled files of deleted sources must not linger in dist/ and run as tests.
 rmSync('dist', { recursive: true, force: true });
 run('npx tsc -p tsconfig.json');
+// The web console (console/ → dist/console), served by `vsip serve` and driven by test/console.
+run('npx vite build --config console/vite.config.ts');

@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { accountGuard } from './account-guard.js';
 import { apiMetrics } from './api-metrics.js';
 import { AuthCache } from './auth-cache.js';
+import { consoleRoutes } from './console-routes.js';
 import { handleError } from './error-handler.js';
 import { ListCache } from './list-cache.js';
 import { ApiError } from './errors.js';
@@ -23,6 +24,8 @@ import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { settingRoutes } from './routes/settings.js';
 import { trunkRoutes } from './routes/trunks.js';
 import { whitelistedIpRoutes } from './routes/whitelisted-ips.js';
+import { accountTokenRoutes } from './routes/account-token.js';
+import { doctorRoutes } from './routes/doctor.js';
 import { parseJsonBody } from './parse-json-body.js';
 import { shortRequestId } from './short-request-id.js';
 
@@ -167,7 +170,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ basicAuth: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Swagger UI's own CSP (hashes of its inline scripts) and not framable. Its React code sets
+    // element styles at run time, so styles (never scripts) may be inline here; no https: sources
+    // (everything is served by vsip) and no upgrade-insecure-requests, which breaks plain HTTP.
+    staticCSP: true,
+    transformStaticCSP: (csp) =>
+      csp
+        .replace(/\s*upgrade-insecure-requests;?/, '')
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
+        .replace(/font-src [^;]*/, "font-src 'self' data:")
+        .replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
+  });
+  await app.register(consoleRoutes, {});
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, {
@@ -202,6 +218,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(credentialRoutes, routeDeps);
       await scoped.register(settingRoutes, routeDeps);
       await scoped.register(callRoutes, routeDeps);
+      await scoped.register(accountTokenRoutes, routeDeps);
+      await scoped.register(doctorRoutes, { ...routeDeps, sipListeners: deps.sipListeners ?? (() => []) });
     },
     { prefix: '/v2/accounts/:account_sid' },
   );

@@ -86,6 +86,10 @@ export const callSchema = object({
   answered_at: nullable('string'),
   ended_at: nullable('string'),
   duration_ms: nullable('integer'),
+  explanation: {
+    description: 'why a failed call failed and how to fix it (as `vsip explain`); null unless final_code >= 300',
+    anyOf: [object({ meaning: str, explanation: str, fix: str, topic: nullable('string') }), { type: 'null' }],
+  },
 });
 export const deletedSchema = (idField: string) => object({ [idField]: str, deleted: bool });
 

@@ -48,6 +48,9 @@ export class CallLogRepo {
     if (query.result === 'failed') base = base.where('final_code', '>=', 300);
     if (query.result === 'completed') base = base.where('answered_at', 'is not', null);
     if (query.callId !== undefined) base = base.where('call_id', '=', query.callId);
+    if (query.cause !== undefined) base = base.where('cause', '=', query.cause);
+    if (query.since !== undefined) base = base.where('started_at', '>=', query.since);
+    if (query.until !== undefined) base = base.where('started_at', '<', query.until);
     const [rows, count] = await Promise.all([
       base.selectAll().orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute(),
       base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),

@@ -151,6 +151,11 @@ export interface CallQuery extends PageRequest {
   /** `failed` = final code >= 300; `completed` = answered. */
   result?: 'failed' | 'completed' | 'all';
   callId?: string;
+  /** The call log's cause, e.g. `busy`. */
+  cause?: string;
+  /** `started_at` from (inclusive) / until (exclusive), ISO-8601 UTC to the second like the column. */
+  since?: string;
+  until?: string;
 }
 
 export interface Registration {

@@ -52,6 +52,7 @@ const BODIES: Record<string, (accountSid: string) => unknown> = {
   }),
   'PUT /trunks/{trunk_sid}/destination-uris/{id}': () => ({ priority: 2 }),
   'POST /trunks/{trunk_sid}/settings': () => ({ settings: [{ name: 'trunk_external_alias', value: '+14155550100' }] }),
+  'POST /trunks/{trunk_sid}/doctor': () => ({}),
 };
 
 const key = (op: Operation) => `${op.method} ${op.path.replace('/v2/accounts/{account_sid}', '')}`;
@@ -127,7 +128,13 @@ async function call(
     },
     ...(body === undefined ? {} : { payload: body }),
   });
-  return { status: r.statusCode, text: r.body, json: r.body === '' ? null : (r.json() as any) };
+  const json = r.body === '' ? null : (r.json() as any);
+  // Token rotation succeeded: the caller's old token is dead, so later rounds use the new one.
+  if (key(op) === 'POST /api-token/rotate' && r.statusCode === 200) {
+    const who = [a, b].find((x) => x.accountSid === pathAccount);
+    if (who) who.apiToken = json.response.data.api_token;
+  }
+  return { status: r.statusCode, text: r.body, json };
 }
 
 /** Everything account A has, read through the store. */

@@ -3,6 +3,7 @@ import type { NewTrunk, TrunkUpdate } from '../../store/types.js';
 import { ApiError, invalidField } from '../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentTrunk } from '../present.js';
+import { searchTrunks } from '../search-trunks.js';
 import { deletedSchema, okResponses, oneOrListResponses, trunkSchema } from '../response-schemas.js';
 import { ok } from '../respond.js';
 import {
@@ -129,7 +130,10 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
     },
   );
 
-  app.get<{ Params: AccountParams; Querystring: { trunk_sid?: string; offset?: string; page_size?: string } }>(
+  app.get<{
+    Params: AccountParams;
+    Querystring: { trunk_sid?: string; search?: string; offset?: string; page_size?: string };
+  }>(
     '/trunks',
     {
       schema: {
@@ -142,6 +146,12 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
           additionalProperties: false,
           properties: {
             trunk_sid: { type: 'string', minLength: 1, description: 'a trunk_sid: return only that trunk' },
+            search: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+              description: 'only trunks whose name or trunk_sid contains this text (case-insensitive)',
+            },
             ...pageQuerySchema,
           },
         },
@@ -159,7 +169,10 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
         return ok(request, presentTrunk(trunk));
       }
       const page = parsePage(request.query);
-      const result = await store.listTrunks(account_sid, page);
+      const result =
+        request.query.search !== undefined
+          ? await searchTrunks(store, account_sid, request.query.search, page)
+          : await store.listTrunks(account_sid, page);
       return ok(
         request,
         result.items.map(presentTrunk),
