@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import { AccountsRepo } from './accounts-repo.js';
 import { CallLogRepo } from './call-log-repo.js';
+import { CdrRepo } from './cdr-repo.js';
 import { DestinationUrisRepo, type DestinationFields } from './destination-uris-repo.js';
 import { loadAllGatewayTrunks, loadOneGatewayTrunk } from './gateway-loader.js';
 import { PhoneNumbersRepo } from './phone-numbers-repo.js';
@@ -18,6 +19,9 @@ import { WhitelistedIpsRepo } from './whitelisted-ips-repo.js';
 import type {
   Account,
   AccountCredentials,
+  AccountSettings,
+  CdrPage,
+  CdrQuery,
   CallQuery,
   CallRecord,
   ChangeEvent,
@@ -47,6 +51,7 @@ export class KyselyStore implements Store {
   readonly #destinations: DestinationUrisRepo;
   readonly #settings: SettingsRepo;
   readonly #calls: CallLogRepo;
+  readonly #cdrs: CdrRepo;
   readonly #runtime: RuntimeRepo;
   #closed: Promise<void> | null = null;
 
@@ -60,6 +65,7 @@ export class KyselyStore implements Store {
     this.#destinations = new DestinationUrisRepo(this.#ctx);
     this.#settings = new SettingsRepo(this.#ctx);
     this.#calls = new CallLogRepo(this.#ctx);
+    this.#cdrs = new CdrRepo(this.#ctx);
     this.#runtime = new RuntimeRepo(this.#ctx);
   }
 
@@ -206,6 +212,21 @@ export class KyselyStore implements Store {
   }
   pruneCalls(keep: number): Promise<number> {
     return this.#calls.prune(keep);
+  }
+  queryCdrs(accountSid: string, query: CdrQuery): Promise<CdrPage> {
+    return this.#cdrs.query(accountSid, query);
+  }
+  streamCdrs(accountSid: string, query: CdrQuery): AsyncIterable<CallRecord> {
+    return this.#cdrs.stream(accountSid, query);
+  }
+  pruneCallsByAge(now: Date, batch?: number): Promise<number> {
+    return this.#cdrs.pruneByAge(now, batch);
+  }
+  getAccountSettings(accountSid: string): Promise<AccountSettings> {
+    return this.#cdrs.getSettings(accountSid);
+  }
+  updateAccountSettings(accountSid: string, update: Partial<AccountSettings>): Promise<AccountSettings> {
+    return this.#cdrs.updateSettings(accountSid, update);
   }
 
   upsertRegistration(reg: Registration): Promise<void> {

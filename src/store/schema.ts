@@ -122,6 +122,14 @@ export interface ChangeLogTable {
   created_at: number;
 }
 
+/** Migration 0007: account-level settings as name/value rows. */
+export interface AccountSettingsTable {
+  account_sid: string;
+  name: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   trunks: TrunksTable;
@@ -133,4 +141,5 @@ export interface Database {
   calls: CallsTable;
   meta: MetaTable;
   change_log: ChangeLogTable;
+  account_settings: AccountSettingsTable;
 }
