@@ -26,6 +26,7 @@ import { settingRoutes } from './routes/settings.js';
 import { trunkRoutes } from './routes/trunks.js';
 import { whitelistedIpRoutes } from './routes/whitelisted-ips.js';
 import { parseJsonBody } from './parse-json-body.js';
+import { documentIdempotencyKey, idempotency } from './idempotency.js';
 import { shortRequestId } from './short-request-id.js';
 
 export interface AppDeps {
@@ -197,6 +198,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         }
         return payload;
       });
+      scoped.addHook('onRoute', documentIdempotencyKey);
+      idempotency(scoped, store);
       await scoped.register(trunkRoutes, routeDeps);
       await scoped.register(phoneNumberRoutes, routeDeps);
       await scoped.register(whitelistedIpRoutes, routeDeps);

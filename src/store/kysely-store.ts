@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { AccountsRepo } from './accounts-repo.js';
 import { CallLogRepo } from './call-log-repo.js';
 import { CdrRepo } from './cdr-repo.js';
+import { IdempotencyRepo } from './idempotency-repo.js';
 import { DestinationUrisRepo, type DestinationFields } from './destination-uris-repo.js';
 import { loadAllGatewayTrunks, loadOneGatewayTrunk } from './gateway-loader.js';
 import { PhoneNumbersRepo } from './phone-numbers-repo.js';
@@ -22,6 +23,7 @@ import type {
   AccountSettings,
   CdrPage,
   CdrQuery,
+  IdempotencyClaim,
   CallQuery,
   CallRecord,
   ChangeEvent,
@@ -52,6 +54,7 @@ export class KyselyStore implements Store {
   readonly #settings: SettingsRepo;
   readonly #calls: CallLogRepo;
   readonly #cdrs: CdrRepo;
+  readonly #idempotency: IdempotencyRepo;
   readonly #runtime: RuntimeRepo;
   #closed: Promise<void> | null = null;
 
@@ -66,6 +69,7 @@ export class KyselyStore implements Store {
     this.#settings = new SettingsRepo(this.#ctx);
     this.#calls = new CallLogRepo(this.#ctx);
     this.#cdrs = new CdrRepo(this.#ctx);
+    this.#idempotency = new IdempotencyRepo(this.#ctx);
     this.#runtime = new RuntimeRepo(this.#ctx);
   }
 
@@ -221,6 +225,24 @@ export class KyselyStore implements Store {
   }
   pruneCallsByAge(now: Date, batch?: number): Promise<number> {
     return this.#cdrs.pruneByAge(now, batch);
+  }
+  claimIdempotencyKey(
+    accountSid: string,
+    key: string,
+    fingerprint: string,
+    now: number,
+    opts: { ttlMs: number; staleMs: number },
+  ): Promise<IdempotencyClaim> {
+    return this.#idempotency.claim(accountSid, key, fingerprint, now, opts);
+  }
+  completeIdempotencyKey(accountSid: string, key: string, status: number, body: string, now: number): Promise<void> {
+    return this.#idempotency.complete(accountSid, key, status, body, now);
+  }
+  releaseIdempotencyKey(accountSid: string, key: string): Promise<void> {
+    return this.#idempotency.release(accountSid, key);
+  }
+  pruneIdempotencyKeys(olderThanMs: number): Promise<number> {
+    return this.#idempotency.prune(olderThanMs);
   }
   getAccountSettings(accountSid: string): Promise<AccountSettings> {
     return this.#cdrs.getSettings(accountSid);

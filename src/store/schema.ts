@@ -130,6 +130,17 @@ export interface AccountSettingsTable {
   updated_at: string;
 }
 
+/** Migration 0010: POST answers kept by Idempotency-Key. */
+export interface IdempotencyKeysTable {
+  account_sid: string;
+  key: string;
+  fingerprint: string;
+  state: string;
+  status: number | null;
+  body: string | null;
+  created_ms: number | string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   trunks: TrunksTable;
@@ -142,4 +153,5 @@ export interface Database {
   meta: MetaTable;
   change_log: ChangeLogTable;
   account_settings: AccountSettingsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -191,6 +191,12 @@ export interface AccountSettings {
 
 export const DEFAULT_CDR_RETENTION_DAYS = 90;
 
+/** What claiming an Idempotency-Key found: it is ours now, another request holds it, or its answer. */
+export type IdempotencyClaim =
+  | { state: 'claimed' }
+  | { state: 'pending'; fingerprint: string }
+  | { state: 'done'; fingerprint: string; status: number; body: string };
+
 export interface Registration {
   trunkSid: string;
   contact: string;
@@ -345,6 +351,21 @@ export interface Store {
    * at most `batch` rows per statement so writers are never blocked long; returns how many were removed.
    */
   pruneCallsByAge(now: Date, batch?: number): Promise<number>;
+  /**
+   * Claims `key` for a request with this fingerprint, unless a live claim or answer exists: a claim
+   * older than `staleMs` (its process died) or an answer older than `ttlMs` is replaced.
+   */
+  claimIdempotencyKey(
+    accountSid: string,
+    key: string,
+    fingerprint: string,
+    now: number,
+    opts: { ttlMs: number; staleMs: number },
+  ): Promise<IdempotencyClaim>;
+  completeIdempotencyKey(accountSid: string, key: string, status: number, body: string, now: number): Promise<void>;
+  /** Drops a claim whose request ended without an answer worth replaying (5xx, aborted). */
+  releaseIdempotencyKey(accountSid: string, key: string): Promise<void>;
+  pruneIdempotencyKeys(olderThanMs: number): Promise<number>;
   getAccountSettings(accountSid: string): Promise<AccountSettings>;
   updateAccountSettings(accountSid: string, update: Partial<AccountSettings>): Promise<AccountSettings>;
 
