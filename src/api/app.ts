@@ -22,6 +22,7 @@ import { credentialRoutes } from './routes/credentials.js';
 import { destinationUriRoutes } from './routes/destination-uris.js';
 import { healthRoutes, type SipListener } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
+import { phoneNumberBulkRoutes } from './routes/phone-numbers-bulk.js';
 import { settingRoutes } from './routes/settings.js';
 import { trunkRoutes } from './routes/trunks.js';
 import { whitelistedIpRoutes } from './routes/whitelisted-ips.js';
@@ -209,6 +210,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(callRoutes, routeDeps);
       await scoped.register(cdrRoutes, routeDeps);
       await scoped.register(accountSettingRoutes, routeDeps);
+      await scoped.register(phoneNumberBulkRoutes, routeDeps);
     },
     { prefix: '/v2/accounts/:account_sid' },
   );

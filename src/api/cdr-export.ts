@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { CallRecord } from '../store/types.js';
+import { csvLine } from './csv.js';
 import { presentCall } from './present.js';
 import { callSchema } from './response-schemas.js';
 
@@ -20,17 +21,10 @@ const CHUNK_BYTES = 64 * 1024;
 
 const COLUMNS = Object.keys(callSchema.properties);
 
-/** @see RFC 4180 §2: fields with a comma, quote or line break are quoted, quotes doubled. */
-function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 function line(format: CdrExportFormat, record: CallRecord): string {
   const presented = presentCall(record) as Record<string, unknown>;
   if (format === 'ndjson') return `${JSON.stringify(presented)}\n`;
-  return `${COLUMNS.map((c) => csvField(presented[c])).join(',')}\r\n`;
+  return csvLine(COLUMNS.map((c) => presented[c]));
 }
 
 export function cdrExport(format: CdrExportFormat, records: AsyncIterable<CallRecord>): Readable {

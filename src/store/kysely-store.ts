@@ -9,6 +9,7 @@ import { CdrRepo } from './cdr-repo.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
 import { DestinationUrisRepo, type DestinationFields } from './destination-uris-repo.js';
 import { loadAllGatewayTrunks, loadOneGatewayTrunk } from './gateway-loader.js';
+import { addPhoneNumbers } from './phone-numbers-bulk.js';
 import { PhoneNumbersRepo } from './phone-numbers-repo.js';
 import { RuntimeRepo } from './runtime-repo.js';
 import type { Database } from './schema.js';
@@ -17,6 +18,7 @@ import { SettingsRepo } from './settings-repo.js';
 import type { DialectHooks, StoreContext } from './store-context.js';
 import { TrunksRepo } from './trunks-repo.js';
 import { WhitelistedIpsRepo } from './whitelisted-ips-repo.js';
+import type { StoreError } from './types.js';
 import type {
   Account,
   AccountCredentials,
@@ -121,6 +123,14 @@ export class KyselyStore implements Store {
 
   addPhoneNumber(accountSid: string, trunkSid: string, phoneNumber: string, mode: NumberMode): Promise<PhoneNumber> {
     return this.#numbers.add(accountSid, trunkSid, phoneNumber, mode);
+  }
+  addPhoneNumbers(
+    accountSid: string,
+    trunkSid: string,
+    items: Array<{ phoneNumber: string; mode: NumberMode }>,
+    allOrNothing: boolean,
+  ): Promise<Array<{ ok: PhoneNumber } | { error: StoreError }>> {
+    return addPhoneNumbers(this.#ctx, accountSid, trunkSid, items, allOrNothing);
   }
   listPhoneNumbers(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<PhoneNumber>> {
     return this.#numbers.list(accountSid, trunkSid, page);

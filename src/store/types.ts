@@ -261,6 +261,13 @@ export interface Store {
   // phone numbers
   addPhoneNumber(accountSid: string, trunkSid: string, phoneNumber: string, mode: NumberMode): Promise<PhoneNumber>;
   listPhoneNumbers(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<PhoneNumber>>;
+  /** Many numbers in one transaction, a result per item (`StoreError` for the ones that failed). */
+  addPhoneNumbers(
+    accountSid: string,
+    trunkSid: string,
+    items: Array<{ phoneNumber: string; mode: NumberMode }>,
+    allOrNothing: boolean,
+  ): Promise<Array<{ ok: PhoneNumber } | { error: StoreError }>>;
   getPhoneNumber(accountSid: string, trunkSid: string, id: string): Promise<PhoneNumber | null>;
   updatePhoneNumber(
     accountSid: string,
