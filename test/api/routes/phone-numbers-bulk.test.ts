@@ -95,8 +95,8 @@ for (const kind of STORE_KINDS) {
 
     test('CSV import (header, quoting, line numbers) and export in the same format', async () => {
       const trunk = await f.createTrunk('bulk_c');
-      const body =
-        `phone_number,mode\r\n"${num(4000)}",pstn\n${num(4001)},flow\n` + 'not-a-number,pstn\n\n"+1 (415) 500-4002"\n';
+      const bad = 'not-a-number,pstn\n\n"+1 (415) 500-4002"\n';
+      const body = `phone_number,mode\r\n"${num(4000)}",pstn\n${num(4001)},flow\n${bad}`;
       const r = await csv('POST', `/trunks/${trunk}/phone-numbers.csv`, body);
       assert.equal(r.statusCode, 207, r.body);
       const data = r.json().response.data;
