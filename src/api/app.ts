@@ -17,16 +17,20 @@ import { ApiError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RouteTable } from './route-table.js';
 import { callRoutes } from './routes/calls.js';
+import { cdrRoutes } from './routes/cdrs.js';
+import { accountSettingRoutes } from './routes/account-settings.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { destinationUriRoutes } from './routes/destination-uris.js';
 import { healthRoutes, type SipListener } from './routes/health.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.js';
+import { phoneNumberBulkRoutes } from './routes/phone-numbers-bulk.js';
 import { settingRoutes } from './routes/settings.js';
 import { trunkRoutes } from './routes/trunks.js';
 import { whitelistedIpRoutes } from './routes/whitelisted-ips.js';
 import { accountTokenRoutes } from './routes/account-token.js';
 import { doctorRoutes } from './routes/doctor.js';
 import { parseJsonBody } from './parse-json-body.js';
+import { documentIdempotencyKey, idempotency } from './idempotency.js';
 import { shortRequestId } from './short-request-id.js';
 
 export interface AppDeps {
@@ -211,6 +215,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         }
         return payload;
       });
+      scoped.addHook('onRoute', documentIdempotencyKey);
+      idempotency(scoped, store);
       await scoped.register(trunkRoutes, routeDeps);
       await scoped.register(phoneNumberRoutes, routeDeps);
       await scoped.register(whitelistedIpRoutes, routeDeps);
@@ -220,6 +226,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(callRoutes, routeDeps);
       await scoped.register(accountTokenRoutes, routeDeps);
       await scoped.register(doctorRoutes, { ...routeDeps, sipListeners: deps.sipListeners ?? (() => []) });
+      await scoped.register(cdrRoutes, routeDeps);
+      await scoped.register(accountSettingRoutes, routeDeps);
+      await scoped.register(phoneNumberBulkRoutes, routeDeps);
     },
     { prefix: '/v2/accounts/:account_sid' },
   );

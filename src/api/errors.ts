@@ -20,6 +20,8 @@ export const API_ERRORS = {
   METHOD_NOT_ALLOWED: { code: 1023, http: 405, message: 'Method not allowed' },
   ROUTE_NOT_FOUND: { code: 1024, http: 404, message: 'Route not found' },
   PARTIAL_SUCCESS: { code: 1030, http: 207, message: 'Partial success' },
+  IDEMPOTENCY_KEY_REUSED: { code: 1040, http: 422, message: 'Idempotency key reused' },
+  IDEMPOTENCY_KEY_IN_USE: { code: 1041, http: 409, message: 'Idempotency key in use' },
   INTERNAL_ERROR: { code: 1099, http: 500, message: 'Internal error' },
 } as const;
 

@@ -28,7 +28,7 @@ interface Operation {
     example?: unknown;
     schema?: Schema;
   }>;
-  requestBody?: { content?: Record<string, { schema?: Schema }> };
+  requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown }> };
 }
 
 const METHODS = ['get', 'post', 'put', 'delete'] as const;
@@ -39,7 +39,9 @@ const CAPTURE_SCRIPT = [
   '  const first = Array.isArray(data) ? (data[0] || {}).data : data;',
   '  if (first && first.trunk_sid && /\\/trunks$/.test(pm.request.url.getPath())) ' +
     "pm.collectionVariables.set('trunk_sid', first.trunk_sid);",
-  "  if (first && first.id) pm.collectionVariables.set('id', first.id);",
+  // Bulk and CSV imports create many: the single create of the folder names the item the others act on.
+  '  if (first && first.id && !/(\\/bulk|\\.csv)$/.test(pm.request.url.getPath())) ' +
+    "pm.collectionVariables.set('id', first.id);",
   '}',
 ];
 
@@ -108,19 +110,25 @@ export function openapiToPostman(doc: {
       const op = ops[method] as Operation | undefined;
       if (op === undefined) continue;
       const bodySchema = op.requestBody?.content?.['application/json']?.schema;
+      // A CSV import's body is its example text, sent as is.
+      const csv = op.requestBody?.content?.['text/csv'];
+      const csvSchema = csv?.schema;
+      const contentType = bodySchema !== undefined ? 'application/json' : csvSchema !== undefined ? 'text/csv' : null;
       const request = {
         method: method.toUpperCase(),
-        header: bodySchema === undefined ? [] : [{ key: 'Content-Type', value: 'application/json' }],
+        header: contentType === null ? [] : [{ key: 'Content-Type', value: contentType }],
         url: postmanUrl(path, op),
-        ...(bodySchema === undefined
-          ? {}
-          : {
+        ...(bodySchema !== undefined
+          ? {
               body: {
                 mode: 'raw',
                 raw: JSON.stringify(exampleValue(bodySchema), null, 2),
                 options: { raw: { language: 'json' } },
               },
-            }),
+            }
+          : csvSchema !== undefined
+            ? { body: { mode: 'raw', raw: String(csv?.example ?? exampleValue(csvSchema)) } }
+            : {}),
         description: op.summary ?? '',
       };
       const tag = op.tags?.[0] ?? 'Other';

@@ -59,10 +59,36 @@ export class HttpCore {
     return `/v2/accounts/${encodeURIComponent(this.accountSid)}${path}`;
   }
 
+  /** A non-JSON answer (CSV, NDJSON exports) as text; failures still come as the envelope. */
+  async download(path: string, query: Query = {}): Promise<string> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const res = await this.#fetch(url.toString(), {
+      method: 'GET',
+      headers: { authorization: this.#auth, 'user-agent': this.#userAgent },
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    });
+    const text = await res.text();
+    if (res.status >= 400) {
+      // The failure envelope, turned into the usual VsipApiError.
+      await this.request('GET', path, { query });
+    }
+    return text;
+  }
+
   async request<T>(
     method: string,
     path: string,
-    options: { query?: Query; body?: unknown; auth?: boolean; allowPartial?: boolean; plain?: boolean } = {},
+    options: {
+      query?: Query;
+      body?: unknown;
+      auth?: boolean;
+      allowPartial?: boolean;
+      plain?: boolean;
+      /** A body sent as is (CSV imports) instead of JSON. */
+      raw?: { contentType: string; text: string };
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<ApiAnswer<T>> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(options.query ?? {})) {
@@ -75,6 +101,11 @@ export class HttpCore {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
+    if (options.raw !== undefined) {
+      headers['content-type'] = options.raw.contentType;
+      body = options.raw.text;
+    }
+    Object.assign(headers, options.headers);
     let status = 0;
     let text = '';
     try {

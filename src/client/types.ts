@@ -146,6 +146,27 @@ export interface CallQueryOptions extends PageOptions {
   callId?: string;
 }
 
+/** Filters of account-wide call records (CDRs) and their exports. */
+export interface CdrFilterOptions {
+  /** ISO-8601, inclusive. */
+  from?: string;
+  /** ISO-8601, exclusive. */
+  to?: string;
+  direction?: 'termination' | 'origination';
+  result?: 'failed' | 'completed' | 'all';
+  cause?: string;
+  /** E.164: the caller or the callee. */
+  number?: string;
+  callId?: string;
+  trunkSid?: string;
+}
+
+export interface CdrPage {
+  items: CallRecord[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
 export interface Health {
   status?: string;
   version?: string;

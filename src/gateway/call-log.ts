@@ -7,9 +7,10 @@ export interface CallLogOptions {
   batchSize?: number;
   /** Records held in memory at most; beyond it the oldest waiting ones are dropped (and counted). */
   maxBuffered?: number;
-  /** Rows kept in the store; older ones are pruned every `pruneIntervalMs`. */
-  retain?: number;
+  /** How often the retention job deletes records older than each account's `cdr_retention_days`. */
   pruneIntervalMs?: number;
+  /** The retention job's clock (tests). */
+  now?: () => Date;
   onError?: (err: unknown) => void;
   /** Called with every record as it is taken (the process log's line per failed call, `call-logger.ts`). */
   onRecord?: (call: NewCallRecord) => void;
@@ -33,19 +34,19 @@ export class CallLog {
   private readonly pruneTimer: NodeJS.Timeout;
   private readonly batchSize: number;
   private readonly maxBuffered: number;
-  private readonly retain: number;
+  private readonly now: () => Date;
   private readonly onError: (err: unknown) => void;
   private readonly onRecord: ((call: NewCallRecord) => void) | null;
   dropped = 0;
   written = 0;
 
   constructor(
-    private readonly store: Pick<Store, 'insertCalls' | 'pruneCalls'>,
+    private readonly store: Pick<Store, 'insertCalls' | 'pruneCallsByAge'>,
     options: CallLogOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.maxBuffered = options.maxBuffered ?? 50_000;
-    this.retain = options.retain ?? 100_000;
+    this.now = options.now ?? (() => new Date());
     this.onError = options.onError ?? (() => {});
     this.onRecord = options.onRecord ?? null;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 200);
@@ -96,9 +97,13 @@ export class CallLog {
     await this.flushing;
   }
 
+  /**
+   * Retention by age, per account: records past their account's retention go, whatever their number
+   * (an account with heavy traffic no longer pushes out another's history, as a global row cap did).
+   */
   async prune(): Promise<void> {
     try {
-      await this.store.pruneCalls(this.retain);
+      await this.store.pruneCallsByAge(this.now());
     } catch (err) {
       this.onError(err);
     }

@@ -1,5 +1,6 @@
 /** The call log the gateway writes (every attempt, rejected ones included) and the API reads. */
 import type { Insertable } from 'kysely';
+import { cdrFilter } from './cdr-filter.js';
 import { toCall } from './row-mappers.js';
 import type { CallsTable } from './schema.js';
 import type { StoreContext } from './store-context.js';
@@ -44,15 +45,17 @@ export class CallLogRepo {
   }
 
   async list(accountSid: string, trunkSid: string, query: CallQuery): Promise<Page<CallRecord>> {
-    let base = this.ctx.db.selectFrom('calls').where('trunk_sid', '=', trunkSid).where('account_sid', '=', accountSid);
-    if (query.result === 'failed') base = base.where('final_code', '>=', 300);
-    if (query.result === 'completed') base = base.where('answered_at', 'is not', null);
-    if (query.callId !== undefined) base = base.where('call_id', '=', query.callId);
-    if (query.cause !== undefined) base = base.where('cause', '=', query.cause);
-    if (query.since !== undefined) base = base.where('started_at', '>=', query.since);
-    if (query.until !== undefined) base = base.where('started_at', '<', query.until);
+    const base = this.ctx.db
+      .selectFrom('calls')
+      .where((eb) => eb.and(cdrFilter(eb, accountSid, { ...query, trunkSid })));
     const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute(),
+      base
+        .selectAll()
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(query.limit)
+        .offset(query.offset)
+        .execute(),
       base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toCall), total: Number(count.n) };

@@ -5,8 +5,11 @@
 import type { Kysely } from 'kysely';
 import { AccountsRepo } from './accounts-repo.js';
 import { CallLogRepo } from './call-log-repo.js';
+import { CdrRepo } from './cdr-repo.js';
+import { IdempotencyRepo } from './idempotency-repo.js';
 import { DestinationUrisRepo, type DestinationFields } from './destination-uris-repo.js';
 import { loadAllGatewayTrunks, loadOneGatewayTrunk } from './gateway-loader.js';
+import { addPhoneNumbers } from './phone-numbers-bulk.js';
 import { PhoneNumbersRepo } from './phone-numbers-repo.js';
 import { RuntimeRepo } from './runtime-repo.js';
 import type { Database } from './schema.js';
@@ -15,9 +18,14 @@ import { SettingsRepo } from './settings-repo.js';
 import type { DialectHooks, StoreContext } from './store-context.js';
 import { TrunksRepo } from './trunks-repo.js';
 import { WhitelistedIpsRepo } from './whitelisted-ips-repo.js';
+import type { StoreError } from './types.js';
 import type {
   Account,
   AccountCredentials,
+  AccountSettings,
+  CdrPage,
+  CdrQuery,
+  IdempotencyClaim,
   CallQuery,
   CallRecord,
   ChangeEvent,
@@ -47,6 +55,8 @@ export class KyselyStore implements Store {
   readonly #destinations: DestinationUrisRepo;
   readonly #settings: SettingsRepo;
   readonly #calls: CallLogRepo;
+  readonly #cdrs: CdrRepo;
+  readonly #idempotency: IdempotencyRepo;
   readonly #runtime: RuntimeRepo;
   #closed: Promise<void> | null = null;
 
@@ -60,6 +70,8 @@ export class KyselyStore implements Store {
     this.#destinations = new DestinationUrisRepo(this.#ctx);
     this.#settings = new SettingsRepo(this.#ctx);
     this.#calls = new CallLogRepo(this.#ctx);
+    this.#cdrs = new CdrRepo(this.#ctx);
+    this.#idempotency = new IdempotencyRepo(this.#ctx);
     this.#runtime = new RuntimeRepo(this.#ctx);
   }
 
@@ -111,6 +123,14 @@ export class KyselyStore implements Store {
 
   addPhoneNumber(accountSid: string, trunkSid: string, phoneNumber: string, mode: NumberMode): Promise<PhoneNumber> {
     return this.#numbers.add(accountSid, trunkSid, phoneNumber, mode);
+  }
+  addPhoneNumbers(
+    accountSid: string,
+    trunkSid: string,
+    items: Array<{ phoneNumber: string; mode: NumberMode }>,
+    allOrNothing: boolean,
+  ): Promise<Array<{ ok: PhoneNumber } | { error: StoreError }>> {
+    return addPhoneNumbers(this.#ctx, accountSid, trunkSid, items, allOrNothing);
   }
   listPhoneNumbers(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<PhoneNumber>> {
     return this.#numbers.list(accountSid, trunkSid, page);
@@ -206,6 +226,39 @@ export class KyselyStore implements Store {
   }
   pruneCalls(keep: number): Promise<number> {
     return this.#calls.prune(keep);
+  }
+  queryCdrs(accountSid: string, query: CdrQuery): Promise<CdrPage> {
+    return this.#cdrs.query(accountSid, query);
+  }
+  streamCdrs(accountSid: string, query: CdrQuery): AsyncIterable<CallRecord> {
+    return this.#cdrs.stream(accountSid, query);
+  }
+  pruneCallsByAge(now: Date, batch?: number): Promise<number> {
+    return this.#cdrs.pruneByAge(now, batch);
+  }
+  claimIdempotencyKey(
+    accountSid: string,
+    key: string,
+    fingerprint: string,
+    now: number,
+    opts: { ttlMs: number; staleMs: number },
+  ): Promise<IdempotencyClaim> {
+    return this.#idempotency.claim(accountSid, key, fingerprint, now, opts);
+  }
+  completeIdempotencyKey(accountSid: string, key: string, status: number, body: string, now: number): Promise<void> {
+    return this.#idempotency.complete(accountSid, key, status, body, now);
+  }
+  releaseIdempotencyKey(accountSid: string, key: string): Promise<void> {
+    return this.#idempotency.release(accountSid, key);
+  }
+  pruneIdempotencyKeys(olderThanMs: number): Promise<number> {
+    return this.#idempotency.prune(olderThanMs);
+  }
+  getAccountSettings(accountSid: string): Promise<AccountSettings> {
+    return this.#cdrs.getSettings(accountSid);
+  }
+  updateAccountSettings(accountSid: string, update: Partial<AccountSettings>): Promise<AccountSettings> {
+    return this.#cdrs.updateSettings(accountSid, update);
   }
 
   upsertRegistration(reg: Registration): Promise<void> {

@@ -122,6 +122,25 @@ export interface ChangeLogTable {
   created_at: number;
 }
 
+/** Migration 0007: account-level settings as name/value rows. */
+export interface AccountSettingsTable {
+  account_sid: string;
+  name: string;
+  value: string;
+  updated_at: string;
+}
+
+/** Migration 0010: POST answers kept by Idempotency-Key. */
+export interface IdempotencyKeysTable {
+  account_sid: string;
+  key: string;
+  fingerprint: string;
+  state: string;
+  status: number | null;
+  body: string | null;
+  created_ms: number | string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   trunks: TrunksTable;
@@ -133,4 +152,6 @@ export interface Database {
   calls: CallsTable;
   meta: MetaTable;
   change_log: ChangeLogTable;
+  account_settings: AccountSettingsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -147,16 +147,55 @@ export interface CallRecord {
 
 export type NewCallRecord = Omit<CallRecord, 'id'>;
 
-export interface CallQuery extends PageRequest {
-  /** `failed` = final code >= 300; `completed` = answered. */
+/** One trunk's call log, offset-paged, with the CDR filters (`failed` = final code >= 300; `completed` = answered). */
+export type CallQuery = PageRequest & CdrFilter;
+
+/** What a CDR query or export may filter on; every field narrows. */
+export interface CdrFilter {
+  /** ISO-8601 UTC; `from` inclusive, `to` exclusive, on `startedAt`. */
+  from?: string;
+  to?: string;
+  direction?: CallDirection;
   result?: 'failed' | 'completed' | 'all';
-  callId?: string;
-  /** The call log's cause, e.g. `busy`. */
   cause?: string;
-  /** `started_at` from (inclusive) / until (exclusive), ISO-8601 UTC to the second like the column. */
-  since?: string;
-  until?: string;
+  /** Canonical E.164: calls where it is the caller or the callee. */
+  number?: string;
+  callId?: string;
 }
+
+/** Account-wide call records (CDRs): filters, newest first, keyset paging. */
+export interface CdrQuery extends CdrFilter {
+  trunkSid?: string;
+  /** Continue after this record (exclusive), as returned in `CdrPage.next`. */
+  after?: CdrCursor;
+  limit: number;
+}
+
+/** A position in the CDR order (`startedAt` desc, then `id` desc). */
+export interface CdrCursor {
+  startedAt: string;
+  id: string;
+}
+
+export interface CdrPage {
+  items: CallRecord[];
+  /** Where the next page starts; null on the last page. */
+  next: CdrCursor | null;
+}
+
+/** Account-level settings (`GET/PUT /v2/accounts/{sid}/settings`), stored as name/value rows. */
+export interface AccountSettings {
+  /** Call records older than this many days are deleted by the retention job; default 90. */
+  cdrRetentionDays: number;
+}
+
+export const DEFAULT_CDR_RETENTION_DAYS = 90;
+
+/** What claiming an Idempotency-Key found: it is ours now, another request holds it, or its answer. */
+export type IdempotencyClaim =
+  | { state: 'claimed' }
+  | { state: 'pending'; fingerprint: string }
+  | { state: 'done'; fingerprint: string; status: number; body: string };
 
 export interface Registration {
   trunkSid: string;
@@ -222,6 +261,13 @@ export interface Store {
   // phone numbers
   addPhoneNumber(accountSid: string, trunkSid: string, phoneNumber: string, mode: NumberMode): Promise<PhoneNumber>;
   listPhoneNumbers(accountSid: string, trunkSid: string, page: PageRequest): Promise<Page<PhoneNumber>>;
+  /** Many numbers in one transaction, a result per item (`StoreError` for the ones that failed). */
+  addPhoneNumbers(
+    accountSid: string,
+    trunkSid: string,
+    items: Array<{ phoneNumber: string; mode: NumberMode }>,
+    allOrNothing: boolean,
+  ): Promise<Array<{ ok: PhoneNumber } | { error: StoreError }>>;
   getPhoneNumber(accountSid: string, trunkSid: string, id: string): Promise<PhoneNumber | null>;
   updatePhoneNumber(
     accountSid: string,
@@ -303,6 +349,32 @@ export interface Store {
   findCallsByCallId(accountSid: string, callId: string): Promise<CallRecord[]>;
   /** Keeps the newest `keep` records; returns how many were removed. */
   pruneCalls(keep: number): Promise<number>;
+  /** One page of an account's call records in CDR order (`startedAt` desc, `id` desc). */
+  queryCdrs(accountSid: string, query: CdrQuery): Promise<CdrPage>;
+  /** Every matching record in CDR order, fetched in bounded batches (exports): `query.limit` is the batch size. */
+  streamCdrs(accountSid: string, query: CdrQuery): AsyncIterable<CallRecord>;
+  /**
+   * Deletes records older than each account's `cdrRetentionDays` (records of no account: the default),
+   * at most `batch` rows per statement so writers are never blocked long; returns how many were removed.
+   */
+  pruneCallsByAge(now: Date, batch?: number): Promise<number>;
+  /**
+   * Claims `key` for a request with this fingerprint, unless a live claim or answer exists: a claim
+   * older than `staleMs` (its process died) or an answer older than `ttlMs` is replaced.
+   */
+  claimIdempotencyKey(
+    accountSid: string,
+    key: string,
+    fingerprint: string,
+    now: number,
+    opts: { ttlMs: number; staleMs: number },
+  ): Promise<IdempotencyClaim>;
+  completeIdempotencyKey(accountSid: string, key: string, status: number, body: string, now: number): Promise<void>;
+  /** Drops a claim whose request ended without an answer worth replaying (5xx, aborted). */
+  releaseIdempotencyKey(accountSid: string, key: string): Promise<void>;
+  pruneIdempotencyKeys(olderThanMs: number): Promise<number>;
+  getAccountSettings(accountSid: string): Promise<AccountSettings>;
+  updateAccountSettings(accountSid: string, update: Partial<AccountSettings>): Promise<AccountSettings>;
 
   // registrations
   upsertRegistration(reg: Registration): Promise<void>;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallLog } from '../../src/gateway/call-log.js';
+import { waitFor } from '../support/wait-for.js';
 import type { NewCallRecord } from '../../src/store/types.js';
 
 const rec = (i: number): NewCallRecord => ({
@@ -24,7 +25,7 @@ const rec = (i: number): NewCallRecord => ({
 
 function fakeStore(delayMs = 0) {
   const batches: NewCallRecord[][] = [];
-  let pruned: number[] = [];
+  let pruned: Date[] = [];
   return {
     batches,
     get pruned() {
@@ -34,8 +35,8 @@ function fakeStore(delayMs = 0) {
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       batches.push(calls);
     },
-    pruneCalls: async (keep: number) => {
-      pruned = [...pruned, keep];
+    pruneCallsByAge: async (now: Date) => {
+      pruned = [...pruned, now];
       return 0;
     },
   };
@@ -70,11 +71,11 @@ test('call log: bounded buffer drops the oldest and counts them while the store 
   );
 });
 
-test('call log: retention prunes to the configured size', async () => {
+test('call log: the retention job prunes by age on its timer, with its clock', async () => {
   const store = fakeStore();
-  const log = new CallLog(store, { retain: 1234, pruneIntervalMs: 20 });
-  await new Promise((r) => setTimeout(r, 70));
+  const clock = new Date('2026-03-01T00:00:00Z');
+  const log = new CallLog(store, { pruneIntervalMs: 20, now: () => clock });
+  await waitFor(() => store.pruned.length >= 1, 10_000, 'a retention run');
   await log.close();
-  assert.ok(store.pruned.length >= 1);
-  assert.equal(store.pruned[0], 1234);
+  assert.equal(store.pruned[0], clock);
 });

@@ -32,8 +32,8 @@ export function CallLogSection({ api, sid }: { api: ApiClient; sid: string }) {
         offset,
         page_size: PAGE,
         cause: cause.trim() || undefined,
-        since: isoOrUndefined(since),
-        until: isoOrUndefined(until),
+        from: isoOrUndefined(since),
+        to: isoOrUndefined(until),
       }),
     [api, sid, result, offset, cause, since, until],
   );

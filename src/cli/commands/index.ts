@@ -3,6 +3,7 @@ import type { CliIo } from './cli-io.js';
 import { registerAliasCommand } from './alias-command.js';
 import { registerCallsCommand } from './calls-command.js';
 import { registerCompletionCommand } from './completion-command.js';
+import { registerConfigCommands } from './config-command.js';
 import { registerCredentialsCommand } from './credentials-command.js';
 import { registerDestinationsCommand } from './destinations-command.js';
 import { registerDoctorCommand } from './doctor-command.js';
@@ -35,6 +36,7 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
   registerQuickstartCommand(program, full);
   registerTrunksCommand(program, full);
   registerNumbersCommand(program, full);
+  registerConfigCommands(program, full);
   registerIpsCommand(program, full);
   registerDestinationsCommand(program, full);
   registerCredentialsCommand(program, full);

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { VsipApiError } from '../../client/vsip-api-error.js';
 import type { PhoneNumber } from '../../client/types.js';
 import type { VsipClient } from '../../client/vsip-client.js';
 import { collectAll } from '../../client/paginate.js';
@@ -100,4 +102,62 @@ Examples:
         else print(io, `Removed number ${idOrNumber} from trunk ${trunkSid}.`);
       }),
     );
+
+  withCommonOptions(numbers.command('import <trunk_sid> <file>'))
+    .description('map the numbers of a CSV file (phone_number[,mode] per line, optional header; - for stdin)')
+    .option('--all-or-nothing', 'map none of a request unless all of its numbers can be mapped')
+    .addHelpText('after', '\nExample:\n  $ vsip numbers import TR0123456789abcdef numbers.csv')
+    .action((trunkSid: string, file: string, flags: CommonFlags & { allOrNothing?: boolean }) =>
+      runAction(io, async () => {
+        const text = file === '-' ? await readAll(io.stdin) : await readFile(file, 'utf8');
+        const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+        const header = lines[0]?.toLowerCase().includes('phone_number') ? lines.shift() : undefined;
+        if (lines.length === 0) throw new UsageError(`${file}: no phone numbers`);
+        const client = clientFor(io, flags);
+        let mapped = 0;
+        const errors: string[] = [];
+        // The API takes 1,000 numbers a request: a longer file goes in several.
+        for (let i = 0; i < lines.length; i += IMPORT_CHUNK) {
+          const chunk = [...(header === undefined ? [] : [header]), ...lines.slice(i, i + IMPORT_CHUNK)].join('\r\n');
+          try {
+            const r = await client.phoneNumbers.importCsv(trunkSid, `${chunk}\r\n`, {
+              allOrNothing: flags.allOrNothing === true,
+            });
+            mapped += r.items.length;
+            errors.push(...r.errors.map((e) => rebase(e.description, i)));
+          } catch (err) {
+            if (!(err instanceof VsipApiError) || err.httpStatus === 0) throw err;
+            errors.push(rebase(err.description, i));
+          }
+        }
+        if (flags.json) printJson(io, { mapped, failed: errors });
+        else {
+          print(io, `Mapped ${mapped} of ${lines.length} numbers to trunk ${trunkSid}.`);
+          for (const e of errors) print(io, `  ${e}`);
+        }
+        if (errors.length > 0) io.setExitCode(1);
+      }),
+    );
+
+  withCommonOptions(numbers.command('export <trunk_sid>'))
+    .description("print the trunk's numbers as CSV (the format numbers import reads)")
+    .addHelpText('after', '\nExample:\n  $ vsip numbers export TR0123456789abcdef > numbers.csv')
+    .action((trunkSid: string, flags: CommonFlags) =>
+      runAction(io, async () => {
+        io.stdout.write(await clientFor(io, flags).phoneNumbers.exportCsv(trunkSid));
+      }),
+    );
+}
+
+const IMPORT_CHUNK = 1000;
+
+/** The API numbers lines within its request; the file's line is further down by the requests before. */
+function rebase(description: string, offset: number): string {
+  return description.replace(/^line (\d+)/, (_m, n: string) => `line ${Number(n) + offset}`);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  return text;
 }

@@ -94,12 +94,12 @@ describe('API for the console', () => {
     const ids = async (q: string) =>
       (await f.api('GET', `/trunks/${trunk}/calls?${q}`)).body.response.data.map((c: { call_id: string }) => c.call_id);
     assert.deepEqual(await ids('cause=busy'), ['c', 'a']);
-    assert.deepEqual(await ids('since=2026-01-01T11:00:00Z'), ['c', 'b']);
-    assert.deepEqual(await ids('since=2026-01-01T10:30:00%2B00:00&until=2026-01-01T12:00:00.000Z'), ['b']);
-    assert.deepEqual(await ids('cause=busy&until=2026-01-01T11:00:00Z&result=failed'), ['a']);
-    const bad = await f.api('GET', `/trunks/${trunk}/calls?since=yesterday`);
+    assert.deepEqual(await ids('from=2026-01-01T11:00:00Z'), ['c', 'b']);
+    assert.deepEqual(await ids('from=2026-01-01T10:30:00%2B00:00&to=2026-01-01T12:00:00.000Z'), ['b']);
+    assert.deepEqual(await ids('cause=busy&to=2026-01-01T11:00:00Z&result=failed'), ['a']);
+    const bad = await f.api('GET', `/trunks/${trunk}/calls?from=yesterday`);
     assert.equal(bad.status, 400);
-    assert.match(bad.body.response.error_data.description, /since/);
+    assert.match(bad.body.response.error_data.description, /from/);
   });
 
   test('POST /trunks/{sid}/doctor runs the checklist live and explains what fails', async () => {
