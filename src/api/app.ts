@@ -108,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const lists = new ListCache(deps.listCacheTtlMs ?? 2000);
   const unsubscribe = store.onChange((event) => {
     if (event.kind === 'account') auth.invalidateAccount(event.accountSid);
-    else lists.invalidate(event.trunkSid);
+    else if (event.kind === 'trunk') lists.invalidate(event.trunkSid);
   });
   app.addHook('onClose', async () => unsubscribe());
 

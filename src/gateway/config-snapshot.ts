@@ -84,7 +84,7 @@ export class ConfigSnapshot {
   async start(): Promise<void> {
     this.unsubscribe = this.store.onChange((event) => {
       if (event.kind === 'trunk') this.refreshTrunk(event.trunkSid);
-      else this.refreshAccount(event.accountSid);
+      else if (event.kind === 'account') this.refreshAccount(event.accountSid);
     });
     // PostgreSQL: NOTIFYs sent while the LISTEN connection was down are lost; reload everything.
     this.unsubscribeResync =
