@@ -24,6 +24,10 @@ import { settingRoutes } from './routes/settings.js';
 import { trunkRoutes } from './routes/trunks.js';
 import { whitelistedIpRoutes } from './routes/whitelisted-ips.js';
 import { parseJsonBody } from './parse-json-body.js';
+import { operatorGuard } from './operator-guard.js';
+import { operatorAccountRoutes } from './routes/operator/operator-accounts.js';
+import { operatorCarrierRoutes } from './routes/operator/operator-carriers.js';
+import { operatorRouteRoutes } from './routes/operator/operator-routes.js';
 import { shortRequestId } from './short-request-id.js';
 
 export interface AppDeps {
@@ -163,7 +167,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           'Exotel-compatible SIP trunk configuration. HTTP Basic auth: API key as username, API token as password. ' +
           'Error codes: docs/errors.md.',
       },
-      components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic' } } },
+      components: {
+        securitySchemes: {
+          basicAuth: { type: 'http', scheme: 'basic' },
+          // The operator API (/v2/operator/...): `vsip operator-token create`.
+          operatorToken: { type: 'http', scheme: 'bearer' },
+        },
+      },
       security: [{ basicAuth: [] }],
     },
   });
@@ -179,11 +189,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const routeDeps = { store, config, lists };
+  // Failed logins are budgeted per client IP across the account and operator APIs together.
+  const authFailures = new RateLimiter(config.rateLimit);
   await app.register(
     async (scoped) => {
       scoped.addHook(
         'onRequest',
-        accountGuard(auth, new RateLimiter(config.rateLimit), new RateLimiter(config.rateLimit)),
+        accountGuard(
+          auth,
+          new RateLimiter(config.rateLimit),
+          authFailures,
+          async (token) => (await store.authenticateOperator(token)) !== null,
+        ),
       );
       // A write on a trunk drops its cached list pages before the answer leaves (read-your-writes).
       scoped.addHook('onSend', async (request, _reply, payload) => {
@@ -204,6 +221,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(callRoutes, routeDeps);
     },
     { prefix: '/v2/accounts/:account_sid' },
+  );
+
+  await app.register(
+    async (scoped) => {
+      scoped.addHook('onRequest', operatorGuard(store, authFailures));
+      await scoped.register(operatorAccountRoutes, { store, forget: (sid) => auth.invalidateAccount(sid) });
+      await scoped.register(operatorCarrierRoutes, { store });
+      await scoped.register(operatorRouteRoutes, { store });
+    },
+    { prefix: '/v2/operator' },
   );
 
   return app;

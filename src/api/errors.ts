@@ -5,7 +5,7 @@
  *
  * The spec's own codes stand as written (1000, 1002, 1003, 1010). Codes added by vsip are
  * grouped: 1011-1019 access (who may call), 1020-1029 HTTP protocol (how the call is made),
- * 1030 bulk results, 1099 server fault. A retired code is never reused.
+ * 1030 bulk results, 1040-1049 state conflicts, 1099 server fault. A retired code is never reused.
  */
 export const API_ERRORS = {
   INVALID_REQUEST: { code: 1000, http: 400, message: 'Invalid request' },
@@ -20,6 +20,8 @@ export const API_ERRORS = {
   METHOD_NOT_ALLOWED: { code: 1023, http: 405, message: 'Method not allowed' },
   ROUTE_NOT_FOUND: { code: 1024, http: 404, message: 'Route not found' },
   PARTIAL_SUCCESS: { code: 1030, http: 207, message: 'Partial success' },
+  ACCOUNT_SUSPENDED: { code: 1016, http: 403, message: 'Account suspended' },
+  RESOURCE_IN_USE: { code: 1040, http: 409, message: 'Resource in use' },
   INTERNAL_ERROR: { code: 1099, http: 500, message: 'Internal error' },
 } as const;
 
