@@ -7,6 +7,7 @@
  *   account A's key with a wrong token                 → 401
  *   account B's key on A's path                        → 403
  *   B's key on B's own path, but A's trunk_sid / ids   → 404 (trunk-scoped operations)
+ *   an operator token (Bearer) on A's path             → 403 (the operator API is elsewhere)
  *   A's key on A's path                                → 2xx
  *
  * After the four hostile rounds, A's whole configuration in the store is byte-for-byte what it
@@ -38,6 +39,7 @@ let b: AccountCredentials;
 let aFix: Fixtures;
 let bFix: Fixtures;
 let serial = 0;
+let operatorToken: string;
 
 /** Valid bodies per operation (key: METHOD and the path after {account_sid}). */
 const BODIES: Record<string, (accountSid: string) => unknown> = {
@@ -175,6 +177,7 @@ for (const kind of STORE_KINDS) {
       b = await f.store.createAccount('other');
       aFix = await seed(f.store, a.accountSid, 1);
       bFix = await seed(f.store, b.accountSid, 2);
+      operatorToken = (await f.store.createOperatorToken('matrix')).secret;
     });
     after(() => f.close());
 
@@ -215,6 +218,7 @@ for (const kind of STORE_KINDS) {
           await call(op, basic(b.apiKey, b.apiToken), a.accountSid, aFix, b.accountSid),
           403,
         );
+        expect(op, 'operator token', await call(op, `Bearer ${operatorToken}`, a.accountSid, aFix, a.accountSid), 403);
         const bAuth = basic(b.apiKey, b.apiToken);
         if (trunkScoped(op)) {
           // B on its own account path, naming A's trunk (and A's item ids).
