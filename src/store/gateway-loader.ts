@@ -70,7 +70,8 @@ export async function loadOneGatewayTrunk(
       .select('status')
       .where('sid', '=', r.account_sid)
       .executeTakeFirst();
-    g.accountSuspended = account?.status === 'suspended';
+    // Only set when true, as loadAllGatewayTrunks does: both load the same shape.
+    if (account?.status === 'suspended') g.accountSuspended = true;
     return g;
   });
 }

@@ -5,6 +5,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import {
+  accountCredentialsSchema,
+  carrierRouteSchema,
+  carrierSchema,
+  operatorAccountSchema,
+} from '../../../src/api/routes/operator/operator-schemas.js';
 import { apiFixture, basic, STORE_KINDS, stopSharedPostgres, type ApiFixture, type ApiResult } from '../api-fixture.js';
 
 const PASSWORD = 'Carrier-Pa55word-9f3k';
@@ -267,6 +273,30 @@ for (const kind of STORE_KINDS) {
       assert.equal((await op('GET', `/routes/${route.route_sid}`)).status, 404);
       assert.equal((await op('DELETE', `/carriers/${b}`)).status, 200);
       assert.equal((await op('DELETE', `/carriers/${a}`)).status, 200);
+    });
+
+    test('documented response fields (OpenAPI) are exactly the fields of real answers', async () => {
+      const keys = (o: object) => Object.keys(o).sort();
+      const created = (await op('POST', '/accounts', { name: 'schema' })).body.response.data;
+      assert.deepEqual(keys(created), keys(accountCredentialsSchema.properties));
+      const account = (await op('GET', `/accounts/${created.account_sid}`)).body.response.data;
+      assert.deepEqual(keys(account), keys(operatorAccountSchema.properties));
+      const carrier = (
+        await op('POST', '/carriers', carrierBody('schema', { registration: { registrar_uri: 'sip:r.example' } }))
+      ).body.response.data;
+      assert.deepEqual(keys(carrier), keys(carrierSchema.properties));
+      const nested = (name: string) =>
+        keys(
+          (carrierSchema.properties as Record<string, { anyOf: Array<{ properties: object }> }>)[name]!.anyOf[0]!
+            .properties,
+        );
+      assert.deepEqual(keys(carrier.credentials), nested('credentials'));
+      assert.deepEqual(keys(carrier.registration), nested('registration'));
+      const route = (await op('POST', '/routes', { prefix: '7', carriers: [{ carrier_sid: carrier.carrier_sid }] }))
+        .body.response.data;
+      assert.deepEqual(keys(route), keys(carrierRouteSchema.properties));
+      await op('DELETE', `/routes/${route.route_sid}`);
+      await op('DELETE', `/carriers/${carrier.carrier_sid}`);
     });
 
     test('the carrier password and the tokens never appear in answers after creation, nor in logs', () => {
