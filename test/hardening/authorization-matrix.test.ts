@@ -265,5 +265,20 @@ for (const kind of STORE_KINDS) {
       }
       assert.deepEqual(bad, []);
     });
+
+    test("a suspended account's own key gets 403 (1016) on every operation and changes nothing", async () => {
+      const s = await f.store.createAccount('suspended');
+      const sFix = await seed(f.store, s.accountSid, 900);
+      await f.store.setAccountStatus(s.accountSid, 'suspended');
+      const before = await dump(f.store, s.accountSid);
+      const wrong: string[] = [];
+      for (const op of operations) {
+        const r = await call(op, basic(s.apiKey, s.apiToken), s.accountSid, sFix, s.accountSid);
+        if (r.status !== 403 || r.json?.response?.error_data?.code !== 1016)
+          wrong.push(`${key(op)}: ${r.status} ${r.text.slice(0, 200)}`);
+      }
+      assert.deepEqual(wrong, []);
+      assert.equal(await dump(f.store, s.accountSid), before);
+    });
   });
 }
