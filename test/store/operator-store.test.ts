@@ -114,6 +114,12 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       );
       assert.deepEqual(c.credentials, { username: 'vsip', authUsername: null, realm: 'carrier.example' });
       assert.ok(!JSON.stringify(c).includes('carrier-secret'));
+      // Encrypted at rest (AES-256-GCM envelope bound to the carrier sid), on both stores.
+      const raw = await store.db.selectFrom('carriers').select(['sid', 'password_enc']).execute();
+      for (const r of raw) {
+        assert.match(r.password_enc ?? '', /^v1:/);
+        assert.ok(!(r.password_enc ?? '').includes('carrier-secret'));
+      }
       await waitFor(() => events.some((e) => e.kind === 'carriers'));
       assert.deepEqual(await store.getCarrier(c.sid), c);
       await rejectsWith(store.createCarrier(carrierInput('alpha')), 'conflict', 'name');
