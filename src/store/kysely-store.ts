@@ -253,6 +253,9 @@ export class KyselyStore implements Store {
   authenticateOperator(secret: string): Promise<OperatorToken | null> {
     return this.#operator.authenticate(secret);
   }
+  listAccountsPage(page: PageRequest): Promise<Page<Account>> {
+    return this.#operator.listPage(page);
+  }
   setAccountStatus(accountSid: string, status: AccountStatus): Promise<Account> {
     return this.#operator.setStatus(accountSid, status);
   }

@@ -8,7 +8,14 @@ import { toAccount } from './row-mappers.js';
 import { generateApiToken, hashApiToken } from './secrets/api-token.js';
 import { nowIso, trunkEvent, write, type StoreContext } from './store-context.js';
 import type { OperatorToken } from './operator-types.js';
-import { StoreError, type Account, type AccountStatus, type ChangeEvent } from './types.js';
+import {
+  StoreError,
+  type Account,
+  type AccountStatus,
+  type ChangeEvent,
+  type Page,
+  type PageRequest,
+} from './types.js';
 
 /** Operator tokens are recognisable in a config file or a leaked log line (and never are logged). */
 const OPERATOR_TOKEN_PREFIX = 'vop_';
@@ -44,6 +51,23 @@ export class OperatorAccountsRepo {
       .where('token_hash', '=', hashApiToken(secret))
       .executeTakeFirst();
     return row ? { id: String(row.id), label: row.label, dateCreated: row.created_at } : null;
+  }
+
+  /** One page of accounts, oldest first (the API pages them; there may be many). */
+  async listPage(page: PageRequest): Promise<Page<Account>> {
+    const rows = await this.ctx.db
+      .selectFrom('accounts')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('sid')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute();
+    const total = await this.ctx.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return { items: rows.map(toAccount), total: Number(total.n) };
   }
 
   async setStatus(accountSid: string, status: AccountStatus): Promise<Account> {

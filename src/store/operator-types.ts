@@ -62,6 +62,7 @@ export interface OperatorStore {
   /** Null when the token is not one of ours. */
   authenticateOperator(secret: string): Promise<OperatorToken | null>;
 
+  listAccountsPage(page: PageRequest): Promise<Page<Account>>;
   setAccountStatus(accountSid: string, status: AccountStatus): Promise<Account>;
   /** Removes the account, its trunks and everything under them, in one transaction. */
   deleteAccount(accountSid: string): Promise<void>;

@@ -65,6 +65,14 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       assert.ok(!(await store.loadGatewayTrunk(trunk.sid))?.accountSuspended);
       assert.ok(!(await store.loadGatewayTrunks())[0]?.accountSuspended);
       await rejectsWith(store.setAccountStatus('vsipnope', 'suspended'), 'not_found', 'account_sid');
+      await store.createAccount('second');
+      const first = await store.listAccountsPage({ offset: 0, limit: 1 });
+      const second = await store.listAccountsPage({ offset: 1, limit: 1 });
+      assert.equal(first.total, 2);
+      assert.deepEqual(
+        [...first.items, ...second.items].map((a) => a.name),
+        ['acme', 'second'],
+      );
     });
 
     test('deleting an account removes its trunks and everything under them, and nothing else', async () => {

@@ -89,9 +89,12 @@ export async function operatorAccountRoutes(
     },
     async (request) => {
       const page = parsePage(request.query);
-      const all = await store.listAccounts();
-      const items = all.slice(page.offset, page.offset + page.limit);
-      return ok(request, items.map(presentAccount), listMetadata(request.url, page, all.length, items.length));
+      const result = await store.listAccountsPage(page);
+      return ok(
+        request,
+        result.items.map(presentAccount),
+        listMetadata(request.url, page, result.total, result.items.length),
+      );
     },
   );
 
