@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Account } from '../store/types.js';
 import type { AuthCache } from './auth-cache.js';
 import { ApiError } from './errors.js';
+import { bearerToken } from './operator-guard.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 declare module 'fastify' {
@@ -29,7 +30,13 @@ function parseBasic(header: string | undefined): { key: string; token: string } 
  * key never reaches another account's data), then the per-account rate limit. It runs before the
  * body is read, so an unauthenticated client cannot make the server parse anything.
  */
-export function accountGuard(auth: AuthCache, limiter: RateLimiter, failures: RateLimiter) {
+export function accountGuard(
+  auth: AuthCache,
+  limiter: RateLimiter,
+  failures: RateLimiter,
+  /** Whether a Bearer token is an operator token: those get 403 here, not 401 (docs/errors.md). */
+  isOperatorToken: (token: string) => Promise<boolean> = async () => false,
+) {
   return async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     // Guessing tokens costs the guesser: failed authentications are budgeted per client IP too.
     if (failures.exhausted(request.ip)) {
@@ -40,6 +47,14 @@ export function accountGuard(auth: AuthCache, limiter: RateLimiter, failures: Ra
       );
     }
     const creds = parseBasic(request.headers.authorization);
+    const bearer = creds === null ? bearerToken(request.headers.authorization) : null;
+    if (bearer !== null && (await isOperatorToken(bearer))) {
+      throw new ApiError(
+        'FORBIDDEN',
+        'an operator token does not open account routes; use the operator API (/v2/operator/...) or the ' +
+          "account's API key and token",
+      );
+    }
     if (creds === null) {
       failures.take(request.ip);
       throw new ApiError(
@@ -61,6 +76,9 @@ export function accountGuard(auth: AuthCache, limiter: RateLimiter, failures: Ra
         'FORBIDDEN',
         `account_sid ${JSON.stringify(pathSid)} in the path is not the account these credentials belong to`,
       );
+    }
+    if (account.status === 'suspended') {
+      throw new ApiError('ACCOUNT_SUSPENDED', 'this account is suspended; contact the operator of this service');
     }
     const decision = limiter.take(account.sid);
     if (decision === null) return;

@@ -31,6 +31,10 @@ import { accountTokenRoutes } from './routes/account-token.js';
 import { doctorRoutes } from './routes/doctor.js';
 import { parseJsonBody } from './parse-json-body.js';
 import { documentIdempotencyKey, idempotency } from './idempotency.js';
+import { operatorGuard } from './operator-guard.js';
+import { operatorAccountRoutes } from './routes/operator/operator-accounts.js';
+import { operatorCarrierRoutes } from './routes/operator/operator-carriers.js';
+import { operatorRouteRoutes } from './routes/operator/operator-routes.js';
 import { shortRequestId } from './short-request-id.js';
 
 export interface AppDeps {
@@ -115,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const lists = new ListCache(deps.listCacheTtlMs ?? 2000);
   const unsubscribe = store.onChange((event) => {
     if (event.kind === 'account') auth.invalidateAccount(event.accountSid);
-    else lists.invalidate(event.trunkSid);
+    else if (event.kind === 'trunk') lists.invalidate(event.trunkSid);
   });
   app.addHook('onClose', async () => unsubscribe());
 
@@ -170,7 +174,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           'Exotel-compatible SIP trunk configuration. HTTP Basic auth: API key as username, API token as password. ' +
           'Error codes: docs/errors.md.',
       },
-      components: { securitySchemes: { basicAuth: { type: 'http', scheme: 'basic' } } },
+      components: {
+        securitySchemes: {
+          basicAuth: { type: 'http', scheme: 'basic' },
+          // The operator API (/v2/operator/...): `vsip operator-token create`.
+          operatorToken: { type: 'http', scheme: 'bearer' },
+        },
+      },
       security: [{ basicAuth: [] }],
     },
   });
@@ -199,11 +209,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const routeDeps = { store, config, lists };
+  // Failed logins are budgeted per client IP across the account and operator APIs together.
+  const authFailures = new RateLimiter(config.rateLimit);
   await app.register(
     async (scoped) => {
       scoped.addHook(
         'onRequest',
-        accountGuard(auth, new RateLimiter(config.rateLimit), new RateLimiter(config.rateLimit)),
+        accountGuard(
+          auth,
+          new RateLimiter(config.rateLimit),
+          authFailures,
+          async (token) => (await store.authenticateOperator(token)) !== null,
+        ),
       );
       // A write on a trunk drops its cached list pages before the answer leaves (read-your-writes).
       scoped.addHook('onSend', async (request, _reply, payload) => {
@@ -231,6 +248,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(phoneNumberBulkRoutes, routeDeps);
     },
     { prefix: '/v2/accounts/:account_sid' },
+  );
+
+  await app.register(
+    async (scoped) => {
+      scoped.addHook('onRequest', operatorGuard(store, authFailures));
+      scoped.addHook('onRoute', documentIdempotencyKey);
+      // The guard has let only the operator through: its keys share one scope.
+      idempotency(scoped, store, { scope: () => 'operator' });
+      await scoped.register(operatorAccountRoutes, { store, forget: (sid) => auth.invalidateAccount(sid) });
+      await scoped.register(operatorCarrierRoutes, { store });
+      await scoped.register(operatorRouteRoutes, { store });
+    },
+    { prefix: '/v2/operator' },
   );
 
   return app;

@@ -13,11 +13,15 @@ const CONFLICTS: Record<string, string> = {
     '(DELETE .../phone-numbers?id=)',
   ip: 'ip with this mask is already whitelisted on this trunk',
   destination: 'destination is already configured on this trunk',
+  name: 'name is already used by another carrier; choose another name',
+  prefix: 'prefix already has a route; update that route instead (PUT /v2/operator/routes/{route_sid})',
 };
 
 const NOT_FOUND: Record<string, string> = {
   trunk_sid: 'trunk_sid is not a trunk of this account',
   account_sid: 'account_sid is not an account',
+  carrier_sid: 'carrier_sid is not a carrier',
+  route_sid: 'route_sid is not a carrier route',
 };
 
 /** Maps any thrown error — ours, the store's, Fastify's own — to an `ApiError`. */
@@ -28,6 +32,7 @@ export function toApiError(error: unknown): ApiError | null {
     if (error.kind === 'conflict')
       return new ApiError('RESOURCE_EXISTS', CONFLICTS[field] ?? `${field}: ${error.message}`);
     if (error.kind === 'not_found') return new ApiError('NOT_FOUND', NOT_FOUND[field] ?? `${field}: ${error.message}`);
+    if (error.kind === 'in_use') return new ApiError('RESOURCE_IN_USE', `${field}: ${error.message}`);
     return new ApiError('INVALID_REQUEST', `${field}: ${error.message}`);
   }
   const fe = error as Partial<FastifyError> & { validation?: AjvErrorLike[]; validationContext?: string };

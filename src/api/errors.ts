@@ -5,7 +5,7 @@
  *
  * The spec's own codes stand as written (1000, 1002, 1003, 1010). Codes added by vsip are
  * grouped: 1011-1019 access (who may call), 1020-1029 HTTP protocol (how the call is made),
- * 1030 bulk results, 1099 server fault. A retired code is never reused.
+ * 1030 bulk results, 1040-1049 state conflicts, 1099 server fault. A retired code is never reused.
  */
 export const API_ERRORS = {
   INVALID_REQUEST: { code: 1000, http: 400, message: 'Invalid request' },
@@ -14,6 +14,7 @@ export const API_ERRORS = {
   AUTH_FAILED: { code: 1010, http: 401, message: 'Auth failed' },
   FORBIDDEN: { code: 1011, http: 403, message: 'Forbidden' },
   RATE_LIMITED: { code: 1012, http: 429, message: 'Rate limit exceeded' },
+  ACCOUNT_SUSPENDED: { code: 1016, http: 403, message: 'Account suspended' },
   INVALID_JSON: { code: 1020, http: 400, message: 'Body is not valid JSON' },
   UNSUPPORTED_MEDIA_TYPE: { code: 1021, http: 415, message: 'Unsupported Content-Type' },
   PAYLOAD_TOO_LARGE: { code: 1022, http: 413, message: 'Payload too large' },
@@ -22,6 +23,7 @@ export const API_ERRORS = {
   PARTIAL_SUCCESS: { code: 1030, http: 207, message: 'Partial success' },
   IDEMPOTENCY_KEY_REUSED: { code: 1040, http: 422, message: 'Idempotency key reused' },
   IDEMPOTENCY_KEY_IN_USE: { code: 1041, http: 409, message: 'Idempotency key in use' },
+  RESOURCE_IN_USE: { code: 1042, http: 409, message: 'Resource in use' },
   INTERNAL_ERROR: { code: 1099, http: 500, message: 'Internal error' },
 } as const;
 

@@ -22,6 +22,11 @@ export interface IdempotencyOptions {
   staleMs?: number;
   /** How long a duplicate waits for the first request's answer before a 409. */
   waitMs?: number;
+  /**
+   * Whose keys these are: the signed-in account (default), or `operator` on the operator API.
+   * null: the request has no owner (not signed in), so the header is ignored.
+   */
+  scope?: (request: FastifyRequest) => string | null;
 }
 
 type Claimed = { account: string; key: string; settled: boolean };
@@ -53,6 +58,7 @@ export function documentIdempotencyKey(route: RouteOptions): void {
 export function idempotency(app: FastifyInstance, store: Store, options: IdempotencyOptions = {}): void {
   const opts = { ttlMs: options.ttlMs ?? IDEMPOTENCY_TTL_MS, staleMs: options.staleMs ?? 120_000 };
   const waitMs = options.waitMs ?? 60_000;
+  const scopeOf = options.scope ?? ((request: FastifyRequest) => request.account?.sid ?? null);
   /** This process's running first requests, so that a local duplicate wakes up at once instead of polling. */
   const running = new Map<string, { done: Promise<void>; resolve: () => void }>();
   const slot = (c: Claimed) => `${c.account}\0${c.key}`;
@@ -73,10 +79,10 @@ export function idempotency(app: FastifyInstance, store: Store, options: Idempot
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method !== 'POST') return;
     const raw = request.headers['idempotency-key'];
-    if (raw === undefined || request.account === null) return;
+    const account = scopeOf(request);
+    if (raw === undefined || account === null) return;
     const key = Array.isArray(raw) ? (raw[0] ?? '') : raw;
     if (!KEY.test(key)) throw invalidField('Idempotency-Key', 'expected 1-255 visible ASCII characters, e.g. a UUID');
-    const account = request.account.sid;
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
       .digest('hex');

@@ -106,6 +106,8 @@ export function openapiToPostman(doc: {
   const folders = new Map<string, unknown[]>();
   for (const [path, ops] of Object.entries(doc.paths ?? {})) {
     if (!path.startsWith('/v2/')) continue;
+    // The collection is the account API's (Basic auth); the operator API has its own credential.
+    if (path.startsWith('/v2/operator/')) continue;
     for (const method of METHODS) {
       const op = ops[method] as Operation | undefined;
       if (op === undefined) continue;

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerAccountsCommand } from './accounts-command.js';
+import { registerOperatorTokenCommand } from './operator-token-command.js';
 import { registerClientCommands } from './commands/index.js';
 import { registerPstnSimCommand } from './pstn-sim-command.js';
 
@@ -17,6 +18,7 @@ const program = new Command('vsip')
 
 registerServeCommand(program);
 registerAccountsCommand(program);
+registerOperatorTokenCommand(program);
 registerPstnSimCommand(program);
 registerClientCommands(program, { env: process.env });
 

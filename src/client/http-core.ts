@@ -16,6 +16,8 @@ export interface HttpCoreOptions {
    */
   rateLimitRetries?: number;
   maxRetryAfterS?: number;
+  /** A whole Authorization header used instead of Basic key:token (the operator API's Bearer token). */
+  authorization?: string;
 }
 
 export interface ApiAnswer<T> {
@@ -46,7 +48,8 @@ export class HttpCore {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.accountSid = options.accountSid;
     // Basic auth with API key as user name and API token as password (spec "Authentication").
-    this.#auth = `Basic ${Buffer.from(`${options.apiKey}:${options.apiToken}`).toString('base64')}`;
+    this.#auth =
+      options.authorization ?? `Basic ${Buffer.from(`${options.apiKey}:${options.apiToken}`).toString('base64')}`;
     this.#fetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike);
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#userAgent = options.userAgent ?? 'vsip-sdk';

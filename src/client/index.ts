@@ -10,3 +10,5 @@ export type { CredentialsApi } from './credentials-api.js';
 export type { SettingsApi } from './settings-api.js';
 export type { CallsApi } from './calls-api.js';
 export type * from './types.js';
+export { OperatorClient, type OperatorClientOptions } from './operator-client.js';
+export type * from './operator-types.js';

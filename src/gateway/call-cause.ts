@@ -38,6 +38,8 @@ export const CALL_CAUSES = [
   'trunk_concurrency_exceeded',
   /** 420: the INVITE's Proxy-Require named an extension the gateway does not implement. */
   'unsupported_extension',
+  /** 403: the trunk's account is suspended by the operator (operator API). */
+  'account_suspended',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

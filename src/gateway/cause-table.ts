@@ -133,4 +133,9 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
       'the 420 names it',
     fix: 'Check SIP headers format: remove that option tag from Proxy-Require in your PBX configuration',
   },
+  account_suspended: {
+    code: 403,
+    meaning: "The trunk's account is suspended by the operator of this service",
+    fix: 'Ask the operator to resume the account (POST /v2/operator/accounts/<account_sid>/resume)',
+  },
 };

@@ -19,6 +19,8 @@ export interface CompiledTrunk {
   /** Per-trunk limits from the API; null = the gateway default (`--sip-trunk-max-cps` / `--sip-trunk-max-calls`). */
   readonly maxCallsPerSecond: number | null;
   readonly maxConcurrentCalls: number | null;
+  /** The account is suspended (operator API): its calls are refused with `account_suspended`. */
+  readonly accountSuspended?: boolean;
 }
 
 export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
@@ -44,6 +46,7 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
     settings: g.settings,
     maxCallsPerSecond: g.trunk.maxCallsPerSecond,
     maxConcurrentCalls: g.trunk.maxConcurrentCalls,
+    accountSuspended: g.accountSuspended === true,
   });
 }
 
@@ -84,7 +87,7 @@ export class ConfigSnapshot {
   async start(): Promise<void> {
     this.unsubscribe = this.store.onChange((event) => {
       if (event.kind === 'trunk') this.refreshTrunk(event.trunkSid);
-      else this.refreshAccount(event.accountSid);
+      else if (event.kind === 'account') this.refreshAccount(event.accountSid);
     });
     // PostgreSQL: NOTIFYs sent while the LISTEN connection was down are lost; reload everything.
     this.unsubscribeResync =

@@ -50,6 +50,17 @@ export function decideOrigination(
     };
   }
   const callee164 = callee as string;
+  if (trunk.accountSuspended) {
+    return {
+      action: 'reject',
+      code: 403,
+      reason: 'Forbidden (account suspended)',
+      cause: 'account_suspended',
+      trunk,
+      caller,
+      callee: callee164,
+    };
+  }
   if (trunk.destinations.length === 0) {
     return {
       action: 'reject',

@@ -182,6 +182,19 @@ interface Identified {
  * troubleshooting order): the first that fails answers.
  */
 const AFTER_TRUNK: ReadonlyArray<(c: Identified) => Reject | null> = [
+  // the account is not suspended by the operator (only now, once the caller proved who it is)
+  ({ t, caller, callee, rawCallee }) =>
+    t.accountSuspended
+      ? {
+          action: 'reject',
+          code: 403,
+          reason: 'Forbidden (account suspended)',
+          cause: 'account_suspended',
+          trunk: t,
+          caller,
+          callee: callee ?? rawCallee,
+        }
+      : null,
   // caller ID (P-Asserted-Identity, else From user) mapped to that trunk
   ({ t, f, caller, callee, rawCallee }) =>
     caller === null || !t.numbers.has(caller)

@@ -46,6 +46,7 @@ export async function loadAllGatewayTrunks(
       for (const r of rows) bySid.set(r.sid, emptyGatewayTrunk(ctx, r));
     }
     await fillItems(db, bySid);
+    await markSuspended(db, bySid);
     return [...bySid.values()];
   });
 }
@@ -64,6 +65,13 @@ export async function loadOneGatewayTrunk(
     if (!r) return null;
     const g = emptyGatewayTrunk(ctx, r);
     await fillOne(db, g);
+    const account = await db
+      .selectFrom('accounts')
+      .select('status')
+      .where('sid', '=', r.account_sid)
+      .executeTakeFirst();
+    // Only set when true, as loadAllGatewayTrunks does: both load the same shape.
+    if (account?.status === 'suspended') g.accountSuspended = true;
     return g;
   });
 }
@@ -80,6 +88,14 @@ function emptyGatewayTrunk(
     destinations: [],
     settings: {},
   };
+}
+
+/** Suspended accounts are few: one query, then a flag on each of their trunks. */
+async function markSuspended(db: Db, bySid: Map<string, GatewayTrunk>): Promise<void> {
+  const rows = await db.selectFrom('accounts').select('sid').where('status', '=', 'suspended').execute();
+  if (rows.length === 0) return;
+  const suspended = new Set(rows.map((r) => r.sid));
+  for (const g of bySid.values()) if (suspended.has(g.trunk.accountSid)) g.accountSuspended = true;
 }
 
 /** Reads every trunk's numbers, IPs, destinations and settings into the map, in id batches. */

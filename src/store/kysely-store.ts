@@ -19,10 +19,23 @@ import type { DialectHooks, StoreContext } from './store-context.js';
 import { TrunksRepo } from './trunks-repo.js';
 import { WhitelistedIpsRepo } from './whitelisted-ips-repo.js';
 import type { StoreError } from './types.js';
+import type { CarrierPlan } from '../carriers/carrier-plan.js';
+import { CarrierRoutesRepo } from './carrier-routes-repo.js';
+import { CarriersRepo } from './carriers-repo.js';
+import { OperatorAccountsRepo } from './operator-accounts-repo.js';
+import type {
+  CarrierRecord,
+  CarrierRouteRecord,
+  CarrierUpdate,
+  NewCarrier,
+  NewCarrierRoute,
+  OperatorToken,
+} from './operator-types.js';
 import type {
   Account,
   AccountCredentials,
   AccountSettings,
+  AccountStatus,
   CdrPage,
   CdrQuery,
   IdempotencyClaim,
@@ -58,6 +71,9 @@ export class KyselyStore implements Store {
   readonly #cdrs: CdrRepo;
   readonly #idempotency: IdempotencyRepo;
   readonly #runtime: RuntimeRepo;
+  readonly #operator: OperatorAccountsRepo;
+  readonly #carriers: CarriersRepo;
+  readonly #carrierRoutes: CarrierRoutesRepo;
   #closed: Promise<void> | null = null;
 
   constructor(db: Kysely<Database>, hooks: DialectHooks, box: SecretBox) {
@@ -73,6 +89,9 @@ export class KyselyStore implements Store {
     this.#cdrs = new CdrRepo(this.#ctx);
     this.#idempotency = new IdempotencyRepo(this.#ctx);
     this.#runtime = new RuntimeRepo(this.#ctx);
+    this.#operator = new OperatorAccountsRepo(this.#ctx);
+    this.#carriers = new CarriersRepo(this.#ctx);
+    this.#carrierRoutes = new CarrierRoutesRepo(this.#ctx);
   }
 
   /** For tests and tools in `src/store` only: the raw Kysely handle. */
@@ -279,6 +298,60 @@ export class KyselyStore implements Store {
   }
   setMetaIfAbsent(key: string, value: string): Promise<string> {
     return this.#runtime.setMetaIfAbsent(key, value);
+  }
+
+  createOperatorToken(label: string): Promise<{ token: OperatorToken; secret: string }> {
+    return this.#operator.createToken(label);
+  }
+  authenticateOperator(secret: string): Promise<OperatorToken | null> {
+    return this.#operator.authenticate(secret);
+  }
+  listAccountsPage(page: PageRequest): Promise<Page<Account>> {
+    return this.#operator.listPage(page);
+  }
+  setAccountStatus(accountSid: string, status: AccountStatus): Promise<Account> {
+    return this.#operator.setStatus(accountSid, status);
+  }
+  deleteAccount(accountSid: string): Promise<void> {
+    return this.#operator.delete(accountSid);
+  }
+
+  createCarrier(input: NewCarrier): Promise<CarrierRecord> {
+    return this.#carriers.create(input);
+  }
+  listCarriers(page: PageRequest): Promise<Page<CarrierRecord>> {
+    return this.#carriers.list(page);
+  }
+  getCarrier(carrierSid: string): Promise<CarrierRecord | null> {
+    return this.#carriers.get(carrierSid);
+  }
+  updateCarrier(carrierSid: string, update: CarrierUpdate): Promise<CarrierRecord> {
+    return this.#carriers.update(carrierSid, update);
+  }
+  deleteCarrier(carrierSid: string): Promise<void> {
+    return this.#carriers.delete(carrierSid);
+  }
+  createCarrierRoute(input: NewCarrierRoute): Promise<CarrierRouteRecord> {
+    return this.#carrierRoutes.create(input);
+  }
+  listCarrierRoutes(page: PageRequest): Promise<Page<CarrierRouteRecord>> {
+    return this.#carrierRoutes.list(page);
+  }
+  getCarrierRoute(routeSid: string): Promise<CarrierRouteRecord | null> {
+    return this.#carrierRoutes.get(routeSid);
+  }
+  updateCarrierRoute(routeSid: string, update: Partial<NewCarrierRoute>): Promise<CarrierRouteRecord> {
+    return this.#carrierRoutes.update(routeSid, update);
+  }
+  deleteCarrierRoute(routeSid: string): Promise<void> {
+    return this.#carrierRoutes.delete(routeSid);
+  }
+  loadCarrierPlan(): Promise<CarrierPlan> {
+    return this.#ctx.hooks.readSnapshot(this.#ctx.db, async (db) => {
+      const carriers = await this.#carriers.loadPlanCarriers(db);
+      const routes = await this.#carrierRoutes.loadPlanRoutes(db);
+      return { carriers: new Map(carriers.map((c) => [c.sid, c])), routes };
+    });
   }
 
   /** Idempotent: a second call waits for the first. */

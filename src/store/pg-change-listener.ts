@@ -24,6 +24,7 @@ function parseEvent(payload: string | undefined): ChangeEvent | null {
       return { kind: 'trunk', accountSid: e.accountSid, trunkSid: (e as { trunkSid: string }).trunkSid };
     }
     if (e.kind === 'account' && typeof e.accountSid === 'string') return { kind: 'account', accountSid: e.accountSid };
+    if (e.kind === 'carriers') return { kind: 'carriers' };
   } catch {
     // not ours: ignore
   }

@@ -28,6 +28,7 @@ export const toAccount = (r: Selectable<AccountsTable>): Account => ({
   name: r.name,
   apiKey: r.api_key,
   dateCreated: r.created_at,
+  status: r.status === 'suspended' ? 'suspended' : 'active',
 });
 
 /** Nullable integers: `pg` may hand back strings for bigint expressions. */

@@ -17,6 +17,8 @@ export interface AccountsTable {
   /** SHA-256 of the API token, hex. */
   token_hash: string;
   created_at: string;
+  /** Migration 0004: 'active' | 'suspended'. */
+  status: Generated<string>;
 }
 
 export interface TrunksTable {
@@ -141,6 +143,62 @@ export interface IdempotencyKeysTable {
   created_ms: number | string;
 }
 
+/** Migration 0004: operator credentials, hashed like API tokens. */
+export interface OperatorTokensTable {
+  id: DbId;
+  token_hash: string;
+  label: string;
+  created_at: string;
+}
+
+/** Migration 0004: upstream carriers (see `src/carriers/carrier-plan.ts`). */
+export interface CarriersTable {
+  id: DbId;
+  sid: string;
+  name: string;
+  username: string | null;
+  password_enc: string | null;
+  auth_username: string | null;
+  realm: string | null;
+  registrar_uri: string | null;
+  register_expires: number | null;
+  contact_user: string | null;
+  /** JSON array of strings. */
+  source_cidrs: string;
+  /** JSON array of strings. */
+  codecs: string;
+  max_cps: number | null;
+  max_concurrent: number | null;
+  probe: number;
+  srtp: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CarrierUrisTable {
+  id: DbId;
+  carrier_sid: string;
+  uri: string;
+  priority: number;
+  weight: number;
+}
+
+export interface CarrierRoutesTable {
+  id: DbId;
+  sid: string;
+  prefix: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RouteCarriersTable {
+  route_sid: string;
+  carrier_sid: string;
+  position: number;
+  priority: number;
+  weight: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   trunks: TrunksTable;
@@ -154,4 +212,9 @@ export interface Database {
   change_log: ChangeLogTable;
   account_settings: AccountSettingsTable;
   idempotency_keys: IdempotencyKeysTable;
+  operator_tokens: OperatorTokensTable;
+  carriers: CarriersTable;
+  carrier_uris: CarrierUrisTable;
+  carrier_routes: CarrierRoutesTable;
+  route_carriers: RouteCarriersTable;
 }

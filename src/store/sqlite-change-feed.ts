@@ -28,6 +28,7 @@ export interface SqliteChangeFeedOptions {
 
 function isChangeEvent(v: unknown): v is ChangeEvent {
   const e = v as Partial<Record<string, unknown>> | null;
+  if (typeof e === 'object' && e !== null && e.kind === 'carriers') return true;
   if (typeof e !== 'object' || e === null || typeof e.accountSid !== 'string') return false;
   return e.kind === 'account' || (e.kind === 'trunk' && typeof e.trunkSid === 'string');
 }

@@ -14,12 +14,17 @@
  * - Secrets never leave the store in clear except where the contract says so:
  *   `getSipPassword` (Get Credentials) and `loadGatewayTrunks` (the gateway verifies digests).
  */
+import type { OperatorStore } from './operator-types.js';
+
+export type AccountStatus = 'active' | 'suspended';
 
 export interface Account {
   sid: string;
   name: string;
   apiKey: string;
   dateCreated: string;
+  /** A suspended account's API calls get 403 and its trunks' calls 403 (`account_suspended`). */
+  status: AccountStatus;
 }
 
 /** Returned once, when an account is created or its token rotated: the only time the token is seen. */
@@ -210,6 +215,8 @@ export interface Registration {
 /** Everything the gateway needs to decide one trunk's calls, with the SIP password decrypted. */
 export interface GatewayTrunk {
   trunk: Trunk;
+  /** The trunk's account is suspended: its calls are refused (`account_suspended`). */
+  accountSuspended?: boolean;
   sipPassword: string;
   numbers: string[];
   ips: Array<{ ip: string; mask: number }>;
@@ -219,9 +226,11 @@ export interface GatewayTrunk {
 
 export type ChangeEvent =
   | { kind: 'trunk'; accountSid: string; trunkSid: string }
-  | { kind: 'account'; accountSid: string };
+  | { kind: 'account'; accountSid: string }
+  /** A carrier or carrier route changed: the carrier plan is reloaded whole. */
+  | { kind: 'carriers' };
 
-export type StoreErrorKind = 'conflict' | 'not_found' | 'invalid';
+export type StoreErrorKind = 'conflict' | 'not_found' | 'invalid' | 'in_use';
 
 /** Thrown by stores; the API maps `conflict` to 409/1002 and `not_found` to 404/1003. */
 export class StoreError extends Error {
@@ -236,7 +245,7 @@ export class StoreError extends Error {
   }
 }
 
-export interface Store {
+export interface Store extends OperatorStore {
   readonly kind: 'sqlite' | 'postgres';
 
   // accounts

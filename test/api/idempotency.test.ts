@@ -112,6 +112,24 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    test('the operator API keeps its own keys: a retried account creation makes one account', async () => {
+      const token = (await f.store.createOperatorToken('idempotency')).secret;
+      const create = () =>
+        f.app.inject({
+          method: 'POST',
+          url: '/v2/operator/accounts',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'op-1' },
+          payload: JSON.stringify({ name: 'idem_operator' }),
+        });
+      const first = await create();
+      assert.equal(first.statusCode, 200, first.body);
+      const again = await create();
+      assert.equal(again.headers['idempotent-replayed'], 'true');
+      assert.equal(again.body, first.body);
+      const named = (await f.store.listAccounts()).filter((a) => a.name === 'idem_operator');
+      assert.equal(named.length, 1);
+    });
+
     test('the header is documented on every POST', async () => {
       const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json();
       const posts = Object.values(doc.paths as Record<string, Record<string, any>>)

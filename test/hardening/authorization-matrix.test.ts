@@ -7,6 +7,7 @@
  *   account A's key with a wrong token                 → 401
  *   account B's key on A's path                        → 403
  *   B's key on B's own path, but A's trunk_sid / ids   → 404 (trunk-scoped operations)
+ *   an operator token (Bearer) on A's path             → 403 (the operator API is elsewhere)
  *   A's key on A's path                                → 2xx
  *
  * After the four hostile rounds, A's whole configuration in the store is byte-for-byte what it
@@ -38,6 +39,7 @@ let b: AccountCredentials;
 let aFix: Fixtures;
 let bFix: Fixtures;
 let serial = 0;
+let operatorToken: string;
 
 /** Valid bodies per operation (key: METHOD and the path after {account_sid}). */
 const BODIES: Record<string, (accountSid: string) => unknown> = {
@@ -53,7 +55,17 @@ const BODIES: Record<string, (accountSid: string) => unknown> = {
   'PUT /trunks/{trunk_sid}/destination-uris/{id}': () => ({ priority: 2 }),
   'POST /trunks/{trunk_sid}/settings': () => ({ settings: [{ name: 'trunk_external_alias', value: '+14155550100' }] }),
   'POST /trunks/{trunk_sid}/doctor': () => ({}),
+  'PUT /settings': () => ({ cdr_retention_days: 90 }),
+  'POST /trunks/{trunk_sid}/phone-numbers/bulk': () => ({
+    phone_numbers: [{ phone_number: `+9197${String(10_000_000 + ++serial)}` }],
+  }),
+  'POST /trunks/{trunk_sid}/phone-numbers.csv': () => new CsvBody(`+9196${String(10_000_000 + ++serial)}\n`),
 };
+
+/** A body sent as text/csv rather than JSON. */
+class CsvBody {
+  constructor(readonly text: string) {}
+}
 
 const key = (op: Operation) => `${op.method} ${op.path.replace('/v2/accounts/{account_sid}', '')}`;
 
@@ -118,17 +130,20 @@ async function call(
 ) {
   const make = BODIES[key(op)];
   if (op.hasBody && make === undefined) assert.fail(`${key(op)} takes a body: add a valid one to BODIES in this test`);
-  const body = op.hasBody && make ? JSON.stringify(make(bodyAccount)) : undefined;
+  const made = op.hasBody && make ? make(bodyAccount) : undefined;
+  const csv = made instanceof CsvBody;
+  const body = made === undefined ? undefined : csv ? made.text : JSON.stringify(made);
   const r = await f.app.inject({
     method: op.method as 'GET',
     url: url(op, pathAccount, fx),
     headers: {
       ...(authorization === null ? {} : { authorization }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { 'content-type': csv ? 'text/csv' : 'application/json' }),
     },
     ...(body === undefined ? {} : { payload: body }),
   });
-  const json = r.body === '' ? null : (r.json() as any);
+  // CSV and NDJSON exports answer text; their failures are still the JSON envelope.
+  const json = r.headers['content-type']?.toString().startsWith('application/json') ? (r.json() as any) : null;
   // Token rotation succeeded: the caller's old token is dead, so later rounds use the new one.
   if (key(op) === 'POST /api-token/rotate' && r.statusCode === 200) {
     const who = [a, b].find((x) => x.accountSid === pathAccount);
@@ -182,6 +197,7 @@ for (const kind of STORE_KINDS) {
       b = await f.store.createAccount('other');
       aFix = await seed(f.store, a.accountSid, 1);
       bFix = await seed(f.store, b.accountSid, 2);
+      operatorToken = (await f.store.createOperatorToken('matrix')).secret;
     });
     after(() => f.close());
 
@@ -222,6 +238,7 @@ for (const kind of STORE_KINDS) {
           await call(op, basic(b.apiKey, b.apiToken), a.accountSid, aFix, b.accountSid),
           403,
         );
+        expect(op, 'operator token', await call(op, `Bearer ${operatorToken}`, a.accountSid, aFix, a.accountSid), 403);
         const bAuth = basic(b.apiKey, b.apiToken);
         if (trunkScoped(op)) {
           // B on its own account path, naming A's trunk (and A's item ids).
@@ -267,6 +284,21 @@ for (const kind of STORE_KINDS) {
         if (r.status !== 200) bad.push(`${key(op)}: ${r.status} ${r.text.slice(0, 300)}`);
       }
       assert.deepEqual(bad, []);
+    });
+
+    test("a suspended account's own key gets 403 (1016) on every operation and changes nothing", async () => {
+      const s = await f.store.createAccount('suspended');
+      const sFix = await seed(f.store, s.accountSid, 900);
+      await f.store.setAccountStatus(s.accountSid, 'suspended');
+      const before = await dump(f.store, s.accountSid);
+      const wrong: string[] = [];
+      for (const op of operations) {
+        const r = await call(op, basic(s.apiKey, s.apiToken), s.accountSid, sFix, s.accountSid);
+        if (r.status !== 403 || r.json?.response?.error_data?.code !== 1016)
+          wrong.push(`${key(op)}: ${r.status} ${r.text.slice(0, 200)}`);
+      }
+      assert.deepEqual(wrong, []);
+      assert.equal(await dump(f.store, s.accountSid), before);
     });
   });
 }

@@ -110,7 +110,11 @@ export async function cdrRoutes(app: FastifyInstance, { store }: RouteDeps): Pro
   async function accountQuery(request: FastifyRequest<{ Params: AccountParams; Querystring: CdrQueryString }>) {
     const q = request.query;
     const query: CdrQuery = { ...parseCdrFilter(q), limit: pageSize(q.page_size) };
-    if (q.trunk_sid !== undefined) query.trunkSid = q.trunk_sid;
+    if (q.trunk_sid !== undefined) {
+      // A trunk of another account is "not found", as on every trunk-scoped route.
+      await requireTrunk(store, request.params.account_sid, q.trunk_sid);
+      query.trunkSid = q.trunk_sid;
+    }
     if (q.cursor !== undefined) query.after = decodeCursor(q.cursor);
     return query;
   }
@@ -175,7 +179,10 @@ export async function cdrRoutes(app: FastifyInstance, { store }: RouteDeps): Pro
       },
       async (request, reply) => {
         const query: CdrQuery = { ...parseCdrFilter(request.query), limit: EXPORT_BATCH };
-        if (request.query.trunk_sid !== undefined) query.trunkSid = request.query.trunk_sid;
+        if (request.query.trunk_sid !== undefined) {
+          await requireTrunk(store, request.params.account_sid, request.query.trunk_sid);
+          query.trunkSid = request.query.trunk_sid;
+        }
         return exportOf(request.params.account_sid, query, format, reply);
       },
     );

@@ -11,6 +11,7 @@ import { registerExplainCommand } from './explain-command.js';
 import { registerIpsCommand } from './ips-command.js';
 import { registerLoginCommand } from './login-command.js';
 import { registerNumbersCommand } from './numbers-command.js';
+import { registerOperatorCommand } from './operator-command.js';
 import { registerQuickstartCommand } from './quickstart-command.js';
 import { registerTrunksCommand } from './trunks-command.js';
 
@@ -40,6 +41,7 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
   registerIpsCommand(program, full);
   registerDestinationsCommand(program, full);
   registerCredentialsCommand(program, full);
+  registerOperatorCommand(program, full);
   registerAliasCommand(program, full);
   registerCallsCommand(program, full);
   registerDoctorCommand(program, full);

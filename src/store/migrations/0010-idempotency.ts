@@ -12,7 +12,8 @@ export function idempotencyMigration(_dialect: SqlDialectKind): Migration {
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('idempotency_keys')
-        .addColumn('account_sid', 'text', (c) => c.notNull().references('accounts.sid').onDelete('cascade'))
+        // The account's SID, or `operator` for the operator API. No foreign key: rows go by age.
+        .addColumn('account_sid', 'text', (c) => c.notNull())
         .addColumn('key', 'text', (c) => c.notNull())
         /** SHA-256 of method, path and body: a retry must be the same request. */
         .addColumn('fingerprint', 'text', (c) => c.notNull())

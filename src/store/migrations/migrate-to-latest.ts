@@ -8,6 +8,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { SqlDialectKind } from './dialect-kind.js';
 import { initialMigration } from './0001-initial.js';
 import { changeLogMigration } from './0002-change-log.js';
+import { operatorMigration } from './0004-operator.js';
 import { cdrMigration } from './0007-cdr.js';
 import { idempotencyMigration } from './0010-idempotency.js';
 
@@ -16,6 +17,7 @@ export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-change-log': changeLogMigration(dialect),
+    '0004-operator': operatorMigration(dialect),
     '0007-cdr': cdrMigration(dialect),
     '0010-idempotency': idempotencyMigration(dialect),
   };

@@ -14,3 +14,7 @@ export const newAccountSid = (): string => `vsip${hex(8)}`;
 export const newApiKey = (): string => hex(10);
 /** Exotel style `trmum1` + 24 hex (96 bits). */
 export const newTrunkSid = (): string => `trmum1${hex(12)}`;
+/** Upstream carrier: `car` + 16 hex (64 bits). */
+export const newCarrierSid = (): string => `car${hex(8)}`;
+/** Carrier route: `rte` + 16 hex (64 bits). */
+export const newCarrierRouteSid = (): string => `rte${hex(8)}`;
