@@ -28,6 +28,9 @@ import { Pike } from './pike.js';
 import { TrunkLimits } from './trunk-limits.js';
 import { peerIpv4 } from '../net/ipv4.js';
 import type { PortEvent } from './sip-port.js';
+import type { CarrierPlanSource } from '../carriers/carrier-plan.js';
+import { CarrierRouter } from '../carriers/carrier-router.js';
+import { staticCarrierPlan } from '../carriers/static-carrier-plan.js';
 
 /**
  * The carrier side only takes calls from the carrier: its IP when `--carrier` names one, loopback
@@ -78,6 +81,8 @@ export interface GatewayDeps {
   metrics: Registry;
   tuning?: GatewayTuning;
   worker?: GatewayWorker;
+  /** Carriers and routes (the operator's store-backed plan); default: `--carrier` or the simulator as one carrier. */
+  carrierPlan?: CarrierPlanSource;
 }
 
 export interface GatewayAddress {
@@ -166,7 +171,10 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       const sim = pstnSim;
       closers.push(() => sim.close());
     }
-    const carrierUri = parseUri(config.carrier ?? (pstnSim as PstnSim).uri);
+    const carrierText = config.carrier ?? (pstnSim as PstnSim).uri;
+    const carrierUri = parseUri(carrierText);
+    const router = new CarrierRouter(deps.carrierPlan ?? staticCarrierPlan(carrierText));
+    closers.push(async () => router.close());
 
     const carrierEp = await createSipEndpoint({
       listen: [
@@ -292,7 +300,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       localHosts,
       access,
       carrier,
-      carrierUri,
+      router,
       trunkLimits,
     });
     const origination = new Origination({
