@@ -91,7 +91,7 @@ function challengeScenario(code: 401 | 407): string {
 }
 
 for (const code of [401, 407] as const) {
-  test(`carriers: a carrier challenging with ${code} (MD5) gets the carrier's credentials; the call completes`, async () => {
+  test(`carriers: a carrier challenging with ${code} (MD5) gets the credentials; the call completes`, async () => {
     const c = await sippCarrier(challengeScenario(code));
     try {
       const acme = testCarrier('acme', [[c.uri, 0, 1]], { credentials: credentials('acme', 's3cret') });
