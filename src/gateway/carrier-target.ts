@@ -44,7 +44,7 @@ export interface CarrierTargetOptions {
   patienceMs: number;
   /** Where attempts are noted for the call log. */
   attempts?: CarrierAttempt[];
-  /** A URI that answered 503 with Retry-After (seconds): the liveness table may hold it down that long. */
+  /** A probed carrier's URI answered 503 with Retry-After (seconds): the prober holds it down that long. */
   onRetryAfter?: (uriId: string, seconds: number) => void;
 }
 
@@ -103,7 +103,8 @@ export class CarrierTarget implements TargetSet {
     if (status >= 300 && status < 400) return this.redirected(hop, res);
     if (status === 408 || (status >= 500 && status < 600)) {
       const wait = status === 503 ? retryAfterSeconds(res) : null;
-      if (wait !== null) this.o.onRetryAfter?.(hop.uriId, wait);
+      // Only a probed carrier's URI is held down: the others have no liveness to come back by.
+      if (wait !== null && hop.carrier.probe) this.o.onRetryAfter?.(hop.uriId, wait);
       if (wait === null || wait * 1000 <= this.o.patienceMs) {
         return this.#queue.length > 0;
       }

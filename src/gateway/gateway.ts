@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { PstnSim } from '../pstn-sim/pstn-sim.js';
-import { createSipEndpoint, hasToTag, parseUri, sipChannels } from '../sip/index.js';
+import { createSipEndpoint, hasToTag, parseUri, sipChannels, targetOfUri } from '../sip/index.js';
 import type { SipProtocol, TimerConfig, TlsOptions, UdpSteering } from '../sip/index.js';
 import type { Store } from '../store/types.js';
 import { advertisedHost } from './advertised-host.js';
@@ -31,6 +31,9 @@ import type { PortEvent } from './sip-port.js';
 import type { CarrierPlanSource } from '../carriers/carrier-plan.js';
 import { CarrierRouter } from '../carriers/carrier-router.js';
 import { staticCarrierPlan } from '../carriers/static-carrier-plan.js';
+import { CarrierProber, DEFAULT_PROBE, type ProbeSettings } from '../carriers/carrier-prober.js';
+import type { CarrierStatus } from '../carriers/carrier-status.js';
+import { ourCarrierUri, sendCarrierRequest } from '../carriers/send-carrier-request.js';
 
 /**
  * The carrier side only takes calls from the carrier: its IP when `--carrier` names one, loopback
@@ -62,6 +65,8 @@ export interface GatewayTuning {
   simAnswerDelayMs?: number;
   /** Clock of the per-trunk calls-per-second windows (default `Date.now`; tests step it by hand). */
   trunkClock?: () => number;
+  /** OPTIONS probing of carrier URIs (interval, timeout, thresholds); default DEFAULT_PROBE. */
+  carrierProbe?: Partial<ProbeSettings>;
 }
 
 /** What a gateway running as one of `vsip serve --sip-workers` processes gets from the primary. */
@@ -101,6 +106,8 @@ export interface Gateway {
   callLog: CallLog;
   /** The embedded PSTN simulator, when no `--carrier` was given. */
   pstnSim: PstnSim | null;
+  /** Carrier URIs' probe state and carrier registrations (operator API, metrics, doctor). */
+  carriers: CarrierStatus;
   /** Closes the record of a call held here whose BYE another worker relayed (see GatewayWorker). */
   endCall(callId: string): void;
   close(): Promise<void>;
@@ -173,8 +180,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     }
     const carrierText = config.carrier ?? (pstnSim as PstnSim).uri;
     const carrierUri = parseUri(carrierText);
-    const router = new CarrierRouter(deps.carrierPlan ?? staticCarrierPlan(carrierText));
-    closers.push(async () => router.close());
+    const planSource = deps.carrierPlan ?? staticCarrierPlan(carrierText);
 
     const carrierEp = await createSipEndpoint({
       listen: [
@@ -192,6 +198,22 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const carrier = new SipPort('carrier', carrierEp, advertise);
     ports.push(carrier);
     closers.push(() => carrier.close());
+
+    const prober = new CarrierProber(
+      () => planSource.current(),
+      (u, target, timeoutMs) => {
+        const requestUri = `sip:${u.hostPort}${u.params}`;
+        const from = ourCarrierUri(carrier, target.protocol, 'vsip');
+        return sendCarrierRequest(carrier, target, { method: 'OPTIONS', requestUri, from, to: requestUri }, timeoutMs);
+      },
+      async (u) => targetOfUri(u.parsed),
+      { ...DEFAULT_PROBE, ...tuning.carrierProbe },
+    );
+    prober.start();
+    closers.push(async () => prober.stop());
+    const router = new CarrierRouter(planSource, prober);
+    closers.push(async () => router.close());
+    const carrierStatus: CarrierStatus = { uris: () => prober.states(), registrations: () => [] };
 
     const proxy: ProxyDeps = {
       callLog,
@@ -302,6 +324,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       carrier,
       router,
       trunkLimits,
+      onRetryAfter: (uriId, seconds) => prober.holdDown(uriId, seconds),
     });
     const origination = new Origination({
       proxy,
@@ -355,6 +378,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       snapshot,
       callLog,
       pstnSim,
+      carriers: carrierStatus,
       endCall: (callId) => proxy.dialogs.end(callId, 200, 'completed'),
       async close() {
         if (closed) return;

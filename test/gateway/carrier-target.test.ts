@@ -77,9 +77,12 @@ test('carriers: no candidate at all is 503 all_carriers_failed; Retry-After is r
     cause: 'all_carriers_failed',
   });
   const held: Array<[string, number]> = [];
-  const set = new CarrierTarget({ hops: three(), patienceMs: 1000, onRetryAfter: (id, s) => held.push([id, s]) });
-  drive(set, [response(503, [{ name: 'retry-after', value: '30' }])]);
-  assert.deepEqual(held, [['a-0', 30]]);
+  const probed = testCarrier('a', [['sip:a', 0, 1]], { probe: true });
+  const hops = [carrierHop('a', probed), carrierHop('b')];
+  const set = new CarrierTarget({ hops, patienceMs: 1000, onRetryAfter: (id, s) => held.push([id, s]) });
+  const retry = (): SipResponse => response(503, [{ name: 'retry-after', value: '30' }]);
+  drive(set, [retry(), retry()]);
+  assert.deepEqual(held, [['a-0', 30]], 'the probed carrier only');
 });
 
 const SECRET = 'carrier-secret';

@@ -11,9 +11,16 @@ export interface CarrierUas {
   close(): Promise<void>;
 }
 
-/** A carrier stand-in on 127.0.0.1 (UDP and TCP on one port 0): answers calls as `attachSimpleUas` does. */
-export async function startCarrierUas(options: SimpleUasOptions = {}, host = '127.0.0.1'): Promise<CarrierUas> {
-  const port = await freePort(host);
+/**
+ * A carrier stand-in on 127.0.0.1 (UDP and TCP on one free port, or `fixedPort` to come back where it
+ * was): answers calls as `attachSimpleUas` does.
+ */
+export async function startCarrierUas(
+  options: SimpleUasOptions = {},
+  host = '127.0.0.1',
+  fixedPort?: number,
+): Promise<CarrierUas> {
+  const port = fixedPort ?? (await freePort(host));
   const endpoint = await createSipEndpoint({
     listen: [
       { protocol: 'udp', host, port },
