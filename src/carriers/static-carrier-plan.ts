@@ -15,12 +15,13 @@ function hostOf(uri: string): string {
  * The one-line shortcut `vsip serve --carrier <uri>` (default: the built-in PSTN simulator): one
  * carrier with that URI, no credentials, no registration, no probing, on the default route ''.
  * Its host is its source when it is an IP literal (its calls in are accepted from there); the
- * simulator on loopback gets loopback. A host name gives no source: its addresses may change.
+ * simulator passes loopback. A host name accepts any source, as before carriers were configured:
+ * its addresses may change (firewall the carrier port then).
  */
 export function staticCarrierPlan(uri: string, o: { name?: string; sourceCidrs?: string[] } = {}): CarrierPlanSource {
   const host = hostOf(uri);
   const family = isIP(host);
-  const sourceCidrs = o.sourceCidrs ?? (family === 4 ? [`${host}/32`] : family === 6 ? [host] : []);
+  const sourceCidrs = o.sourceCidrs ?? (family === 4 ? [`${host}/32`] : family === 6 ? [host] : ['0.0.0.0/0', '::/0']);
   const carrier: Carrier = {
     sid: STATIC_CARRIER_SID,
     name: o.name ?? 'default',

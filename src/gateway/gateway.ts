@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { PstnSim } from '../pstn-sim/pstn-sim.js';
-import { createSipEndpoint, hasToTag, parseUri, sipChannels, targetOfUri } from '../sip/index.js';
+import { createSipEndpoint, hasToTag, parseUri, sipChannels, targetOfUri, targetOfUriString } from '../sip/index.js';
 import type { SipProtocol, TimerConfig, TlsOptions, UdpSteering } from '../sip/index.js';
 import type { Store } from '../store/types.js';
 import { advertisedHost } from './advertised-host.js';
@@ -33,18 +32,13 @@ import { CarrierRouter } from '../carriers/carrier-router.js';
 import { staticCarrierPlan } from '../carriers/static-carrier-plan.js';
 import { CarrierProber, DEFAULT_PROBE, type ProbeSettings } from '../carriers/carrier-prober.js';
 import type { CarrierStatus } from '../carriers/carrier-status.js';
+import { CarrierSources } from '../carriers/carrier-sources.js';
+import {
+  CarrierRegistrations,
+  DEFAULT_REGISTRATION,
+  type RegistrationSettings,
+} from '../carriers/carrier-registrations.js';
 import { ourCarrierUri, sendCarrierRequest } from '../carriers/send-carrier-request.js';
-
-/**
- * The carrier side only takes calls from the carrier: its IP when `--carrier` names one, loopback
- * when the embedded simulator is the carrier, anyone when `--carrier` is a host name (its
- * addresses may change; firewall the carrier port then).
- */
-function carrierSources(carrier: string | null, host: string): ((address: string) => boolean) | null {
-  if (carrier === null) return (a) => a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.');
-  if (isIP(host) === 0) return null;
-  return (a) => a === host || a === `::ffff:${host}`;
-}
 
 /** Knobs tests and benches turn; production uses the defaults. */
 export interface GatewayTuning {
@@ -67,6 +61,8 @@ export interface GatewayTuning {
   trunkClock?: () => number;
   /** OPTIONS probing of carrier URIs (interval, timeout, thresholds); default DEFAULT_PROBE. */
   carrierProbe?: Partial<ProbeSettings>;
+  /** Carrier registration retry back-off and timeout; default DEFAULT_REGISTRATION. */
+  carrierRegistration?: Partial<RegistrationSettings>;
 }
 
 /** What a gateway running as one of `vsip serve --sip-workers` processes gets from the primary. */
@@ -179,8 +175,10 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       closers.push(() => sim.close());
     }
     const carrierText = config.carrier ?? (pstnSim as PstnSim).uri;
-    const carrierUri = parseUri(carrierText);
-    const planSource = deps.carrierPlan ?? staticCarrierPlan(carrierText);
+    parseUri(carrierText); // a malformed --carrier fails start-up, not every call
+    // The simulator listens on loopback: calls from any loopback address are its.
+    const simSources = pstnSim === null ? {} : { sourceCidrs: ['127.0.0.0/8', '::1'] };
+    const planSource = deps.carrierPlan ?? staticCarrierPlan(carrierText, simSources);
 
     const carrierEp = await createSipEndpoint({
       listen: [
@@ -199,6 +197,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     ports.push(carrier);
     closers.push(() => carrier.close());
 
+    const registrationSettings = { ...DEFAULT_REGISTRATION, ...tuning.carrierRegistration };
     const prober = new CarrierProber(
       () => planSource.current(),
       (u, target, timeoutMs) => {
@@ -213,7 +212,22 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     closers.push(async () => prober.stop());
     const router = new CarrierRouter(planSource, prober);
     closers.push(async () => router.close());
-    const carrierStatus: CarrierStatus = { uris: () => prober.states(), registrations: () => [] };
+    const registrations = new CarrierRegistrations(
+      planSource,
+      {
+        send: (target, o) => sendCarrierRequest(carrier, target, o, registrationSettings.timeoutMs),
+        resolve: async (uri) => targetOfUriString(uri),
+        contact: (protocol, user) => ourCarrierUri(carrier, protocol, user),
+      },
+      registrationSettings,
+    );
+    registrations.start();
+    // Bindings are not removed at shutdown: a restart registers afresh, and a gateway going away
+    // should not wait on registrars; they expire on their own.
+    closers.push(() => registrations.close(false));
+    const sources = new CarrierSources(planSource, registrations);
+    closers.push(async () => sources.close());
+    const carrierStatus: CarrierStatus = { uris: () => prober.states(), registrations: () => registrations.states() };
 
     const proxy: ProxyDeps = {
       callLog,
@@ -331,7 +345,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       snapshot,
       access,
       carrier,
-      trustedSource: carrierSources(config.carrier, carrierUri.host),
+      sources,
       trunkLimits,
     });
     const registrar = new Registrar({
