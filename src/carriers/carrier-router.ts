@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { formatHost, parseUri, type SipUri } from '../sip/index.js';
 import type { Carrier, CarrierPlan, CarrierPlanSource, CarrierUri } from './carrier-plan.js';
 import { RouteIndex } from './route-index.js';
@@ -12,6 +13,8 @@ export interface CompiledUri {
   readonly hostPort: string;
   /** The URI's parameters (`;transport=tcp`), as written. */
   readonly params: string;
+  /** The host is an IP literal: no DNS (RFC 3263 §4.2). */
+  readonly literal: boolean;
 }
 
 /** One place a call may go: a carrier and one of its URIs, in the order they are to be tried. */
@@ -44,7 +47,7 @@ function compileUri(carrier: Carrier, uri: CarrierUri): CompiledUri | null {
   let params = '';
   for (const [k, v] of parsed.params) params += v === null ? `;${k}` : `;${k}=${v}`;
   const hostPort = `${formatHost(parsed.host)}${parsed.port === null ? '' : `:${parsed.port}`}`;
-  return { carrier, uri, parsed, hostPort, params };
+  return { carrier, uri, parsed, hostPort, params, literal: isIP(parsed.host) !== 0 };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { PstnSim } from '../pstn-sim/pstn-sim.js';
-import { createSipEndpoint, hasToTag, parseUri, sipChannels, targetOfUri, targetOfUriString } from '../sip/index.js';
+import { createSipEndpoint, hasToTag, parseUri, sipChannels } from '../sip/index.js';
 import type { SipProtocol, TimerConfig, TlsOptions, UdpSteering } from '../sip/index.js';
 import type { Store } from '../store/types.js';
 import { advertisedHost } from './advertised-host.js';
@@ -28,17 +28,11 @@ import { TrunkLimits } from './trunk-limits.js';
 import { peerIpv4 } from '../net/ipv4.js';
 import type { PortEvent } from './sip-port.js';
 import type { CarrierPlanSource } from '../carriers/carrier-plan.js';
-import { CarrierRouter } from '../carriers/carrier-router.js';
 import { staticCarrierPlan } from '../carriers/static-carrier-plan.js';
-import { CarrierProber, DEFAULT_PROBE, type ProbeSettings } from '../carriers/carrier-prober.js';
+import type { ProbeSettings } from '../carriers/carrier-prober.js';
+import { startCarrierSide } from '../carriers/carrier-side.js';
 import type { CarrierStatus } from '../carriers/carrier-status.js';
-import { CarrierSources } from '../carriers/carrier-sources.js';
-import {
-  CarrierRegistrations,
-  DEFAULT_REGISTRATION,
-  type RegistrationSettings,
-} from '../carriers/carrier-registrations.js';
-import { ourCarrierUri, sendCarrierRequest } from '../carriers/send-carrier-request.js';
+import type { RegistrationSettings } from '../carriers/carrier-registrations.js';
 
 /** Knobs tests and benches turn; production uses the defaults. */
 export interface GatewayTuning {
@@ -180,12 +174,20 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const simSources = pstnSim === null ? {} : { sourceCidrs: ['127.0.0.0/8', '::1'] };
     const planSource = deps.carrierPlan ?? staticCarrierPlan(carrierText, simSources);
 
+    // Carriers' certificates are verified (system CAs or --carrier-ca-file) for the name in their URI.
+    const carrierTls: TlsOptions = {
+      ...(config.carrierTlsCert !== null && config.carrierTlsKey !== null
+        ? { certFile: config.carrierTlsCert, keyFile: config.carrierTlsKey, clientCert: true }
+        : { selfSignedDir: config.dataDir }),
+      rejectUnauthorized: true,
+      ...(config.carrierCaFile !== null ? { caFile: config.carrierCaFile } : {}),
+    };
     const carrierEp = await createSipEndpoint({
       listen: [
         { protocol: 'udp', host: config.sipHost, port: config.carrierPort },
         { protocol: 'tcp', host: config.sipHost, port: config.carrierPort },
       ],
-      tls,
+      tls: carrierTls,
       clientProtocols: ['tls'],
       advertisedHost: advertise,
       maxConnections: config.sipMaxConnections,
@@ -197,37 +199,14 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     ports.push(carrier);
     closers.push(() => carrier.close());
 
-    const registrationSettings = { ...DEFAULT_REGISTRATION, ...tuning.carrierRegistration };
-    const prober = new CarrierProber(
-      () => planSource.current(),
-      (u, target, timeoutMs) => {
-        const requestUri = `sip:${u.hostPort}${u.params}`;
-        const from = ourCarrierUri(carrier, target.protocol, 'vsip');
-        return sendCarrierRequest(carrier, target, { method: 'OPTIONS', requestUri, from, to: requestUri }, timeoutMs);
-      },
-      async (u) => targetOfUri(u.parsed),
-      { ...DEFAULT_PROBE, ...tuning.carrierProbe },
-    );
-    prober.start();
-    closers.push(async () => prober.stop());
-    const router = new CarrierRouter(planSource, prober);
-    closers.push(async () => router.close());
-    const registrations = new CarrierRegistrations(
-      planSource,
-      {
-        send: (target, o) => sendCarrierRequest(carrier, target, o, registrationSettings.timeoutMs),
-        resolve: async (uri) => targetOfUriString(uri),
-        contact: (protocol, user) => ourCarrierUri(carrier, protocol, user),
-      },
-      registrationSettings,
-    );
-    registrations.start();
-    // Bindings are not removed at shutdown: a restart registers afresh, and a gateway going away
-    // should not wait on registrars; they expire on their own.
-    closers.push(() => registrations.close(false));
-    const sources = new CarrierSources(planSource, registrations);
-    closers.push(async () => sources.close());
-    const carrierStatus: CarrierStatus = { uris: () => prober.states(), registrations: () => registrations.states() };
+    const carriers = startCarrierSide({
+      plan: planSource,
+      port: carrier,
+      dnsServer: config.dnsServer,
+      ...(tuning.carrierProbe !== undefined ? { probe: tuning.carrierProbe } : {}),
+      ...(tuning.carrierRegistration !== undefined ? { registration: tuning.carrierRegistration } : {}),
+    });
+    closers.push(() => carriers.close());
 
     const proxy: ProxyDeps = {
       callLog,
@@ -336,16 +315,17 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       localHosts,
       access,
       carrier,
-      router,
+      router: carriers.router,
       trunkLimits,
-      onRetryAfter: (uriId, seconds) => prober.holdDown(uriId, seconds),
+      resolve: (uri) => carriers.resolver.resolve(uri),
+      onRetryAfter: (uriId, seconds) => carriers.prober.holdDown(uriId, seconds),
     });
     const origination = new Origination({
       proxy,
       snapshot,
       access,
       carrier,
-      sources,
+      sources: carriers.sources,
       trunkLimits,
     });
     const registrar = new Registrar({
@@ -392,7 +372,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       snapshot,
       callLog,
       pstnSim,
-      carriers: carrierStatus,
+      carriers: carriers.status,
       endCall: (callId) => proxy.dialogs.end(callId, 200, 'completed'),
       async close() {
         if (closed) return;

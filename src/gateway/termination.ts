@@ -7,6 +7,8 @@ import {
   type DigestCredentials,
   type InviteServerTransaction,
   type SipHeader,
+  type SipTarget,
+  type SipUri,
 } from '../sip/index.js';
 import type { CarrierChoice, CarrierRouter } from '../carriers/carrier-router.js';
 import { authenticateDigest, type DigestOutcome } from './authenticate-digest.js';
@@ -45,6 +47,8 @@ export interface TerminationOptions {
   /** The carriers and routes (the operator's plan, or the `--carrier` shortcut's one carrier). */
   router: CarrierRouter;
   trunkLimits: TrunkLimits;
+  /** RFC 3263 for carrier URIs named by a host name (sip-resolver.ts). */
+  resolve: (uri: SipUri) => Promise<SipTarget[]>;
   /** A carrier URI answered 503 with Retry-After: hold it down that long (see carrier-prober.ts). */
   onRetryAfter?: (uriId: string, seconds: number) => void;
 }
@@ -128,13 +132,41 @@ export class Termination {
       if (value !== null) replace.push({ name: 'from', value });
       replace.push({ name: 'p-asserted-identity', value: `<sip:${alias}@${this.warnAgent}>` });
     }
-    const accessRR = this.o.proxy.signer.recordRoute(this.o.access, source.protocol, callId);
+    const list = choices ?? [];
     const popRoutes = this.preloadedRoutes(getHeaderValues(req, 'route'));
+    const go = (resolved: Array<readonly [CarrierChoice, SipTarget[]]>): void =>
+      this.proxy(
+        tx,
+        call,
+        replace,
+        popRoutes,
+        resolved.flatMap(([c, ts]) => ts.map((t) => hopOf(c, decision.callee, t))),
+      );
+    if (list.every((c) => c.uri.literal)) {
+      go(list.map((c) => [c, [targetOfUri(c.uri.parsed)]] as const));
+      return;
+    }
+    // Some carrier is named by a host name: RFC 3263 first (cached; a CANCEL meanwhile is seen by the relay).
+    void Promise.all(list.map(async (c) => [c, await this.o.resolve(c.uri.parsed).catch(() => [])] as const)).then(go);
+  }
+
+  /** Hands the INVITE to the relay with the carrier attempts in order (see CarrierTarget). */
+  private proxy(
+    tx: InviteServerTransaction,
+    call: CallState,
+    replace: SipHeader[],
+    popRoutes: number,
+    hops: CarrierHop[],
+  ): void {
+    const req = tx.request;
+    const callId = call.callId;
+    const source = tx.source;
+    const accessRR = this.o.proxy.signer.recordRoute(this.o.access, source.protocol, callId);
     const attempts: CarrierAttempt[] = [];
     call.attempts = attempts;
     proxyInvite(this.o.proxy, tx, this.o.carrier, call, {
       targets: new CarrierTarget({
-        hops: (choices ?? []).map((c) => hopOf(c, decision.callee)),
+        hops,
         patienceMs: this.o.proxy.timers.ringTimeoutMs,
         attempts,
         ...(this.o.onRetryAfter !== undefined ? { onRetryAfter: this.o.onRetryAfter } : {}),
@@ -204,12 +236,13 @@ export class Termination {
 }
 
 /** The first attempt at one carrier URI: the dialled number at the carrier's host, over the URI's transport. */
-function hopOf(c: CarrierChoice, callee: string): CarrierHop {
+function hopOf(c: CarrierChoice, callee: string, target: SipTarget): CarrierHop {
   const u = c.uri;
   return {
     requestUri: `sip:${callee}@${u.hostPort}${u.params}`,
-    target: targetOfUri(u.parsed),
-    label: `${u.hostPort}${u.params}`,
+    target,
+    // A name resolved by DNS shows where it went: `carrier.example (192.0.2.10:5060)`.
+    label: `${u.hostPort}${u.params}${u.literal ? '' : ` (${formatHost(target.address)}:${target.port})`}`,
     carrier: c.carrier,
     uriId: u.uri.id,
     headers: [],
