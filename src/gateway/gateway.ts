@@ -31,6 +31,7 @@ import type { CarrierPlanSource } from '../carriers/carrier-plan.js';
 import { staticCarrierPlan } from '../carriers/static-carrier-plan.js';
 import type { ProbeSettings } from '../carriers/carrier-prober.js';
 import { startCarrierSide } from '../carriers/carrier-side.js';
+import { registerCarrierMetrics } from '../carriers/carrier-metrics.js';
 import type { CarrierStatus } from '../carriers/carrier-status.js';
 import type { RegistrationSettings } from '../carriers/carrier-registrations.js';
 
@@ -207,6 +208,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       ...(tuning.carrierRegistration !== undefined ? { registration: tuning.carrierRegistration } : {}),
     });
     closers.push(() => carriers.close());
+    registerCarrierMetrics(deps.metrics, carriers.status);
 
     const proxy: ProxyDeps = {
       callLog,

@@ -79,6 +79,7 @@ test("inbound: vsip registers (challenge, refresh); the carrier's call to its Co
       'registered and refreshed',
     );
     assert.equal(state.lastResult, 200);
+    assert.match(await h.metrics.getSingleMetricAsString('vsip_carrier_registered'), /\{carrier="reg"\} 1/);
     assert.match(state.contact, /^sip:vsip-reg-1@127\.0\.0\.1:\d+$/);
     const r = await registrar.done;
     assert.equal(r.code, 0, r.output.slice(-3000));

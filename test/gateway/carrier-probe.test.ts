@@ -74,6 +74,9 @@ test('probing: a URI that stops answering OPTIONS is skipped at once, and used a
 
     await first.close();
     await waitFor(() => state('first')?.up === false, 10_000, 'probe state');
+    const metrics = await h.metrics.getSingleMetricAsString('vsip_carrier_uri_up');
+    assert.match(metrics, new RegExp(`vsip_carrier_uri_up\\{carrier="first",uri="sip:127.0.0.1:${port}"\\} 0`));
+    assert.match(metrics, /vsip_carrier_uri_up\{carrier="second",uri="[^"]+"\} 1/);
     const attempts = await call();
     assert.deepEqual(
       attempts.map((x) => [x.carrier, x.code]),
