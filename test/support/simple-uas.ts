@@ -20,6 +20,8 @@ export interface SimpleUasOptions {
   ringOnlyUsers?: Set<string>;
   /** Send an SDP answer in the 200 (as sipp's own uas does). */
   sdp?: boolean;
+  /** Challenge OPTIONS too (407), as a carrier that authenticates everything does. */
+  challengeOptions?: boolean;
 }
 
 export interface SimpleUasStats {
@@ -153,6 +155,7 @@ export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {})
         return;
       }
       case 'OPTIONS':
+        if (options.challengeOptions && !authorized(tx, 407)) return;
         tx.reply(200);
         return;
       default:
