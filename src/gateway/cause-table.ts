@@ -143,14 +143,14 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
     meaning:
       "Every carrier of the dialled number's route failed (unreachable, timed out, 408 or 5xx; URIs probed down " +
       'are skipped)',
-    fix: 'Check the carriers: vsip doctor --carrier <name> (DNS, reachability, TLS, OPTIONS, registration)',
+    fix: 'Check the carriers: vsip doctor --carrier <sip-uri> (DNS, reachability, TLS, OPTIONS, registration)',
   },
   carrier_auth_failed: {
     code: 503,
     meaning:
       'A carrier challenged the call (401/407) and vsip had no credentials for it, or the carrier challenged the ' +
       'answer again (wrong username, password or realm)',
-    fix: "Check the carrier's digest credentials: vsip doctor --carrier <name> runs a test challenge",
+    fix: "Check the carrier's digest credentials: vsip doctor --carrier <sip-uri> runs a test challenge",
   },
   unknown_carrier: {
     code: 403,
