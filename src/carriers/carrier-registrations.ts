@@ -34,7 +34,8 @@ class Binding {
   closed = false;
   readonly state: CarrierRegistrationState;
 
-  constructor(readonly carrier: Carrier) {
+  /** Replaced when a plan change keeps the binding (same registration and credentials). */
+  constructor(public carrier: Carrier) {
     const r = carrier.registration;
     this.state = {
       carrierSid: carrier.sid,
@@ -102,7 +103,11 @@ export class CarrierRegistrations implements RegisteredContacts {
     const carriers = this.source.current().carriers;
     for (const [sid, b] of this.#bindings) {
       const c = carriers.get(sid);
-      if (c?.registration != null && sameBinding(c, b.carrier)) continue;
+      if (c?.registration != null && sameBinding(c, b.carrier)) {
+        b.carrier = c;
+        b.state.carrierName = c.name;
+        continue;
+      }
       this.#bindings.delete(sid);
       void this.stop(b, true);
     }

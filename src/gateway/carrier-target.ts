@@ -97,9 +97,10 @@ export class CarrierTarget implements TargetSet {
     if (attempt !== undefined) attempt.code = outcome === 'final' ? status : outcome;
     this.#last = outcome;
     this.#lastStatus = status;
+    // The verdict names the last carrier's failure: an earlier one's refused credentials do not count.
+    this.#authFailed = false;
     if (outcome !== 'final' || hop === null) return this.#queue.length > 0;
     if (status === 401 || status === 407) return this.challenged(hop, res);
-    this.#authFailed = false;
     if (status >= 300 && status < 400) return this.redirected(hop, res);
     if (status === 408 || (status >= 500 && status < 600)) {
       const wait = status === 503 ? retryAfterSeconds(res) : null;

@@ -56,6 +56,7 @@ test('carriers: fail over on timeout, transport error, 408 and 5xx; stop on 4xx,
     ['503, Retry-After beyond patience', [retryAfter(600)], ['a'], relay('carrier_error')],
     ['no credentials for a 401: next carrier', [401, 486], ['a', 'b'], relay('busy')],
     ['407 at every carrier', [407, 407, 407], ['a', 'b', 'c'], reply(503, 'carrier_auth_failed')],
+    ['407, then silence', [407, 'timeout', 'timeout'], ['a', 'b', 'c'], reply(503, 'all_carriers_failed')],
   ];
   for (const [name, steps, tried, verdict] of rows) {
     const r = drive(new CarrierTarget({ hops: three(), patienceMs: 180_000 }), steps);
