@@ -129,6 +129,16 @@ for (const [status, algorithm] of [
   });
 }
 
+test('carriers: a challenge vsip cannot answer (Basic, auth-int only, no nonce) fails that carrier, never throws', () => {
+  const carrier = testCarrier('x', [['sip:127.0.0.1', 0, 1]], { credentials: credentials('acme', 's3cret') });
+  for (const value of ['Basic realm="x"', 'Digest realm="x", nonce="n", qop="auth-int"', 'Digest realm="x"', '']) {
+    const set = new CarrierTarget({ hops: [carrierHop('x', carrier)], patienceMs: 1000 });
+    set.next();
+    assert.equal(set.failed('final', 401, response(401, [{ name: 'www-authenticate', value }])), false, value);
+    assert.equal(set.verdict().cause, 'carrier_auth_failed', value);
+  }
+});
+
 test('carriers: a challenge of another realm than the configured one is not answered', () => {
   const carrier = testCarrier('x', [['sip:127.0.0.1', 0, 1]], {
     credentials: credentials('acme', 's3cret', 'mine.example'),
