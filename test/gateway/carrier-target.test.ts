@@ -129,7 +129,7 @@ for (const [status, algorithm] of [
   });
 }
 
-test('carriers: a challenge vsip cannot answer (Basic, auth-int only, no nonce) fails the carrier, never throws', () => {
+test('carriers: a challenge vsip cannot answer (Basic, auth-int only, no nonce) fails the carrier', () => {
   const carrier = testCarrier('x', [['sip:127.0.0.1', 0, 1]], { credentials: credentials('acme', 's3cret') });
   for (const value of ['Basic realm="x"', 'Digest realm="x", nonce="n", qop="auth-int"', 'Digest realm="x"', '']) {
     const set = new CarrierTarget({ hops: [carrierHop('x', carrier)], patienceMs: 1000 });
