@@ -19,8 +19,9 @@ if (!existsSync('node_modules/.package-lock.json')) {
   run('npm ci');
 }
 
-// The real SIP peers of the interop tests: sipp (PBX, carrier, load) and baresip (a softphone).
-const packages = { sipp: 'sip-tester', baresip: 'baresip', chromium: 'chromium' };
+// The real peers of the interop tests: sipp (PBX, carrier, load), baresip (a softphone), chromium
+// (the console's browser tests) and dnsmasq (the DNS server of the RFC 3263 carrier tests).
+const packages = { sipp: 'sip-tester', baresip: 'baresip', chromium: 'chromium', dnsmasq: 'dnsmasq' };
 const missing = Object.keys(packages).filter((bin) => !has(bin));
 if (missing.length > 0) {
   const debs = missing.map((bin) => packages[bin]).join(' ');

@@ -11,7 +11,7 @@
  *       [--transports udp,tcp] [--big 100000] [--vsip-only]
  *       [--serve sipMaxLoad=0,sipMaxLag=0,sipMaxTransactions=0]
  *       [--heap [--snapshot]]   (--heap needs node --expose-gc)
- *       [--workers N]
+ *       [--workers N] [--carriers 3 --routes 1000]
  *
  * The gateway runs in this process (the driver only waits on sipp children), so each step's
  * `process.cpuUsage()` divided by its completed calls is the gateway's µs of CPU per call — the
@@ -32,6 +32,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { freePort } from '../../test/support/ports.js';
 import { runSipp, sippCounts } from '../../test/support/sipp.js';
 import { seedTrunks } from './seed-trunks.js';
+import { benchCarrierPlan } from './bench-carrier-plan.js';
 import { setupTrunk, startUas, stop, uacArgs, withGateway, withServeChild } from './sipp-gateway.js';
 
 function arg(name: string, fallback: string): string {
@@ -59,6 +60,9 @@ const SERVE_FLAGS: Record<string, string> = Object.fromEntries(
 const HEAP = process.argv.includes('--heap');
 /** `--workers N`: measure `vsip serve --sip-workers N` (a child process) rather than a gateway in this process. */
 const WORKERS = Number(arg('workers', '0'));
+/** `--carriers N --routes M`: termination through a plan of N carriers and M routes (in-process gateway only). */
+const CARRIERS = Number(arg('carriers', '0'));
+const ROUTES = Number(arg('routes', '0'));
 
 interface Step {
   rate: number;
@@ -191,6 +195,13 @@ async function main(): Promise<void> {
                   return search(`via vsip (${label})`, `127.0.0.1:${port}`, host, transport);
                 },
                 SERVE_FLAGS,
+                CARRIERS > 0
+                  ? benchCarrierPlan(
+                      `sip:127.0.0.1:${uasPort}${transport === 'tcp' ? ';transport=tcp' : ''}`,
+                      CARRIERS,
+                      ROUTES,
+                    )
+                  : undefined,
               );
         const d = direct?.rate ?? 0;
         const v = via?.rate ?? 0;

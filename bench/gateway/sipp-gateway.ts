@@ -10,6 +10,7 @@ import { Registry } from 'prom-client';
 import { loadConfig } from '../../src/config/config.js';
 import { SERVE_OPTIONS } from '../../src/config/options.js';
 import { startGateway, type Gateway } from '../../src/gateway/gateway.js';
+import type { CarrierPlanSource } from '../../src/carriers/carrier-plan.js';
 import { createLogger } from '../../src/logger.js';
 import type { Store } from '../../src/store/types.js';
 import { freePort } from '../../test/support/ports.js';
@@ -91,7 +92,10 @@ export function uacArgs(o: {
   ];
 }
 
-/** A gateway on 127.0.0.1 whose carrier is the sipp UAS on `carrierPort`; `flags` are extra serve options. */
+/**
+ * A gateway on 127.0.0.1 whose carrier is the sipp UAS on `carrierPort`; `flags` are extra serve options;
+ * `carrierPlan` replaces the one-carrier plan of `--carrier` (bench-carrier-plan.ts).
+ */
 export async function withGateway<T>(
   store: Store,
   dataDir: string,
@@ -99,6 +103,7 @@ export async function withGateway<T>(
   transport: 'udp' | 'tcp',
   fn: (g: Gateway, metrics: Registry) => Promise<T>,
   flags: Record<string, string> = {},
+  carrierPlan?: CarrierPlanSource,
 ): Promise<T> {
   const config = loadConfig(
     {
@@ -114,7 +119,13 @@ export async function withGateway<T>(
     {},
   );
   const metrics = new Registry();
-  const g = await startGateway({ store, config, logger: createLogger('silent'), metrics });
+  const g = await startGateway({
+    store,
+    config,
+    logger: createLogger('silent'),
+    metrics,
+    ...(carrierPlan !== undefined ? { carrierPlan } : {}),
+  });
   try {
     return await fn(g, metrics);
   } finally {

@@ -113,6 +113,15 @@ export function loadConfig(
       '--sip-tls-cert and --sip-tls-key go together: give both, or neither for a generated self-signed certificate',
     );
   }
+  if ((config.carrierTlsCert === null) !== (config.carrierTlsKey === null)) {
+    throw new ConfigError('--carrier-tls-cert and --carrier-tls-key go together: give both, or neither');
+  }
+  if (
+    config.dnsServer !== null &&
+    !/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])(:\d{1,5})?$|^[0-9a-f:]+$/i.test(config.dnsServer)
+  ) {
+    throw new ConfigError('--dns-server must be an IP address, optionally with :port (e.g. 127.0.0.1:5353)');
+  }
   if (config.secretKey !== null && !isValidSecretKey(config.secretKey)) {
     throw new ConfigError(
       'VSIP_SECRET_KEY must be 32 bytes as 64 hex characters or base64 (try: openssl rand -hex 32)',

@@ -40,6 +40,14 @@ export const CALL_CAUSES = [
   'unsupported_extension',
   /** 403: the trunk's account is suspended by the operator (operator API). */
   'account_suspended',
+  /** 404: no carrier route's prefix matches the dialled number (and there is no default route ''). */
+  'no_route',
+  /** 503: every carrier of the route failed over (timeouts, transport errors, 408, 5xx). */
+  'all_carriers_failed',
+  /** 503: a carrier challenged and vsip had no credentials for it, or it challenged their answer again. */
+  'carrier_auth_failed',
+  /** 403: a call on the carrier side from an address that is no carrier's source and no registration. */
+  'unknown_carrier',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

@@ -2,6 +2,7 @@ import type { SipSource } from '../sip/index.js';
 import type { CallDirection, NewCallRecord } from '../store/types.js';
 import type { CallCause } from './call-cause.js';
 import type { CallLog } from './call-log.js';
+import type { CarrierAttempt } from './carrier-target.js';
 import type { CompiledTrunk } from './config-snapshot.js';
 import { gatewayChannels } from './gateway-diagnostics.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
@@ -17,6 +18,10 @@ export interface CallState {
   startedAt: number;
   answeredAt: number | null;
   destination: string | null;
+  /** Termination: the name of the carrier that carried (or last tried) the call. */
+  carrier?: string | null;
+  /** Termination: each carrier attempt (carrier, URI, code), in order; see carrier-target.ts. */
+  attempts?: CarrierAttempt[];
   /** Gives back the call's per-trunk slot (TrunkLimits); run once on whichever path ends the call. */
   release?: () => void;
 }
@@ -61,6 +66,12 @@ export function record(deps: CallRecordSink, call: CallState, code: number, caus
     endedAt: iso(endedAt),
     durationMs: call.answeredAt === null ? null : endedAt - call.answeredAt,
   };
+  if (call.carrier !== undefined) rec.carrier = call.carrier;
+  if (call.attempts !== undefined && call.attempts.length > 0) {
+    // The attempt still open when the call ended is the one whose final the caller got.
+    for (const a of call.attempts) a.code ??= code;
+    rec.carrierAttempts = JSON.stringify(call.attempts);
+  }
   deps.callLog.record(rec);
   if (gatewayChannels.call.hasSubscribers) gatewayChannels.call.publish(rec);
 }

@@ -138,4 +138,28 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
     meaning: "The trunk's account is suspended by the operator of this service",
     fix: 'Ask the operator to resume the account (POST /v2/operator/accounts/<account_sid>/resume)',
   },
+  no_route: {
+    code: 404,
+    meaning: 'No carrier route matches the dialled number (no prefix of it, and no default route)',
+    fix: "Add a carrier route for the number's prefix, or a default route (empty prefix), in the operator API",
+  },
+  all_carriers_failed: {
+    code: 503,
+    meaning:
+      "Every carrier of the dialled number's route failed (unreachable, timed out, 408 or 5xx; URIs probed down " +
+      'are skipped)',
+    fix: 'Check the carriers: vsip doctor --carrier <sip-uri> (DNS, reachability, TLS, OPTIONS, registration)',
+  },
+  carrier_auth_failed: {
+    code: 503,
+    meaning:
+      'A carrier challenged the call (401/407) and vsip had no credentials for it, or the carrier challenged the ' +
+      'answer again (wrong username, password or realm)',
+    fix: "Check the carrier's digest credentials: vsip doctor --carrier <sip-uri> runs a test challenge",
+  },
+  unknown_carrier: {
+    code: 403,
+    meaning: "A call reached the carrier port from an address that is no carrier's source address or registration",
+    fix: "Add the address to the carrier's source addresses (IPs/CIDRs), or have the carrier register first",
+  },
 };

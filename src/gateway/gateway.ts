@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
@@ -28,17 +27,15 @@ import { Pike } from './pike.js';
 import { TrunkLimits } from './trunk-limits.js';
 import { peerIpv4 } from '../net/ipv4.js';
 import type { PortEvent } from './sip-port.js';
-
-/**
- * The carrier side only takes calls from the carrier: its IP when `--carrier` names one, loopback
- * when the embedded simulator is the carrier, anyone when `--carrier` is a host name (its
- * addresses may change; firewall the carrier port then).
- */
-function carrierSources(carrier: string | null, host: string): ((address: string) => boolean) | null {
-  if (carrier === null) return (a) => a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.');
-  if (isIP(host) === 0) return null;
-  return (a) => a === host || a === `::ffff:${host}`;
-}
+import type { CarrierPlanSource } from '../carriers/carrier-plan.js';
+import { staticCarrierPlan } from '../carriers/static-carrier-plan.js';
+import { StoreCarrierPlanSource } from '../carriers/store-carrier-plan-source.js';
+import { withDefaultCarrier } from '../carriers/with-default-carrier.js';
+import type { ProbeSettings } from '../carriers/carrier-prober.js';
+import { startCarrierSide } from '../carriers/carrier-side.js';
+import { registerCarrierMetrics } from '../carriers/carrier-metrics.js';
+import type { CarrierStatus } from '../carriers/carrier-status.js';
+import type { RegistrationSettings } from '../carriers/carrier-registrations.js';
 
 /** Knobs tests and benches turn; production uses the defaults. */
 export interface GatewayTuning {
@@ -59,6 +56,10 @@ export interface GatewayTuning {
   simAnswerDelayMs?: number;
   /** Clock of the per-trunk calls-per-second windows (default `Date.now`; tests step it by hand). */
   trunkClock?: () => number;
+  /** OPTIONS probing of carrier URIs (interval, timeout, thresholds); default DEFAULT_PROBE. */
+  carrierProbe?: Partial<ProbeSettings>;
+  /** Carrier registration retry back-off and timeout; default DEFAULT_REGISTRATION. */
+  carrierRegistration?: Partial<RegistrationSettings>;
 }
 
 /** What a gateway running as one of `vsip serve --sip-workers` processes gets from the primary. */
@@ -78,6 +79,8 @@ export interface GatewayDeps {
   metrics: Registry;
   tuning?: GatewayTuning;
   worker?: GatewayWorker;
+  /** Carriers and routes (the operator's store-backed plan); default: `--carrier` or the simulator as one carrier. */
+  carrierPlan?: CarrierPlanSource;
 }
 
 export interface GatewayAddress {
@@ -96,6 +99,8 @@ export interface Gateway {
   callLog: CallLog;
   /** The embedded PSTN simulator, when no `--carrier` was given. */
   pstnSim: PstnSim | null;
+  /** Carrier URIs' probe state and carrier registrations (operator API, metrics, doctor). */
+  carriers: CarrierStatus;
   /** Closes the record of a call held here whose BYE another worker relayed (see GatewayWorker). */
   endCall(callId: string): void;
   close(): Promise<void>;
@@ -167,14 +172,35 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       const sim = pstnSim;
       closers.push(() => sim.close());
     }
-    const carrierUri = parseUri(config.carrier ?? (pstnSim as PstnSim).uri);
+    const carrierText = config.carrier ?? (pstnSim as PstnSim).uri;
+    parseUri(carrierText); // a malformed --carrier fails start-up, not every call
+    // The simulator listens on loopback: calls from any loopback address are its.
+    const simSources = pstnSim === null ? {} : { sourceCidrs: ['127.0.0.0/8', '::1'] };
+    const shortcut = staticCarrierPlan(carrierText, simSources);
+    let planSource = deps.carrierPlan;
+    if (planSource === undefined) {
+      // The operator API's carriers and routes, with the shortcut as the default route until a stored one exists.
+      const stored = await StoreCarrierPlanSource.open(deps.store, (err) =>
+        log.error({ err }, 'carrier plan reload failed'),
+      );
+      closers.push(async () => stored.close());
+      planSource = withDefaultCarrier(stored, shortcut);
+    }
 
+    // Carriers' certificates are verified (system CAs or --carrier-ca-file) for the name in their URI.
+    const carrierTls: TlsOptions = {
+      ...(config.carrierTlsCert !== null && config.carrierTlsKey !== null
+        ? { certFile: config.carrierTlsCert, keyFile: config.carrierTlsKey, clientCert: true }
+        : { selfSignedDir: config.dataDir }),
+      rejectUnauthorized: true,
+      ...(config.carrierCaFile !== null ? { caFile: config.carrierCaFile } : {}),
+    };
     const carrierEp = await createSipEndpoint({
       listen: [
         { protocol: 'udp', host: config.sipHost, port: config.carrierPort },
         { protocol: 'tcp', host: config.sipHost, port: config.carrierPort },
       ],
-      tls,
+      tls: carrierTls,
       clientProtocols: ['tls'],
       advertisedHost: advertise,
       maxConnections: config.sipMaxConnections,
@@ -185,6 +211,16 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const carrier = new SipPort('carrier', carrierEp, advertise);
     ports.push(carrier);
     closers.push(() => carrier.close());
+
+    const carriers = startCarrierSide({
+      plan: planSource,
+      port: carrier,
+      dnsServer: config.dnsServer,
+      ...(tuning.carrierProbe !== undefined ? { probe: tuning.carrierProbe } : {}),
+      ...(tuning.carrierRegistration !== undefined ? { registration: tuning.carrierRegistration } : {}),
+    });
+    closers.push(() => carriers.close());
+    registerCarrierMetrics(deps.metrics, carriers.status);
 
     const proxy: ProxyDeps = {
       callLog,
@@ -293,15 +329,17 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       localHosts,
       access,
       carrier,
-      carrierUri,
+      router: carriers.router,
       trunkLimits,
+      resolve: (uri) => carriers.resolver.resolve(uri),
+      onRetryAfter: (uriId, seconds) => carriers.prober.holdDown(uriId, seconds),
     });
     const origination = new Origination({
       proxy,
       snapshot,
       access,
       carrier,
-      trustedSource: carrierSources(config.carrier, carrierUri.host),
+      sources: carriers.sources,
       trunkLimits,
     });
     const registrar = new Registrar({
@@ -348,6 +386,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       snapshot,
       callLog,
       pstnSim,
+      carriers: carriers.status,
       endCall: (callId) => proxy.dialogs.end(callId, 200, 'completed'),
       async close() {
         if (closed) return;

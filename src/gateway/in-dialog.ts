@@ -16,11 +16,14 @@ import {
 import type { ProxyDeps } from './proxy-deps.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, stripTopVia, uriOfNameAddr } from './sip-routing.js';
+import { cseqOffsetOfRoute, shiftCSeq } from './cseq-offset.js';
 
 /** Where a request that carries our Route goes next, and how many leading Route values are ours. */
 interface NextHop {
   target: SipTarget;
   popRoutes: number;
+  /** The carrier leg's CSeq offset our routes name (see cseq-offset.ts), 0 if none. */
+  cseqOffset: number;
 }
 
 /**
@@ -32,17 +35,19 @@ function nextHop(deps: ProxyDeps, req: SipRequest): NextHop | null {
   const callId = getHeader(req, 'call-id') ?? '';
   const routes = getHeaderValues(req, 'route');
   let pop = 0;
+  let cseqOffset = 0;
   while (pop < routes.length) {
     const ours = deps.signer.isOurs(routes[pop] as string, callId);
     if (ours === null) return null;
     if (!ours) break;
+    cseqOffset += cseqOffsetOfRoute(routes[pop] as string);
     pop++;
   }
   if (pop === 0) return null;
   const nextRoute = routes[pop];
   const uri = nextRoute !== undefined ? uriOfNameAddr(nextRoute) : req.uri;
   const target = uri === null ? null : targetOfUriString(uri);
-  return target === null ? null : { target, popRoutes: pop };
+  return target === null ? null : { target, popRoutes: pop, cseqOffset };
 }
 
 /**
@@ -67,8 +72,10 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
     const callId = getHeader(req, 'call-id') ?? '';
     if (!deps.dialogs.end(callId, 200, 'completed')) deps.onForeignBye?.(callId);
   }
-  const fwd = forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes });
-  const relay = new InDialogRelay(tx, out);
+  // Only the caller's requests toward the carrier move: the carrier's own CSeq space is its own.
+  const shift = out.side === 'carrier' ? hop.cseqOffset : 0;
+  const fwd = shiftCSeq(forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes }), shift);
+  const relay = new InDialogRelay(tx, out, shift);
   try {
     relay.client = out.sendRequest(fwd, hop.target, relay);
   } catch {
@@ -93,6 +100,7 @@ class InDialogRelay implements ClientTransactionUser, InviteServerTransactionUse
   constructor(
     private readonly tx: ServerTransaction,
     private readonly out: SipPort,
+    private readonly cseqShift: number,
   ) {}
 
   /** A CANCEL for a relayed re-INVITE goes on like one for an initial INVITE (§16.10). */
@@ -114,12 +122,12 @@ class InDialogRelay implements ClientTransactionUser, InviteServerTransactionUse
   provisional(res: SipResponse): void {
     this.#heard = true;
     if (this.#cancel === 1) this.sendCancel();
-    if (res.status > 100) this.tx.respond(stripTopVia(res));
+    if (res.status > 100) this.tx.respond(shiftCSeq(stripTopVia(res), -this.cseqShift));
   }
 
   final(res: SipResponse): void {
     if (res.status === 503) this.tx.reply(500, 'Server Internal Error (next hop unavailable)');
-    else this.tx.respond(stripTopVia(res));
+    else this.tx.respond(shiftCSeq(stripTopVia(res), -this.cseqShift));
   }
 
   timeout(): void {
@@ -136,7 +144,8 @@ export function proxyAck(deps: ProxyDeps, req: SipRequest, out: SipPort): void {
   const hop = nextHop(deps, req);
   if (hop === null) return; // not ours: an ACK gets no response, drop it (§17.2.3)
   const via = `${out.viaSentBy(hop.target)};branch=${generateBranch()}`;
-  const fwd = forwardRequest(req, { requestUri: req.uri, via, popRoutes: hop.popRoutes });
+  const shift = out.side === 'carrier' ? hop.cseqOffset : 0;
+  const fwd = shiftCSeq(forwardRequest(req, { requestUri: req.uri, via, popRoutes: hop.popRoutes }), shift);
   try {
     out.sendStateless(fwd, hop.target);
   } catch {

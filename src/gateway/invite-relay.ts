@@ -13,6 +13,7 @@ import { endUnwantedAnswer } from './end-unwanted-answer.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import type { SipPort } from './sip-port.js';
 import { stripTopVia } from './sip-routing.js';
+import { shiftCSeq } from './cseq-offset.js';
 import type { AttemptOutcome, ProxyTarget, TargetSet } from './target-set.js';
 
 /** How long a downstream that got our CANCEL may take to answer it before the caller gets its 487 from us (8·T1). */
@@ -133,8 +134,8 @@ class InviteRelay implements InviteServerTransactionUser {
     this.branch = null;
     this.done = true;
     this.server.user = ignoringServerUser;
-    this.server.respond(stripTopVia(res));
-    b.tx.user = new AnsweredCall(this.server);
+    this.server.respond(b.up(res));
+    b.tx.user = new AnsweredCall(this.server, b.target.cseqOffset ?? 0);
     const call = this.call;
     call.answeredAt = Date.now();
     this.deps.dialogs.add(call);
@@ -204,6 +205,11 @@ class Branch implements ClientTransactionUser {
     return this.relay.branch === this;
   }
 
+  /** A response as the caller gets it: our Via off, the CSeq back to the caller's (see cseq-offset.ts). */
+  up(res: SipResponse): SipResponse {
+    return shiftCSeq(stripTopVia(res), -(this.target.cseqOffset ?? 0));
+  }
+
   arm(ms: number, kind: TimerKind): void {
     this.disarm();
     this.#timerKind = kind;
@@ -261,7 +267,7 @@ class Branch implements ClientTransactionUser {
       this.arm(this.relay.deps.timers.ringTimeoutMs, TimerKind.Attempt);
     }
     // §16.7 step 5: a 100 is hop by hop and never forwarded.
-    if (res.status > 100 && !this.relay.server.cancelled) this.relay.server.respond(stripTopVia(res));
+    if (res.status > 100 && !this.relay.server.cancelled) this.relay.server.respond(this.up(res));
   }
 
   final(res: SipResponse, retransmission: boolean): void {
@@ -283,11 +289,11 @@ class Branch implements ClientTransactionUser {
     relay.branch = null;
     if (relay.server.cancelled) {
       // The downstream answer to our CANCEL (normally 487) is the caller's final (§16.7).
-      relay.relayFinal(res, 'cancelled');
+      relay.relayFinal(shiftCSeq(res, -(this.target.cseqOffset ?? 0)), 'cancelled');
       return;
     }
-    relay.lastFinal = res;
-    if (relay.options.targets.failed('final', res.status)) return relay.next();
+    relay.lastFinal = shiftCSeq(res, -(this.target.cseqOffset ?? 0));
+    if (relay.options.targets.failed('final', res.status, res)) return relay.next();
     if (this.cancelSent) {
       // We cancelled it (ring timeout, §16.8 Timer C): the caller did not hang up, so no 487 for it.
       relay.answer(480, 'Temporarily Unavailable (no answer)', 'no_answer');
@@ -317,12 +323,15 @@ class Branch implements ClientTransactionUser {
  * but the server transaction, so the targets, built requests and relay state are released at once.
  */
 class AnsweredCall implements ClientTransactionUser {
-  constructor(private readonly server: InviteServerTransaction) {}
+  constructor(
+    private readonly server: InviteServerTransaction,
+    private readonly cseqOffset: number,
+  ) {}
 
   provisional(): void {}
 
   final(res: SipResponse): void {
-    if (res.status >= 200 && res.status < 300) this.server.respond(stripTopVia(res));
+    if (res.status >= 200 && res.status < 300) this.server.respond(shiftCSeq(stripTopVia(res), -this.cseqOffset));
   }
 
   timeout(): void {}

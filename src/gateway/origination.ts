@@ -13,14 +13,12 @@ import { forwardRequest } from './sip-routing.js';
 import { extensionRefusal } from './refuse-extensions.js';
 import { trunkLimitRefusal } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
+import type { CarrierSources } from '../carriers/carrier-sources.js';
 
 export interface OriginationOptions {
   proxy: ProxyDeps;
-  /**
-   * Who may open calls on the carrier side: null = anyone (a carrier given by host name), else a
-   * predicate on the source address (the configured carrier's IP, or loopback for the simulator).
-   */
-  trustedSource: ((address: string) => boolean) | null;
+  /** Who may open calls on the carrier side: a carrier's source addresses, or a call to a registered Contact. */
+  sources: CarrierSources;
   snapshot: ConfigSnapshot;
   access: SipPort;
   carrier: SipPort;
@@ -39,13 +37,15 @@ export class Origination {
     const req = tx.request;
     const callId = getHeader(req, 'call-id') ?? '';
     const warnAgent = formatHost(this.o.carrier.advertise);
-    const untrusted = this.o.trustedSource !== null && !this.o.trustedSource(tx.source.address);
     const ruri = safeParseUri(req.uri);
-    const dialled = ruri?.user ?? userOfHeader(getHeader(req, 'to'));
-    // Not the carrier: nothing about the number is looked at (or logged under a trunk).
-    const d = untrusted
-      ? null
-      : decideOrigination({ dialled, callerId: callerIdOf(req), maxForwards: maxForwardsOf(req) }, this.o.snapshot);
+    const inbound = this.o.sources.match(tx.source.address, ruri?.user ?? null);
+    // A call to the Contact we registered names that Contact in its Request-URI: the number is the To's.
+    const dialled = inbound?.registered !== true && ruri?.user != null ? ruri.user : userOfHeader(getHeader(req, 'to'));
+    // Not a carrier: nothing about the number is looked at (or logged under a trunk).
+    const d =
+      inbound === null
+        ? null
+        : decideOrigination({ dialled, callerId: callerIdOf(req), maxForwards: maxForwardsOf(req) }, this.o.snapshot);
     const call: CallState = {
       direction: 'origination',
       trunk: d?.trunk ?? null,
@@ -56,13 +56,14 @@ export class Origination {
       startedAt: Date.now(),
       answeredAt: null,
       destination: null,
+      carrier: inbound?.carrier.name ?? null,
     };
     const refusal: RefuseContext = { tx, call, deps: this.o.proxy, warnAgent };
-    // The admission order of docs/gateway.md: the source is the carrier (without this anyone
+    // The admission order of docs/gateway.md: the source is a carrier (without this anyone
     // reaching the carrier port could ring every PBX), the policy (number mapped, destinations,
     // Max-Forwards), then Proxy-Require, then the trunk's own limits.
     if (d === null) {
-      refuse(refusal, { code: 403, reason: 'Forbidden (not the configured carrier)', cause: 'untrusted_source' });
+      refuse(refusal, { code: 403, reason: 'Forbidden (not a configured carrier)', cause: 'unknown_carrier' });
       return;
     }
     if (d.action === 'reject') {

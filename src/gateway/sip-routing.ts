@@ -36,11 +36,15 @@ export class RouteSigner {
     return t;
   }
 
-  /** `<sip:vsip@host:port;transport=tcp;lr;vc=…>` for one side and protocol (RFC 3261 §16.6 step 4). */
-  recordRoute(port: SipPort, protocol: SipProtocol, callId: string): string {
+  /**
+   * `<sip:vsip@host:port;transport=tcp;lr;vc=…>` for one side and protocol (RFC 3261 §16.6 step 4); `params`
+   * (`;cs=1`, see cseq-offset.ts) go after the tag.
+   */
+  recordRoute(port: SipPort, protocol: SipProtocol, callId: string, params = ''): string {
     const t = protocol === 'udp' ? '' : `;transport=${protocol}`;
     return (
-      `<sip:${ROUTE_USER}@${formatHost(port.advertise)}:${port.routePort(protocol)}${t};lr;vc` + `=${this.tag(callId)}>`
+      `<sip:${ROUTE_USER}@${formatHost(port.advertise)}:${port.routePort(protocol)}${t};lr;vc` +
+      `=${this.tag(callId)}${params}>`
     );
   }
 

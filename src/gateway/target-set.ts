@@ -1,4 +1,4 @@
-import type { SipTarget } from '../sip/index.js';
+import type { SipResponse, SipTarget } from '../sip/index.js';
 import type { CallCause } from './call-cause.js';
 
 /** One place to send an INVITE: the Request-URI to write and the transport target. */
@@ -7,6 +7,8 @@ export interface ProxyTarget {
   target: SipTarget;
   /** What the call log shows as destination. */
   label: string;
+  /** How far the CSeq sent to this target runs ahead of the caller's (see cseq-offset.ts); responses move back. */
+  cseqOffset?: number;
 }
 
 /** How one attempt ended without an answer: no response in time, the transport failed, or a non-2xx final. */
@@ -27,6 +29,7 @@ export type TargetVerdict =
  */
 export interface TargetSet {
   next(): ProxyTarget | undefined;
-  failed(outcome: AttemptOutcome, status: number): boolean;
+  /** `response` is the final itself, for sets that read it (Retry-After, a challenge, Contacts). */
+  failed(outcome: AttemptOutcome, status: number, response?: SipResponse): boolean;
   verdict(): TargetVerdict;
 }

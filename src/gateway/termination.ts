@@ -10,6 +10,7 @@ import {
   type SipTarget,
   type SipUri,
 } from '../sip/index.js';
+import type { CarrierChoice, CarrierRouter } from '../carriers/carrier-router.js';
 import { authenticateDigest, type DigestOutcome } from './authenticate-digest.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
@@ -21,12 +22,15 @@ import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from 
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, uriOfNameAddr } from './sip-routing.js';
 import { withUriUser } from './with-uri-user.js';
-import { CarrierTarget } from './carrier-target.js';
+import { CarrierTarget, type CarrierAttempt, type CarrierHop } from './carrier-target.js';
+import { CSEQ_ROUTE_PARAM, shiftCSeq } from './cseq-offset.js';
 import { decideTermination, digestTrunk, type ChallengeCause } from './termination-policy.js';
 import { refuse, type Refusal, type RefuseContext } from './refuse.js';
 import { extensionRefusal } from './refuse-extensions.js';
 import { trunkLimitRefusal } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
+
+const NO_ROUTE: Refusal = { code: 404, reason: 'Not Found (no route for the dialled number)', cause: 'no_route' };
 
 /** The Warning of every 407: the same for all, and what a PBX admin without credentials needs to read. */
 const CHALLENGE_WARNING = 'source IP not whitelisted: send the trunk credentials or whitelist this IP';
@@ -40,9 +44,13 @@ export interface TerminationOptions {
   localHosts: ReadonlySet<string>;
   access: SipPort;
   carrier: SipPort;
-  /** The upstream carrier (or the PSTN simulator). */
-  carrierUri: SipUri;
+  /** The carriers and routes (the operator's plan, or the `--carrier` shortcut's one carrier). */
+  router: CarrierRouter;
   trunkLimits: TrunkLimits;
+  /** RFC 3263 for carrier URIs named by a host name (sip-resolver.ts). */
+  resolve: (uri: SipUri) => Promise<SipTarget[]>;
+  /** A carrier URI answered 503 with Retry-After: hold it down that long (see carrier-prober.ts). */
+  onRetryAfter?: (uriId: string, seconds: number) => void;
 }
 
 /**
@@ -51,18 +59,9 @@ export interface TerminationOptions {
  * that name what the PBX admin has to fix; the status code is exactly the spec's.
  */
 export class Termination {
-  private readonly carrierTarget: SipTarget;
-  private readonly carrierHostPort: string;
-  private readonly carrierParams: string;
   private readonly warnAgent: string;
 
   constructor(private readonly o: TerminationOptions) {
-    this.carrierTarget = targetOfUri(o.carrierUri);
-    this.carrierHostPort =
-      `${formatHost(o.carrierUri.host)}` + `${o.carrierUri.port === null ? '' : `:${o.carrierUri.port}`}`;
-    let params = '';
-    for (const [k, v] of o.carrierUri.params) params += v === null ? `;${k}` : `;${k}=${v}`;
-    this.carrierParams = params;
     this.warnAgent = formatHost(o.access.advertise);
   }
 
@@ -107,13 +106,18 @@ export class Termination {
       return;
     }
     // The admission order of docs/gateway.md: the policy (domain, trunk and source IP, caller ID,
-    // dialled number, codecs, Max-Forwards), then Proxy-Require, then the trunk's own limits.
+    // dialled number, codecs, Max-Forwards), then Proxy-Require, a carrier route, the trunk's own limits.
     if (decision.action === 'reject') {
       refuse(refusal, decision);
       return;
     }
     const trunk = decision.trunk;
-    const refused = extensionRefusal(req, 'proxy-require') ?? trunkLimitRefusal(this.o.trunkLimits, trunk, call);
+    // A number no carrier route covers is refused before it takes one of the trunk's call slots.
+    const choices = this.o.router.choices(decision.callee);
+    const refused =
+      extensionRefusal(req, 'proxy-require') ??
+      (choices === null ? NO_ROUTE : null) ??
+      trunkLimitRefusal(this.o.trunkLimits, trunk, call);
     if (refused !== null) {
       refuse(refusal, refused);
       return;
@@ -128,20 +132,68 @@ export class Termination {
       if (value !== null) replace.push({ name: 'from', value });
       replace.push({ name: 'p-asserted-identity', value: `<sip:${alias}@${this.warnAgent}>` });
     }
-    const recordRoute = [
-      this.o.proxy.signer.recordRoute(this.o.carrier, this.carrierTarget.protocol, callId),
-      this.o.proxy.signer.recordRoute(this.o.access, source.protocol, callId),
-    ];
+    const list = choices ?? [];
     const popRoutes = this.preloadedRoutes(getHeaderValues(req, 'route'));
-    const requestUri = `sip:${decision.callee}@${this.carrierHostPort}${this.carrierParams}`;
+    const go = (resolved: Array<readonly [CarrierChoice, SipTarget[]]>): void =>
+      this.proxy(
+        tx,
+        call,
+        replace,
+        popRoutes,
+        resolved.flatMap(([c, ts]) => ts.map((t) => hopOf(c, decision.callee, t))),
+      );
+    if (list.every((c) => c.uri.literal)) {
+      go(list.map((c) => [c, [targetOfUri(c.uri.parsed)]] as const));
+      return;
+    }
+    // Some carrier is named by a host name: RFC 3263 first (cached; a CANCEL meanwhile is seen by the relay).
+    void Promise.all(list.map(async (c) => [c, await this.o.resolve(c.uri.parsed).catch(() => [])] as const)).then(go);
+  }
+
+  /** Hands the INVITE to the relay with the carrier attempts in order (see CarrierTarget). */
+  private proxy(
+    tx: InviteServerTransaction,
+    call: CallState,
+    replace: SipHeader[],
+    popRoutes: number,
+    hops: CarrierHop[],
+  ): void {
+    const req = tx.request;
+    const callId = call.callId;
+    const source = tx.source;
+    const accessRR = this.o.proxy.signer.recordRoute(this.o.access, source.protocol, callId);
+    const attempts: CarrierAttempt[] = [];
+    call.attempts = attempts;
     proxyInvite(this.o.proxy, tx, this.o.carrier, call, {
       targets: new CarrierTarget({
-        requestUri,
-        target: this.carrierTarget,
-        label: `${this.carrierHostPort}${this.carrierParams}`,
+        hops,
+        patienceMs: this.o.proxy.timers.ringTimeoutMs,
+        attempts,
+        ...(this.o.onRetryAfter !== undefined ? { onRetryAfter: this.o.onRetryAfter } : {}),
       }),
-      build: (t) =>
-        forwardRequest(req, { requestUri: t.requestUri, recordRoute, popRoutes, dropProxyAuth: true, replace }),
+      build: (t) => {
+        const hop = t as CarrierHop;
+        call.carrier = hop.carrier.name;
+        const offset = hop.cseqOffset;
+        const recordRoute = [
+          this.o.proxy.signer.recordRoute(
+            this.o.carrier,
+            hop.target.protocol,
+            callId,
+            offset > 0 ? `;${CSEQ_ROUTE_PARAM}=${offset}` : '',
+          ),
+          accessRR,
+        ];
+        const headers = hop.headers.length === 0 ? replace : [...replace, ...hop.headers];
+        const fwd = forwardRequest(req, {
+          requestUri: hop.requestUri,
+          recordRoute,
+          popRoutes,
+          dropProxyAuth: true,
+          replace: headers,
+        });
+        return shiftCSeq(fwd, offset);
+      },
     });
   }
 
@@ -181,4 +233,20 @@ export class Termination {
     }
     return n;
   }
+}
+
+/** The first attempt at one carrier URI: the dialled number at the carrier's host, over the URI's transport. */
+function hopOf(c: CarrierChoice, callee: string, target: SipTarget): CarrierHop {
+  const u = c.uri;
+  return {
+    requestUri: `sip:${callee}@${u.hostPort}${u.params}`,
+    target,
+    // A name resolved by DNS shows where it went: `carrier.example (192.0.2.10:5060)`.
+    label: `${u.hostPort}${u.params}${u.literal ? '' : ` (${formatHost(target.address)}:${target.port})`}`,
+    carrier: c.carrier,
+    uriId: u.uri.id,
+    headers: [],
+    cseqOffset: 0,
+    answered: false,
+  };
 }

@@ -49,6 +49,8 @@ export interface ListenAddress {
 export type TlsOptions = ({ certFile: string; keyFile: string } | { selfSignedDir: string }) & {
   rejectUnauthorized?: boolean;
   caFile?: string;
+  /** Present the certificate as a client certificate on outbound TLS too (mutual TLS). */
+  clientCert?: boolean;
 };
 
 export interface SipEndpointOptions {
@@ -125,7 +127,13 @@ export class SipEndpoint {
       ...(options.maxMessageTimeMs !== undefined ? { maxMessageTimeMs: options.maxMessageTimeMs } : {}),
       ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
     };
-    let tlsMaterial: { cert: Buffer; key: Buffer; rejectUnauthorized?: boolean; ca?: Buffer } | null = null;
+    let tlsMaterial: {
+      cert: Buffer;
+      key: Buffer;
+      rejectUnauthorized?: boolean;
+      ca?: Buffer;
+      clientCert?: boolean;
+    } | null = null;
     const wantsTls = options.listen.some((l) => l.protocol === 'tls') || options.clientProtocols?.includes('tls');
     if (wantsTls) {
       if (options.tls === undefined) throw new Error('TLS listen address or client given without tls options');
@@ -133,6 +141,7 @@ export class SipEndpoint {
       tlsMaterial = { cert: await readFile(files.certFile), key: await readFile(files.keyFile) };
       if (options.tls.rejectUnauthorized !== undefined) tlsMaterial.rejectUnauthorized = options.tls.rejectUnauthorized;
       if (options.tls.caFile !== undefined) tlsMaterial.ca = await readFile(options.tls.caFile);
+      if (options.tls.clientCert === true) tlsMaterial.clientCert = true;
     }
     try {
       for (const l of options.listen) {

@@ -6,7 +6,7 @@ import type { CallsTable } from './schema.js';
 import type { StoreContext } from './store-context.js';
 import type { CallQuery, CallRecord, NewCallRecord, Page } from './types.js';
 
-/** 17 columns × 500 rows = 8,500 bound parameters: under SQLite's 32,766 and PostgreSQL's 65,535. */
+/** 19 columns × 500 rows = 9,500 bound parameters: under SQLite's 32,766 and PostgreSQL's 65,535. */
 const INSERT_CHUNK = 500;
 
 const toRow = (c: NewCallRecord): Insertable<CallsTable> => ({
@@ -26,6 +26,8 @@ const toRow = (c: NewCallRecord): Insertable<CallsTable> => ({
   answered_at: c.answeredAt,
   ended_at: c.endedAt,
   duration_ms: c.durationMs,
+  carrier: c.carrier ?? null,
+  carrier_attempts: c.carrierAttempts ?? null,
 });
 
 export class CallLogRepo {

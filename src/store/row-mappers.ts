@@ -119,4 +119,6 @@ export const toCall = (r: Selectable<CallsTable>): CallRecord => ({
   answeredAt: r.answered_at,
   endedAt: r.ended_at,
   durationMs: intOrNull(r.duration_ms),
+  carrier: r.carrier ?? null,
+  carrierAttempts: r.carrier_attempts ?? null,
 });

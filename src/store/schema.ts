@@ -109,6 +109,9 @@ export interface CallsTable {
   answered_at: string | null;
   ended_at: string | null;
   duration_ms: number | null;
+  /** Migration 0005. */
+  carrier: string | null;
+  carrier_attempts: string | null;
 }
 
 export interface MetaTable {

@@ -148,6 +148,10 @@ export interface CallRecord {
   answeredAt: string | null;
   endedAt: string | null;
   durationMs: number | null;
+  /** Termination through carriers: the carrier that carried the call (or was tried last). */
+  carrier?: string | null;
+  /** Termination through carriers: JSON list of attempts `{carrier, uri, code}` in order. */
+  carrierAttempts?: string | null;
 }
 
 export type NewCallRecord = Omit<CallRecord, 'id'>;

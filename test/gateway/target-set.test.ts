@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CarrierTarget } from '../../src/gateway/carrier-target.js';
+import { carrierHop } from './carrier-fixtures.js';
 import { DestinationSet } from '../../src/gateway/destination-set.js';
 import type { AttemptOutcome, ProxyTarget, TargetSet, TargetVerdict } from '../../src/gateway/target-set.js';
 
@@ -42,7 +43,7 @@ test('termination: one carrier target, no failover; a final is relayed, silence 
     [['transport'], ['c'], reply(503, 'carrier_error')],
   ];
   for (const [steps, tried, verdict] of rows) {
-    const r = drive(new CarrierTarget(target('c')), steps);
+    const r = drive(new CarrierTarget({ hops: [carrierHop('c')], patienceMs: 180_000 }), steps);
     assert.deepEqual(r.tried, tried, `${steps}`);
     for (const [k, v] of Object.entries(verdict))
       assert.equal((r.verdict as Record<string, unknown>)[k], v, `${steps}: ${k}`);

@@ -61,6 +61,9 @@ function call(i: number, over: Partial<NewCallRecord> = {}): NewCallRecord {
     answeredAt: '2026-01-01T00:00:01Z',
     endedAt: '2026-01-01T00:00:05Z',
     durationMs: 4000,
+    // Migration 0005: every other record went through a carrier, the rest records none.
+    carrier: i % 2 === 0 ? 'acme' : null,
+    carrierAttempts: i % 2 === 0 ? '[{"carrier":"acme","uri":"192.0.2.1","code":200}]' : null,
     ...over,
   };
 }

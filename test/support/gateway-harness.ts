@@ -8,6 +8,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { startGateway, type Gateway, type GatewayTuning } from '../../src/gateway/gateway.js';
 import type { SipProtocol, SipTarget } from '../../src/sip/transport/transport.js';
+import type { CarrierPlanSource } from '../../src/carriers/carrier-plan.js';
 
 export interface Harness {
   store: Store;
@@ -28,6 +29,8 @@ export interface HarnessOptions {
   dataDir?: string;
   /** Extra serve flags (e.g. sipDigestAlgorithms). */
   flags?: Record<string, string>;
+  /** Carriers and routes instead of `--carrier` / the simulator (tests build small in-memory plans). */
+  carrierPlan?: CarrierPlanSource;
 }
 
 /**
@@ -63,6 +66,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     logger: createLogger('silent'),
     metrics,
     tuning: { callLog: { flushIntervalMs: 20 }, ...o.tuning },
+    ...(o.carrierPlan !== undefined ? { carrierPlan: o.carrierPlan } : {}),
   });
   const find = (side: string, protocol: SipProtocol): SipTarget => {
     const a = gateway.addresses.find((x) => x.side === side && x.protocol === protocol);

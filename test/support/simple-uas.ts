@@ -6,13 +6,22 @@ import type { InviteServerTransaction } from '../../src/sip/transaction/invite-s
 
 export interface SimpleUasOptions {
   /** Challenge REGISTER (401) and INVITE (407) with Digest for this user. */
-  auth?: { username: string; password: string; realm: string; secret: string; nonceTtlSeconds?: number };
+  auth?: {
+    username: string;
+    password: string;
+    realm: string;
+    secret: string;
+    nonceTtlSeconds?: number;
+    algorithm?: 'MD5' | 'SHA-256';
+  };
   /** Silently drop the first INVITE of each Call-ID, so the UAC has to retransmit it. */
   dropFirstInvite?: boolean;
   /** Request-URI users that only ring (180) and wait for a CANCEL. */
   ringOnlyUsers?: Set<string>;
   /** Send an SDP answer in the 200 (as sipp's own uas does). */
   sdp?: boolean;
+  /** Challenge OPTIONS too (407), as a carrier that authenticates everything does. */
+  challengeOptions?: boolean;
 }
 
 export interface SimpleUasStats {
@@ -23,7 +32,11 @@ export interface SimpleUasStats {
   registers: number;
   challenged: number;
   cancelled: number;
+  /** ACKs for our 2xx matched to their INVITE (by Call-ID and CSeq, RFC 3261 §13.3.1.4). */
+  acks: number;
   authFailures: string[];
+  /** Request-URIs of the INVITEs received. */
+  uris: string[];
 }
 
 const SDP = Buffer.from(
@@ -45,7 +58,9 @@ export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {})
     registers: 0,
     challenged: 0,
     cancelled: 0,
+    acks: 0,
     authFailures: [],
+    uris: [],
   };
   const seenCallIds = new Set<string>();
   const nonceCounts = new NonceCountCache(10_000);
@@ -76,7 +91,13 @@ export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {})
       stale = !v.ok && v.reason === 'stale';
     }
     stats.challenged++;
-    const challenge = buildChallenge({ realm: auth.realm, secret: auth.secret, now: Date.now(), stale });
+    const challenge = buildChallenge({
+      realm: auth.realm,
+      secret: auth.secret,
+      now: Date.now(),
+      stale,
+      ...(auth.algorithm !== undefined ? { algorithm: auth.algorithm } : {}),
+    });
     tx.reply(status, undefined, {
       headers: [{ name: status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate', value: challenge }],
     });
@@ -88,6 +109,7 @@ export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {})
     switch (req.method) {
       case 'INVITE': {
         stats.invites++;
+        stats.uris.push(req.uri);
         const callId = getHeader(req, 'call-id') ?? '';
         if (options.dropFirstInvite && !seenCallIds.has(callId)) {
           seenCallIds.add(callId);
@@ -111,6 +133,7 @@ export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {})
         }
         tx.reply(180, 'Ringing', { headers: [{ name: 'Contact', value: contactFor(tx) }] });
         invite.retransmit2xx = true;
+        invite.on('ack', () => stats.acks++);
         tx.reply(200, 'OK', {
           headers: [{ name: 'Contact', value: contactFor(tx) }],
           ...(options.sdp ? { body: SDP, contentType: 'application/sdp' } : {}),
@@ -132,6 +155,7 @@ export function attachSimpleUas(ep: SipEndpoint, options: SimpleUasOptions = {})
         return;
       }
       case 'OPTIONS':
+        if (options.challengeOptions && !authorized(tx, 407)) return;
         tx.reply(200);
         return;
       default:

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { VsipClient } from '../../client/vsip-client.js';
 import type { DoctorReport } from '../doctor/doctor-types.js';
 import { runDoctor } from '../doctor/run-doctor.js';
+import { runCarrierDoctor } from '../../carriers/carrier-doctor.js';
 import { renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions } from './common-options.js';
@@ -10,6 +11,10 @@ import { gatewayFor, withGatewayOptions, type GatewayFlags } from './gateway-opt
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 interface DoctorFlags extends CommonFlags, GatewayFlags {
+  carrier?: string;
+  carrierUsername?: string;
+  dnsServer?: string;
+  carrierCaFile?: string;
   direction?: string;
   pbxIp?: string;
   number?: string;
@@ -22,7 +27,7 @@ const MARK = { pass: '✅', fail: '❌', skip: '➖' } as const;
 
 export function registerDoctorCommand(program: Command, io: CliIo): void {
   const cmd = program
-    .command('doctor <trunk_sid>')
+    .command('doctor [trunk_sid]')
     .description(
       'run the spec\'s "First Successful Call Validation" for real: ✅/❌ per checklist row, with the fix for each ❌',
     )
@@ -34,6 +39,19 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
     .option('--pbx-ip <ip>', 'termination: check that this PBX address is inside a whitelisted range')
     .option('--number <e164>', 'check that this number is mapped')
     .option('--ca <file>', 'PEM file of CA certificates to trust for TLS destinations (default: system roots)')
+    .option(
+      '--carrier <uri>',
+      'check one upstream carrier URI instead: DNS, reachability, TLS, OPTIONS, test challenge',
+    )
+    .option(
+      '--carrier-username <user>',
+      'with --carrier: digest username for the test challenge (password from VSIP_CARRIER_PASSWORD, not a flag)',
+    )
+    .option('--dns-server <addr>', 'with --carrier: DNS server (ip[:port]) instead of the system resolver')
+    .option(
+      '--carrier-ca-file <file>',
+      'with --carrier: PEM CA bundle for the carrier certificate (default: system CAs)',
+    )
     .option('--timeout <ms>', 'per network check', '3000')
     .option('--calls <n>', 'how many recent failed calls to explain', '5');
   withGatewayOptions(withCommonOptions(cmd)).addHelpText(
@@ -44,11 +62,14 @@ Exit code: 0 when every check passes, 1 when one fails.
 Examples:
   $ vsip doctor TR0123456789abcdef --pbx-ip 203.0.113.10
   $ vsip doctor TR0123456789abcdef --direction origination --ca my-ca.pem
-  $ vsip doctor TR0123456789abcdef --json | jq '.checks[] | select(.status == "fail")'`,
+  $ vsip doctor TR0123456789abcdef --json | jq '.checks[] | select(.status == "fail")'
+  $ VSIP_CARRIER_PASSWORD=… vsip doctor --carrier sips:sip.carrier.example --carrier-username acme`,
   );
 
-  cmd.action((trunkSid: string, flags: DoctorFlags) =>
+  cmd.action((trunkSid: string | undefined, flags: DoctorFlags) =>
     runAction(io, async () => {
+      if (flags.carrier !== undefined) return carrierDoctor(io, flags);
+      if (trunkSid === undefined) throw new UsageError('give a trunk SID, or --carrier <sip-uri>');
       if (flags.direction !== undefined && flags.direction !== 'termination' && flags.direction !== 'origination')
         throw new UsageError(`--direction must be termination or origination, got "${flags.direction}"`);
       let ca: string[] | undefined;
@@ -80,6 +101,34 @@ Examples:
       return report.passed ? 0 : 1;
     }),
   );
+}
+
+/** `vsip doctor --carrier <uri>`: the carrier checks of carrier-doctor.ts, as a table or JSON. */
+async function carrierDoctor(io: CliIo, flags: DoctorFlags): Promise<number> {
+  const uri = flags.carrier ?? '';
+  if (!/^sips?:/i.test(uri))
+    throw new UsageError(`--carrier takes a sip: or sips: URI (carriers by name: the operator API), got "${uri}"`);
+  // The password stays out of the process list and shell history: the environment only.
+  const password = io.env.VSIP_CARRIER_PASSWORD;
+  const report = await runCarrierDoctor({
+    uri,
+    credentials:
+      flags.carrierUsername !== undefined && password !== undefined
+        ? { username: flags.carrierUsername, password, authUsername: null, realm: null }
+        : null,
+    dnsServer: flags.dnsServer ?? null,
+    caFile: flags.carrierCaFile ?? null,
+    timeoutMs: intFlag('--timeout', flags.timeout),
+  });
+  if (flags.json) printJson(io, report);
+  else {
+    const table = renderTable(
+      ['Check', 'Result', 'Details'],
+      report.checks.map((c) => [c.id, MARK[c.status], c.detail]),
+    );
+    print(io, `Carrier ${uri}\n\n${table}\n\n${report.passed ? '✅ carrier reachable' : '❌ carrier checks failed'}`);
+  }
+  return report.passed ? 0 : 1;
 }
 
 /**

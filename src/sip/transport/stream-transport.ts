@@ -157,6 +157,11 @@ export abstract class StreamTransport implements SipTransport {
     const protocol = this.protocol;
     this.#byId.set(conn.id, conn);
     this.#byRemote.set(remoteKey, conn);
+    // Named (TLS, verified for a server name): requests that name only the address — in-dialog ones
+    // routed by a Contact or Record-Route — may use it too, when no other connection is there.
+    const hash = remoteKey.indexOf('#');
+    const plainKey = hash === -1 ? null : remoteKey.slice(0, hash);
+    if (plainKey !== null && !this.#byRemote.has(plainKey)) this.#byRemote.set(plainKey, conn);
     counters.connectionsOpened++;
     this.#publishConnection('open', conn);
     socket.setNoDelay(true);
@@ -230,6 +235,7 @@ export abstract class StreamTransport implements SipTransport {
       counters.connectionsClosed++;
       this.#byId.delete(conn.id);
       if (this.#byRemote.get(conn.remoteKey) === conn) this.#byRemote.delete(conn.remoteKey);
+      if (plainKey !== null && this.#byRemote.get(plainKey) === conn) this.#byRemote.delete(plainKey);
       this.#publishConnection('close', conn);
     });
     return conn;
@@ -249,7 +255,9 @@ export abstract class StreamTransport implements SipTransport {
   send(data: Buffer, target: SipTarget): Promise<void> | void {
     const counters = this.options.counters;
     let conn = target.connectionId !== undefined ? this.#byId.get(target.connectionId) : undefined;
-    const remoteKey = `${target.address}:${target.port}`;
+    // A connection verified for one TLS server name is not reused for another at the same address.
+    const name = target.serverName;
+    const remoteKey = `${target.address}:${target.port}${name === undefined ? '' : `#${name}`}`;
     conn ??= this.#byRemote.get(remoteKey);
     counters.messagesOut[this.protocol]++;
     counters.bytesOut[this.protocol] += data.length;

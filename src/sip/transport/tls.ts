@@ -12,6 +12,8 @@ export interface TlsTransportOptions extends StreamTransportOptions {
    */
   rejectUnauthorized?: boolean;
   ca?: Buffer | string | Array<Buffer | string>;
+  /** Present `cert`/`key` as a client certificate on connections we open (mutual TLS toward carriers). */
+  clientCert?: boolean;
 }
 
 /**
@@ -47,6 +49,9 @@ export class TlsTransport extends StreamTransport {
       ...this.localAddressFor(target),
       rejectUnauthorized: this.#tls.rejectUnauthorized ?? true,
       ...(this.#tls.ca !== undefined ? { ca: this.#tls.ca } : {}),
+      ...(target.serverName !== undefined ? { servername: target.serverName } : {}),
+      // Mutual TLS: our certificate goes to the peer only when configured for clients.
+      ...(this.#tls.clientCert === true ? { cert: this.#tls.cert, key: this.#tls.key } : {}),
     });
     return { socket, ready: 'secureConnect' };
   }

@@ -21,6 +21,11 @@ export interface SipTarget extends SipAddress {
   connectionId?: string | undefined;
   /** Send from this local transport (responses leave from the socket their request arrived on). */
   local?: SipAddress | undefined;
+  /**
+   * TLS: the host name sent in SNI and checked against the peer's certificate (RFC 5922 §4: the
+   * domain of the URI, not the address DNS gave for it); default the address.
+   */
+  serverName?: string | undefined;
 }
 
 /** Where an inbound message came from. */

@@ -9,6 +9,7 @@ import type { SqlDialectKind } from './dialect-kind.js';
 import { initialMigration } from './0001-initial.js';
 import { changeLogMigration } from './0002-change-log.js';
 import { operatorMigration } from './0004-operator.js';
+import { callCarrierMigration } from './0005-call-carrier.js';
 import { cdrMigration } from './0007-cdr.js';
 import { idempotencyMigration } from './0010-idempotency.js';
 
@@ -18,6 +19,7 @@ export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
     '0001-initial': initialMigration(dialect),
     '0002-change-log': changeLogMigration(dialect),
     '0004-operator': operatorMigration(dialect),
+    '0005-call-carrier': callCarrierMigration(),
     '0007-cdr': cdrMigration(dialect),
     '0010-idempotency': idempotencyMigration(dialect),
   };
