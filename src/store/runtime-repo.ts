@@ -15,11 +15,19 @@ export class RuntimeRepo {
       transport: reg.transport,
       user_agent: reg.userAgent,
       expires_at: reg.expiresAt,
+      connection_id: reg.connectionId ?? null,
+      node_id: reg.nodeId ?? null,
     };
     try {
       await this.ctx.db
         .insertInto('registrations')
-        .values({ trunk_sid: reg.trunkSid, contact: reg.contact, ...values })
+        // A refresh (the conflict branch) keeps registered_at: when the binding was first made.
+        .values({
+          trunk_sid: reg.trunkSid,
+          contact: reg.contact,
+          ...values,
+          registered_at: reg.registeredAt ?? reg.expiresAt,
+        })
         .onConflict((oc) => oc.columns(['trunk_sid', 'contact']).doUpdateSet(values))
         .execute();
     } catch (err) {

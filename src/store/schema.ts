@@ -87,6 +87,10 @@ export interface RegistrationsTable {
   transport: string;
   user_agent: string | null;
   expires_at: string;
+  /** Migration 0006: the TCP/TLS connection (flow) the REGISTER came over, the node holding it. */
+  connection_id: string | null;
+  node_id: string | null;
+  registered_at: string | null;
 }
 
 export interface CallsTable {

@@ -161,6 +161,12 @@ export interface Registration {
   transport: string;
   userAgent: string | null;
   expiresAt: string;
+  /** The TCP/TLS connection the REGISTER came over (its flow, RFC 5626), null for UDP. */
+  connectionId?: string | null;
+  /** The SIP node that holds that connection (and took the REGISTER). */
+  nodeId?: string | null;
+  /** When the binding was first made (a refresh keeps it). */
+  registeredAt?: string | null;
 }
 
 /** Everything the gateway needs to decide one trunk's calls, with the SIP password decrypted. */

@@ -587,9 +587,14 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         transport: 'udp',
         userAgent: 'pbx',
         expiresAt: '2026-01-01T00:10:00Z',
+        connectionId: null,
+        nodeId: 'node-a',
+        registeredAt: '2026-01-01T00:00:00Z',
       };
       await store.upsertRegistration(reg);
-      await store.upsertRegistration({ ...reg, expiresAt: '2026-01-01T00:20:00Z', sourcePort: 5070 });
+      // A refresh over a new TCP connection held by another node: the flow moves, registered_at stays.
+      const refresh = { expiresAt: '2026-01-01T00:20:00Z', sourcePort: 5070, transport: 'tcp', connectionId: '7' };
+      await store.upsertRegistration({ ...reg, ...refresh, nodeId: 'node-b', registeredAt: '2026-01-01T00:09:00Z' });
       await store.upsertRegistration({
         ...reg,
         contact: 'sip:101@10.0.0.5',
@@ -598,7 +603,7 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       });
       const list = await store.listRegistrations(t);
       assert.deepEqual(list, [
-        { ...reg, contact: 'sip:100@10.0.0.5:5060', expiresAt: '2026-01-01T00:20:00Z', sourcePort: 5070 },
+        { ...reg, contact: 'sip:100@10.0.0.5:5060', ...refresh, nodeId: 'node-b' },
         { ...reg, contact: 'sip:101@10.0.0.5', expiresAt: '2026-01-01T00:05:00Z', userAgent: null },
       ]);
       assert.equal(await store.pruneRegistrations('2026-01-01T00:10:00Z'), 1);

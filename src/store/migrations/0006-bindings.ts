@@ -1,0 +1,18 @@
+/**
+ * What a registration binding needs beyond 0001's row so that a call can reach it (RFC 5626 flow
+ * semantics): the connection the REGISTER came over (TCP/TLS: the flow to send the INVITE on), the
+ * SIP node holding that connection (a call arriving at another node is relayed through it), and
+ * when the binding was first made. All nullable: rows written before this migration have none.
+ */
+import type { Kysely, Migration } from 'kysely';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export function bindingsMigration(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('registrations').addColumn('connection_id', 'text').execute();
+      await db.schema.alterTable('registrations').addColumn('node_id', 'text').execute();
+      await db.schema.alterTable('registrations').addColumn('registered_at', 'text').execute();
+    },
+  };
+}
