@@ -38,6 +38,8 @@ export const CALL_CAUSES = [
   'trunk_concurrency_exceeded',
   /** 420: the INVITE's Proxy-Require named an extension the gateway does not implement. */
   'unsupported_extension',
+  /** 403 to a REGISTER with the right digest on a trunk whose registration_enabled is false; logged, not a call. */
+  'registration_disabled',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

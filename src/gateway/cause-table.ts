@@ -133,4 +133,9 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
       'the 420 names it',
     fix: 'Check SIP headers format: remove that option tag from Proxy-Require in your PBX configuration',
   },
+  registration_disabled: {
+    code: 403,
+    meaning: 'A PBX REGISTERed with the right credentials, but registration is not enabled on the trunk',
+    fix: 'Enable it with the Update Trunk API (registration_enabled: true), or stop the PBX registering',
+  },
 };

@@ -19,6 +19,8 @@ export interface CompiledTrunk {
   /** Per-trunk limits from the API; null = the gateway default (`--sip-trunk-max-cps` / `--sip-trunk-max-calls`). */
   readonly maxCallsPerSecond: number | null;
   readonly maxConcurrentCalls: number | null;
+  /** Whether the PBX may REGISTER; when it has, its live bindings are rung before the destination URIs. */
+  readonly registrationEnabled: boolean;
 }
 
 export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
@@ -44,6 +46,7 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
     settings: g.settings,
     maxCallsPerSecond: g.trunk.maxCallsPerSecond,
     maxConcurrentCalls: g.trunk.maxConcurrentCalls,
+    registrationEnabled: g.trunk.registrationEnabled,
   });
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
@@ -28,6 +28,7 @@ import { Pike } from './pike.js';
 import { TrunkLimits } from './trunk-limits.js';
 import { peerIpv4 } from '../net/ipv4.js';
 import type { PortEvent } from './sip-port.js';
+import type { BindingLimits } from './binding-plan.js';
 
 /**
  * The carrier side only takes calls from the carrier: its IP when `--carrier` names one, loopback
@@ -59,6 +60,8 @@ export interface GatewayTuning {
   simAnswerDelayMs?: number;
   /** Clock of the per-trunk calls-per-second windows (default `Date.now`; tests step it by hand). */
   trunkClock?: () => number;
+  /** Registrar bounds (min/max/default expiry, contacts per trunk). */
+  registrar?: Partial<BindingLimits>;
 }
 
 /** What a gateway running as one of `vsip serve --sip-workers` processes gets from the primary. */
@@ -110,6 +113,8 @@ export interface Gateway {
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { store, config, logger, tuning = {} } = deps;
   const log = logger.child({ component: 'gateway' });
+  /** This process as a SIP node: bindings name the node holding their flow. */
+  const nodeId = randomUUID();
   const digestSecret = await store.setMetaIfAbsent('gateway.digest_nonce_secret', randomBytes(32).toString('hex'));
   const routeSecret = await store.setMetaIfAbsent('gateway.route_secret', randomBytes(32).toString('hex'));
 
@@ -308,7 +313,10 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       snapshot,
       guard,
       metrics,
+      nodeId,
+      ...(tuning.registrar !== undefined ? { limits: tuning.registrar } : {}),
       onError: (err) => log.error({ err }, 'registration failed'),
+      onRefused: (e) => log.warn(e, 'REGISTER refused'),
     });
     access.onEvent((e) => {
       if (admit(e, true))

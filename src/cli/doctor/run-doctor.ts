@@ -163,7 +163,11 @@ async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOpti
         targets,
         fixVars: { fix: CALL_CAUSES.auth_failed.fix },
       });
-    else if (q.status !== 200)
+    else if (q.status === 403 && trunk.registration_enabled === false) {
+      // The gateway refuses REGISTER on such a trunk only after the digest passed: the credentials work.
+      set('credentials', 'pass', `username ${creds.username}; accepted by the gateway (digest)`);
+      set('registration', 'skip', 'registration is not enabled on this trunk (registration_disabled)', { targets });
+    } else if (q.status !== 200)
       set('registration', 'fail', `the gateway answered REGISTER with ${q.status} ${q.reason ?? ''}`.trim(), {
         targets,
       });
