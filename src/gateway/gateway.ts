@@ -307,6 +307,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       carrier,
       trustedSource: carrierSources(config.carrier, carrierUri.host),
       trunkLimits,
+      bindings: (sid) => store.listRegistrations(sid),
     });
     const registrar = new Registrar({
       store,

@@ -7,6 +7,8 @@ export interface ProxyTarget {
   target: SipTarget;
   /** What the call log shows as destination. */
   label: string;
+  /** Several targets rung at once as one attempt (registered contacts, RFC 3261 §16.7; parallel-fork.ts). */
+  fork?: readonly ProxyTarget[];
 }
 
 /** How one attempt ended without an answer: no response in time, the transport failed, or a non-2xx final. */
