@@ -16,6 +16,7 @@ import { ApiError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RouteTable } from './route-table.js';
 import { callRoutes } from './routes/calls.js';
+import { registrationRoutes } from './routes/registrations.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { destinationUriRoutes } from './routes/destination-uris.js';
 import { healthRoutes, type SipListener } from './routes/health.js';
@@ -202,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(credentialRoutes, routeDeps);
       await scoped.register(settingRoutes, routeDeps);
       await scoped.register(callRoutes, routeDeps);
+      await scoped.register(registrationRoutes, routeDeps);
     },
     { prefix: '/v2/accounts/:account_sid' },
   );

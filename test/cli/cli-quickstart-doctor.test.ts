@@ -278,7 +278,19 @@ test(
     assert.equal(status, 200);
     const after = await vsip('doctor', sid, ...srv.gatewayFlags);
     assert.equal(after.code, 0, after.stdout);
-    assert.match(row(after.stdout, 5).line, /✅.*registered: <sip:pbx@127\.0\.0\.1:5090;transport=tcp>;expires=\d+/);
+    // Where the REGISTER came from and over what, from GET …/registrations (the registrar's 200 lists Contacts only).
+    assert.match(
+      row(after.stdout, 5).line,
+      /✅.*registered from 127\.0\.0\.1:\d+ over TCP, expires in \d+ s \(sip:pbx@127\.0\.0\.1:5090;transport=tcp\)/,
+    );
+    const regs = json(await vsip('registrations', sid, '--json')) as Array<Record<string, unknown>>;
+    assert.equal(regs.length, 1);
+    assert.equal(regs[0]?.contact, 'sip:pbx@127.0.0.1:5090;transport=tcp');
+    assert.equal(regs[0]?.transport, 'tcp');
+    assert.equal(regs[0]?.received_ip, '127.0.0.1');
+    assert.ok((regs[0]?.expires_in as number) > 200);
+    const table = await vsip('registrations', sid);
+    assert.match(table.stdout, /sip:pbx@127\.0\.0\.1:5090;transport=tcp +127\.0\.0\.1:\d+ +TCP +\d+ s/);
 
     // A rotated password: the PBX's registration stays until it expires, but doctor now uses the new
     // one and the gateway accepts it.

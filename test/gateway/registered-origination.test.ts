@@ -142,6 +142,15 @@ test('origination: a PBX registered over UDP behind NAT gets the call at its rec
   const p = await pbx('127.0.0.2', 'udp', { contactHost: '192.168.1.20' });
   try {
     assert.equal((await p.register(`<sip:pbx@192.168.1.20:${p.port}>`)).status, 200);
+    // What the owner sees: GET …/registrations in the spec's envelope, paged.
+    const page = await api.client.registrations.list(trunk, { pageSize: 1 });
+    assert.equal(page.items.length, 1);
+    assert.equal(page.items[0]?.contact, `sip:pbx@192.168.1.20:${p.port}`);
+    assert.equal(page.items[0]?.received_ip, '127.0.0.2');
+    assert.equal(page.items[0]?.received_port, p.port);
+    assert.equal(page.items[0]?.transport, 'udp');
+    assert.ok((page.items[0]?.expires_in ?? 0) > 250);
+    assert.equal(page.metadata.total, 1);
     const before = fallback.invites.length;
     const call = await sim().call(NUMBER, h.carrierSide('udp'), 50);
     assert.equal(call.status, 200);

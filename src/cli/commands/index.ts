@@ -11,6 +11,7 @@ import { registerIpsCommand } from './ips-command.js';
 import { registerLoginCommand } from './login-command.js';
 import { registerNumbersCommand } from './numbers-command.js';
 import { registerQuickstartCommand } from './quickstart-command.js';
+import { registerRegistrationsCommand } from './registrations-command.js';
 import { registerTrunksCommand } from './trunks-command.js';
 
 export type { CliIo } from './cli-io.js';
@@ -40,6 +41,7 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
   registerCredentialsCommand(program, full);
   registerAliasCommand(program, full);
   registerCallsCommand(program, full);
+  registerRegistrationsCommand(program, full);
   registerDoctorCommand(program, full);
   registerExplainCommand(program, full);
   registerCompletionCommand(program, full);

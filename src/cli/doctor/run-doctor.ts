@@ -1,6 +1,7 @@
 import type { DestinationUri, PhoneNumber, Trunk, WhitelistedIp } from '../../client/types.js';
 import type { VsipClient } from '../../client/vsip-client.js';
 import { collectAll } from '../../client/paginate.js';
+import { describeRegistration } from '../output/describe-registration.js';
 import { VsipApiError } from '../../client/vsip-api-error.js';
 import { explainCall } from '../knowledge/explain-call.js';
 import { CALL_CAUSES, CHECKLIST, type ChecklistRow } from '../knowledge/sip-codes.js';
@@ -178,8 +179,18 @@ async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOpti
         `username ${creds.username}, password of ${creds.password.length} characters; accepted by the gateway ` +
           `(digest, realm from its challenge)`,
       );
-      if (q.bindings.length > 0) set('registration', 'pass', `registered: ${q.bindings.join(', ')}`, { targets });
-      else if (trunk.registration_enabled === false)
+      if (q.bindings.length > 0) {
+        // The registrar's 200 lists Contacts only; the API says where each came from and over what.
+        const regs = await client.registrations.list(sid).then(
+          (p) => p.items,
+          () => [],
+        );
+        const detail =
+          regs.length > 0
+            ? regs.map((r) => `${describeRegistration(r)} (${r.contact})`).join('; ')
+            : `registered: ${q.bindings.join(', ')}`;
+        set('registration', 'pass', detail, { targets });
+      } else if (trunk.registration_enabled === false)
         set(
           'registration',
           'skip',
