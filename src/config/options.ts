@@ -420,4 +420,17 @@ export const SERVE_OPTIONS = [
     help: 'log level (structured JSON logs on stdout)',
     arg: 'level',
   },
+  {
+    key: 'sipKeepaliveInterval',
+    flag: '--sip-keepalive-interval',
+    env: 'VSIP_SIP_KEEPALIVE_INTERVAL',
+    type: 'int',
+    default: '30',
+    min: 0,
+    max: 3600,
+    help:
+      'seconds between OPTIONS pings to PBXs registered over UDP (keeps their NAT open; one that stops answering ' +
+      'loses its binding); 0 = off',
+    arg: 'seconds',
+  },
 ] as const satisfies readonly OptionSpec[];

@@ -18,6 +18,7 @@ import { Origination } from './origination.js';
 import { DialogTable } from './dialog-table.js';
 import type { ProxyDeps, ProxyTimers } from './proxy-deps.js';
 import { Registrar } from './registrar.js';
+import { BindingKeepAlive } from './binding-keepalive.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
@@ -309,7 +310,20 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       trunkLimits,
       bindings: (sid) => store.listRegistrations(sid),
     });
+    const keepAlive = new BindingKeepAlive({
+      port: access,
+      store,
+      intervalMs: config.sipKeepaliveInterval * 1000,
+      onDrop: (b, why) =>
+        log.warn(
+          { trunkSid: b.trunkSid, contact: b.contact, from: `${b.sourceIp}:${b.sourcePort}`, transport: b.transport },
+          `registered contact dropped: ${why}`,
+        ),
+    });
+    keepAlive.start();
+    closers.push(async () => keepAlive.stop());
     const registrar = new Registrar({
+      keepAlive,
       store,
       snapshot,
       guard,

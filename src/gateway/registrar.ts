@@ -5,7 +5,8 @@ import {
   splitHeaderValues,
   type ServerTransaction,
 } from '../sip/index.js';
-import type { Store } from '../store/types.js';
+import type { Registration, Store } from '../store/types.js';
+import type { BindingKeepAlive } from './binding-keepalive.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
@@ -20,6 +21,8 @@ export interface RegistrarOptions {
   metrics: GatewayMetrics;
   /** Bounds on bindings (see `BindingLimits`); defaults 60 s, 3600 s, 3600 s, 10 contacts. */
   limits?: Partial<BindingLimits>;
+  /** Told of each binding made or removed here, to ping it (binding-keepalive.ts). */
+  keepAlive?: Pick<BindingKeepAlive, 'track' | 'forget'>;
   /** This SIP node's id, written on each binding: the node that holds its flow. */
   nodeId?: string;
   onError?: (err: unknown) => void;
@@ -109,12 +112,15 @@ export class Registrar {
     }
     const ua = getHeader(req, 'user-agent');
     const doomed = plan.removeAll ? live.map((r) => r.contact) : plan.remove;
-    for (const contact of doomed) await this.o.store.removeRegistration(trunk.sid, contact);
+    for (const contact of doomed) {
+      await this.o.store.removeRegistration(trunk.sid, contact);
+      this.o.keepAlive?.forget(trunk.sid, contact);
+    }
     for (const u of plan.upsert) {
       // The flow the REGISTER came over is what a call uses (RFC 5626 §5.3): the received address
       // and port, the connection for TCP/TLS. The Contact's host is never sent to, so a Contact
       // naming a third party reflects nothing at it.
-      await this.o.store.upsertRegistration({
+      const binding: Registration = {
         trunkSid: trunk.sid,
         contact: u.contact,
         sourceIp: source.address,
@@ -126,7 +132,9 @@ export class Registrar {
         connectionId: source.protocol === 'udp' ? null : (source.connectionId ?? null),
         nodeId: this.o.nodeId ?? null,
         registeredAt: isoSeconds(now),
-      });
+      };
+      await this.o.store.upsertRegistration(binding);
+      this.o.keepAlive?.track(binding);
     }
     const current = await this.o.store.listRegistrations(trunk.sid);
     const headers = [];
