@@ -126,6 +126,18 @@ export interface ChangeLogTable {
   created_at: number;
 }
 
+/** Migration 0006: one row per running SIP node, refreshed by its heartbeat. */
+export interface SipNodesTable {
+  id: string;
+  region: string;
+  /** JSON: [{ transport, address, port }] — the public signalling addresses. */
+  signalling: string;
+  rtp_ports: string | null;
+  api_url: string | null;
+  started_at: string;
+  heartbeat_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   trunks: TrunksTable;
@@ -136,5 +148,6 @@ export interface Database {
   registrations: RegistrationsTable;
   calls: CallsTable;
   meta: MetaTable;
+  sip_nodes: SipNodesTable;
   change_log: ChangeLogTable;
 }

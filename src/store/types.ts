@@ -169,6 +169,19 @@ export interface Registration {
   registeredAt?: string | null;
 }
 
+/** A SIP node in the registry (`--region`, its public addresses), alive while its heartbeat is fresh. */
+export interface SipNode {
+  id: string;
+  region: string;
+  signalling: Array<{ transport: string; address: string; port: number }>;
+  /** `min-max` UDP range its media uses, null when not known. */
+  rtpPorts: string | null;
+  /** The public API URL of its region (`--public-api-url`), null when not set. */
+  apiUrl: string | null;
+  startedAt: string;
+  heartbeatAt: string;
+}
+
 /** Everything the gateway needs to decide one trunk's calls, with the SIP password decrypted. */
 export interface GatewayTrunk {
   trunk: Trunk;
@@ -310,6 +323,12 @@ export interface Store {
   removeRegistration(trunkSid: string, contact: string): Promise<void>;
   listRegistrations(trunkSid: string): Promise<Registration[]>;
   pruneRegistrations(now: string): Promise<number>;
+
+  // SIP node registry
+  upsertSipNode(node: SipNode): Promise<void>;
+  removeSipNode(id: string): Promise<void>;
+  /** Nodes whose heartbeat is at or after `since` (ISO-8601); all nodes when null. */
+  listSipNodes(since: string | null): Promise<SipNode[]>;
 
   /** Server-wide secrets and flags (e.g. the digest nonce secret), stored in a meta table. */
   getMeta(key: string): Promise<string | null>;

@@ -612,6 +612,32 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       await rejectsWith(store.upsertRegistration({ ...reg, trunkSid: 'trmum1nope' }), 'not_found');
     });
 
+    test('SIP node registry: join, heartbeat, list the fresh ones, leave', async () => {
+      const { store } = await fx.fresh();
+      const a = {
+        id: 'node-a',
+        region: 'mumbai',
+        signalling: [{ transport: 'udp', address: '203.0.113.7', port: 5060 }],
+        rtpPorts: '10000-20000',
+        apiUrl: 'https://api.in.example.com',
+        startedAt: '2026-01-01T00:00:00Z',
+        heartbeatAt: '2026-01-01T00:00:00Z',
+      };
+      const b = { ...a, id: 'node-b', region: 'singapore', rtpPorts: null, apiUrl: null };
+      await store.upsertSipNode(a);
+      await store.upsertSipNode(b);
+      await store.upsertSipNode({ ...a, heartbeatAt: '2026-01-01T00:01:00Z', startedAt: 'ignored on refresh' });
+      assert.deepEqual(await store.listSipNodes('2026-01-01T00:00:30Z'), [
+        { ...a, heartbeatAt: '2026-01-01T00:01:00Z' },
+      ]);
+      assert.equal((await store.listSipNodes(null)).length, 2);
+      await store.removeSipNode('node-a');
+      assert.deepEqual(
+        (await store.listSipNodes(null)).map((n) => n.id),
+        ['node-b'],
+      );
+    });
+
     test('meta: first writer wins', async () => {
       const f = await fx.fresh();
       assert.equal(await f.store.getMeta('nonce_secret'), null);
