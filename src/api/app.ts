@@ -17,6 +17,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { RouteTable } from './route-table.js';
 import { callRoutes } from './routes/calls.js';
 import { registrationRoutes } from './routes/registrations.js';
+import { gatewayRoutes } from './routes/gateways.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { destinationUriRoutes } from './routes/destination-uris.js';
 import { healthRoutes, type SipListener } from './routes/health.js';
@@ -204,6 +205,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(settingRoutes, routeDeps);
       await scoped.register(callRoutes, routeDeps);
       await scoped.register(registrationRoutes, routeDeps);
+      await scoped.register(gatewayRoutes, routeDeps);
     },
     { prefix: '/v2/accounts/:account_sid' },
   );

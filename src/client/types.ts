@@ -194,3 +194,12 @@ export interface Registration {
   expires_in: number;
   node: string | null;
 }
+
+/** One region of `GET /gateways`: what a customer's firewall must allow there. */
+export interface GatewayRegion {
+  region: string;
+  api_url: string | null;
+  signalling: Array<{ transport: string; address: string; port: number }>;
+  rtp_ports: string[];
+  nodes: number;
+}

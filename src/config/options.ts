@@ -433,4 +433,24 @@ export const SERVE_OPTIONS = [
       'loses its binding); 0 = off',
     arg: 'seconds',
   },
+  {
+    key: 'region',
+    flag: '--region',
+    env: 'VSIP_REGION',
+    type: 'string',
+    default: 'default',
+    help:
+      "this node's region (e.g. mumbai): GET /gateways lists each region's addresses, a trunk's edge_preference " +
+      'names one',
+    arg: 'name',
+  },
+  {
+    key: 'publicApiUrl',
+    flag: '--public-api-url',
+    env: 'VSIP_PUBLIC_API_URL',
+    type: 'string',
+    default: null,
+    help: "the API's public URL for this node's region, as customers should call it (listed by GET /gateways)",
+    arg: 'url',
+  },
 ] as const satisfies readonly OptionSpec[];

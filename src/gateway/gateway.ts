@@ -19,6 +19,7 @@ import { DialogTable } from './dialog-table.js';
 import type { ProxyDeps, ProxyTimers } from './proxy-deps.js';
 import { Registrar } from './registrar.js';
 import { BindingKeepAlive } from './binding-keepalive.js';
+import { joinNodeRegistry } from './node-heartbeat.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
@@ -61,6 +62,8 @@ export interface GatewayTuning {
   simAnswerDelayMs?: number;
   /** Clock of the per-trunk calls-per-second windows (default `Date.now`; tests step it by hand). */
   trunkClock?: () => number;
+  /** Node registry heartbeat period (ms; default `NODE_HEARTBEAT_MS`). */
+  nodeHeartbeatMs?: number;
   /** Registrar bounds (min/max/default expiry, contacts per trunk). */
   registrar?: Partial<BindingLimits>;
 }
@@ -354,6 +357,20 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
         });
     });
 
+    // The node registry: the access side's public addresses (what a customer's firewall must allow).
+    const leave = await joinNodeRegistry(
+      store,
+      {
+        id: nodeId,
+        region: config.region,
+        signalling: access.listening.map((l) => ({ transport: l.protocol, address: advertise, port: l.port })),
+        rtpPorts: null,
+        apiUrl: config.publicApiUrl,
+      },
+      (err) => log.error({ err }, 'node registry heartbeat failed'),
+      tuning.nodeHeartbeatMs,
+    );
+    closers.push(leave);
     const addresses: GatewayAddress[] = [];
     for (const p of ports)
       for (const l of p.listening) addresses.push({ side: p.side as GatewayAddress['side'], ...l });
