@@ -264,6 +264,32 @@ test('registrar: 423 + Min-Expires for a too brief expiry, 403 past the contact 
   }
 });
 
+test('registrar: a flood of new contacts stops at the per-trunk cap (403), refreshes still pass', async () => {
+  const flood = await api.createTrunk('regflood', { auth_type: 'credentials', registration_enabled: true });
+  const floodPassword = await api.password(flood);
+  await h.gateway.snapshot.settled();
+  const { ep, port } = await ua('127.0.0.7');
+  try {
+    const codes: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const res = await authedRegister(ep, port, '127.0.0.7', flood, floodPassword, [
+        { name: 'contact', value: `<sip:f${i}@198.51.100.${i}:5060>` },
+      ]);
+      codes.push(res.status);
+    }
+    // Each request carries the default contact too: it and f0..f8 fill the 10 places.
+    assert.deepEqual(codes.slice(0, 9), Array(9).fill(200));
+    assert.deepEqual(codes.slice(9), Array(16).fill(403));
+    assert.equal((await h.store.listRegistrations(flood)).length, 10, 'bounded');
+    const refresh = await authedRegister(ep, port, '127.0.0.7', flood, floodPassword, [
+      { name: 'contact', value: '<sip:f3@198.51.100.3:5060>' },
+    ]);
+    assert.equal(refresh.status, 200, 'a binding the trunk holds can still be refreshed');
+  } finally {
+    await ep.close();
+  }
+});
+
 test('registrar: the binding keeps the received address, transport, flow and node', async () => {
   const { ep, port } = await ua('127.0.0.6');
   try {
