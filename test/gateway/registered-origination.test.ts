@@ -237,3 +237,20 @@ test('origination: a registered contact that does not answer fails over to the d
   assert.equal(call.status, 200);
   assert.equal(fallback.invites.length, before + 1);
 });
+
+test('origination: a binding made at one SIP node is used by another node on the same store', async () => {
+  await unregisterAll();
+  const nodeB = await startHarness({ store: h.store });
+  const p = await pbx('127.0.0.8', 'udp');
+  try {
+    assert.equal((await p.register(`<sip:pbx@127.0.0.8:${p.port}>`)).status, 200); // at node A (h)
+    const simB = nodeB.gateway.pstnSim;
+    assert.ok(simB);
+    const call = await simB.call(NUMBER, nodeB.carrierSide('udp'), 20); // enters node B
+    assert.equal(call.status, 200);
+    assert.equal(p.invites.length, 1, 'node B found the binding node A made');
+  } finally {
+    await p.ep.close();
+    await nodeB.close();
+  }
+});

@@ -51,7 +51,12 @@ function trunkFields(sipDomain: string) {
       enum: ['ip_whitelist', 'credentials', 'ip_whitelist_and_credentials'],
       description: 'one of ip_whitelist, credentials, ip_whitelist_and_credentials (default ip_whitelist)',
     },
-    registration_enabled: { type: 'boolean', description: 'true or false: whether the PBX may REGISTER' },
+    registration_enabled: {
+      type: 'boolean',
+      description:
+        'true or false: whether the PBX may REGISTER (digest, username = trunk_sid; refused 403 when false). ' +
+        'Inbound calls ring its registered contacts first, then the destination URIs (GET …/registrations)',
+    },
     // A name, not free text: no control, bidi-override or zero-width characters that could spoof or
     // garble a terminal or a dashboard showing it.
     edge_preference: {
