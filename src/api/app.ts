@@ -19,6 +19,8 @@ import { RouteTable } from './route-table.js';
 import { callRoutes } from './routes/calls.js';
 import { cdrRoutes } from './routes/cdrs.js';
 import { accountSettingRoutes } from './routes/account-settings.js';
+import { registrationRoutes } from './routes/registrations.js';
+import { gatewayRoutes } from './routes/gateways.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { destinationUriRoutes } from './routes/destination-uris.js';
 import { healthRoutes, type SipListener } from './routes/health.js';
@@ -246,6 +248,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(cdrRoutes, routeDeps);
       await scoped.register(accountSettingRoutes, routeDeps);
       await scoped.register(phoneNumberBulkRoutes, routeDeps);
+      await scoped.register(registrationRoutes, routeDeps);
+      await scoped.register(gatewayRoutes, routeDeps);
     },
     { prefix: '/v2/accounts/:account_sid' },
   );

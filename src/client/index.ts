@@ -9,6 +9,7 @@ export type { DestinationUrisApi } from './destination-uris-api.js';
 export type { CredentialsApi } from './credentials-api.js';
 export type { SettingsApi } from './settings-api.js';
 export type { CallsApi } from './calls-api.js';
+export type { RegistrationsApi } from './registrations-api.js';
 export type * from './types.js';
 export { OperatorClient, type OperatorClientOptions } from './operator-client.js';
 export type * from './operator-types.js';

@@ -201,3 +201,26 @@ export type FetchLike = (
     signal?: AbortSignal;
   },
 ) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
+
+/** A PBX contact registered on a trunk (`GET …/trunks/{trunk_sid}/registrations`). */
+export interface Registration {
+  contact: string;
+  /** Where the REGISTER came from: inbound calls are sent there (not to the Contact's host). */
+  received_ip: string;
+  received_port: number;
+  transport: 'udp' | 'tcp' | 'tls' | string;
+  user_agent: string | null;
+  registered_at: string | null;
+  expires_at: string;
+  expires_in: number;
+  node: string | null;
+}
+
+/** One region of `GET /gateways`: what a customer's firewall must allow there. */
+export interface GatewayRegion {
+  region: string;
+  api_url: string | null;
+  signalling: Array<{ transport: string; address: string; port: number }>;
+  rtp_ports: string[];
+  nodes: number;
+}

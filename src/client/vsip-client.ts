@@ -1,4 +1,6 @@
 import { CallsApi } from './calls-api.js';
+import { RegistrationsApi } from './registrations-api.js';
+import type { GatewayRegion } from './types.js';
 import { CredentialsApi } from './credentials-api.js';
 import { DestinationUrisApi } from './destination-uris-api.js';
 import { HttpCore, type HttpCoreOptions } from './http-core.js';
@@ -34,6 +36,7 @@ export class VsipClient {
   readonly credentials: CredentialsApi;
   readonly settings: SettingsApi;
   readonly calls: CallsApi;
+  readonly registrations: RegistrationsApi;
   readonly #http: HttpCore;
 
   constructor(options: VsipClientOptions) {
@@ -47,6 +50,12 @@ export class VsipClient {
     this.credentials = new CredentialsApi(this.#http);
     this.settings = new SettingsApi(this.#http);
     this.calls = new CallsApi(this.#http);
+    this.registrations = new RegistrationsApi(this.#http);
+  }
+
+  /** `GET /gateways`: per region, the SIP addresses and RTP ranges to allow, and the API URL (nodes that are up). */
+  async gateways(): Promise<GatewayRegion[]> {
+    return (await this.#http.request<GatewayRegion[]>('GET', this.#http.accountPath('/gateways'))).data;
   }
 
   /** `GET /health` (no auth): status, version and store kind. */

@@ -48,6 +48,8 @@ export const CALL_CAUSES = [
   'carrier_auth_failed',
   /** 403: a call on the carrier side from an address that is no carrier's source and no registration. */
   'unknown_carrier',
+  /** 403 to a REGISTER with the right digest on a trunk whose registration_enabled is false; logged, not a call. */
+  'registration_disabled',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

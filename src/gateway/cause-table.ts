@@ -162,4 +162,9 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
     meaning: "A call reached the carrier port from an address that is no carrier's source address or registration",
     fix: "Add the address to the carrier's source addresses (IPs/CIDRs), or have the carrier register first",
   },
+  registration_disabled: {
+    code: 403,
+    meaning: 'A PBX REGISTERed with the right credentials, but registration is not enabled on the trunk',
+    fix: 'Enable it with the Update Trunk API (registration_enabled: true), or stop the PBX registering',
+  },
 };

@@ -21,6 +21,8 @@ export interface CompiledTrunk {
   readonly maxConcurrentCalls: number | null;
   /** The account is suspended (operator API): its calls are refused with `account_suspended`. */
   readonly accountSuspended?: boolean;
+  /** Whether the PBX may REGISTER; when it has, its live bindings are rung before the destination URIs. */
+  readonly registrationEnabled: boolean;
 }
 
 export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
@@ -47,6 +49,7 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
     maxCallsPerSecond: g.trunk.maxCallsPerSecond,
     maxConcurrentCalls: g.trunk.maxConcurrentCalls,
     accountSuspended: g.accountSuspended === true,
+    registrationEnabled: g.trunk.registrationEnabled,
   });
 }
 

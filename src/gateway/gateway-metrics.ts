@@ -142,7 +142,7 @@ export class GatewayMetrics {
     child.inc();
   }
 
-  registration(result: 'ok' | 'challenged' | 'failed' | 'blocked' | 'removed'): void {
+  registration(result: 'ok' | 'challenged' | 'failed' | 'blocked' | 'removed' | 'disabled' | 'refused'): void {
     let child = this.regChildren.get(result);
     if (child === undefined) {
       child = this.registrations.labels(result);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
@@ -17,6 +17,8 @@ import { Origination } from './origination.js';
 import { DialogTable } from './dialog-table.js';
 import type { ProxyDeps, ProxyTimers } from './proxy-deps.js';
 import { Registrar } from './registrar.js';
+import { BindingKeepAlive } from './binding-keepalive.js';
+import { joinNodeRegistry } from './node-heartbeat.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
@@ -36,6 +38,7 @@ import { startCarrierSide } from '../carriers/carrier-side.js';
 import { registerCarrierMetrics } from '../carriers/carrier-metrics.js';
 import type { CarrierStatus } from '../carriers/carrier-status.js';
 import type { RegistrationSettings } from '../carriers/carrier-registrations.js';
+import type { BindingLimits } from './binding-plan.js';
 
 /** Knobs tests and benches turn; production uses the defaults. */
 export interface GatewayTuning {
@@ -60,6 +63,10 @@ export interface GatewayTuning {
   carrierProbe?: Partial<ProbeSettings>;
   /** Carrier registration retry back-off and timeout; default DEFAULT_REGISTRATION. */
   carrierRegistration?: Partial<RegistrationSettings>;
+  /** Node registry heartbeat period (ms; default `NODE_HEARTBEAT_MS`). */
+  nodeHeartbeatMs?: number;
+  /** Registrar bounds (min/max/default expiry, contacts per trunk). */
+  registrar?: Partial<BindingLimits>;
 }
 
 /** What a gateway running as one of `vsip serve --sip-workers` processes gets from the primary. */
@@ -115,6 +122,8 @@ export interface Gateway {
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { store, config, logger, tuning = {} } = deps;
   const log = logger.child({ component: 'gateway' });
+  /** This process as a SIP node: bindings name the node holding their flow. */
+  const nodeId = randomUUID();
   const digestSecret = await store.setMetaIfAbsent('gateway.digest_nonce_secret', randomBytes(32).toString('hex'));
   const routeSecret = await store.setMetaIfAbsent('gateway.route_secret', randomBytes(32).toString('hex'));
 
@@ -341,13 +350,30 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       carrier,
       sources: carriers.sources,
       trunkLimits,
+      bindings: (sid) => store.listRegistrations(sid),
     });
+    const keepAlive = new BindingKeepAlive({
+      port: access,
+      store,
+      intervalMs: config.sipKeepaliveInterval * 1000,
+      onDrop: (b, why) =>
+        log.warn(
+          { trunkSid: b.trunkSid, contact: b.contact, from: `${b.sourceIp}:${b.sourcePort}`, transport: b.transport },
+          `registered contact dropped: ${why}`,
+        ),
+    });
+    keepAlive.start();
+    closers.push(async () => keepAlive.stop());
     const registrar = new Registrar({
+      keepAlive,
       store,
       snapshot,
       guard,
       metrics,
+      nodeId,
+      ...(tuning.registrar !== undefined ? { limits: tuning.registrar } : {}),
       onError: (err) => log.error({ err }, 'registration failed'),
+      onRefused: (e) => log.warn(e, 'REGISTER refused'),
     });
     access.onEvent((e) => {
       if (admit(e, true))
@@ -370,6 +396,20 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
         });
     });
 
+    // The node registry: the access side's public addresses (what a customer's firewall must allow).
+    const leave = await joinNodeRegistry(
+      store,
+      {
+        id: nodeId,
+        region: config.region,
+        signalling: access.listening.map((l) => ({ transport: l.protocol, address: advertise, port: l.port })),
+        rtpPorts: null,
+        apiUrl: config.publicApiUrl,
+      },
+      (err) => log.error({ err }, 'node registry heartbeat failed'),
+      tuning.nodeHeartbeatMs,
+    );
+    closers.push(leave);
     const addresses: GatewayAddress[] = [];
     for (const p of ports)
       for (const l of p.listening) addresses.push({ side: p.side as GatewayAddress['side'], ...l });

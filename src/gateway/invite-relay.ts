@@ -10,6 +10,7 @@ import {
 import type { CallCause } from './call-cause.js';
 import { record, type CallState } from './call-record.js';
 import { endUnwantedAnswer } from './end-unwanted-answer.js';
+import { ParallelFork } from './parallel-fork.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import type { SipPort } from './sip-port.js';
 import { stripTopVia } from './sip-routing.js';
@@ -74,12 +75,16 @@ class InviteRelay implements InviteServerTransactionUser {
     }
     const target = this.options.targets.next();
     if (target === undefined) return this.exhausted();
-    const request = this.options.build(target);
     const b = new Branch(this, target);
     this.branch = b;
     this.call.destination = target.label;
     try {
-      b.tx = this.out.sendRequest(request, target.target, b) as InviteClientTransaction;
+      if (target.fork !== undefined) {
+        // Registered contacts rung at once: one attempt to this relay (parallel-fork.ts).
+        const fork = new ParallelFork(this.out, this.deps.signer, b);
+        fork.start(target.fork.map((t) => ({ target: t, request: this.options.build(t) })));
+        b.tx = fork;
+      } else b.tx = this.out.sendRequest(this.options.build(target), target.target, b) as InviteClientTransaction;
     } catch {
       this.branch = null;
       return this.failed('transport', 0);
@@ -187,7 +192,7 @@ function fire(b: Branch): void {
  * provisional, a 2xx is ACKed and ended with a BYE.
  */
 class Branch implements ClientTransactionUser {
-  tx!: InviteClientTransaction;
+  tx!: InviteClientTransaction | ParallelFork;
   /** A provisional response arrived (so a CANCEL may be sent, §9.1). */
   heard = false;
   cancelSent = false;
@@ -232,7 +237,8 @@ class Branch implements ClientTransactionUser {
     if (this.cancelSent) return;
     this.cancelSent = true;
     try {
-      this.relay.out.cancel(this.tx); // §9.1: same branch, Call-ID, From, To, CSeq number, Route
+      if (this.tx instanceof ParallelFork) this.tx.cancel();
+      else this.relay.out.cancel(this.tx); // §9.1: same branch, Call-ID, From, To, CSeq number, Route
     } catch {
       /* the INVITE transaction times out on its own */
     }

@@ -1,6 +1,9 @@
 import { formatHost, getHeader, type InviteServerTransaction } from '../sip/index.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
-import { decideOrigination } from './origination-policy.js';
+import { decideOrigination, type OriginationDecision } from './origination-policy.js';
+import type { Registration } from '../store/types.js';
+import type { CompiledTrunk } from './config-snapshot.js';
+import { RegisteredSet } from './registered-set.js';
 import type { CallState } from './call-record.js';
 import { proxyInvite } from './invite-relay.js';
 import type { ProxyDeps } from './proxy-deps.js';
@@ -23,6 +26,23 @@ export interface OriginationOptions {
   access: SipPort;
   carrier: SipPort;
   trunkLimits: TrunkLimits;
+  /** A trunk's registered bindings (the store's; expired ones are skipped here); none: registrations unused. */
+  bindings?: (trunkSid: string) => Promise<Registration[]>;
+}
+
+/**
+ * Where a call for a binding goes: the Contact as Request-URI (RFC 3261 §16.5), sent over the
+ * flow the REGISTER came over (RFC 5626 §5.3) — the received address and port, from the
+ * gateway's own port for UDP (what the PBX's NAT lets in), the same connection for TCP/TLS. The
+ * Contact's host is never a destination: behind NAT it is private, and it may name a third party.
+ */
+export function bindingTarget(r: Registration): ProxyTarget {
+  const protocol = r.transport === 'tcp' || r.transport === 'tls' ? r.transport : 'udp';
+  return {
+    requestUri: r.contact,
+    target: { protocol, address: r.sourceIp, port: r.sourcePort },
+    label: `${r.contact} (registered from ${formatHost(r.sourceIp)}:${r.sourcePort} over ${protocol.toUpperCase()})`,
+  };
 }
 
 /**
@@ -66,26 +86,61 @@ export class Origination {
       refuse(refusal, { code: 403, reason: 'Forbidden (not a configured carrier)', cause: 'unknown_carrier' });
       return;
     }
+    const trunk = d.trunk;
+    const registered =
+      this.o.bindings !== undefined &&
+      trunk?.registrationEnabled === true &&
+      (d.action === 'proxy' || d.cause === 'no_destination');
+    if (!registered) return this.admit(tx, refusal, d, []);
+    // The one store read on this path, only for a trunk whose PBX may register: bindings are shared
+    // by every SIP node (a REGISTER taken by another node counts), so they are not in the snapshot.
+    const now = Date.now();
+    (this.o.bindings as NonNullable<OriginationOptions['bindings']>)(trunk.sid).then(
+      (regs) =>
+        this.admit(
+          tx,
+          refusal,
+          d,
+          regs.filter((r) => Date.parse(r.expiresAt) > now),
+        ),
+      () => this.admit(tx, refusal, d, []),
+    );
+  }
+
+  private admit(
+    tx: InviteServerTransaction,
+    refusal: RefuseContext,
+    d: OriginationDecision,
+    regs: Registration[],
+  ): void {
+    const req = tx.request;
+    const callId = getHeader(req, 'call-id') ?? '';
     if (d.action === 'reject') {
-      refuse(refusal, d);
-      return;
+      if (d.cause !== 'no_destination' || regs.length === 0 || d.trunk === null) return refuse(refusal, d);
+      const mf = maxForwardsOf(req);
+      if (mf !== null && mf <= 0) return refuse(refusal, { code: 483, reason: 'Too Many Hops', cause: 'max_forwards' });
     }
-    const refused = extensionRefusal(req, 'proxy-require') ?? trunkLimitRefusal(this.o.trunkLimits, d.trunk, call);
+    const trunk = d.trunk as CompiledTrunk;
+    const callee = d.callee as string;
+    const refused =
+      extensionRefusal(req, 'proxy-require') ?? trunkLimitRefusal(this.o.trunkLimits, trunk, refusal.call);
     if (refused !== null) {
       refuse(refusal, refused);
       return;
     }
-    const targets: ProxyTarget[] = d.destinations.map((dest) => ({
+    const destinations = d.action === 'proxy' ? d.destinations : [];
+    const targets: ProxyTarget[] = destinations.map((dest) => ({
       requestUri:
-        `sip:${d.callee}@${formatHost(dest.host)}:${dest.port}` +
+        `sip:${callee}@${formatHost(dest.host)}:${dest.port}` +
         `${dest.transport === 'udp' ? '' : `;transport=${dest.transport}`}`,
       target: { protocol: dest.transport, address: dest.host, port: dest.port },
       label: dest.destination,
     }));
+    const rest = new DestinationSet(targets);
     const signer = this.o.proxy.signer;
     const carrierRR = signer.recordRoute(this.o.carrier, tx.source.protocol, callId);
-    proxyInvite(this.o.proxy, tx, this.o.access, call, {
-      targets: new DestinationSet(targets),
+    proxyInvite(this.o.proxy, tx, this.o.access, refusal.call, {
+      targets: regs.length === 0 ? rest : new RegisteredSet(regs.map(bindingTarget), targets.length > 0 ? rest : null),
       build: (t) =>
         forwardRequest(req, {
           requestUri: t.requestUri,

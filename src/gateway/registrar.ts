@@ -2,39 +2,46 @@ import {
   getHeader,
   octetsToText,
   parseAuthorization,
-  parseNameAddr,
   splitHeaderValues,
   type ServerTransaction,
 } from '../sip/index.js';
-import type { Store } from '../store/types.js';
+import type { Registration, Store } from '../store/types.js';
+import type { BindingKeepAlive } from './binding-keepalive.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import type { DigestGuard } from './digest-guard.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { authenticateDigest } from './authenticate-digest.js';
+import { planBindings, type BindingLimits } from './binding-plan.js';
+import type { CallCause } from './call-cause.js';
 
 export interface RegistrarOptions {
   store: Pick<Store, 'upsertRegistration' | 'removeRegistration' | 'listRegistrations'>;
   snapshot: ConfigSnapshot;
   guard: DigestGuard;
   metrics: GatewayMetrics;
-  /** Longest binding we grant (s); a longer Expires is shortened (RFC 3261 §10.3 step 7). */
-  maxExpires?: number;
-  defaultExpires?: number;
+  /** Bounds on bindings (see `BindingLimits`); defaults 60 s, 3600 s, 3600 s, 10 contacts. */
+  limits?: Partial<BindingLimits>;
+  /** Told of each binding made or removed here, to ping it (binding-keepalive.ts). */
+  keepAlive?: Pick<BindingKeepAlive, 'track' | 'forget'>;
+  /** This SIP node's id, written on each binding: the node that holds its flow. */
+  nodeId?: string;
   onError?: (err: unknown) => void;
+  /** A REGISTER refused after authentication for a reason the owner must see (logged with its cause). */
+  onRefused?: (e: { trunkSid: string; source: string; cause: CallCause }) => void;
 }
 
 /**
  * REGISTER on the access side (RFC 3261 §10.3) with digest: username = trunk_sid, password = Get
  * Credentials. An unknown trunk is answered exactly like a wrong password (401), so the answer
- * does not reveal which trunk SIDs exist; repeated failures from one source turn into 403.
+ * does not reveal which trunk SIDs exist; repeated failures from one source turn into 403. A trunk
+ * with `registration_enabled: false` refuses with 403 (cause `registration_disabled`) once the
+ * digest is right. Bindings are store rows, so every SIP node sees them and they survive restart.
  */
 export class Registrar {
-  private readonly maxExpires: number;
-  private readonly defaultExpires: number;
+  private readonly limits: BindingLimits;
 
   constructor(private readonly o: RegistrarOptions) {
-    this.maxExpires = o.maxExpires ?? 3600;
-    this.defaultExpires = o.defaultExpires ?? 3600;
+    this.limits = { minExpires: 60, maxExpires: 3600, defaultExpires: 3600, maxContacts: 10, ...o.limits };
   }
 
   handle(tx: ServerTransaction): void {
@@ -73,48 +80,61 @@ export class Registrar {
       return;
     }
 
-    // §10.3 steps 6–8: apply the Contacts, then answer with every current binding.
+    if (!trunk.registrationEnabled) {
+      // After the digest check: without the password a disabled trunk looks like an unknown one
+      // (401), so the answer does not tell which trunks exist.
+      metrics.registration('disabled');
+      this.o.onRefused?.({
+        trunkSid: trunk.sid,
+        source: `${source.address}:${source.port}`,
+        cause: 'registration_disabled',
+      });
+      tx.reply(403, 'Forbidden (registration is not enabled on this trunk)');
+      return;
+    }
+
+    // §10.3 steps 6–8: decide on every Contact first (a refused REGISTER changes nothing), apply,
+    // then answer with every current binding.
     const now = Date.now();
-    const headerExpires = parseExpires(getHeader(req, 'expires'));
     const contacts: string[] = [];
     for (const h of req.headers) if (h.name === 'contact') for (const v of splitHeaderValues(h.value)) contacts.push(v);
+    const live = (await this.o.store.listRegistrations(trunk.sid)).filter((r) => Date.parse(r.expiresAt) > now);
+    const plan = planBindings(
+      contacts,
+      getHeader(req, 'expires'),
+      live.map((r) => r.contact),
+      this.limits,
+    );
+    if (plan.kind === 'refuse') {
+      metrics.registration('refused');
+      tx.reply(plan.code, plan.reason, { headers: plan.headers });
+      return;
+    }
     const ua = getHeader(req, 'user-agent');
-    for (const c of contacts) {
-      if (c.trim() === '*') {
-        if (headerExpires !== 0 || contacts.length !== 1) {
-          tx.reply(400, 'Bad Request (Contact: * needs Expires: 0 and no other Contact)');
-          return;
-        }
-        for (const r of await this.o.store.listRegistrations(trunk.sid))
-          await this.o.store.removeRegistration(trunk.sid, r.contact);
-        continue;
-      }
-      let uri: string;
-      let expires: number;
-      try {
-        const na = parseNameAddr(c);
-        uri = na.uri;
-        const p = na.params.get('expires');
-        expires = parseExpires(p ?? null) ?? headerExpires ?? this.defaultExpires;
-      } catch {
-        tx.reply(400, 'Bad Request (malformed Contact)');
-        return;
-      }
-      expires = Math.min(expires, this.maxExpires);
-      if (expires === 0) {
-        await this.o.store.removeRegistration(trunk.sid, uri);
-      } else {
-        await this.o.store.upsertRegistration({
-          trunkSid: trunk.sid,
-          contact: uri,
-          sourceIp: source.address,
-          sourcePort: source.port,
-          transport: source.protocol,
-          // Shown to the owner (GET registrations): text, not the header's octets.
-          userAgent: ua === null ? null : octetsToText(ua),
-          expiresAt: new Date(now + expires * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        });
-      }
+    const doomed = plan.removeAll ? live.map((r) => r.contact) : plan.remove;
+    for (const contact of doomed) {
+      await this.o.store.removeRegistration(trunk.sid, contact);
+      this.o.keepAlive?.forget(trunk.sid, contact);
+    }
+    for (const u of plan.upsert) {
+      // The flow the REGISTER came over is what a call uses (RFC 5626 §5.3): the received address
+      // and port, the connection for TCP/TLS. The Contact's host is never sent to, so a Contact
+      // naming a third party reflects nothing at it.
+      const binding: Registration = {
+        trunkSid: trunk.sid,
+        contact: u.contact,
+        sourceIp: source.address,
+        sourcePort: source.port,
+        transport: source.protocol,
+        // Shown to the owner (GET registrations): text, not the header's octets.
+        userAgent: ua === null ? null : octetsToText(ua).slice(0, 256),
+        expiresAt: isoSeconds(now + u.expires * 1000),
+        connectionId: source.protocol === 'udp' ? null : (source.connectionId ?? null),
+        nodeId: this.o.nodeId ?? null,
+        registeredAt: isoSeconds(now),
+      };
+      await this.o.store.upsertRegistration(binding);
+      this.o.keepAlive?.track(binding);
     }
     const current = await this.o.store.listRegistrations(trunk.sid);
     const headers = [];
@@ -123,13 +143,11 @@ export class Registrar {
       if (left > 0) headers.push({ name: 'contact', value: `<${r.contact}>;expires=${left}` });
     }
     headers.push({ name: 'date', value: new Date(now).toUTCString() });
-    metrics.registration(contacts.length > 0 && current.length === 0 ? 'removed' : 'ok');
+    metrics.registration(contacts.length > 0 && headers.length === 1 ? 'removed' : 'ok');
     tx.reply(200, 'OK', { headers });
   }
 }
 
-function parseExpires(v: string | null): number | null {
-  if (v === null) return null;
-  const n = Number.parseInt(v.trim(), 10);
-  return Number.isFinite(n) && n >= 0 ? n : null;
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

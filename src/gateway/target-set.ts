@@ -9,6 +9,8 @@ export interface ProxyTarget {
   label: string;
   /** How far the CSeq sent to this target runs ahead of the caller's (see cseq-offset.ts); responses move back. */
   cseqOffset?: number;
+  /** Several targets rung at once as one attempt (registered contacts, RFC 3261 §16.7; parallel-fork.ts). */
+  fork?: readonly ProxyTarget[];
 }
 
 /** How one attempt ended without an answer: no response in time, the transport failed, or a non-2xx final. */

@@ -51,6 +51,7 @@ import type {
   PageRequest,
   PhoneNumber,
   Registration,
+  SipNode,
   Store,
   Trunk,
   TrunkSetting,
@@ -291,6 +292,16 @@ export class KyselyStore implements Store {
   }
   pruneRegistrations(now: string): Promise<number> {
     return this.#runtime.pruneRegistrations(now);
+  }
+
+  upsertSipNode(node: SipNode): Promise<void> {
+    return this.#runtime.upsertSipNode(node);
+  }
+  removeSipNode(id: string): Promise<void> {
+    return this.#runtime.removeSipNode(id);
+  }
+  listSipNodes(since: string | null): Promise<SipNode[]> {
+    return this.#runtime.listSipNodes(since);
   }
 
   getMeta(key: string): Promise<string | null> {

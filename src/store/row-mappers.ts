@@ -99,6 +99,9 @@ export const toRegistration = (r: Selectable<RegistrationsTable>): Registration 
   transport: r.transport,
   userAgent: r.user_agent,
   expiresAt: r.expires_at,
+  connectionId: r.connection_id ?? null,
+  nodeId: r.node_id ?? null,
+  registeredAt: r.registered_at ?? null,
 });
 
 export const toCall = (r: Selectable<CallsTable>): CallRecord => ({

@@ -1,8 +1,8 @@
-/** State the gateway keeps in the store: SIP registrations and server-wide meta values. */
+/** State the gateway keeps in the store: SIP registrations, the SIP node registry and server-wide meta values. */
 import { toRegistration } from './row-mappers.js';
 import { translateDbError } from './store-context.js';
 import type { StoreContext } from './store-context.js';
-import type { Registration } from './types.js';
+import type { Registration, SipNode } from './types.js';
 
 export class RuntimeRepo {
   constructor(private readonly ctx: StoreContext) {}
@@ -15,11 +15,19 @@ export class RuntimeRepo {
       transport: reg.transport,
       user_agent: reg.userAgent,
       expires_at: reg.expiresAt,
+      connection_id: reg.connectionId ?? null,
+      node_id: reg.nodeId ?? null,
     };
     try {
       await this.ctx.db
         .insertInto('registrations')
-        .values({ trunk_sid: reg.trunkSid, contact: reg.contact, ...values })
+        // A refresh (the conflict branch) keeps registered_at: when the binding was first made.
+        .values({
+          trunk_sid: reg.trunkSid,
+          contact: reg.contact,
+          ...values,
+          registered_at: reg.registeredAt ?? reg.expiresAt,
+        })
         .onConflict((oc) => oc.columns(['trunk_sid', 'contact']).doUpdateSet(values))
         .execute();
     } catch (err) {
@@ -48,6 +56,40 @@ export class RuntimeRepo {
   async pruneRegistrations(now: string): Promise<number> {
     const r = await this.ctx.db.deleteFrom('registrations').where('expires_at', '<=', now).executeTakeFirst();
     return Number(r.numDeletedRows);
+  }
+
+  async upsertSipNode(n: SipNode): Promise<void> {
+    const values = {
+      region: n.region,
+      signalling: JSON.stringify(n.signalling),
+      rtp_ports: n.rtpPorts,
+      api_url: n.apiUrl,
+      heartbeat_at: n.heartbeatAt,
+    };
+    await this.ctx.db
+      .insertInto('sip_nodes')
+      .values({ id: n.id, started_at: n.startedAt, ...values })
+      .onConflict((oc) => oc.column('id').doUpdateSet(values))
+      .execute();
+  }
+
+  async removeSipNode(id: string): Promise<void> {
+    await this.ctx.db.deleteFrom('sip_nodes').where('id', '=', id).execute();
+  }
+
+  async listSipNodes(since: string | null): Promise<SipNode[]> {
+    let q = this.ctx.db.selectFrom('sip_nodes').selectAll().orderBy('region').orderBy('started_at').orderBy('id');
+    if (since !== null) q = q.where('heartbeat_at', '>=', since);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      region: r.region,
+      signalling: JSON.parse(r.signalling) as SipNode['signalling'],
+      rtpPorts: r.rtp_ports,
+      apiUrl: r.api_url,
+      startedAt: r.started_at,
+      heartbeatAt: r.heartbeat_at,
+    }));
   }
 
   async getMeta(key: string): Promise<string | null> {

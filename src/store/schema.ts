@@ -89,6 +89,10 @@ export interface RegistrationsTable {
   transport: string;
   user_agent: string | null;
   expires_at: string;
+  /** Migration 0006: the TCP/TLS connection (flow) the REGISTER came over, the node holding it. */
+  connection_id: string | null;
+  node_id: string | null;
+  registered_at: string | null;
 }
 
 export interface CallsTable {
@@ -202,6 +206,18 @@ export interface RouteCarriersTable {
   weight: number;
 }
 
+/** Migration 0006: one row per running SIP node, refreshed by its heartbeat. */
+export interface SipNodesTable {
+  id: string;
+  region: string;
+  /** JSON: [{ transport, address, port }] — the public signalling addresses. */
+  signalling: string;
+  rtp_ports: string | null;
+  api_url: string | null;
+  started_at: string;
+  heartbeat_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   trunks: TrunksTable;
@@ -212,6 +228,7 @@ export interface Database {
   registrations: RegistrationsTable;
   calls: CallsTable;
   meta: MetaTable;
+  sip_nodes: SipNodesTable;
   change_log: ChangeLogTable;
   account_settings: AccountSettingsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -214,6 +214,25 @@ export interface Registration {
   transport: string;
   userAgent: string | null;
   expiresAt: string;
+  /** The TCP/TLS connection the REGISTER came over (its flow, RFC 5626), null for UDP. */
+  connectionId?: string | null;
+  /** The SIP node that holds that connection (and took the REGISTER). */
+  nodeId?: string | null;
+  /** When the binding was first made (a refresh keeps it). */
+  registeredAt?: string | null;
+}
+
+/** A SIP node in the registry (`--region`, its public addresses), alive while its heartbeat is fresh. */
+export interface SipNode {
+  id: string;
+  region: string;
+  signalling: Array<{ transport: string; address: string; port: number }>;
+  /** `min-max` UDP range its media uses, null when not known. */
+  rtpPorts: string | null;
+  /** The public API URL of its region (`--public-api-url`), null when not set. */
+  apiUrl: string | null;
+  startedAt: string;
+  heartbeatAt: string;
 }
 
 /** Everything the gateway needs to decide one trunk's calls, with the SIP password decrypted. */
@@ -394,6 +413,12 @@ export interface Store extends OperatorStore {
   removeRegistration(trunkSid: string, contact: string): Promise<void>;
   listRegistrations(trunkSid: string): Promise<Registration[]>;
   pruneRegistrations(now: string): Promise<number>;
+
+  // SIP node registry
+  upsertSipNode(node: SipNode): Promise<void>;
+  removeSipNode(id: string): Promise<void>;
+  /** Nodes whose heartbeat is at or after `since` (ISO-8601); all nodes when null. */
+  listSipNodes(since: string | null): Promise<SipNode[]>;
 
   /** Server-wide secrets and flags (e.g. the digest nonce secret), stored in a meta table. */
   getMeta(key: string): Promise<string | null>;

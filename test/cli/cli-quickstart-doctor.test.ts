@@ -8,6 +8,7 @@ import { json, runCli } from '../support/run-cli.js';
 import { freePort } from '../support/ports.js';
 import { startSipResponder, type Responder } from '../support/sip-responder.js';
 import { registerPbx } from '../support/register-pbx.js';
+import { startHarness } from '../support/gateway-harness.js';
 
 let srv: CliServer;
 const certDir = tempDir('vsip-cli-certs-');
@@ -278,7 +279,19 @@ test(
     assert.equal(status, 200);
     const after = await vsip('doctor', sid, ...srv.gatewayFlags);
     assert.equal(after.code, 0, after.stdout);
-    assert.match(row(after.stdout, 5).line, /✅.*registered: <sip:pbx@127\.0\.0\.1:5090;transport=tcp>;expires=\d+/);
+    // Where the REGISTER came from and over what, from GET …/registrations (the registrar's 200 lists Contacts only).
+    assert.match(
+      row(after.stdout, 5).line,
+      /✅.*registered from 127\.0\.0\.1:\d+ over TCP, expires in \d+ s \(sip:pbx@127\.0\.0\.1:5090;transport=tcp\)/,
+    );
+    const regs = json(await vsip('registrations', sid, '--json')) as Array<Record<string, unknown>>;
+    assert.equal(regs.length, 1);
+    assert.equal(regs[0]?.contact, 'sip:pbx@127.0.0.1:5090;transport=tcp');
+    assert.equal(regs[0]?.transport, 'tcp');
+    assert.equal(regs[0]?.received_ip, '127.0.0.1');
+    assert.ok((regs[0]?.expires_in as number) > 200);
+    const table = await vsip('registrations', sid);
+    assert.match(table.stdout, /sip:pbx@127\.0\.0\.1:5090;transport=tcp +127\.0\.0\.1:\d+ +TCP +\d+ s/);
 
     // A rotated password: the PBX's registration stays until it expires, but doctor now uses the new
     // one and the gateway accepts it.
@@ -380,4 +393,47 @@ test('doctor (origination) fails when the destination never answers OPTIONS, and
     row(none.stdout, 3).fix ?? '',
     /Add via Add Destination URI API: vsip destinations add \S+ "<your_server_ip>:5061;transport=tls"/,
   );
+});
+
+test("quickstart --region: the trunk's edge_preference picks that region's published gateway addresses", async () => {
+  // A second SIP node, region singapore, on the same database as the CLI's server (region default).
+  const sg = await startHarness({ dataDir: srv.dataDir, flags: { region: 'singapore', sipAdvertise: '127.0.0.5' } });
+  try {
+    const qs = await vsip(
+      'quickstart',
+      'termination',
+      '--trunk-name',
+      'qs_sg',
+      '--number',
+      '+919800000131',
+      '--pbx-ip',
+      '127.0.0.1',
+      '--region',
+      'singapore',
+    );
+    assert.equal(qs.code, 0, qs.stderr);
+    assert.match(qs.stdout, /\(vsip gateway at 127\.0\.0\.5\)$/m);
+    assert.match(
+      qs.stdout,
+      new RegExp(`^Port\\s+${sg.access('tcp').port} \\(TCP\\) or ${sg.access('tls').port} \\(TLS\\)$`, 'm'),
+    );
+    const sid = /Step 1: Create Trunk\s+✅ (\S+) \(qs_sg\)/.exec(qs.stdout)?.[1] ?? '';
+    assert.equal(json(await vsip('trunks', 'show', sid, '--json')).edge_preference, 'singapore');
+    const unknown = await vsip(
+      'quickstart',
+      'termination',
+      '--trunk-name',
+      'qs_x',
+      '--number',
+      '+919800000132',
+      '--pbx-ip',
+      '127.0.0.1',
+      '--region',
+      'atlantis',
+    );
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr + unknown.stdout, /edge_preference: "atlantis" is not a known region/);
+  } finally {
+    await sg.close();
+  }
 });

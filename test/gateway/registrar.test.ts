@@ -215,6 +215,102 @@ test(
   },
 );
 
+test('registrar: registration disabled → 403 once the digest is right; without it, like an unknown trunk', async () => {
+  const off = await api.createTrunk('regoff', { auth_type: 'credentials', registration_enabled: false });
+  const offPassword = await api.password(off);
+  await h.gateway.snapshot.settled();
+  const { ep, port } = await ua('127.0.0.4');
+  try {
+    const refused = await authedRegister(ep, port, '127.0.0.4', off, offPassword);
+    assert.equal(refused.status, 403);
+    assert.match(refused.reason, /registration is not enabled/);
+    assert.equal((await h.store.listRegistrations(off)).length, 0, 'nothing bound');
+    const callId = randomToken();
+    const noAuth = await send(ep, register(off, port, '127.0.0.4', 1, callId), h.access('udp').port);
+    const unknown = await send(
+      ep,
+      register('trmum1000000000000000000000000', port, '127.0.0.4', 2, callId),
+      h.access('udp').port,
+    );
+    assert.equal(noAuth.status, 401);
+    assert.equal(unknown.status, 401, 'the same answer whether or not the trunk exists');
+    assert.match(await h.metrics.metrics(), /vsip_sip_registrations_total\{result="disabled"\} [1-9]/);
+  } finally {
+    await ep.close();
+  }
+});
+
+test('registrar: 423 + Min-Expires for a too brief expiry, 403 past the contact cap; nothing stored', async () => {
+  const { ep, port } = await ua('127.0.0.5');
+  try {
+    const brief = await authedRegister(ep, port, '127.0.0.5', trunk.sid, password, [
+      { name: 'contact', value: `<sip:x@127.0.0.5:${port}>;expires=2` },
+    ]);
+    assert.equal(brief.status, 423);
+    assert.deepEqual(header(brief, 'min-expires'), ['60']);
+    const many = Array.from({ length: 40 }, (_, i) => `<sip:c${i}@127.0.0.5:${port}>`).join(', ');
+    const flood = await authedRegister(ep, port, '127.0.0.5', trunk.sid, password, [{ name: 'contact', value: many }]);
+    assert.equal(flood.status, 403);
+    assert.match(flood.reason, /at most 10/);
+    const regs = await h.store.listRegistrations(trunk.sid);
+    assert.ok(!regs.some((r) => r.sourceIp === '127.0.0.5'), 'a refused REGISTER binds nothing');
+    const absurd = await authedRegister(ep, port, '127.0.0.5', trunk.sid, password, [
+      { name: 'contact', value: `<sip:y@127.0.0.5:${port}>;expires=999999999999999999` },
+    ]);
+    assert.equal(absurd.status, 200);
+    assert.match(header(absurd, 'contact').find((c) => c.includes('sip:y@')) ?? '', /;expires=(3599|3600)$/);
+  } finally {
+    await ep.close();
+  }
+});
+
+test('registrar: a flood of new contacts stops at the per-trunk cap (403), refreshes still pass', async () => {
+  const flood = await api.createTrunk('regflood', { auth_type: 'credentials', registration_enabled: true });
+  const floodPassword = await api.password(flood);
+  await h.gateway.snapshot.settled();
+  const { ep, port } = await ua('127.0.0.7');
+  try {
+    const codes: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const res = await authedRegister(ep, port, '127.0.0.7', flood, floodPassword, [
+        { name: 'contact', value: `<sip:f${i}@198.51.100.${i}:5060>` },
+      ]);
+      codes.push(res.status);
+    }
+    // Each request carries the default contact too: it and f0..f8 fill the 10 places.
+    assert.deepEqual(codes.slice(0, 9), Array(9).fill(200));
+    assert.deepEqual(codes.slice(9), Array(16).fill(403));
+    assert.equal((await h.store.listRegistrations(flood)).length, 10, 'bounded');
+    const refresh = await authedRegister(ep, port, '127.0.0.7', flood, floodPassword, [
+      { name: 'contact', value: '<sip:f3@198.51.100.3:5060>' },
+    ]);
+    assert.equal(refresh.status, 200, 'a binding the trunk holds can still be refreshed');
+  } finally {
+    await ep.close();
+  }
+});
+
+test('registrar: the binding keeps the received address, transport, flow and node', async () => {
+  const { ep, port } = await ua('127.0.0.6');
+  try {
+    // The Contact names a private address (a PBX behind NAT) or a third party: stored as the PBX
+    // said it, but the flow it came over is what calls use.
+    const ok = await authedRegister(ep, port, '127.0.0.6', trunk.sid, password, [
+      { name: 'contact', value: '<sip:pbx@192.168.1.20:5060>' },
+    ]);
+    assert.equal(ok.status, 200);
+    const reg = (await h.store.listRegistrations(trunk.sid)).find((r) => r.contact === 'sip:pbx@192.168.1.20:5060');
+    assert.equal(reg?.sourceIp, '127.0.0.6');
+    assert.equal(reg?.sourcePort, port);
+    assert.equal(reg?.transport, 'udp');
+    assert.equal(reg?.connectionId, null);
+    assert.match(reg?.nodeId ?? '', /^[0-9a-f-]{36}$/);
+    assert.ok(reg?.registeredAt);
+  } finally {
+    await ep.close();
+  }
+});
+
 test('termination with credentials: INVITE gets 407, the digest answer is proxied', async () => {
   const { ep, port } = await ua('127.0.0.2');
   try {
@@ -270,7 +366,7 @@ test('registrar: baresip registers with digest (default MD5 challenge)', async (
     await api.close();
     await h.close();
   });
-  const trunk = { sid: await api.createTrunk('bs', { auth_type: 'credentials' }) };
+  const trunk = { sid: await api.createTrunk('bs', { auth_type: 'credentials', registration_enabled: true }) };
   const password = await api.password(trunk.sid);
   await h.gateway.snapshot.settled();
   const gw = h.access('udp').port;

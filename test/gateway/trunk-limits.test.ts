@@ -17,6 +17,7 @@ function trunk(over: Partial<CompiledTrunk>): CompiledTrunk {
     settings: {},
     maxCallsPerSecond: null,
     maxConcurrentCalls: null,
+    registrationEnabled: false,
     ...over,
   };
 }

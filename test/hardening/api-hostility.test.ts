@@ -56,7 +56,7 @@ function writeRoutes(): Array<{ method: string; path: string; body: Record<strin
         domain_name: domain(),
         auth_type: 'credentials',
         registration_enabled: true,
-        edge_preference: 'mumbai',
+        edge_preference: 'default',
         secure_trunking: false,
         max_calls_per_second: 5,
         max_concurrent_calls: 10,
@@ -65,7 +65,7 @@ function writeRoutes(): Array<{ method: string; path: string; body: Record<strin
     {
       method: 'PUT',
       path: `/trunks/${trunk}`,
-      body: { trunk_name: 'renamed', status: 'inactive', edge_preference: 'mumbai', max_calls_per_second: 5 },
+      body: { trunk_name: 'renamed', status: 'inactive', edge_preference: 'default', max_calls_per_second: 5 },
     },
     { method: 'POST', path: `/trunks/${trunk}/phone-numbers`, body: { phone_number: '+14155550111', mode: 'pstn' } },
     {

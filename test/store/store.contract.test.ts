@@ -590,9 +590,14 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         transport: 'udp',
         userAgent: 'pbx',
         expiresAt: '2026-01-01T00:10:00Z',
+        connectionId: null,
+        nodeId: 'node-a',
+        registeredAt: '2026-01-01T00:00:00Z',
       };
       await store.upsertRegistration(reg);
-      await store.upsertRegistration({ ...reg, expiresAt: '2026-01-01T00:20:00Z', sourcePort: 5070 });
+      // A refresh over a new TCP connection held by another node: the flow moves, registered_at stays.
+      const refresh = { expiresAt: '2026-01-01T00:20:00Z', sourcePort: 5070, transport: 'tcp', connectionId: '7' };
+      await store.upsertRegistration({ ...reg, ...refresh, nodeId: 'node-b', registeredAt: '2026-01-01T00:09:00Z' });
       await store.upsertRegistration({
         ...reg,
         contact: 'sip:101@10.0.0.5',
@@ -601,13 +606,39 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       });
       const list = await store.listRegistrations(t);
       assert.deepEqual(list, [
-        { ...reg, contact: 'sip:100@10.0.0.5:5060', expiresAt: '2026-01-01T00:20:00Z', sourcePort: 5070 },
+        { ...reg, contact: 'sip:100@10.0.0.5:5060', ...refresh, nodeId: 'node-b' },
         { ...reg, contact: 'sip:101@10.0.0.5', expiresAt: '2026-01-01T00:05:00Z', userAgent: null },
       ]);
       assert.equal(await store.pruneRegistrations('2026-01-01T00:10:00Z'), 1);
       await store.removeRegistration(t, 'sip:100@10.0.0.5:5060');
       assert.deepEqual(await store.listRegistrations(t), []);
       await rejectsWith(store.upsertRegistration({ ...reg, trunkSid: 'trmum1nope' }), 'not_found');
+    });
+
+    test('SIP node registry: join, heartbeat, list the fresh ones, leave', async () => {
+      const { store } = await fx.fresh();
+      const a = {
+        id: 'node-a',
+        region: 'mumbai',
+        signalling: [{ transport: 'udp', address: '203.0.113.7', port: 5060 }],
+        rtpPorts: '10000-20000',
+        apiUrl: 'https://api.in.example.com',
+        startedAt: '2026-01-01T00:00:00Z',
+        heartbeatAt: '2026-01-01T00:00:00Z',
+      };
+      const b = { ...a, id: 'node-b', region: 'singapore', rtpPorts: null, apiUrl: null };
+      await store.upsertSipNode(a);
+      await store.upsertSipNode(b);
+      await store.upsertSipNode({ ...a, heartbeatAt: '2026-01-01T00:01:00Z', startedAt: 'ignored on refresh' });
+      assert.deepEqual(await store.listSipNodes('2026-01-01T00:00:30Z'), [
+        { ...a, heartbeatAt: '2026-01-01T00:01:00Z' },
+      ]);
+      assert.equal((await store.listSipNodes(null)).length, 2);
+      await store.removeSipNode('node-a');
+      assert.deepEqual(
+        (await store.listSipNodes(null)).map((n) => n.id),
+        ['node-b'],
+      );
     });
 
     test('meta: first writer wins', async () => {

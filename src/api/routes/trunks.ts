@@ -52,13 +52,20 @@ function trunkFields(sipDomain: string) {
       enum: ['ip_whitelist', 'credentials', 'ip_whitelist_and_credentials'],
       description: 'one of ip_whitelist, credentials, ip_whitelist_and_credentials (default ip_whitelist)',
     },
-    registration_enabled: { type: 'boolean', description: 'true or false: whether the PBX may REGISTER' },
+    registration_enabled: {
+      type: 'boolean',
+      description:
+        'true or false: whether the PBX may REGISTER (digest, username = trunk_sid; refused 403 when false). ' +
+        'Inbound calls ring its registered contacts first, then the destination URIs (GET …/registrations)',
+    },
     // A name, not free text: no control, bidi-override or zero-width characters that could spoof or
     // garble a terminal or a dashboard showing it.
     edge_preference: {
       type: ['string', 'null'],
       pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$',
-      description: 'a preferred edge location name (1-64 of A-Z, a-z, 0-9, space, _ . -), or null',
+      description:
+        "the region whose gateway addresses this trunk's PBX should use: a region a SIP node runs in " +
+        "(--region; GET /gateways lists each one's addresses), any other name is refused; or null",
     },
     secure_trunking: { type: 'boolean', description: 'true or false: require TLS towards destinations' },
     max_calls_per_second: {
@@ -89,6 +96,21 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
       );
     }
     return expected;
+  }
+
+  /**
+   * edge_preference names a region: this process's own (--region) or one a SIP node has joined the
+   * registry with. Anything else would be stored and mean nothing, so it is refused.
+   */
+  async function checkEdge(edge: string | null | undefined): Promise<void> {
+    if (edge === undefined || edge === null) return;
+    const known = new Set([config.region, ...(await store.listSipNodes(null)).map((n) => n.region)]);
+    if (!known.has(edge))
+      throw invalidField(
+        'edge_preference',
+        `${JSON.stringify(edge)} is not a known region; expected one of ${[...known].sort().join(', ')} ` +
+          '(GET /gateways)',
+      );
   }
 
   function toUpdate(accountSid: string, body: TrunkBody): TrunkUpdate {
@@ -125,6 +147,7 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
     async (request) => {
       const { account_sid } = request.params;
       const update = toUpdate(account_sid, request.body);
+      await checkEdge(update.edgePreference);
       const trunk = await store.createTrunk({ ...update, accountSid: account_sid } as NewTrunk);
       return ok(request, presentTrunk(trunk));
     },
@@ -223,7 +246,9 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
     },
     async (request) => {
       const { account_sid, trunk_sid } = request.params;
-      const trunk = await store.updateTrunk(account_sid, trunk_sid, toUpdate(account_sid, request.body));
+      const update = toUpdate(account_sid, request.body);
+      await checkEdge(update.edgePreference);
+      const trunk = await store.updateTrunk(account_sid, trunk_sid, update);
       return ok(request, presentTrunk(trunk));
     },
   );

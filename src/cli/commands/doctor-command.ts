@@ -90,7 +90,16 @@ Examples:
         ...(flags.pbxIp ? { pbxIp: flags.pbxIp } : {}),
         ...(flags.number ? { number: flags.number } : {}),
         ...(ca ? { ca } : {}),
-        gateway: await gatewayFor(cmd, flags, client),
+        // The trunk's region (edge_preference) decides which gateway addresses are checked.
+        gateway: await gatewayFor(
+          cmd,
+          flags,
+          client,
+          await client.trunks.get(trunkSid).then(
+            (t) => t.edge_preference ?? null,
+            () => null,
+          ),
+        ),
         timeoutMs: intFlag('--timeout', flags.timeout),
         callsLimit: intFlag('--calls', flags.calls),
         onProgress: showProgress ? (what) => io.stderr.write(`\r\x1b[2K⏳ ${what}…`) : undefined,

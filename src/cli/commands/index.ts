@@ -13,6 +13,7 @@ import { registerLoginCommand } from './login-command.js';
 import { registerNumbersCommand } from './numbers-command.js';
 import { registerOperatorCommand } from './operator-command.js';
 import { registerQuickstartCommand } from './quickstart-command.js';
+import { registerRegistrationsCommand } from './registrations-command.js';
 import { registerTrunksCommand } from './trunks-command.js';
 
 export type { CliIo } from './cli-io.js';
@@ -44,6 +45,7 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
   registerOperatorCommand(program, full);
   registerAliasCommand(program, full);
   registerCallsCommand(program, full);
+  registerRegistrationsCommand(program, full);
   registerDoctorCommand(program, full);
   registerExplainCommand(program, full);
   registerCompletionCommand(program, full);

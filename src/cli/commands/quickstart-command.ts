@@ -19,6 +19,7 @@ interface QuickstartFlags extends CommonFlags, GatewayFlags {
   destination?: string;
   pbx?: string;
   domainName?: string;
+  region?: string;
 }
 
 interface Needed {
@@ -68,6 +69,7 @@ export function registerQuickstartCommand(program: Command, io: CliIo): void {
       '--domain-name <domain>',
       'trunk domain when the server uses another SIP domain (default <account_sid>.pstn.exotel.com)',
     )
+    .option('--region <name>', "the trunk's edge_preference: its PBX uses that region's gateway addresses")
     .option(
       '--pbx <kind>',
       'also print a ready configuration snippet: asterisk (pjsip.conf) or freeswitch (gateway XML)',
@@ -102,7 +104,7 @@ Examples:
         }
       }
       const client = clientFor(io, flags);
-      const gw = await gatewayFor(cmd, flags, client);
+      const gw = await gatewayFor(cmd, flags, client, flags.region ?? null);
       const json = flags.json === true;
       const step = (n: number, title: string, outcome: string): void => {
         if (!json) print(io, `Step ${n}: ${title.padEnd(22)} ✅ ${outcome}`);
@@ -113,6 +115,7 @@ Examples:
         trunk = await client.trunks.create({
           trunk_name: flags.trunkName as string,
           ...(flags.domainName ? { domain_name: flags.domainName } : {}),
+          ...(flags.region ? { edge_preference: flags.region } : {}),
         });
         step(1, 'Create Trunk', `${trunk.trunk_sid} (${trunk.trunk_name})`);
         const number: PhoneNumber = await client.phoneNumbers.add(trunk.trunk_sid, {

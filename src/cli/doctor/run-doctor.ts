@@ -1,6 +1,7 @@
 import type { DestinationUri, PhoneNumber, Trunk, WhitelistedIp } from '../../client/types.js';
 import type { VsipClient } from '../../client/vsip-client.js';
 import { collectAll } from '../../client/paginate.js';
+import { describeRegistration } from '../output/describe-registration.js';
 import { VsipApiError } from '../../client/vsip-api-error.js';
 import { explainCall } from '../knowledge/explain-call.js';
 import { CALL_CAUSES, CHECKLIST, type ChecklistRow } from '../knowledge/sip-codes.js';
@@ -163,7 +164,11 @@ async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOpti
         targets,
         fixVars: { fix: CALL_CAUSES.auth_failed.fix },
       });
-    else if (q.status !== 200)
+    else if (q.status === 403 && trunk.registration_enabled === false) {
+      // The gateway refuses REGISTER on such a trunk only after the digest passed: the credentials work.
+      set('credentials', 'pass', `username ${creds.username}; accepted by the gateway (digest)`);
+      set('registration', 'skip', 'registration is not enabled on this trunk (registration_disabled)', { targets });
+    } else if (q.status !== 200)
       set('registration', 'fail', `the gateway answered REGISTER with ${q.status} ${q.reason ?? ''}`.trim(), {
         targets,
       });
@@ -174,8 +179,18 @@ async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOpti
         `username ${creds.username}, password of ${creds.password.length} characters; accepted by the gateway ` +
           `(digest, realm from its challenge)`,
       );
-      if (q.bindings.length > 0) set('registration', 'pass', `registered: ${q.bindings.join(', ')}`, { targets });
-      else if (trunk.registration_enabled === false)
+      if (q.bindings.length > 0) {
+        // The registrar's 200 lists Contacts only; the API says where each came from and over what.
+        const regs = await client.registrations.list(sid).then(
+          (p) => p.items,
+          () => [],
+        );
+        const detail =
+          regs.length > 0
+            ? regs.map((r) => `${describeRegistration(r)} (${r.contact})`).join('; ')
+            : `registered: ${q.bindings.join(', ')}`;
+        set('registration', 'pass', detail, { targets });
+      } else if (trunk.registration_enabled === false)
         set(
           'registration',
           'skip',

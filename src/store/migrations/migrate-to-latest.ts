@@ -12,6 +12,7 @@ import { operatorMigration } from './0004-operator.js';
 import { callCarrierMigration } from './0005-call-carrier.js';
 import { cdrMigration } from './0007-cdr.js';
 import { idempotencyMigration } from './0010-idempotency.js';
+import { bindingsMigration } from './0006-bindings.js';
 
 export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
   // Names sort lexically: Kysely applies them in that order.
@@ -22,6 +23,7 @@ export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
     '0005-call-carrier': callCarrierMigration(),
     '0007-cdr': cdrMigration(dialect),
     '0010-idempotency': idempotencyMigration(dialect),
+    '0006-bindings': bindingsMigration(),
   };
 }
 
