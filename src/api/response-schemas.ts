@@ -86,6 +86,13 @@ export const callSchema = object({
   answered_at: nullable('string'),
   ended_at: nullable('string'),
   duration_ms: nullable('integer'),
+  media: {
+    type: ['object', 'null'],
+    additionalProperties: true,
+    description:
+      'What the media engine saw of the call: per party (pbx, carrier) RTP packets, bytes, errors, from (address), ' +
+      'codec, lost, jitter_ms; null when media was not anchored',
+  },
 });
 export const deletedSchema = (idField: string) => object({ [idField]: str, deleted: bool });
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
+import { parseEngineList } from '../media/parse-engine-list.js';
 import { SERVE_OPTIONS, type OptionSpec } from './options.js';
 
 type ServeOption = (typeof SERVE_OPTIONS)[number];
@@ -112,6 +113,17 @@ export function loadConfig(
     throw new ConfigError(
       '--sip-tls-cert and --sip-tls-key go together: give both, or neither for a generated self-signed certificate',
     );
+  }
+  const ports = /^(\d{1,5})-(\d{1,5})$/.exec(config.rtpPorts);
+  if (ports === null || Number(ports[1]) < 1024 || Number(ports[2]) > 65535 || Number(ports[1]) >= Number(ports[2])) {
+    throw new ConfigError('--rtp-ports must be a range such as 10000-20000 (from 1024 to 65535)');
+  }
+  if (config.rtpengine !== null) {
+    try {
+      parseEngineList(config.rtpengine);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
   }
   if (config.secretKey !== null && !isValidSecretKey(config.secretKey)) {
     throw new ConfigError(

@@ -1,3 +1,5 @@
+import type { MediaCall } from '../media/media-call.js';
+import type { MediaFacts } from '../media/media-facts.js';
 import type { SipSource } from '../sip/index.js';
 import type { CallDirection, NewCallRecord } from '../store/types.js';
 import type { CallCause } from './call-cause.js';
@@ -19,12 +21,18 @@ export interface CallState {
   destination: string | null;
   /** Gives back the call's per-trunk slot (TrunkLimits); run once on whichever path ends the call. */
   release?: () => void;
+  /** The call's rtpengine session when media is anchored; ended (stats read, deleted) with the call. */
+  media?: MediaCall | null;
+  /** The INVITE had no SDP: the 2xx carried the offer, so the ACK carries the answer (RFC 3261 §13.2.1). */
+  mediaLateOffer?: boolean;
 }
 
 /** Where a finished call is written: the call log and the call metrics. */
 export interface CallRecordSink {
   callLog: CallLog;
   metrics: GatewayMetrics;
+  /** An answered call this long with RTP from one side only (or none) ends as one_way_audio (or no_media). */
+  mediaQuietMs?: number;
 }
 
 let isoSecond = -1;
@@ -41,7 +49,14 @@ function iso(ms: number): string {
 }
 
 /** Writes the call-log record of a finished (or refused) call and counts it. */
-export function record(deps: CallRecordSink, call: CallState, code: number, cause: CallCause, endedAt: number): void {
+export function record(
+  deps: CallRecordSink,
+  call: CallState,
+  code: number,
+  cause: CallCause,
+  endedAt: number,
+  media: MediaFacts | null = null,
+): void {
   deps.metrics.call(call.direction, code, cause);
   const rec: NewCallRecord = {
     callId: call.callId,
@@ -60,6 +75,7 @@ export function record(deps: CallRecordSink, call: CallState, code: number, caus
     answeredAt: call.answeredAt === null ? null : iso(call.answeredAt),
     endedAt: iso(endedAt),
     durationMs: call.answeredAt === null ? null : endedAt - call.answeredAt,
+    media,
   };
   deps.callLog.record(rec);
   if (gatewayChannels.call.hasSubscribers) gatewayChannels.call.publish(rec);

@@ -19,7 +19,14 @@ export interface CompiledTrunk {
   /** Per-trunk limits from the API; null = the gateway default (`--sip-trunk-max-cps` / `--sip-trunk-max-calls`). */
   readonly maxCallsPerSecond: number | null;
   readonly maxConcurrentCalls: number | null;
+  /** TLS signalling and SDES-SRTP media on the PBX leg (the trunk's secure_trunking). */
+  readonly secureTrunking: boolean;
+  /** Audio codecs the trunk allows (its `codecs` setting, upper-case encoding names). */
+  readonly codecs: readonly string[];
 }
+
+/** The spec's supported codecs: a trunk without a `codecs` setting allows these. */
+export const DEFAULT_CODECS: readonly string[] = Object.freeze(['PCMU', 'PCMA', 'G729']);
 
 export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
   const ranges: Array<{ network: number; mask: number }> = [];
@@ -44,6 +51,8 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
     settings: g.settings,
     maxCallsPerSecond: g.trunk.maxCallsPerSecond,
     maxConcurrentCalls: g.trunk.maxConcurrentCalls,
+    secureTrunking: g.trunk.secureTrunking === true,
+    codecs: g.settings.codecs ? Object.freeze(g.settings.codecs.split(',')) : DEFAULT_CODECS,
   });
 }
 

@@ -28,6 +28,9 @@ import { Pike } from './pike.js';
 import { TrunkLimits } from './trunk-limits.js';
 import { peerIpv4 } from '../net/ipv4.js';
 import type { PortEvent } from './sip-port.js';
+import { MediaAnchor } from '../media/media-anchor.js';
+import { parseEngineList, type EngineAddress } from '../media/parse-engine-list.js';
+import { RtpenginePool } from '../media/rtpengine-pool.js';
 
 /**
  * The carrier side only takes calls from the carrier: its IP when `--carrier` names one, loopback
@@ -59,6 +62,12 @@ export interface GatewayTuning {
   simAnswerDelayMs?: number;
   /** Clock of the per-trunk calls-per-second windows (default `Date.now`; tests step it by hand). */
   trunkClock?: () => number;
+  /** Answered calls shorter than this are never one_way_audio / no_media (default 5 s). */
+  mediaQuietMs?: number;
+  /** How often answered calls' RTP is checked against --media-timeout (default a quarter of it, at least 1 s). */
+  mediaCheckMs?: number;
+  /** Overrides --media-timeout (ms). */
+  mediaTimeoutMs?: number;
 }
 
 /** What a gateway running as one of `vsip serve --sip-workers` processes gets from the primary. */
@@ -78,6 +87,11 @@ export interface GatewayDeps {
   metrics: Registry;
   tuning?: GatewayTuning;
   worker?: GatewayWorker;
+  /**
+   * The rtpengines anchoring media (`vsip serve` passes its local child's); null = signalling-only;
+   * undefined = those of `--rtpengine`, else signalling-only.
+   */
+  mediaEngines?: readonly EngineAddress[] | null;
 }
 
 export interface GatewayAddress {
@@ -96,6 +110,8 @@ export interface Gateway {
   callLog: CallLog;
   /** The embedded PSTN simulator, when no `--carrier` was given. */
   pstnSim: PstnSim | null;
+  /** The media plane, null when signalling-only. */
+  media: MediaAnchor | null;
   /** Closes the record of a call held here whose BYE another worker relayed (see GatewayWorker). */
   endCall(callId: string): void;
   close(): Promise<void>;
@@ -133,6 +149,20 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   sipChannels.handlerError.subscribe(onHandlerError);
 
   try {
+    const engines =
+      deps.mediaEngines !== undefined
+        ? deps.mediaEngines
+        : config.rtpengine !== null
+          ? parseEngineList(config.rtpengine)
+          : null;
+    // Registered first, so closed last: sessions of calls still up are deleted once no SIP comes in.
+    const media =
+      engines === null
+        ? null
+        : new MediaAnchor(new RtpenginePool(engines), (err) =>
+            log.warn({ err: (err as Error).message }, 'rtpengine command failed'),
+          );
+    if (media !== null) closers.push(() => media.close());
     const advertise = advertisedHost(config.sipAdvertise, config.sipHost);
     const tls: TlsOptions =
       config.sipTlsCert !== null && config.sipTlsKey !== null
@@ -190,7 +220,12 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       metrics,
       signer: new RouteSigner(Buffer.from(routeSecret, 'hex')),
       timers: { targetTimeoutMs: config.sipDestinationTimeout, ringTimeoutMs: 180_000, ...tuning.proxy },
-      dialogs: new DialogTable({ callLog, metrics }, Math.max(200_000, config.sipMaxCalls)),
+      dialogs: new DialogTable(
+        { callLog, metrics, ...(tuning.mediaQuietMs !== undefined ? { mediaQuietMs: tuning.mediaQuietMs } : {}) },
+        Math.max(200_000, config.sipMaxCalls),
+      ),
+      media,
+      ...(tuning.mediaQuietMs !== undefined ? { mediaQuietMs: tuning.mediaQuietMs } : {}),
       ...(deps.worker ? { onForeignBye: deps.worker.onForeignBye } : {}),
     };
     const maxCallMs = tuning.maxCallDurationMs ?? 6 * 3600_000;
@@ -336,7 +371,12 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       for (const l of p.listening) addresses.push({ side: p.side as GatewayAddress['side'], ...l });
     if (pstnSim !== null) for (const l of pstnSim.addresses()) addresses.push({ side: 'pstn-sim', ...l });
     log.info(
-      { addresses, carrier: config.carrier ?? 'built-in PSTN simulator', trunks: snapshot.size },
+      {
+        addresses,
+        carrier: config.carrier ?? 'built-in PSTN simulator',
+        trunks: snapshot.size,
+        media: media === null ? 'signalling-only' : media.pool.engines.map((e) => e.client.label),
+      },
       'SIP gateway listening',
     );
 
@@ -347,6 +387,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       snapshot,
       callLog,
       pstnSim,
+      media,
       endCall: (callId) => proxy.dialogs.end(callId, 200, 'completed'),
       async close() {
         if (closed) return;

@@ -4,6 +4,7 @@ import { decideOrigination } from './origination-policy.js';
 import type { CallState } from './call-record.js';
 import { proxyInvite } from './invite-relay.js';
 import type { ProxyDeps } from './proxy-deps.js';
+import { anchorCall } from './anchor-call.js';
 import { DestinationSet } from './destination-set.js';
 import type { ProxyTarget } from './target-set.js';
 import { refuse, type RefuseContext } from './refuse.js';
@@ -82,6 +83,8 @@ export class Origination {
       label: dest.destination,
     }));
     const signer = this.o.proxy.signer;
+    // The PBX's address is not known before it answers; its signalling source is its destination's host.
+    anchorCall(this.o.proxy, call, req, d.trunk, 'carrier', targets[0]?.target.address ?? '');
     const carrierRR = signer.recordRoute(this.o.carrier, tx.source.protocol, callId);
     proxyInvite(this.o.proxy, tx, this.o.access, call, {
       targets: new DestinationSet(targets),

@@ -21,6 +21,7 @@ import { callerIdOf, maxForwardsOf, offerHasSupportedCodec, safeParseUri } from 
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, uriOfNameAddr } from './sip-routing.js';
 import { withUriUser } from './with-uri-user.js';
+import { anchorCall } from './anchor-call.js';
 import { CarrierTarget } from './carrier-target.js';
 import { decideTermination, digestTrunk, type ChallengeCause } from './termination-policy.js';
 import { refuse, type Refusal, type RefuseContext } from './refuse.js';
@@ -134,6 +135,7 @@ export class Termination {
     ];
     const popRoutes = this.preloadedRoutes(getHeaderValues(req, 'route'));
     const requestUri = `sip:${decision.callee}@${this.carrierHostPort}${this.carrierParams}`;
+    anchorCall(this.o.proxy, call, req, trunk, 'pbx', source.address);
     proxyInvite(this.o.proxy, tx, this.o.carrier, call, {
       targets: new CarrierTarget({
         requestUri,

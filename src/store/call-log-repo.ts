@@ -25,6 +25,7 @@ const toRow = (c: NewCallRecord): Insertable<CallsTable> => ({
   answered_at: c.answeredAt,
   ended_at: c.endedAt,
   duration_ms: c.durationMs,
+  media: c.media == null ? null : JSON.stringify(c.media),
 });
 
 export class CallLogRepo {

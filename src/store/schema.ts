@@ -107,6 +107,8 @@ export interface CallsTable {
   answered_at: string | null;
   ended_at: string | null;
   duration_ms: number | null;
+  /** JSON of MediaFacts (migration 0003). */
+  media: string | null;
 }
 
 export interface MetaTable {

@@ -14,6 +14,7 @@
  * - Secrets never leave the store in clear except where the contract says so:
  *   `getSipPassword` (Get Credentials) and `loadGatewayTrunks` (the gateway verifies digests).
  */
+import type { MediaFacts } from '../media/media-facts.js';
 
 export interface Account {
   sid: string;
@@ -143,6 +144,8 @@ export interface CallRecord {
   answeredAt: string | null;
   endedAt: string | null;
   durationMs: number | null;
+  /** What rtpengine saw of the call's RTP, per party; null when media was not anchored. */
+  media?: MediaFacts | null;
 }
 
 export type NewCallRecord = Omit<CallRecord, 'id'>;

@@ -17,6 +17,8 @@ function trunk(over: Partial<CompiledTrunk>): CompiledTrunk {
     settings: {},
     maxCallsPerSecond: null,
     maxConcurrentCalls: null,
+    secureTrunking: false,
+    codecs: ['PCMU', 'PCMA', 'G729'],
     ...over,
   };
 }

@@ -8,12 +8,14 @@ import type { Kysely, Migration } from 'kysely';
 import type { SqlDialectKind } from './dialect-kind.js';
 import { initialMigration } from './0001-initial.js';
 import { changeLogMigration } from './0002-change-log.js';
+import { mediaMigration } from './0003-media.js';
 
 export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
   // Names sort lexically: Kysely applies them in that order.
   return {
     '0001-initial': initialMigration(dialect),
     '0002-change-log': changeLogMigration(dialect),
+    '0003-media': mediaMigration(),
   };
 }
 
