@@ -19,8 +19,8 @@ if (!existsSync('node_modules/.package-lock.json')) {
   run('npm ci');
 }
 
-// The real SIP peers of the interop tests: sipp (PBX, carrier, load) and baresip (a softphone).
-const packages = { sipp: 'sip-tester', baresip: 'baresip' };
+// The real SIP peers of the interop tests: sipp (PBX, carrier, load) and baresip (a softphone); rtpengine (media).
+const packages = { sipp: 'sip-tester', baresip: 'baresip', rtpengine: 'rtpengine-daemon' };
 const missing = Object.keys(packages).filter((bin) => !has(bin));
 if (missing.length > 0) {
   const debs = missing.map((bin) => packages[bin]).join(' ');

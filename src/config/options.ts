@@ -432,6 +432,15 @@ export const SERVE_OPTIONS = [
     arg: 'list',
   },
   {
+    key: 'rtpenginePath',
+    flag: '--rtpengine-path',
+    env: 'VSIP_RTPENGINE_PATH',
+    type: 'path',
+    default: null,
+    help: 'the rtpengine binary for the local media engine (default: /usr/bin/rtpengine or /usr/local/bin/rtpengine)',
+    arg: 'file',
+  },
+  {
     key: 'mediaAddress',
     flag: '--media-address',
     env: 'VSIP_MEDIA_ADDRESS',

@@ -14,6 +14,7 @@ import {
   type SipTarget,
 } from '../sip/index.js';
 import type { ProxyDeps } from './proxy-deps.js';
+import { dialogMediaOf, mediaAck, mediaRequest, mediaResponse, type DialogMedia } from './in-dialog-media.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, stripTopVia, uriOfNameAddr } from './sip-routing.js';
 
@@ -68,14 +69,18 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
     if (!deps.dialogs.end(callId, 200, 'completed')) deps.onForeignBye?.(callId);
   }
   const fwd = forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes });
-  const relay = new InDialogRelay(tx, out);
-  try {
-    relay.client = out.sendRequest(fwd, hop.target, relay);
-  } catch {
-    relay.transportError();
-    return;
-  }
+  const media = req.method === 'BYE' ? null : dialogMediaOf(deps, req);
+  const relay = new InDialogRelay(tx, out, media);
   if (tx instanceof InviteServerTransaction) tx.user = relay; // a re-INVITE can be CANCELled
+  const send = (r: SipRequest): void => {
+    try {
+      relay.client = out.sendRequest(r, hop.target, relay);
+    } catch {
+      relay.transportError();
+    }
+  };
+  if (media === null) send(fwd);
+  else mediaRequest(media, fwd, send, () => tx.reply(503, 'Service Unavailable (media engine not answering)'));
 }
 
 /**
@@ -93,6 +98,8 @@ class InDialogRelay implements ClientTransactionUser, InviteServerTransactionUse
   constructor(
     private readonly tx: ServerTransaction,
     private readonly out: SipPort,
+    /** The dialog's rtpengine session when its SDP is anchored (hold, resume, codec change go through it). */
+    private readonly media: DialogMedia | null = null,
   ) {}
 
   /** A CANCEL for a relayed re-INVITE goes on like one for an initial INVITE (§16.10). */
@@ -114,11 +121,14 @@ class InDialogRelay implements ClientTransactionUser, InviteServerTransactionUse
   provisional(res: SipResponse): void {
     this.#heard = true;
     if (this.#cancel === 1) this.sendCancel();
-    if (res.status > 100) this.tx.respond(stripTopVia(res));
+    if (res.status <= 100) return;
+    if (this.media !== null) mediaResponse(this.media, res, (r) => this.tx.respond(stripTopVia(r)));
+    else this.tx.respond(stripTopVia(res));
   }
 
   final(res: SipResponse): void {
     if (res.status === 503) this.tx.reply(500, 'Server Internal Error (next hop unavailable)');
+    else if (this.media !== null) mediaResponse(this.media, res, (r) => this.tx.respond(stripTopVia(r)));
     else this.tx.respond(stripTopVia(res));
   }
 
@@ -137,9 +147,12 @@ export function proxyAck(deps: ProxyDeps, req: SipRequest, out: SipPort): void {
   if (hop === null) return; // not ours: an ACK gets no response, drop it (§17.2.3)
   const via = `${out.viaSentBy(hop.target)};branch=${generateBranch()}`;
   const fwd = forwardRequest(req, { requestUri: req.uri, via, popRoutes: hop.popRoutes });
-  try {
-    out.sendStateless(fwd, hop.target);
-  } catch {
-    /* an ACK lost here is retransmitted by the UAC when the 2xx is */
-  }
+  const send = (r: SipRequest): void => {
+    try {
+      out.sendStateless(r, hop.target);
+    } catch {
+      /* an ACK lost here is retransmitted by the UAC when the 2xx is */
+    }
+  };
+  mediaAck(deps, fwd, send);
 }

@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { NgClient } from './ng-client.js';
 
-/** The `rtpengine` binary on PATH (or in /usr/sbin, /usr/bin where Debian puts it), or null. */
-export function findRtpengine(path = process.env.PATH ?? ''): string | null {
-  for (const dir of [...path.split(delimiter), '/usr/bin', '/usr/sbin']) {
-    if (dir === '') continue;
-    const file = join(dir, 'rtpengine');
+/** Where packages install the binary (Debian's rtpengine-daemon: /usr/bin/rtpengine). */
+const DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin'];
+
+/** The executable `rtpengine`: `path` when given, else the first in the usual places; null when none is there. */
+export function findRtpengine(path: string | null = null): string | null {
+  for (const file of path !== null ? [path] : DIRS.map((d) => join(d, 'rtpengine'))) {
     try {
       accessSync(file, constants.X_OK);
       return file;
