@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
 import type { Harness } from '../support/gateway-harness.js';
 import { hv, routeSetOf, type RawSipPeer } from '../support/raw-sip-peer.js';
-import { request, response } from '../support/sip-message.js';
+import { branch, request, response } from '../support/sip-message.js';
 
 /** One termination call between a raw PBX and a raw carrier, driven step by step. */
 export class TerminationCall {
   readonly callId = `${randomBytes(8).toString('hex')}@pbx`;
   atCarrier: SipRequest | null = null;
   ok: SipResponse | null = null;
+  readonly inviteBranch = branch();
 
   constructor(
     readonly h: Harness,
@@ -20,8 +21,15 @@ export class TerminationCall {
 
   /** PBX → gateway INVITE with `sdp`; resolves with the INVITE as the carrier got it. */
   async invite(sdp: string, extra: string[] = []): Promise<SipRequest> {
+    this.sendInvite(sdp, extra);
+    this.atCarrier = await this.carrier.request('INVITE', this.callId);
+    return this.atCarrier;
+  }
+
+  sendInvite(sdp: string, extra: string[] = []): void {
     this.pbx.send(
       request({
+        branch: this.inviteBranch,
         method: 'INVITE',
         uri: `sip:${this.callee}@${this.h.accountSid}.pstn.exotel.com`,
         from: `<sip:${this.caller}@${this.pbx.host}>`,
@@ -35,8 +43,37 @@ export class TerminationCall {
       }),
       this.h.access('udp'),
     );
-    this.atCarrier = await this.carrier.request('INVITE', this.callId);
-    return this.atCarrier;
+  }
+
+  /** The PBX gives up: CANCEL with the INVITE's branch, From, To, Call-ID and CSeq number (RFC 3261 §9.1). */
+  cancel(): void {
+    this.pbx.send(
+      request({
+        method: 'CANCEL',
+        branch: this.inviteBranch,
+        uri: `sip:${this.callee}@${this.h.accountSid}.pstn.exotel.com`,
+        from: `<sip:${this.caller}@${this.pbx.host}>`,
+        fromTag: 'pbxtag',
+        viaHost: this.pbx.host,
+        viaPort: this.pbx.port,
+        callId: this.callId,
+        contact: null,
+      }),
+      this.h.access('udp'),
+    );
+  }
+
+  /** The carrier answers the INVITE with a status of its own (a failure, a provisional). */
+  carrierReplies(status: number, reason: string, body?: string): void {
+    const inv = this.atCarrier as SipRequest;
+    this.carrier.reply(
+      inv,
+      response(inv, status, reason, {
+        toTag: 'carriertag',
+        contact: `sip:c@127.0.0.1:${this.carrier.port}`,
+        ...(body ? { body } : {}),
+      }),
+    );
   }
 
   /** The carrier answers 200 with `sdp`; resolves with the 200 as the PBX got it (after sending the ACK). */
