@@ -1,7 +1,7 @@
 import type { MediaCall } from '../media/media-call.js';
 import { getHeader, type SipRequest, type SipResponse } from '../sip/index.js';
 import type { ProxyDeps } from './proxy-deps.js';
-import { sdpBody, tagOf, withSdp } from './sdp-body.js';
+import { saneSdp, sdpBody, tagOf, withSdp } from './sdp-body.js';
 
 /** An in-dialog request of an anchored call, and what its SDP was. */
 export interface DialogMedia {
@@ -36,14 +36,26 @@ export function dialogMediaOf(deps: ProxyDeps, req: SipRequest): DialogMedia | n
 }
 
 /** A re-INVITE or UPDATE offer goes through the dialog's session before the other party sees it. */
-export function mediaRequest(m: DialogMedia, fwd: SipRequest, send: (r: SipRequest) => void, refuse: () => void): void {
+export function mediaRequest(
+  m: DialogMedia,
+  fwd: SipRequest,
+  send: (r: SipRequest) => void,
+  refuse: (code: number, reason: string) => void,
+): void {
   const sdp = m.negotiates ? sdpBody(fwd) : null;
   if (sdp === null) {
     send(fwd);
     return;
   }
+  if (!saneSdp(sdp)) {
+    refuse(488, 'Not Acceptable Here (unreadable SDP)');
+    return;
+  }
   m.offered = true;
-  m.call.offer(sdp, m.fromTag, m.toTag).then((out) => send(withSdp(fwd, out)), refuse);
+  m.call.offer(sdp, m.fromTag, m.toTag).then(
+    (out) => send(withSdp(fwd, out)),
+    () => refuse(503, 'Service Unavailable (media engine not answering)'),
+  );
 }
 
 /**

@@ -80,7 +80,7 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
     }
   };
   if (media === null) send(fwd);
-  else mediaRequest(media, fwd, send, () => tx.reply(503, 'Service Unavailable (media engine not answering)'));
+  else mediaRequest(media, fwd, send, (code, reason) => tx.reply(code, reason));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { SipResponse } from '../sip/index.js';
 import { endUnwantedAnswer } from './end-unwanted-answer.js';
 import type { Branch, InviteRelay } from './invite-relay.js';
-import { sdpBody, tagOf, withSdp } from './sdp-body.js';
+import { saneSdp, sdpBody, tagOf, withSdp } from './sdp-body.js';
 import { stripTopVia } from './sip-routing.js';
 
 const MEDIA_DOWN = 'Service Unavailable (media engine not answering)';
@@ -17,6 +17,10 @@ export function offerThroughMedia(relay: InviteRelay): void {
   const sdp = sdpBody(relay.server.request);
   if (media == null || sdp === null) {
     relay.next();
+    return;
+  }
+  if (!saneSdp(sdp)) {
+    relay.answer(488, 'Not Acceptable Here (unreadable SDP)', 'codec_not_supported');
     return;
   }
   media.offer(sdp, tagOf(relay.server.request, 'from'), null).then(
@@ -49,6 +53,7 @@ export function relayAnswerSdp(b: Branch, res: SipResponse): void {
   if (media != null && relay.call.direction === 'origination') media.leg.pbxSource = b.target.target.address;
   let rewritten: Promise<SipResponse>;
   if (media == null || sdp === null) rewritten = Promise.resolve(res);
+  else if (!saneSdp(sdp)) rewritten = Promise.reject(new Error('unreadable SDP from downstream'));
   else if (relay.offerSdp === null) {
     relay.call.mediaLateOffer = true;
     rewritten = media.offer(sdp, tagOf(res, 'to'), tagOf(res, 'from')).then((out) => withSdp(res, out));

@@ -1,4 +1,4 @@
-import { getHeader, nameAddrTag, type SipRequest, type SipResponse } from '../sip/index.js';
+import { getHeader, nameAddrTag, parseSdp, type SipRequest, type SipResponse } from '../sip/index.js';
 
 /** The SDP body of a message (RFC 3261 §13.2.1: Content-Type application/sdp, or none given), or null. */
 export function sdpBody(msg: SipRequest | SipResponse): string | null {
@@ -17,4 +17,13 @@ export function withSdp<T extends SipRequest | SipResponse>(msg: T, sdp: string)
 export function tagOf(msg: SipRequest | SipResponse, header: 'from' | 'to'): string {
   const v = getHeader(msg, header);
   return v === null ? '' : (nameAddrTag(v) ?? '');
+}
+
+/** Whether an SDP parses within our limits (not garbage, no bomb of m-lines or candidates) before rtpengine sees it. */
+export function saneSdp(sdp: string): boolean {
+  try {
+    return parseSdp(sdp).media.length > 0;
+  } catch {
+    return false;
+  }
 }

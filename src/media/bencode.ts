@@ -74,12 +74,18 @@ function decodeAt(buf: Buffer, s: { pos: number }, depth: number): BValue {
   }
   if (c === 0x64 /* d */) {
     s.pos++;
-    const dict: { [key: string]: BValue } = Object.create(null);
+    const dict: { [key: string]: BValue } = {};
     while (buf[s.pos] !== 0x65) {
       if (s.pos >= buf.length) throw new BencodeError('unterminated dictionary');
       const k = decodeAt(buf, s, depth + 1);
       if (typeof k !== 'string') throw new BencodeError('dictionary key is not a string');
-      dict[k] = decodeAt(buf, s, depth + 1);
+      // Defined, not assigned: a `__proto__` key is data here, never the object's prototype.
+      Object.defineProperty(dict, k, {
+        value: decodeAt(buf, s, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     s.pos++;
     return dict;
