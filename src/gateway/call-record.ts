@@ -2,6 +2,7 @@ import type { MediaCall } from '../media/media-call.js';
 import type { MediaFacts } from '../media/media-facts.js';
 import type { SipSource } from '../sip/index.js';
 import type { CallDirection, NewCallRecord } from '../store/types.js';
+import type { AnsweredDialog } from './answered-dialog.js';
 import type { CallCause } from './call-cause.js';
 import type { CallLog } from './call-log.js';
 import type { CompiledTrunk } from './config-snapshot.js';
@@ -25,6 +26,8 @@ export interface CallState {
   media?: MediaCall | null;
   /** The INVITE had no SDP: the 2xx carried the offer, so the ACK carries the answer (RFC 3261 §13.2.1). */
   mediaLateOffer?: boolean;
+  /** Once answered with media anchored: what the gateway needs to hang the call up itself (media timeout). */
+  dialog?: AnsweredDialog;
 }
 
 /** Where a finished call is written: the call log and the call metrics. */

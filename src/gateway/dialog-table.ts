@@ -24,6 +24,11 @@ export class DialogTable {
     return this.#calls.get(callId);
   }
 
+  /** The answered calls, oldest first. */
+  calls(): IterableIterator<CallState> {
+    return this.#calls.values();
+  }
+
   /** An answered call; its record is written when it ends. */
   add(call: CallState): void {
     if (this.#calls.size >= this.max) {

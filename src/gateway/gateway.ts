@@ -31,6 +31,8 @@ import type { PortEvent } from './sip-port.js';
 import { MediaAnchor } from '../media/media-anchor.js';
 import { parseEngineList, type EngineAddress } from '../media/parse-engine-list.js';
 import { RtpenginePool } from '../media/rtpengine-pool.js';
+import { registerMediaMetrics } from '../media/media-metrics.js';
+import { watchMedia } from './media-watch.js';
 
 /**
  * The carrier side only takes calls from the carrier: its IP when `--carrier` names one, loopback
@@ -228,6 +230,12 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       ...(tuning.mediaQuietMs !== undefined ? { mediaQuietMs: tuning.mediaQuietMs } : {}),
       ...(deps.worker ? { onForeignBye: deps.worker.onForeignBye } : {}),
     };
+    registerMediaMetrics(deps.metrics, media);
+    const mediaTimeoutMs = tuning.mediaTimeoutMs ?? config.mediaTimeout * 1000;
+    if (media !== null && mediaTimeoutMs > 0) {
+      const stop = watchMedia(proxy, mediaTimeoutMs, tuning.mediaCheckMs ?? Math.max(1000, mediaTimeoutMs / 4));
+      closers.push(async () => stop());
+    }
     const maxCallMs = tuning.maxCallDurationMs ?? 6 * 3600_000;
     const sweeper = setInterval(() => proxy.dialogs.sweep(maxCallMs, Date.now()), Math.min(60_000, maxCallMs));
     sweeper.unref();

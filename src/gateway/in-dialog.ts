@@ -13,6 +13,7 @@ import {
   type SipResponse,
   type SipTarget,
 } from '../sip/index.js';
+import { noteCseq } from './answered-dialog.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { dialogMediaOf, mediaAck, mediaRequest, mediaResponse, type DialogMedia } from './in-dialog-media.js';
 import type { SipPort } from './sip-port.js';
@@ -68,6 +69,8 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
     const callId = getHeader(req, 'call-id') ?? '';
     if (!deps.dialogs.end(callId, 200, 'completed')) deps.onForeignBye?.(callId);
   }
+  const held = deps.dialogs.get(getHeader(req, 'call-id') ?? '')?.dialog;
+  if (held !== undefined) noteCseq(held, req);
   const fwd = forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes });
   const media = req.method === 'BYE' ? null : dialogMediaOf(deps, req);
   const relay = new InDialogRelay(tx, out, media);

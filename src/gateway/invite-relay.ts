@@ -9,6 +9,7 @@ import {
 } from '../sip/index.js';
 import type { CallCause } from './call-cause.js';
 import type { CallState } from './call-record.js';
+import { answeredDialog } from './answered-dialog.js';
 import { closeCall } from './close-call.js';
 import { endUnwantedAnswer } from './end-unwanted-answer.js';
 import type { ProxyDeps } from './proxy-deps.js';
@@ -25,6 +26,8 @@ export interface RelayOptions {
   targets: TargetSet;
   /** The copy of the INVITE for one target (RFC 3261 §16.6). */
   build(target: ProxyTarget): SipRequest;
+  /** The side the caller is on (to send it a BYE of our own). */
+  callerPort?: SipPort;
 }
 
 /**
@@ -141,6 +144,15 @@ export class InviteRelay implements InviteServerTransactionUser {
     this.branch = null;
     this.done = true;
     this.server.user = ignoringServerUser;
+    if (this.call.media && this.server.holdsRequest && this.options.callerPort !== undefined) {
+      // Kept only for anchored calls: the media timeout hangs them up with a BYE each way.
+      this.call.dialog = answeredDialog(
+        this.server.request,
+        res,
+        { caller: this.options.callerPort, callee: this.out },
+        { caller: this.call.source, callee: b.target.target },
+      );
+    }
     this.server.respond(stripTopVia(res));
     b.tx.user = new AnsweredCall(this.server, res.body);
     const call = this.call;

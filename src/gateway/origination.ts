@@ -87,6 +87,7 @@ export class Origination {
     anchorCall(this.o.proxy, call, req, d.trunk, 'carrier', targets[0]?.target.address ?? '');
     const carrierRR = signer.recordRoute(this.o.carrier, tx.source.protocol, callId);
     proxyInvite(this.o.proxy, tx, this.o.access, call, {
+      callerPort: this.o.carrier,
       targets: new DestinationSet(targets),
       build: (t) =>
         forwardRequest(req, {

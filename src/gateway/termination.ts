@@ -137,6 +137,7 @@ export class Termination {
     const requestUri = `sip:${decision.callee}@${this.carrierHostPort}${this.carrierParams}`;
     anchorCall(this.o.proxy, call, req, trunk, 'pbx', source.address);
     proxyInvite(this.o.proxy, tx, this.o.carrier, call, {
+      callerPort: this.o.access,
       targets: new CarrierTarget({
         requestUri,
         target: this.carrierTarget,
