@@ -5,6 +5,7 @@ import type { CallState } from './call-record.js';
 import { proxyInvite } from './invite-relay.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { anchorCall } from './anchor-call.js';
+import { originationMediaRefusal } from './media-admission.js';
 import { DestinationSet } from './destination-set.js';
 import type { ProxyTarget } from './target-set.js';
 import { refuse, type RefuseContext } from './refuse.js';
@@ -70,12 +71,26 @@ export class Origination {
       refuse(refusal, d);
       return;
     }
-    const refused = extensionRefusal(req, 'proxy-require') ?? trunkLimitRefusal(this.o.trunkLimits, d.trunk, call);
+    const refused =
+      originationMediaRefusal(req, d.trunk, this.o.proxy.media !== null) ??
+      extensionRefusal(req, 'proxy-require') ??
+      trunkLimitRefusal(this.o.trunkLimits, d.trunk, call);
     if (refused !== null) {
       refuse(refusal, refused);
       return;
     }
-    const targets: ProxyTarget[] = d.destinations.map((dest) => ({
+    // A secure trunk's calls go only to its TLS destinations (secure_trunking: signalling encrypted end to end).
+    const destinations = d.trunk.secureTrunking ? d.destinations.filter((x) => x.transport === 'tls') : d.destinations;
+    if (destinations.length === 0) {
+      refuse(refusal, {
+        code: 480,
+        reason: 'Temporarily Unavailable (secure trunk has no TLS destination)',
+        cause: 'no_destination',
+        warning: 'secure_trunking is on: add a destination URI with transport=tls',
+      });
+      return;
+    }
+    const targets: ProxyTarget[] = destinations.map((dest) => ({
       requestUri:
         `sip:${d.callee}@${formatHost(dest.host)}:${dest.port}` +
         `${dest.transport === 'udp' ? '' : `;transport=${dest.transport}`}`,

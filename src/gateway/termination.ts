@@ -22,6 +22,7 @@ import type { SipPort } from './sip-port.js';
 import { forwardRequest, uriOfNameAddr } from './sip-routing.js';
 import { withUriUser } from './with-uri-user.js';
 import { anchorCall } from './anchor-call.js';
+import { terminationMediaRefusal } from './media-admission.js';
 import { CarrierTarget } from './carrier-target.js';
 import { decideTermination, digestTrunk, type ChallengeCause } from './termination-policy.js';
 import { refuse, type Refusal, type RefuseContext } from './refuse.js';
@@ -114,7 +115,10 @@ export class Termination {
       return;
     }
     const trunk = decision.trunk;
-    const refused = extensionRefusal(req, 'proxy-require') ?? trunkLimitRefusal(this.o.trunkLimits, trunk, call);
+    const refused =
+      terminationMediaRefusal(req, source, trunk) ??
+      extensionRefusal(req, 'proxy-require') ??
+      trunkLimitRefusal(this.o.trunkLimits, trunk, call);
     if (refused !== null) {
       refuse(refusal, refused);
       return;
