@@ -84,7 +84,7 @@ test('shutdown deletes the sessions of calls still up', async () => {
   assert.equal(await sessions(), 0);
 });
 
-test('late offer: an INVITE without SDP gets the offer in the 2xx and the answer in the ACK, both anchored', async () => {
+test('late offer: INVITE without SDP, the offer in the 2xx and the answer in the ACK, both anchored', async () => {
   const { h, api } = await gateway();
   const pbx = await RawSipPeer.open('127.0.0.2');
   const pbxRtp = await RtpPeer.open('127.0.0.2');
