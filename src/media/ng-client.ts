@@ -56,7 +56,8 @@ export class NgClient {
     this.#socket.on('error', () => {
       /* ICMP port unreachable and the like: the command's deadline reports it */
     });
-    this.#bound = new Promise((r) => this.#socket.bind(0, r));
+    // exclusive: in a --sip-workers process a shared cluster handle would hand our replies to another worker.
+    this.#bound = new Promise((r) => this.#socket.bind({ port: 0, exclusive: true }, r));
     this.#socket.unref();
   }
 
