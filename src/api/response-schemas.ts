@@ -90,8 +90,8 @@ export const callSchema = object({
     type: ['object', 'null'],
     additionalProperties: true,
     description:
-      'What the media engine saw of the call: per party (pbx, carrier) RTP packets, bytes, errors, from (address), ' +
-      'codec, lost, jitter_ms; null when media was not anchored',
+      'What the media engine saw of the call: engine, and per party (pbx, carrier) the RTP packets, bytes and ' +
+      'errors it received, from (address:port), lastPacket (unix s), codec, lost, jitterMs; null when not anchored',
   },
 });
 export const deletedSchema = (idField: string) => object({ [idField]: str, deleted: bool });
