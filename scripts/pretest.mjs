@@ -20,8 +20,15 @@ if (!existsSync('node_modules/.package-lock.json')) {
 }
 
 // The real peers of the interop tests: sipp (PBX, carrier, load), baresip (a softphone), chromium
-// (the console's browser tests) and dnsmasq (the DNS server of the RFC 3263 carrier tests).
-const packages = { sipp: 'sip-tester', baresip: 'baresip', chromium: 'chromium', dnsmasq: 'dnsmasq' };
+// (the console's browser tests), dnsmasq (the DNS server of the RFC 3263 carrier tests) and
+// rtpengine (the media engine).
+const packages = {
+  sipp: 'sip-tester',
+  baresip: 'baresip',
+  chromium: 'chromium',
+  dnsmasq: 'dnsmasq',
+  rtpengine: 'rtpengine-daemon',
+};
 const missing = Object.keys(packages).filter((bin) => !has(bin));
 if (missing.length > 0) {
   const debs = missing.map((bin) => packages[bin]).join(' ');

@@ -28,6 +28,7 @@ import { phoneNumberRoutes } from './routes/phone-numbers.js';
 import { phoneNumberBulkRoutes } from './routes/phone-numbers-bulk.js';
 import { settingRoutes } from './routes/settings.js';
 import { trunkRoutes } from './routes/trunks.js';
+import type { MediaStatus } from '../media/media-status.js';
 import { whitelistedIpRoutes } from './routes/whitelisted-ips.js';
 import { accountTokenRoutes } from './routes/account-token.js';
 import { doctorRoutes } from './routes/doctor.js';
@@ -56,6 +57,8 @@ export interface AppDeps {
    * together).
    */
   metricsText?: () => Promise<string>;
+  /** The media plane for `GET /health` (null: this process runs no gateway). */
+  mediaStatus?: () => MediaStatus | null;
   /** How long a cached list page may live (ms); 0 disables the list cache (benchmarks). Default 2000. */
   listCacheTtlMs?: number;
 }
@@ -207,6 +210,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics: deps.metrics,
     role: config.role,
     sipListeners: deps.sipListeners ?? (() => []),
+    mediaStatus: deps.mediaStatus ?? (() => null),
     ...(deps.metricsText ? { metricsText: deps.metricsText } : {}),
   });
 

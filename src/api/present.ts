@@ -90,5 +90,6 @@ export function presentCall(c: CallRecord) {
     answered_at: c.answeredAt,
     ended_at: c.endedAt,
     duration_ms: c.durationMs,
+    media: c.media ?? null,
   };
 }

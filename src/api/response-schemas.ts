@@ -90,6 +90,13 @@ export const callSchema = object({
     description: 'why a failed call failed and how to fix it (as `vsip explain`); null unless final_code >= 300',
     anyOf: [object({ meaning: str, explanation: str, fix: str, topic: nullable('string') }), { type: 'null' }],
   },
+  media: {
+    type: ['object', 'null'],
+    additionalProperties: true,
+    description:
+      'What the media engine saw of the call: engine, and per party (pbx, carrier) the RTP packets, bytes and ' +
+      'errors it received, from (address:port), lastPacket (unix s), codec, lost, jitterMs; null when not anchored',
+  },
 });
 export const deletedSchema = (idField: string) => object({ [idField]: str, deleted: bool });
 

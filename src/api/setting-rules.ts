@@ -15,6 +15,17 @@ export const SETTING_RULES: Readonly<Record<string, SettingRule>> = {
     description: `caller ID presented on outbound calls; ${E164_EXPECTED}`,
     normalise: (field, value) => e164(field, value),
   },
+  codecs: {
+    description:
+      'audio codecs the trunk allows, a comma-separated list of PCMU, PCMA, G729 (default all three); ' +
+      'telephone-event (DTMF) is always kept',
+    normalise: (field, value) => {
+      const list = [...new Set(value.split(',').map((c) => c.trim().toUpperCase()))];
+      if (list.length === 0 || list.some((c) => !['PCMU', 'PCMA', 'G729'].includes(c)))
+        throw invalidField(field, 'expected a comma-separated list of PCMU, PCMA, G729, e.g. "PCMA,PCMU"');
+      return list.join(',');
+    },
+  },
 };
 
 export function normaliseSetting(index: number, name: string, value: string): string {

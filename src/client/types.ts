@@ -173,6 +173,14 @@ export interface Health {
   store?: string;
   /** What the answering process runs (`vsip serve --role`). */
   role?: 'api' | 'sip' | 'all';
+  /** The media plane: `anchored` through rtpengine, or `signalling-only` with the reason. */
+  media?: {
+    mode: 'anchored' | 'signalling-only';
+    engines: string[];
+    local: boolean;
+    rtpPorts: string | null;
+    reason: string | null;
+  } | null;
   /** Its SIP listeners: `access` is where PBXs register and send calls. */
   sip?: Array<{
     side: 'access' | 'carrier' | 'pstn-sim';

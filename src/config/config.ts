@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
+import { parseEngineList } from '../media/parse-engine-list.js';
 import { SERVE_OPTIONS, type OptionSpec } from './options.js';
 
 type ServeOption = (typeof SERVE_OPTIONS)[number];
@@ -121,6 +122,17 @@ export function loadConfig(
     !/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])(:\d{1,5})?$|^[0-9a-f:]+$/i.test(config.dnsServer)
   ) {
     throw new ConfigError('--dns-server must be an IP address, optionally with :port (e.g. 127.0.0.1:5353)');
+  }
+  const ports = /^(\d{1,5})-(\d{1,5})$/.exec(config.rtpPorts);
+  if (ports === null || Number(ports[1]) < 1024 || Number(ports[2]) > 65535 || Number(ports[1]) >= Number(ports[2])) {
+    throw new ConfigError('--rtp-ports must be a range such as 10000-20000 (from 1024 to 65535)');
+  }
+  if (config.rtpengine !== null) {
+    try {
+      parseEngineList(config.rtpengine);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
   }
   if (config.secretKey !== null && !isValidSecretKey(config.secretKey)) {
     throw new ConfigError(

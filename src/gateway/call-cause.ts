@@ -50,6 +50,18 @@ export const CALL_CAUSES = [
   'unknown_carrier',
   /** 403 to a REGISTER with the right digest on a trunk whose registration_enabled is false; logged, not a call. */
   'registration_disabled',
+  /** 503: rtpengine did not answer (or refused) the offer or answer of the call. */
+  'media_unavailable',
+  /** Answered, and rtpengine received RTP from neither the PBX nor the carrier. */
+  'no_media',
+  /** Answered, and rtpengine received RTP from one party only. */
+  'one_way_audio',
+  /** Answered, then no RTP for --media-timeout: the gateway hung up both legs with BYE. */
+  'media_timeout',
+  /** 403: a secure_trunking trunk's call did not come over TLS. */
+  'tls_required',
+  /** 488: a secure_trunking trunk's call offered no SDES SRTP (RFC 4568). */
+  'srtp_required',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

@@ -1,5 +1,8 @@
+import type { MediaCall } from '../media/media-call.js';
+import type { MediaFacts } from '../media/media-facts.js';
 import type { SipSource } from '../sip/index.js';
 import type { CallDirection, NewCallRecord } from '../store/types.js';
+import type { AnsweredDialog } from './answered-dialog.js';
 import type { CallCause } from './call-cause.js';
 import type { CallLog } from './call-log.js';
 import type { CarrierAttempt } from './carrier-target.js';
@@ -24,12 +27,20 @@ export interface CallState {
   attempts?: CarrierAttempt[];
   /** Gives back the call's per-trunk slot (TrunkLimits); run once on whichever path ends the call. */
   release?: () => void;
+  /** The call's rtpengine session when media is anchored; ended (stats read, deleted) with the call. */
+  media?: MediaCall | null;
+  /** The INVITE had no SDP: the 2xx carried the offer, so the ACK carries the answer (RFC 3261 §13.2.1). */
+  mediaLateOffer?: boolean;
+  /** Once answered with media anchored: what the gateway needs to hang the call up itself (media timeout). */
+  dialog?: AnsweredDialog;
 }
 
 /** Where a finished call is written: the call log and the call metrics. */
 export interface CallRecordSink {
   callLog: CallLog;
   metrics: GatewayMetrics;
+  /** An answered call this long with RTP from one side only (or none) ends as one_way_audio (or no_media). */
+  mediaQuietMs?: number;
 }
 
 let isoSecond = -1;
@@ -46,7 +57,14 @@ function iso(ms: number): string {
 }
 
 /** Writes the call-log record of a finished (or refused) call and counts it. */
-export function record(deps: CallRecordSink, call: CallState, code: number, cause: CallCause, endedAt: number): void {
+export function record(
+  deps: CallRecordSink,
+  call: CallState,
+  code: number,
+  cause: CallCause,
+  endedAt: number,
+  media: MediaFacts | null = null,
+): void {
   deps.metrics.call(call.direction, code, cause);
   const rec: NewCallRecord = {
     callId: call.callId,
@@ -65,6 +83,7 @@ export function record(deps: CallRecordSink, call: CallState, code: number, caus
     answeredAt: call.answeredAt === null ? null : iso(call.answeredAt),
     endedAt: iso(endedAt),
     durationMs: call.answeredAt === null ? null : endedAt - call.answeredAt,
+    media,
   };
   if (call.carrier !== undefined) rec.carrier = call.carrier;
   if (call.attempts !== undefined && call.attempts.length > 0) {

@@ -167,4 +167,38 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
     meaning: 'A PBX REGISTERed with the right credentials, but registration is not enabled on the trunk',
     fix: 'Enable it with the Update Trunk API (registration_enabled: true), or stop the PBX registering',
   },
+  media_unavailable: {
+    code: 503,
+    meaning: 'The media engine (rtpengine) did not answer or refused the SDP, so the call could not get audio',
+    fix: 'Retry; if it persists the operator checks rtpengine (vsip doctor, GET /health media)',
+  },
+  no_media: {
+    code: 200,
+    meaning: 'The call was answered but no RTP arrived from either side (no audio both ways)',
+    fix:
+      'Open UDP 10000-20000 toward the gateway for RTP, disable SIP ALG on your router, and check that your PBX ' +
+      'sends RTP to the address in the SDP it received',
+  },
+  one_way_audio: {
+    code: 200,
+    meaning: 'The call was answered but RTP arrived from one side only (one-way audio)',
+    fix:
+      'The call record shows which side sent 0 packets: if the PBX, open UDP 10000-20000 toward the gateway and ' +
+      'disable SIP ALG (behind NAT, let the PBX send first); if the carrier, report the call to the operator',
+  },
+  media_timeout: {
+    code: 200,
+    meaning: 'The call was answered, then no RTP arrived for the media timeout, so the gateway hung up both legs',
+    fix: 'Check the network between your PBX and the gateway (UDP 10000-20000); do not hold calls without RTP',
+  },
+  tls_required: {
+    code: 403,
+    meaning: 'The trunk has secure_trunking on, and the call did not come over TLS',
+    fix: 'Send calls over TLS to port 5061 (transport=tls), or turn secure_trunking off',
+  },
+  srtp_required: {
+    code: 488,
+    meaning: 'The trunk has secure_trunking on, and the INVITE offered no SRTP (RTP/SAVP with a=crypto, SDES)',
+    fix: 'Enable SRTP with SDES key exchange (RFC 4568) in your PBX for this trunk',
+  },
 };

@@ -23,7 +23,14 @@ export interface CompiledTrunk {
   readonly accountSuspended?: boolean;
   /** Whether the PBX may REGISTER; when it has, its live bindings are rung before the destination URIs. */
   readonly registrationEnabled: boolean;
+  /** TLS signalling and SDES-SRTP media on the PBX leg (the trunk's secure_trunking). */
+  readonly secureTrunking: boolean;
+  /** Audio codecs the trunk allows (its `codecs` setting, upper-case encoding names). */
+  readonly codecs: readonly string[];
 }
+
+/** The spec's supported codecs: a trunk without a `codecs` setting allows these. */
+export const DEFAULT_CODECS: readonly string[] = Object.freeze(['PCMU', 'PCMA', 'G729']);
 
 export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
   const ranges: Array<{ network: number; mask: number }> = [];
@@ -50,6 +57,8 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
     maxConcurrentCalls: g.trunk.maxConcurrentCalls,
     accountSuspended: g.accountSuspended === true,
     registrationEnabled: g.trunk.registrationEnabled,
+    secureTrunking: g.trunk.secureTrunking === true,
+    codecs: g.settings.codecs ? Object.freeze(g.settings.codecs.split(',')) : DEFAULT_CODECS,
   });
 }
 

@@ -1,6 +1,7 @@
 import { ownString } from '../sip/index.js';
 import type { CallCause } from './call-cause.js';
-import { record, type CallRecordSink, type CallState } from './call-record.js';
+import type { CallRecordSink, CallState } from './call-record.js';
+import { closeCall } from './close-call.js';
 
 /**
  * Answered calls by Call-ID, so the BYE that passes through us can close the call record.
@@ -23,6 +24,11 @@ export class DialogTable {
     return this.#calls.get(callId);
   }
 
+  /** The answered calls, oldest first. */
+  calls(): IterableIterator<CallState> {
+    return this.#calls.values();
+  }
+
   /** An answered call; its record is written when it ends. */
   add(call: CallState): void {
     if (this.#calls.size >= this.max) {
@@ -40,7 +46,7 @@ export class DialogTable {
     this.#calls.delete(callId);
     this.sink.metrics.callEnded(call.direction);
     call.release?.();
-    record(this.sink, call, code, cause, Date.now());
+    closeCall(this.sink, call, code, cause);
     return true;
   }
 

@@ -39,6 +39,11 @@ import { registerCarrierMetrics } from '../carriers/carrier-metrics.js';
 import type { CarrierStatus } from '../carriers/carrier-status.js';
 import type { RegistrationSettings } from '../carriers/carrier-registrations.js';
 import type { BindingLimits } from './binding-plan.js';
+import { MediaAnchor } from '../media/media-anchor.js';
+import { parseEngineList, type EngineAddress } from '../media/parse-engine-list.js';
+import { RtpenginePool } from '../media/rtpengine-pool.js';
+import { registerMediaMetrics } from '../media/media-metrics.js';
+import { watchMedia } from './media-watch.js';
 
 /** Knobs tests and benches turn; production uses the defaults. */
 export interface GatewayTuning {
@@ -67,6 +72,12 @@ export interface GatewayTuning {
   nodeHeartbeatMs?: number;
   /** Registrar bounds (min/max/default expiry, contacts per trunk). */
   registrar?: Partial<BindingLimits>;
+  /** Answered calls shorter than this are never one_way_audio / no_media (default 5 s). */
+  mediaQuietMs?: number;
+  /** How often answered calls' RTP is checked against --media-timeout (default a quarter of it, at least 1 s). */
+  mediaCheckMs?: number;
+  /** Overrides --media-timeout (ms). */
+  mediaTimeoutMs?: number;
 }
 
 /** What a gateway running as one of `vsip serve --sip-workers` processes gets from the primary. */
@@ -88,6 +99,11 @@ export interface GatewayDeps {
   worker?: GatewayWorker;
   /** Carriers and routes (the operator's store-backed plan); default: `--carrier` or the simulator as one carrier. */
   carrierPlan?: CarrierPlanSource;
+  /**
+   * The rtpengines anchoring media (`vsip serve` passes its local child's); null = signalling-only;
+   * undefined = those of `--rtpengine`, else signalling-only.
+   */
+  mediaEngines?: readonly EngineAddress[] | null;
 }
 
 export interface GatewayAddress {
@@ -108,6 +124,8 @@ export interface Gateway {
   pstnSim: PstnSim | null;
   /** Carrier URIs' probe state and carrier registrations (operator API, metrics, doctor). */
   carriers: CarrierStatus;
+  /** The media plane, null when signalling-only. */
+  media: MediaAnchor | null;
   /** Closes the record of a call held here whose BYE another worker relayed (see GatewayWorker). */
   endCall(callId: string): void;
   close(): Promise<void>;
@@ -147,6 +165,20 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   sipChannels.handlerError.subscribe(onHandlerError);
 
   try {
+    const engines =
+      deps.mediaEngines !== undefined
+        ? deps.mediaEngines
+        : config.rtpengine !== null
+          ? parseEngineList(config.rtpengine)
+          : null;
+    // Registered first, so closed last: sessions of calls still up are deleted once no SIP comes in.
+    const media =
+      engines === null
+        ? null
+        : new MediaAnchor(new RtpenginePool(engines), (err) =>
+            log.warn({ err: (err as Error).message }, 'rtpengine command failed'),
+          );
+    if (media !== null) closers.push(() => media.close());
     const advertise = advertisedHost(config.sipAdvertise, config.sipHost);
     const tls: TlsOptions =
       config.sipTlsCert !== null && config.sipTlsKey !== null
@@ -236,9 +268,20 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       metrics,
       signer: new RouteSigner(Buffer.from(routeSecret, 'hex')),
       timers: { targetTimeoutMs: config.sipDestinationTimeout, ringTimeoutMs: 180_000, ...tuning.proxy },
-      dialogs: new DialogTable({ callLog, metrics }, Math.max(200_000, config.sipMaxCalls)),
+      dialogs: new DialogTable(
+        { callLog, metrics, ...(tuning.mediaQuietMs !== undefined ? { mediaQuietMs: tuning.mediaQuietMs } : {}) },
+        Math.max(200_000, config.sipMaxCalls),
+      ),
+      media,
+      ...(tuning.mediaQuietMs !== undefined ? { mediaQuietMs: tuning.mediaQuietMs } : {}),
       ...(deps.worker ? { onForeignBye: deps.worker.onForeignBye } : {}),
     };
+    registerMediaMetrics(deps.metrics, media);
+    const mediaTimeoutMs = tuning.mediaTimeoutMs ?? config.mediaTimeout * 1000;
+    if (media !== null && mediaTimeoutMs > 0) {
+      const stop = watchMedia(proxy, mediaTimeoutMs, tuning.mediaCheckMs ?? Math.max(1000, mediaTimeoutMs / 4));
+      closers.push(async () => stop());
+    }
     const maxCallMs = tuning.maxCallDurationMs ?? 6 * 3600_000;
     const sweeper = setInterval(() => proxy.dialogs.sweep(maxCallMs, Date.now()), Math.min(60_000, maxCallMs));
     sweeper.unref();
@@ -415,7 +458,12 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       for (const l of p.listening) addresses.push({ side: p.side as GatewayAddress['side'], ...l });
     if (pstnSim !== null) for (const l of pstnSim.addresses()) addresses.push({ side: 'pstn-sim', ...l });
     log.info(
-      { addresses, carrier: config.carrier ?? 'built-in PSTN simulator', trunks: snapshot.size },
+      {
+        addresses,
+        carrier: config.carrier ?? 'built-in PSTN simulator',
+        trunks: snapshot.size,
+        media: media === null ? 'signalling-only' : media.pool.engines.map((e) => e.client.label),
+      },
       'SIP gateway listening',
     );
 
@@ -427,6 +475,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       callLog,
       pstnSim,
       carriers: carriers.status,
+      media,
       endCall: (callId) => proxy.dialogs.end(callId, 200, 'completed'),
       async close() {
         if (closed) return;

@@ -13,7 +13,9 @@ import {
   type SipResponse,
   type SipTarget,
 } from '../sip/index.js';
+import { noteCseq } from './answered-dialog.js';
 import type { ProxyDeps } from './proxy-deps.js';
+import { dialogMediaOf, mediaAck, mediaRequest, mediaResponse, type DialogMedia } from './in-dialog-media.js';
 import type { SipPort } from './sip-port.js';
 import { forwardRequest, stripTopVia, uriOfNameAddr } from './sip-routing.js';
 import { cseqOffsetOfRoute, shiftCSeq } from './cseq-offset.js';
@@ -72,17 +74,23 @@ export function proxyInDialog(deps: ProxyDeps, tx: ServerTransaction, req: SipRe
     const callId = getHeader(req, 'call-id') ?? '';
     if (!deps.dialogs.end(callId, 200, 'completed')) deps.onForeignBye?.(callId);
   }
+  const held = deps.dialogs.get(getHeader(req, 'call-id') ?? '')?.dialog;
+  if (held !== undefined) noteCseq(held, req);
   // Only the caller's requests toward the carrier move: the carrier's own CSeq space is its own.
   const shift = out.side === 'carrier' ? hop.cseqOffset : 0;
   const fwd = shiftCSeq(forwardRequest(req, { requestUri: req.uri, popRoutes: hop.popRoutes }), shift);
-  const relay = new InDialogRelay(tx, out, shift);
-  try {
-    relay.client = out.sendRequest(fwd, hop.target, relay);
-  } catch {
-    relay.transportError();
-    return;
-  }
+  const media = req.method === 'BYE' ? null : dialogMediaOf(deps, req);
+  const relay = new InDialogRelay(tx, out, shift, media);
   if (tx instanceof InviteServerTransaction) tx.user = relay; // a re-INVITE can be CANCELled
+  const send = (r: SipRequest): void => {
+    try {
+      relay.client = out.sendRequest(r, hop.target, relay);
+    } catch {
+      relay.transportError();
+    }
+  };
+  if (media === null) send(fwd);
+  else mediaRequest(media, fwd, send, (code, reason) => tx.reply(code, reason));
 }
 
 /**
@@ -101,6 +109,8 @@ class InDialogRelay implements ClientTransactionUser, InviteServerTransactionUse
     private readonly tx: ServerTransaction,
     private readonly out: SipPort,
     private readonly cseqShift: number,
+    /** The dialog's rtpengine session when its SDP is anchored (hold, resume, codec change go through it). */
+    private readonly media: DialogMedia | null = null,
   ) {}
 
   /** A CANCEL for a relayed re-INVITE goes on like one for an initial INVITE (§16.10). */
@@ -122,12 +132,19 @@ class InDialogRelay implements ClientTransactionUser, InviteServerTransactionUse
   provisional(res: SipResponse): void {
     this.#heard = true;
     if (this.#cancel === 1) this.sendCancel();
-    if (res.status > 100) this.tx.respond(shiftCSeq(stripTopVia(res), -this.cseqShift));
+    if (res.status <= 100) return;
+    this.relayUp(res);
   }
 
   final(res: SipResponse): void {
     if (res.status === 503) this.tx.reply(500, 'Server Internal Error (next hop unavailable)');
-    else this.tx.respond(shiftCSeq(stripTopVia(res), -this.cseqShift));
+    else this.relayUp(res);
+  }
+
+  private relayUp(res: SipResponse): void {
+    const up = (r: SipResponse) => this.tx.respond(shiftCSeq(stripTopVia(r), -this.cseqShift));
+    if (this.media !== null) mediaResponse(this.media, res, up);
+    else up(res);
   }
 
   timeout(): void {
@@ -146,9 +163,12 @@ export function proxyAck(deps: ProxyDeps, req: SipRequest, out: SipPort): void {
   const via = `${out.viaSentBy(hop.target)};branch=${generateBranch()}`;
   const shift = out.side === 'carrier' ? hop.cseqOffset : 0;
   const fwd = shiftCSeq(forwardRequest(req, { requestUri: req.uri, via, popRoutes: hop.popRoutes }), shift);
-  try {
-    out.sendStateless(fwd, hop.target);
-  } catch {
-    /* an ACK lost here is retransmitted by the UAC when the 2xx is */
-  }
+  const send = (r: SipRequest): void => {
+    try {
+      out.sendStateless(r, hop.target);
+    } catch {
+      /* an ACK lost here is retransmitted by the UAC when the 2xx is */
+    }
+  };
+  mediaAck(deps, fwd, send);
 }

@@ -8,10 +8,13 @@ import {
   type SipResponse,
 } from '../sip/index.js';
 import type { CallCause } from './call-cause.js';
-import { record, type CallState } from './call-record.js';
+import type { CallState } from './call-record.js';
+import { answeredDialog } from './answered-dialog.js';
+import { closeCall } from './close-call.js';
 import { endUnwantedAnswer } from './end-unwanted-answer.js';
 import { ParallelFork } from './parallel-fork.js';
 import type { ProxyDeps } from './proxy-deps.js';
+import { relayAnswerSdp, offerThroughMedia } from './relay-media.js';
 import type { SipPort } from './sip-port.js';
 import { stripTopVia } from './sip-routing.js';
 import { shiftCSeq } from './cseq-offset.js';
@@ -25,6 +28,8 @@ export interface RelayOptions {
   targets: TargetSet;
   /** The copy of the INVITE for one target (RFC 3261 §16.6). */
   build(target: ProxyTarget): SipRequest;
+  /** The side the caller is on (to send it a BYE of our own). */
+  callerPort?: SipPort;
 }
 
 /**
@@ -44,13 +49,17 @@ export function proxyInvite(
 }
 
 /** The owner of the caller's INVITE server transaction for one call. */
-class InviteRelay implements InviteServerTransactionUser {
+export class InviteRelay implements InviteServerTransactionUser {
   /** The attempt whose responses decide the call; null between attempts and once decided. */
   branch: Branch | null = null;
   /** The last non-2xx final received, for the verdict "relay the best response". */
   lastFinal: SipResponse | null = null;
   /** The caller has its final response (or the call was answered). */
   done = false;
+  /** The INVITE's SDP as rtpengine rewrote it, sent to every target (null: no anchoring or no offer). */
+  offerSdp: string | null = null;
+  /** Upstream relays of responses wait their turn here, so an answer rewritten by rtpengine keeps its order. */
+  upstream: Promise<void> = Promise.resolve();
 
   constructor(
     readonly deps: ProxyDeps,
@@ -63,7 +72,8 @@ class InviteRelay implements InviteServerTransactionUser {
   start(): void {
     this.deps.metrics.callStarted(this.call.direction);
     this.server.user = this;
-    this.next();
+    if (this.call.media) offerThroughMedia(this);
+    else this.next();
   }
 
   next(): void {
@@ -75,6 +85,8 @@ class InviteRelay implements InviteServerTransactionUser {
     }
     const target = this.options.targets.next();
     if (target === undefined) return this.exhausted();
+    const withOffer = (r: SipRequest): SipRequest =>
+      this.offerSdp === null ? r : { ...r, body: Buffer.from(this.offerSdp, 'utf8') };
     const b = new Branch(this, target);
     this.branch = b;
     this.call.destination = target.label;
@@ -82,9 +94,12 @@ class InviteRelay implements InviteServerTransactionUser {
       if (target.fork !== undefined) {
         // Registered contacts rung at once: one attempt to this relay (parallel-fork.ts).
         const fork = new ParallelFork(this.out, this.deps.signer, b);
-        fork.start(target.fork.map((t) => ({ target: t, request: this.options.build(t) })));
+        fork.start(target.fork.map((t) => ({ target: t, request: withOffer(this.options.build(t)) })));
         b.tx = fork;
-      } else b.tx = this.out.sendRequest(this.options.build(target), target.target, b) as InviteClientTransaction;
+      } else {
+        const request = withOffer(this.options.build(target));
+        b.tx = this.out.sendRequest(request, target.target, b) as InviteClientTransaction;
+      }
     } catch {
       this.branch = null;
       return this.failed('transport', 0);
@@ -130,7 +145,7 @@ class InviteRelay implements InviteServerTransactionUser {
     this.server.user = ignoringServerUser;
     this.deps.metrics.callEnded(this.call.direction);
     this.call.release?.();
-    record(this.deps, this.call, code, cause, Date.now());
+    closeCall(this.deps, this.call, code, cause);
   }
 
   /** The live branch answered 2xx: relay it and hand the transaction over for its retransmissions. */
@@ -139,8 +154,17 @@ class InviteRelay implements InviteServerTransactionUser {
     this.branch = null;
     this.done = true;
     this.server.user = ignoringServerUser;
+    if (this.call.media && this.server.holdsRequest && this.options.callerPort !== undefined) {
+      // Kept only for anchored calls: the media timeout hangs them up with a BYE each way.
+      this.call.dialog = answeredDialog(
+        this.server.request,
+        res,
+        { caller: this.options.callerPort, callee: this.out },
+        { caller: this.call.source, callee: b.target.target },
+      );
+    }
     this.server.respond(b.up(res));
-    b.tx.user = new AnsweredCall(this.server, b.target.cseqOffset ?? 0);
+    b.tx.user = new AnsweredCall(this.server, b.target.cseqOffset ?? 0, res.body);
     const call = this.call;
     call.answeredAt = Date.now();
     this.deps.dialogs.add(call);
@@ -191,13 +215,15 @@ function fire(b: Branch): void {
  * sure the downstream does not stay in a call: a pending CANCEL goes out with the first
  * provisional, a 2xx is ACKed and ended with a BYE.
  */
-class Branch implements ClientTransactionUser {
+export class Branch implements ClientTransactionUser {
   tx!: InviteClientTransaction | ParallelFork;
   /** A provisional response arrived (so a CANCEL may be sent, §9.1). */
   heard = false;
   cancelSent = false;
   /** Abandoned before any provisional: CANCEL as soon as one arrives. */
   cancelPending = false;
+  /** A 2xx came and its SDP is with rtpengine: the call is decided when the answer returns. */
+  answering = false;
   #timer: NodeJS.Timeout | null = null;
   #timerKind: TimerKind = TimerKind.Attempt;
 
@@ -273,13 +299,22 @@ class Branch implements ClientTransactionUser {
       this.arm(this.relay.deps.timers.ringTimeoutMs, TimerKind.Attempt);
     }
     // §16.7 step 5: a 100 is hop by hop and never forwarded.
-    if (res.status > 100 && !this.relay.server.cancelled) this.relay.server.respond(this.up(res));
+    if (res.status <= 100) return;
+    if (this.relay.call.media) {
+      relayAnswerSdp(this, res);
+      return;
+    }
+    if (!this.relay.server.cancelled) this.relay.server.respond(this.up(res));
   }
 
   final(res: SipResponse, retransmission: boolean): void {
     const relay = this.relay;
     if (res.status >= 200 && res.status < 300) {
-      if (this.live && !relay.done && !relay.server.cancelled) return relay.answered(this, res);
+      if (this.answering) return; // its answer is with rtpengine; a retransmission adds nothing
+      if (this.live && !relay.done && !relay.server.cancelled) {
+        if (relay.call.media) return relayAnswerSdp(this, res);
+        return relay.answered(this, res);
+      }
       // A 2xx nobody wants any more: the caller CANCELled (before or across it) or already has
       // its final. We are its UAC now (§16.10): ACK it and hang up.
       endUnwantedAnswer(res, relay.out, relay.deps.signer, this.target.target, retransmission);
@@ -332,12 +367,15 @@ class AnsweredCall implements ClientTransactionUser {
   constructor(
     private readonly server: InviteServerTransaction,
     private readonly cseqOffset: number,
+    /** The body relayed with the first 2xx (rtpengine's SDP when anchored): retransmissions carry the same. */
+    private readonly body: Buffer,
   ) {}
 
   provisional(): void {}
 
   final(res: SipResponse): void {
-    if (res.status >= 200 && res.status < 300) this.server.respond(shiftCSeq(stripTopVia(res), -this.cseqOffset));
+    if (res.status >= 200 && res.status < 300)
+      this.server.respond({ ...shiftCSeq(stripTopVia(res), -this.cseqOffset), body: this.body });
   }
 
   timeout(): void {}

@@ -7,6 +7,8 @@ import { RegisteredSet } from './registered-set.js';
 import type { CallState } from './call-record.js';
 import { proxyInvite } from './invite-relay.js';
 import type { ProxyDeps } from './proxy-deps.js';
+import { anchorCall } from './anchor-call.js';
+import { originationMediaRefusal } from './media-admission.js';
 import { DestinationSet } from './destination-set.js';
 import type { ProxyTarget } from './target-set.js';
 import { refuse, type RefuseContext } from './refuse.js';
@@ -123,12 +125,27 @@ export class Origination {
     const trunk = d.trunk as CompiledTrunk;
     const callee = d.callee as string;
     const refused =
-      extensionRefusal(req, 'proxy-require') ?? trunkLimitRefusal(this.o.trunkLimits, trunk, refusal.call);
+      originationMediaRefusal(req, trunk, this.o.proxy.media !== null) ??
+      extensionRefusal(req, 'proxy-require') ??
+      trunkLimitRefusal(this.o.trunkLimits, trunk, refusal.call);
     if (refused !== null) {
       refuse(refusal, refused);
       return;
     }
-    const destinations = d.action === 'proxy' ? d.destinations : [];
+    // A secure trunk's calls go only to its TLS destinations and TLS-registered contacts
+    // (secure_trunking: signalling encrypted end to end).
+    const all = d.action === 'proxy' ? d.destinations : [];
+    const destinations = trunk.secureTrunking ? all.filter((x) => x.transport === 'tls') : all;
+    const live = trunk.secureTrunking ? regs.filter((r) => r.transport.toLowerCase() === 'tls') : regs;
+    if (trunk.secureTrunking && destinations.length === 0 && live.length === 0) {
+      refuse(refusal, {
+        code: 480,
+        reason: 'Temporarily Unavailable (secure trunk has no TLS destination)',
+        cause: 'no_destination',
+        warning: 'secure_trunking is on: add a destination URI with transport=tls',
+      });
+      return;
+    }
     const targets: ProxyTarget[] = destinations.map((dest) => ({
       requestUri:
         `sip:${callee}@${formatHost(dest.host)}:${dest.port}` +
@@ -138,9 +155,19 @@ export class Origination {
     }));
     const rest = new DestinationSet(targets);
     const signer = this.o.proxy.signer;
+    // The PBX's address is not known before it answers; its signalling source is its destination's host.
+    anchorCall(
+      this.o.proxy,
+      refusal.call,
+      req,
+      trunk,
+      'carrier',
+      targets[0]?.target.address ?? live[0]?.sourceIp ?? '',
+    );
     const carrierRR = signer.recordRoute(this.o.carrier, tx.source.protocol, callId);
     proxyInvite(this.o.proxy, tx, this.o.access, refusal.call, {
-      targets: regs.length === 0 ? rest : new RegisteredSet(regs.map(bindingTarget), targets.length > 0 ? rest : null),
+      callerPort: this.o.carrier,
+      targets: live.length === 0 ? rest : new RegisteredSet(live.map(bindingTarget), targets.length > 0 ? rest : null),
       build: (t) =>
         forwardRequest(req, {
           requestUri: t.requestUri,

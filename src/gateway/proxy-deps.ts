@@ -1,3 +1,4 @@
+import type { MediaAnchor } from '../media/media-anchor.js';
 import type { CallRecordSink } from './call-record.js';
 import type { DialogTable } from './dialog-table.js';
 import type { RouteSigner } from './sip-routing.js';
@@ -18,6 +19,8 @@ export interface ProxyDeps extends CallRecordSink {
   timers: ProxyTimers;
   /** Answered calls, so a BYE can close the call record. */
   dialogs: DialogTable;
+  /** rtpengine sessions of anchored calls; null when the gateway runs signalling-only. */
+  media: MediaAnchor | null;
   /** With several workers: a BYE relayed here for a call not held here (see GatewayWorker). */
   onForeignBye?: (callId: string) => void;
 }

@@ -24,6 +24,8 @@ import { forwardRequest, uriOfNameAddr } from './sip-routing.js';
 import { withUriUser } from './with-uri-user.js';
 import { CarrierTarget, type CarrierAttempt, type CarrierHop } from './carrier-target.js';
 import { CSEQ_ROUTE_PARAM, shiftCSeq } from './cseq-offset.js';
+import { anchorCall } from './anchor-call.js';
+import { terminationMediaRefusal } from './media-admission.js';
 import { decideTermination, digestTrunk, type ChallengeCause } from './termination-policy.js';
 import { refuse, type Refusal, type RefuseContext } from './refuse.js';
 import { extensionRefusal } from './refuse-extensions.js';
@@ -115,6 +117,7 @@ export class Termination {
     // A number no carrier route covers is refused before it takes one of the trunk's call slots.
     const choices = this.o.router.choices(decision.callee);
     const refused =
+      terminationMediaRefusal(req, source, trunk) ??
       extensionRefusal(req, 'proxy-require') ??
       (choices === null ? NO_ROUTE : null) ??
       trunkLimitRefusal(this.o.trunkLimits, trunk, call);
@@ -122,6 +125,7 @@ export class Termination {
       refuse(refusal, refused);
       return;
     }
+    anchorCall(this.o.proxy, call, req, trunk, 'pbx', source.address);
     const replace: SipHeader[] = [];
     if (trunk.externalAlias !== null) {
       const alias = trunk.externalAlias;
@@ -165,6 +169,7 @@ export class Termination {
     const attempts: CarrierAttempt[] = [];
     call.attempts = attempts;
     proxyInvite(this.o.proxy, tx, this.o.carrier, call, {
+      callerPort: this.o.access,
       targets: new CarrierTarget({
         hops,
         patienceMs: this.o.proxy.timers.ringTimeoutMs,

@@ -8,6 +8,8 @@ import { VERSION } from '../version.js';
 import { firstStartAccount } from './first-start-account.js';
 import { Lifecycle, SHUTDOWN_LIMIT_MS } from './lifecycle.js';
 import type { SipWorkerPool } from './sip-worker-pool.js';
+import type { MediaStatus } from '../media/media-status.js';
+import type { EngineAddress } from '../media/parse-engine-list.js';
 
 function listenerLine(a: SipListener): string {
   const host = a.address.includes(':') ? `[${a.address}]` : a.address;
@@ -29,9 +31,12 @@ async function startSipWorkers(
   config: Config,
   logger: Logger,
   lifecycle: Lifecycle,
+  engines: readonly EngineAddress[] | null,
 ): Promise<{ pool: SipWorkerPool; simAddresses: SipListener[] }> {
   const { SipWorkerPool } = await import('./sip-worker-pool.js');
   const env: Record<string, string> = {};
+  // The workers drive the engines the primary chose (its local child's address, when it started one).
+  if (engines !== null) env.VSIP_RTPENGINE = engines.map((e) => `udp:${e.host}:${e.port}=${e.weight}`).join(',');
   const simAddresses: SipListener[] = [];
   if (config.sipTlsCert === null || config.sipTlsKey === null) {
     const { selfSignedCertificate } = await import('../sip/transport/self-signed-certificate.js');
@@ -83,6 +88,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
   ];
   const ready: { api: string | null; sip: SipListener[]; pid: number } = { api: null, sip: [], pid: process.pid };
   let pool: SipWorkerPool | null = null;
+  let media: { engines: EngineAddress[] | null; status: MediaStatus } | null = null;
 
   try {
     if (config.role !== 'sip') {
@@ -93,6 +99,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
         logger,
         metrics,
         sipListeners: () => ready.sip,
+        mediaStatus: () => media?.status ?? null,
         // With gateway workers, /metrics is theirs and ours together.
         ...(withWorkers ? { metricsText: () => (pool !== null ? pool.metricsText(metrics) : metrics.metrics()) } : {}),
       });
@@ -103,8 +110,13 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
       ready.api = apiUrl(config, port);
       lines.push(`  API        ${ready.api}   (docs: ${ready.api}/docs, health: ${ready.api}/health)`);
     }
+    if (config.role !== 'api') {
+      const { startMedia, mediaLine } = await import('./start-media.js');
+      media = await startMedia(config, logger, lifecycle);
+      lines.push(mediaLine(media.status));
+    }
     if (withWorkers) {
-      const started = await startSipWorkers(config, logger, lifecycle);
+      const started = await startSipWorkers(config, logger, lifecycle, media?.engines ?? null);
       pool = started.pool;
       ready.sip = [...started.pool.addresses, ...started.simAddresses];
       for (const a of ready.sip) lines.push(listenerLine(a));
@@ -113,7 +125,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
       );
     } else if (config.role !== 'api') {
       const { startGateway } = await import('../gateway/gateway.js');
-      const gateway = await startGateway({ store, config, logger, metrics });
+      const gateway = await startGateway({ store, config, logger, metrics, mediaEngines: media?.engines ?? null });
       lifecycle.onClose('gateway', () => gateway.close());
       for (const a of gateway.addresses) lines.push(listenerLine(a));
       ready.sip = gateway.addresses;

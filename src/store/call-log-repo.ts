@@ -28,6 +28,7 @@ const toRow = (c: NewCallRecord): Insertable<CallsTable> => ({
   duration_ms: c.durationMs,
   carrier: c.carrier ?? null,
   carrier_attempts: c.carrierAttempts ?? null,
+  media: c.media == null ? null : JSON.stringify(c.media),
 });
 
 export class CallLogRepo {

@@ -34,6 +34,16 @@ export const toAccount = (r: Selectable<AccountsTable>): Account => ({
 /** Nullable integers: `pg` may hand back strings for bigint expressions. */
 const intOrNull = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
+/** The media facts column; a value that does not parse (hand-edited) reads as none rather than failing the page. */
+function parseMedia(v: string | null | undefined): CallRecord['media'] {
+  if (v == null) return null;
+  try {
+    return JSON.parse(v) as CallRecord['media'];
+  } catch {
+    return null;
+  }
+}
+
 export type TrunkRow = Omit<Selectable<TrunksTable>, 'sip_password_enc' | 'id'>;
 
 export const toTrunk = (r: TrunkRow): Trunk => ({
@@ -124,4 +134,5 @@ export const toCall = (r: Selectable<CallsTable>): CallRecord => ({
   durationMs: intOrNull(r.duration_ms),
   carrier: r.carrier ?? null,
   carrierAttempts: r.carrier_attempts ?? null,
+  media: parseMedia(r.media),
 });

@@ -116,6 +116,8 @@ export interface CallsTable {
   /** Migration 0005. */
   carrier: string | null;
   carrier_attempts: string | null;
+  /** JSON of MediaFacts (migration 0003). */
+  media: string | null;
 }
 
 export interface MetaTable {

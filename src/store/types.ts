@@ -17,6 +17,7 @@
 import type { OperatorStore } from './operator-types.js';
 
 export type AccountStatus = 'active' | 'suspended';
+import type { MediaFacts } from '../media/media-facts.js';
 
 export interface Account {
   sid: string;
@@ -152,6 +153,8 @@ export interface CallRecord {
   carrier?: string | null;
   /** Termination through carriers: JSON list of attempts `{carrier, uri, code}` in order. */
   carrierAttempts?: string | null;
+  /** What rtpengine saw of the call's RTP, per party; null when media was not anchored. */
+  media?: MediaFacts | null;
 }
 
 export type NewCallRecord = Omit<CallRecord, 'id'>;

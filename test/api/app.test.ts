@@ -176,7 +176,7 @@ for (const kind of STORE_KINDS) {
     test('GET /health, /metrics, /openapi.json and /docs', async () => {
       const h = await f.app.inject({ url: '/health' });
       assert.equal(h.statusCode, 200);
-      assert.deepEqual(Object.keys(h.json()).sort(), ['role', 'sip', 'status', 'store', 'version']);
+      assert.deepEqual(Object.keys(h.json()).sort(), ['media', 'role', 'sip', 'status', 'store', 'version']);
       assert.deepEqual(h.json().sip, []); // no gateway in this process
       assert.equal(h.json().store, kind);
       const m = await f.app.inject({ url: '/metrics' });

@@ -18,6 +18,8 @@ function trunk(over: Partial<CompiledTrunk>): CompiledTrunk {
     maxCallsPerSecond: null,
     maxConcurrentCalls: null,
     registrationEnabled: false,
+    secureTrunking: false,
+    codecs: ['PCMU', 'PCMA', 'G729'],
     ...over,
   };
 }

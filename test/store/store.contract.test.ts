@@ -547,9 +547,20 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
             : { accountSid: a, trunkSid: t },
         ),
       );
+      // The media facts column (migration 0003) round-trips as written.
+      const leg = { packets: 250, bytes: 43000, errors: 0, codec: 'PCMU/8000', lost: null, jitterMs: null };
+      calls[1202] = {
+        ...calls[1202]!,
+        media: {
+          engine: 'udp:127.0.0.1:2223',
+          pbx: { ...leg, from: '203.0.113.7:40000', lastPacket: 1_800_000_000 },
+          carrier: { ...leg, from: '198.51.100.1:30000', lastPacket: 1_800_000_001 },
+        },
+      };
       await store.insertCalls(calls);
       await store.insertCalls([]);
       const all = await store.listCalls(a, t, { offset: 0, limit: 3 });
+      assert.equal(all.items[1]?.media, null, 'no media facts: null');
       assert.equal(all.total, 1203);
       assert.deepEqual(
         all.items.map((c) => c.callId),

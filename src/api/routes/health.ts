@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { MediaStatus } from '../../media/media-status.js';
 import type { Store } from '../../store/types.js';
 import { VERSION } from '../../version.js';
 
@@ -19,6 +20,8 @@ export interface HealthOptions {
    * This process's SIP listeners (none with `--role api`); read per request, since the gateway starts after the API.
    */
   sipListeners: () => readonly SipListener[];
+  /** The media plane (null with `--role api`). */
+  mediaStatus?: () => MediaStatus | null;
   /** Replaces `metrics.metrics()` (gateway workers' metrics merged in). */
   metricsText?: () => Promise<string>;
 }
@@ -56,12 +59,32 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): P
                   },
                 },
               },
+              media: {
+                type: ['object', 'null'],
+                description:
+                  'The media plane: anchored through rtpengine, or signalling-only (RTP straight between PBX and ' +
+                  'carrier) with the reason',
+                properties: {
+                  mode: { type: 'string', enum: ['anchored', 'signalling-only'] },
+                  engines: { type: 'array', items: { type: 'string' } },
+                  local: { type: 'boolean' },
+                  rtpPorts: { type: ['string', 'null'] },
+                  reason: { type: ['string', 'null'] },
+                },
+              },
             },
           },
         },
       },
     },
-    async () => ({ status: 'ok', version: VERSION, store: opts.store.kind, role: opts.role, sip: opts.sipListeners() }),
+    async () => ({
+      status: 'ok',
+      version: VERSION,
+      store: opts.store.kind,
+      role: opts.role,
+      sip: opts.sipListeners(),
+      media: opts.mediaStatus?.() ?? null,
+    }),
   );
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

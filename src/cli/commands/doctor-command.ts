@@ -168,6 +168,10 @@ export function renderReport(r: DoctorReport): string {
     lines.push(table[i + 2] ?? '');
     if (c.fix) lines.push(`   ↳ Fix: ${c.fix}`);
   });
+  if (r.media) lines.push('', `Media: ${r.media.detail}`);
+  for (const { call, explanation: e } of r.recent_media_problems ?? []) {
+    lines.push(`  ${call.started_at}  ${call.call_id}  ${e.cause}: ${e.media ?? e.explanation}`);
+  }
   if (r.recent_failed_calls.length > 0) {
     lines.push('', `Recent failed calls (${r.recent_failed_calls.length}):`);
     for (const { call, explanation: e } of r.recent_failed_calls) {

@@ -207,6 +207,7 @@ Examples:
             `${call.source_ip}${call.source_port ? `:${call.source_port}` : ''} (${call.transport})`,
           ]);
         if (call.destination) fields.splice(2, 0, ['Sent to', call.destination]);
+        if (e.media) fields.push(['Media', e.media]);
         print(io, `\n${renderFields(fields)}${e.topic ? `\n\n${renderTopic(TOPICS[e.topic])}` : ''}`);
         return 0;
       }),

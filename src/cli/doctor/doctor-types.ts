@@ -24,6 +24,10 @@ export interface DoctorReport {
   passed: boolean;
   checks: DoctorCheck[];
   recent_failed_calls: Array<{ call: CallRecord; explanation: CallExplanation }>;
+  /** The gateway's media plane (from /health): anchored through rtpengine or signalling-only. */
+  media?: { mode: string; detail: string } | null;
+  /** Answered calls whose audio failed (no_media, one_way_audio, media_timeout), with what rtpengine saw. */
+  recent_media_problems?: Array<{ call: CallRecord; explanation: CallExplanation }>;
 }
 
 export interface DoctorOptions {

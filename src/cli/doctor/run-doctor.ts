@@ -89,12 +89,21 @@ export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<D
     const page = await client.calls.list(trunk.trunk_sid, { result: 'failed', pageSize: o.callsLimit });
     for (const call of page.items) recent.push({ call, explanation: explainCall(call, trunk.trunk_sid) });
   }
+  const mediaProblems: DoctorReport['recent_failed_calls'] = [];
+  if (trunk) {
+    const answered = await client.calls.list(trunk.trunk_sid, { result: 'completed', pageSize: 50 });
+    for (const call of answered.items)
+      if (MEDIA_CAUSES.has(call.cause ?? ''))
+        mediaProblems.push({ call, explanation: explainCall(call, trunk.trunk_sid) });
+  }
   return {
     trunk_sid: o.trunkSid,
     direction: o.direction,
     passed: checks.every((c) => c.status !== 'fail'),
     checks,
     recent_failed_calls: recent,
+    media: await mediaPlane(client),
+    recent_media_problems: mediaProblems.slice(0, o.callsLimit),
   };
 }
 
@@ -299,4 +308,19 @@ function fillFix(fix: string, o: DoctorOptions, vars: Record<string, string> | u
   // "nc -zv <your_ip> 5061": the address that failed, with its own port.
   out = vars?.ip ? out.replace('<your_ip> 5061', vars.ip) : out.replace('<your_ip>', o.gateway.host);
   return out;
+}
+
+/** Answered calls whose audio failed. */
+const MEDIA_CAUSES = new Set(['no_media', 'one_way_audio', 'media_timeout']);
+
+/** The gateway's media plane as its /health tells it; null when it does not say (an older vsip, or --role api). */
+async function mediaPlane(client: VsipClient): Promise<DoctorReport['media']> {
+  const h = await client.health().catch(() => null);
+  const m = h?.media;
+  if (m == null) return null;
+  if (m.mode === 'signalling-only') return { mode: m.mode, detail: `signalling-only: ${m.reason ?? ''}` };
+  return {
+    mode: m.mode,
+    detail: `anchored through rtpengine (${m.engines.join(', ')})${m.rtpPorts ? `, RTP ${m.rtpPorts}` : ''}`,
+  };
 }

@@ -1,4 +1,5 @@
 import type { CallRecord } from '../../client/types.js';
+import { mediaFinding } from './media-finding.js';
 import { causeInfo, codeClass, SIP_CODES, type TopicKey } from './sip-codes.js';
 
 export interface CallExplanation {
@@ -10,6 +11,8 @@ export interface CallExplanation {
   fix: string;
   /** `vsip explain <topic>` shows the step-by-step checks. */
   topic: TopicKey | null;
+  /** What rtpengine saw of the call's RTP, and what to do about a silent side; null without media facts. */
+  media: string | null;
 }
 
 /**
@@ -34,6 +37,7 @@ export function explainCall(call: CallRecord, trunkSid?: string): CallExplanatio
       explanation: byCause.explanation,
       fix: fill(byCause.fix, call, trunk),
       topic: byCause.topic ?? info?.topic ?? null,
+      media: mediaFinding(call),
     };
   }
   return {
@@ -44,6 +48,7 @@ export function explainCall(call: CallRecord, trunkSid?: string): CallExplanatio
     explanation: info?.cause ?? info?.description ?? cls?.meaning ?? 'No final response yet',
     fix: fill(info?.solution ?? cls?.solution ?? 'Wait for the call to end', call, trunk),
     topic: info?.topic ?? null,
+    media: mediaFinding(call),
   };
 }
 

@@ -247,6 +247,10 @@ const CAUSE_TOPICS: Partial<Record<CallCause, TopicKey>> = {
   destination_failed: 'no-inbound',
   auth_failed: '401',
   auth_required: '401',
+  no_media: 'no-audio',
+  one_way_audio: 'no-audio',
+  media_timeout: 'no-audio',
+  srtp_required: 'no-audio',
 };
 
 /** The gateway's call-log `cause` values, from its one cause table, each with its troubleshooting topic. */

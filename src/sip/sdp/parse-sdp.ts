@@ -2,6 +2,10 @@ import { SipParseError } from '../message/sip-parse-error.js';
 import type { SdpConnection, SdpMedia, SdpSession } from './types.js';
 
 const MAX_LINES = 2_000;
+/** More media sections than any call uses (audio, video, a data channel, each maybe twice) is an SDP bomb. */
+const MAX_MEDIA = 32;
+/** ICE candidates, all sections together: a few per interface and transport, never hundreds (RFC 8445 §5.1.1). */
+const MAX_CANDIDATES = 128;
 
 function fail(why: string): never {
   throw new SipParseError('bad_sdp', `Malformed SDP: ${why}`);
@@ -51,6 +55,7 @@ export function parseSdp(text: string | Buffer): SdpSession {
     media: [],
   };
   let current: SdpMedia | null = null;
+  let candidates = 0;
   for (let raw of lines) {
     if (raw.endsWith('\r')) raw = raw.slice(0, -1);
     if (raw.length === 0) continue;
@@ -74,10 +79,12 @@ export function parseSdp(text: string | Buffer): SdpSession {
         else current.connection = parseConnection(value);
         break;
       case 'm':
+        if (session.media.length >= MAX_MEDIA) fail('too many media sections');
         current = parseMediaLine(value);
         session.media.push(current);
         break;
       case 'a':
+        if (value.startsWith('candidate:') && ++candidates > MAX_CANDIDATES) fail('too many ICE candidates');
         if (current === null) {
           session.attributes.push(value);
           break;

@@ -8,22 +8,24 @@ import type { Kysely, Migration } from 'kysely';
 import type { SqlDialectKind } from './dialect-kind.js';
 import { initialMigration } from './0001-initial.js';
 import { changeLogMigration } from './0002-change-log.js';
+import { mediaMigration } from './0003-media.js';
 import { operatorMigration } from './0004-operator.js';
 import { callCarrierMigration } from './0005-call-carrier.js';
+import { bindingsMigration } from './0006-bindings.js';
 import { cdrMigration } from './0007-cdr.js';
 import { idempotencyMigration } from './0010-idempotency.js';
-import { bindingsMigration } from './0006-bindings.js';
 
 export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
   // Names sort lexically: Kysely applies them in that order.
   return {
     '0001-initial': initialMigration(dialect),
     '0002-change-log': changeLogMigration(dialect),
+    '0003-media': mediaMigration(),
     '0004-operator': operatorMigration(dialect),
     '0005-call-carrier': callCarrierMigration(),
+    '0006-bindings': bindingsMigration(),
     '0007-cdr': cdrMigration(dialect),
     '0010-idempotency': idempotencyMigration(dialect),
-    '0006-bindings': bindingsMigration(),
   };
 }
 

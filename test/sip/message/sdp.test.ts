@@ -104,3 +104,17 @@ test('garbage throws bad_sdp, never anything else', () => {
     { seed: 4566, numRuns: 500 },
   );
 });
+
+test('parseSdp: SDP bombs are refused as bad_sdp (too many media sections, too many ICE candidates)', () => {
+  const head = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n';
+  const mlines = Array.from({ length: 33 }, (_, i) => `m=audio ${10000 + i} RTP/AVP 0\r\n`).join('');
+  assert.throws(() => parseSdp(head + mlines), /too many media sections/);
+  const cands = Array.from({ length: 129 }, (_, i) => `a=candidate:${i} 1 UDP 1 10.0.0.1 ${i + 1} typ host\r\n`).join(
+    '',
+  );
+  assert.throws(() => parseSdp(`${head}m=audio 1000 RTP/AVP 0\r\n${cands}`), /too many ICE candidates/);
+  assert.equal(
+    parseSdp(`${head}m=audio 1000 RTP/AVP 0\r\n${cands.split('\r\n').slice(0, 128).join('\r\n')}`).media.length,
+    1,
+  );
+});

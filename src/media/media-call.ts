@@ -1,0 +1,153 @@
+import type { BValue } from './bencode.js';
+import { legFacts, type MediaFacts } from './media-facts.js';
+import { NgError, type NgDict } from './ng-client.js';
+import { incomingFlags, mergeFlags, outgoingFlags, type LegPolicy, type MediaSide } from './ng-offer-flags.js';
+import type { PoolEngine, RtpenginePool } from './rtpengine-pool.js';
+
+/** What a MediaCall needs from the anchor that made it. */
+export interface MediaCallOwner {
+  readonly pool: RtpenginePool;
+  opened(call: MediaCall): void;
+  closed(call: MediaCall, facts: MediaFacts | null): void;
+  failed(err: unknown): void;
+}
+
+/**
+ * One call's session on rtpengine (RFC 3264 offer/answer, relayed through the engine): every
+ * offer and answer of the dialog — the INVITE's, 18x/2xx answers, re-INVITE and UPDATE — goes
+ * through it, one at a time and in order, and `end` reads its stats and deletes it exactly once.
+ */
+export class MediaCall {
+  engine: PoolEngine | null = null;
+  /** The To tag of the answering party, once one answered with SDP. */
+  calleeTag: string | null = null;
+  #ended = false;
+  #chain: Promise<unknown> = Promise.resolve();
+  #ending: Promise<MediaFacts | null> | null = null;
+
+  constructor(
+    readonly owner: MediaCallOwner,
+    readonly callId: string,
+    /** From tag of the initial INVITE. */
+    readonly callerTag: string,
+    /** Which party the caller is: the PBX on termination, the carrier on origination. */
+    readonly callerSide: MediaSide,
+    readonly leg: LegPolicy,
+  ) {}
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  sideOf(tag: string): MediaSide {
+    const other: MediaSide = this.callerSide === 'pbx' ? 'carrier' : 'pbx';
+    return tag === this.callerTag ? this.callerSide : other;
+  }
+
+  /** An SDP offer from the party whose tag is `fromTag`; resolves with the SDP for the other party. */
+  offer(sdp: string, fromTag: string, toTag: string | null): Promise<string> {
+    const from = this.sideOf(fromTag);
+    const to: MediaSide = from === 'pbx' ? 'carrier' : 'pbx';
+    if (this.calleeTag === null && fromTag !== this.callerTag) this.calleeTag = fromTag; // a late offer in the 2xx
+    const msg: NgDict = {
+      command: 'offer',
+      'call-id': this.callId,
+      'from-tag': fromTag,
+      sdp,
+      ...mergeFlags(incomingFlags(from, sdp, this.leg), outgoingFlags(to, this.leg, true)),
+    };
+    if (toTag !== null) msg['to-tag'] = toTag;
+    return this.#serial(() => this.#sdpCommand(msg));
+  }
+
+  /** The answer from `answererTag` to the offer of `offererTag`; resolves with the SDP for the offerer. */
+  answer(sdp: string, offererTag: string, answererTag: string): Promise<string> {
+    const from = this.sideOf(answererTag);
+    const to: MediaSide = from === 'pbx' ? 'carrier' : 'pbx';
+    if (this.calleeTag === null && offererTag === this.callerTag) this.calleeTag = answererTag;
+    const msg: NgDict = {
+      command: 'answer',
+      'call-id': this.callId,
+      'from-tag': offererTag,
+      'to-tag': answererTag,
+      sdp,
+      ...mergeFlags(incomingFlags(from, sdp, this.leg), outgoingFlags(to, this.leg, false)),
+    };
+    return this.#serial(() => this.#sdpCommand(msg));
+  }
+
+  /** The session's stats now (for the media timeout and one-way checks), or null without a session. */
+  query(): Promise<NgDict | null> {
+    return this.#serial(async () => {
+      if (this.engine === null || this.#ended) return null;
+      return this.owner.pool.send(this.engine, { command: 'query', 'call-id': this.callId });
+    });
+  }
+
+  /**
+   * Reads the session's stats and deletes it (no delete delay: the session count must drop now).
+   * Idempotent; resolves with null when there was no session or the engine did not answer.
+   */
+  end(): Promise<MediaFacts | null> {
+    this.#ending ??= this.#serial(async () => {
+      this.#ended = true;
+      const engine = this.engine;
+      if (engine === null) {
+        this.owner.closed(this, null);
+        return null;
+      }
+      let facts: MediaFacts | null = null;
+      try {
+        const q = await this.owner.pool.send(engine, { command: 'query', 'call-id': this.callId });
+        facts = this.facts(q);
+      } catch (err) {
+        this.owner.failed(err);
+      }
+      try {
+        await this.owner.pool.send(engine, { command: 'delete', 'call-id': this.callId, 'delete-delay': 0 });
+      } catch (err) {
+        this.owner.failed(err);
+      }
+      this.owner.closed(this, facts);
+      return facts;
+    });
+    return this.#ending;
+  }
+
+  facts(reply: NgDict): MediaFacts {
+    const pbxTag = this.callerSide === 'pbx' ? this.callerTag : this.calleeTag;
+    const carrierTag = this.callerSide === 'carrier' ? this.callerTag : this.calleeTag;
+    return {
+      engine: this.engine?.client.label ?? '',
+      pbx: legFacts(reply, pbxTag),
+      carrier: legFacts(reply, carrierTag),
+    };
+  }
+
+  async #sdpCommand(msg: NgDict): Promise<string> {
+    if (this.#ended) throw new NgError('closed', 'the call ended');
+    let reply: NgDict;
+    try {
+      if (this.engine === null) {
+        const opened = await this.owner.pool.open(msg);
+        this.engine = opened.engine;
+        reply = opened.reply;
+        this.owner.opened(this);
+      } else {
+        reply = await this.owner.pool.send(this.engine, msg);
+      }
+    } catch (err) {
+      this.owner.failed(err);
+      throw err;
+    }
+    const sdp: BValue | undefined = reply.sdp;
+    if (typeof sdp !== 'string') throw new NgError('error', 'rtpengine replied without an SDP');
+    return sdp;
+  }
+
+  #serial<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.#chain.then(step, step);
+    this.#chain = next.catch(() => {});
+    return next;
+  }
+}

@@ -1,0 +1,70 @@
+import { isIP } from 'node:net';
+import type { BValue } from './bencode.js';
+import { isPrivateAddress } from './private-address.js';
+
+/** Which party of the call an SDP comes from or goes to. */
+export type MediaSide = 'pbx' | 'carrier';
+
+export interface LegPolicy {
+  /** The PBX's signalling source address: where its RTP really comes from when its SDP names a private one. */
+  pbxSource: string;
+  /** SDES-SRTP on the PBX leg (a secure trunk). */
+  srtpPbx: boolean;
+  /** Encoding names the trunk allows (upper-case); telephone-event is always kept. */
+  codecs: readonly string[];
+}
+
+type NgFields = { [key: string]: BValue };
+
+/** The first `c=` address of an SDP (media level wins over session level, as for the first audio stream). */
+function connectionAddress(sdp: string): string | null {
+  const at = sdp.search(/^m=/m);
+  const re = /^c=IN IP[46] ([^\s/]+)/m;
+  const media = at >= 0 ? re.exec(sdp.slice(at)) : null;
+  return (media ?? re.exec(at >= 0 ? sdp.slice(0, at) : sdp))?.[1] ?? null;
+}
+
+/**
+ * How rtpengine reads an SDP that comes from `side`. A carrier's SDP is trusted as written. A PBX
+ * that writes a private address is behind NAT: its media address is taken from where its
+ * signalling came from (`received-from`), and rtpengine's learning of the real source port
+ * (symmetric RTP, its default; RFC 4961) fixes the rest once the first packet arrives. A PBX
+ * with a public address in its SDP is trusted too (its media server may be another host).
+ */
+export function incomingFlags(side: MediaSide, sdp: string, leg: LegPolicy): NgFields {
+  if (side === 'pbx') {
+    const address = connectionAddress(sdp);
+    if (address !== null && isPrivateAddress(address)) {
+      const family = isIP(leg.pbxSource) === 6 ? 'IP6' : 'IP4';
+      return { 'received-from': [family, leg.pbxSource.replace(/^::ffff:/, '')], flags: ['symmetric'] };
+    }
+  }
+  return { flags: ['trust-address', 'symmetric'] };
+}
+
+/**
+ * How the SDP rtpengine writes toward `side` must look: only rtpengine's address (origin and
+ * connection replaced), no ICE candidates toward the carrier (they would name the PBX's own
+ * addresses), plain RTP/AVP toward the carrier, RTP/SAVP with SDES keys (RFC 4568) toward the PBX
+ * of a secure trunk, and in an offer only the trunk's codecs plus telephone-event (RFC 4733).
+ */
+export function outgoingFlags(side: MediaSide, leg: LegPolicy, isOffer: boolean): NgFields {
+  const out: NgFields = { replace: ['origin', 'session-connection'] };
+  if (side === 'carrier') {
+    out.ICE = 'remove';
+    out['transport-protocol'] = 'RTP/AVP';
+  } else if (leg.srtpPbx) {
+    out['transport-protocol'] = 'RTP/SAVP';
+  }
+  if (isOffer) out.codec = { strip: ['all'], except: [...leg.codecs, 'telephone-event'] };
+  return out;
+}
+
+/** Incoming and outgoing flags together; `flags` lists of both merged. */
+export function mergeFlags(a: NgFields, b: NgFields): NgFields {
+  const out: NgFields = { ...a, ...b };
+  const fa = Array.isArray(a.flags) ? a.flags : [];
+  const fb = Array.isArray(b.flags) ? b.flags : [];
+  if (fa.length + fb.length > 0) out.flags = [...fa, ...fb];
+  return out;
+}

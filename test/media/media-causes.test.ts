@@ -1,0 +1,122 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiClient } from '../support/api-client.js';
+import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
+import { RawSipPeer } from '../support/raw-sip-peer.js';
+import { RtpPeer, sdpTarget } from '../support/anchored-rtp-peer.js';
+import { response } from '../support/sip-message.js';
+import { startTestRtpengine } from '../support/test-rtpengine.js';
+import type { LocalRtpengine } from '../../src/media/local-rtpengine.js';
+import type { NgClient } from '../../src/media/ng-client.js';
+import { TerminationCall } from './media-call-flow.js';
+
+/**
+ * The call log's media causes from rtpengine's stats: no_media, one_way_audio, and the media
+ * timeout that hangs up both legs; /metrics counts sessions and packets.
+ */
+let h: Harness;
+let api: ApiClient;
+let engine: LocalRtpengine;
+let ng: NgClient;
+let sessions: () => Promise<number>;
+let carrier: RawSipPeer;
+let trunk: string;
+const CALLER = '+919800000071';
+const TIMEOUT_MS = 2500;
+
+before(async () => {
+  const rte = await startTestRtpengine();
+  engine = rte.engine;
+  ng = rte.ng;
+  sessions = rte.sessions;
+  carrier = await RawSipPeer.open('127.0.0.1');
+  h = await startHarness({
+    carrier: `sip:127.0.0.1:${carrier.port}`,
+    flags: { rtpengine: `udp:127.0.0.1:${engine.ngPort}` },
+    tuning: { mediaQuietMs: 300, mediaTimeoutMs: TIMEOUT_MS, mediaCheckMs: 200 },
+  });
+  api = await ApiClient.create(h);
+  trunk = await api.terminationTrunk('causes', CALLER, '127.0.0.2');
+});
+
+after(async () => {
+  await api.close();
+  await h.close();
+  carrier.close();
+  ng.close();
+  await engine.stop();
+});
+
+async function record(callId: string): Promise<{ cause: string | null; media: Record<string, { packets: number }> }> {
+  return waitFor(
+    async () => {
+      const rec = (await api.calls(trunk)).find((c) => c.call_id === callId);
+      return rec as { cause: string | null; media: Record<string, { packets: number }> } | undefined;
+    },
+    5000,
+    'the call record',
+  );
+}
+
+async function withPeers(
+  body: (pbx: RawSipPeer, pbxRtp: RtpPeer, carrierRtp: RtpPeer) => Promise<void>,
+): Promise<void> {
+  const pbx = await RawSipPeer.open('127.0.0.2');
+  const pbxRtp = await RtpPeer.open('127.0.0.2');
+  const carrierRtp = await RtpPeer.open('127.0.0.1');
+  try {
+    await body(pbx, pbxRtp, carrierRtp);
+  } finally {
+    pbx.close();
+    pbxRtp.close();
+    carrierRtp.close();
+  }
+}
+
+test('an answered call where neither side sent RTP is logged no_media', () =>
+  withPeers(async (pbx, pbxRtp, carrierRtp) => {
+    const call = new TerminationCall(h, pbx, carrier, CALLER);
+    await call.invite(pbxRtp.sdp({ address: '127.0.0.2' }));
+    await call.answer(carrierRtp.sdp());
+    await new Promise((r) => setTimeout(r, 600)); // longer than mediaQuietMs, shorter than the media timeout
+    await call.bye();
+    const rec = await record(call.callId);
+    assert.equal(rec.cause, 'no_media');
+    assert.equal(rec.media.pbx?.packets, 0);
+    assert.equal(rec.media.carrier?.packets, 0);
+  }));
+
+test('an answered call with RTP from the PBX only is logged one_way_audio, with 0 packets from the carrier', () =>
+  withPeers(async (pbx, pbxRtp, carrierRtp) => {
+    const call = new TerminationCall(h, pbx, carrier, CALLER);
+    const inv = await call.invite(pbxRtp.sdp({ address: '127.0.0.2' }));
+    const ok = await call.answer(carrierRtp.sdp());
+    pbxRtp.start(sdpTarget(ok.body.toString()));
+    await waitFor(() => carrierRtp.received >= 20, 10_000, 'RTP at the carrier');
+    assert.ok(sdpTarget(inv.body.toString()).port > 0);
+    await call.bye();
+    pbxRtp.stop();
+    const rec = await record(call.callId);
+    assert.equal(rec.cause, 'one_way_audio');
+    assert.ok((rec.media.pbx?.packets ?? 0) >= 20);
+    assert.equal(rec.media.carrier?.packets, 0);
+    const text = await h.metrics.metrics();
+    assert.match(text, /vsip_media_packets_total\{from="pbx"\} [1-9]/);
+    assert.match(text, /vsip_media_anchored 1/);
+  }));
+
+test('no RTP for the media timeout: the gateway sends BYE to both parties and logs media_timeout', () =>
+  withPeers(async (pbx, pbxRtp, carrierRtp) => {
+    const call = new TerminationCall(h, pbx, carrier, CALLER);
+    await call.invite(pbxRtp.sdp({ address: '127.0.0.2' }));
+    await call.answer(carrierRtp.sdp());
+    assert.match(await h.metrics.metrics(), /vsip_media_sessions 1/);
+    const atCarrier = await carrier.request('BYE', call.callId, TIMEOUT_MS + 8000);
+    const atPbx = await pbx.request('BYE', call.callId, 5000);
+    assert.match(atPbx.headers.find((x) => x.name === 'reason')?.value ?? '', /media timeout/);
+    carrier.reply(atCarrier, response(atCarrier, 200, 'OK'));
+    pbx.reply(atPbx, response(atPbx, 200, 'OK'));
+    const rec = await record(call.callId);
+    assert.equal(rec.cause, 'media_timeout');
+    await waitFor(async () => (await sessions()) === 0, 5000, 'the session deleted');
+  }));
