@@ -25,6 +25,7 @@ import { trunkRoutes } from './routes/trunks.js';
 import { whitelistedIpRoutes } from './routes/whitelisted-ips.js';
 import { parseJsonBody } from './parse-json-body.js';
 import { shortRequestId } from './short-request-id.js';
+import type { Readiness } from '../server/readiness.js';
 
 export interface AppDeps {
   store: Store;
@@ -43,6 +44,8 @@ export interface AppDeps {
    * together).
    */
   metricsText?: () => Promise<string>;
+  /** `GET /ready`'s checks (`vsip serve` passes the process's list); without it, only the store is checked. */
+  readiness?: Readiness;
   /** How long a cached list page may live (ms); 0 disables the list cache (benchmarks). Default 2000. */
   listCacheTtlMs?: number;
 }
@@ -176,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     role: config.role,
     sipListeners: deps.sipListeners ?? (() => []),
     ...(deps.metricsText ? { metricsText: deps.metricsText } : {}),
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
   });
 
   const routeDeps = { store, config, lists };

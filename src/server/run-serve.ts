@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { VERSION } from '../version.js';
 import { firstStartAccount } from './first-start-account.js';
 import { Lifecycle, SHUTDOWN_LIMIT_MS } from './lifecycle.js';
+import { Readiness } from './readiness.js';
 import type { SipWorkerPool } from './sip-worker-pool.js';
 
 function listenerLine(a: SipListener): string {
@@ -81,10 +82,45 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
   const lines: string[] = [
     `vsip ${VERSION} — store: ${store.kind}${store.kind === 'sqlite' ? ` (${config.dataDir}/vsip.db)` : ''}`,
   ];
-  const ready: { api: string | null; sip: SipListener[]; pid: number } = { api: null, sip: [], pid: process.pid };
+  const ready: { api: string | null; sip: SipListener[]; pid: number; ops: string | null } = {
+    api: null,
+    sip: [],
+    pid: process.pid,
+    ops: null,
+  };
   let pool: SipWorkerPool | null = null;
+  const metricsText = () => (pool !== null ? pool.metricsText(metrics) : metrics.metrics());
+  // `/ready` (API and --ops-port): one list of checks; a part that needs something to serve
+  // (rtpengine, carriers) appends its check where it starts.
+  const readiness = new Readiness();
+  readiness.add('store', async () => {
+    await store.getMeta('readiness-probe');
+  });
+  if (config.role !== 'api') {
+    readiness.add('sip-listeners', () => {
+      if (ready.sip.length === 0) throw new Error('the SIP gateway is not listening yet');
+      if (pool !== null && pool.pids.length < config.sipWorkers)
+        throw new Error(`${pool.pids.length} of ${config.sipWorkers} SIP workers running`);
+    });
+  }
 
   try {
+    if (config.opsPort !== null) {
+      const { startOpsServer } = await import('./ops-server.js');
+      // Registered before the API and gateway, so closed after them: `/ready` says 503 while they drain.
+      const ops = await startOpsServer({
+        host: config.opsHost,
+        port: config.opsPort,
+        role: config.role,
+        storeKind: store.kind,
+        metrics,
+        metricsText,
+        sipListeners: () => ready.sip,
+        readiness,
+      });
+      lifecycle.onClose('ops', () => ops.close());
+      ready.ops = ops.url;
+    }
     if (config.role !== 'sip') {
       const { buildApp } = await import('../api/app.js');
       const app = await buildApp({
@@ -94,7 +130,8 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
         metrics,
         sipListeners: () => ready.sip,
         // With gateway workers, /metrics is theirs and ours together.
-        ...(withWorkers ? { metricsText: () => (pool !== null ? pool.metricsText(metrics) : metrics.metrics()) } : {}),
+        ...(withWorkers ? { metricsText } : {}),
+        readiness,
       });
       lifecycle.onClose('api', () => app.close());
       await app.listen({ host: config.apiHost, port: config.apiPort });
@@ -103,6 +140,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
       ready.api = apiUrl(config, port);
       lines.push(`  API        ${ready.api}   (docs: ${ready.api}/docs, health: ${ready.api}/health)`);
     }
+    if (ready.ops !== null) lines.push(`  Ops        ${ready.ops}   (/health, /ready, /metrics)`);
     if (withWorkers) {
       const started = await startSipWorkers(config, logger, lifecycle);
       pool = started.pool;
@@ -138,7 +176,10 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
   }
 
   lifecycle.exitOnSignals(process, ['SIGTERM', 'SIGINT'], (code) => process.exit(code), {
-    stopping: (signal) => logger.info({ signal }, 'shutting down: no new requests, finishing those in flight'),
+    stopping: (signal) => {
+      readiness.drain();
+      logger.info({ signal }, 'shutting down: no new requests, finishing those in flight');
+    },
     stopped: (outcome) => {
       if (outcome === 'timed-out') {
         logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting');
