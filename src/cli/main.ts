@@ -9,6 +9,7 @@ import { registerServeCommand } from './serve-command.js';
 import { registerAccountsCommand } from './accounts-command.js';
 import { registerClientCommands } from './commands/index.js';
 import { registerPstnSimCommand } from './pstn-sim-command.js';
+import { registerBackupCommands } from './backup-command.js';
 
 const program = new Command('vsip')
   .description('vsip — self-hostable SIP trunking: the vSIP trunk configuration API and the SIP gateway behind it')
@@ -18,6 +19,7 @@ const program = new Command('vsip')
 registerServeCommand(program);
 registerAccountsCommand(program);
 registerPstnSimCommand(program);
+registerBackupCommands(program);
 registerClientCommands(program, { env: process.env });
 
 program.addHelpText(
