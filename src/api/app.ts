@@ -25,6 +25,7 @@ import { trunkRoutes } from './routes/trunks.js';
 import { whitelistedIpRoutes } from './routes/whitelisted-ips.js';
 import { parseJsonBody } from './parse-json-body.js';
 import { shortRequestId } from './short-request-id.js';
+import { clientErrorHandler } from './client-error-handler.js';
 import type { Readiness } from '../server/readiness.js';
 
 export interface AppDeps {
@@ -83,6 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // (a 1-byte-every-500-ms body was cut at 90 s in a manual run; still open after 130 s before).
     requestTimeout: REQUEST_TIMEOUT_MS,
     routerOptions: { ignoreTrailingSlash: true },
+    // Requests Node's parser refuses (an unknown method such as BREW) get the envelope too.
+    clientErrorHandler,
     // Errors the router raises before any route runs (bad percent-encoding, a path segment over
     // 100 characters) get the envelope too.
     frameworkErrors: (error, request, reply) => {
