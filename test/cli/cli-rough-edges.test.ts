@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { apiFixture, type ApiFixture } from '../api/api-fixture.js';
+import { runCli } from '../support/run-cli.js';
+import { CLI } from '../support/serve-process.js';
+
+describe('CLI rough edges', () => {
+  let f: ApiFixture;
+  let env: Record<string, string>;
+  before(async () => {
+    f = await apiFixture('sqlite');
+    await f.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = f.app.server.address() as AddressInfo;
+    env = {
+      HOME: '/nonexistent-home',
+      VSIP_API_URL: `http://127.0.0.1:${port}`,
+      VSIP_ACCOUNT_SID: f.account.accountSid,
+      VSIP_API_KEY: f.account.apiKey,
+      VSIP_API_TOKEN: f.account.apiToken,
+    };
+  });
+  after(() => f.close());
+
+  test('a reader that goes away (| head) ends the CLI quietly, not with an EPIPE stack', async () => {
+    const child = spawn(process.execPath, [CLI, 'explain', 'codes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Gone before the CLI has started: its first write finds no reader.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((r) => child.once('exit', r));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
+  });
+
+  test('--json: an API error is one JSON object on stderr; stdout stays empty', async () => {
+    const r = await runCli(['trunks', 'show', 'TR00000000000000000000000000000000', '--json'], env);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    const err = JSON.parse(r.stderr) as { error: { code: number; http_status: number; message: string } };
+    assert.equal(err.error.http_status, 404);
+    assert.equal(err.error.code, 1003);
+    assert.ok(err.error.message.length > 0);
+    const plain = await runCli(['trunks', 'show', 'TR00000000000000000000000000000000'], env);
+    assert.match(plain.stderr, /^vsip: .*\(code 1003, HTTP 404/);
+  });
+
+  test('--json: a local error (no credentials) is JSON too', async () => {
+    const r = await runCli(['trunks', 'list', '--json'], { HOME: '/nonexistent-home' });
+    assert.equal(r.code, 1);
+    const err = JSON.parse(r.stderr) as { error: { message: string; code: null } };
+    assert.equal(err.error.code, null);
+    assert.ok(err.error.message.length > 0);
+  });
+});
