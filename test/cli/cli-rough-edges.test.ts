@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { apiFixture, type ApiFixture } from '../api/api-fixture.js';
@@ -52,5 +55,25 @@ describe('CLI rough edges', () => {
     const err = JSON.parse(r.stderr) as { error: { message: string; code: null } };
     assert.equal(err.error.code, null);
     assert.ok(err.error.message.length > 0);
+  });
+});
+
+describe('vsip accounts outside a data dir', () => {
+  test('list and rotate-token refuse to make a new empty store; create says it makes one', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'vsip-acc-')), 'data');
+    const list = await runCli(['accounts', 'list', '--data-dir', dir], {});
+    assert.equal(list.code, 1);
+    assert.match(list.stderr, /no vsip store at .*vsip\.db: run this where vsip serve runs, or pass its --data-dir/);
+    const rotate = await runCli(['accounts', 'rotate-token', 'AC1', '--data-dir', dir], {});
+    assert.equal(rotate.code, 1);
+    assert.ok(!existsSync(join(dir, 'vsip.db')), 'no store was created');
+
+    const create = await runCli(['accounts', 'create', '--json', '--data-dir', dir], {});
+    assert.equal(create.code, 0);
+    assert.match(create.stderr, /no store at .* yet: creating a new one/);
+    const sid = (JSON.parse(create.stdout) as { account_sid: string }).account_sid;
+    const again = await runCli(['accounts', 'list', '--data-dir', dir], {});
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, new RegExp(sid), 'the SID can be found again later');
   });
 });
