@@ -77,3 +77,47 @@ describe('vsip accounts outside a data dir', () => {
     assert.match(again.stdout, new RegExp(sid), 'the SID can be found again later');
   });
 });
+
+describe('wide whitelists', () => {
+  let f: ApiFixture;
+  let env: Record<string, string>;
+  before(async () => {
+    f = await apiFixture('sqlite');
+    await f.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = f.app.server.address() as AddressInfo;
+    env = {
+      HOME: '/nonexistent-home',
+      VSIP_API_URL: `http://127.0.0.1:${port}`,
+      VSIP_ACCOUNT_SID: f.account.accountSid,
+      VSIP_API_KEY: f.account.apiKey,
+      VSIP_API_TOKEN: f.account.apiToken,
+    };
+  });
+  after(() => f.close());
+
+  test('wider than /16 warns; /0 needs --allow-any-source; /16 and narrower are quiet', async () => {
+    const trunk = await f.createTrunk('wide');
+    const quiet = await runCli(['ips', 'add', trunk, '198.51.0.0/16'], env);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.stderr, '');
+
+    const wide = await runCli(['ips', 'add', trunk, '10.0.0.0/8'], env);
+    assert.equal(wide.code, 0, wide.stderr);
+    assert.match(wide.stderr, /warning: 10\.0\.0\.0\/8 admits 16,777,216 addresses/);
+
+    const any = await runCli(['ips', 'add', trunk, '0.0.0.0/0'], env);
+    assert.equal(any.code, 1);
+    assert.match(any.stderr, /every IPv4 address on the internet.*--allow-any-source/);
+    const listed = await f.api('GET', `/trunks/${trunk}/whitelisted-ips`);
+    const items = listed.body.response.data as Array<{ ip: string; mask: number }>;
+    assert.ok(!items.some((i) => i.mask === 0), 'the /0 was not added without confirmation');
+
+    const confirmed = await runCli(['ips', 'add', trunk, '0.0.0.0/0', '--allow-any-source'], env);
+    assert.equal(confirmed.code, 0, confirmed.stderr);
+    assert.match(confirmed.stderr, /warning: 0\.0\.0\.0\/0 admits every IPv4 address/);
+
+    const update = await runCli(['ips', 'update', trunk, '198.51.0.0/16', '--mask', '0'], env);
+    assert.equal(update.code, 1);
+    assert.match(update.stderr, /--allow-any-source/);
+  });
+});
