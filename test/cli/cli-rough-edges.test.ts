@@ -116,6 +116,13 @@ describe('wide whitelists', () => {
     assert.equal(confirmed.code, 0, confirmed.stderr);
     assert.match(confirmed.stderr, /warning: 0\.0\.0\.0\/0 admits every IPv4 address/);
 
+    // The API says it too, in the answer's `warnings`.
+    const viaApi = await f.api('POST', `/trunks/${trunk}/whitelisted-ips`, { ip: '172.16.0.0', mask: 12 });
+    assert.equal(viaApi.status, 200);
+    assert.match(viaApi.body.response.data.warnings[0], /172\.16\.0\.0\/12 admits 1,048,576 addresses/);
+    const narrow = await f.api('POST', `/trunks/${trunk}/whitelisted-ips`, { ip: '192.0.2.7', mask: 32 });
+    assert.deepEqual(narrow.body.response.data.warnings, []);
+
     const update = await runCli(['ips', 'update', trunk, '198.51.0.0/16', '--mask', '0'], env);
     assert.equal(update.code, 1);
     assert.match(update.stderr, /--allow-any-source/);
