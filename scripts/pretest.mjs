@@ -21,13 +21,14 @@ if (!existsSync('node_modules/.package-lock.json')) {
 
 // The real peers of the interop tests: sipp (PBX, carrier, load), baresip (a softphone), chromium
 // (the console's browser tests), dnsmasq (the DNS server of the RFC 3263 carrier tests) and
-// rtpengine (the media engine).
+// rtpengine (the media engine), promtool (Debian prometheus: the metrics names check).
 const packages = {
   sipp: 'sip-tester',
   baresip: 'baresip',
   chromium: 'chromium',
   dnsmasq: 'dnsmasq',
   rtpengine: 'rtpengine-daemon',
+  promtool: 'prometheus',
 };
 const missing = Object.keys(packages).filter((bin) => !has(bin));
 if (missing.length > 0) {

@@ -39,6 +39,8 @@ import { operatorAccountRoutes } from './routes/operator/operator-accounts.js';
 import { operatorCarrierRoutes } from './routes/operator/operator-carriers.js';
 import { operatorRouteRoutes } from './routes/operator/operator-routes.js';
 import { shortRequestId } from './short-request-id.js';
+import { clientErrorHandler } from './client-error-handler.js';
+import type { Readiness } from '../server/readiness.js';
 
 export interface AppDeps {
   store: Store;
@@ -59,6 +61,8 @@ export interface AppDeps {
   metricsText?: () => Promise<string>;
   /** The media plane for `GET /health` (null: this process runs no gateway). */
   mediaStatus?: () => MediaStatus | null;
+  /** `GET /ready`'s checks (`vsip serve` passes the process's list); without it, only the store is checked. */
+  readiness?: Readiness;
   /** How long a cached list page may live (ms); 0 disables the list cache (benchmarks). Default 2000. */
   listCacheTtlMs?: number;
 }
@@ -96,6 +100,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // (a 1-byte-every-500-ms body was cut at 90 s in a manual run; still open after 130 s before).
     requestTimeout: REQUEST_TIMEOUT_MS,
     routerOptions: { ignoreTrailingSlash: true },
+    // Requests Node's parser refuses (an unknown method such as BREW) get the envelope too.
+    clientErrorHandler,
     // Errors the router raises before any route runs (bad percent-encoding, a path segment over
     // 100 characters) get the envelope too.
     frameworkErrors: (error, request, reply) => {
@@ -212,6 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sipListeners: deps.sipListeners ?? (() => []),
     mediaStatus: deps.mediaStatus ?? (() => null),
     ...(deps.metricsText ? { metricsText: deps.metricsText } : {}),
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
   });
 
   const routeDeps = { store, config, lists };

@@ -53,6 +53,13 @@ export function toApiError(error: unknown): ApiError | null {
       );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('INVALID_REQUEST', 'Content-Length does not match the body received');
+    // Methods that may carry a body (QUERY, or one Fastify does not know) without a Content-Type:
+    // raised before routing, so before the 405 of an unknown method could be given.
+    case 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE':
+      return new ApiError(
+        'INVALID_REQUEST',
+        'this method needs a Content-Type header; the API answers GET, POST, PUT and DELETE (see /docs)',
+      );
   }
   if (fe.statusCode === 400 && error instanceof SyntaxError) {
     return new ApiError('INVALID_JSON', 'the body is not valid JSON; send a JSON object');

@@ -59,6 +59,15 @@ export const whitelistedIpSchema = object({
   date_created: timestamp,
   date_updated: timestamp,
 });
+/** Whitelist IP's answer: the item, plus what an operator should know about it (a range wider than /16). */
+export const whitelistedIpCreatedSchema = {
+  ...whitelistedIpSchema,
+  properties: {
+    ...whitelistedIpSchema.properties,
+    warnings: { type: 'array', items: str, description: 'e.g. a range wider than /16; empty when none' },
+  },
+  required: [...whitelistedIpSchema.required, 'warnings'],
+} as const;
 export const destinationUriSchema = object({
   id: str,
   trunk_sid: str,

@@ -1,13 +1,34 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../config/config.js';
-import { openStore } from '../store/open-store.js';
+import { isPostgresUrl, openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import { addConfigOptions } from './add-config-options.js';
 
 const STORE_KEYS = ['dataDir', 'databaseUrl'];
 
-async function withStore<T>(flags: Record<string, unknown>, fn: (store: Store) => Promise<T>): Promise<T> {
+/**
+ * @param create what to do when the SQLite data dir holds no store yet: `refuse` (list, rotate: the
+ *   operator is most likely in the wrong directory) or `say` (create: make it, and say where).
+ */
+async function withStore<T>(
+  flags: Record<string, unknown>,
+  create: 'refuse' | 'say',
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
   const config = loadConfig(flags, process.env);
+  const file = join(config.dataDir, 'vsip.db');
+  if (!isPostgresUrl(config.databaseUrl) && !existsSync(file)) {
+    if (create === 'refuse') {
+      throw new Error(
+        `no vsip store at ${file}: run this where vsip serve runs, or pass its --data-dir (or --database-url)`,
+      );
+    }
+    process.stderr.write(
+      `vsip: no store at ${file} yet: creating a new one (vsip serve --data-dir ${config.dataDir} will use it)\n`,
+    );
+  }
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -30,7 +51,7 @@ export function registerAccountsCommand(program: Command): void {
     .option('--name <name>', 'a label for the account', 'default')
     .option('--json', 'print {"account_sid","api_key","api_token"}');
   addConfigOptions(create, STORE_KEYS).action(async (flags: Record<string, unknown>) => {
-    const creds = await withStore(flags, (store) => store.createAccount(String(flags.name)));
+    const creds = await withStore(flags, 'say', (store) => store.createAccount(String(flags.name)));
     if (flags.json) {
       process.stdout.write(
         `${JSON.stringify({ account_sid: creds.accountSid, api_key: creds.apiKey, api_token: creds.apiToken })}\n`,
@@ -49,7 +70,7 @@ export function registerAccountsCommand(program: Command): void {
     .description('list accounts (never their tokens)')
     .option('--json', 'print JSON');
   addConfigOptions(list, STORE_KEYS).action(async (flags: Record<string, unknown>) => {
-    const rows = await withStore(flags, (store) => store.listAccounts());
+    const rows = await withStore(flags, 'refuse', (store) => store.listAccounts());
     if (flags.json) {
       const out = rows.map((a) => ({
         account_sid: a.sid,
@@ -77,7 +98,7 @@ export function registerAccountsCommand(program: Command): void {
     .description('issue a new API token; the old one stops working at once')
     .option('--json', 'print {"account_sid","api_key","api_token"}');
   addConfigOptions(rotate, STORE_KEYS).action(async (accountSid: string, flags: Record<string, unknown>) => {
-    const creds = await withStore(flags, (store) => store.rotateAccountToken(accountSid));
+    const creds = await withStore(flags, 'refuse', (store) => store.rotateAccountToken(accountSid));
     if (flags.json) {
       process.stdout.write(
         `${JSON.stringify({ account_sid: creds.accountSid, api_key: creds.apiKey, api_token: creds.apiToken })}\n`,

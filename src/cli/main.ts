@@ -10,6 +10,16 @@ import { registerAccountsCommand } from './accounts-command.js';
 import { registerOperatorTokenCommand } from './operator-token-command.js';
 import { registerClientCommands } from './commands/index.js';
 import { registerPstnSimCommand } from './pstn-sim-command.js';
+import { registerBackupCommands } from './backup-command.js';
+
+// `vsip calls --follow | head`: once the reader is gone there is no one to print for. Exit quietly,
+// as Unix tools do on SIGPIPE, instead of an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 
 const program = new Command('vsip')
   .description('vsip — self-hostable SIP trunking: the vSIP trunk configuration API and the SIP gateway behind it')
@@ -20,6 +30,7 @@ registerServeCommand(program);
 registerAccountsCommand(program);
 registerOperatorTokenCommand(program);
 registerPstnSimCommand(program);
+registerBackupCommands(program);
 registerClientCommands(program, { env: process.env });
 
 program.addHelpText(

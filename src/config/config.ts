@@ -99,10 +99,10 @@ export function loadConfig(
         `--${key === 'sipDomain' ? 'sip-domain' : 'realm'} must be a DNS name such as pstn.exotel.com`,
       );
   }
-  for (const key of ['apiHost', 'sipHost'] as const) {
+  for (const key of ['apiHost', 'sipHost', 'opsHost'] as const) {
     const host = config[key];
     if (isIP(host) === 0 && !DOMAIN_RE.test(host))
-      throw new ConfigError(`--${key === 'apiHost' ? 'api-host' : 'sip-host'} must be an IP address or host name`);
+      throw new ConfigError(`--${key.replace('Host', '-host')} must be an IP address or host name`);
   }
   if ((config.apiCert === null) !== (config.apiKeyFile === null)) {
     throw new ConfigError(

@@ -538,4 +538,22 @@ export const SERVE_OPTIONS = [
     help: 'seconds without RTP on an answered call before the gateway hangs it up (0: never)',
     arg: 'seconds',
   },
+  {
+    key: 'opsHost',
+    flag: '--ops-host',
+    env: 'VSIP_OPS_HOST',
+    type: 'string',
+    default: '127.0.0.1',
+    help: 'address of the operations listener (--ops-port)',
+    arg: 'host',
+  },
+  {
+    key: 'opsPort',
+    flag: '--ops-port',
+    env: 'VSIP_OPS_PORT',
+    type: 'port',
+    default: null,
+    help: 'port serving /health, /ready and /metrics for probes and Prometheus (any role; off when unset)',
+    arg: 'port',
+  },
 ] as const satisfies readonly OptionSpec[];

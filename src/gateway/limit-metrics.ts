@@ -72,16 +72,20 @@ export function registerLimitMetrics(registry: Registry, s: LimitSources): void 
     },
   });
   new Gauge({
-    name: 'vsip_sip_event_loop_lag_ms',
+    // Seconds, the Prometheus base unit (promtool flags `_ms`).
+    name: 'vsip_sip_event_loop_lag_seconds',
     help: 'Last event-loop lag sample of the overload guard (0 when --sip-max-lag is 0)',
+    // With --sip-workers the primary merges the workers' registries: the worst worker, not a sum.
+    aggregator: 'max',
     registers: [registry],
     collect() {
-      this.set(s.overload.lagMs);
+      this.set(s.overload.lagMs / 1000);
     },
   });
   new Gauge({
-    name: 'vsip_sip_admit_share',
+    name: 'vsip_sip_admit_ratio',
     help: 'Share of new INVITEs overload control admits now (1 = all; below 1 while over --sip-max-load)',
+    aggregator: 'min',
     registers: [registry],
     collect() {
       this.set(s.overload.admitShare);

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { VERSION } from '../version.js';
 import { firstStartAccount } from './first-start-account.js';
 import { Lifecycle, SHUTDOWN_LIMIT_MS } from './lifecycle.js';
+import { Readiness } from './readiness.js';
 import type { SipWorkerPool } from './sip-worker-pool.js';
 import type { MediaStatus } from '../media/media-status.js';
 import type { EngineAddress } from '../media/parse-engine-list.js';
@@ -86,11 +87,46 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
   const lines: string[] = [
     `vsip ${VERSION} — store: ${store.kind}${store.kind === 'sqlite' ? ` (${config.dataDir}/vsip.db)` : ''}`,
   ];
-  const ready: { api: string | null; sip: SipListener[]; pid: number } = { api: null, sip: [], pid: process.pid };
+  const ready: { api: string | null; sip: SipListener[]; pid: number; ops: string | null } = {
+    api: null,
+    sip: [],
+    pid: process.pid,
+    ops: null,
+  };
   let pool: SipWorkerPool | null = null;
   let media: { engines: EngineAddress[] | null; status: MediaStatus } | null = null;
+  const metricsText = () => (pool !== null ? pool.metricsText(metrics) : metrics.metrics());
+  // `/ready` (API and --ops-port): one list of checks; a part that needs something to serve
+  // (rtpengine, carriers) appends its check where it starts.
+  const readiness = new Readiness();
+  readiness.add('store', async () => {
+    await store.getMeta('readiness-probe');
+  });
+  if (config.role !== 'api') {
+    readiness.add('sip-listeners', () => {
+      if (ready.sip.length === 0) throw new Error('the SIP gateway is not listening yet');
+      if (pool !== null && pool.pids.length < config.sipWorkers)
+        throw new Error(`${pool.pids.length} of ${config.sipWorkers} SIP workers running`);
+    });
+  }
 
   try {
+    if (config.opsPort !== null) {
+      const { startOpsServer } = await import('./ops-server.js');
+      // Registered before the API and gateway, so closed after them: `/ready` says 503 while they drain.
+      const ops = await startOpsServer({
+        host: config.opsHost,
+        port: config.opsPort,
+        role: config.role,
+        storeKind: store.kind,
+        metrics,
+        metricsText,
+        sipListeners: () => ready.sip,
+        readiness,
+      });
+      lifecycle.onClose('ops', () => ops.close());
+      ready.ops = ops.url;
+    }
     if (config.role !== 'sip') {
       const { buildApp } = await import('../api/app.js');
       const app = await buildApp({
@@ -101,7 +137,8 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
         sipListeners: () => ready.sip,
         mediaStatus: () => media?.status ?? null,
         // With gateway workers, /metrics is theirs and ours together.
-        ...(withWorkers ? { metricsText: () => (pool !== null ? pool.metricsText(metrics) : metrics.metrics()) } : {}),
+        ...(withWorkers ? { metricsText } : {}),
+        readiness,
       });
       lifecycle.onClose('api', () => app.close());
       await app.listen({ host: config.apiHost, port: config.apiPort });
@@ -114,7 +151,19 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
       const { startMedia, mediaLine } = await import('./start-media.js');
       media = await startMedia(config, logger, lifecycle);
       lines.push(mediaLine(media.status));
+      const engines = media.engines;
+      if (engines !== null && engines.length > 0) {
+        // Ready while one engine answers: calls go to the engines that do (rtpengine-pool.ts).
+        const { RtpenginePool } = await import('../media/rtpengine-pool.js');
+        const probe = new RtpenginePool(engines, { retryAfterMs: 0 });
+        lifecycle.onClose('rtpengine-probe', async () => probe.close());
+        readiness.add('rtpengine', async () => {
+          const up = await probe.ping();
+          if (!up.some((e) => e.up)) throw new Error(`no rtpengine answers (${up.map((e) => e.engine).join(', ')})`);
+        });
+      }
     }
+    if (ready.ops !== null) lines.push(`  Ops        ${ready.ops}   (/health, /ready, /metrics)`);
     if (withWorkers) {
       const started = await startSipWorkers(config, logger, lifecycle, media?.engines ?? null);
       pool = started.pool;
@@ -150,7 +199,10 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
   }
 
   lifecycle.exitOnSignals(process, ['SIGTERM', 'SIGINT'], (code) => process.exit(code), {
-    stopping: (signal) => logger.info({ signal }, 'shutting down: no new requests, finishing those in flight'),
+    stopping: (signal) => {
+      readiness.drain();
+      logger.info({ signal }, 'shutting down: no new requests, finishing those in flight');
+    },
     stopped: (outcome) => {
       if (outcome === 'timed-out') {
         logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting');

@@ -7,7 +7,7 @@ import {
   phoneNumberSchema,
   settingSchema,
   trunkSchema,
-  whitelistedIpSchema,
+  whitelistedIpCreatedSchema,
 } from '../../src/api/response-schemas.js';
 import { apiFixture, type ApiFixture } from './api-fixture.js';
 
@@ -42,7 +42,7 @@ describe('documented response schemas match real answers', () => {
     );
     sameKeys(
       (await f.api('POST', `/trunks/${trunk}/whitelisted-ips`, { ip: '127.0.0.1', mask: 32 })).body.response.data,
-      whitelistedIpSchema,
+      whitelistedIpCreatedSchema,
       'ip',
     );
     const dest = await f.api('POST', `/trunks/${trunk}/destination-uris`, {

@@ -42,6 +42,14 @@ test('serve starts a local rtpengine on --rtp-ports, reports it in /health, and 
     assert.ok(m !== null);
     ng = new NgClient({ host: '127.0.0.1', port: Number(m[1]), timeoutMs: 1000 });
     assert.equal((await ng.command({ command: 'ping' })).result, 'pong');
+    const ready = (await (await fetch(`${serve.api}/ready`)).json()) as {
+      checks: Array<{ name: string; ok: boolean }>;
+    };
+    assert.deepEqual(
+      ready.checks.find((c) => c.name === 'rtpengine'),
+      { name: 'rtpengine', ok: true },
+      '/ready pings the engine',
+    );
     assert.equal(await serve.stop(), 0);
     await assert.rejects(ng.command({ command: 'ping' }), /did not answer/, 'the child is gone with vsip');
   } finally {

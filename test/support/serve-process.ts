@@ -24,6 +24,8 @@ export interface ReadyInfo {
   api: string | null;
   sip: Array<{ side: string; protocol: string; address: string; port: number }>;
   pid: number;
+  /** `--ops-port` listener, when given. */
+  ops?: string | null;
 }
 
 export interface ServeProcess extends ReadyInfo {

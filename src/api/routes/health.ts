@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { MediaStatus } from '../../media/media-status.js';
+import type { Readiness } from '../../server/readiness.js';
 import type { Store } from '../../store/types.js';
 import { VERSION } from '../../version.js';
 
@@ -24,6 +25,8 @@ export interface HealthOptions {
   mediaStatus?: () => MediaStatus | null;
   /** Replaces `metrics.metrics()` (gateway workers' metrics merged in). */
   metricsText?: () => Promise<string>;
+  /** `GET /ready`: the process's readiness checks; without it, only the store is checked. */
+  readiness?: Readiness;
 }
 
 /**
@@ -85,6 +88,31 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): P
       sip: opts.sipListeners(),
       media: opts.mediaStatus?.() ?? null,
     }),
+  );
+
+  app.get(
+    '/ready',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: "Readiness: 200 when the store and this node's listeners answer, 503 while draining or not",
+        security: [],
+      },
+    },
+    async (_request, reply) => {
+      const report = opts.readiness
+        ? await opts.readiness.report()
+        : await opts.store.getMeta('readiness-probe').then(
+            () => ({ ready: true, draining: false, checks: [{ name: 'store', ok: true }] }),
+            (err: unknown) => ({
+              ready: false,
+              draining: false,
+              checks: [{ name: 'store', ok: false, error: err instanceof Error ? err.message : String(err) }],
+            }),
+          );
+      reply.code(report.ready ? 200 : 503).header('cache-control', 'no-store');
+      return { status: report.ready ? 'ready' : 'not_ready', ...report };
+    },
   );
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -1,6 +1,7 @@
 import type { WhitelistedIp } from '../../store/types.js';
 import { presentWhitelistedIp } from '../present.js';
-import { okResponses, whitelistedIpSchema } from '../response-schemas.js';
+import { whitelistBreadthWarning } from '../../net/whitelist-breadth.js';
+import { okResponses, whitelistedIpCreatedSchema, whitelistedIpSchema } from '../response-schemas.js';
 import { ok } from '../respond.js';
 import { IP_EXPECTED, MASK_EXPECTED, ipv4Network, parseMask } from '../validation/ipv4-network.js';
 import { trunkItemRoutes } from './trunk-item-routes.js';
@@ -42,12 +43,14 @@ export const whitelistedIpRoutes = trunkItemRoutes<WhitelistedIp, IpBody, IpBody
   },
   create: {
     summary: 'Whitelist IP (Map ACL to Trunk)',
-    response: okResponses(whitelistedIpSchema),
+    response: okResponses(whitelistedIpCreatedSchema),
     body: { type: 'object', additionalProperties: false, required: ['ip', 'mask'], properties: fields },
     handler: async (store, request) => {
       const { account_sid, trunk_sid } = request.params;
       const net = ipv4Network(request.body.ip ?? '', parseMask(request.body.mask));
-      return ok(request, presentWhitelistedIp(await store.addWhitelistedIp(account_sid, trunk_sid, net.ip, net.mask)));
+      const item = presentWhitelistedIp(await store.addWhitelistedIp(account_sid, trunk_sid, net.ip, net.mask));
+      const warning = whitelistBreadthWarning(item.ip, item.mask);
+      return ok(request, { ...item, warnings: warning === null ? [] : [warning] });
     },
   },
   update: {

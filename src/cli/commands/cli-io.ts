@@ -10,6 +10,8 @@ export interface CliIo {
   stderr: Writable & { isTTY?: boolean };
   /** Where a command's exit status goes (`process.exitCode` in the real CLI). */
   setExitCode(code: number): void;
+  /** Set when the running command was given `--json`: its errors are printed as JSON too. */
+  json?: boolean;
 }
 
 export function print(io: CliIo, text: string): void {

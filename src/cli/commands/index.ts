@@ -34,6 +34,10 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
         process.exitCode = code;
       }),
   };
+  // The command about to run decides how its errors print (`--json` → JSON).
+  program.hook('preAction', (_program, action) => {
+    full.json = action.opts().json === true;
+  });
   registerLoginCommand(program, full);
   registerQuickstartCommand(program, full);
   registerTrunksCommand(program, full);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { WhitelistedIp } from '../../client/types.js';
 import type { VsipClient } from '../../client/vsip-client.js';
 import { collectAll } from '../../client/paginate.js';
+import { whitelistBreadthWarning } from '../../net/whitelist-breadth.js';
 import { cell, renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions, withPageOptions } from './common-options.js';
@@ -33,6 +34,20 @@ async function ipId(client: VsipClient, trunkSid: string, idOrIp: string): Promi
   return found.id;
 }
 
+interface IpUpdateFlags {
+  ip?: string;
+  mask?: string;
+  allowAnySource?: boolean;
+}
+
+/** Warns on stderr about a range wider than /16; a /0 needs `--allow-any-source`. */
+function checkBreadth(io: CliIo, ip: string, mask: number, allowAny: boolean): void {
+  const warning = whitelistBreadthWarning(ip, mask);
+  if (warning === null) return;
+  if (mask === 0 && !allowAny) throw new UsageError(`${warning}. Pass --allow-any-source if that is what you mean.`);
+  io.stderr.write(`vsip: warning: ${warning}\n`);
+}
+
 export function registerIpsCommand(program: Command, io: CliIo): void {
   const ips = program.command('ips').description('IP addresses allowed to send calls on a trunk (termination)');
   ips.addHelpText(
@@ -47,10 +62,12 @@ Examples:
   withCommonOptions(ips.command('add <trunk_sid> <ip>'))
     .description('whitelist your PBX public IP (ip or ip/mask)')
     .option('--mask <bits>', 'subnet mask, 32 for a single IP (default 32)')
+    .option('--allow-any-source', 'confirm a /0 whitelist: every address on the internet may send calls')
     .addHelpText('after', '\nExample:\n  $ vsip ips add TR0123456789abcdef 203.0.113.10 --mask 32')
-    .action((trunkSid: string, value: string, flags: CommonFlags & { mask?: string }) =>
+    .action((trunkSid: string, value: string, flags: CommonFlags & { mask?: string; allowAnySource?: boolean }) =>
       runAction(io, async () => {
         const { ip, mask } = splitCidr(value, flags.mask);
+        checkBreadth(io, ip, mask ?? 32, flags.allowAnySource === true);
         const item = await clientFor(io, flags).whitelistedIps.add(trunkSid, { ip, mask: mask ?? 32 });
         if (flags.json) printJson(io, item);
         else print(io, `Whitelisted ${item.ip}/${item.mask} on trunk ${trunkSid} (id ${item.id}).`);
@@ -78,11 +95,19 @@ Examples:
     .description('change a whitelisted IP or its mask')
     .option('--ip <ip>', 'new address')
     .option('--mask <bits>', 'new mask')
+    .option('--allow-any-source', 'confirm a /0 whitelist: every address on the internet may send calls')
     .addHelpText('after', '\nExample:\n  $ vsip ips update TR0123456789abcdef 1 --mask 24')
-    .action((trunkSid: string, idOrIp: string, flags: CommonFlags & { ip?: string; mask?: string }) =>
+    .action((trunkSid: string, idOrIp: string, flags: CommonFlags & IpUpdateFlags) =>
       runAction(io, async () => {
         if (flags.ip === undefined && flags.mask === undefined)
           throw new UsageError('nothing to update: give --ip and/or --mask');
+        if (flags.mask !== undefined)
+          checkBreadth(
+            io,
+            flags.ip ?? idOrIp.split('/')[0] ?? idOrIp,
+            intFlag('--mask', flags.mask),
+            !!flags.allowAnySource,
+          );
         const client = clientFor(io, flags);
         const id = await ipId(client, trunkSid, idOrIp);
         const item = await client.whitelistedIps.update(trunkSid, id, {

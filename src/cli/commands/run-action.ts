@@ -36,8 +36,22 @@ export async function runAction(io: CliIo, body: () => Promise<number | void>): 
     if (typeof code === 'number' && code !== 0) io.setExitCode(code);
   } catch (err) {
     io.setExitCode(1);
-    io.stderr.write(`vsip: ${describeError(err)}\n`);
+    if (io.json) io.stderr.write(`${JSON.stringify({ error: errorJson(err) })}\n`);
+    else io.stderr.write(`vsip: ${describeError(err)}\n`);
   }
+}
+
+/** `--json` errors: one object a script can parse, with what `describeError` says in words. */
+export function errorJson(err: unknown): Record<string, unknown> {
+  if (err instanceof VsipApiError) {
+    return {
+      message: err.description,
+      code: err.code,
+      http_status: err.httpStatus || null,
+      request_id: err.requestId || null,
+    };
+  }
+  return { message: describeError(err), code: null, http_status: null, request_id: null };
 }
 
 export function describeError(err: unknown): string {

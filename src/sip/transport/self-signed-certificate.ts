@@ -1,15 +1,15 @@
-import { execFile } from 'node:child_process';
-import { access, chmod, mkdir } from 'node:fs/promises';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { generate } from 'selfsigned';
 
-const run = promisify(execFile);
+/** What browsers and most TLS stacks accept as the longest validity of a leaf certificate (CA/B Forum, 2018). */
+const VALIDITY_DAYS = 825;
 
 /**
  * Makes (once) a self-signed certificate for development TLS in `dir` and returns the file paths.
- * Uses the `openssl` CLI (present on every Debian/Ubuntu image; node:crypto cannot issue X.509
- * certificates on Node 20). EC P-256 so generation takes milliseconds. Existing files are reused
- * so restarts keep the same fingerprint.
+ * In-process (the `selfsigned` package over WebCrypto): no `openssl` binary, which slim container
+ * images lack. EC P-256 so generation takes milliseconds. Existing files are reused so restarts
+ * keep the same fingerprint.
  */
 export async function selfSignedCertificate(
   dir: string,
@@ -25,25 +25,34 @@ export async function selfSignedCertificate(
     // fall through: generate
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    keyFile,
-    '-out',
-    certFile,
-    '-days',
-    '825',
-    '-subj',
-    `/CN=${commonName}`,
-    '-addext',
-    `subjectAltName=DNS:${commonName},DNS:localhost,IP:127.0.0.1,IP:::1`,
-  ]);
-  await chmod(keyFile, 0o600);
+  const now = new Date();
+  const pems = await generate([{ name: 'commonName', value: commonName }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate: now,
+    notAfterDate: new Date(now.getTime() + VALIDITY_DAYS * 86_400_000),
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: commonName },
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
+      },
+    ],
+  });
+  // Written under temporary names and renamed, key first: a reader never finds a certificate
+  // without its key, nor a half-written file; the key is 0600 from its first byte.
+  const tag = `${process.pid}-${Date.now()}`;
+  await writeFile(`${keyFile}.${tag}`, pems.private, { mode: 0o600 });
+  await writeFile(`${certFile}.${tag}`, pems.cert);
+  await rename(`${keyFile}.${tag}`, keyFile);
+  await rename(`${certFile}.${tag}`, certFile);
   return { certFile, keyFile };
 }
