@@ -18,6 +18,7 @@ import { SettingsRepo } from './settings-repo.js';
 import type { DialectHooks, StoreContext } from './store-context.js';
 import { TrunksRepo } from './trunks-repo.js';
 import { WhitelistedIpsRepo } from './whitelisted-ips-repo.js';
+import { WebhooksRepo } from './webhooks-repo.js';
 import type { StoreError } from './types.js';
 import type {
   Account,
@@ -58,6 +59,8 @@ export class KyselyStore implements Store {
   readonly #cdrs: CdrRepo;
   readonly #idempotency: IdempotencyRepo;
   readonly #runtime: RuntimeRepo;
+  /** Webhook subscriptions and outbox (see webhooks-repo.ts). */
+  readonly webhooks: WebhooksRepo;
   #closed: Promise<void> | null = null;
 
   constructor(db: Kysely<Database>, hooks: DialectHooks, box: SecretBox) {
@@ -73,6 +76,7 @@ export class KyselyStore implements Store {
     this.#cdrs = new CdrRepo(this.#ctx);
     this.#idempotency = new IdempotencyRepo(this.#ctx);
     this.#runtime = new RuntimeRepo(this.#ctx);
+    this.webhooks = new WebhooksRepo(this.#ctx);
   }
 
   /** For tests and tools in `src/store` only: the raw Kysely handle. */

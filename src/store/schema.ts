@@ -141,6 +141,35 @@ export interface IdempotencyKeysTable {
   created_ms: number | string;
 }
 
+/** Migration 0011: webhook subscriptions. */
+export interface WebhooksTable {
+  sid: string;
+  account_sid: string;
+  trunk_sid: string | null;
+  url: string;
+  events: string;
+  secret_enc: string;
+  active: number;
+  created_at: string;
+}
+
+/** Migration 0011: the webhook outbox, one row per event and subscription. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_sid: string;
+  account_sid: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  state: string;
+  attempts: number;
+  created_ms: number | string;
+  next_attempt_ms: number | string;
+  lease_until_ms: number | string;
+  last_status: number | null;
+  last_error: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   trunks: TrunksTable;
@@ -154,4 +183,6 @@ export interface Database {
   change_log: ChangeLogTable;
   account_settings: AccountSettingsTable;
   idempotency_keys: IdempotencyKeysTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

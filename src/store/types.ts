@@ -14,6 +14,7 @@
  * - Secrets never leave the store in clear except where the contract says so:
  *   `getSipPassword` (Get Credentials) and `loadGatewayTrunks` (the gateway verifies digests).
  */
+import type { WebhookStore } from './webhook-types.js';
 
 export interface Account {
   sid: string;
@@ -385,6 +386,9 @@ export interface Store {
   /** Server-wide secrets and flags (e.g. the digest nonce secret), stored in a meta table. */
   getMeta(key: string): Promise<string | null>;
   setMetaIfAbsent(key: string, value: string): Promise<string>;
+
+  /** Webhook subscriptions and outbox; optional so that test doubles need not implement it. */
+  readonly webhooks?: WebhookStore;
 
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { initialMigration } from './0001-initial.js';
 import { changeLogMigration } from './0002-change-log.js';
 import { cdrMigration } from './0007-cdr.js';
 import { idempotencyMigration } from './0010-idempotency.js';
+import { webhooksMigration } from './0011-webhooks.js';
 
 export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
   // Names sort lexically: Kysely applies them in that order.
@@ -18,6 +19,7 @@ export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
     '0002-change-log': changeLogMigration(dialect),
     '0007-cdr': cdrMigration(dialect),
     '0010-idempotency': idempotencyMigration(dialect),
+    '0011-webhooks': webhooksMigration(dialect),
   };
 }
 
