@@ -10,3 +10,4 @@ export type { CredentialsApi } from './credentials-api.js';
 export type { SettingsApi } from './settings-api.js';
 export type { CallsApi } from './calls-api.js';
 export type * from './types.js';
+export { verifyWebhookSignature, type WebhookHeaders } from './verify-webhook-signature.js';
