@@ -18,6 +18,8 @@ import { RateLimiter } from './rate-limiter.js';
 import { RouteTable } from './route-table.js';
 import { callRoutes } from './routes/calls.js';
 import { cdrRoutes } from './routes/cdrs.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { configEvents } from './config-events.js';
 import { accountSettingRoutes } from './routes/account-settings.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { destinationUriRoutes } from './routes/destination-uris.js';
@@ -217,6 +219,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       scoped.addHook('onRoute', documentIdempotencyKey);
       idempotency(scoped, store);
+      configEvents(scoped, store);
       await scoped.register(trunkRoutes, routeDeps);
       await scoped.register(phoneNumberRoutes, routeDeps);
       await scoped.register(whitelistedIpRoutes, routeDeps);
@@ -229,6 +232,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(cdrRoutes, routeDeps);
       await scoped.register(accountSettingRoutes, routeDeps);
       await scoped.register(phoneNumberBulkRoutes, routeDeps);
+      await scoped.register(webhookRoutes, routeDeps);
     },
     { prefix: '/v2/accounts/:account_sid' },
   );
