@@ -32,7 +32,7 @@ for (const kind of STORE_KINDS) {
     });
     after(() => f.close());
 
-    test('create (secret once), validate, list, get, config events in the outbox, deliveries, redeliver, delete', async () => {
+    test('create (secret once), validate, list, get, config events, deliveries, redeliver, delete', async () => {
       for (const url of ['ftp://x/y', 'not a url', 'http://u:p@example.com/', 'javascript:alert(1)']) {
         const r = await f.api('POST', '/webhooks', { url });
         assert.equal(r.status, 400, url);
