@@ -11,3 +11,4 @@ export type { SettingsApi } from './settings-api.js';
 export type { CallsApi } from './calls-api.js';
 export type * from './types.js';
 export { verifyWebhookSignature, type WebhookHeaders } from './verify-webhook-signature.js';
+export type { WebhooksApi, Webhook, CreatedWebhook, WebhookDelivery, NewWebhookInput } from './webhooks-api.js';

@@ -1,4 +1,5 @@
 import { CallsApi } from './calls-api.js';
+import { WebhooksApi } from './webhooks-api.js';
 import { CredentialsApi } from './credentials-api.js';
 import { DestinationUrisApi } from './destination-uris-api.js';
 import { HttpCore, type HttpCoreOptions } from './http-core.js';
@@ -34,6 +35,7 @@ export class VsipClient {
   readonly credentials: CredentialsApi;
   readonly settings: SettingsApi;
   readonly calls: CallsApi;
+  readonly webhooks: WebhooksApi;
   readonly #http: HttpCore;
 
   constructor(options: VsipClientOptions) {
@@ -47,6 +49,7 @@ export class VsipClient {
     this.credentials = new CredentialsApi(this.#http);
     this.settings = new SettingsApi(this.#http);
     this.calls = new CallsApi(this.#http);
+    this.webhooks = new WebhooksApi(this.#http);
   }
 
   /** `GET /health` (no auth): status, version and store kind. */

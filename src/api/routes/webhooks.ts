@@ -218,7 +218,7 @@ export async function webhookRoutes(app: FastifyInstance, { store }: RouteDeps):
     },
   );
 
-  app.get<{ Params: WebhookParams; Querystring: { limit?: number } }>(
+  app.get<{ Params: WebhookParams; Querystring: { limit?: string } }>(
     '/webhooks/:webhook_sid/deliveries',
     {
       schema: {
@@ -227,7 +227,13 @@ export async function webhookRoutes(app: FastifyInstance, { store }: RouteDeps):
         params: webhookParamsSchema,
         querystring: {
           type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 200, description: 'at most (default 50)' } },
+          properties: {
+            limit: {
+              type: 'string',
+              pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$',
+              description: 'at most 1-200 (default 50)',
+            },
+          },
         },
         response: okResponses({ type: 'array', items: deliverySchema }),
       },
@@ -235,7 +241,7 @@ export async function webhookRoutes(app: FastifyInstance, { store }: RouteDeps):
     async (request) => {
       const { account_sid, webhook_sid } = request.params;
       if ((await outbox().getWebhook(account_sid, webhook_sid)) === null) throw notFound(webhook_sid);
-      const rows = await outbox().listDeliveries(account_sid, webhook_sid, request.query.limit ?? 50);
+      const rows = await outbox().listDeliveries(account_sid, webhook_sid, Number(request.query.limit ?? 50));
       return ok(request, rows.map(presentDelivery));
     },
   );

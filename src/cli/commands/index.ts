@@ -13,6 +13,7 @@ import { registerLoginCommand } from './login-command.js';
 import { registerNumbersCommand } from './numbers-command.js';
 import { registerQuickstartCommand } from './quickstart-command.js';
 import { registerTrunksCommand } from './trunks-command.js';
+import { registerWebhooksCommand } from './webhooks-command.js';
 
 export type { CliIo } from './cli-io.js';
 
@@ -42,6 +43,7 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
   registerCredentialsCommand(program, full);
   registerAliasCommand(program, full);
   registerCallsCommand(program, full);
+  registerWebhooksCommand(program, full);
   registerDoctorCommand(program, full);
   registerExplainCommand(program, full);
   registerCompletionCommand(program, full);

@@ -59,6 +59,8 @@ for (const kind of STORE_KINDS) {
       assert.equal(log.status, 200);
       assert.equal(log.body.response.data.length, 1);
       const d = log.body.response.data[0];
+      assert.equal((await f.api('GET', `/webhooks/${w.webhook_sid}/deliveries?limit=1`)).status, 200);
+      assert.equal((await f.api('GET', `/webhooks/${w.webhook_sid}/deliveries?limit=0`)).status, 400);
       assert.equal(d.event_type, 'trunk.created');
       assert.equal(d.state, 'pending');
       assert.match(d.event_id, /^evt_/);
