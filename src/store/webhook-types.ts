@@ -73,5 +73,7 @@ export interface WebhookStore {
   /** Records an attempt's outcome; false when the lease was lost (another node took the row). */
   finishDelivery(d: ClaimedDelivery, outcome: DeliveryOutcome): Promise<boolean>;
   listDeliveries(accountSid: string, webhookSid: string, limit: number): Promise<WebhookDelivery[]>;
+  /** Deletes delivered and failed deliveries created before `beforeMs`; returns how many. */
+  pruneDeliveries(beforeMs: number): Promise<number>;
   redeliver(accountSid: string, webhookSid: string, deliveryId: string, nowMs: number): Promise<WebhookDelivery | null>;
 }

@@ -237,4 +237,13 @@ export class WebhooksRepo implements WebhookStore {
     const row = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toDelivery(row) : null;
   }
+
+  async pruneDeliveries(beforeMs: number): Promise<number> {
+    const r = await this.ctx.db
+      .deleteFrom('webhook_deliveries')
+      .where('state', 'in', ['delivered', 'failed'])
+      .where('created_ms', '<', beforeMs)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
 }

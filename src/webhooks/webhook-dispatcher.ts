@@ -18,11 +18,15 @@ export interface WebhookDispatcherOptions {
   batch?: number;
   /** Per-POST timeout (ms). */
   timeoutMs?: number;
+  /** Delivered and failed deliveries are kept this long for the delivery log (ms). */
+  keepMs?: number;
   retry?: RetryPolicy;
   now?: () => number;
 }
 
 const MAX_ERROR_LENGTH = 200;
+/** How often finished deliveries past `keepMs` are deleted. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 export class WebhookDispatcher {
   readonly #store: WebhookStore;
@@ -32,6 +36,8 @@ export class WebhookDispatcher {
   readonly #timeoutMs: number;
   readonly #retry: RetryPolicy;
   readonly #now: () => number;
+  readonly #keepMs: number;
+  #lastPruneMs = 0;
   #timer: NodeJS.Timeout | null = null;
   #round: Promise<void> | null = null;
   #stopped = false;
@@ -46,6 +52,7 @@ export class WebhookDispatcher {
     this.#timeoutMs = options.timeoutMs ?? 5000;
     this.#retry = options.retry ?? DEFAULT_RETRY;
     this.#now = options.now ?? Date.now;
+    this.#keepMs = options.keepMs ?? 7 * 86_400_000;
   }
 
   start(): void {
@@ -61,6 +68,11 @@ export class WebhookDispatcher {
       const claimed = await this.#store.claimDueDeliveries(this.#now(), this.#batch, this.#timeoutMs * 2 + 5000);
       await Promise.all(claimed.map((d) => this.#deliver(d)));
       sent = claimed.length;
+      const now = this.#now();
+      if (now - this.#lastPruneMs >= PRUNE_EVERY_MS) {
+        this.#lastPruneMs = now;
+        await this.#store.pruneDeliveries(now - this.#keepMs);
+      }
     })()
       .catch((err: unknown) => this.#log.warn({ err }, 'webhook outbox round failed'))
       .finally(() => {
@@ -118,8 +130,8 @@ export class WebhookDispatcher {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
       status = res.status;
-      // The body is not used; reading it frees the connection.
-      await res.arrayBuffer().catch(() => undefined);
+      // The body is not used: cancelled, not read, so an endpoint answering with an endless body costs nothing.
+      await res.body?.cancel().catch(() => undefined);
       if (status >= 200 && status < 300) return { state: 'delivered', status, error: null };
       error = `HTTP ${status}`;
     } catch (err) {

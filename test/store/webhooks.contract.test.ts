@@ -120,6 +120,9 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         [d3.id],
       );
 
+      // Pruning keeps what may still be sent: d3 is pending again.
+      assert.equal(await store.webhooks.pruneDeliveries(2000), 3, 'the three delivered, not the pending one');
+      assert.equal(await store.webhooks.pruneDeliveries(2000), 0);
       assert.equal(await store.webhooks.deleteWebhook(b, all.webhook.sid), false);
       assert.equal(await store.webhooks.deleteWebhook(a, all.webhook.sid), true);
       assert.deepEqual(await store.webhooks.listDeliveries(a, all.webhook.sid, 50), []);
