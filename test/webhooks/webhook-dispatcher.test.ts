@@ -125,3 +125,40 @@ test('a delivery still failing past the retry window is marked failed; redeliver
     await rx.close();
   }
 });
+
+test('two API nodes on one store never both send a delivery', async () => {
+  const f = await fx.fresh();
+  const other = await fx.reopen(f);
+  const a = (await f.store.createAccount('a')).accountSid;
+  const rx = await startWebhookReceiver(() => 200);
+  const nodes = [f.store, other].map(
+    (s) => new WebhookDispatcher(s.webhooks, log, { pollMs: 5, timeoutMs: 2000, retry, batch: 3 }),
+  );
+  try {
+    const { webhook } = await f.store.webhooks.createWebhook({
+      accountSid: a,
+      trunkSid: null,
+      url: rx.url,
+      events: ['*'],
+    });
+    await f.store.webhooks.enqueueEvents(
+      Array.from({ length: 40 }, (_, i) => event(a, i)),
+      Date.now(),
+    );
+    for (const n of nodes) n.start();
+    await waitFor(
+      async () => (await f.store.webhooks.listDeliveries(a, webhook.sid, 100)).every((d) => d.state === 'delivered'),
+      30_000,
+      'all delivered',
+    );
+    assert.equal(rx.received.length, 40, 'no delivery sent twice');
+    assert.equal(new Set(rx.acceptedIds()).size, 40);
+    assert.ok(
+      nodes.every((n) => n.delivered > 0),
+      `both nodes sent: ${nodes.map((n) => n.delivered)}`,
+    );
+  } finally {
+    for (const n of nodes) await n.stop();
+    await rx.close();
+  }
+});
