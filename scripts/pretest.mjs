@@ -20,7 +20,7 @@ if (!existsSync('node_modules/.package-lock.json')) {
 }
 
 // The real SIP peers of the interop tests: sipp (PBX, carrier, load) and baresip (a softphone).
-const packages = { sipp: 'sip-tester', baresip: 'baresip', chromium: 'chromium' };
+const packages = { sipp: 'sip-tester', baresip: 'baresip', chromium: 'chromium', openssl: 'openssl' };
 const missing = Object.keys(packages).filter((bin) => !has(bin));
 if (missing.length > 0) {
   const debs = missing.map((bin) => packages[bin]).join(' ');
