@@ -21,7 +21,8 @@ if (!existsSync('node_modules/.package-lock.json')) {
 
 // The real peers of the interop tests: sipp (PBX, carrier, load), baresip (a softphone), chromium
 // (the console's browser tests), dnsmasq (the DNS server of the RFC 3263 carrier tests) and
-// rtpengine (the media engine), promtool (Debian prometheus: the metrics names check).
+// rtpengine (the media engine), promtool (Debian prometheus: the metrics names check),
+// openssl (a webhook signature computed by hand).
 const packages = {
   sipp: 'sip-tester',
   baresip: 'baresip',
@@ -29,6 +30,7 @@ const packages = {
   dnsmasq: 'dnsmasq',
   rtpengine: 'rtpengine-daemon',
   promtool: 'prometheus',
+  openssl: 'openssl',
 };
 const missing = Object.keys(packages).filter((bin) => !has(bin));
 if (missing.length > 0) {

@@ -18,6 +18,8 @@ import { RateLimiter } from './rate-limiter.js';
 import { RouteTable } from './route-table.js';
 import { callRoutes } from './routes/calls.js';
 import { cdrRoutes } from './routes/cdrs.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { configEvents } from './config-events.js';
 import { accountSettingRoutes } from './routes/account-settings.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { gatewayRoutes } from './routes/gateways.js';
@@ -247,6 +249,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       scoped.addHook('onRoute', documentIdempotencyKey);
       idempotency(scoped, store);
+      configEvents(scoped, store);
       await scoped.register(trunkRoutes, routeDeps);
       await scoped.register(phoneNumberRoutes, routeDeps);
       await scoped.register(whitelistedIpRoutes, routeDeps);
@@ -261,6 +264,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(phoneNumberBulkRoutes, routeDeps);
       await scoped.register(registrationRoutes, routeDeps);
       await scoped.register(gatewayRoutes, routeDeps);
+      await scoped.register(webhookRoutes, routeDeps);
     },
     { prefix: '/v2/accounts/:account_sid' },
   );

@@ -39,6 +39,7 @@ const CAPTURE_SCRIPT = [
   '  const first = Array.isArray(data) ? (data[0] || {}).data : data;',
   '  if (first && first.trunk_sid && /\\/trunks$/.test(pm.request.url.getPath())) ' +
     "pm.collectionVariables.set('trunk_sid', first.trunk_sid);",
+  "  if (first && first.webhook_sid) pm.collectionVariables.set('webhook_sid', first.webhook_sid);",
   // Bulk and CSV imports create many: the single create of the folder names the item the others act on.
   '  if (first && first.id && !/(\\/bulk|\\.csv)$/.test(pm.request.url.getPath())) ' +
     "pm.collectionVariables.set('id', first.id);",
@@ -170,6 +171,8 @@ export function openapiToPostman(doc: {
       { key: 'account_sid', value: 'your_account_sid', type: 'string' },
       { key: 'trunk_sid', value: 'your_trunk_sid', type: 'string' },
       { key: 'id', value: '1', type: 'string' },
+      { key: 'webhook_sid', value: 'your_webhook_sid', type: 'string' },
+      { key: 'delivery_id', value: '1', type: 'string' },
     ],
     item: [...folders.entries()].map(([name, item]) => ({ name, item })),
   };

@@ -13,3 +13,5 @@ export type { RegistrationsApi } from './registrations-api.js';
 export type * from './types.js';
 export { OperatorClient, type OperatorClientOptions } from './operator-client.js';
 export type * from './operator-types.js';
+export { verifyWebhookSignature, type WebhookHeaders } from './verify-webhook-signature.js';
+export type { WebhooksApi, Webhook, CreatedWebhook, WebhookDelivery, NewWebhookInput } from './webhooks-api.js';

@@ -1,6 +1,7 @@
 import { CallsApi } from './calls-api.js';
 import { RegistrationsApi } from './registrations-api.js';
 import type { GatewayRegion } from './types.js';
+import { WebhooksApi } from './webhooks-api.js';
 import { CredentialsApi } from './credentials-api.js';
 import { DestinationUrisApi } from './destination-uris-api.js';
 import { HttpCore, type HttpCoreOptions } from './http-core.js';
@@ -37,6 +38,7 @@ export class VsipClient {
   readonly settings: SettingsApi;
   readonly calls: CallsApi;
   readonly registrations: RegistrationsApi;
+  readonly webhooks: WebhooksApi;
   readonly #http: HttpCore;
 
   constructor(options: VsipClientOptions) {
@@ -51,6 +53,7 @@ export class VsipClient {
     this.settings = new SettingsApi(this.#http);
     this.calls = new CallsApi(this.#http);
     this.registrations = new RegistrationsApi(this.#http);
+    this.webhooks = new WebhooksApi(this.#http);
   }
 
   /** `GET /gateways`: per region, the SIP addresses and RTP ranges to allow, and the API URL (nodes that are up). */

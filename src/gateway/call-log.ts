@@ -14,6 +14,8 @@ export interface CallLogOptions {
   onError?: (err: unknown) => void;
   /** Called with every record as it is taken (the process log's line per failed call, `call-logger.ts`). */
   onRecord?: (call: NewCallRecord) => void;
+  /** Called with each batch once it is in the store, off the call path (webhook events, `src/webhooks`). */
+  afterWrite?: (batch: NewCallRecord[]) => Promise<void>;
 }
 
 /**
@@ -37,6 +39,7 @@ export class CallLog {
   private readonly now: () => Date;
   private readonly onError: (err: unknown) => void;
   private readonly onRecord: ((call: NewCallRecord) => void) | null;
+  private readonly afterWrite: ((batch: NewCallRecord[]) => Promise<void>) | null;
   dropped = 0;
   written = 0;
 
@@ -49,6 +52,7 @@ export class CallLog {
     this.now = options.now ?? (() => new Date());
     this.onError = options.onError ?? (() => {});
     this.onRecord = options.onRecord ?? null;
+    this.afterWrite = options.afterWrite ?? null;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 200);
     this.timer.unref();
     this.pruneTimer = setInterval(() => void this.prune(), options.pruneIntervalMs ?? 60_000);
@@ -86,6 +90,7 @@ export class CallLog {
       .insertCalls(batch)
       .then(() => {
         this.written += batch.length;
+        return this.afterWrite?.(batch).catch(this.onError);
       })
       .catch((err: unknown) => {
         this.dropped += batch.length;

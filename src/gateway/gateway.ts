@@ -8,6 +8,7 @@ import type { SipProtocol, TimerConfig, TlsOptions, UdpSteering } from '../sip/i
 import type { Store } from '../store/types.js';
 import { advertisedHost } from './advertised-host.js';
 import { callLogger } from './call-logger.js';
+import { callEventsWriter } from '../webhooks/call-events-writer.js';
 import { CallLog, type CallLogOptions } from './call-log.js';
 import { ConfigSnapshot } from './config-snapshot.js';
 import { DigestGuard } from './digest-guard.js';
@@ -150,6 +151,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const callLog = new CallLog(store, {
     maxBuffered: config.callLogMaxBuffered,
     onRecord: callLogger(log),
+    afterWrite: callEventsWriter(store),
     ...tuning.callLog,
     onError: (err) => log.error({ err }, 'call log write failed'),
   });

@@ -142,6 +142,9 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
       });
       lifecycle.onClose('api', () => app.close());
       await app.listen({ host: config.apiHost, port: config.apiPort });
+      const { startWebhookDispatcher } = await import('../webhooks/start-webhook-dispatcher.js');
+      const webhooks = startWebhookDispatcher(store, config, logger);
+      if (webhooks !== null) lifecycle.onClose('webhooks', () => webhooks.stop());
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : config.apiPort;
       ready.api = apiUrl(config, port);

@@ -18,6 +18,7 @@ import { SettingsRepo } from './settings-repo.js';
 import type { DialectHooks, StoreContext } from './store-context.js';
 import { TrunksRepo } from './trunks-repo.js';
 import { WhitelistedIpsRepo } from './whitelisted-ips-repo.js';
+import { WebhooksRepo } from './webhooks-repo.js';
 import type { StoreError } from './types.js';
 import type { CarrierPlan } from '../carriers/carrier-plan.js';
 import { CarrierRoutesRepo } from './carrier-routes-repo.js';
@@ -75,6 +76,8 @@ export class KyselyStore implements Store {
   readonly #operator: OperatorAccountsRepo;
   readonly #carriers: CarriersRepo;
   readonly #carrierRoutes: CarrierRoutesRepo;
+  /** Webhook subscriptions and outbox (see webhooks-repo.ts). */
+  readonly webhooks: WebhooksRepo;
   #closed: Promise<void> | null = null;
 
   constructor(db: Kysely<Database>, hooks: DialectHooks, box: SecretBox) {
@@ -93,6 +96,7 @@ export class KyselyStore implements Store {
     this.#operator = new OperatorAccountsRepo(this.#ctx);
     this.#carriers = new CarriersRepo(this.#ctx);
     this.#carrierRoutes = new CarrierRoutesRepo(this.#ctx);
+    this.webhooks = new WebhooksRepo(this.#ctx);
   }
 
   /** For tests and tools in `src/store` only: the raw Kysely handle. */

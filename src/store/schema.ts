@@ -220,6 +220,35 @@ export interface SipNodesTable {
   heartbeat_at: string;
 }
 
+/** Migration 0011: webhook subscriptions. */
+export interface WebhooksTable {
+  sid: string;
+  account_sid: string;
+  trunk_sid: string | null;
+  url: string;
+  events: string;
+  secret_enc: string;
+  active: number;
+  created_at: string;
+}
+
+/** Migration 0011: the webhook outbox, one row per event and subscription. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_sid: string;
+  account_sid: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  state: string;
+  attempts: number;
+  created_ms: number | string;
+  next_attempt_ms: number | string;
+  lease_until_ms: number | string;
+  last_status: number | null;
+  last_error: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   trunks: TrunksTable;
@@ -239,4 +268,6 @@ export interface Database {
   carrier_uris: CarrierUrisTable;
   carrier_routes: CarrierRoutesTable;
   route_carriers: RouteCarriersTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -18,6 +18,7 @@ import type { OperatorStore } from './operator-types.js';
 
 export type AccountStatus = 'active' | 'suspended';
 import type { MediaFacts } from '../media/media-facts.js';
+import type { WebhookStore } from './webhook-types.js';
 
 export interface Account {
   sid: string;
@@ -426,6 +427,9 @@ export interface Store extends OperatorStore {
   /** Server-wide secrets and flags (e.g. the digest nonce secret), stored in a meta table. */
   getMeta(key: string): Promise<string | null>;
   setMetaIfAbsent(key: string, value: string): Promise<string>;
+
+  /** Webhook subscriptions and outbox; optional so that test doubles need not implement it. */
+  readonly webhooks?: WebhookStore;
 
   close(): Promise<void>;
 }

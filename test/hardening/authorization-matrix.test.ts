@@ -30,6 +30,8 @@ interface Fixtures {
   accountSid: string;
   trunkSid: string;
   ids: Record<string, string>;
+  webhookSid: string;
+  deliveryId: string;
 }
 
 let f: ApiFixture;
@@ -56,6 +58,7 @@ const BODIES: Record<string, (accountSid: string) => unknown> = {
   'POST /trunks/{trunk_sid}/settings': () => ({ settings: [{ name: 'trunk_external_alias', value: '+14155550100' }] }),
   'POST /trunks/{trunk_sid}/doctor': () => ({}),
   'PUT /settings': () => ({ cdr_retention_days: 90 }),
+  'POST /webhooks': () => ({ url: `https://hooks${++serial}.example.com/vsip` }),
   'POST /trunks/{trunk_sid}/phone-numbers/bulk': () => ({
     phone_numbers: [{ phone_number: `+9197${String(10_000_000 + ++serial)}` }],
   }),
@@ -75,8 +78,11 @@ function resourceOf(path: string): string {
   return parts[parts.length - 1] ?? '';
 }
 
+/** Operations naming one of the account's resources: a trunk, or a webhook. */
 function trunkScoped(op: Operation): boolean {
-  return op.path.includes('{trunk_sid}') || op.query.some((q) => q.name === 'trunk_sid');
+  return (
+    op.path.includes('{trunk_sid}') || op.path.includes('{webhook_sid}') || op.query.some((q) => q.name === 'trunk_sid')
+  );
 }
 
 /** A trunk with one item of every kind, created through the store (not the API under test). */
@@ -98,16 +104,44 @@ async function seed(store: Store, accountSid: string, n: number): Promise<Fixtur
     weight: 1,
   });
   await store.setSetting(accountSid, trunk.sid, 'trunk_external_alias', '+14155550199');
+  const webhooks = store.webhooks as NonNullable<Store['webhooks']>;
+  const { webhook } = await webhooks.createWebhook({
+    accountSid,
+    trunkSid: null,
+    url: `https://seed${n}.example.com/hook`,
+    events: ['*'],
+  });
+  await webhooks.enqueueEvents(
+    [
+      {
+        id: `evt_seed${n}`,
+        type: 'trunk.updated',
+        accountSid,
+        trunkSid: trunk.sid,
+        createdAt: new Date().toISOString(),
+        data: {},
+      },
+    ],
+    Date.now(),
+  );
+  const [delivery] = await webhooks.listDeliveries(accountSid, webhook.sid, 1);
   return {
     accountSid,
     trunkSid: trunk.sid,
     ids: { 'phone-numbers': num.id, 'whitelisted-ips': ip.id, 'destination-uris': dest.id },
+    webhookSid: webhook.sid,
+    deliveryId: String(delivery?.id),
   };
 }
 
 function url(op: Operation, pathAccount: string, fx: Fixtures): string {
   const id = fx.ids[resourceOf(op.path)] ?? '1';
-  let p = op.path.replace('{account_sid}', pathAccount).replace('{trunk_sid}', fx.trunkSid).replace('{id}', id);
+  let p = op.path
+    .replace('{account_sid}', pathAccount)
+    .replace('{trunk_sid}', fx.trunkSid)
+    .replace('{id}', id)
+    .replace('{webhook_sid}', fx.webhookSid)
+    .replace('{delivery_id}', fx.deliveryId);
   const q = new URLSearchParams();
   for (const { name, required } of op.query) {
     if (name === 'trunk_sid') q.set(name, fx.trunkSid);

@@ -15,6 +15,7 @@ import { registerOperatorCommand } from './operator-command.js';
 import { registerQuickstartCommand } from './quickstart-command.js';
 import { registerRegistrationsCommand } from './registrations-command.js';
 import { registerTrunksCommand } from './trunks-command.js';
+import { registerWebhooksCommand } from './webhooks-command.js';
 
 export type { CliIo } from './cli-io.js';
 
@@ -50,6 +51,7 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
   registerAliasCommand(program, full);
   registerCallsCommand(program, full);
   registerRegistrationsCommand(program, full);
+  registerWebhooksCommand(program, full);
   registerDoctorCommand(program, full);
   registerExplainCommand(program, full);
   registerCompletionCommand(program, full);

@@ -14,6 +14,7 @@ import { callCarrierMigration } from './0005-call-carrier.js';
 import { bindingsMigration } from './0006-bindings.js';
 import { cdrMigration } from './0007-cdr.js';
 import { idempotencyMigration } from './0010-idempotency.js';
+import { webhooksMigration } from './0011-webhooks.js';
 
 export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
   // Names sort lexically: Kysely applies them in that order.
@@ -26,6 +27,7 @@ export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
     '0006-bindings': bindingsMigration(),
     '0007-cdr': cdrMigration(dialect),
     '0010-idempotency': idempotencyMigration(dialect),
+    '0011-webhooks': webhooksMigration(dialect),
   };
 }
 
