@@ -35,6 +35,8 @@ import { operatorGuard } from './operator-guard.js';
 import { operatorAccountRoutes } from './routes/operator/operator-accounts.js';
 import { operatorCarrierRoutes } from './routes/operator/operator-carriers.js';
 import { operatorRouteRoutes } from './routes/operator/operator-routes.js';
+import { operatorCarrierStatusRoutes } from './routes/operator/operator-carrier-status.js';
+import type { CarrierStatus } from '../carriers/carrier-status.js';
 import { shortRequestId } from './short-request-id.js';
 
 export interface AppDeps {
@@ -54,6 +56,8 @@ export interface AppDeps {
    * together).
    */
   metricsText?: () => Promise<string>;
+  /** This process's gateway's carrier state (probes, registrations); null or absent: no gateway here. */
+  carrierStatus?: () => CarrierStatus | null;
   /** How long a cached list page may live (ms); 0 disables the list cache (benchmarks). Default 2000. */
   listCacheTtlMs?: number;
 }
@@ -259,6 +263,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(operatorAccountRoutes, { store, forget: (sid) => auth.invalidateAccount(sid) });
       await scoped.register(operatorCarrierRoutes, { store });
       await scoped.register(operatorRouteRoutes, { store });
+      await scoped.register(operatorCarrierStatusRoutes, { store, carrierStatus: deps.carrierStatus ?? (() => null) });
     },
     { prefix: '/v2/operator' },
   );

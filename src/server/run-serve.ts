@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { firstStartAccount } from './first-start-account.js';
 import { Lifecycle, SHUTDOWN_LIMIT_MS } from './lifecycle.js';
 import type { SipWorkerPool } from './sip-worker-pool.js';
+import type { CarrierStatus } from '../carriers/carrier-status.js';
 
 function listenerLine(a: SipListener): string {
   const host = a.address.includes(':') ? `[${a.address}]` : a.address;
@@ -83,6 +84,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
   ];
   const ready: { api: string | null; sip: SipListener[]; pid: number } = { api: null, sip: [], pid: process.pid };
   let pool: SipWorkerPool | null = null;
+  let carrierStatus: CarrierStatus | null = null;
 
   try {
     if (config.role !== 'sip') {
@@ -93,6 +95,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
         logger,
         metrics,
         sipListeners: () => ready.sip,
+        carrierStatus: () => carrierStatus,
         // With gateway workers, /metrics is theirs and ours together.
         ...(withWorkers ? { metricsText: () => (pool !== null ? pool.metricsText(metrics) : metrics.metrics()) } : {}),
       });
@@ -117,6 +120,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
       lifecycle.onClose('gateway', () => gateway.close());
       for (const a of gateway.addresses) lines.push(listenerLine(a));
       ready.sip = gateway.addresses;
+      carrierStatus = gateway.carriers;
     }
     // Only once every listener is up: a first start that fails (a port in use) must not create
     // the account whose token is shown once, or the next start would have nothing to show.

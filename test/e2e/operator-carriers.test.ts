@@ -28,6 +28,7 @@ const INBOUND_NUMBER = '+15550002001';
 let dataDir: string;
 let serve: ServeProcess;
 let op: OperatorClient;
+let cliEnv: Record<string, string>;
 let domain: string;
 let alpha: CarrierUas;
 let beta: CarrierUas;
@@ -47,10 +48,9 @@ before(async () => {
   serve = await startServe({ dataDir, env, args: ['--carrier', fallback.uri()] });
   const minted = await runCli(['operator-token', 'create', '--json', '--data-dir', dataDir], env);
   assert.equal(minted.code, 0, minted.stderr);
-  op = new OperatorClient({
-    baseUrl: serve.api ?? '',
-    operatorToken: json<{ operator_token: string }>(minted).operator_token,
-  });
+  const operatorToken = json<{ operator_token: string }>(minted).operator_token;
+  op = new OperatorClient({ baseUrl: serve.api ?? '', operatorToken });
+  cliEnv = { VSIP_API_URL: serve.api ?? '', VSIP_OPERATOR_TOKEN: operatorToken, XDG_CONFIG_HOME: join(dataDir, 'x') };
 
   // The account side: a PBX on 127.0.0.2 that may send calls, and a number that receives them.
   domain = `${account.account_sid}.pstn.exotel.com`;
@@ -182,5 +182,50 @@ test("inbound: from a carrier's stored source CIDR accepted, from elsewhere 403 
     assert.match(r.reason, /not a configured carrier/, 'the unknown_carrier refusal');
   } finally {
     await Promise.all([carrier.close(), stranger.close()]);
+  }
+});
+
+test('carrier status through the API and `vsip operator carriers status`: registered, then the URIs', async () => {
+  const port = await freePort('127.0.0.5');
+  const registrar = startSipp({ scenario: 'carrier-registrar.xml', localIp: '127.0.0.5', localPort: port });
+  try {
+    await portBound(port, '127.0.0.5', 'udp');
+    const c = await op.carriers.create({
+      name: 'registered',
+      uris: [{ uri: `sip:127.0.0.5:${port}` }],
+      credentials: { username: 'acme', password: 's3cret' },
+      registration: { registrar_uri: `sip:127.0.0.5:${port}`, expires: 120, contact_user: 'vsip-e2e' },
+    });
+    // The registrar binds for 2 s, then for 30 s once refreshed with the stored password.
+    const s = await waitFor(
+      async () => {
+        const st = await op.carriers.status(c.carrier_sid);
+        const exp = Date.parse(st.registration?.expires_at ?? '') - Date.now();
+        return st.registration?.state === 'registered' && exp > 10_000 ? st : undefined;
+      },
+      15_000,
+      'the carrier registered and refreshed',
+    );
+    assert.equal(s.gateway, 'this_process');
+    assert.equal(s.registration?.last_result, 200);
+    assert.match(s.registration?.contact ?? '', /^sip:vsip-e2e@/);
+    assert.deepEqual(
+      s.uris.map((u) => [u.uri, u.state]),
+      [[`sip:127.0.0.5:${port}`, 'not_probed']],
+    );
+    const r = await registrar.done;
+    assert.equal(r.code, 0, r.output.slice(-3000));
+
+    const byName = await runCli(['operator', 'carriers', 'status', 'registered'], cliEnv);
+    assert.equal(byName.code, 0, byName.stderr);
+    assert.match(byName.stdout, /^registration\s+registered$/m);
+    assert.match(byName.stdout, /not_probed/);
+    const asJson = await runCli(['operator', 'carriers', 'status', c.carrier_sid, '--json'], cliEnv);
+    assert.equal(json<{ name: string }>(asJson).name, 'registered');
+    const unknown = await runCli(['operator', 'carriers', 'status', 'nobody'], cliEnv);
+    assert.equal(unknown.code, 1, unknown.stderr);
+    assert.match(unknown.stderr, /no carrier named or with SID "nobody"/);
+  } finally {
+    registrar.kill();
   }
 });
