@@ -229,3 +229,46 @@ test('carrier status through the API and `vsip operator carriers status`: regist
     registrar.kill();
   }
 });
+
+test('vsip doctor --carrier <name>: every URI checked, stored username, password from the env, registration', async () => {
+  const auth = { username: 'acme', password: 'doc-pw', realm: 'carrier.example', secret: 's' };
+  const uas = await startCarrierUas({ challengeOptions: true, auth });
+  try {
+    const c = await op.carriers.create({
+      name: 'doctored',
+      uris: [{ uri: uas.uri('tcp') }, { uri: 'sip:127.0.0.1:9' }],
+      credentials: { username: 'acme', password: 'doc-pw' },
+      registration: { registrar_uri: uas.uri(), expires: 300, contact_user: 'vsip-doc' },
+    });
+    await waitFor(
+      async () => ((await op.carriers.status(c.carrier_sid)).registration?.state === 'registered' ? true : undefined),
+      15_000,
+      'the carrier registered',
+    );
+    const env = { ...cliEnv, VSIP_CARRIER_PASSWORD: 'doc-pw' };
+    const r = await runCli(['doctor', '--carrier', 'doctored', '--json', '--timeout', '1500'], env, {
+      timeoutMs: 30_000,
+    });
+    assert.equal(r.code, 1, 'the second URI answers nothing');
+    assert.doesNotMatch(r.stdout, /doc-pw/);
+    type Report = { uri: string; passed: boolean; checks: Array<{ id: string; status: string }> };
+    const out = json<{ name: string; passed: boolean; reports: Report[] }>(r);
+    const rows = (rep: Report | undefined) => Object.fromEntries((rep?.checks ?? []).map((x) => [x.id, x.status]));
+    assert.deepEqual(
+      out.reports.map((x) => x.uri),
+      [uas.uri('tcp'), 'sip:127.0.0.1:9'],
+    );
+    assert.equal(rows(out.reports[0]).challenge, 'pass', 'stored username + VSIP_CARRIER_PASSWORD');
+    assert.equal(rows(out.reports[0]).registration, 'pass', "the gateway's registration, through the API");
+    assert.equal(rows(out.reports[1]).reachability, 'fail');
+
+    // Without the password the test challenge cannot be answered, and the text says what to set.
+    const text = await runCli(['doctor', '--carrier', c.carrier_sid, '--timeout', '1500'], cliEnv, {
+      timeoutMs: 30_000,
+    });
+    assert.match(text.stdout, /set VSIP_CARRIER_PASSWORD/);
+    assert.match(text.stdout, /challenge\s+❌/);
+  } finally {
+    await uas.close();
+  }
+});
