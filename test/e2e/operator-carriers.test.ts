@@ -230,7 +230,7 @@ test('carrier status through the API and `vsip operator carriers status`: regist
   }
 });
 
-test('vsip doctor --carrier <name>: every URI checked, stored username, password from the env, registration', async () => {
+test('vsip doctor --carrier <name>: each URI, the stored username, the env password, the registration', async () => {
   const auth = { username: 'acme', password: 'doc-pw', realm: 'carrier.example', secret: 's' };
   const uas = await startCarrierUas({ challengeOptions: true, auth });
   try {
