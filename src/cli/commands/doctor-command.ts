@@ -41,8 +41,8 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
     .option('--ca <file>', 'PEM file of CA certificates to trust for TLS destinations (default: system roots)')
     .option(
       '--carrier <uri|name|sid>',
-      'check one upstream carrier URI instead: DNS, reachability, TLS, OPTIONS, test challenge; a carrier name or SID ' +
-        '(operator API, VSIP_OPERATOR_TOKEN) checks each of its URIs and its registration',
+      'check one upstream carrier URI instead: DNS, reachability, TLS, OPTIONS, test challenge; ' +
+        'a carrier name or SID (operator API, VSIP_OPERATOR_TOKEN) checks each of its URIs and its registration',
     )
     .option(
       '--carrier-username <user>',
