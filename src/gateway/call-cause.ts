@@ -48,6 +48,8 @@ export const CALL_CAUSES = [
   'carrier_auth_failed',
   /** 403: a call on the carrier side from an address that is no carrier's source and no registration. */
   'unknown_carrier',
+  /** 503: every carrier of the route is at its max calls/s or max concurrent calls. */
+  'carrier_limit_exceeded',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

@@ -162,4 +162,11 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
     meaning: "A call reached the carrier port from an address that is no carrier's source address or registration",
     fix: "Add the address to the carrier's source addresses (IPs/CIDRs), or have the carrier register first",
   },
+  carrier_limit_exceeded: {
+    code: 503,
+    meaning: "Every carrier of the dialled number's route is at its max calls per second or max concurrent calls",
+    fix:
+      "Raise the carriers' max_calls_per_second / max_concurrent_calls (operator API), or add a carrier to the " +
+      'route',
+  },
 };

@@ -36,6 +36,7 @@ import { startCarrierSide } from '../carriers/carrier-side.js';
 import { registerCarrierMetrics } from '../carriers/carrier-metrics.js';
 import type { CarrierStatus } from '../carriers/carrier-status.js';
 import type { RegistrationSettings } from '../carriers/carrier-registrations.js';
+import { CarrierLimits } from './carrier-limits.js';
 
 /** Knobs tests and benches turn; production uses the defaults. */
 export interface GatewayTuning {
@@ -331,6 +332,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       carrier,
       router: carriers.router,
       trunkLimits,
+      carrierLimits: new CarrierLimits(tuning.trunkClock),
       resolve: (uri) => carriers.resolver.resolve(uri),
       onRetryAfter: (uriId, seconds) => carriers.prober.holdDown(uriId, seconds),
     });
