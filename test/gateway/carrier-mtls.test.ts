@@ -129,7 +129,7 @@ async function callThrough(flags: Record<string, string>, expected: number, to =
   }
 }
 
-test('carrier mTLS: with --carrier-tls-cert/--carrier-tls-key the carrier accepts vsip and gets the INVITE', async () => {
+test('carrier mTLS: with --carrier-tls-cert/--carrier-tls-key the carrier accepts vsip, gets the INVITE', async () => {
   const cause = await callThrough({ carrierTlsCert: certFile, carrierTlsKey: keyFile }, 486);
   assert.equal(cause, 'busy', "the carrier's own answer came back over the mutual-TLS connection");
   assert.deepEqual(accepted, ['vsip.client.test']);
