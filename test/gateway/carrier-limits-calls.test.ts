@@ -89,3 +89,24 @@ test('carrier limits: a carrier over its calls/s is skipped; all over → 503 ca
   assert.equal(alpha.stats.answered, 2, 'the next second, alpha again');
   assert.equal(await lastCause(), 'completed');
 });
+
+test('carrier limits: a concurrent-call slot is given back when the call ends (BYE): calls in turn fit', async () => {
+  const before = [alpha.stats.answered, beta.stats.answered];
+  const a = testCarrier('alpha', [[alpha.uri(), 0, 1]], { maxConcurrentCalls: 1 });
+  const b = testCarrier('beta', [[beta.uri(), 0, 1]]);
+  plan.set(
+    [a, b],
+    [
+      [
+        '',
+        [
+          ['alpha', 0, 1],
+          ['beta', 1, 1],
+        ],
+      ],
+    ],
+  );
+  for (let i = 0; i < 3; i++) await pbxCall();
+  assert.equal(alpha.stats.answered - (before[0] ?? 0), 3, 'each call found alpha free again');
+  assert.equal(beta.stats.answered, before[1], 'beta was never needed');
+});
