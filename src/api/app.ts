@@ -40,6 +40,8 @@ import { operatorGuard } from './operator-guard.js';
 import { operatorAccountRoutes } from './routes/operator/operator-accounts.js';
 import { operatorCarrierRoutes } from './routes/operator/operator-carriers.js';
 import { operatorRouteRoutes } from './routes/operator/operator-routes.js';
+import { operatorCarrierStatusRoutes } from './routes/operator/operator-carrier-status.js';
+import type { CarrierStatus } from '../carriers/carrier-status.js';
 import { shortRequestId } from './short-request-id.js';
 import { clientErrorHandler } from './client-error-handler.js';
 import type { Readiness } from '../server/readiness.js';
@@ -65,6 +67,8 @@ export interface AppDeps {
   mediaStatus?: () => MediaStatus | null;
   /** `GET /ready`'s checks (`vsip serve` passes the process's list); without it, only the store is checked. */
   readiness?: Readiness;
+  /** This process's gateway's carrier state (probes, registrations); null or absent: no gateway here. */
+  carrierStatus?: () => CarrierStatus | null;
   /** How long a cached list page may live (ms); 0 disables the list cache (benchmarks). Default 2000. */
   listCacheTtlMs?: number;
 }
@@ -278,6 +282,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await scoped.register(operatorAccountRoutes, { store, forget: (sid) => auth.invalidateAccount(sid) });
       await scoped.register(operatorCarrierRoutes, { store });
       await scoped.register(operatorRouteRoutes, { store });
+      await scoped.register(operatorCarrierStatusRoutes, { store, carrierStatus: deps.carrierStatus ?? (() => null) });
     },
     { prefix: '/v2/operator' },
   );

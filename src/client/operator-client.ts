@@ -4,6 +4,7 @@ import type {
   CarrierInput,
   CarrierRouteInfo,
   CarrierRouteInput,
+  CarrierStatusInfo,
   OperatorAccount,
   OperatorAccountCredentials,
 } from './operator-types.js';
@@ -21,8 +22,8 @@ const enc = encodeURIComponent;
 /** CRUD of one operator collection (`/v2/operator/<name>`), keyed by its sid. */
 class OperatorCollection<Info, Input> {
   constructor(
-    private readonly http: HttpCore,
-    private readonly base: string,
+    protected readonly http: HttpCore,
+    protected readonly base: string,
   ) {}
 
   async create(input: Input): Promise<Info> {
@@ -50,6 +51,13 @@ class OperatorCollection<Info, Input> {
 
   async delete(sid: string): Promise<void> {
     await this.http.request('DELETE', `${this.base}/${enc(sid)}`);
+  }
+}
+
+/** `/v2/operator/carriers`, and each carrier's live state as the answering node's gateway sees it. */
+class OperatorCarriersApi extends OperatorCollection<CarrierInfo, CarrierInput> {
+  async status(carrierSid: string): Promise<CarrierStatusInfo> {
+    return (await this.http.request<CarrierStatusInfo>('GET', `${this.base}/${enc(carrierSid)}/status`)).data;
   }
 }
 
@@ -102,7 +110,7 @@ class OperatorAccountsApi {
  */
 export class OperatorClient {
   readonly accounts: OperatorAccountsApi;
-  readonly carriers: OperatorCollection<CarrierInfo, CarrierInput>;
+  readonly carriers: OperatorCarriersApi;
   readonly routes: OperatorCollection<CarrierRouteInfo, CarrierRouteInput>;
 
   constructor(options: OperatorClientOptions) {
@@ -115,7 +123,7 @@ export class OperatorClient {
       authorization: `Bearer ${operatorToken}`,
     });
     this.accounts = new OperatorAccountsApi(http);
-    this.carriers = new OperatorCollection(http, '/v2/operator/carriers');
+    this.carriers = new OperatorCarriersApi(http, '/v2/operator/carriers');
     this.routes = new OperatorCollection(http, '/v2/operator/routes');
   }
 }

@@ -63,3 +63,27 @@ export interface CarrierRouteInfo {
   date_created: string;
   date_updated: string;
 }
+
+/** `GET /v2/operator/carriers/{sid}/status`: this node's view (each SIP node probes and registers itself). */
+export interface CarrierStatusInfo {
+  carrier_sid: string;
+  name: string;
+  /** none: the answering process runs no gateway (`--role api`, `--sip-workers`). */
+  gateway: 'this_process' | 'none';
+  uris: Array<{
+    id: string;
+    uri: string;
+    state: 'up' | 'down' | 'held' | 'not_probed';
+    last_result: number | 'timeout' | 'transport' | null;
+    last_probe_at: string | null;
+    held_until: string | null;
+  }>;
+  registration: {
+    registrar_uri: string;
+    state: 'registering' | 'registered' | 'failing';
+    last_result: number | 'timeout' | 'transport' | null;
+    expires_at: string | null;
+    next_attempt_at: string | null;
+    contact: string;
+  } | null;
+}

@@ -62,6 +62,8 @@ export const CALL_CAUSES = [
   'tls_required',
   /** 488: a secure_trunking trunk's call offered no SDES SRTP (RFC 4568). */
   'srtp_required',
+  /** 503: every carrier of the route is at its max calls/s or max concurrent calls. */
+  'carrier_limit_exceeded',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

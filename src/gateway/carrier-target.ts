@@ -10,6 +10,7 @@ import {
   type SipTarget,
 } from '../sip/index.js';
 import { causeForStatus, type CallCause } from './call-cause.js';
+import type { CarrierLimitVerdict } from './carrier-limits.js';
 import { uriOfNameAddr } from './sip-routing.js';
 import type { AttemptOutcome, ProxyTarget, TargetSet, TargetVerdict } from './target-set.js';
 
@@ -46,6 +47,8 @@ export interface CarrierTargetOptions {
   attempts?: CarrierAttempt[];
   /** A probed carrier's URI answered 503 with Retry-After (seconds): the prober holds it down that long. */
   onRetryAfter?: (uriId: string, seconds: number) => void;
+  /** A carrier's own call limits (CarrierLimits.admit): a carrier over them is skipped like a down URI. */
+  admit?: (carrier: Carrier) => CarrierLimitVerdict | (() => void);
 }
 
 /** Seconds of a Retry-After (RFC 3261 §20.33: delta-seconds, then optional comment and params), or null. */
@@ -75,6 +78,10 @@ export class CarrierTarget implements TargetSet {
   #last: AttemptOutcome = 'transport';
   #lastStatus = 0;
   #authFailed = false;
+  /** A carrier was skipped for its limits: with nothing tried, that is the cause. */
+  #limited = false;
+  /** The carrier holding a slot for this call, and how to give it back. */
+  #held: { sid: string; release: () => void } | null = null;
 
   constructor(private readonly o: CarrierTargetOptions) {
     this.#queue = [...o.hops];
@@ -82,7 +89,8 @@ export class CarrierTarget implements TargetSet {
 
   next(): CarrierHop | undefined {
     if (this.#stop !== 0) return undefined;
-    const hop = this.#queue.shift();
+    let hop = this.#queue.shift();
+    while (hop !== undefined && !this.hold(hop.carrier)) hop = this.#queue.shift();
     if (hop === undefined) return undefined;
     this.#current = hop;
     this.#tries++;
@@ -155,6 +163,31 @@ export class CarrierTarget implements TargetSet {
     return this.#queue.length > 0;
   }
 
+  /**
+   * A slot of the hop's carrier for this call: kept across its URIs and a challenge's retry, given
+   * back when the search moves to another carrier (the last one failed). False: over its limits,
+   * and its other URIs are skipped too.
+   */
+  private hold(carrier: Carrier): boolean {
+    if (this.#held?.sid === carrier.sid || this.o.admit === undefined) return true;
+    this.release();
+    const slot = this.o.admit(carrier);
+    if (typeof slot === 'function') {
+      this.#held = { sid: carrier.sid, release: slot };
+      return true;
+    }
+    this.#limited = true;
+    this.dropCarrier(carrier.sid);
+    return false;
+  }
+
+  /** Gives back the carrier slot this call holds; the call's end runs it (idempotent). */
+  release(): void {
+    const held = this.#held;
+    this.#held = null;
+    held?.release();
+  }
+
   private dropCarrier(sid: string): void {
     for (let i = this.#queue.length - 1; i >= 0; i--) if (this.#queue[i]?.carrier.sid === sid) this.#queue.splice(i, 1);
   }
@@ -167,6 +200,13 @@ export class CarrierTarget implements TargetSet {
         code: 503,
         reason: 'Service Unavailable (carrier authentication failed)',
         cause: 'carrier_auth_failed',
+      };
+    if (this.#tries === 0 && this.#limited)
+      return {
+        relay: false,
+        code: 503,
+        reason: 'Service Unavailable (carrier call limits reached)',
+        cause: 'carrier_limit_exceeded',
       };
     if (this.#tries === 0)
       return {

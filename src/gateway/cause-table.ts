@@ -201,4 +201,11 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
     meaning: 'The trunk has secure_trunking on, and the INVITE offered no SRTP (RTP/SAVP with a=crypto, SDES)',
     fix: 'Enable SRTP with SDES key exchange (RFC 4568) in your PBX for this trunk',
   },
+  carrier_limit_exceeded: {
+    code: 503,
+    meaning: "Every carrier of the dialled number's route is at its max calls per second or max concurrent calls",
+    fix:
+      "Raise the carriers' max_calls_per_second / max_concurrent_calls (operator API), or add a carrier to the " +
+      'route',
+  },
 };

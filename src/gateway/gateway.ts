@@ -45,6 +45,7 @@ import { parseEngineList, type EngineAddress } from '../media/parse-engine-list.
 import { RtpenginePool } from '../media/rtpengine-pool.js';
 import { registerMediaMetrics } from '../media/media-metrics.js';
 import { watchMedia } from './media-watch.js';
+import { CarrierLimits } from './carrier-limits.js';
 
 /** Knobs tests and benches turn; production uses the defaults. */
 export interface GatewayTuning {
@@ -385,6 +386,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       carrier,
       router: carriers.router,
       trunkLimits,
+      carrierLimits: new CarrierLimits(tuning.trunkClock),
       resolve: (uri) => carriers.resolver.resolve(uri),
       onRetryAfter: (uriId, seconds) => carriers.prober.holdDown(uriId, seconds),
     });

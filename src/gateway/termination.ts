@@ -31,6 +31,7 @@ import { refuse, type Refusal, type RefuseContext } from './refuse.js';
 import { extensionRefusal } from './refuse-extensions.js';
 import { trunkLimitRefusal } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
+import type { CarrierLimits } from './carrier-limits.js';
 
 const NO_ROUTE: Refusal = { code: 404, reason: 'Not Found (no route for the dialled number)', cause: 'no_route' };
 
@@ -49,6 +50,8 @@ export interface TerminationOptions {
   /** The carriers and routes (the operator's plan, or the `--carrier` shortcut's one carrier). */
   router: CarrierRouter;
   trunkLimits: TrunkLimits;
+  /** Each carrier's own max calls/s and concurrent calls (skipped like a down URI when over them). */
+  carrierLimits?: CarrierLimits;
   /** RFC 3263 for carrier URIs named by a host name (sip-resolver.ts). */
   resolve: (uri: SipUri) => Promise<SipTarget[]>;
   /** A carrier URI answered 503 with Retry-After: hold it down that long (see carrier-prober.ts). */
@@ -168,14 +171,23 @@ export class Termination {
     const accessRR = this.o.proxy.signer.recordRoute(this.o.access, source.protocol, callId);
     const attempts: CarrierAttempt[] = [];
     call.attempts = attempts;
+    const limits = this.o.carrierLimits;
+    const targets = new CarrierTarget({
+      hops,
+      patienceMs: this.o.proxy.timers.ringTimeoutMs,
+      attempts,
+      ...(this.o.onRetryAfter !== undefined ? { onRetryAfter: this.o.onRetryAfter } : {}),
+      ...(limits !== undefined ? { admit: (c) => limits.admit(c) } : {}),
+    });
+    // The carrier's slot is given back where the trunk's is: on whichever path ends the call.
+    const trunkRelease = call.release;
+    call.release = () => {
+      trunkRelease?.();
+      targets.release();
+    };
     proxyInvite(this.o.proxy, tx, this.o.carrier, call, {
       callerPort: this.o.access,
-      targets: new CarrierTarget({
-        hops,
-        patienceMs: this.o.proxy.timers.ringTimeoutMs,
-        attempts,
-        ...(this.o.onRetryAfter !== undefined ? { onRetryAfter: this.o.onRetryAfter } : {}),
-      }),
+      targets,
       build: (t) => {
         const hop = t as CarrierHop;
         call.carrier = hop.carrier.name;

@@ -11,6 +11,7 @@ import { Readiness } from './readiness.js';
 import type { SipWorkerPool } from './sip-worker-pool.js';
 import type { MediaStatus } from '../media/media-status.js';
 import type { EngineAddress } from '../media/parse-engine-list.js';
+import type { CarrierStatus } from '../carriers/carrier-status.js';
 
 function listenerLine(a: SipListener): string {
   const host = a.address.includes(':') ? `[${a.address}]` : a.address;
@@ -109,6 +110,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
         throw new Error(`${pool.pids.length} of ${config.sipWorkers} SIP workers running`);
     });
   }
+  let carrierStatus: CarrierStatus | null = null;
 
   try {
     if (config.opsPort !== null) {
@@ -136,6 +138,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
         metrics,
         sipListeners: () => ready.sip,
         mediaStatus: () => media?.status ?? null,
+        carrierStatus: () => carrierStatus,
         // With gateway workers, /metrics is theirs and ours together.
         ...(withWorkers ? { metricsText } : {}),
         readiness,
@@ -181,6 +184,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
       lifecycle.onClose('gateway', () => gateway.close());
       for (const a of gateway.addresses) lines.push(listenerLine(a));
       ready.sip = gateway.addresses;
+      carrierStatus = gateway.carriers;
     }
     // Only once every listener is up: a first start that fails (a port in use) must not create
     // the account whose token is shown once, or the next start would have nothing to show.

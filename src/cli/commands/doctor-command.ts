@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { VsipClient } from '../../client/vsip-client.js';
 import type { DoctorReport } from '../doctor/doctor-types.js';
 import { runDoctor } from '../doctor/run-doctor.js';
-import { runCarrierDoctor } from '../../carriers/carrier-doctor.js';
+import { carrierDoctor } from './carrier-doctor-command.js';
 import { renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions } from './common-options.js';
@@ -40,8 +40,9 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
     .option('--number <e164>', 'check that this number is mapped')
     .option('--ca <file>', 'PEM file of CA certificates to trust for TLS destinations (default: system roots)')
     .option(
-      '--carrier <uri>',
-      'check one upstream carrier URI instead: DNS, reachability, TLS, OPTIONS, test challenge',
+      '--carrier <uri|name|sid>',
+      'check one upstream carrier URI instead: DNS, reachability, TLS, OPTIONS, test challenge; ' +
+        'a carrier name or SID (operator API, VSIP_OPERATOR_TOKEN) checks each of its URIs and its registration',
     )
     .option(
       '--carrier-username <user>',
@@ -63,13 +64,14 @@ Examples:
   $ vsip doctor TR0123456789abcdef --pbx-ip 203.0.113.10
   $ vsip doctor TR0123456789abcdef --direction origination --ca my-ca.pem
   $ vsip doctor TR0123456789abcdef --json | jq '.checks[] | select(.status == "fail")'
-  $ VSIP_CARRIER_PASSWORD=… vsip doctor --carrier sips:sip.carrier.example --carrier-username acme`,
+  $ VSIP_CARRIER_PASSWORD=… vsip doctor --carrier sips:sip.carrier.example --carrier-username acme
+  $ VSIP_OPERATOR_TOKEN=… VSIP_CARRIER_PASSWORD=… vsip doctor --carrier alpha`,
   );
 
   cmd.action((trunkSid: string | undefined, flags: DoctorFlags) =>
     runAction(io, async () => {
       if (flags.carrier !== undefined) return carrierDoctor(io, flags);
-      if (trunkSid === undefined) throw new UsageError('give a trunk SID, or --carrier <sip-uri>');
+      if (trunkSid === undefined) throw new UsageError('give a trunk SID, or --carrier <sip-uri|name|sid>');
       if (flags.direction !== undefined && flags.direction !== 'termination' && flags.direction !== 'origination')
         throw new UsageError(`--direction must be termination or origination, got "${flags.direction}"`);
       let ca: string[] | undefined;
@@ -110,34 +112,6 @@ Examples:
       return report.passed ? 0 : 1;
     }),
   );
-}
-
-/** `vsip doctor --carrier <uri>`: the carrier checks of carrier-doctor.ts, as a table or JSON. */
-async function carrierDoctor(io: CliIo, flags: DoctorFlags): Promise<number> {
-  const uri = flags.carrier ?? '';
-  if (!/^sips?:/i.test(uri))
-    throw new UsageError(`--carrier takes a sip: or sips: URI (carriers by name: the operator API), got "${uri}"`);
-  // The password stays out of the process list and shell history: the environment only.
-  const password = io.env.VSIP_CARRIER_PASSWORD;
-  const report = await runCarrierDoctor({
-    uri,
-    credentials:
-      flags.carrierUsername !== undefined && password !== undefined
-        ? { username: flags.carrierUsername, password, authUsername: null, realm: null }
-        : null,
-    dnsServer: flags.dnsServer ?? null,
-    caFile: flags.carrierCaFile ?? null,
-    timeoutMs: intFlag('--timeout', flags.timeout),
-  });
-  if (flags.json) printJson(io, report);
-  else {
-    const table = renderTable(
-      ['Check', 'Result', 'Details'],
-      report.checks.map((c) => [c.id, MARK[c.status], c.detail]),
-    );
-    print(io, `Carrier ${uri}\n\n${table}\n\n${report.passed ? '✅ carrier reachable' : '❌ carrier checks failed'}`);
-  }
-  return report.passed ? 0 : 1;
 }
 
 /**

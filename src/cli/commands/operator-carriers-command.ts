@@ -6,6 +6,7 @@ import { intFlag, withPageOptions } from './common-options.js';
 import { listItems } from './list-items.js';
 import { confirmOrRefuse, operatorClientFor, withOperatorOptions, type OperatorFlags } from './operator-client-for.js';
 import { runAction, UsageError } from './run-action.js';
+import { registerCarrierStatusCommand } from './operator-carrier-status-command.js';
 
 interface CarrierFlags extends OperatorFlags {
   uri?: string[];
@@ -206,6 +207,7 @@ export function registerOperatorCarriersCommand(operator: Command, io: CliIo): v
         else print(io, renderFields(carrierFields(c)));
       }),
     );
+  registerCarrierStatusCommand(carriers, io);
   withOperatorOptions(carriers.command('delete <carrier_sid>'))
     .description('delete a carrier (refused while a route lists it)')
     .option('-y, --yes', 'do not ask for confirmation (required when stdin is not a terminal)')
