@@ -1,7 +1,8 @@
-import { formatHost, getHeader, type InviteServerTransaction } from '../sip/index.js';
+import { formatHost, getHeader, type InviteServerTransaction, type SipTarget } from '../sip/index.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import { decideOrigination, type OriginationDecision } from './origination-policy.js';
-import type { Registration } from '../store/types.js';
+import type { Registration, SipNode } from '../store/types.js';
+import { flowOfRelayRoute, isNodeAddress, relayRoute } from './flow-relay.js';
 import type { CompiledTrunk } from './config-snapshot.js';
 import { RegisteredSet } from './registered-set.js';
 import type { CallState } from './call-record.js';
@@ -28,6 +29,8 @@ export interface OriginationOptions {
   trunkLimits: TrunkLimits;
   /** A trunk's registered bindings (the store's; expired ones are skipped here); none: registrations unused. */
   bindings?: (trunkSid: string) => Promise<Registration[]>;
+  /** This node's id (bindings it took name it) and the nodes that are up: calls for flows others hold. */
+  node?: { id: string; nodes: () => Promise<SipNode[]> };
 }
 
 /**
@@ -46,6 +49,23 @@ export function bindingTarget(r: Registration): ProxyTarget {
 }
 
 /**
+ * A binding whose TCP/TLS connection another node holds, when that node is up: handed to it over
+ * UDP at its relay address, the flow in a signed Route (flow-relay.ts). Otherwise as `bindingTarget`.
+ */
+function targetVia(r: Registration, self: string, nodes: readonly SipNode[], o: OriginationOptions, callId: string) {
+  const t = bindingTarget(r);
+  if (t.target.protocol === 'udp' || r.nodeId == null || r.nodeId === self) return t;
+  const relay = nodes.find((n) => n.id === r.nodeId)?.relay;
+  if (relay == null) return t;
+  return {
+    ...t,
+    target: { protocol: 'udp' as const, address: relay.address, port: relay.port },
+    label: `${t.label} via node ${r.nodeId}`,
+    route: relayRoute(o.proxy.signer, relay, r, callId),
+  };
+}
+
+/**
  * INVITE from the carrier (PSTN → PBX): the dialled number picks the trunk, the trunk's
  * destination URIs are tried in priority/weight order over the transport each one names, with
  * failover on transport error, timeout, 408 or 5xx (`DestinationSet`).
@@ -57,6 +77,8 @@ export class Origination {
     const req = tx.request;
     const callId = getHeader(req, 'call-id') ?? '';
     const warnAgent = formatHost(this.o.carrier.advertise);
+    const flow = this.o.node === undefined ? null : flowOfRelayRoute(this.o.proxy.signer, req, callId);
+    if (flow !== null) return this.relayed(tx, flow, callId, warnAgent);
     const ruri = safeParseUri(req.uri);
     const inbound = this.o.sources.match(tx.source.address, ruri?.user ?? null);
     // A call to the Contact we registered names that Contact in its Request-URI: the number is the To's.
@@ -95,15 +117,71 @@ export class Origination {
     // The one store read on this path, only for a trunk whose PBX may register: bindings are shared
     // by every SIP node (a REGISTER taken by another node counts), so they are not in the snapshot.
     const now = Date.now();
-    (this.o.bindings as NonNullable<OriginationOptions['bindings']>)(trunk.sid).then(
-      (regs) =>
-        this.admit(
-          tx,
-          refusal,
-          d,
-          regs.filter((r) => Date.parse(r.expiresAt) > now),
-        ),
+    const node = this.o.node;
+    const load = async (): Promise<ProxyTarget[]> => {
+      const regs = (await (this.o.bindings as NonNullable<OriginationOptions['bindings']>)(trunk.sid)).filter(
+        (r) => Date.parse(r.expiresAt) > now,
+      );
+      // The registry is read only when a live TCP/TLS binding was taken by another node.
+      const foreign = regs.some((r) => r.transport !== 'udp' && r.nodeId != null && r.nodeId !== node?.id);
+      const nodes = node !== undefined && foreign ? await node.nodes() : [];
+      return regs.map((r) => (node === undefined ? bindingTarget(r) : targetVia(r, node.id, nodes, this.o, callId)));
+    };
+    load().then(
+      (targets) => this.admit(tx, refusal, d, targets),
       () => this.admit(tx, refusal, d, []),
+    );
+  }
+
+  /**
+   * An INVITE another node handed us for a flow we hold (flow-relay.ts): sent over that connection
+   * if its source is a node of the registry, with our Record-Routes marked as this node's so the
+   * dialog's requests pass through us both ways. The call is recorded by the node it entered.
+   */
+  private relayed(tx: InviteServerTransaction, flow: SipTarget, callId: string, warnAgent: string): void {
+    const req = tx.request;
+    const call: CallState = {
+      direction: 'origination',
+      trunk: null,
+      callId,
+      caller: null,
+      callee: null,
+      source: tx.source,
+      startedAt: Date.now(),
+      answeredAt: null,
+      destination: null,
+      carrier: null,
+    };
+    const refusal: RefuseContext = { tx, call, deps: this.o.proxy, warnAgent };
+    const node = this.o.node as NonNullable<OriginationOptions['node']>;
+    node.nodes().then(
+      (nodes) => {
+        if (!isNodeAddress(nodes, tx.source.address))
+          return refuse(refusal, {
+            code: 403,
+            reason: 'Forbidden (not a configured carrier)',
+            cause: 'unknown_carrier',
+          });
+        const mf = maxForwardsOf(req);
+        if (mf !== null && mf <= 0)
+          return refuse(refusal, { code: 483, reason: 'Too Many Hops', cause: 'max_forwards' });
+        const signer = this.o.proxy.signer;
+        const mark = `;vn=${signer.node}`;
+        const target: ProxyTarget = { requestUri: req.uri, target: flow, label: `relayed to ${req.uri}` };
+        proxyInvite(this.o.proxy, tx, this.o.access, call, {
+          targets: new RegisteredSet([target], null),
+          build: (t) =>
+            forwardRequest(req, {
+              requestUri: t.requestUri,
+              recordRoute: [
+                signer.recordRoute(this.o.access, t.target.protocol, callId, mark),
+                signer.recordRoute(this.o.carrier, tx.source.protocol, callId, mark),
+              ],
+              popRoutes: 1,
+            }),
+        });
+      },
+      () => refuse(refusal, { code: 503, reason: 'Service Unavailable (node registry)', cause: 'unknown_carrier' }),
     );
   }
 
@@ -111,7 +189,7 @@ export class Origination {
     tx: InviteServerTransaction,
     refusal: RefuseContext,
     d: OriginationDecision,
-    regs: Registration[],
+    regs: ProxyTarget[],
   ): void {
     const req = tx.request;
     const callId = getHeader(req, 'call-id') ?? '';
@@ -140,13 +218,21 @@ export class Origination {
     const signer = this.o.proxy.signer;
     const carrierRR = signer.recordRoute(this.o.carrier, tx.source.protocol, callId);
     proxyInvite(this.o.proxy, tx, this.o.access, refusal.call, {
-      targets: regs.length === 0 ? rest : new RegisteredSet(regs.map(bindingTarget), targets.length > 0 ? rest : null),
-      build: (t) =>
-        forwardRequest(req, {
+      targets: regs.length === 0 ? rest : new RegisteredSet(regs, targets.length > 0 ? rest : null),
+      build: (t) => {
+        const fwd = forwardRequest(req, {
           requestUri: t.requestUri,
           recordRoute: [signer.recordRoute(this.o.access, t.target.protocol, callId), carrierRR],
           popRoutes: 0,
-        }),
+        });
+        if (t.route === undefined) return fwd;
+        // Our Route on top of any the carrier sent (RFC 3261 §16.6 step 7 lets a proxy push one).
+        const i = fwd.headers.findIndex((h) => h.name !== 'via' && h.name !== 'record-route');
+        return {
+          ...fwd,
+          headers: [...fwd.headers.slice(0, i), { name: 'route', value: t.route }, ...fwd.headers.slice(i)],
+        };
+      },
     });
   }
 }
