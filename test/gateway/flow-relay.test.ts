@@ -130,7 +130,7 @@ function relaySuite(name: string, open: OpenStores): void {
     });
     after(() => stop());
 
-    test('a call entering node B reaches the PBX registered over TCP on node A; ACK and BYE pass both nodes', async () => {
+    test('a call entering node B reaches the PBX registered over TCP on node A; ACK, BYE pass both', async () => {
       const p = await registeredPbx();
       try {
         const [reg] = await store.listRegistrations(trunk);
@@ -165,7 +165,7 @@ function relaySuite(name: string, open: OpenStores): void {
       }
     });
 
-    test('a forged relay Route (bad signature) is not relayed: the INVITE goes through the ordinary policy', async () => {
+    test('a forged relay Route (bad signature) is not relayed: the ordinary policy applies', async () => {
       const sock = await createSipEndpoint({ listen: [{ protocol: 'udp', host: '127.0.0.8', port: 0 }] });
       try {
         const port = sock.addresses()[0]?.port ?? 0;
