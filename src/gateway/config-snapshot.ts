@@ -23,6 +23,8 @@ export interface CompiledTrunk {
   readonly accountSuspended?: boolean;
   /** Whether the PBX may REGISTER; when it has, its live bindings are rung before the destination URIs. */
   readonly registrationEnabled: boolean;
+  /** The region its origination calls should leave from (`edge_preference`), null: any. */
+  readonly edgePreference?: string | null;
 }
 
 export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
@@ -50,6 +52,7 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
     maxConcurrentCalls: g.trunk.maxConcurrentCalls,
     accountSuspended: g.accountSuspended === true,
     registrationEnabled: g.trunk.registrationEnabled,
+    edgePreference: g.trunk.edgePreference,
   });
 }
 

@@ -52,3 +52,34 @@ function param(value: string, name: string): string | null {
   const m = new RegExp(`;${name}=([A-Za-z0-9_-]+)`).exec(value);
   return m === null ? null : (m[1] as string);
 }
+
+/**
+ * The Route of an origination call handed to a node of the trunk's preferred region
+ * (`edge_preference`): `<sip:vsip@node;lr;vh=…>`, `vh` an HMAC of the Call-ID. The receiving node
+ * runs the ordinary origination policy on it, trusting the sender as a carrier only because it is
+ * a node of the registry and the Route is signed.
+ */
+export function handoffRoute(signer: RouteSigner, node: NonNullable<SipNode['relay']>, callId: string): string {
+  return `<sip:${ROUTE_USER}@${formatHost(node.address)}:${node.port};lr;vh=${signer.sign(`handoff ${callId}`)}>`;
+}
+
+/** Whether the top Route of `req` is a handoff Route signed for this Call-ID. */
+export function isHandoff(signer: RouteSigner, req: SipRequest, callId: string): boolean {
+  const top = getHeaderValues(req, 'route')[0];
+  if (top === undefined || !top.trimStart().startsWith(`<sip:${ROUTE_USER}@`)) return false;
+  return param(top, 'vh') === signer.sign(`handoff ${callId}`);
+}
+
+/** A node of `region` that takes relayed calls, chosen at random among them; null when none is up. */
+export function nodeOfRegion(nodes: readonly SipNode[], region: string): SipNode | null {
+  const up = nodes.filter((n) => n.region === region && n.relay != null);
+  return up[Math.floor(Math.random() * up.length)] ?? null;
+}
+
+/** `req` with `route` as its first Route value (RFC 3261 §16.6 step 7: a proxy may push one). */
+export function withTopRoute(req: SipRequest, route: string | undefined): SipRequest {
+  if (route === undefined) return req;
+  const i = req.headers.findIndex((h) => h.name !== 'via' && h.name !== 'record-route');
+  const at = i === -1 ? req.headers.length : i;
+  return { ...req, headers: [...req.headers.slice(0, at), { name: 'route', value: route }, ...req.headers.slice(at)] };
+}

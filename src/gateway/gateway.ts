@@ -353,6 +353,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       bindings: (sid) => store.listRegistrations(sid),
       node: {
         id: nodeId,
+        region: config.region,
         nodes: () => store.listSipNodes(new Date(Date.now() - NODE_STALE_MS).toISOString().replace(/\.\d{3}Z$/, 'Z')),
       },
     });
