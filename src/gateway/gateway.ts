@@ -19,6 +19,7 @@ import type { ProxyDeps, ProxyTimers } from './proxy-deps.js';
 import { Registrar } from './registrar.js';
 import { BindingKeepAlive } from './binding-keepalive.js';
 import { joinNodeRegistry, NODE_STALE_MS } from './node-heartbeat.js';
+import { mediaPortRange } from './media-port-range.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
@@ -408,7 +409,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
         id: nodeId,
         region: config.region,
         signalling: access.listening.map((l) => ({ transport: l.protocol, address: advertise, port: l.port })),
-        rtpPorts: null,
+        rtpPorts: mediaPortRange(config),
         apiUrl: config.publicApiUrl,
         // Where other nodes hand us calls for the PBX connections we hold (flow-relay.ts).
         relay: { address: advertise, port: carrier.routePort('udp') },
