@@ -1,4 +1,4 @@
-import { formatHost, getHeader, type InviteServerTransaction, type SipTarget } from '../sip/index.js';
+import { formatHost, getHeader, type InviteServerTransaction } from '../sip/index.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import { decideOrigination, type OriginationDecision } from './origination-policy.js';
 import type { Registration, SipNode } from '../store/types.js';
@@ -13,6 +13,7 @@ import {
 } from './flow-relay.js';
 import type { CompiledTrunk } from './config-snapshot.js';
 import { RegisteredSet } from './registered-set.js';
+import { relayOverFlow } from './relay-over-flow.js';
 import type { CallState } from './call-record.js';
 import { proxyInvite } from './invite-relay.js';
 import type { ProxyDeps } from './proxy-deps.js';
@@ -86,7 +87,7 @@ export class Origination {
     const callId = getHeader(req, 'call-id') ?? '';
     const warnAgent = formatHost(this.o.carrier.advertise);
     const flow = this.o.node === undefined ? null : flowOfRelayRoute(this.o.proxy.signer, req, callId);
-    if (flow !== null) return this.relayed(tx, flow, callId, warnAgent);
+    if (flow !== null) return relayOverFlow(this.o, tx, flow, callId, warnAgent);
     const node = this.o.node;
     if (node === undefined || !isHandoff(this.o.proxy.signer, req, callId)) return this.decide(tx, false);
     // Handed over by a node of another region: taken as from a carrier only when the source is a node.
@@ -207,58 +208,6 @@ export class Origination {
     load().then(
       (targets) => this.admit(tx, refusal, d, targets, handedOff),
       () => this.admit(tx, refusal, d, [], handedOff),
-    );
-  }
-
-  /**
-   * An INVITE another node handed us for a flow we hold (flow-relay.ts): sent over that connection
-   * if its source is a node of the registry, with our Record-Routes marked as this node's so the
-   * dialog's requests pass through us both ways. The call is recorded by the node it entered.
-   */
-  private relayed(tx: InviteServerTransaction, flow: SipTarget, callId: string, warnAgent: string): void {
-    const req = tx.request;
-    const call: CallState = {
-      direction: 'origination',
-      trunk: null,
-      callId,
-      caller: null,
-      callee: null,
-      source: tx.source,
-      startedAt: Date.now(),
-      answeredAt: null,
-      destination: null,
-      carrier: null,
-    };
-    const refusal: RefuseContext = { tx, call, deps: this.o.proxy, warnAgent };
-    const node = this.o.node as NonNullable<OriginationOptions['node']>;
-    node.nodes().then(
-      (nodes) => {
-        if (!isNodeAddress(nodes, tx.source.address))
-          return refuse(refusal, {
-            code: 403,
-            reason: 'Forbidden (not a configured carrier)',
-            cause: 'unknown_carrier',
-          });
-        const mf = maxForwardsOf(req);
-        if (mf !== null && mf <= 0)
-          return refuse(refusal, { code: 483, reason: 'Too Many Hops', cause: 'max_forwards' });
-        const signer = this.o.proxy.signer;
-        const mark = `;vn=${signer.node}`;
-        const target: ProxyTarget = { requestUri: req.uri, target: flow, label: `relayed to ${req.uri}` };
-        proxyInvite(this.o.proxy, tx, this.o.access, call, {
-          targets: new RegisteredSet([target], null),
-          build: (t) =>
-            forwardRequest(req, {
-              requestUri: t.requestUri,
-              recordRoute: [
-                signer.recordRoute(this.o.access, t.target.protocol, callId, mark),
-                signer.recordRoute(this.o.carrier, tx.source.protocol, callId, mark),
-              ],
-              popRoutes: 1,
-            }),
-        });
-      },
-      () => refuse(refusal, { code: 503, reason: 'Service Unavailable (node registry)', cause: 'unknown_carrier' }),
     );
   }
 
