@@ -96,3 +96,14 @@ test('a trunk preferring the region the call entered leaves from that node', asy
   assert.equal(getHeaderValues(uas.invites.at(-1) as SipRequest, 'via').length, 2, 'no other node in the path');
   assert.equal(call.byeStatus, 200);
 });
+
+test('with no node of the preferred region up, the call leaves from the node it entered', async () => {
+  await a.gateway.close(); // node A (mumbai) leaves the registry at a clean stop
+  const sim = b.gateway.pstnSim;
+  assert.ok(sim);
+  const call = await sim.call('+919800000401', b.carrierSide('udp'), 50);
+  assert.equal(call.status, 200);
+  assert.equal(viaPort(0), b.access('tcp').port, 'sent by node B');
+  assert.equal(getHeaderValues(uas.invites.at(-1) as SipRequest, 'via').length, 2, 'no other node in the path');
+  assert.equal(call.byeStatus, 200);
+});
