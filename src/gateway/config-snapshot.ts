@@ -27,6 +27,8 @@ export interface CompiledTrunk {
   readonly secureTrunking: boolean;
   /** Audio codecs the trunk allows (its `codecs` setting, upper-case encoding names). */
   readonly codecs: readonly string[];
+  /** The region its origination calls should leave from (`edge_preference`), null: any. */
+  readonly edgePreference?: string | null;
 }
 
 /** The spec's supported codecs: a trunk without a `codecs` setting allows these. */
@@ -59,6 +61,7 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
     registrationEnabled: g.trunk.registrationEnabled,
     secureTrunking: g.trunk.secureTrunking === true,
     codecs: g.settings.codecs ? Object.freeze(g.settings.codecs.split(',')) : DEFAULT_CODECS,
+    edgePreference: g.trunk.edgePreference,
   });
 }
 

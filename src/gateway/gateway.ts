@@ -19,7 +19,8 @@ import { DialogTable } from './dialog-table.js';
 import type { ProxyDeps, ProxyTimers } from './proxy-deps.js';
 import { Registrar } from './registrar.js';
 import { BindingKeepAlive } from './binding-keepalive.js';
-import { joinNodeRegistry } from './node-heartbeat.js';
+import { joinNodeRegistry, NODE_STALE_MS } from './node-heartbeat.js';
+import { mediaPortRange } from './media-port-range.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
@@ -269,7 +270,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const proxy: ProxyDeps = {
       callLog,
       metrics,
-      signer: new RouteSigner(Buffer.from(routeSecret, 'hex')),
+      signer: new RouteSigner(Buffer.from(routeSecret, 'hex'), nodeId.slice(0, 8)),
       timers: { targetTimeoutMs: config.sipDestinationTimeout, ringTimeoutMs: 180_000, ...tuning.proxy },
       dialogs: new DialogTable(
         { callLog, metrics, ...(tuning.mediaQuietMs !== undefined ? { mediaQuietMs: tuning.mediaQuietMs } : {}) },
@@ -398,6 +399,11 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       sources: carriers.sources,
       trunkLimits,
       bindings: (sid) => store.listRegistrations(sid),
+      node: {
+        id: nodeId,
+        region: config.region,
+        nodes: () => store.listSipNodes(new Date(Date.now() - NODE_STALE_MS).toISOString().replace(/\.\d{3}Z$/, 'Z')),
+      },
     });
     const keepAlive = new BindingKeepAlive({
       port: access,
@@ -450,8 +456,10 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
         id: nodeId,
         region: config.region,
         signalling: access.listening.map((l) => ({ transport: l.protocol, address: advertise, port: l.port })),
-        rtpPorts: null,
+        rtpPorts: mediaPortRange(config, media !== null),
         apiUrl: config.publicApiUrl,
+        // Where other nodes hand us calls for the PBX connections we hold (flow-relay.ts).
+        relay: { address: advertise, port: carrier.routePort('udp') },
       },
       (err) => log.error({ err }, 'node registry heartbeat failed'),
       tuning.nodeHeartbeatMs,

@@ -96,17 +96,22 @@ class Leg implements ClientTransactionUser {
     }
   }
 
+  /** The response's Contact on the leg's flow, unless another node relays it (that node does it). */
+  #onFlow(res: SipResponse): SipResponse {
+    return this.target.route === undefined ? contactOnFlow(res, this.target.target) : res;
+  }
+
   provisional(res: SipResponse): void {
     this.#heard = true;
     if (this.#cancelPending) return this.#sendCancel();
     const f = this.fork;
     if (f.settled || f.winner !== null || f.cancelled) return;
-    f.user.provisional(contactOnFlow(res, this.target.target));
+    f.user.provisional(this.#onFlow(res));
   }
 
   final(res: SipResponse, retransmission: boolean): void {
     const f = this.fork;
-    const fixed = contactOnFlow(res, this.target.target);
+    const fixed = this.#onFlow(res);
     if (res.status >= 200 && res.status < 300) {
       if (f.winner === this) return f.user.final(fixed, retransmission); // for the relay's answered call
       if (f.winner === null && !f.settled) {

@@ -24,7 +24,20 @@ export class RouteSigner {
   /** Recent tags by Call-ID: a call's INVITE, ACK and BYE need the same tag; one HMAC per call, not five. */
   private readonly cache = new Map<string, string>();
 
-  constructor(private readonly secret: Buffer) {}
+  /**
+   * `node`: this node's mark. Record-Routes written for a call relayed to us by another node carry
+   * it (`;vn=`), so that node, sharing our secret, does not take them for its own and sends the
+   * dialog's requests on to us (see flow-relay.ts).
+   */
+  constructor(
+    private readonly secret: Buffer,
+    readonly node = '',
+  ) {}
+
+  /** An HMAC of `text` under the gateways' shared secret (what a relayed call's Route is signed with). */
+  sign(text: string): string {
+    return createHmac('sha256', this.secret).update(text).digest('base64url').slice(0, 22);
+  }
 
   tag(callId: string): string {
     let t = this.cache.get(callId);
@@ -54,6 +67,8 @@ export class RouteSigner {
   isOurs(value: string, callId: string): boolean | null {
     const v = value.trimStart();
     if (!v.startsWith(`<sip:${ROUTE_USER}@`) && !v.startsWith(`<sips:${ROUTE_USER}@`)) return false;
+    const n = v.indexOf(';vn=');
+    if (n !== -1 && !v.startsWith(`${this.node}>`, n + 4) && !v.startsWith(`${this.node};`, n + 4)) return false;
     const i = v.indexOf(';vc=');
     if (i === -1) return null;
     const end = v.slice(i + 4).search(/[;>]/);

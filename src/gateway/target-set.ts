@@ -11,6 +11,11 @@ export interface ProxyTarget {
   cseqOffset?: number;
   /** Several targets rung at once as one attempt (registered contacts, RFC 3261 §16.7; parallel-fork.ts). */
   fork?: readonly ProxyTarget[];
+  /**
+   * A Route to put on top: the flow another node holds, for a call handed to it (flow-relay.ts).
+   * Such a target's responses keep their Contact: that node points it at the flow.
+   */
+  route?: string;
 }
 
 /** How one attempt ended without an answer: no response in time, the transport failed, or a non-2xx final. */

@@ -4,6 +4,9 @@ import { translateDbError } from './store-context.js';
 import type { StoreContext } from './store-context.js';
 import type { Registration, SipNode } from './types.js';
 
+/** The `transport` of a node's internal relay address in its stored signalling list (not a public address). */
+const RELAY = 'relay';
+
 export class RuntimeRepo {
   constructor(private readonly ctx: StoreContext) {}
 
@@ -61,7 +64,10 @@ export class RuntimeRepo {
   async upsertSipNode(n: SipNode): Promise<void> {
     const values = {
       region: n.region,
-      signalling: JSON.stringify(n.signalling),
+      // The relay address rides in the same JSON list under its own transport name: no schema change.
+      signalling: JSON.stringify(
+        n.relay ? [...n.signalling, { transport: RELAY, address: n.relay.address, port: n.relay.port }] : n.signalling,
+      ),
       rtp_ports: n.rtpPorts,
       api_url: n.apiUrl,
       heartbeat_at: n.heartbeatAt,
@@ -81,15 +87,20 @@ export class RuntimeRepo {
     let q = this.ctx.db.selectFrom('sip_nodes').selectAll().orderBy('region').orderBy('started_at').orderBy('id');
     if (since !== null) q = q.where('heartbeat_at', '>=', since);
     const rows = await q.execute();
-    return rows.map((r) => ({
-      id: r.id,
-      region: r.region,
-      signalling: JSON.parse(r.signalling) as SipNode['signalling'],
-      rtpPorts: r.rtp_ports,
-      apiUrl: r.api_url,
-      startedAt: r.started_at,
-      heartbeatAt: r.heartbeat_at,
-    }));
+    return rows.map((r) => {
+      const all = JSON.parse(r.signalling) as SipNode['signalling'];
+      const relay = all.find((a) => a.transport === RELAY);
+      return {
+        id: r.id,
+        region: r.region,
+        signalling: all.filter((a) => a.transport !== RELAY),
+        relay: relay === undefined ? null : { address: relay.address, port: relay.port },
+        rtpPorts: r.rtp_ports,
+        apiUrl: r.api_url,
+        startedAt: r.started_at,
+        heartbeatAt: r.heartbeat_at,
+      };
+    });
   }
 
   async getMeta(key: string): Promise<string | null> {

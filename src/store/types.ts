@@ -237,6 +237,11 @@ export interface SipNode {
   apiUrl: string | null;
   startedAt: string;
   heartbeatAt: string;
+  /**
+   * Its internal SIP address (UDP), where other nodes hand it calls for the flows it holds (a PBX's
+   * TCP/TLS connection); absent for nodes that take no relayed calls.
+   */
+  relay?: { address: string; port: number } | null;
 }
 
 /** Everything the gateway needs to decide one trunk's calls, with the SIP password decrypted. */

@@ -40,7 +40,14 @@ test('GET /gateways lists the addresses of the nodes up, per region; edge_prefer
     ],
   );
   const trunk = await api.createTrunk('edge', { edge_preference: 'singapore' });
+  // The trunk's own data shows its region's addresses.
+  type Gw = { region: string; signalling: Array<{ transport: string; port: number }> } | null;
+  const gatewayOf = async () => (await api.client.trunks.get(trunk)).gateway as Gw;
+  const sg = await gatewayOf();
+  assert.equal(sg?.region, 'singapore');
+  assert.equal(sg?.signalling.find((a) => a.transport === 'tcp')?.port, singapore.access('tcp').port);
   await api.updateTrunk(trunk, { edge_preference: 'mumbai' });
+  assert.equal((await gatewayOf())?.signalling.find((a) => a.transport === 'tcp')?.port, ports('tcp'));
   await singapore.close();
   assert.deepEqual(
     (await api.client.gateways()).map((r) => r.region),
@@ -60,4 +67,5 @@ test('GET /gateways lists the addresses of the nodes up, per region; edge_prefer
     });
   }
   await api.updateTrunk(trunk, { edge_preference: null });
+  assert.equal((await gatewayOf())?.region, 'mumbai', "no preference: the API's own region");
 });

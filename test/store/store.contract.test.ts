@@ -636,8 +636,9 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         apiUrl: 'https://api.in.example.com',
         startedAt: '2026-01-01T00:00:00Z',
         heartbeatAt: '2026-01-01T00:00:00Z',
+        relay: { address: '10.0.0.7', port: 5080 },
       };
-      const b = { ...a, id: 'node-b', region: 'singapore', rtpPorts: null, apiUrl: null };
+      const b = { ...a, id: 'node-b', region: 'singapore', rtpPorts: null, apiUrl: null, relay: null };
       await store.upsertSipNode(a);
       await store.upsertSipNode(b);
       await store.upsertSipNode({ ...a, heartbeatAt: '2026-01-01T00:01:00Z', startedAt: 'ignored on refresh' });
@@ -645,6 +646,7 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         { ...a, heartbeatAt: '2026-01-01T00:01:00Z' },
       ]);
       assert.equal((await store.listSipNodes(null)).length, 2);
+      assert.equal((await store.listSipNodes(null)).find((n) => n.id === 'node-b')?.relay, null, 'no relay address');
       await store.removeSipNode('node-a');
       assert.deepEqual(
         (await store.listSipNodes(null)).map((n) => n.id),

@@ -16,23 +16,25 @@ const address = {
   },
   required: ['transport', 'address', 'port'],
 } as const;
+/** One region's entry (also in a single trunk's data, as `gateway`: the addresses of its region). */
+export const regionItemSchema = {
+  type: 'object',
+  properties: {
+    region: { type: 'string', description: 'the region name; a trunk selects one with edge_preference' },
+    api_url: { type: ['string', 'null'], description: "the API's public URL for this region (--public-api-url)" },
+    signalling: { type: 'array', items: address, description: 'SIP addresses a firewall must allow' },
+    rtp_ports: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'UDP port ranges (min-max) media comes from; empty when the nodes do not know theirs',
+    },
+    nodes: { type: 'integer', description: 'SIP nodes up in the region' },
+  },
+  required: ['region', 'api_url', 'signalling', 'rtp_ports', 'nodes'],
+} as const;
 const regionSchema = {
   type: 'array',
-  items: {
-    type: 'object',
-    properties: {
-      region: { type: 'string', description: 'the region name; a trunk selects one with edge_preference' },
-      api_url: { type: ['string', 'null'], description: "the API's public URL for this region (--public-api-url)" },
-      signalling: { type: 'array', items: address, description: 'SIP addresses a firewall must allow' },
-      rtp_ports: {
-        type: 'array',
-        items: { type: 'string' },
-        description: 'UDP port ranges (min-max) media comes from; empty when the nodes do not know theirs',
-      },
-      nodes: { type: 'integer', description: 'SIP nodes up in the region' },
-    },
-    required: ['region', 'api_url', 'signalling', 'rtp_ports', 'nodes'],
-  },
+  items: regionItemSchema,
 } as const;
 
 /** The addresses of the SIP nodes that are up, per region: the spec's firewall table, for real. */
@@ -58,6 +60,12 @@ export function gatewaysByRegion(nodes: readonly SipNode[]) {
     if (n.rtpPorts !== null && !r.rtp_ports.includes(n.rtpPorts)) r.rtp_ports.push(n.rtpPorts);
   }
   return [...regions.values()];
+}
+
+/** The addresses of one region's nodes that are up (a trunk's `gateway`), null when none is up. */
+export async function regionGateway(store: RouteDeps['store'], region: string) {
+  const since = new Date(Date.now() - NODE_STALE_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return gatewaysByRegion(await store.listSipNodes(since)).find((r) => r.region === region) ?? null;
 }
 
 export async function gatewayRoutes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {

@@ -3,6 +3,8 @@ import type { NewTrunk, TrunkUpdate } from '../../store/types.js';
 import { ApiError, invalidField } from '../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../pagination.js';
 import { presentTrunk } from '../present.js';
+import { regionGateway, regionItemSchema } from './gateways.js';
+
 import { searchTrunks } from '../search-trunks.js';
 import { deletedSchema, okResponses, oneOrListResponses, trunkSchema } from '../response-schemas.js';
 import { ok } from '../respond.js';
@@ -13,6 +15,20 @@ import {
   type RouteDeps,
   type TrunkParams,
 } from '../route-deps.js';
+
+/** A single trunk's data also shows the addresses of its region (edge_preference, else the API's own). */
+const trunkWithGateway = {
+  ...trunkSchema,
+  properties: {
+    ...trunkSchema.properties,
+    gateway: {
+      anyOf: [regionItemSchema, { type: 'null' }],
+      description:
+        "the gateway addresses of the trunk's region (edge_preference, else the API's --region) that its PBX " +
+        'must use and a firewall must allow; null when no SIP node of that region is up',
+    },
+  },
+} as const;
 
 interface TrunkBody {
   trunk_name?: string;
@@ -162,7 +178,7 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
       schema: {
         tags,
         summary: 'List trunks, or get one with ?trunk_sid=',
-        response: oneOrListResponses(trunkSchema),
+        response: oneOrListResponses(trunkWithGateway),
         params: accountParamsSchema,
         querystring: {
           type: 'object',
@@ -189,7 +205,8 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
             'NOT_FOUND',
             `trunk_sid ${JSON.stringify(request.query.trunk_sid)} is not a trunk of this account`,
           );
-        return ok(request, presentTrunk(trunk));
+        const gateway = await regionGateway(store, trunk.edgePreference ?? config.region);
+        return ok(request, { ...presentTrunk(trunk), gateway });
       }
       const page = parsePage(request.query);
       const result =
@@ -207,7 +224,7 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
   app.get<{ Params: TrunkParams }>(
     '/trunks/:trunk_sid',
     {
-      schema: { tags, summary: 'Get Trunk', response: okResponses(trunkSchema), params: trunkParamsSchema },
+      schema: { tags, summary: 'Get Trunk', response: okResponses(trunkWithGateway), params: trunkParamsSchema },
     },
     async (request) => {
       const trunk = await store.getTrunk(request.params.account_sid, request.params.trunk_sid);
@@ -216,7 +233,8 @@ export async function trunkRoutes(app: FastifyInstance, { store, config }: Route
           'NOT_FOUND',
           `trunk_sid ${JSON.stringify(request.params.trunk_sid)} is not a trunk of this account`,
         );
-      return ok(request, presentTrunk(trunk));
+      const gateway = await regionGateway(store, trunk.edgePreference ?? config.region);
+      return ok(request, { ...presentTrunk(trunk), gateway });
     },
   );
 
