@@ -51,10 +51,12 @@ function trunkFields(sipDomain: string) {
       description: '1-16 characters of A-Z, a-z, 0-9 and _, unique within the account',
       examples: ['my_trunk'],
     },
+    // The spec's Network Service Operator code (OPERATOR-CIRCLE). vsip routes every operator and
+    // circle alike, so a code that would promise a narrower routing is refused, not stored and ignored.
     nso_code: {
       type: 'string',
-      pattern: '^[A-Z0-9]{1,16}-[A-Z0-9]{1,16}$',
-      description: 'a Network Service Operator code OPERATOR-CIRCLE in capitals; use ANY-ANY',
+      pattern: '^ANY-ANY$',
+      description: 'ANY-ANY: the trunk serves every Network Service Operator and circle (no other code is accepted)',
       examples: ['ANY-ANY'],
     },
     domain_name: {
@@ -83,7 +85,12 @@ function trunkFields(sipDomain: string) {
         "the region whose gateway addresses this trunk's PBX should use: a region a SIP node runs in " +
         "(--region; GET /gateways lists each one's addresses), any other name is refused; or null",
     },
-    secure_trunking: { type: 'boolean', description: 'true or false: require TLS towards destinations' },
+    secure_trunking: {
+      type: 'boolean',
+      description:
+        'true: calls from the PBX only over TLS (else 403) with SRTP (SDES) offered (else 488), and inbound calls ' +
+        'only to TLS destinations and TLS-registered contacts with SRTP; false (default): any transport, RTP',
+    },
     max_calls_per_second: {
       type: ['integer', 'null'],
       minimum: 1,

@@ -56,6 +56,8 @@ for (const kind of STORE_KINDS) {
         [{ ...good, trunk_name: 42 }, /^trunk_name: 42 is not valid/],
         [{ ...good, nso_code: 'any' }, /^nso_code: .*ANY-ANY/],
         [{ ...good, nso_code: '' }, /^nso_code: .*ANY-ANY/],
+        // A real operator-circle code would promise routing vsip does not do: refused, not ignored.
+        [{ ...good, nso_code: 'AIRTEL-MUMBAI' }, /^nso_code: .*ANY-ANY/],
         [
           { ...good, domain_name: 'other.pstn.exotel.com' },
           new RegExp(`^domain_name: .*expected ${domain.replace(/\./g, '\\.')}`),
