@@ -1,10 +1,5 @@
 import type { Carrier } from '../carriers/carrier-plan.js';
-
-interface Usage {
-  active: number;
-  windowStart: number;
-  started: number;
-}
+import { CallSlots } from './call-slots.js';
 
 /** Why a carrier was passed over for a call: its own limits are reached. */
 export type CarrierLimitVerdict = 'carrier_cps_exceeded' | 'carrier_concurrency_exceeded';
@@ -17,46 +12,28 @@ export type CarrierLimitVerdict = 'carrier_cps_exceeded' | 'carrier_concurrency_
  * a limit is skipped by CarrierTarget like a down URI.
  */
 export class CarrierLimits {
-  private readonly usage = new Map<string, Usage>();
+  private readonly slots: CallSlots;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(now: () => number = Date.now) {
+    this.slots = new CallSlots(now);
+  }
 
   /** Calls currently holding a slot of carrier `sid` (tests, metrics). */
   active(sid: string): number {
-    return this.usage.get(sid)?.active ?? 0;
+    return this.slots.active(sid);
   }
 
   get trackedCarriers(): number {
-    return this.usage.size;
+    return this.slots.size;
   }
 
   admit(carrier: Carrier): CarrierLimitVerdict | (() => void) {
     const cps = carrier.maxCallsPerSecond ?? 0;
     const concurrent = carrier.maxConcurrentCalls ?? 0;
     if (cps <= 0 && concurrent <= 0) return () => {};
-    const now = this.now();
-    let u = this.usage.get(carrier.sid);
-    if (u === undefined) {
-      u = { active: 0, windowStart: now, started: 0 };
-      this.usage.set(carrier.sid, u);
-    } else if (now - u.windowStart >= 1000) {
-      u.windowStart = now;
-      u.started = 0;
-    }
-    if (cps > 0 && u.started >= cps) return 'carrier_cps_exceeded';
-    if (concurrent > 0 && u.active >= concurrent) return 'carrier_concurrency_exceeded';
-    u.started++;
-    u.active++;
-    const entry = u;
-    const sid = carrier.sid;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      entry.active--;
-      // Entries live only while a carrier has calls or a recent window: no growth with carriers.
-      if (entry.active <= 0 && this.now() - entry.windowStart >= 1000 && this.usage.get(sid) === entry)
-        this.usage.delete(sid);
-    };
+    const taken = this.slots.take(carrier.sid, cps, concurrent);
+    if (taken === 'cps') return 'carrier_cps_exceeded';
+    if (taken === 'concurrency') return 'carrier_concurrency_exceeded';
+    return taken;
   }
 }
