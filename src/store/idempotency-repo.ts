@@ -1,6 +1,11 @@
 /**
  * Idempotency keys: the claim is an INSERT that the primary key lets only one request win, on
  * SQLite and PostgreSQL alike, so two API nodes racing on one key cannot both run the request.
+ *
+ * A kept answer can carry a secret (a created webhook's signing secret, rotated credentials), so
+ * it is stored encrypted like SIP passwords, bound to its account and key. An answer that no longer
+ * decrypts (the secret key was replaced) is treated as expired: the retry runs again rather than
+ * failing.
  */
 import type { StoreContext } from './store-context.js';
 import type { IdempotencyClaim } from './types.js';
@@ -31,7 +36,9 @@ export class IdempotencyRepo {
         .executeTakeFirst();
       if (row === undefined) continue; // released between our insert and select: try again
       const age = now - Number(row.created_ms);
-      const expired = row.state === 'done' ? age > opts.ttlMs : age > opts.staleMs;
+      const body = row.state === 'done' && row.body !== null ? this.#open(accountSid, key, row.body) : null;
+      const unreadable = row.state === 'done' && body === null;
+      const expired = unreadable || (row.state === 'done' ? age > opts.ttlMs : age > opts.staleMs);
       if (expired) {
         // Take it over only if nobody else did meanwhile (same created_ms).
         const r = await db
@@ -44,8 +51,8 @@ export class IdempotencyRepo {
         if (Number(r.numUpdatedRows) === 1) return { state: 'claimed' };
         continue;
       }
-      if (row.state === 'done' && row.status !== null && row.body !== null) {
-        return { state: 'done', fingerprint: row.fingerprint, status: Number(row.status), body: row.body };
+      if (row.state === 'done' && row.status !== null && body !== null) {
+        return { state: 'done', fingerprint: row.fingerprint, status: Number(row.status), body };
       }
       return { state: 'pending', fingerprint: row.fingerprint };
     }
@@ -55,7 +62,7 @@ export class IdempotencyRepo {
   async complete(accountSid: string, key: string, status: number, body: string, now: number): Promise<void> {
     await this.ctx.db
       .updateTable('idempotency_keys')
-      .set({ state: 'done', status, body, created_ms: now })
+      .set({ state: 'done', status, body: this.ctx.box.encrypt(body, aadOf(accountSid, key)), created_ms: now })
       .where('account_sid', '=', accountSid)
       .where('key', '=', key)
       .execute();
@@ -74,4 +81,15 @@ export class IdempotencyRepo {
     const r = await this.ctx.db.deleteFrom('idempotency_keys').where('created_ms', '<', olderThanMs).executeTakeFirst();
     return Number(r.numDeletedRows);
   }
+
+  /** The kept answer in clear; null when it does not decrypt with this key. */
+  #open(accountSid: string, key: string, stored: string): string | null {
+    try {
+      return this.ctx.box.decrypt(stored, aadOf(accountSid, key));
+    } catch {
+      return null;
+    }
+  }
 }
+
+const aadOf = (accountSid: string, key: string): string => `idempotency\0${accountSid}\0${key}`;

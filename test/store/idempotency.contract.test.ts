@@ -33,6 +33,10 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         status: 201,
         body: '{"x":1}',
       });
+      const stored = await store.db.selectFrom('idempotency_keys').select('body').where('key', '=', 'k').execute();
+      const kept = stored.map((r) => r.body).filter((b) => b !== null);
+      assert.equal(kept.length, 1);
+      assert.ok(!kept[0]?.includes('"x"'), `kept answers are encrypted at rest: ${kept[0]}`);
       await store.releaseIdempotencyKey(a, 'k');
       assert.equal((await store.claimIdempotencyKey(a, 'k', 'fp1', 900, opts)).state, 'done', 'answers stay');
       assert.equal((await store.claimIdempotencyKey(a, 'k', 'fp3', 1100, opts)).state, 'claimed', 'expired');
@@ -42,6 +46,15 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       assert.equal((await store.claimIdempotencyKey(a, 'k', 'fp4', 1301, opts)).state, 'claimed', 'released');
       assert.equal(await store.pruneIdempotencyKeys(1000), 1, "b's claim of time 50");
       assert.equal(await store.pruneIdempotencyKeys(2000), 1);
+    });
+
+    test('a kept answer that no longer decrypts (secret key replaced) is run again, not replayed', async () => {
+      const f = await fx.fresh();
+      const a = (await f.store.createAccount('a')).accountSid;
+      assert.equal((await f.store.claimIdempotencyKey(a, 'k', 'fp1', 0, opts)).state, 'claimed');
+      await f.store.completeIdempotencyKey(a, 'k', 201, '{"secret":"s3cr3t"}', 10);
+      const other = await fx.reopen({ ...f, secretKey: 'cd'.repeat(32) });
+      assert.deepEqual(await other.claimIdempotencyKey(a, 'k', 'fp1', 20, opts), { state: 'claimed' });
     });
   });
 }
