@@ -13,6 +13,7 @@ import {
   tempDir,
   type ServeProcess,
 } from '../support/serve-process.js';
+import { startPostgres } from '../support/postgres.js';
 
 const run = promisify(execFile);
 
@@ -183,14 +184,59 @@ describe('vsip backup / vsip restore (SQLite)', () => {
     await vsip(['restore', file, '--data-dir', target], { VSIP_SECRET_KEY: key });
   });
 
-  test('PostgreSQL: backup and restore refuse with the pg_dump / pg_restore commands', async () => {
-    const url = 'postgres://vsip:secret@127.0.0.1:1/vsip';
-    for (const cmd of ['backup', 'restore']) {
-      const stderr = await refusal([cmd, join(tempDir(), 'x.db'), '--database-url', url]);
-      assert.match(stderr, /pg_dump --format=custom/);
-      assert.match(stderr, /pg_restore/);
-      assert.match(stderr, /VSIP_SECRET_KEY/);
-      assert.doesNotMatch(stderr, /secret@/);
+  test('JSON backups: SQLite → PostgreSQL (another key) → SQLite, all back; SQLite files refused on PostgreSQL', async () => {
+    const pg = await startPostgres();
+    try {
+      const source = tempDir();
+      const account = createAccountCli(source);
+      const live = await startServe({ dataDir: source });
+      servers.push(live);
+      const api = serveClient(live, account);
+      const t = await api.trunks.create({ trunk_name: 'json_trunk' });
+      await api.phoneNumbers.add(t.trunk_sid, { phone_number: '+918000000777' });
+      await api.whitelistedIps.add(t.trunk_sid, { ip: '198.51.100.77', mask: 32 });
+      await api.destinationUris.add(t.trunk_sid, [{ destination: '203.0.113.77:5061;transport=tls', priority: 1 }]);
+      await api.settings.setAlias(t.trunk_sid, '+918000000777');
+      const before = await snapshot(api);
+
+      const file = join(tempDir(), 'config.json');
+      const made = await vsip(['backup', file, '--format', 'json', '--data-dir', source]);
+      assert.match(made.stdout, /backup written: .*config\.json \(\d+ bytes; 1 accounts, 1 trunks, 1 phone numbers/);
+      assert.match(made.stdout, /configuration only/);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.equal(statSync(`${file}.key`).mode & 0o777, 0o600);
+
+      // Into PostgreSQL, whose nodes share another key: every secret is sealed again with it.
+      const url = await pg.newDatabase();
+      const pgKey = { VSIP_SECRET_KEY: 'ef'.repeat(32) };
+      const pgDir = tempDir();
+      const restored = await vsip(['restore', file, '--database-url', url, '--data-dir', pgDir], pgKey);
+      assert.match(restored.stdout, /restored into the PostgreSQL store: 1 accounts/);
+      const onPg = await startServe({ dataDir: pgDir, args: ['--database-url', url], env: pgKey });
+      servers.push(onPg);
+      assert.deepEqual(await snapshot(serveClient(onPg, account)), before, 'same token, same items, same password');
+      const twice = await refusal(['restore', file, '--database-url', url, '--data-dir', pgDir], pgKey);
+      assert.match(twice, /already has accounts: restore into an empty one/);
+      const sqliteFile = join(tempDir(), 'vsip.db');
+      await vsip(['backup', sqliteFile, '--data-dir', source]);
+      assert.match(
+        await refusal(['restore', sqliteFile, '--database-url', url, '--data-dir', pgDir], pgKey),
+        /is an SQLite backup/,
+      );
+
+      // And back: on PostgreSQL JSON is the default; no key file, since the key is VSIP_SECRET_KEY.
+      const fromPg = join(tempDir(), 'from-pg.json');
+      const out = await vsip(['backup', fromPg, '--database-url', url, '--data-dir', pgDir], pgKey);
+      assert.match(out.stdout, /pg_dump/);
+      assert.ok(!existsSync(`${fromPg}.key`));
+      const target = tempDir();
+      assert.match(await refusal(['restore', fromPg, '--data-dir', target]), /no key for this backup's secrets/);
+      await vsip(['restore', fromPg, '--data-dir', target, '--key-file', writeKey(pgKey.VSIP_SECRET_KEY)]);
+      const back = await startServe({ dataDir: target });
+      servers.push(back);
+      assert.deepEqual(await snapshot(serveClient(back, account)), before);
+    } finally {
+      await pg.stop();
     }
   });
 
@@ -201,3 +247,9 @@ describe('vsip backup / vsip restore (SQLite)', () => {
     assert.match(stderr, /is not a (SQLite database|readable vsip store)/);
   });
 });
+
+function writeKey(hex: string): string {
+  const file = join(tempDir(), 'pg.key');
+  writeFileSync(file, `${hex}\n`, { mode: 0o600 });
+  return file;
+}

@@ -47,3 +47,8 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectKi
     );
   }
 }
+
+/** The name of the newest migration this build knows (a configuration backup records it). */
+export function latestMigration(): string {
+  return Object.keys(migrations('sqlite')).sort().at(-1) ?? '';
+}
