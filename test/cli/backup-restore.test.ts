@@ -184,7 +184,7 @@ describe('vsip backup / vsip restore (SQLite)', () => {
     await vsip(['restore', file, '--data-dir', target], { VSIP_SECRET_KEY: key });
   });
 
-  test('JSON backups: SQLite → PostgreSQL (another key) → SQLite, all back; SQLite files refused on PostgreSQL', async () => {
+  test('JSON backups: SQLite → PostgreSQL (other key) → SQLite, all back; SQLite files refused on PG', async () => {
     const pg = await startPostgres();
     try {
       const source = tempDir();
