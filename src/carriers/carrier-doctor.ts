@@ -26,6 +26,8 @@ export interface CarrierDoctorOptions {
   dnsServer?: string | null;
   /** PEM CA bundle for TLS (default: the system CAs), as `--carrier-ca-file`. */
   caFile?: string | null;
+  /** A client certificate for mutual TLS, as the gateway's `--carrier-tls-cert`/`--carrier-tls-key`. */
+  clientCert?: { certFile: string; keyFile: string } | null;
   timeoutMs?: number;
   /** Local address to send from (default 0.0.0.0). */
   localHost?: string;
@@ -38,7 +40,11 @@ export interface CarrierDoctorReport {
 }
 
 const replyText = (r: CarrierReply): string =>
-  r.kind === 'final' ? `${r.response.status}` : r.kind === 'timeout' ? 'no answer' : 'transport error';
+  r.kind === 'final'
+    ? `${r.response.status}`
+    : r.kind === 'timeout'
+      ? 'no answer'
+      : `transport error${r.error === undefined ? '' : ` (${r.error})`}`;
 
 /**
  * `vsip doctor --carrier`: what stands between vsip and one carrier URI, one check each — DNS
@@ -69,19 +75,24 @@ export async function runCarrierDoctor(o: CarrierDoctorOptions): Promise<Carrier
   );
   if (target === undefined) return done();
   const ca = o.caFile ? [readFileSync(o.caFile, 'utf8')] : undefined;
-  if (target.protocol === 'tls') checks.push(await tlsCheck(target, ca, timeoutMs));
+  const mine = o.clientCert
+    ? { cert: readFileSync(o.clientCert.certFile), key: readFileSync(o.clientCert.keyFile) }
+    : null;
+  if (target.protocol === 'tls') checks.push(await tlsCheck(target, ca, mine, timeoutMs));
   else checks.push({ id: 'tls', status: 'skip', detail: `${target.protocol}: no TLS` });
   const tlsFailed = checks.at(-1)?.status === 'fail';
 
   let ep: SipEndpoint | null = null;
-  // The endpoint's TLS client needs a certificate of its own to exist; a throw-away one.
+  // The endpoint's TLS client needs a certificate of its own to exist: the client certificate, else
+  // a throw-away one it does not present.
   const scratch = mkdtempSync(join(tmpdir(), 'vsip-doctor-'));
+  const own = o.clientCert ? { ...o.clientCert, clientCert: true } : { selfSignedDir: scratch };
   try {
     const host = o.localHost ?? '0.0.0.0';
     ep = await createSipEndpoint({
       listen: [{ protocol: 'udp', host, port: 0 }],
       clientProtocols: ['tcp', 'tls'],
-      tls: { selfSignedDir: scratch, rejectUnauthorized: true, ...(o.caFile ? { caFile: o.caFile } : {}) },
+      tls: { ...own, rejectUnauthorized: true, ...(o.caFile ? { caFile: o.caFile } : {}) },
     });
     const port = {
       advertise: host === '0.0.0.0' ? '127.0.0.1' : host,
@@ -151,8 +162,17 @@ function registrationCheck(r: CarrierRegistrationState | null): CarrierCheck {
   };
 }
 
-/** The TLS handshake with the certificate verified for the URI's host name (SNI). */
-function tlsCheck(t: SipTarget, ca: string[] | undefined, timeoutMs: number): Promise<CarrierCheck> {
+/**
+ * The TLS handshake with the certificate verified for the URI's host name (SNI), presenting `mine`
+ * when given. A TLS 1.3 server that refuses the client certificate does so after this handshake
+ * has passed on our side (RFC 8446 §4.4.2.4): the OPTIONS row shows that refusal.
+ */
+function tlsCheck(
+  t: SipTarget,
+  ca: string[] | undefined,
+  mine: { cert: Buffer; key: Buffer } | null,
+  timeoutMs: number,
+): Promise<CarrierCheck> {
   return new Promise((resolve) => {
     const name = t.serverName ?? t.address;
     const socket = tlsConnect({
@@ -161,6 +181,7 @@ function tlsCheck(t: SipTarget, ca: string[] | undefined, timeoutMs: number): Pr
       servername: t.serverName,
       rejectUnauthorized: true,
       ...(ca !== undefined ? { ca } : {}),
+      ...(mine ?? {}),
     });
     const end = (c: CarrierCheck): void => {
       socket.destroy();
@@ -170,7 +191,13 @@ function tlsCheck(t: SipTarget, ca: string[] | undefined, timeoutMs: number): Pr
       end({ id: 'tls', status: 'fail', detail: `no TLS handshake within ${timeoutMs} ms` }),
     );
     socket.once('secureConnect', () =>
-      end({ id: 'tls', status: 'pass', detail: `certificate verified for ${name} (${socket.getProtocol() ?? 'TLS'})` }),
+      end({
+        id: 'tls',
+        status: 'pass',
+        detail:
+          `certificate verified for ${name} (${socket.getProtocol() ?? 'TLS'})` +
+          (mine === null ? '' : '; client certificate presented'),
+      }),
     );
     socket.once('error', (err) => end({ id: 'tls', status: 'fail', detail: `${name}: ${err.message}` }));
   });
