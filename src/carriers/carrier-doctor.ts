@@ -13,7 +13,7 @@ import { SipResolver } from './sip-resolver.js';
 export type CarrierCheckStatus = 'pass' | 'fail' | 'skip';
 
 export interface CarrierCheck {
-  id: 'dns' | 'reachability' | 'tls' | 'options' | 'registration' | 'challenge';
+  id: 'dns' | 'reachability' | 'tls' | 'options' | 'probe' | 'registration' | 'challenge';
   status: CarrierCheckStatus;
   detail: string;
 }
@@ -23,6 +23,8 @@ export interface CarrierDoctorOptions {
   credentials?: CarrierCredentials | null;
   /** The running gateway's registration state for this carrier, when known. */
   registration?: CarrierRegistrationState | null;
+  /** The running gateway's OPTIONS probing state of this URI, when known (`probe` row). */
+  liveness?: CarrierLiveness | null;
   dnsServer?: string | null;
   /** PEM CA bundle for TLS (default: the system CAs), as `--carrier-ca-file`. */
   caFile?: string | null;
@@ -31,6 +33,15 @@ export interface CarrierDoctorOptions {
   timeoutMs?: number;
   /** Local address to send from (default 0.0.0.0). */
   localHost?: string;
+}
+
+/** A URI's liveness as the gateway's prober sees it (the operator API's carrier status). */
+export interface CarrierLiveness {
+  state: 'up' | 'down' | 'held' | 'not_probed';
+  lastResult: number | 'timeout' | 'transport' | null;
+  /** ISO time of the last probe, or until when a 503 Retry-After holds the URI down. */
+  lastProbeAt: string | null;
+  heldUntil: string | null;
 }
 
 export interface CarrierDoctorReport {
@@ -119,6 +130,7 @@ export async function runCarrierDoctor(o: CarrierDoctorOptions): Promise<Carrier
       status: options.kind === 'final' && (st < 300 || st === 401 || st === 407 || st === 405) ? 'pass' : 'fail',
       detail: `OPTIONS → ${replyText(options)}`,
     });
+    checks.push(livenessCheck(o.liveness ?? null));
     checks.push(registrationCheck(o.registration ?? null));
     if (options.kind !== 'final' || (st !== 401 && st !== 407)) {
       checks.push({ id: 'challenge', status: 'skip', detail: 'the carrier did not challenge OPTIONS' });
@@ -150,6 +162,16 @@ export async function runCarrierDoctor(o: CarrierDoctorOptions): Promise<Carrier
     rmSync(scratch, { recursive: true, force: true });
   }
   return done();
+}
+
+/** Down or held URIs are left out of calls by the gateway: a failure worth showing. */
+function livenessCheck(l: CarrierLiveness | null): CarrierCheck {
+  if (l === null || l.state === 'not_probed') return { id: 'probe', status: 'skip', detail: 'not probed by a gateway' };
+  const last = `last ${l.lastResult ?? 'none'}${l.lastProbeAt === null ? '' : ` at ${l.lastProbeAt}`}`;
+  if (l.state === 'up') return { id: 'probe', status: 'pass', detail: `up (${last})` };
+  if (l.state === 'held')
+    return { id: 'probe', status: 'fail', detail: `held down until ${l.heldUntil} (Retry-After)` };
+  return { id: 'probe', status: 'fail', detail: `down: calls skip it (${last})` };
 }
 
 function registrationCheck(r: CarrierRegistrationState | null): CarrierCheck {

@@ -23,10 +23,29 @@ test('doctor --carrier: a carrier that answers OPTIONS passes DNS (IP literal), 
       tls: 'skip',
       reachability: 'pass',
       options: 'pass',
+      probe: 'skip',
       registration: 'skip',
       challenge: 'skip',
     });
     assert.equal(r.passed, true);
+    // The gateway's prober state, when given (by name, through the operator API), is a row of its own.
+    const probed = { lastResult: 'timeout' as const, lastProbeAt: '2026-12-05T10:00:00.000Z', heldUntil: null };
+    const down = await runCarrierDoctor({
+      uri: uas.uri(),
+      localHost: '127.0.0.1',
+      timeoutMs: 2000,
+      liveness: { state: 'down', ...probed },
+    });
+    assert.equal(statuses(down).probe, 'fail');
+    assert.match(down.checks.find((c) => c.id === 'probe')?.detail ?? '', /down: calls skip it \(last timeout at 2026/);
+    assert.equal(down.passed, false, 'a URI the gateway holds down fails the doctor');
+    const up = await runCarrierDoctor({
+      uri: uas.uri(),
+      localHost: '127.0.0.1',
+      timeoutMs: 2000,
+      liveness: { state: 'up', ...probed, lastResult: 200 },
+    });
+    assert.equal(statuses(up).probe, 'pass');
   } finally {
     await uas.close();
   }

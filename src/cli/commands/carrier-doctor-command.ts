@@ -65,8 +65,19 @@ export async function carrierDoctor(io: CliIo, flags: CarrierDoctorFlags): Promi
   const credentials = creds(flags.carrierUsername, password, c);
   const registration = registrationOf(carrier, status);
   const reports: CarrierDoctorReport[] = [];
-  for (const u of carrier.uris)
-    reports.push(await runCarrierDoctor({ uri: u.uri, credentials, registration, ...common }));
+  for (const u of carrier.uris) {
+    const probed = status.uris.find((x) => x.id === u.id || x.uri === u.uri);
+    const liveness =
+      probed === undefined
+        ? null
+        : {
+            state: probed.state,
+            lastResult: probed.last_result,
+            lastProbeAt: probed.last_probe_at,
+            heldUntil: probed.held_until,
+          };
+    reports.push(await runCarrierDoctor({ uri: u.uri, credentials, registration, liveness, ...common }));
+  }
   const passed = reports.every((r) => r.passed);
   if (flags.json) {
     printJson(io, { carrier_sid: carrier.carrier_sid, name: carrier.name, gateway: status.gateway, passed, reports });

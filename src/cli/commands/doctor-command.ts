@@ -44,7 +44,8 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
     .option(
       '--carrier <uri|name|sid>',
       'check one upstream carrier URI instead: DNS, reachability, TLS, OPTIONS, test challenge; ' +
-        'a carrier name or SID (operator API, VSIP_OPERATOR_TOKEN) checks each of its URIs and its registration',
+        'a carrier name or SID (operator API, VSIP_OPERATOR_TOKEN) checks each of its URIs, their probe state and ' +
+        'its registration',
     )
     .option(
       '--carrier-username <user>',
