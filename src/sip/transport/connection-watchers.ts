@@ -9,10 +9,6 @@ import type { ConnectionWatcher } from './transport.js';
 export class ConnectionWatchers {
   readonly #set = new Set<ConnectionWatcher>();
 
-  get size(): number {
-    return this.#set.size;
-  }
-
   add(watcher: ConnectionWatcher): void {
     this.#set.add(watcher);
     watcher.watching = this.#set;
@@ -24,7 +20,10 @@ export class ConnectionWatchers {
     const watchers = [...this.#set];
     this.#set.clear();
     const why = cause === undefined ? '' : `: ${cause.message}`;
-    const err = new Error(`${connection} closed before the final response${why}`, { cause });
+    const err: NodeJS.ErrnoException = new Error(`${connection} closed before the final response${why}`, { cause });
+    // The socket's code (ECONNRESET…) stays readable where callers look for it.
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code !== undefined) err.code = code;
     for (const w of watchers) {
       w.watching = undefined;
       w.connectionLost(err);
