@@ -11,7 +11,7 @@
  *       [--transports udp,tcp] [--big 100000] [--vsip-only]
  *       [--serve sipMaxLoad=0,sipMaxLag=0,sipMaxTransactions=0]
  *       [--heap [--snapshot]]   (--heap needs node --expose-gc)
- *       [--workers N] [--carriers 3 --routes 1000]
+ *       [--workers N] [--carriers 3 --routes 1000 [--compare [--rounds 2]]]
  *
  * The gateway runs in this process (the driver only waits on sipp children), so each step's
  * `process.cpuUsage()` divided by its completed calls is the gateway's µs of CPU per call — the
@@ -21,6 +21,11 @@
  * `--workers N`: the gateway is a `vsip serve --role sip --sip-workers N` child process instead (N
  * gateway processes on the same ports, UDP steered by Call-ID); its CPU per call is that of the
  * whole process tree read from /proc (10 ms resolution), and there is no single event loop to report.
+ *
+ * `--carriers N --routes M --compare`: in the same invocation, the in-process gateway with the one
+ * static `--carrier` and with the plan of N carriers and M routes, one after the other `--rounds`
+ * times (alternating, so a change in the machine's load hits both), each with its highest clean
+ * rate and CPU per call; a table of both at the end.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -63,6 +68,9 @@ const WORKERS = Number(arg('workers', '0'));
 /** `--carriers N --routes M`: termination through a plan of N carriers and M routes (in-process gateway only). */
 const CARRIERS = Number(arg('carriers', '0'));
 const ROUTES = Number(arg('routes', '0'));
+/** `--compare`: the `--carrier` baseline and the N-carrier plan in one run, alternated `--rounds` times. */
+const COMPARE = process.argv.includes('--compare') && CARRIERS > 0;
+const ROUNDS = Number(arg('rounds', '1'));
 
 interface Step {
   rate: number;
@@ -151,7 +159,53 @@ async function main(): Promise<void> {
   const key = randomBytes(32);
   const store = await openStore({ databaseUrl: null, dataDir, secretKey: key.toString('hex') });
   const host = await setupTrunk(store);
+  /** The gateway in this process, with `--carrier` (carriers = 0) or an N-carrier plan. */
+  const inProcess = (uasPort: number, transport: 'udp' | 'tcp', label: string, carriers: number) => {
+    const uri = `sip:127.0.0.1:${uasPort}${transport === 'tcp' ? ';transport=tcp' : ''}`;
+    const plan = carriers > 0 ? benchCarrierPlan(uri, carriers, ROUTES) : undefined;
+    const what = carriers > 0 ? `${carriers} carriers, ${ROUTES} routes` : '--carrier';
+    return withGateway(
+      store,
+      dataDir,
+      uasPort,
+      transport,
+      async (g) => {
+        const port = g.addresses.find((a) => a.side === 'access' && a.protocol === transport)?.port;
+        return search(`via vsip (${label}, ${what})`, `127.0.0.1:${port}`, host, transport);
+      },
+      SERVE_FLAGS,
+      plan,
+    );
+  };
+  /** `--compare`: the static carrier and the plan, alternated, each search's best step kept. */
+  const compare = async (label: string): Promise<void> => {
+    for (const transport of TRANSPORTS) {
+      const uasPort = await freePort();
+      const uas = startUas(uasPort, transport);
+      await new Promise((r) => setTimeout(r, 400));
+      try {
+        for (let round = 1; round <= ROUNDS; round++) {
+          for (const carriers of [0, CARRIERS]) {
+            const best = await inProcess(uasPort, transport, label, carriers);
+            const what = carriers > 0 ? `${carriers} carriers / ${ROUTES} routes` : '`--carrier` (static)';
+            results.push(
+              `| ${round} | ${what} | ${transport.toUpperCase()} | ${best?.rate ?? 0} (${best?.achieved ?? 0}/s) | ` +
+                `${best?.cpuUsPerCall ?? 'n/a'} |`,
+            );
+          }
+        }
+      } finally {
+        await stop(uas);
+      }
+    }
+    console.log(
+      '\n| round | carriers | transport | highest clean rate (achieved) | CPU µs/call at that rate |\n' +
+        '|---|---|---|---|---|',
+    );
+    for (const l of results.splice(0)) console.log(l);
+  };
   const runAll = async (label: string): Promise<void> => {
+    if (COMPARE) return compare(label);
     for (const transport of TRANSPORTS) {
       const uasPort = await freePort();
       const uas = startUas(uasPort, transport);
@@ -185,24 +239,7 @@ async function main(): Promise<void> {
                 },
                 SERVE_FLAGS,
               )
-            : await withGateway(
-                store,
-                dataDir,
-                uasPort,
-                transport,
-                async (g) => {
-                  const port = g.addresses.find((a) => a.side === 'access' && a.protocol === transport)?.port;
-                  return search(`via vsip (${label})`, `127.0.0.1:${port}`, host, transport);
-                },
-                SERVE_FLAGS,
-                CARRIERS > 0
-                  ? benchCarrierPlan(
-                      `sip:127.0.0.1:${uasPort}${transport === 'tcp' ? ';transport=tcp' : ''}`,
-                      CARRIERS,
-                      ROUTES,
-                    )
-                  : undefined,
-              );
+            : await inProcess(uasPort, transport, label, CARRIERS);
         const d = direct?.rate ?? 0;
         const v = via?.rate ?? 0;
         const line =
@@ -227,6 +264,7 @@ async function main(): Promise<void> {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  if (COMPARE) return; // its tables are printed as each store's runs end
   console.log(
     '\n| store | transport | direct: highest clean rate (achieved) | via vsip: highest clean rate (achieved) | vsip ' +
       '/ direct |\n|---|---|---|---|---|',

@@ -13,7 +13,7 @@ import { SipResolver } from './sip-resolver.js';
 export type CarrierCheckStatus = 'pass' | 'fail' | 'skip';
 
 export interface CarrierCheck {
-  id: 'dns' | 'reachability' | 'tls' | 'options' | 'registration' | 'challenge';
+  id: 'dns' | 'reachability' | 'tls' | 'options' | 'probe' | 'registration' | 'challenge';
   status: CarrierCheckStatus;
   detail: string;
 }
@@ -23,12 +23,25 @@ export interface CarrierDoctorOptions {
   credentials?: CarrierCredentials | null;
   /** The running gateway's registration state for this carrier, when known. */
   registration?: CarrierRegistrationState | null;
+  /** The running gateway's OPTIONS probing state of this URI, when known (`probe` row). */
+  liveness?: CarrierLiveness | null;
   dnsServer?: string | null;
   /** PEM CA bundle for TLS (default: the system CAs), as `--carrier-ca-file`. */
   caFile?: string | null;
+  /** A client certificate for mutual TLS, as the gateway's `--carrier-tls-cert`/`--carrier-tls-key`. */
+  clientCert?: { certFile: string; keyFile: string } | null;
   timeoutMs?: number;
   /** Local address to send from (default 0.0.0.0). */
   localHost?: string;
+}
+
+/** A URI's liveness as the gateway's prober sees it (the operator API's carrier status). */
+export interface CarrierLiveness {
+  state: 'up' | 'down' | 'held' | 'not_probed';
+  lastResult: number | 'timeout' | 'transport' | null;
+  /** ISO time of the last probe, or until when a 503 Retry-After holds the URI down. */
+  lastProbeAt: string | null;
+  heldUntil: string | null;
 }
 
 export interface CarrierDoctorReport {
@@ -38,7 +51,11 @@ export interface CarrierDoctorReport {
 }
 
 const replyText = (r: CarrierReply): string =>
-  r.kind === 'final' ? `${r.response.status}` : r.kind === 'timeout' ? 'no answer' : 'transport error';
+  r.kind === 'final'
+    ? `${r.response.status}`
+    : r.kind === 'timeout'
+      ? 'no answer'
+      : `transport error${r.error === undefined ? '' : ` (${r.error})`}`;
 
 /**
  * `vsip doctor --carrier`: what stands between vsip and one carrier URI, one check each — DNS
@@ -69,19 +86,24 @@ export async function runCarrierDoctor(o: CarrierDoctorOptions): Promise<Carrier
   );
   if (target === undefined) return done();
   const ca = o.caFile ? [readFileSync(o.caFile, 'utf8')] : undefined;
-  if (target.protocol === 'tls') checks.push(await tlsCheck(target, ca, timeoutMs));
+  const mine = o.clientCert
+    ? { cert: readFileSync(o.clientCert.certFile), key: readFileSync(o.clientCert.keyFile) }
+    : null;
+  if (target.protocol === 'tls') checks.push(await tlsCheck(target, ca, mine, timeoutMs));
   else checks.push({ id: 'tls', status: 'skip', detail: `${target.protocol}: no TLS` });
   const tlsFailed = checks.at(-1)?.status === 'fail';
 
   let ep: SipEndpoint | null = null;
-  // The endpoint's TLS client needs a certificate of its own to exist; a throw-away one.
+  // The endpoint's TLS client needs a certificate of its own to exist: the client certificate, else
+  // a throw-away one it does not present.
   const scratch = mkdtempSync(join(tmpdir(), 'vsip-doctor-'));
+  const own = o.clientCert ? { ...o.clientCert, clientCert: true } : { selfSignedDir: scratch };
   try {
     const host = o.localHost ?? '0.0.0.0';
     ep = await createSipEndpoint({
       listen: [{ protocol: 'udp', host, port: 0 }],
       clientProtocols: ['tcp', 'tls'],
-      tls: { selfSignedDir: scratch, rejectUnauthorized: true, ...(o.caFile ? { caFile: o.caFile } : {}) },
+      tls: { ...own, rejectUnauthorized: true, ...(o.caFile ? { caFile: o.caFile } : {}) },
     });
     const port = {
       advertise: host === '0.0.0.0' ? '127.0.0.1' : host,
@@ -108,6 +130,7 @@ export async function runCarrierDoctor(o: CarrierDoctorOptions): Promise<Carrier
       status: options.kind === 'final' && (st < 300 || st === 401 || st === 407 || st === 405) ? 'pass' : 'fail',
       detail: `OPTIONS → ${replyText(options)}`,
     });
+    checks.push(livenessCheck(o.liveness ?? null));
     checks.push(registrationCheck(o.registration ?? null));
     if (options.kind !== 'final' || (st !== 401 && st !== 407)) {
       checks.push({ id: 'challenge', status: 'skip', detail: 'the carrier did not challenge OPTIONS' });
@@ -141,6 +164,16 @@ export async function runCarrierDoctor(o: CarrierDoctorOptions): Promise<Carrier
   return done();
 }
 
+/** Down or held URIs are left out of calls by the gateway: a failure worth showing. */
+function livenessCheck(l: CarrierLiveness | null): CarrierCheck {
+  if (l === null || l.state === 'not_probed') return { id: 'probe', status: 'skip', detail: 'not probed by a gateway' };
+  const last = `last ${l.lastResult ?? 'none'}${l.lastProbeAt === null ? '' : ` at ${l.lastProbeAt}`}`;
+  if (l.state === 'up') return { id: 'probe', status: 'pass', detail: `up (${last})` };
+  if (l.state === 'held')
+    return { id: 'probe', status: 'fail', detail: `held down until ${l.heldUntil} (Retry-After)` };
+  return { id: 'probe', status: 'fail', detail: `down: calls skip it (${last})` };
+}
+
 function registrationCheck(r: CarrierRegistrationState | null): CarrierCheck {
   if (r === null) return { id: 'registration', status: 'skip', detail: 'no registration configured or known' };
   const next = r.nextAttemptAt === null ? '' : `, next attempt ${new Date(r.nextAttemptAt).toISOString()}`;
@@ -151,8 +184,17 @@ function registrationCheck(r: CarrierRegistrationState | null): CarrierCheck {
   };
 }
 
-/** The TLS handshake with the certificate verified for the URI's host name (SNI). */
-function tlsCheck(t: SipTarget, ca: string[] | undefined, timeoutMs: number): Promise<CarrierCheck> {
+/**
+ * The TLS handshake with the certificate verified for the URI's host name (SNI), presenting `mine`
+ * when given. A TLS 1.3 server that refuses the client certificate does so after this handshake
+ * has passed on our side (RFC 8446 §4.4.2.4): the OPTIONS row shows that refusal.
+ */
+function tlsCheck(
+  t: SipTarget,
+  ca: string[] | undefined,
+  mine: { cert: Buffer; key: Buffer } | null,
+  timeoutMs: number,
+): Promise<CarrierCheck> {
   return new Promise((resolve) => {
     const name = t.serverName ?? t.address;
     const socket = tlsConnect({
@@ -161,6 +203,7 @@ function tlsCheck(t: SipTarget, ca: string[] | undefined, timeoutMs: number): Pr
       servername: t.serverName,
       rejectUnauthorized: true,
       ...(ca !== undefined ? { ca } : {}),
+      ...(mine ?? {}),
     });
     const end = (c: CarrierCheck): void => {
       socket.destroy();
@@ -170,7 +213,13 @@ function tlsCheck(t: SipTarget, ca: string[] | undefined, timeoutMs: number): Pr
       end({ id: 'tls', status: 'fail', detail: `no TLS handshake within ${timeoutMs} ms` }),
     );
     socket.once('secureConnect', () =>
-      end({ id: 'tls', status: 'pass', detail: `certificate verified for ${name} (${socket.getProtocol() ?? 'TLS'})` }),
+      end({
+        id: 'tls',
+        status: 'pass',
+        detail:
+          `certificate verified for ${name} (${socket.getProtocol() ?? 'TLS'})` +
+          (mine === null ? '' : '; client certificate presented'),
+      }),
     );
     socket.once('error', (err) => end({ id: 'tls', status: 'fail', detail: `${name}: ${err.message}` }));
   });

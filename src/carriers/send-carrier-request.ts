@@ -8,8 +8,13 @@ import {
   type SipTarget,
 } from '../sip/index.js';
 
-/** How one out-of-dialog request to a carrier ended. */
-export type CarrierReply = { kind: 'final'; response: SipResponse } | { kind: 'timeout' } | { kind: 'transport' };
+/** How one out-of-dialog request to a carrier ended; a transport failure with what the transport said. */
+export type CarrierReply =
+  | { kind: 'final'; response: SipResponse }
+  | { kind: 'timeout' }
+  | { kind: 'transport'; error?: string };
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** The narrow view of the carrier side these requests need (SipPort satisfies it; STYLE.md §9). */
 export interface CarrierRequestPort {
@@ -72,10 +77,10 @@ export function sendCarrierRequest(
         provisional: () => {},
         final: (response) => end({ kind: 'final', response }),
         timeout: () => end({ kind: 'timeout' }),
-        transportError: () => end({ kind: 'transport' }),
+        transportError: (err) => end({ kind: 'transport', error: messageOf(err) }),
       });
-    } catch {
-      end({ kind: 'transport' });
+    } catch (err) {
+      end({ kind: 'transport', error: messageOf(err) });
     }
   });
 }

@@ -42,7 +42,8 @@
  *       reports to `user` (ClientTransactionUser; swap `ctx.user` to hand the call over):
  *       provisional(res), final(res, isRetransmission) — for INVITE, 2xx retransmissions
  *       arriving in the RFC 6026 Accepted state come again with isRetransmission=true;
- *       timeout('B'|'F'|'C'), transportError(err) (connect refused, TLS failure…). Event: 'terminated'.
+ *       timeout('B'|'F'|'C'), transportError(err) (connect refused, TLS failure, or the TCP/TLS
+ *       connection lost before the final response: reset, closed, a TLS alert). Event: 'terminated'.
  *       'C' is a backstop for an INVITE that rings forever (reset by each provisional, default 300 s).
  *       The ACK for a non-2xx is sent by the transaction; the ACK for a 2xx is yours (sendStateless).
  *       After the final response the transaction releases its request (ctx.request then throws), and

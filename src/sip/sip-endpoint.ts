@@ -23,6 +23,7 @@ import { selfSignedCertificate } from './transport/self-signed-certificate.js';
 import { TcpTransport } from './transport/tcp.js';
 import { TlsTransport } from './transport/tls.js';
 import type {
+  ConnectionWatcher,
   InboundMessage,
   SipAddress,
   SipProtocol,
@@ -110,7 +111,7 @@ export class SipEndpoint {
     this.#advertisedHost = options.advertisedHost;
     this.transactions = new TransactionLayer({
       counters,
-      send: (data, target) => this.#send(data, target),
+      send: (data, target, watcher) => this.#send(data, target, watcher),
       ...(options.timers ? { timers: options.timers } : {}),
       ...(options.timerHost ? { timerHost: options.timerHost } : {}),
     });
@@ -314,10 +315,10 @@ export class SipEndpoint {
     }
   }
 
-  #send(data: Buffer, target: SipTarget): Promise<void> | void {
+  #send(data: Buffer, target: SipTarget, watcher?: ConnectionWatcher): Promise<void> | void {
     const t = this.transportFor(target);
     if (t === null) throw new Error(`no ${target.protocol} transport for ${target.address}`);
-    return t.send(data, target);
+    return t.send(data, target, watcher);
   }
 
   #receive({ message, source }: InboundMessage): void {

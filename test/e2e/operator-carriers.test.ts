@@ -260,6 +260,7 @@ test('vsip doctor --carrier <name>: each URI, the stored username, the env passw
     );
     assert.equal(rows(out.reports[0]).challenge, 'pass', 'stored username + VSIP_CARRIER_PASSWORD');
     assert.equal(rows(out.reports[0]).registration, 'pass', "the gateway's registration, through the API");
+    assert.equal(rows(out.reports[0]).probe, 'skip', 'a carrier without probing has no liveness row to pass');
     assert.equal(rows(out.reports[1]).reachability, 'fail');
 
     // Without the password the test challenge cannot be answered, and the text says what to set.

@@ -204,6 +204,27 @@ test('carriers: failover to the second carrier when the first resets the TCP con
   }
 });
 
+for (const [how, end] of [
+  ['closes', (s: net.Socket) => s.end()],
+  ['resets', (s: net.Socket) => s.resetAndDestroy()],
+] as const) {
+  test(`carriers: failover when the first reads the INVITE over TCP, then ${how} the connection`, async () => {
+    // Accepted and written to: only the connection's loss (RFC 3261 §17.1.4), not a refused
+    // connect, tells the relay — a transport error, not the destination timeout.
+    const server = net.createServer((s) => {
+      s.on('error', () => {});
+      s.once('data', () => end(s));
+    });
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      await failover(`sip:127.0.0.1:${port};transport=tcp`, 'transport');
+    } finally {
+      server.close();
+    }
+  });
+}
+
 test('carriers: the longest matching prefix of three routes picks the carrier; no route is 404 no_route', async () => {
   const uas: CarrierUas[] = [await startCarrierUas(), await startCarrierUas(), await startCarrierUas()];
   try {

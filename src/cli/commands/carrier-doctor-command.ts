@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { runCarrierDoctor, type CarrierDoctorReport } from '../../carriers/carrier-doctor.js';
 import type { CarrierCredentials } from '../../carriers/carrier-plan.js';
 import type { CarrierRegistrationState } from '../../carriers/carrier-status.js';
@@ -14,6 +15,8 @@ export interface CarrierDoctorFlags {
   carrierUsername?: string;
   dnsServer?: string;
   carrierCaFile?: string;
+  carrierTlsCert?: string;
+  carrierTlsKey?: string;
   timeout: string;
   profile?: string;
   json?: boolean;
@@ -35,7 +38,12 @@ export async function carrierDoctor(io: CliIo, flags: CarrierDoctorFlags): Promi
   const given = flags.carrier ?? '';
   const password = io.env.VSIP_CARRIER_PASSWORD;
   const timeoutMs = intFlag('--timeout', flags.timeout);
-  const common = { dnsServer: flags.dnsServer ?? null, caFile: flags.carrierCaFile ?? null, timeoutMs };
+  const common = {
+    dnsServer: flags.dnsServer ?? null,
+    caFile: flags.carrierCaFile ?? null,
+    clientCert: clientCertOf(flags),
+    timeoutMs,
+  };
   if (/^sips?:/i.test(given)) {
     const credentials = creds(flags.carrierUsername, password, null);
     const report = await runCarrierDoctor({ uri: given, credentials, ...common });
@@ -57,8 +65,19 @@ export async function carrierDoctor(io: CliIo, flags: CarrierDoctorFlags): Promi
   const credentials = creds(flags.carrierUsername, password, c);
   const registration = registrationOf(carrier, status);
   const reports: CarrierDoctorReport[] = [];
-  for (const u of carrier.uris)
-    reports.push(await runCarrierDoctor({ uri: u.uri, credentials, registration, ...common }));
+  for (const u of carrier.uris) {
+    const probed = status.uris.find((x) => x.id === u.id || x.uri === u.uri);
+    const liveness =
+      probed === undefined
+        ? null
+        : {
+            state: probed.state,
+            lastResult: probed.last_result,
+            lastProbeAt: probed.last_probe_at,
+            heldUntil: probed.held_until,
+          };
+    reports.push(await runCarrierDoctor({ uri: u.uri, credentials, registration, liveness, ...common }));
+  }
   const passed = reports.every((r) => r.passed);
   if (flags.json) {
     printJson(io, { carrier_sid: carrier.carrier_sid, name: carrier.name, gateway: status.gateway, passed, reports });
@@ -70,6 +89,25 @@ export async function carrierDoctor(io: CliIo, flags: CarrierDoctorFlags): Promi
     print(io, [...parts, ...notes].join('\n\n'));
   }
   return passed ? 0 : 1;
+}
+
+/** `--carrier-tls-cert` and `--carrier-tls-key`: both or neither, files that can be read. */
+function clientCertOf(flags: CarrierDoctorFlags): { certFile: string; keyFile: string } | null {
+  const { carrierTlsCert: certFile, carrierTlsKey: keyFile } = flags;
+  if (certFile === undefined && keyFile === undefined) return null;
+  if (certFile === undefined || keyFile === undefined)
+    throw new UsageError('--carrier-tls-cert and --carrier-tls-key go together (the client certificate and its key)');
+  for (const [flag, file] of [
+    ['--carrier-tls-cert', certFile],
+    ['--carrier-tls-key', keyFile],
+  ] as const) {
+    try {
+      accessSync(file, constants.R_OK);
+    } catch {
+      throw new UsageError(`${flag} ${file}: cannot read the file`);
+    }
+  }
+  return { certFile, keyFile };
 }
 
 function creds(

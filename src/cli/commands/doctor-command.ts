@@ -15,6 +15,8 @@ interface DoctorFlags extends CommonFlags, GatewayFlags {
   carrierUsername?: string;
   dnsServer?: string;
   carrierCaFile?: string;
+  carrierTlsCert?: string;
+  carrierTlsKey?: string;
   direction?: string;
   pbxIp?: string;
   number?: string;
@@ -42,7 +44,8 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
     .option(
       '--carrier <uri|name|sid>',
       'check one upstream carrier URI instead: DNS, reachability, TLS, OPTIONS, test challenge; ' +
-        'a carrier name or SID (operator API, VSIP_OPERATOR_TOKEN) checks each of its URIs and its registration',
+        'a carrier name or SID (operator API, VSIP_OPERATOR_TOKEN) checks each of its URIs, their probe state and ' +
+        'its registration',
     )
     .option(
       '--carrier-username <user>',
@@ -53,6 +56,8 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       '--carrier-ca-file <file>',
       'with --carrier: PEM CA bundle for the carrier certificate (default: system CAs)',
     )
+    .option('--carrier-tls-cert <file>', 'with --carrier: PEM client certificate for mutual TLS, as serve takes it')
+    .option('--carrier-tls-key <file>', 'with --carrier: PEM private key for --carrier-tls-cert')
     .option('--timeout <ms>', 'per network check', '3000')
     .option('--calls <n>', 'how many recent failed calls to explain', '5');
   withGatewayOptions(withCommonOptions(cmd)).addHelpText(

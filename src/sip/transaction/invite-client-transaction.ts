@@ -53,9 +53,9 @@ export class InviteClientTransaction extends TransactionBase {
     this.user.transportError(err);
   }
 
-  /** Sends the INVITE and arms Timers A (unreliable only) and B. */
+  /** Sends the INVITE (over TCP/TLS, watching its connection until the final) and arms Timers A (UDP) and B. */
   start(): void {
-    if (this.#data !== null) this.transmit(this.#data);
+    if (this.#data !== null) this.transmit(this.#data, this.reliable);
     if (this.state === 'terminated') return;
     if (!this.reliable) this.arm(TimerId.A, this.#interval);
     this.arm(TimerId.B, 64 * this.ctx.timers.t1);
@@ -78,6 +78,7 @@ export class InviteClientTransaction extends TransactionBase {
     if (res.status < 300) {
       if (state === 'calling' || state === 'proceeding') {
         this.disarmAll();
+        this.unwatch();
         this.#data = null;
         this.setState('accepted');
         this.arm(TimerId.M, 64 * this.ctx.timers.t1);
@@ -90,6 +91,7 @@ export class InviteClientTransaction extends TransactionBase {
     }
     if (state === 'calling' || state === 'proceeding') {
       this.disarmAll();
+      this.unwatch();
       this.#data = null;
       this.setState('completed');
       this.#ack = serialize(buildAckForNon2xx(this.request, res));

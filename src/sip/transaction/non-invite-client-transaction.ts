@@ -45,8 +45,9 @@ export class NonInviteClientTransaction extends TransactionBase {
     this.user.transportError(err);
   }
 
+  /** Sends the request (over TCP/TLS, watching its connection until the final) and arms Timers E (UDP) and F. */
   start(): void {
-    if (this.#data !== null) this.transmit(this.#data);
+    if (this.#data !== null) this.transmit(this.#data, this.reliable);
     if (this.state === 'terminated') return;
     if (!this.reliable) this.arm(TimerId.E, this.#interval);
     this.arm(TimerId.F, 64 * this.ctx.timers.t1);
@@ -61,6 +62,7 @@ export class NonInviteClientTransaction extends TransactionBase {
       return;
     }
     this.disarmAll();
+    this.unwatch();
     this.#data = null;
     this.setState('completed');
     this.user.final(res, false);

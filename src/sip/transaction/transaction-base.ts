@@ -2,14 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { SipRequest } from '../message/types.js';
 import type { SipCounters } from '../sip-counters.js';
 import { sipChannels } from '../sip-diagnostics.js';
-import { isReliable, type SipTarget } from '../transport/transport.js';
+import { isReliable, type ConnectionWatcher, type SipTarget } from '../transport/transport.js';
 import type { TimerConfig, TimerHost } from './timer-config.js';
 
 /** What the transaction layer lends every transaction. */
 export interface TransactionContext {
   timers: Readonly<TimerConfig>;
   timerHost: TimerHost;
-  send(data: Buffer, target: SipTarget): Promise<void> | void;
+  send(data: Buffer, target: SipTarget, watcher?: ConnectionWatcher): Promise<void> | void;
   counters: SipCounters;
   /** Drops the transaction from the layer's tables. */
   remove(tx: TransactionRef): void;
@@ -77,6 +77,8 @@ export abstract class TransactionBase<
   #request: SipRequest | null;
   #retransmitTimer: unknown = undefined;
   #lifeTimer: unknown = undefined;
+  /** The watchers of the TCP/TLS connection a client request waits on (see `transmit`). */
+  watching: Set<ConnectionWatcher> | undefined = undefined;
 
   constructor(ctx: TransactionContext, key: string, target: SipTarget, request: SipRequest, initialState: string) {
     super();
@@ -168,16 +170,32 @@ export abstract class TransactionBase<
       sipChannels.transactionState.publish({ transaction: this, from, to });
   }
 
-  /** Hands bytes to the transport; a failure (sync throw or rejected promise) ends the transaction. */
-  protected transmit(data: Buffer): void {
+  /**
+   * Hands bytes to the transport; a failure (sync throw or rejected promise) ends the transaction.
+   * `watch`: a client request waits on its TCP/TLS connection until `unwatch`, and the connection's
+   * loss before then is a transport error too (§17.1.4).
+   */
+  protected transmit(data: Buffer, watch = false): void {
     try {
-      const pending = this.ctx.send(data, this.target);
+      const pending = this.ctx.send(data, this.target, watch ? this : undefined);
       if (pending !== undefined) pending.catch((err: unknown) => this.transportError(err));
     } catch (err) {
       // Deferred: a synchronous failure (no transport for the target) happens inside sendRequest(),
       // before the caller could attach its 'transportError' listener.
       queueMicrotask(() => this.transportError(err));
     }
+  }
+
+  /** @internal the transport's report that the connection this request waits on is gone. */
+  connectionLost(err: Error): void {
+    this.transportError(err);
+  }
+
+  /** The request has its final response: the connection's fate no longer concerns it. */
+  protected unwatch(): void {
+    if (this.watching === undefined) return;
+    this.watching.delete(this);
+    this.watching = undefined;
   }
 
   protected retransmit(data: Buffer, timer: string): void {
@@ -206,6 +224,7 @@ export abstract class TransactionBase<
   terminate(): void {
     if (this.state === 'terminated') return;
     this.disarmAll();
+    this.unwatch();
     this.setState('terminated');
     this.ctx.counters.activeTransactions--;
     this.ctx.remove(this);

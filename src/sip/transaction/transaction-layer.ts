@@ -2,7 +2,7 @@ import { ownString } from '../message/own-string.js';
 import type { SipRequest, SipResponse, Via } from '../message/types.js';
 import type { SipCounters } from '../sip-counters.js';
 import { sipChannels } from '../sip-diagnostics.js';
-import type { SipSource, SipTarget } from '../transport/transport.js';
+import type { ConnectionWatcher, SipSource, SipTarget } from '../transport/transport.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';
 import { getHeader } from '../message/get-header.js';
@@ -42,7 +42,7 @@ export type RequestScreen = (req: SipRequest, via: Via, source: SipSource) => 'a
 export interface TransactionLayerOptions {
   timers?: Partial<TimerConfig>;
   timerHost?: TimerHost;
-  send(data: Buffer, target: SipTarget): Promise<void> | void;
+  send(data: Buffer, target: SipTarget, watcher?: ConnectionWatcher): Promise<void> | void;
   counters: SipCounters;
 }
 

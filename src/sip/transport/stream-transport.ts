@@ -3,8 +3,9 @@ import { SipStreamParser, type StreamItem } from '../message/index.js';
 import type { ParseLimits } from '../message/parse-limits.js';
 import type { SipCounters } from '../sip-counters.js';
 import { sipChannels } from '../sip-diagnostics.js';
+import { ConnectionWatchers } from './connection-watchers.js';
 import { inboundParseError } from './inbound-parse-error.js';
-import type { InboundMessage, SipAddress, SipSource, SipTarget, SipTransport } from './transport.js';
+import type { ConnectionWatcher, InboundMessage, SipAddress, SipSource, SipTarget, SipTransport } from './transport.js';
 
 export interface StreamTransportOptions {
   /** Listen address; omit both for a client-only transport. */
@@ -33,6 +34,8 @@ interface Connection {
   pending: Promise<void> | undefined;
   /** Corked until the end of the current tick (see `write`). */
   corked: boolean;
+  /** Client transactions still waiting for a final response on this connection. */
+  watchers: ConnectionWatchers;
 }
 
 function uncork(conn: Connection): void {
@@ -152,6 +155,7 @@ export abstract class StreamTransport implements SipTransport {
       remoteKey,
       pending: undefined,
       corked: false,
+      watchers: new ConnectionWatchers(),
     };
     const counters = this.options.counters;
     const protocol = this.protocol;
@@ -225,7 +229,9 @@ export abstract class StreamTransport implements SipTransport {
         this.options.onMessage({ message: item.message, source });
       }
     });
+    let lastError: Error | undefined;
     socket.on('error', (error) => {
+      lastError = error;
       counters.transportErrors++;
       if (sipChannels.transportError.hasSubscribers)
         sipChannels.transportError.publish({ error, protocol, connectionId: conn.id });
@@ -237,6 +243,7 @@ export abstract class StreamTransport implements SipTransport {
       if (this.#byRemote.get(conn.remoteKey) === conn) this.#byRemote.delete(conn.remoteKey);
       if (plainKey !== null && this.#byRemote.get(plainKey) === conn) this.#byRemote.delete(plainKey);
       this.#publishConnection('close', conn);
+      conn.watchers.lose(`${conn.id} to ${conn.remoteKey}`, lastError);
     });
     return conn;
   }
@@ -250,9 +257,10 @@ export abstract class StreamTransport implements SipTransport {
   /**
    * Writes on the request's own connection, else on a connection to `address:port`, else opens one.
    * Resolves once written to an open connection; rejects when a new connection cannot be made or the
-   * connection is gone, which the transaction turns into a transport error (§17.1.4).
+   * connection is gone, which the transaction turns into a transport error (§17.1.4). A `watcher`
+   * (a client transaction) also hears when the connection is lost later, before it lets go.
    */
-  send(data: Buffer, target: SipTarget): Promise<void> | void {
+  send(data: Buffer, target: SipTarget, watcher?: ConnectionWatcher): Promise<void> | void {
     const counters = this.options.counters;
     let conn = target.connectionId !== undefined ? this.#byId.get(target.connectionId) : undefined;
     // A connection verified for one TLS server name is not reused for another at the same address.
@@ -263,12 +271,14 @@ export abstract class StreamTransport implements SipTransport {
     counters.bytesOut[this.protocol] += data.length;
     if (sipChannels.messageOut.hasSubscribers) sipChannels.messageOut.publish({ data, target });
     if (conn !== undefined && !conn.socket.destroyed) {
+      if (watcher !== undefined) conn.watchers.add(watcher);
       write(conn, data);
       // Still connecting: the caller learns about a failed connect like the first sender did.
       return conn.pending;
     }
     const { socket, ready } = this.connect(target);
     const fresh = this.#register(socket, remoteKey);
+    if (watcher !== undefined) fresh.watchers.add(watcher);
     write(fresh, data);
     fresh.pending = new Promise<void>((resolve, reject) => {
       const onReady = (): void => {

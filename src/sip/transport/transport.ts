@@ -47,6 +47,23 @@ export interface SipTransportEvents {
   onMessage(inbound: InboundMessage): void;
 }
 
+/**
+ * A client transaction waiting on a TCP/TLS connection for its final response (RFC 3261 §17.1.4:
+ * a transport failure is reported to it and treated as a 503). A connection that closes or fails
+ * first tells every watcher: a peer that refuses us once the handshake is over — a TLS 1.3 server
+ * rejecting our client certificate sends its alert after our side finished (RFC 8446 §4.4.2.4) —
+ * or that resets the connection would otherwise leave the transaction to its timer.
+ */
+export interface ConnectionWatcher {
+  /**
+   * The watchers of the connection it waits on, set by the transport (undefined when none): the
+   * watcher deletes itself from it once answered, so a long-lived connection holds no old ones.
+   */
+  watching: Set<ConnectionWatcher> | undefined;
+  /** The connection closed or failed before the watcher let go. */
+  connectionLost(err: Error): void;
+}
+
 export interface SipTransport {
   readonly protocol: SipProtocol;
   /** The bound address (port resolved when 0 was asked). */
@@ -55,8 +72,11 @@ export interface SipTransport {
   readonly locals?: SipAddress[];
   /** The port to name in our Via and Record-Route, when not `local.port`. */
   readonly routePort?: number;
-  /** Sends bytes; for TCP/TLS opens or reuses a connection. Rejects/throws on transport errors. */
-  send(data: Buffer, target: SipTarget): Promise<void> | void;
+  /**
+   * Sends bytes; for TCP/TLS opens or reuses a connection. Rejects/throws on transport errors. A
+   * `watcher` hears when that connection is lost (TCP/TLS; UDP has no connection to lose).
+   */
+  send(data: Buffer, target: SipTarget, watcher?: ConnectionWatcher): Promise<void> | void;
   close(): Promise<void>;
 }
 
