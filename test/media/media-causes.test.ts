@@ -1,23 +1,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiClient } from '../support/api-client.js';
-import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
+import type { ApiClient } from '../support/api-client.js';
+import { waitFor, type Harness } from '../support/gateway-harness.js';
 import { RawSipPeer } from '../support/raw-sip-peer.js';
 import { RtpPeer, sdpTarget } from '../support/anchored-rtp-peer.js';
 import { response } from '../support/sip-message.js';
-import { startTestRtpengine } from '../support/test-rtpengine.js';
-import type { LocalRtpengine } from '../../src/media/local-rtpengine.js';
-import type { NgClient } from '../../src/media/ng-client.js';
+import { startMediaHarness, type MediaHarness } from '../support/media-harness.js';
 import { TerminationCall } from './media-call-flow.js';
 
 /**
  * The call log's media causes from rtpengine's stats: no_media, one_way_audio, and the media
  * timeout that hangs up both legs; /metrics counts sessions and packets.
  */
+let m: MediaHarness;
 let h: Harness;
 let api: ApiClient;
-let engine: LocalRtpengine;
-let ng: NgClient;
 let sessions: () => Promise<number>;
 let carrier: RawSipPeer;
 let trunk: string;
@@ -25,27 +22,12 @@ const CALLER = '+919800000071';
 const TIMEOUT_MS = 2500;
 
 before(async () => {
-  const rte = await startTestRtpengine();
-  engine = rte.engine;
-  ng = rte.ng;
-  sessions = rte.sessions;
-  carrier = await RawSipPeer.open('127.0.0.1');
-  h = await startHarness({
-    carrier: `sip:127.0.0.1:${carrier.port}`,
-    flags: { rtpengine: `udp:127.0.0.1:${engine.ngPort}` },
-    tuning: { mediaQuietMs: 300, mediaTimeoutMs: TIMEOUT_MS, mediaCheckMs: 200 },
-  });
-  api = await ApiClient.create(h);
+  m = await startMediaHarness({ tuning: { mediaQuietMs: 300, mediaTimeoutMs: TIMEOUT_MS, mediaCheckMs: 200 } });
+  ({ h, api, sessions, carrier } = m);
   trunk = await api.terminationTrunk('causes', CALLER, '127.0.0.2');
 });
 
-after(async () => {
-  await api.close();
-  await h.close();
-  carrier.close();
-  ng.close();
-  await engine.stop();
-});
+after(() => m?.close());
 
 async function record(callId: string): Promise<{ cause: string | null; media: Record<string, { packets: number }> }> {
   return waitFor(
