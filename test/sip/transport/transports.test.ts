@@ -471,7 +471,8 @@ test('UDP client: a request too large for a datagram is a transportError at once
       w.timeout.then(() => 'timeout'),
     ]);
     assert.match(outcome, /^transportError: .*too large for a UDP datagram/);
-    assert.ok(performance.now() - t0 < 1000, 'reported at once');
+    // Timer B would be 32 s (64·T1): the bound leaves a busy machine room and still tells the two apart.
+    assert.ok(performance.now() - t0 < 10_000, 'reported at once');
     assert.equal(tx.state, 'terminated');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(received, 0);
