@@ -212,7 +212,8 @@ test('TCP: idle connections are closed after idleTimeoutMs', async () => {
     await new Promise<void>((r) => socket.once('close', () => r()));
     const waited = Date.now() - t0;
     for (let i = 0; i < 1000 && !events.includes('close'); i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(waited >= 90 && waited < 2000, `closed after ${waited} ms`);
+    // Not before idleTimeoutMs; the upper bound only tells "closed" from "kept" (a busy machine adds seconds).
+    assert.ok(waited >= 90 && waited < 10_000, `closed after ${waited} ms`);
     assert.deepEqual(events, ['open', 'idle-timeout', 'close']);
   } finally {
     diagnosticsChannel.unsubscribe('vsip:sip:transport:connection', onConn);
