@@ -1,14 +1,12 @@
-import { targetOfUriString, type SipProtocol } from '../sip/index.js';
 import type { Command } from 'commander';
-import { PstnSim } from '../pstn-sim/pstn-sim.js';
+import type { SipProtocol } from '../sip/index.js';
 import { SPECIAL_NUMBERS } from '../pstn-sim/number-behaviour.js';
-import { formatMediaReport } from '../pstn-sim/format-media-report.js';
-import { runPstnSim } from '../server/run-pstn-sim.js';
 
 /**
  * `vsip pstn-sim`: the built-in PSTN simulator on its own — as a carrier for a gateway started
  * with `--carrier sip:<host>:<port>`, or (`vsip pstn-sim call`) as the PSTN caller of a user's
- * first inbound call through the gateway's carrier side.
+ * first inbound call through the gateway's carrier side. The simulator and its SIP stack load only
+ * when one of these runs, not with every `vsip` command.
  */
 export function registerPstnSimCommand(program: Command): void {
   const sim = program
@@ -29,6 +27,7 @@ export function registerPstnSimCommand(program: Command): void {
         `call +919XXXXXXXXX --to 127.0.0.1:5080`,
     )
     .action(async (o: { host: string; port: string; transport: string; answerDelay: string }) => {
+      const { runPstnSim } = await import('../server/run-pstn-sim.js');
       await runPstnSim(
         {
           host: o.host,
@@ -48,6 +47,9 @@ export function registerPstnSimCommand(program: Command): void {
     .option('--from <caller>', 'caller ID to present', '+14155550100')
     .option('--hold <ms>', 'keep the call up this long before hanging up', '2000')
     .action(async (number: string, o: { to: string; transport: string; from: string; hold: string }) => {
+      const { targetOfUriString } = await import('../sip/index.js');
+      const { PstnSim } = await import('../pstn-sim/pstn-sim.js');
+      const { formatMediaReport } = await import('../pstn-sim/format-media-report.js');
       const target = targetOfUriString(`sip:${o.to};transport=${o.transport}`);
       if (target === null) throw new Error(`--to ${o.to} is not host:port`);
       const s = await PstnSim.start({ host: '127.0.0.1', protocols: [o.transport as SipProtocol], callerId: o.from });

@@ -245,6 +245,9 @@ export class Branch implements ClientTransactionUser {
     this.disarm();
     this.#timerKind = kind;
     this.#timer = setTimeout(fire, ms, this);
+    // Supervision of a call, not work of its own: a gateway closed while a branch rings (Timer C,
+    // RFC 3261 §16.8: minutes) must not keep its process alive until the timer fires.
+    this.#timer.unref();
   }
 
   disarm(): void {

@@ -3,18 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { answerChallenge } from '../../src/sip/auth/answer-challenge.js';
-import { getHeader, getHeaderValues, parseMessage } from '../../src/sip/message/index.js';
+import { getHeaderValues, parseMessage } from '../../src/sip/message/index.js';
 import { randomToken } from '../../src/sip/transaction/branch.js';
-import { createSipEndpoint, type SipEndpoint } from '../../src/sip/sip-endpoint.js';
-import type { InviteServerTransaction } from '../../src/sip/transaction/invite-server-transaction.js';
-import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
-import type { SipTarget } from '../../src/sip/transport/transport.js';
+import { createSipEndpoint } from '../../src/sip/sip-endpoint.js';
+import type { SipRequest } from '../../src/sip/message/types.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { ApiClient } from '../support/api-client.js';
 import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { RegisteringPbx, sendRequest } from '../support/registering-pbx.js';
 import { request } from '../support/sip-message.js';
 
 /**
@@ -57,69 +55,12 @@ async function startNodes(open: OpenStores): Promise<() => Promise<void>> {
   };
 }
 
-interface Pbx {
-  ep: SipEndpoint;
-  invites: SipRequest[];
-  byes: number;
-  acks: number;
-}
-
 /** A PBX on 127.0.0.7 over TCP that answers every INVITE, registered on node A (digest). */
-async function registeredPbx(): Promise<Pbx> {
-  const ep = await createSipEndpoint({ listen: [{ protocol: 'tcp', host: '127.0.0.7', port: 0 }] });
-  const port = ep.addresses()[0]?.port ?? 0;
-  const p: Pbx = { ep, invites: [], byes: 0, acks: 0 };
-  const contact = `<sip:pbx@127.0.0.7:${port};transport=tcp>`;
-  ep.onAck(() => {
-    p.acks++;
-  });
-  ep.onRequest((tx) => {
-    if (tx.request.method === 'INVITE') {
-      p.invites.push(tx.request);
-      const inv = tx as InviteServerTransaction;
-      inv.user = { cancel: () => inv.reply(487, 'Request Terminated'), transportError: () => {} };
-      inv.retransmit2xx = true;
-      inv.reply(200, 'OK', { headers: [{ name: 'contact', value: contact }] });
-    } else {
-      if (tx.request.method === 'BYE') p.byes++;
-      tx.reply(200);
-    }
-  });
-  const domain = `${a.accountSid}.pstn.exotel.com`;
-  const callId = randomToken();
-  const make = (seq: number, auth?: string): SipRequest => ({
-    kind: 'request',
-    method: 'REGISTER',
-    uri: `sip:${domain}`,
-    version: 'SIP/2.0',
-    headers: [
-      { name: 'max-forwards', value: '70' },
-      { name: 'from', value: `<sip:${trunk}@${domain}>;tag=${randomToken()}` },
-      { name: 'to', value: `<sip:${trunk}@${domain}>` },
-      { name: 'call-id', value: callId },
-      { name: 'cseq', value: `${seq} REGISTER` },
-      { name: 'contact', value: contact },
-      { name: 'expires', value: '300' },
-      ...(auth ? [{ name: 'authorization', value: auth }] : []),
-    ],
-    body: Buffer.alloc(0),
-  });
-  const first = await send(ep, make(1), a.access('tcp'));
-  const challenge = getHeader(first, 'www-authenticate') ?? '';
-  const auth = answerChallenge({ challenge, method: 'REGISTER', uri: `sip:${domain}`, username: trunk, password });
-  assert.equal((await send(ep, make(2, auth), a.access('tcp'))).status, 200);
+async function registeredPbx(): Promise<RegisteringPbx> {
+  const p = await RegisteringPbx.open('127.0.0.7', 'tcp');
+  const res = await p.register({ gateway: a.access('tcp'), accountSid: a.accountSid, trunk, password });
+  assert.equal(res.status, 200);
   return p;
-}
-
-function send(ep: SipEndpoint, req: SipRequest, target: SipTarget): Promise<SipResponse> {
-  return new Promise((resolve, reject) => {
-    ep.sendRequest(req, target, {
-      provisional: () => {},
-      final: (res: SipResponse) => resolve(res),
-      timeout: () => reject(new Error('timeout')),
-      transportError: (err) => reject(err),
-    });
-  });
 }
 
 function relaySuite(name: string, open: OpenStores): void {
@@ -161,7 +102,7 @@ function relaySuite(name: string, open: OpenStores): void {
         assert.equal(call.byeStatus, 200, "the carrier's BYE reached the PBX through both nodes");
         await waitFor(() => p.byes === 1 && p.acks >= 1, 5000, 'ACK and BYE at the PBX');
       } finally {
-        await p.ep.close();
+        await p.close();
       }
     });
 
@@ -177,7 +118,7 @@ function relaySuite(name: string, open: OpenStores): void {
           callId: randomToken(),
           extra: [`Route: <sip:vsip@127.0.0.1:${a.carrierSide('udp').port};lr;vf=WyJ0Y3AiXQ;vs=forged>`],
         });
-        const res = await send(sock, parseMessage(Buffer.from(raw)) as SipRequest, a.carrierSide('udp'));
+        const res = await sendRequest(sock, parseMessage(Buffer.from(raw)) as SipRequest, a.carrierSide('udp'));
         // Loopback is the simulator's (a carrier): the Request-URI's user is no mapped number.
         assert.equal(res.status, 404);
       } finally {

@@ -1,12 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiClient } from '../support/api-client.js';
-import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
+import type { ApiClient } from '../support/api-client.js';
+import { waitFor, type Harness } from '../support/gateway-harness.js';
 import { RawSipPeer } from '../support/raw-sip-peer.js';
 import { RtpPeer, sdpTarget } from '../support/anchored-rtp-peer.js';
-import { startTestRtpengine } from '../support/test-rtpengine.js';
-import type { LocalRtpengine } from '../../src/media/local-rtpengine.js';
-import type { NgClient } from '../../src/media/ng-client.js';
+import { startMediaHarness, type MediaHarness } from '../support/media-harness.js';
 import { response } from '../support/sip-message.js';
 import { TerminationCall } from './media-call-flow.js';
 
@@ -15,37 +13,21 @@ import { TerminationCall } from './media-call-flow.js';
  * address, RTP flows both ways through it (counted in packets at both ends), the call log keeps
  * what rtpengine saw, and the session is deleted when the call ends.
  */
+let m: MediaHarness;
 let h: Harness;
 let api: ApiClient;
-let engine: LocalRtpengine;
-let ng: NgClient;
 let sessions: () => Promise<number>;
 let carrier: RawSipPeer;
 let trunk: string;
 const CALLER = '+919800000051';
 
 before(async () => {
-  const rte = await startTestRtpengine();
-  engine = rte.engine;
-  ng = rte.ng;
-  sessions = rte.sessions;
-  carrier = await RawSipPeer.open('127.0.0.1');
-  h = await startHarness({
-    carrier: `sip:127.0.0.1:${carrier.port}`,
-    flags: { rtpengine: `udp:127.0.0.1:${engine.ngPort}` },
-    tuning: { mediaQuietMs: 60_000 },
-  });
-  api = await ApiClient.create(h);
+  m = await startMediaHarness({ tuning: { mediaQuietMs: 60_000 } });
+  ({ h, api, sessions, carrier } = m);
   trunk = await api.terminationTrunk('media', CALLER, '127.0.0.2');
 });
 
-after(async () => {
-  await api.close();
-  await h.close();
-  carrier.close();
-  ng.close();
-  await engine.stop();
-});
+after(() => m?.close());
 
 test('termination: two-way RTP through rtpengine, each side sees only its address, the call log has it', async () => {
   const pbx = await RawSipPeer.open('127.0.0.2');

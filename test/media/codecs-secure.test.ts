@@ -1,22 +1,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { ApiClient } from '../support/api-client.js';
-import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
+import type { ApiClient } from '../support/api-client.js';
+import { waitFor, type Harness } from '../support/gateway-harness.js';
 import { RawSipPeer, routeSetOf } from '../support/raw-sip-peer.js';
 import { RtpPeer, sdpTarget } from '../support/anchored-rtp-peer.js';
 import { request, response } from '../support/sip-message.js';
-import { startTestRtpengine } from '../support/test-rtpengine.js';
-import type { LocalRtpengine } from '../../src/media/local-rtpengine.js';
-import type { NgClient } from '../../src/media/ng-client.js';
+import { startMediaHarness, type MediaHarness } from '../support/media-harness.js';
 import { TerminationCall } from './media-call-flow.js';
 import { TlsSipPeer } from './tls-sip-peer.js';
 
 /** The trunk's codec setting and secure_trunking (TLS + SDES-SRTP on the PBX leg, plain RTP to the carrier). */
+let m: MediaHarness;
 let h: Harness;
 let api: ApiClient;
-let engine: LocalRtpengine;
-let ng: NgClient;
 let carrier: RawSipPeer;
 const PCMA_CALLER = '+919800000081';
 const SECURE_CALLER = '+919800000082';
@@ -25,15 +22,8 @@ let secureTrunk: string;
 const KEY = 'inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz';
 
 before(async () => {
-  const rte = await startTestRtpengine();
-  engine = rte.engine;
-  ng = rte.ng;
-  carrier = await RawSipPeer.open('127.0.0.1');
-  h = await startHarness({
-    carrier: `sip:127.0.0.1:${carrier.port}`,
-    flags: { rtpengine: `udp:127.0.0.1:${engine.ngPort}` },
-  });
-  api = await ApiClient.create(h);
+  m = await startMediaHarness();
+  ({ h, api, carrier } = m);
   pcmaTrunk = await api.terminationTrunk('pcma', PCMA_CALLER, '127.0.0.2');
   await api.setSetting(pcmaTrunk, 'codecs', 'pcma');
   secureTrunk = await api.terminationTrunk('secure', SECURE_CALLER, '127.0.0.3');
@@ -41,13 +31,7 @@ before(async () => {
   await h.gateway.snapshot.settled();
 });
 
-after(async () => {
-  await api.close();
-  await h.close();
-  carrier.close();
-  ng.close();
-  await engine.stop();
-});
+after(() => m?.close());
 
 test('the carrier leg is offered the trunk codecs and telephone-event only; none in the offer is 488', async () => {
   const pbx = await RawSipPeer.open('127.0.0.2');

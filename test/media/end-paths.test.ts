@@ -1,43 +1,30 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiClient } from '../support/api-client.js';
-import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
+import type { ApiClient } from '../support/api-client.js';
+import { waitFor, type Harness } from '../support/gateway-harness.js';
 import { RawSipPeer } from '../support/raw-sip-peer.js';
 import { RtpPeer, sdpTarget } from '../support/anchored-rtp-peer.js';
 import { response } from '../support/sip-message.js';
-import { startTestRtpengine } from '../support/test-rtpengine.js';
-import type { LocalRtpengine } from '../../src/media/local-rtpengine.js';
-import type { NgClient } from '../../src/media/ng-client.js';
+import { startMediaHarness, type MediaHarness } from '../support/media-harness.js';
 import { TerminationCall } from './media-call-flow.js';
 
 /** The end paths not driven by a BYE: the dialog sweep and shutdown delete sessions too; a late offer is anchored. */
-let engine: LocalRtpengine;
-let ng: NgClient;
+let m: MediaHarness;
 let sessions: () => Promise<number>;
 let carrier: RawSipPeer;
 const CALLER = '+919800000095';
 
 before(async () => {
-  const rte = await startTestRtpengine();
-  engine = rte.engine;
-  ng = rte.ng;
-  sessions = rte.sessions;
-  carrier = await RawSipPeer.open('127.0.0.1');
+  m = await startMediaHarness();
+  ({ sessions, carrier } = m);
 });
 
-after(async () => {
-  carrier.close();
-  ng.close();
-  await engine.stop();
-});
+after(() => m?.close());
 
 async function gateway(maxCallDurationMs?: number): Promise<{ h: Harness; api: ApiClient; trunk: string }> {
-  const h = await startHarness({
-    carrier: `sip:127.0.0.1:${carrier.port}`,
-    flags: { rtpengine: `udp:127.0.0.1:${engine.ngPort}` },
+  const { h, api } = await m.gateway({
     tuning: { mediaTimeoutMs: 0, ...(maxCallDurationMs !== undefined ? { maxCallDurationMs } : {}) },
   });
-  const api = await ApiClient.create(h);
   const trunk = await api.terminationTrunk('ends', CALLER, '127.0.0.2');
   return { h, api, trunk };
 }

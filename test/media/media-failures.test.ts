@@ -1,26 +1,23 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { ApiClient } from '../support/api-client.js';
-import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
+import type { ApiClient } from '../support/api-client.js';
+import { waitFor, type Harness } from '../support/gateway-harness.js';
 import { RawSipPeer } from '../support/raw-sip-peer.js';
 import { RtpPeer } from '../support/anchored-rtp-peer.js';
 import { response } from '../support/sip-message.js';
-import { startTestRtpengine } from '../support/test-rtpengine.js';
-import type { LocalRtpengine } from '../../src/media/local-rtpengine.js';
-import type { NgClient } from '../../src/media/ng-client.js';
+import { startMediaHarness, type MediaHarness } from '../support/media-harness.js';
 import { TerminationCall } from './media-call-flow.js';
 
 /**
  * Bad input on the media path: an rtpengine that is down, SDP bombs and garbage from either side.
  * Each gets a clear SIP answer and a call-log cause, and no session is left behind.
  */
+let m: MediaHarness;
 let h: Harness;
 let down: Harness;
 let api: ApiClient;
 let downApi: ApiClient;
-let engine: LocalRtpengine;
-let ng: NgClient;
 let sessions: () => Promise<number>;
 let carrier: RawSipPeer;
 let deadPort: dgram.Socket;
@@ -29,37 +26,19 @@ let downTrunk: string;
 const CALLER = '+919800000061';
 
 before(async () => {
-  const rte = await startTestRtpengine();
-  engine = rte.engine;
-  ng = rte.ng;
-  sessions = rte.sessions;
-  carrier = await RawSipPeer.open('127.0.0.1');
-  h = await startHarness({
-    carrier: `sip:127.0.0.1:${carrier.port}`,
-    flags: { rtpengine: `udp:127.0.0.1:${engine.ngPort}` },
-  });
-  api = await ApiClient.create(h);
+  m = await startMediaHarness();
+  ({ h, api, sessions, carrier } = m);
   trunk = await api.terminationTrunk('bad', CALLER, '127.0.0.2');
   // An "engine" that swallows every command: bound, so no ICMP error, and never answers.
   deadPort = dgram.createSocket('udp4');
   await new Promise<void>((r) => deadPort.bind(0, '127.0.0.1', () => r()));
-  down = await startHarness({
-    carrier: `sip:127.0.0.1:${carrier.port}`,
-    flags: { rtpengine: `udp:127.0.0.1:${deadPort.address().port}` },
-  });
-  downApi = await ApiClient.create(down);
+  ({ h: down, api: downApi } = await m.gateway({ flags: { rtpengine: `udp:127.0.0.1:${deadPort.address().port}` } }));
   downTrunk = await downApi.terminationTrunk('down', CALLER, '127.0.0.2');
 });
 
 after(async () => {
-  await api.close();
-  await downApi.close();
-  await h.close();
-  await down.close();
-  carrier.close();
-  deadPort.close();
-  ng.close();
-  await engine.stop();
+  await m?.close();
+  deadPort?.close();
 });
 
 test('an rtpengine that never answers: 503 to the PBX, nothing rings, cause media_unavailable', async () => {

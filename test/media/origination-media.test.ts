@@ -4,20 +4,17 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { SipStreamParser } from '../../src/sip/message/index.js';
 import type { SipRequest } from '../../src/sip/message/types.js';
-import { ApiClient } from '../support/api-client.js';
-import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
-import { hv, RawSipPeer, routeSetOf } from '../support/raw-sip-peer.js';
+import type { ApiClient } from '../support/api-client.js';
+import { waitFor, type Harness } from '../support/gateway-harness.js';
+import { hv, type RawSipPeer, routeSetOf } from '../support/raw-sip-peer.js';
 import { RtpPeer, sdpTarget } from '../support/anchored-rtp-peer.js';
 import { request, response } from '../support/sip-message.js';
-import { startTestRtpengine } from '../support/test-rtpengine.js';
-import type { LocalRtpengine } from '../../src/media/local-rtpengine.js';
-import type { NgClient } from '../../src/media/ng-client.js';
+import { startMediaHarness, type MediaHarness } from '../support/media-harness.js';
 
 /** Origination (carrier → PBX over TCP) anchored too: the PBX sees only rtpengine, audio both ways, no session left. */
+let m: MediaHarness;
 let h: Harness;
 let api: ApiClient;
-let engine: LocalRtpengine;
-let ng: NgClient;
 let sessions: () => Promise<number>;
 let carrier: RawSipPeer;
 let pbxServer: net.Server;
@@ -25,11 +22,6 @@ const pbxGot: Array<{ req: SipRequest; sock: net.Socket }> = [];
 const NUMBER = '+914400000091';
 
 before(async () => {
-  const rte = await startTestRtpengine();
-  engine = rte.engine;
-  ng = rte.ng;
-  sessions = rte.sessions;
-  carrier = await RawSipPeer.open('127.0.0.1');
   pbxServer = net.createServer((sock) => {
     const parser = new SipStreamParser();
     sock.on('data', (d: Buffer) => {
@@ -39,11 +31,8 @@ before(async () => {
     sock.on('error', () => {});
   });
   await new Promise<void>((r) => pbxServer.listen(0, '127.0.0.4', () => r()));
-  h = await startHarness({
-    carrier: `sip:127.0.0.1:${carrier.port}`,
-    flags: { rtpengine: `udp:127.0.0.1:${engine.ngPort}` },
-  });
-  api = await ApiClient.create(h);
+  m = await startMediaHarness();
+  ({ h, api, sessions, carrier } = m);
   const trunk = await api.createTrunk('inboundmedia');
   await api.mapNumber(trunk, NUMBER);
   const port = (pbxServer.address() as net.AddressInfo).port;
@@ -52,12 +41,8 @@ before(async () => {
 });
 
 after(async () => {
-  await api.close();
-  await h.close();
-  carrier.close();
-  pbxServer.close();
-  ng.close();
-  await engine.stop();
+  await m?.close();
+  pbxServer?.close();
 });
 
 test('origination: carrier → PBX with RTP both ways through rtpengine; the PBX never sees the carrier', async () => {

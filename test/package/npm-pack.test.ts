@@ -20,10 +20,26 @@ after(async () => {
   for (const c of cleanups) await c();
 });
 
+/**
+ * One `npm pack` for both tests: its --json report lists the files, and the tarball is what gets
+ * installed. The build in dist/ is what it carries (`prepare` builds it on a real `npm pack`).
+ */
+let packed: Promise<{ files: Set<string>; tarball: string }> | null = null;
+function pack(): Promise<{ files: Set<string>; tarball: string }> {
+  packed ??= (async () => {
+    const { stdout } = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+      cwd: REPO_ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const [info] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    if (info === undefined) throw new Error(`npm pack reported nothing: ${stdout}`);
+    return { files: new Set(info.files.map((f) => f.path)), tarball: join(work, info.filename) };
+  })();
+  return packed;
+}
+
 test('npm pack ships the build, LICENSE and docs, and nothing of the sources, tests or dev tools', async () => {
-  const { stdout } = await run(NPM, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT });
-  const [info] = JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>;
-  const files = new Set(info?.files.map((f) => f.path));
+  const { files } = await pack();
   for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/src/index.js', 'dist/src/index.d.ts']) {
     assert.ok(files.has(f), `${f} missing from the package`);
   }
@@ -39,9 +55,7 @@ test('npm pack ships the build, LICENSE and docs, and nothing of the sources, te
 });
 
 test('the tarball installs for production; npx vsip serve answers /health; the SDK imports', async () => {
-  // The build in dist/ is what the tarball carries (`prepare` builds it on a real `npm pack`).
-  const { stdout } = await run(NPM, ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: REPO_ROOT });
-  const tarball = join(work, stdout.trim().split('\n').at(-1) as string);
+  const { tarball } = await pack();
   const app = join(work, 'app');
   await run('mkdir', ['-p', app]);
   writeFileSync(join(app, 'package.json'), '{"name":"app","version":"1.0.0","private":true,"type":"module"}\n');

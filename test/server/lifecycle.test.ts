@@ -57,7 +57,8 @@ test('the wait is bounded: a step that never finishes makes close resolve timed-
   const started = Date.now();
   assert.equal(await lifecycle.close(), 'timed-out');
   const took = Date.now() - started;
-  assert.ok(took >= 90 && took < 2000, `took ${took} ms`);
+  // At the limit, not before; the upper bound only tells "resolved" from "hung" (a busy machine adds seconds).
+  assert.ok(took >= 90 && took < 10_000, `took ${took} ms`);
 });
 
 test('a resource registered while closing is under way is closed at once', async () => {

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { VsipClient } from '../../client/vsip-client.js';
 import type { DoctorReport } from '../doctor/doctor-types.js';
-import { runDoctor } from '../doctor/run-doctor.js';
-import { carrierDoctor } from './carrier-doctor-command.js';
 import { renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions } from './common-options.js';
@@ -75,7 +73,9 @@ Examples:
 
   cmd.action((trunkSid: string | undefined, flags: DoctorFlags) =>
     runAction(io, async () => {
-      if (flags.carrier !== undefined) return carrierDoctor(io, flags);
+      // The checks (a SIP stack, DNS, TLS) load only when doctor runs: every other command starts
+      // without them.
+      if (flags.carrier !== undefined) return (await import('./carrier-doctor-command.js')).carrierDoctor(io, flags);
       if (trunkSid === undefined) throw new UsageError('give a trunk SID, or --carrier <sip-uri|name|sid>');
       if (flags.direction !== undefined && flags.direction !== 'termination' && flags.direction !== 'origination')
         throw new UsageError(`--direction must be termination or origination, got "${flags.direction}"`);
@@ -91,6 +91,7 @@ Examples:
       const showProgress = io.stderr.isTTY === true && !flags.json;
       const direction =
         (flags.direction as 'termination' | 'origination' | undefined) ?? (await guessDirection(client, trunkSid));
+      const { runDoctor } = await import('../doctor/run-doctor.js');
       const report = await runDoctor(client, {
         trunkSid,
         direction,

@@ -1,6 +1,5 @@
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 /** What browsers and most TLS stacks accept as the longest validity of a leaf certificate (CA/B Forum, 2018). */
 const VALIDITY_DAYS = 825;
@@ -25,6 +24,9 @@ export async function selfSignedCertificate(
     // fall through: generate
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Loaded only here, when a certificate is made: its X.509 and ASN.1 modules would otherwise load
+  // with every import of the SIP stack, and be most of a `vsip` client command's start-up.
+  const { generate } = await import('selfsigned');
   const now = new Date();
   const pems = await generate([{ name: 'commonName', value: commonName }], {
     keyType: 'ec',

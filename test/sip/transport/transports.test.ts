@@ -212,7 +212,8 @@ test('TCP: idle connections are closed after idleTimeoutMs', async () => {
     await new Promise<void>((r) => socket.once('close', () => r()));
     const waited = Date.now() - t0;
     for (let i = 0; i < 1000 && !events.includes('close'); i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(waited >= 90 && waited < 2000, `closed after ${waited} ms`);
+    // Not before idleTimeoutMs; the upper bound only tells "closed" from "kept" (a busy machine adds seconds).
+    assert.ok(waited >= 90 && waited < 10_000, `closed after ${waited} ms`);
     assert.deepEqual(events, ['open', 'idle-timeout', 'close']);
   } finally {
     diagnosticsChannel.unsubscribe('vsip:sip:transport:connection', onConn);
@@ -471,7 +472,8 @@ test('UDP client: a request too large for a datagram is a transportError at once
       w.timeout.then(() => 'timeout'),
     ]);
     assert.match(outcome, /^transportError: .*too large for a UDP datagram/);
-    assert.ok(performance.now() - t0 < 1000, 'reported at once');
+    // Timer B would be 32 s (64·T1): the bound leaves a busy machine room and still tells the two apart.
+    assert.ok(performance.now() - t0 < 10_000, 'reported at once');
     assert.equal(tx.state, 'terminated');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(received, 0);
