@@ -42,8 +42,8 @@ const headerSchema = {
     type: 'string',
     pattern: KEY.source,
     description:
-      'an Idempotency-Key of up to 255 visible ASCII characters, e.g. a UUID: a retry with the same key and body gets the first ' +
-      'answer again for 24 h instead of running twice',
+      'an Idempotency-Key of up to 255 visible ASCII characters, e.g. a UUID: a retry with the same key and ' +
+      'body gets the first answer again for 24 h instead of running twice',
   },
 };
 
