@@ -25,11 +25,13 @@ export function openapiOperation(app: FastifyInstance): (route: RouteOptions) =>
     const operationId = schema.operationId ?? uniqueId(operationIdOf(schema.summary, method, route.url), taken);
     taken.add(operationId);
     const body = schema.body === undefined ? undefined : withExample(schema.body);
+    // Operational endpoints outside the API (/ready) that declare no answer keep the generator's default.
+    const documented = schema.response !== undefined || route.url.startsWith('/v2/');
     route.schema = {
       ...schema,
       operationId,
       ...(body === undefined ? {} : { body }),
-      response: responsesOf(schema, method, route.url),
+      ...(documented ? { response: responsesOf(schema, method, route.url) } : {}),
     };
   };
 }
@@ -90,24 +92,12 @@ function errorsOf(method: string, url: string, hasBody: boolean): ApiErrorName[]
 /** The failure envelope of one HTTP status, with the vSIP codes that travel with it. */
 export function failureResponse(status: number, names: readonly ApiErrorName[]): ResponseSchema {
   const codes = names.map((n) => API_ERRORS[n].code);
-  const first = API_ERRORS[names[0] ?? 'INTERNAL_ERROR'];
   const errorData = {
     ...errorDataSchema,
     properties: {
       ...errorDataSchema.properties,
       code: { type: 'integer', description: 'vSIP error code (docs/errors.md)', enum: codes },
       message: { type: 'string', enum: names.map((n) => API_ERRORS[n].message) },
-    },
-  };
-  const example = {
-    request_id: 'k3p9x2a7',
-    method: 'GET',
-    http_code: status,
-    response: {
-      code: status,
-      status: 'failure',
-      error_data: { code: first.code, message: first.message, description: 'what was wrong, and what to send' },
-      data: null,
     },
   };
   return {
@@ -129,8 +119,23 @@ export function failureResponse(status: number, names: readonly ApiErrorName[]):
       },
     },
     required: ['request_id', 'method', 'http_code', 'response'],
-    examples: [example],
+    examples: [failureExample(status, names)],
   } as ResponseSchema;
+}
+
+function failureExample(status: number, names: readonly ApiErrorName[]) {
+  const first = API_ERRORS[names[0] ?? 'INTERNAL_ERROR'];
+  return {
+    request_id: 'k3p9x2a7',
+    method: 'GET',
+    http_code: status,
+    response: {
+      code: status,
+      status: 'failure',
+      error_data: { code: first.code, message: first.message, description: 'what was wrong, and what to send' },
+      data: null,
+    },
+  };
 }
 
 function responsesOf(schema: OperationSchema, method: string, url: string): Record<string, ResponseSchema> {
@@ -149,7 +154,11 @@ function responsesOf(schema: OperationSchema, method: string, url: string): Reco
     out[String(status)] =
       ownFailure === undefined || status >= 500
         ? ({ description, ...failure } as ResponseSchema)
-        : ({ description, anyOf: [failure, withoutDescription(exampled(ownFailure))] } as ResponseSchema);
+        : ({
+            description,
+            anyOf: [failure, withoutDescription(exampled(ownFailure))],
+            examples: [failureExample(status, names)],
+          } as ResponseSchema);
   }
   return out;
 }
