@@ -64,7 +64,7 @@ test('the document is OpenAPI 3.1 with info, servers and security schemes', asyn
   }
 });
 
-test('every operation: a unique operationId, tags, a summary, its path parameters, answers with descriptions', async () => {
+test('every operation: a unique operationId, tags, a summary, its path parameters, described answers', async () => {
   const doc = (await openapiDocument()) as unknown as Doc;
   const ids = new Set<string>();
   for (const [path, method, op] of operations(doc)) {
