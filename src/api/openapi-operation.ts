@@ -1,6 +1,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { API_ERRORS, type ApiErrorName } from './errors.js';
 import { errorDataSchema } from './response-schemas.js';
+import { NAMED_SCHEMAS } from './openapi-components.js';
 import { type ExampleSchema, schemaExample } from './schema-example.js';
 
 /**
@@ -15,6 +16,11 @@ export function openapiOperation(app: FastifyInstance): (route: RouteOptions) =>
   for (const [status, names] of byStatus(Object.keys(API_ERRORS) as ApiErrorName[])) {
     if (status < 400) continue;
     app.addSchema({ $id: `Failure${status}`, ...failureResponse(status, names) });
+  }
+  const named = new Map<object, string>();
+  for (const [name, schema] of NAMED_SCHEMAS) {
+    app.addSchema({ $id: name, ...schema });
+    named.set(schema, name);
   }
   return (route) => {
     const schema = route.schema as OperationSchema | undefined;
@@ -31,7 +37,7 @@ export function openapiOperation(app: FastifyInstance): (route: RouteOptions) =>
       ...schema,
       operationId,
       ...(body === undefined ? {} : { body }),
-      ...(documented ? { response: responsesOf(schema, method, route.url) } : {}),
+      ...(documented ? { response: byName(responsesOf(schema, method, route.url), named) } : {}),
     };
   };
 }
@@ -209,4 +215,13 @@ function withStatus(example: unknown, status: number | undefined): unknown {
   const envelope = example as { http_code?: unknown; response?: { code?: unknown } };
   if (envelope.http_code === undefined || envelope.response === undefined) return example;
   return { ...envelope, http_code: status, response: { ...envelope.response, code: status } };
+}
+
+/** A copy of `schema` where each named resource schema (by identity) is a reference to its component. */
+function byName<T>(schema: T, named: ReadonlyMap<object, string>): T {
+  if (Array.isArray(schema)) return schema.map((s) => byName(s, named)) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const name = named.get(schema);
+  if (name !== undefined) return { $ref: `${name}#` } as T;
+  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === 'examples' ? v : byName(v, named)])) as T;
 }

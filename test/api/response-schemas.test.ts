@@ -101,8 +101,10 @@ describe('documented response schemas match real answers', () => {
     assert.deepEqual(failure.error_data.properties.code.enum, [1002, 1041, 1042]);
     assert.deepEqual(failure.data, { type: 'null' });
     const ok = doc.paths['/v2/accounts/{account_sid}/trunks'].post.responses['200'].content['application/json'].schema;
+    // The trunk is a named component the answer refers to.
+    assert.deepEqual(ok.properties.response.properties.data, { $ref: '#/components/schemas/Trunk' });
     assert.deepEqual(
-      Object.keys(ok.properties.response.properties.data.properties).sort(),
+      Object.keys(doc.components.schemas.Trunk.properties).sort(),
       Object.keys(trunkSchema.properties).sort(),
     );
   });
