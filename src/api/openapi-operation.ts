@@ -149,7 +149,7 @@ function responsesOf(schema: OperationSchema, method: string, url: string): Reco
   const out: Record<string, ResponseSchema> = {};
   for (const [status, response] of Object.entries(own)) {
     if (/^[45]xx$/i.test(status)) continue;
-    out[status] = exampled(response, Number(status));
+    out[status] = exampled(response, Number(status), method);
   }
   // A route's own 4xx answer (a bulk request's per-item results) stays one of the possible shapes.
   const ownFailure = [own['4xx'], own['4XX']].find((r) => r !== undefined && !isPlainFailure(r));
@@ -193,28 +193,28 @@ function withoutDescription(schema: ResponseSchema): ResponseSchema {
   return rest;
 }
 
-function exampled(response: ResponseSchema, status?: number): ResponseSchema {
+function exampled(response: ResponseSchema, status?: number, method?: string): ResponseSchema {
   if (response.content !== undefined) {
     const content = Object.fromEntries(
       Object.entries(response.content).map(([type, media]) => [
         type,
         media.schema === undefined || type !== 'application/json'
           ? media
-          : { ...media, schema: exampled(media.schema, status) },
+          : { ...media, schema: exampled(media.schema, status, method) },
       ]),
     );
     return { ...response, content };
   }
   if (response.examples !== undefined) return response;
-  return { ...response, examples: [withStatus(schemaExample(response), status)] };
+  return { ...response, examples: [withStatus(schemaExample(response), status, method)] };
 }
 
-/** An envelope example carries its answer's real status in `http_code` and `response.code`. */
-function withStatus(example: unknown, status: number | undefined): unknown {
+/** An envelope example carries its request's method and its real status (`http_code`, `response.code`). */
+function withStatus(example: unknown, status: number | undefined, method = 'GET'): unknown {
   if (status === undefined || Number.isNaN(status) || typeof example !== 'object' || example === null) return example;
   const envelope = example as { http_code?: unknown; response?: { code?: unknown } };
   if (envelope.http_code === undefined || envelope.response === undefined) return example;
-  return { ...envelope, http_code: status, response: { ...envelope.response, code: status } };
+  return { ...envelope, method, http_code: status, response: { ...envelope.response, code: status } };
 }
 
 /** A copy of `schema` where each named resource schema (by identity) is a reference to its component. */

@@ -27,6 +27,16 @@ const BY_NAME: Record<string, unknown> = {
   started_at: '2025-01-22T10:00:00Z',
   trunk_sid: 'trk_5ba2c1d4e8f94c03',
   account_sid: 'acc_0f1e2d3c4b5a6978',
+  trunk_name: 'my_trunk',
+  nso_code: 'ANY-ANY',
+  domain_name: 'acc_0f1e2d3c4b5a6978.pstn.exotel.com',
+  auth_type: 'ip_whitelist',
+  phone_number: '+14155550100',
+  ip: '203.0.113.10',
+  mask: 32,
+  destination: '203.0.113.10:5061;transport=tls',
+  username: 'trk_5ba2c1d4e8f94c03',
+  password: 'k9Vb-2mQx-7TzL-pR4e',
 };
 
 export function schemaExample(schema: ExampleSchema, name?: string): unknown {
