@@ -90,6 +90,32 @@ test('every operation: a unique operationId, tags, a summary, its path parameter
   assert.ok(ids.size >= 60, `${ids.size} operations`);
 });
 
+test('every request field (parameter or body property, nested ones too) has a type and a description', async () => {
+  const doc = (await openapiDocument()) as unknown as Doc;
+  type Field = Json & { properties?: Record<string, Field>; items?: Field; anyOf?: Field[] };
+  const missing: string[] = [];
+  const walk = (schema: Field, where: string) => {
+    for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+      const typed = prop.type !== undefined || prop.enum !== undefined || prop.anyOf !== undefined;
+      if (!typed || typeof prop.description !== 'string') missing.push(`${where}.${name}`);
+      for (const branch of [prop, ...(prop.anyOf ?? [])]) {
+        walk(branch, `${where}.${name}`);
+        if (branch.items !== undefined) walk(branch.items, `${where}.${name}[]`);
+      }
+    }
+  };
+  for (const [path, method, op] of operations(doc)) {
+    const where = `${method.toUpperCase()} ${path}`;
+    for (const p of op.parameters ?? []) {
+      const described = typeof (p as Json).description === 'string' || typeof p.schema?.description === 'string';
+      if (p.schema?.type === undefined || !described) missing.push(`${where} ${p.in} ${p.name}`);
+    }
+    const body = op.requestBody?.content['application/json']?.schema as Field | undefined;
+    if (body !== undefined) walk(body, `${where} body`);
+  }
+  assert.deepEqual(missing, []);
+});
+
 test('every API error status answers the failure envelope with the vSIP codes of that status', async () => {
   const doc = (await openapiDocument()) as unknown as Doc;
   const byStatus = new Map<number, number[]>();
