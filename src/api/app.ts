@@ -44,6 +44,8 @@ import { operatorCarrierStatusRoutes } from './routes/operator/operator-carrier-
 import type { CarrierStatus } from '../carriers/carrier-status.js';
 import { shortRequestId } from './short-request-id.js';
 import { clientErrorHandler } from './client-error-handler.js';
+import { openapiOperation } from './openapi-operation.js';
+import { SERVER_CHECK } from './server-check.js';
 import type { Readiness } from '../server/readiness.js';
 
 export interface AppDeps {
@@ -125,6 +127,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         verbose: true,
         allowUnionTypes: true,
         useDefaults: true,
+        // OpenAPI annotation on fields the server checks beyond their schema (server-check.ts).
+        keywords: [SERVER_CHECK],
       },
     },
     ...(https !== undefined ? { https } : {}),
@@ -146,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   app.addHook('onRoute', (route) => routes.add(route.url, route.method));
+  app.addHook('onRoute', openapiOperation(app));
   app.setErrorHandler(handleError);
   // Response schemas document answers in OpenAPI; they must never drop a field, so no
   // schema-driven serializer: plain JSON.stringify.
@@ -182,6 +187,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(swagger, {
+    // Shared schemas (the failure envelopes) are named components, referred to by their $id.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -199,6 +206,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
       },
       security: [{ basicAuth: [] }],
+      // Relative to the document: Swagger UI's "Try it out" calls the vsip that served it.
+      servers: [{ url: '/', description: 'this vsip (the host that serves this document)' }],
     },
   });
   await app.register(swaggerUi, {

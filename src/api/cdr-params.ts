@@ -5,7 +5,8 @@
  */
 import type { CdrCursor, CdrFilter } from '../store/types.js';
 import { invalidField } from './errors.js';
-import { e164 } from './validation/e164.js';
+import { E164_PATTERN, e164 } from './validation/e164.js';
+import { serverCheck } from './server-check.js';
 
 export interface CdrQueryString {
   from?: string;
@@ -23,10 +24,23 @@ export interface CdrQueryString {
 
 const TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const TIME_EXPECTED = 'expected ISO-8601, e.g. 2026-01-22 or 2026-01-22T10:00:00Z';
+const A_REAL_TIME = serverCheck('a date and time that exists (2026-02-30 is refused)');
 
 export const cdrFilterSchema = {
-  from: { type: 'string', maxLength: 40, description: `calls started at or after this time; ${TIME_EXPECTED}` },
-  to: { type: 'string', maxLength: 40, description: 'calls started before this time (exclusive), same format' },
+  from: {
+    type: 'string',
+    maxLength: 40,
+    pattern: TIME.source,
+    description: `calls started at or after this time: ${TIME_EXPECTED.replace(/^expected /, '')}`,
+    ...A_REAL_TIME,
+  },
+  to: {
+    type: 'string',
+    maxLength: 40,
+    pattern: TIME.source,
+    description: 'calls started before this time (exclusive), same format',
+    ...A_REAL_TIME,
+  },
   direction: { type: 'string', enum: ['termination', 'origination'], description: 'termination or origination' },
   result: {
     type: 'string',
@@ -38,7 +52,12 @@ export const cdrFilterSchema = {
     pattern: '^[a-z0-9_]{1,64}$',
     description: 'a cause such as completed, busy, ip_not_whitelisted (docs/errors.md)',
   },
-  number: { type: 'string', maxLength: 32, description: 'E.164: calls where it is the caller or the callee' },
+  number: {
+    type: 'string',
+    maxLength: 32,
+    pattern: E164_PATTERN,
+    description: 'E.164: calls where it is the caller or the callee',
+  },
   call_id: { type: 'string', minLength: 1, maxLength: 256, description: 'a SIP Call-ID: only attempts of that call' },
 } as const;
 

@@ -40,9 +40,10 @@ declare module 'fastify' {
 const headerSchema = {
   'idempotency-key': {
     type: 'string',
+    pattern: KEY.source,
     description:
-      'up to 255 visible ASCII characters, e.g. a UUID: a retry with the same key and body gets the first ' +
-      'answer again for 24 h instead of running twice',
+      'an Idempotency-Key of up to 255 visible ASCII characters, e.g. a UUID: a retry with the same key and ' +
+      'body gets the first answer again for 24 h instead of running twice',
   },
 };
 

@@ -18,7 +18,8 @@ export const pageQuerySchema = {
   },
   page_size: {
     type: 'string',
-    pattern: '^[0-9]{1,9}$',
+    // 1-9 digits whose value is 1 to MAX_PAGE_SIZE (leading zeros allowed, as Number() reads them).
+    pattern: `^(?=[0-9]{1,9}$)0*(?:[1-9][0-9]?|${MAX_PAGE_SIZE})$`,
     description: `a whole number from 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
   },
 } as const;

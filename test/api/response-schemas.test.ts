@@ -79,13 +79,32 @@ describe('documented response schemas match real answers', () => {
     sameKeys((await f.api('GET', `/trunks/${trunk}/calls`)).body.response.data[0], callSchema, 'call');
   });
 
-  test('the OpenAPI document carries them, with the failure envelope for 4xx', async () => {
+  test('the OpenAPI document carries them, with the failure envelope for each error status', async () => {
     const doc = (await f.app.inject({ url: '/openapi.json' })).json();
     const post = doc.paths['/v2/accounts/{account_sid}/trunks/{trunk_sid}/destination-uris'].post;
-    assert.deepEqual(Object.keys(post.responses).sort(), ['200', '207', '4XX']);
+    // Each error status is its own answer, the failure envelope with that status's vSIP codes.
+    assert.deepEqual(Object.keys(post.responses).sort(), [
+      '200',
+      '207',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '413',
+      '415',
+      '422',
+      '429',
+      '500',
+    ]);
+    const failure = doc.components.schemas.Failure409.properties.response.properties;
+    assert.deepEqual(failure.error_data.properties.code.enum, [1002, 1041, 1042]);
+    assert.deepEqual(failure.data, { type: 'null' });
     const ok = doc.paths['/v2/accounts/{account_sid}/trunks'].post.responses['200'].content['application/json'].schema;
+    // The trunk is a named component the answer refers to.
+    assert.deepEqual(ok.properties.response.properties.data, { $ref: '#/components/schemas/Trunk' });
     assert.deepEqual(
-      Object.keys(ok.properties.response.properties.data.properties).sort(),
+      Object.keys(doc.components.schemas.Trunk.properties).sort(),
       Object.keys(trunkSchema.properties).sort(),
     );
   });

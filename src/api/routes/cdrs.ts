@@ -8,6 +8,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageQuerySchema } from '../pagination
 import { presentCall } from '../present.js';
 import { callSchema } from '../response-schemas.js';
 import { requireTrunk } from '../respond.js';
+import { serverCheck } from '../server-check.js';
 import {
   accountParamsSchema,
   type AccountParams,
@@ -77,7 +78,12 @@ const querySchema = (extra: Record<string, unknown>) => ({
 
 const accountListQuery = querySchema({
   trunk_sid: { type: 'string', maxLength: 64, description: 'only this trunk' },
-  cursor: { type: 'string', maxLength: 200, description: 'metadata.next_cursor of the previous page' },
+  cursor: {
+    type: 'string',
+    maxLength: 200,
+    description: 'metadata.next_cursor of the previous page',
+    ...serverCheck('a cursor this list handed out, passed as is'),
+  },
   page_size: pageQuerySchema.page_size,
 });
 

@@ -3,6 +3,7 @@ import { presentDestinationUri } from '../present.js';
 import { bulkResponses, destinationUriSchema } from '../response-schemas.js';
 import { bulk, requireTrunk } from '../respond.js';
 import { DESTINATION_EXPECTED, destinationUri } from '../validation/destination-uri.js';
+import { serverCheck } from '../server-check.js';
 import { trunkItemRoutes } from './trunk-item-routes.js';
 
 interface DestinationItem {
@@ -22,6 +23,7 @@ const itemFields = {
     maxLength: 300,
     description: DESTINATION_EXPECTED.replace(/^expected /, ''),
     examples: ['203.0.113.10:5061;transport=tls'],
+    ...serverCheck('the URI grammar above; in a list, checked per item (an invalid item fails alone, 207)'),
   },
   priority: {
     type: 'integer',

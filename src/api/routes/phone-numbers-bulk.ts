@@ -5,10 +5,13 @@ import { ApiError, invalidField } from '../errors.js';
 import { presentPhoneNumber } from '../present.js';
 import { bulkResponses, phoneNumberSchema } from '../response-schemas.js';
 import { bulk, requireTrunk } from '../respond.js';
+import { serverCheck } from '../server-check.js';
 import { trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
 import { E164_EXPECTED, e164 } from '../validation/e164.js';
 
 export const MAX_BULK_NUMBERS = 1000;
+const PER_ITEM = serverCheck('checked per item: an invalid item fails alone, in its result (207)');
+
 /** 1,000 numbers with their modes take about 45 KiB of JSON; room for whitespace and a CSV header. */
 const BULK_BODY_LIMIT = 256 * 1024;
 const COLUMNS = ['id', 'phone_number', 'mode', 'date_created', 'date_updated'] as const;
@@ -93,8 +96,13 @@ export async function phoneNumberBulkRoutes(app: FastifyInstance, { store }: Rou
                 additionalProperties: false,
                 required: ['phone_number'],
                 properties: {
-                  phone_number: { type: 'string', maxLength: 32, description: E164_EXPECTED.replace(/^expected /, '') },
-                  mode: { type: 'string', description: 'pstn (default) or flow' },
+                  phone_number: {
+                    type: 'string',
+                    maxLength: 32,
+                    description: E164_EXPECTED.replace(/^expected /, ''),
+                    ...PER_ITEM,
+                  },
+                  mode: { type: 'string', description: 'pstn (default) or flow', ...PER_ITEM },
                 },
               },
               examples: [[{ phone_number: '+14155550180' }, { phone_number: '+14155550181', mode: 'flow' }]],
@@ -132,6 +140,7 @@ export async function phoneNumberBulkRoutes(app: FastifyInstance, { store }: Rou
           summary: 'Import phone numbers from CSV (phone_number[,mode] per line, optional header; per-item answer)',
           params: trunkParamsSchema,
           consumes: ['text/csv'],
+          response: bulkResponses(phoneNumberSchema),
           body: {
             type: 'string',
             description: 'CSV: phone_number[,mode] per line, with or without a header line',

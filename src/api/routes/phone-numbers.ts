@@ -2,7 +2,7 @@ import type { NumberMode, PhoneNumber } from '../../store/types.js';
 import { presentPhoneNumber } from '../present.js';
 import { okResponses, phoneNumberSchema } from '../response-schemas.js';
 import { ok } from '../respond.js';
-import { E164_EXPECTED, e164 } from '../validation/e164.js';
+import { E164_EXPECTED, E164_PATTERN, e164 } from '../validation/e164.js';
 import { trunkItemRoutes } from './trunk-item-routes.js';
 
 interface NumberBody {
@@ -15,6 +15,7 @@ const fields = {
     type: 'string',
     minLength: 1,
     maxLength: 32,
+    pattern: E164_PATTERN,
     description: E164_EXPECTED.replace(/^expected /, ''),
     examples: ['+14155550100'],
   },

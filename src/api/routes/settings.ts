@@ -3,10 +3,14 @@ import { presentSetting } from '../present.js';
 import { bulkResponses, deletedSchema, okResponses, settingSchema } from '../response-schemas.js';
 import { bulk, ok, requireTrunk } from '../respond.js';
 import { trunkParamsSchema, type RouteDeps, type TrunkParams } from '../route-deps.js';
+import { serverCheck } from '../server-check.js';
 import { SETTING_RULES, normaliseSetting } from '../setting-rules.js';
 import { trunkListRoute } from './trunk-list-route.js';
 
 const names = Object.keys(SETTING_RULES);
+
+/** Items of a list are checked one by one: a bad one fails alone, in its result (207). */
+const PER_ITEM = serverCheck('a known name, and a value in its format; checked per item (a bad item fails alone, 207)');
 
 export async function settingRoutes(app: FastifyInstance, { store, lists }: RouteDeps): Promise<void> {
   const tags = ['Settings'];
@@ -41,12 +45,14 @@ export async function settingRoutes(app: FastifyInstance, { store, lists }: Rout
                     maxLength: 64,
                     description: `a setting name: ${names.join(', ')}`,
                     examples: ['trunk_external_alias'],
+                    ...PER_ITEM,
                   },
                   value: {
                     type: 'string',
                     maxLength: 256,
                     description: 'the value, in the format of that setting',
                     examples: ['+14155550100'],
+                    ...PER_ITEM,
                   },
                 },
               },

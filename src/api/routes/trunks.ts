@@ -8,6 +8,7 @@ import { regionGateway, regionItemSchema } from './gateways.js';
 import { searchTrunks } from '../search-trunks.js';
 import { deletedSchema, okResponses, oneOrListResponses, trunkSchema } from '../response-schemas.js';
 import { ok } from '../respond.js';
+import { serverCheck } from '../server-check.js';
 import {
   accountParamsSchema,
   trunkParamsSchema,
@@ -63,6 +64,7 @@ function trunkFields(sipDomain: string) {
       type: 'string',
       maxLength: 253,
       description: `<account_sid>.${sipDomain} (your account SID, then the SIP domain)`,
+      ...serverCheck("exactly this account's SIP domain (case-insensitive)"),
       examples: [`{account_sid}.${sipDomain}`],
     },
     auth_type: {
@@ -84,6 +86,7 @@ function trunkFields(sipDomain: string) {
       description:
         "the region whose gateway addresses this trunk's PBX should use: a region a SIP node runs in " +
         "(--region; GET /gateways lists each one's addresses), any other name is refused; or null",
+      ...serverCheck('a region a SIP node runs in now (GET /gateways)'),
     },
     secure_trunking: {
       type: 'boolean',

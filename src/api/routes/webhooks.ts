@@ -4,6 +4,7 @@ import { WEBHOOK_EVENT_TYPES } from '../../webhooks/event-types.js';
 import { ApiError, invalidField } from '../errors.js';
 import { okResponses } from '../response-schemas.js';
 import { ok } from '../respond.js';
+import { serverCheck } from '../server-check.js';
 import { accountParamsSchema, type AccountParams, type RouteDeps } from '../route-deps.js';
 
 interface WebhookParams extends AccountParams {
@@ -154,14 +155,21 @@ export async function webhookRoutes(app: FastifyInstance, { store }: RouteDeps):
               maxLength: 2048,
               description: 'http(s) URL that receives POSTs',
               examples: ['https://crm.example.com/vsip/events'],
+              ...serverCheck('an absolute http: or https: URL with a host and no user:password part'),
             },
             events: {
               type: 'array',
               maxItems: 50,
-              items: { type: 'string', maxLength: 64 },
+              items: { type: 'string', enum: ['*', ...WEBHOOK_EVENT_TYPES] },
               description: 'event types, or ["*"] (the default) for all',
             },
-            trunk_sid: { type: 'string', minLength: 1, maxLength: 64, description: "only this trunk's events" },
+            trunk_sid: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+              description: "only this trunk's events",
+              ...serverCheck('a trunk of this account'),
+            },
           },
         },
         response: okResponses(createdSchema),

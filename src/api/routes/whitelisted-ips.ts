@@ -3,7 +3,15 @@ import { presentWhitelistedIp } from '../present.js';
 import { whitelistBreadthWarning } from '../../net/whitelist-breadth.js';
 import { okResponses, whitelistedIpCreatedSchema, whitelistedIpSchema } from '../response-schemas.js';
 import { ok } from '../respond.js';
-import { IP_EXPECTED, MASK_EXPECTED, ipv4Network, parseMask } from '../validation/ipv4-network.js';
+import { serverCheck } from '../server-check.js';
+import {
+  IP_EXPECTED,
+  IPV4_PATTERN,
+  MASK_EXPECTED,
+  MASK_SCHEMA,
+  ipv4Network,
+  parseMask,
+} from '../validation/ipv4-network.js';
 import { trunkItemRoutes } from './trunk-item-routes.js';
 
 interface IpBody {
@@ -11,16 +19,20 @@ interface IpBody {
   mask?: number | string;
 }
 
+const HOST_BITS = serverCheck('ip and mask together: the address has no bits set beyond the mask');
+
 /** `mask` also accepts a numeric string ("32"): forms and shell scripts send those, and it is unambiguous. */
 const fields = {
   ip: {
     type: 'string',
     minLength: 1,
     maxLength: 15,
+    pattern: IPV4_PATTERN,
     description: IP_EXPECTED.replace(/^expected /, ''),
     examples: ['203.0.113.10'],
+    ...HOST_BITS,
   },
-  mask: { type: ['integer', 'string'], description: MASK_EXPECTED.replace(/^expected /, ''), examples: [32] },
+  mask: { anyOf: MASK_SCHEMA, description: MASK_EXPECTED.replace(/^expected /, ''), examples: [32], ...HOST_BITS },
 } as const;
 
 export const whitelistedIpRoutes = trunkItemRoutes<WhitelistedIp, IpBody, IpBody>({

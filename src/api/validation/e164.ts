@@ -9,6 +9,9 @@ import { invalidField } from '../errors.js';
 const SEPARATORS = /[\s().-]/g;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
+/** The same rule as one JSON-schema pattern: separators anywhere, then + and 7-15 digits. */
+export const E164_PATTERN = '^[\\s().-]*\\+[\\s().-]*[1-9](?:[\\s().-]*[0-9]){6,14}[\\s().-]*$';
+
 export const E164_EXPECTED = 'expected E.164: "+" then the country code and number, 7-15 digits, e.g. +919876543210';
 
 export function e164(field: string, raw: string): string {

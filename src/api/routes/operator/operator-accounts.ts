@@ -68,6 +68,7 @@ export async function operatorAccountRoutes(
               type: 'string',
               pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$',
               description: 'a label: 1-64 of A-Z, a-z, 0-9, space, _ . - (starting with a letter or digit)',
+              examples: ['Acme Support'],
             },
           },
         },

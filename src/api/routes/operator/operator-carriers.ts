@@ -5,6 +5,7 @@ import { ApiError, invalidField } from '../../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../../pagination.js';
 import { deletedSchema, listResponses, okResponses } from '../../response-schemas.js';
 import { ok } from '../../respond.js';
+import { serverCheck } from '../../server-check.js';
 import { carrierUri } from '../../validation/carrier-uri.js';
 import { ipv4Cidr } from '../../validation/ipv4-cidr.js';
 import { OPERATOR_SECURITY } from './operator-accounts.js';
@@ -25,6 +26,7 @@ interface CarrierBody {
 
 /** A SIP user name: visible ASCII without space, quote, backslash, colon, @ or angle brackets. */
 const USER = { type: 'string', pattern: '^[!#-9;=?A-\\[\\]-~]{1,64}$' } as const;
+const SIP_URI = serverCheck('the SIP URI grammar above (RFC 3261 §19.1.1), host an IPv4 address or a name');
 const USER_TEXT = '1-64 visible ASCII characters without space, quotes, backslash, :, @, < or >';
 
 function fields(passwordRequired: boolean) {
@@ -33,6 +35,7 @@ function fields(passwordRequired: boolean) {
       type: 'string',
       pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$',
       description: '1-32 of A-Z, a-z, 0-9, _ . - (starting with a letter or digit), unique among carriers',
+      examples: ['carrier_a'],
     },
     uris: {
       type: 'array',
@@ -49,6 +52,8 @@ function fields(passwordRequired: boolean) {
             type: 'string',
             maxLength: 300,
             description: 'sip: or sips: host[:port][;transport=udp|tcp|tls]',
+            examples: ['sip:203.0.113.20:5060;transport=udp'],
+            ...SIP_URI,
           },
           priority: {
             type: 'integer',
@@ -73,13 +78,14 @@ function fields(passwordRequired: boolean) {
       required: passwordRequired ? ['username', 'password'] : ['username'],
       description: `digest credentials {username, password, auth_username, realm}, or null for none`,
       properties: {
-        username: { ...USER, description: USER_TEXT },
+        username: { ...USER, description: USER_TEXT, examples: ['vsip_trunk'] },
         password: {
           type: 'string',
           pattern: '^[ -~]{1,128}$',
           description: passwordRequired
             ? '1-128 printable ASCII characters (stored encrypted, never returned)'
             : '1-128 printable ASCII characters; leave out to keep the stored password',
+          examples: ['s3cret-Passw0rd'],
         },
         auth_username: {
           type: ['string', 'null'],
@@ -99,7 +105,13 @@ function fields(passwordRequired: boolean) {
       required: ['registrar_uri'],
       description: 'outbound registration {registrar_uri, expires, contact_user}, or null for none',
       properties: {
-        registrar_uri: { type: 'string', maxLength: 300, description: 'sip: or sips: host[:port][;transport=]' },
+        registrar_uri: {
+          type: 'string',
+          maxLength: 300,
+          description: 'sip: or sips: host[:port][;transport=]',
+          examples: ['sip:203.0.113.20'],
+          ...SIP_URI,
+        },
         expires: {
           type: 'integer',
           minimum: 60,
@@ -114,7 +126,13 @@ function fields(passwordRequired: boolean) {
       type: 'array',
       maxItems: 100,
       description: 'up to 100 IPv4 addresses or networks (203.0.113.10, 203.0.113.0/24)',
-      items: { type: 'string', maxLength: 18, description: 'an IPv4 address or network such as 203.0.113.0/24' },
+      items: {
+        type: 'string',
+        maxLength: 18,
+        description: 'an IPv4 address or network such as 203.0.113.0/24',
+        examples: ['203.0.113.0/24'],
+        ...serverCheck('a dotted IPv4 address, or a network with no bits set beyond its prefix'),
+      },
     },
     codecs: {
       type: 'array',

@@ -5,6 +5,7 @@ import { ApiError, invalidField } from '../../errors.js';
 import { listMetadata, pageQuerySchema, parsePage } from '../../pagination.js';
 import { deletedSchema, listResponses, okResponses } from '../../response-schemas.js';
 import { ok } from '../../respond.js';
+import { serverCheck } from '../../server-check.js';
 import { OPERATOR_SECURITY } from './operator-accounts.js';
 import { carrierRouteSchema, presentCarrierRoute } from './operator-schemas.js';
 
@@ -18,6 +19,7 @@ const fields = {
     type: 'string',
     pattern: '^[0-9]{0,15}$',
     description: 'the dialled-number prefix: 0-15 digits without +, "" for the default route',
+    examples: ['91'],
   },
   carriers: {
     type: 'array',
@@ -30,7 +32,14 @@ const fields = {
       required: ['carrier_sid'],
       description: 'an object {carrier_sid, priority, weight}',
       properties: {
-        carrier_sid: { type: 'string', minLength: 1, maxLength: 64, description: 'the carrier_sid of a carrier' },
+        carrier_sid: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 64,
+          description: 'the carrier_sid of a carrier',
+          examples: ['{carrier_sid}'],
+          ...serverCheck('an existing carrier'),
+        },
         priority: {
           type: 'integer',
           minimum: 0,
