@@ -106,5 +106,18 @@ describe('vsip quickstart run again', () => {
     assert.equal(again.code, 1);
     assert.match(again.stderr, /stopped at step 2; trunk kept_t \(\S+\) existed before/);
     assert.equal((await f.api('GET', `/trunks/${kept}`)).status, 200);
+
+    // A name the API refuses: Create Trunk's own error, nothing made.
+    const bad = await quickstart(
+      'termination',
+      '--trunk-name',
+      'has-dash',
+      '--number',
+      '+919800000303',
+      '--pbx-ip',
+      '192.0.2.51',
+    );
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /trunk_name.*code 1000, HTTP 400/);
   });
 });

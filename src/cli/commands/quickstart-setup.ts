@@ -2,6 +2,7 @@ import { collectAll, paginate } from '../../client/paginate.js';
 import type { DestinationUri, PhoneNumber, Trunk, WhitelistedIp } from '../../client/types.js';
 import type { VsipClient } from '../../client/vsip-client.js';
 import { ipInRange } from '../doctor/ip-range.js';
+import { isTrunkName } from './resolve-trunk.js';
 import { describeError, UsageError } from './run-action.js';
 
 export interface QuickstartInput {
@@ -116,6 +117,8 @@ export async function quickstartSetup(
 
 /** The trunk named `name` (names are unique within an account), or null. */
 async function findByName(client: VsipClient, name: string): Promise<Trunk | null> {
+  // A name the API would refuse is left to Create Trunk, whose error says what is wrong with it.
+  if (!isTrunkName(name)) return null;
   for await (const t of paginate((p) => client.trunks.search(name, p))) if (t.trunk_name === name) return t;
   return null;
 }

@@ -9,6 +9,9 @@ import { clientFor, type CommonFlags } from './run-action.js';
 /** The API's trunk_name pattern. A trunk SID is longer than 16 characters, so the two never collide. */
 const TRUNK_NAME = /^[A-Za-z0-9_]{1,16}$/;
 
+/** Whether `text` can be a trunk's name at all (else it can only be a SID, or nothing). */
+export const isTrunkName = (text: string): boolean => TRUNK_NAME.test(text);
+
 /**
  * The trunk a command line names, by its SID or by its name (unique within the account): people
  * remember `outbound_trunk`, the API keys by SID. When nothing matches, the error (404 / 1003,
