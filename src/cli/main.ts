@@ -24,12 +24,15 @@ for (const stream of [process.stdout, process.stderr]) {
 const program = new Command('vsip')
   .description('vsip — self-hostable SIP trunking: the vSIP trunk configuration API and the SIP gateway behind it')
   .version(VERSION)
-  .showHelpAfterError('(add --help for usage and examples)');
+  .showHelpAfterError('(add --help for usage and examples)')
+  // A subcommand's options are its own even when its parent has one of the same name
+  // (`vsip pstn-sim call --transport tcp`); the program's own are only --version and --help.
+  .enablePositionalOptions();
 
 registerServeCommand(program);
 registerAccountsCommand(program);
 registerOperatorTokenCommand(program);
-registerPstnSimCommand(program);
+registerPstnSimCommand(program, process.env);
 registerBackupCommands(program);
 registerClientCommands(program, { env: process.env });
 

@@ -27,6 +27,11 @@ export class TrunksApi {
     return listPage<Trunk>(this.#http, '/trunks', page);
   }
 
+  /** `GET /trunks?search=` — one page of the trunks whose name or trunk_sid contains `text` (case-insensitive). */
+  search(text: string, page: PageOptions = {}): Promise<Page<Trunk>> {
+    return listPage<Trunk>(this.#http, '/trunks', page, { search: text });
+  }
+
   iterate(page: PageOptions = {}): AsyncGenerator<Trunk, void, undefined> {
     return paginate((p) => this.list(p), page);
   }

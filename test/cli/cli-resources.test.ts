@@ -183,7 +183,7 @@ test('trunks: create, list, show, update, delete (confirmation unless --yes), hu
   assert.deepEqual(json(await vsip('trunks', 'delete', other, '--yes', '--json')), { trunk_sid: other, deleted: true });
   const gone = await vsip('trunks', 'show', sid);
   assert.equal(gone.code, 1);
-  assert.match(gone.stderr, /is not a trunk of this account \(code 1003, HTTP 404/);
+  assert.match(gone.stderr, /no trunk \S+ in account .*\(code 1003, HTTP 404/);
 });
 
 test('numbers, ips, destinations: add, list, update, remove', async () => {

@@ -62,11 +62,14 @@ test('the tarball installs for production; npx vsip serve answers /health; the S
   // Packages from the local npm cache where it has them. Install scripts off: the one that matters,
   // better-sqlite3's native build, takes minutes from source on a busy machine; the module compiled
   // for this Node version by the project's own install is the same version and is copied in below.
-  await run(
+  const installed = await run(
     NPM,
     ['install', tarball, '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'],
     { cwd: app, maxBuffer: 16 * 1024 * 1024 },
   );
+  // The root `overrides` of our package.json do not apply in a consumer's install: the versions
+  // pinned in `dependencies` must keep every package's engines satisfied on Node 20 and 22.
+  assert.doesNotMatch(`${installed.stdout}\n${installed.stderr}`, /EBADENGINE/);
   const native = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
   await run('mkdir', ['-p', join(app, 'node_modules/better-sqlite3/build/Release')]);
   copyFileSync(join(REPO_ROOT, native), join(app, native));
@@ -111,4 +114,8 @@ test('the tarball installs for production; npx vsip serve answers /health; the S
   assert.equal(body.status, 'ok');
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
   assert.equal(body.version, pkg.version);
+  // Swagger UI (through @fastify/static) serves its page and assets from the installed package.
+  const docs = await fetch(`${ready.api}/docs/static/index.html`);
+  assert.equal(docs.status, 200);
+  assert.match(await docs.text(), /swagger/i);
 });

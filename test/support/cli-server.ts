@@ -15,11 +15,14 @@ export interface CliServer {
   stop(): Promise<void>;
 }
 
-/** A live `vsip serve` (temp data dir, every port 0) and an account made with `vsip accounts create`. */
-export async function startCliServer(): Promise<CliServer> {
+/**
+ * A live `vsip serve` (temp data dir, every port 0) and an account made with `vsip accounts create`;
+ * `env` adds settings of the server.
+ */
+export async function startCliServer(env: Record<string, string> = {}): Promise<CliServer> {
   const dataDir = tempDir('vsip-cli-');
   const account = createAccountCli(dataDir);
-  const serve = await startServe({ dataDir, env: { VSIP_LOG_LEVEL: 'warn' } });
+  const serve = await startServe({ dataDir, env: { VSIP_LOG_LEVEL: 'warn', ...env } });
   const port = (side: string, protocol: string): number =>
     serve.sip.find((a) => a.side === side && a.protocol === protocol)?.port ?? 0;
   const sip = {

@@ -7,7 +7,7 @@ interface Check {
   n: number;
   id: string;
   check: string;
-  status: 'pass' | 'fail' | 'skip';
+  status: 'pass' | 'fail' | 'skip' | 'warn';
   detail: string;
   fix: string | null;
 }
@@ -17,7 +17,7 @@ interface Report {
   checks: Check[];
 }
 
-const ICON = { pass: '✓', fail: '✗', skip: '–' } as const;
+const ICON = { pass: '✓', fail: '✗', skip: '–', warn: '!' } as const;
 
 /** The first-call checklist, run by the server (POST /trunks/{sid}/doctor) with live results. */
 export function DoctorPanel({

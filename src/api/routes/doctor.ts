@@ -30,7 +30,7 @@ const checkSchema = {
     id: { type: 'string' },
     check: { type: 'string' },
     verify: { type: 'string' },
-    status: { type: 'string', enum: ['pass', 'fail', 'skip'] },
+    status: { type: 'string', enum: ['pass', 'fail', 'skip', 'warn'] },
     detail: { type: 'string' },
     fix: { type: ['string', 'null'] },
   },

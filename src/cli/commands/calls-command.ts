@@ -4,6 +4,7 @@ import { explainCall } from '../knowledge/explain-call.js';
 import { cell, renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions } from './common-options.js';
+import { trunkSidFor } from './resolve-trunk.js';
 import { clientFor, runAction, type CommonFlags } from './run-action.js';
 
 interface CallsFlags extends CommonFlags {
@@ -30,7 +31,7 @@ export function callRow(c: CallRecord): string[] {
 }
 
 export function registerCallsCommand(program: Command, io: CliIo): void {
-  withCommonOptions(program.command('calls <trunk_sid>'))
+  withCommonOptions(program.command('calls <trunk>'))
     .description("the trunk's call log: every attempt the gateway saw, rejected ones included")
     .option('--failed', 'only failed calls (final code >= 300), each explained')
     .option('-f, --follow', 'keep watching and print new calls as they are logged (Ctrl-C to stop)')
@@ -44,8 +45,9 @@ Examples:
   $ vsip calls TR0123456789abcdef --failed        # with the spec's fix for each
   $ vsip calls TR0123456789abcdef --follow --json # one JSON object per line`,
     )
-    .action((trunkSid: string, flags: CallsFlags) =>
+    .action((trunk: string, flags: CallsFlags) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         const limit = intFlag('--limit', flags.limit);
         const result = flags.failed ? 'failed' : 'all';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { renderFields } from '../output/render-table.js';
 import { canPrompt, confirm, print, printJson, type CliIo } from './cli-io.js';
 import { withCommonOptions } from './common-options.js';
+import { trunkSidFor } from './resolve-trunk.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 export function registerCredentialsCommand(program: Command, io: CliIo): void {
@@ -16,11 +17,12 @@ Examples:
   $ vsip credentials rotate TR0123456789abcdef --yes`,
   );
 
-  withCommonOptions(credentials.command('show <trunk_sid>'))
+  withCommonOptions(credentials.command('show <trunk>'))
     .description('show the SIP username and password to configure in your PBX')
     .addHelpText('after', '\nExample:\n  $ vsip credentials show TR0123456789abcdef --json')
-    .action((trunkSid: string, flags: CommonFlags) =>
+    .action((trunk: string, flags: CommonFlags) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const c = await clientFor(io, flags).credentials.get(trunkSid);
         if (flags.json) printJson(io, c);
         else
@@ -35,12 +37,13 @@ Examples:
       }),
     );
 
-  withCommonOptions(credentials.command('rotate <trunk_sid>'))
+  withCommonOptions(credentials.command('rotate <trunk>'))
     .description('issue a new SIP password (the old one stops working at once)')
     .option('-y, --yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .addHelpText('after', '\nExample:\n  $ vsip credentials rotate TR0123456789abcdef --yes')
-    .action((trunkSid: string, flags: CommonFlags & { yes?: boolean }) =>
+    .action((trunk: string, flags: CommonFlags & { yes?: boolean }) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         if (!flags.yes) {
           if (!canPrompt(io))
             throw new UsageError(

@@ -6,6 +6,7 @@ import { cell, renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions, withPageOptions } from './common-options.js';
 import { listItems } from './list-items.js';
+import { trunkSidFor } from './resolve-trunk.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 const table = (items: DestinationUri[]): string =>
@@ -38,7 +39,7 @@ Examples:
   $ vsip destinations list TR0123456789abcdef`,
   );
 
-  withCommonOptions(destinations.command('add <trunk_sid> <destination...>'))
+  withCommonOptions(destinations.command('add <trunk> <destination...>'))
     .description('add one or more destination URIs: <ip|host>:<port>;transport=<tls|tcp>')
     .option('--priority <n>', 'lower is tried first')
     .option('--weight <n>', 'share of calls among destinations of the same priority')
@@ -46,8 +47,9 @@ Examples:
       'after',
       '\nExample:\n  $ vsip destinations add TR0123456789abcdef "203.0.113.10:5061;transport=tls" --priority 1',
     )
-    .action((trunkSid: string, uris: string[], flags: CommonFlags & { priority?: string; weight?: string }) =>
+    .action((trunk: string, uris: string[], flags: CommonFlags & { priority?: string; weight?: string }) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const priority = flags.priority === undefined ? undefined : intFlag('--priority', flags.priority);
         const weight = flags.weight === undefined ? undefined : intFlag('--weight', flags.weight);
         const result = await clientFor(io, flags).destinationUris.add(
@@ -68,11 +70,12 @@ Examples:
       }),
     );
 
-  withPageOptions(withCommonOptions(destinations.command('list <trunk_sid>')))
+  withPageOptions(withCommonOptions(destinations.command('list <trunk>')))
     .description("list the trunk's destination URIs")
     .addHelpText('after', '\nExample:\n  $ vsip destinations list TR0123456789abcdef --json')
-    .action((trunkSid: string, flags: CommonFlags & { offset?: string; pageSize?: string }) =>
+    .action((trunk: string, flags: CommonFlags & { offset?: string; pageSize?: string }) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         const items = await listItems(flags, (p) => client.destinationUris.list(trunkSid, p));
         if (flags.json) return printJson(io, items);
@@ -86,7 +89,7 @@ Examples:
       }),
     );
 
-  withCommonOptions(destinations.command('update <trunk_sid> <id_or_uri>'))
+  withCommonOptions(destinations.command('update <trunk> <id_or_uri>'))
     .description('change a destination URI, its priority or weight')
     .option('--destination <uri>', 'new <ip|host>:<port>;transport=<tls|tcp>')
     .option('--priority <n>', 'new priority')
@@ -94,7 +97,7 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ vsip destinations update TR0123456789abcdef 1 --priority 2')
     .action(
       (
-        trunkSid: string,
+        trunk: string,
         idOrUri: string,
         flags: CommonFlags & { destination?: string; priority?: string; weight?: string },
       ) =>
@@ -105,6 +108,7 @@ Examples:
           if (flags.weight !== undefined) update.weight = intFlag('--weight', flags.weight);
           if (Object.keys(update).length === 0)
             throw new UsageError('nothing to update: give --destination, --priority and/or --weight');
+          const trunkSid = await trunkSidFor(io, flags, trunk);
           const client = clientFor(io, flags);
           const id = await destinationId(client, trunkSid, idOrUri);
           const d = await client.destinationUris.update(trunkSid, id, update);
@@ -117,11 +121,12 @@ Examples:
         }),
     );
 
-  withCommonOptions(destinations.command('remove <trunk_sid> <id_or_uri>'))
+  withCommonOptions(destinations.command('remove <trunk> <id_or_uri>'))
     .description('remove a destination URI (by id or by the URI itself)')
     .addHelpText('after', '\nExample:\n  $ vsip destinations remove TR0123456789abcdef 1')
-    .action((trunkSid: string, idOrUri: string, flags: CommonFlags) =>
+    .action((trunk: string, idOrUri: string, flags: CommonFlags) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         const id = await destinationId(client, trunkSid, idOrUri);
         const data = await client.destinationUris.remove(trunkSid, id);

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { VsipApiError } from '../../client/vsip-api-error.js';
 import type { VsipClient } from '../../client/vsip-client.js';
 import type { DoctorReport } from '../doctor/doctor-types.js';
 import { renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions } from './common-options.js';
 import { gatewayFor, withGatewayOptions, type GatewayFlags } from './gateway-options.js';
+import { resolveTrunk } from './resolve-trunk.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 interface DoctorFlags extends CommonFlags, GatewayFlags {
@@ -23,11 +25,11 @@ interface DoctorFlags extends CommonFlags, GatewayFlags {
   calls: string;
 }
 
-const MARK = { pass: '✅', fail: '❌', skip: '➖' } as const;
+const MARK = { pass: '✅', fail: '❌', skip: '➖', warn: '⚠️' } as const;
 
 export function registerDoctorCommand(program: Command, io: CliIo): void {
   const cmd = program
-    .command('doctor [trunk_sid]')
+    .command('doctor [trunk]')
     .description(
       'run the spec\'s "First Successful Call Validation" for real: ✅/❌ per checklist row, with the fix for each ❌',
     )
@@ -71,12 +73,12 @@ Examples:
   $ VSIP_OPERATOR_TOKEN=… VSIP_CARRIER_PASSWORD=… vsip doctor --carrier alpha`,
   );
 
-  cmd.action((trunkSid: string | undefined, flags: DoctorFlags) =>
+  cmd.action((trunk: string | undefined, flags: DoctorFlags) =>
     runAction(io, async () => {
       // The checks (a SIP stack, DNS, TLS) load only when doctor runs: every other command starts
       // without them.
       if (flags.carrier !== undefined) return (await import('./carrier-doctor-command.js')).carrierDoctor(io, flags);
-      if (trunkSid === undefined) throw new UsageError('give a trunk SID, or --carrier <sip-uri|name|sid>');
+      if (trunk === undefined) throw new UsageError('give a trunk SID or name, or --carrier <sip-uri|name|sid>');
       if (flags.direction !== undefined && flags.direction !== 'termination' && flags.direction !== 'origination')
         throw new UsageError(`--direction must be termination or origination, got "${flags.direction}"`);
       let ca: string[] | undefined;
@@ -88,12 +90,22 @@ Examples:
         }
       }
       const client = clientFor(io, flags);
+      // A name is looked up first; what cannot be read is row 1 of the report, not an error line.
+      let trunkSid = trunk;
+      let trunkNotFound: string | undefined;
+      try {
+        trunkSid = (await resolveTrunk(client, trunk)).trunk_sid;
+      } catch (err) {
+        if (!(err instanceof VsipApiError)) throw err;
+        if (err.isNotFound) trunkNotFound = err.description;
+      }
       const showProgress = io.stderr.isTTY === true && !flags.json;
       const direction =
         (flags.direction as 'termination' | 'origination' | undefined) ?? (await guessDirection(client, trunkSid));
       const { runDoctor } = await import('../doctor/run-doctor.js');
       const report = await runDoctor(client, {
         trunkSid,
+        ...(trunkNotFound ? { trunkNotFound } : {}),
         direction,
         ...(flags.pbxIp ? { pbxIp: flags.pbxIp } : {}),
         ...(flags.number ? { number: flags.number } : {}),
@@ -165,11 +177,13 @@ export function renderReport(r: DoctorReport): string {
     lines.push('', 'Recent failed calls: none logged.');
   }
   const failed = r.checks.filter((c) => c.status === 'fail').length;
+  const warned = r.checks.filter((c) => c.status === 'warn').length;
   lines.push(
     '',
     failed === 0
       ? `✅ All checks passed: ready for your first ${r.direction === 'termination' ? 'outbound' : 'inbound'} call.`
       : `❌ ${failed} of ${r.checks.length} checks failed: apply the fixes above and run vsip doctor again.`,
   );
+  if (warned > 0) lines.push(`⚠️  ${warned} warning${warned === 1 ? '' : 's'}: see the fix under each ⚠️ row.`);
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import { renderFields, renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { withCommonOptions } from './common-options.js';
 import { callRow } from './calls-command.js';
+import { trunkSidFor } from './resolve-trunk.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 export function renderTopic(t: Topic): string {
@@ -107,7 +108,7 @@ export function registerExplainCommand(program: Command, io: CliIo): void {
       'what a SIP response code means, its likely cause and the fix; troubleshooting steps; or why a logged call ' +
         'failed',
     )
-    .option('--trunk <trunk_sid>', "with a call id: look only in this trunk's call log")
+    .option('--trunk <trunk>', "with a call id: look only in this trunk's call log (its SID or name)")
     .addHelpText(
       'after',
       `
@@ -175,7 +176,8 @@ Examples:
             );
           return 0;
         }
-        const hit = await findCall(clientFor(io, flags), arg, flags.trunk);
+        const trunkSid = flags.trunk === undefined ? undefined : await trunkSidFor(io, flags, flags.trunk);
+        const hit = await findCall(clientFor(io, flags), arg, trunkSid);
         if (!hit)
           throw new UsageError(
             `"${arg}" is not a SIP code, a topic (401, 403, no-inbound, no-audio, codes, issues) or a Call-ID in the ` +

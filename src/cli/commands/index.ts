@@ -61,7 +61,7 @@ export function registerClientCommands(program: Command, io: Partial<CliIo> = {}
 First call:
   $ vsip login                                                # API URL, account SID, key, token
   $ vsip quickstart termination --trunk-name outbound_trunk --number +919876543210 --pbx-ip 203.0.113.10
-  $ vsip doctor <trunk_sid> --pbx-ip 203.0.113.10             # the spec's checklist, run for real
+  $ vsip doctor outbound_trunk --pbx-ip 203.0.113.10          # the checklist, run for real (a trunk SID or name)
   $ vsip explain 403                                          # meaning, cause, fix`,
   );
 }

@@ -7,6 +7,7 @@ import { cell, renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions, withPageOptions } from './common-options.js';
 import { listItems } from './list-items.js';
+import { trunkSidFor } from './resolve-trunk.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 const table = (items: WhitelistedIp[]): string =>
@@ -59,26 +60,28 @@ Examples:
   $ vsip ips list TR0123456789abcdef`,
   );
 
-  withCommonOptions(ips.command('add <trunk_sid> <ip>'))
+  withCommonOptions(ips.command('add <trunk> <ip>'))
     .description('whitelist your PBX public IP (ip or ip/mask)')
     .option('--mask <bits>', 'subnet mask, 32 for a single IP (default 32)')
     .option('--allow-any-source', 'confirm a /0 whitelist: every address on the internet may send calls')
     .addHelpText('after', '\nExample:\n  $ vsip ips add TR0123456789abcdef 203.0.113.10 --mask 32')
-    .action((trunkSid: string, value: string, flags: CommonFlags & { mask?: string; allowAnySource?: boolean }) =>
+    .action((trunk: string, value: string, flags: CommonFlags & { mask?: string; allowAnySource?: boolean }) =>
       runAction(io, async () => {
         const { ip, mask } = splitCidr(value, flags.mask);
         checkBreadth(io, ip, mask ?? 32, flags.allowAnySource === true);
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const item = await clientFor(io, flags).whitelistedIps.add(trunkSid, { ip, mask: mask ?? 32 });
         if (flags.json) printJson(io, item);
         else print(io, `Whitelisted ${item.ip}/${item.mask} on trunk ${trunkSid} (id ${item.id}).`);
       }),
     );
 
-  withPageOptions(withCommonOptions(ips.command('list <trunk_sid>')))
+  withPageOptions(withCommonOptions(ips.command('list <trunk>')))
     .description("list the trunk's whitelisted IPs")
     .addHelpText('after', '\nExample:\n  $ vsip ips list TR0123456789abcdef --json')
-    .action((trunkSid: string, flags: CommonFlags & { offset?: string; pageSize?: string }) =>
+    .action((trunk: string, flags: CommonFlags & { offset?: string; pageSize?: string }) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         const items = await listItems(flags, (p) => client.whitelistedIps.list(trunkSid, p));
         if (flags.json) return printJson(io, items);
@@ -91,13 +94,13 @@ Examples:
       }),
     );
 
-  withCommonOptions(ips.command('update <trunk_sid> <id_or_ip>'))
+  withCommonOptions(ips.command('update <trunk> <id_or_ip>'))
     .description('change a whitelisted IP or its mask')
     .option('--ip <ip>', 'new address')
     .option('--mask <bits>', 'new mask')
     .option('--allow-any-source', 'confirm a /0 whitelist: every address on the internet may send calls')
     .addHelpText('after', '\nExample:\n  $ vsip ips update TR0123456789abcdef 1 --mask 24')
-    .action((trunkSid: string, idOrIp: string, flags: CommonFlags & IpUpdateFlags) =>
+    .action((trunk: string, idOrIp: string, flags: CommonFlags & IpUpdateFlags) =>
       runAction(io, async () => {
         if (flags.ip === undefined && flags.mask === undefined)
           throw new UsageError('nothing to update: give --ip and/or --mask');
@@ -108,6 +111,7 @@ Examples:
             intFlag('--mask', flags.mask),
             !!flags.allowAnySource,
           );
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         const id = await ipId(client, trunkSid, idOrIp);
         const item = await client.whitelistedIps.update(trunkSid, id, {
@@ -119,11 +123,12 @@ Examples:
       }),
     );
 
-  withCommonOptions(ips.command('remove <trunk_sid> <id_or_ip>'))
+  withCommonOptions(ips.command('remove <trunk> <id_or_ip>'))
     .description('remove a whitelisted IP (by id or by address)')
     .addHelpText('after', '\nExample:\n  $ vsip ips remove TR0123456789abcdef 203.0.113.10')
-    .action((trunkSid: string, idOrIp: string, flags: CommonFlags) =>
+    .action((trunk: string, idOrIp: string, flags: CommonFlags) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         const id = await ipId(client, trunkSid, idOrIp);
         const data = await client.whitelistedIps.remove(trunkSid, id);

@@ -8,6 +8,7 @@ import { cell, renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { withCommonOptions, withPageOptions } from './common-options.js';
 import { listItems } from './list-items.js';
+import { trunkSidFor } from './resolve-trunk.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 const table = (items: PhoneNumber[]): string =>
@@ -38,12 +39,13 @@ Examples:
   $ vsip numbers remove TR0123456789abcdef +919876543210`,
   );
 
-  withCommonOptions(numbers.command('add <trunk_sid> <phone_number>'))
+  withCommonOptions(numbers.command('add <trunk> <phone_number>'))
     .description('map a phone number (E.164, e.g. +919XXXXXXXXX) to the trunk')
     .option('--mode <mode>', 'pstn or flow')
     .addHelpText('after', '\nExample:\n  $ vsip numbers add TR0123456789abcdef +919876543210')
-    .action((trunkSid: string, phoneNumber: string, flags: CommonFlags & { mode?: string }) =>
+    .action((trunk: string, phoneNumber: string, flags: CommonFlags & { mode?: string }) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const n = await clientFor(io, flags).phoneNumbers.add(trunkSid, {
           phone_number: phoneNumber,
           ...(flags.mode ? { mode: flags.mode } : {}),
@@ -53,11 +55,12 @@ Examples:
       }),
     );
 
-  withPageOptions(withCommonOptions(numbers.command('list <trunk_sid>')))
+  withPageOptions(withCommonOptions(numbers.command('list <trunk>')))
     .description("list the trunk's phone numbers")
     .addHelpText('after', '\nExample:\n  $ vsip numbers list TR0123456789abcdef --json')
-    .action((trunkSid: string, flags: CommonFlags & { offset?: string; pageSize?: string }) =>
+    .action((trunk: string, flags: CommonFlags & { offset?: string; pageSize?: string }) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         const items = await listItems(flags, (p) => client.phoneNumbers.list(trunkSid, p));
         if (flags.json) return printJson(io, items);
@@ -70,15 +73,16 @@ Examples:
       }),
     );
 
-  withCommonOptions(numbers.command('update <trunk_sid> <id_or_number>'))
+  withCommonOptions(numbers.command('update <trunk> <id_or_number>'))
     .description('change a mapped number or its mode')
     .option('--number <phone_number>', 'new E.164 number')
     .option('--mode <mode>', 'pstn or flow')
     .addHelpText('after', '\nExample:\n  $ vsip numbers update TR0123456789abcdef 1 --mode flow')
-    .action((trunkSid: string, idOrNumber: string, flags: CommonFlags & { number?: string; mode?: string }) =>
+    .action((trunk: string, idOrNumber: string, flags: CommonFlags & { number?: string; mode?: string }) =>
       runAction(io, async () => {
         if (flags.number === undefined && flags.mode === undefined)
           throw new UsageError('nothing to update: give --number and/or --mode');
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         const id = await numberId(client, trunkSid, idOrNumber);
         const n = await client.phoneNumbers.update(trunkSid, id, {
@@ -90,11 +94,12 @@ Examples:
       }),
     );
 
-  withCommonOptions(numbers.command('remove <trunk_sid> <id_or_number>'))
+  withCommonOptions(numbers.command('remove <trunk> <id_or_number>'))
     .description('unmap a phone number (by id or by the number itself)')
     .addHelpText('after', '\nExample:\n  $ vsip numbers remove TR0123456789abcdef +919876543210')
-    .action((trunkSid: string, idOrNumber: string, flags: CommonFlags) =>
+    .action((trunk: string, idOrNumber: string, flags: CommonFlags) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         const id = await numberId(client, trunkSid, idOrNumber);
         const data = await client.phoneNumbers.remove(trunkSid, id);
@@ -103,16 +108,17 @@ Examples:
       }),
     );
 
-  withCommonOptions(numbers.command('import <trunk_sid> <file>'))
+  withCommonOptions(numbers.command('import <trunk> <file>'))
     .description('map the numbers of a CSV file (phone_number[,mode] per line, optional header; - for stdin)')
     .option('--all-or-nothing', 'map none of a request unless all of its numbers can be mapped')
     .addHelpText('after', '\nExample:\n  $ vsip numbers import TR0123456789abcdef numbers.csv')
-    .action((trunkSid: string, file: string, flags: CommonFlags & { allOrNothing?: boolean }) =>
+    .action((trunk: string, file: string, flags: CommonFlags & { allOrNothing?: boolean }) =>
       runAction(io, async () => {
         const text = file === '-' ? await readAll(io.stdin) : await readFile(file, 'utf8');
         const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
         const header = lines[0]?.toLowerCase().includes('phone_number') ? lines.shift() : undefined;
         if (lines.length === 0) throw new UsageError(`${file}: no phone numbers`);
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         let mapped = 0;
         const errors: string[] = [];
@@ -139,11 +145,12 @@ Examples:
       }),
     );
 
-  withCommonOptions(numbers.command('export <trunk_sid>'))
+  withCommonOptions(numbers.command('export <trunk>'))
     .description("print the trunk's numbers as CSV (the format numbers import reads)")
     .addHelpText('after', '\nExample:\n  $ vsip numbers export TR0123456789abcdef > numbers.csv')
-    .action((trunkSid: string, flags: CommonFlags) =>
+    .action((trunk: string, flags: CommonFlags) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         io.stdout.write(await clientFor(io, flags).phoneNumbers.exportCsv(trunkSid));
       }),
     );

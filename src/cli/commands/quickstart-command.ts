@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { DestinationUri, PhoneNumber, Trunk, WhitelistedIp } from '../../client/types.js';
+import type { PhoneNumber } from '../../client/types.js';
 import { renderTable } from '../output/render-table.js';
 import { asteriskSnippet } from '../pbx/asterisk-snippet.js';
 import { freeswitchSnippet } from '../pbx/freeswitch-snippet.js';
@@ -7,6 +7,7 @@ import { pbxSettings, pbxSettingsRows, type PbxSettings } from '../pbx/pbx-setti
 import { ask, canPrompt, print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions } from './common-options.js';
 import { gatewayFor, withGatewayOptions, type GatewayFlags } from './gateway-options.js';
+import { quickstartSetup } from './quickstart-setup.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 type Direction = 'termination' | 'origination';
@@ -106,88 +107,72 @@ Examples:
       const client = clientFor(io, flags);
       const gw = await gatewayFor(cmd, flags, client, flags.region ?? null);
       const json = flags.json === true;
-      const step = (n: number, title: string, outcome: string): void => {
-        if (!json) print(io, `Step ${n}: ${title.padEnd(22)} ✅ ${outcome}`);
-      };
 
-      let trunk: Trunk | null = null;
-      try {
-        trunk = await client.trunks.create({
-          trunk_name: flags.trunkName as string,
-          ...(flags.domainName ? { domain_name: flags.domainName } : {}),
-          ...(flags.region ? { edge_preference: flags.region } : {}),
+      const { trunk, number, ip, destinations, reused } = await quickstartSetup(
+        client,
+        {
+          direction,
+          trunkName: flags.trunkName as string,
+          number: flags.number as string,
+          ...(direction === 'termination'
+            ? { pbxIp: flags.pbxIp as string, mask: intFlag('--mask', flags.mask ?? '32') }
+            : { destination: flags.destination as string }),
+          ...(flags.domainName ? { domainName: flags.domainName } : {}),
+          ...(flags.region ? { region: flags.region } : {}),
+        },
+        {
+          step: (n, title, outcome) => {
+            if (!json) print(io, `Step ${n}: ${title.padEnd(22)} ✅ ${outcome}`);
+          },
+          stopped: (message) => {
+            if (!json) io.stderr.write(`vsip: ${message}\n`);
+          },
+        },
+      );
+      const creds = await client.credentials.get(trunk.trunk_sid);
+      const settings = pbxSettings({
+        accountSid: client.accountSid,
+        domainName: trunk.domain_name,
+        gatewayHost: gw.host,
+        sipPort: gw.sipPort,
+        sipsPort: gw.sipsPort,
+        trunkSid: creds.username,
+        password: creds.password,
+        callerId: number.phone_number,
+      });
+      const snippet =
+        flags.pbx === 'asterisk'
+          ? asteriskSnippet(settings)
+          : flags.pbx === 'freeswitch'
+            ? freeswitchSnippet(settings)
+            : null;
+      if (json) {
+        printJson(io, {
+          direction,
+          trunk,
+          phone_number: number,
+          whitelisted_ip: ip,
+          destination_uris: destinations,
+          reused,
+          pbx: settings,
+          ...(snippet ? { snippet: { kind: flags.pbx, text: snippet } } : {}),
         });
-        step(1, 'Create Trunk', `${trunk.trunk_sid} (${trunk.trunk_name})`);
-        const number: PhoneNumber = await client.phoneNumbers.add(trunk.trunk_sid, {
-          phone_number: flags.number as string,
-        });
-        step(
-          2,
-          'Map Phone Number',
-          `${number.phone_number}${direction === 'termination' ? ' (your caller ID)' : ' (customers dial this)'}`,
-        );
-        let ip: WhitelistedIp | null = null;
-        let destinations: DestinationUri[] = [];
-        if (direction === 'termination') {
-          ip = await client.whitelistedIps.add(trunk.trunk_sid, {
-            ip: flags.pbxIp as string,
-            mask: intFlag('--mask', flags.mask ?? '32'),
-          });
-          step(3, 'Whitelist IP', `${ip.ip}/${ip.mask}`);
-        } else {
-          const added = await client.destinationUris.add(trunk.trunk_sid, [
-            { destination: flags.destination as string },
-          ]);
-          const err = added.errors[0];
-          if (err) throw new UsageError(err.description);
-          destinations = added.items;
-          step(3, 'Add Destination URI', destinations.map((d) => d.destination).join(', '));
-        }
-        const creds = await client.credentials.get(trunk.trunk_sid);
-        const settings = pbxSettings({
-          accountSid: client.accountSid,
-          domainName: trunk.domain_name,
-          gatewayHost: gw.host,
-          sipPort: gw.sipPort,
-          sipsPort: gw.sipsPort,
-          trunkSid: creds.username,
-          password: creds.password,
-          callerId: number.phone_number,
-        });
-        const snippet =
-          flags.pbx === 'asterisk'
-            ? asteriskSnippet(settings)
-            : flags.pbx === 'freeswitch'
-              ? freeswitchSnippet(settings)
-              : null;
-        if (json) {
-          printJson(io, {
-            direction,
-            trunk,
-            phone_number: number,
-            whitelisted_ip: ip,
-            destination_uris: destinations,
-            pbx: settings,
-            ...(snippet ? { snippet: { kind: flags.pbx, text: snippet } } : {}),
-          });
-          return;
-        }
-        const doctorFlags = [
-          ...(direction === 'termination' ? [`--pbx-ip ${flags.pbxIp as string}`] : ['--direction origination']),
-          ...(flags.gateway ? [`--gateway ${flags.gateway}`] : []),
-          ...(gw.sipPort !== 5060 ? [`--sip-port ${gw.sipPort}`] : []),
-          ...(gw.sipsPort !== 5061 ? [`--sips-port ${gw.sipsPort}`] : []),
-        ].join(' ');
-        printPbx(io, settings, direction, number, snippet, flags.pbx);
-        print(io, `Check everything first: vsip doctor ${trunk.trunk_sid} ${doctorFlags}`);
-      } catch (err) {
-        if (trunk && !json)
-          io.stderr.write(
-            `vsip: stopped after creating trunk ${trunk.trunk_sid}; fix the problem below and continue with the vsip ` +
-              `numbers/ips/destinations commands, or delete it: vsip trunks delete ${trunk.trunk_sid} --yes\n`,
-          );
-        throw err;
+        return;
       }
+      if (reused.length > 0)
+        print(
+          io,
+          `\nFound from an earlier run and kept: ${reused.map((r) => r.replace('_', ' ')).join(', ')}. ` +
+            'Nothing was created twice.',
+        );
+      const doctorFlags = [
+        ...(direction === 'termination' ? [`--pbx-ip ${flags.pbxIp as string}`] : ['--direction origination']),
+        ...(flags.gateway ? [`--gateway ${flags.gateway}`] : []),
+        ...(gw.sipPort !== 5060 ? [`--sip-port ${gw.sipPort}`] : []),
+        ...(gw.sipsPort !== 5061 ? [`--sips-port ${gw.sipsPort}`] : []),
+      ].join(' ');
+      printPbx(io, settings, direction, number, snippet, flags.pbx);
+      print(io, `Check everything first: vsip doctor ${trunk.trunk_sid} ${doctorFlags}`);
     }),
   );
 }

@@ -5,12 +5,13 @@ import { describeRegistration } from '../output/describe-registration.js';
 import { cell, renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { withCommonOptions } from './common-options.js';
+import { trunkSidFor } from './resolve-trunk.js';
 import { clientFor, runAction, type CommonFlags } from './run-action.js';
 
 const HEADERS = ['CONTACT', 'FROM', 'TRANSPORT', 'EXPIRES IN', 'USER AGENT'];
 
 export function registerRegistrationsCommand(program: Command, io: CliIo): void {
-  withCommonOptions(program.command('registrations <trunk_sid>'))
+  withCommonOptions(program.command('registrations <trunk>'))
     .description('the PBX contacts registered on the trunk (inbound calls ring them before the destination URIs)')
     .addHelpText(
       'after',
@@ -19,8 +20,9 @@ Examples:
   $ vsip registrations TR0123456789abcdef
   $ vsip registrations TR0123456789abcdef --json`,
     )
-    .action((trunkSid: string, flags: CommonFlags) =>
+    .action((trunk: string, flags: CommonFlags) =>
       runAction(io, async () => {
+        const trunkSid = await trunkSidFor(io, flags, trunk);
         const client = clientFor(io, flags);
         const regs = await collectAll((p) => client.registrations.list(trunkSid, p));
         if (flags.json) return printJson(io, regs);

@@ -4,6 +4,7 @@ import { cell, renderFields, renderTable } from '../output/render-table.js';
 import { canPrompt, confirm, print, printJson, type CliIo } from './cli-io.js';
 import { withCommonOptions, withPageOptions } from './common-options.js';
 import { listItems } from './list-items.js';
+import { resolveTrunk, trunkSidFor } from './resolve-trunk.js';
 import { clientFor, runAction, UsageError, type CommonFlags } from './run-action.js';
 
 export function trunkFields(t: Trunk): Array<[string, string]> {
@@ -81,18 +82,18 @@ Examples:
       }),
     );
 
-  withCommonOptions(trunks.command('show <trunk_sid>'))
+  withCommonOptions(trunks.command('show <trunk>'))
     .description('show one trunk')
     .addHelpText('after', '\nExample:\n  $ vsip trunks show TR0123456789abcdef')
-    .action((sid: string, flags: CommonFlags) =>
+    .action((trunk: string, flags: CommonFlags) =>
       runAction(io, async () => {
-        const trunk = await clientFor(io, flags).trunks.get(sid);
-        if (flags.json) printJson(io, trunk);
-        else print(io, renderFields(trunkFields(trunk)));
+        const found = await clientFor(io, flags).trunks.get(await trunkSidFor(io, flags, trunk));
+        if (flags.json) printJson(io, found);
+        else print(io, renderFields(trunkFields(found)));
       }),
     );
 
-  withCommonOptions(trunks.command('update <trunk_sid>'))
+  withCommonOptions(trunks.command('update <trunk>'))
     .description('change a trunk')
     .option('--name <trunk_name>', 'new trunk name')
     .option('--nso-code <code>', 'network service operator code')
@@ -104,7 +105,7 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ vsip trunks update TR0123456789abcdef --status inactive')
     .action(
       (
-        sid: string,
+        trunk: string,
         flags: CommonFlags & {
           name?: string;
           nsoCode?: string;
@@ -131,36 +132,43 @@ Examples:
               'nothing to update: give at least one of --name, --nso-code, --domain-name, --status, --auth-type, ' +
                 '--registration, --secure-trunking',
             );
-          const trunk = await clientFor(io, flags).trunks.update(sid, update);
-          if (flags.json) printJson(io, trunk);
-          else print(io, `Updated trunk ${trunk.trunk_sid}.\n\n${renderFields(trunkFields(trunk))}`);
+          const sid = await trunkSidFor(io, flags, trunk);
+          const updated = await clientFor(io, flags).trunks.update(sid, update);
+          if (flags.json) printJson(io, updated);
+          else print(io, `Updated trunk ${updated.trunk_sid}.\n\n${renderFields(trunkFields(updated))}`);
         }),
     );
 
-  withCommonOptions(trunks.command('delete <trunk_sid>'))
+  withCommonOptions(trunks.command('delete <trunk>'))
     .description('⚠️  permanently delete a trunk and all its configuration')
     .option('-y, --yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .addHelpText('after', '\nExample:\n  $ vsip trunks delete TR0123456789abcdef --yes')
-    .action((sid: string, flags: CommonFlags & { yes?: boolean }) =>
+    .action((trunk: string, flags: CommonFlags & { yes?: boolean }) =>
       runAction(io, async () => {
+        const client = clientFor(io, flags);
+        const found = await resolveTrunk(client, trunk);
+        const sid = found.trunk_sid;
+        // The name too: a confirmation about a bare SID is easy to say yes to by mistake.
+        const label = `${found.trunk_name} (${sid})`;
         if (!flags.yes) {
           if (!canPrompt(io))
             throw new UsageError(
-              `refusing to delete trunk ${sid} without confirmation: stdin is not a terminal; pass --yes to delete it`,
+              `refusing to delete trunk ${label} without confirmation: stdin is not a terminal; ` +
+                'pass --yes to delete it',
             );
           if (
             !(await confirm(
               io,
-              `Permanently delete trunk ${sid} with its numbers, IPs, destinations, credentials and settings?`,
+              `Permanently delete trunk ${label} with its numbers, IPs, destinations, credentials and settings?`,
             ))
           ) {
             print(io, 'Not deleted.');
             return 1;
           }
         }
-        const data = await clientFor(io, flags).trunks.delete(sid);
+        const data = await client.trunks.delete(sid);
         if (flags.json) printJson(io, data ?? { trunk_sid: sid, deleted: true });
-        else print(io, `Deleted trunk ${sid} and everything configured under it.`);
+        else print(io, `Deleted trunk ${label} and everything configured under it.`);
       }),
     );
 }

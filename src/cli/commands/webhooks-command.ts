@@ -3,6 +3,7 @@ import type { WebhookDelivery } from '../../client/webhooks-api.js';
 import { cell, renderTable } from '../output/render-table.js';
 import { print, printJson, type CliIo } from './cli-io.js';
 import { intFlag, withCommonOptions } from './common-options.js';
+import { trunkSidFor } from './resolve-trunk.js';
 import { clientFor, runAction, type CommonFlags } from './run-action.js';
 
 const deliveryTable = (items: WebhookDelivery[]): string =>
@@ -40,13 +41,14 @@ Examples:
       '\nExample:\n  $ vsip webhooks create https://crm.example.com/vsip --events call.completed,call.failed',
     )
     .option('--events <types>', 'comma-separated event types (default: all)')
-    .option('--trunk <trunk_sid>', "only this trunk's events")
+    .option('--trunk <trunk>', "only this trunk's events (its SID or name)")
     .action((url: string, flags: CommonFlags & { events?: string; trunk?: string }) =>
       runAction(io, async () => {
+        const trunkSid = flags.trunk === undefined ? undefined : await trunkSidFor(io, flags, flags.trunk);
         const w = await clientFor(io, flags).webhooks.create({
           url,
           ...(flags.events !== undefined ? { events: flags.events.split(',').map((e) => e.trim()) } : {}),
-          ...(flags.trunk !== undefined ? { trunk_sid: flags.trunk } : {}),
+          ...(trunkSid !== undefined ? { trunk_sid: trunkSid } : {}),
         });
         if (flags.json) return printJson(io, w);
         print(io, `Created webhook ${w.webhook_sid} → ${w.url} (${w.events.join(', ')}).`);

@@ -2,7 +2,8 @@ import type { CallRecord } from '../../client/types.js';
 import type { CallExplanation } from '../knowledge/explain-call.js';
 import type { ChecklistRow } from '../knowledge/sip-codes.js';
 
-export type CheckStatus = 'pass' | 'fail' | 'skip';
+/** `warn`: works, but risky (a whitelist wider than /16); does not fail the run. */
+export type CheckStatus = 'pass' | 'fail' | 'skip' | 'warn';
 
 /** One row of the spec's checklist, as run. */
 export interface DoctorCheck {
@@ -12,7 +13,7 @@ export interface DoctorCheck {
   verify: string;
   status: CheckStatus;
   detail: string;
-  /** The spec's fix, filled in for this trunk; null unless the row failed. */
+  /** The spec's fix, filled in for this trunk; null unless the row failed or warns. */
   fix: string | null;
   /** Per-address results of the network checks. */
   targets?: unknown[];
@@ -32,6 +33,8 @@ export interface DoctorReport {
 
 export interface DoctorOptions {
   trunkSid: string;
+  /** What looking the trunk up by SID or name said when nothing matched (with its "did you mean"). */
+  trunkNotFound?: string;
   direction: 'termination' | 'origination';
   pbxIp?: string;
   number?: string;

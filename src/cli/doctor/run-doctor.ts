@@ -7,6 +7,7 @@ import { explainCall } from '../knowledge/explain-call.js';
 import { CALL_CAUSES, CHECKLIST, type ChecklistRow } from '../knowledge/sip-codes.js';
 import { registrationQuery } from './registration-query.js';
 import type { CheckStatus, DoctorCheck, DoctorOptions, DoctorReport } from './doctor-types.js';
+import { whitelistBreadthWarning } from '../../net/whitelist-breadth.js';
 import { ipInRange } from './ip-range.js';
 import { parseDestination } from './parse-destination.js';
 import { sipOptionsPing } from './sip-options-ping.js';
@@ -48,8 +49,9 @@ export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<D
         fixVars: { fix: `Activate it: vsip trunks update ${trunk.trunk_sid} --status active` },
       });
   } catch (err) {
-    if (!(err instanceof VsipApiError && err.isNotFound)) throw err;
-    set('trunk', 'fail', `no trunk ${o.trunkSid} in account ${client.accountSid}`);
+    const why = err instanceof VsipApiError ? unreadableTrunk(err, o, client.accountSid) : null;
+    if (why === null) throw err;
+    set('trunk', 'fail', why.detail, why.fix ? { fixVars: { fix: why.fix } } : {});
   }
 
   if (trunk) {
@@ -68,9 +70,12 @@ export async function runDoctor(client: VsipClient, o: DoctorOptions): Promise<D
   }
 
   const checks: DoctorCheck[] = rows.map((id, i) => {
-    const r = results.get(id) ?? { status: 'skip' as const, detail: 'not checked: the trunk does not exist' };
+    const r = results.get(id) ?? {
+      status: 'skip' as const,
+      detail: 'not checked: the trunk could not be read (row 1)',
+    };
     const spec = CHECKLIST[id];
-    const fix = r.status === 'fail' ? fillFix(r.fixVars?.fix ?? spec.fix, o, r.fixVars) : null;
+    const fix = r.status === 'fail' || r.status === 'warn' ? fillFix(r.fixVars?.fix ?? spec.fix, o, r.fixVars) : null;
     return {
       n: i + 1,
       id,
@@ -124,7 +129,19 @@ async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOpti
   else if (ips.length === 0) set('ip', 'fail', 'no whitelisted IP: every call from your PBX gets 403');
   else if (o.pbxIp && !ips.some((i) => ipInRange(o.pbxIp as string, i.ip, i.mask)))
     set('ip', 'fail', `PBX IP ${o.pbxIp} is not inside any whitelisted range (${ranges}): its calls get 403`);
-  else set('ip', 'pass', o.pbxIp ? `${o.pbxIp} is inside ${ranges}` : ranges);
+  else {
+    const detail = o.pbxIp ? `${o.pbxIp} is inside ${ranges}` : ranges;
+    const wide = ips.find((i) => whitelistBreadthWarning(i.ip, i.mask) !== null);
+    if (wide === undefined) set('ip', 'pass', detail);
+    else
+      set('ip', 'warn', `${detail}; warning: ${whitelistBreadthWarning(wide.ip, wide.mask)}`, {
+        fixVars: {
+          fix:
+            `Narrow it to your PBX public IP: vsip ips update <trunk_sid> ${wide.ip}/${wide.mask} ` +
+            `--ip ${o.pbxIp ?? '<your_pbx_public_ip>'} --mask 32`,
+        },
+      });
+  }
 
   o.onProgress?.('fetching SIP credentials');
   let creds: { username: string; password: string } | null = null;
@@ -158,7 +175,16 @@ async function terminationChecks(client: VsipClient, trunk: Trunk, o: DoctorOpti
   ];
   set('gateway', tcp.ok && tls.handshake ? 'pass' : 'fail', parts.join('; '), { targets });
 
-  if (creds && !tcp.ok) {
+  if (creds && trunk.status === 'inactive') {
+    // The registrar treats an inactive trunk like an unknown one (401, as for a wrong password, so
+    // that the answer does not tell which trunks exist): probing would blame the credentials.
+    set(
+      'registration',
+      'skip',
+      'not checked: the trunk is inactive (row 1), and the gateway answers its REGISTER with 401 as if the ' +
+        'password were wrong; the credentials above are the right ones',
+    );
+  } else if (creds && !tcp.ok) {
     set('registration', 'skip', `not checked: the gateway is not reachable on TCP ${g.sipPort} (row 6)`);
   } else if (creds) {
     o.onProgress?.(`asking the gateway registrar ${g.host}:${g.sipPort} for the PBX registration`);
@@ -309,6 +335,37 @@ function fillFix(fix: string, o: DoctorOptions, vars: Record<string, string> | u
   out = vars?.ip ? out.replace('<your_ip> 5061', vars.ip) : out.replace('<your_ip>', o.gateway.host);
   return out;
 }
+
+/**
+ * Row 1 when the trunk cannot be read: a trunk that does not exist, an account the operator
+ * suspended, or API credentials that are wrong each have their own fix; null for anything else.
+ */
+function unreadableTrunk(
+  err: VsipApiError,
+  o: DoctorOptions,
+  accountSid: string,
+): { detail: string; fix?: string } | null {
+  if (err.isNotFound) return { detail: o.trunkNotFound ?? `no trunk ${o.trunkSid} in account ${accountSid}` };
+  if (err.code === ACCOUNT_SUSPENDED)
+    return {
+      detail:
+        `account ${accountSid} is suspended by the operator of this service: its API calls and its trunks' ` +
+        'calls get 403 whatever the credentials',
+      fix:
+        'Ask the operator of this service to resume the account (operator: vsip operator accounts resume ' +
+        `${accountSid})`,
+    };
+  if (err.code === AUTH_FAILED)
+    return {
+      detail: `the API refused the API key and token (${err.description}): the trunk could not be looked up`,
+      fix: 'Use the API key and token of the account: vsip login, or set VSIP_API_KEY and VSIP_API_TOKEN',
+    };
+  return null;
+}
+
+/** vSIP error codes of the API (spec "Error Codes"). */
+const AUTH_FAILED = 1010;
+const ACCOUNT_SUSPENDED = 1016;
 
 /** Answered calls whose audio failed. */
 const MEDIA_CAUSES = new Set(['no_media', 'one_way_audio', 'media_timeout']);

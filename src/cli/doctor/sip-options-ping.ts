@@ -44,7 +44,11 @@ export function hostport(host: string, port: number): string {
   return `${formatHost(host)}:${port}`;
 }
 
-function optionsRequest(target: SipTarget, local: string): SipRequest {
+/** One out-of-dialog OPTIONS to `target`, sent from `local` (`host:port`). */
+export function optionsRequest(
+  target: { host: string; port: number; transport: 'udp' | 'tcp' | 'tls' },
+  local: string,
+): SipRequest {
   const hp = hostport(target.host, target.port);
   return {
     kind: 'request',
