@@ -11,7 +11,6 @@ import { callLogger } from './call-logger.js';
 import { callEventsWriter } from '../webhooks/call-events-writer.js';
 import { CallLog, type CallLogOptions } from './call-log.js';
 import { ConfigSnapshot } from './config-snapshot.js';
-import { DigestGuard } from './digest-guard.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { routeRequest } from './route-request.js';
 import { Origination } from './origination.js';
@@ -24,12 +23,9 @@ import { mediaPortRange } from './media-port-range.js';
 import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
-import { registerLimitMetrics } from './limit-metrics.js';
-import { OverloadGuard, type LoopSampler } from './overload-guard.js';
+import { startAdmission } from './admission.js';
+import type { LoopSampler } from './overload-guard.js';
 import { earlyAdmission } from './early-admission.js';
-import { Pike } from './pike.js';
-import { TrunkLimits } from './trunk-limits.js';
-import { peerIpv4 } from '../net/ipv4.js';
 import type { PortEvent } from './sip-port.js';
 import type { CarrierPlanSource } from '../carriers/carrier-plan.js';
 import { staticCarrierPlan } from '../carriers/static-carrier-plan.js';
@@ -290,81 +286,21 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const sweeper = setInterval(() => proxy.dialogs.sweep(maxCallMs, Date.now()), Math.min(60_000, maxCallMs));
     sweeper.unref();
     closers.push(async () => clearInterval(sweeper));
-    const algorithms = config.sipDigestAlgorithms.split(',') as Array<'MD5' | 'SHA-256'>;
-    const guard = new DigestGuard({
-      realm: config.realm,
-      algorithms,
-      secret: digestSecret,
-      maxFailures: tuning.maxAuthFailures ?? config.sipAuthMaxFailures,
-      windowMs: config.sipAuthWindowSeconds * 1000,
-      blockMs: config.sipAuthBlockSeconds * 1000,
-      onBlock: (source, failures) =>
-        log.warn(
-          { source, failures, blockSeconds: config.sipAuthBlockSeconds },
-          'SIP source blocked after repeated digest failures',
-        ),
-    });
-    const sipDomain = config.sipDomain.toLowerCase();
-    const trunkLimits = new TrunkLimits({
-      defaultCps: config.sipTrunkMaxCps,
-      defaultConcurrent: config.sipTrunkMaxCalls,
-      ...(tuning.trunkClock !== undefined ? { now: tuning.trunkClock } : {}),
-    });
-    const overload = new OverloadGuard({
-      maxCalls: config.sipMaxCalls,
-      maxTransactions: config.sipMaxTransactions,
-      maxLagMs: config.sipMaxLag,
-      targetLoad: config.sipMaxLoad / 100,
-      messagesIn: () => {
-        let n = 0;
-        for (const p of ports) n += p.counters.messagesIn.udp + p.counters.messagesIn.tcp + p.counters.messagesIn.tls;
-        return n;
-      },
-      retryAfterSeconds: config.sipRetryAfter,
-      activeCalls: () => metrics.activeCount,
-      activeTransactions: () => access.counters.activeTransactions + carrier.counters.activeTransactions,
-      ...(tuning.lagSampleMs !== undefined ? { sampleMs: tuning.lagSampleMs } : {}),
-      ...(tuning.overloadSampler !== undefined ? { sampler: tuning.overloadSampler } : {}),
-    });
-    overload.start();
-    closers.push(async () => overload.stop());
-    // A PBX whitelisted on a trunk is exempt: its load is bounded by the trunk's own limits.
-    const pike = new Pike({
-      rate: config.sipPikeRate,
-      blockMs: config.sipPikeBlockSeconds * 1000,
-      maxSources: config.sipPikeMaxSources,
-      exempt: (ip) => snapshot.trunksForIp(peerIpv4(ip)).some((t) => t.active),
-    });
-    registerLimitMetrics(deps.metrics, {
-      overload,
-      pike,
-      guard,
-      trunkLimits,
+    const { guard, trunkLimits, overload, pikeAllows } = startAdmission({
+      config,
+      log,
+      tuning,
+      digestSecret,
+      snapshot,
+      ports,
+      metrics,
+      registry: deps.metrics,
       dialogs: () => proxy.dialogs.size,
       callLogBuffered: () => callLog.buffered,
+      activeTransactions: () => access.counters.activeTransactions + carrier.counters.activeTransactions,
+      closers,
     });
-    let lastPikeLog = 0;
-    let lastPikeBlocks = 0;
-    /** Pike for one request from the access side; a block is logged at most once a second. */
-    const pikeAllows = (address: string): boolean => {
-      if (pike.allow(address)) return true;
-      // At most one line a second: a spoofed-source flood must not turn into a log flood.
-      const now = Date.now();
-      if (pike.blocks !== lastPikeBlocks && now - lastPikeLog >= 1000) {
-        log.warn(
-          {
-            source: address,
-            rate: config.sipPikeRate,
-            blockSeconds: config.sipPikeBlockSeconds,
-            blockedSinceLastLine: pike.blocks - lastPikeBlocks,
-          },
-          'SIP source blocked for flooding',
-        );
-        lastPikeBlocks = pike.blocks;
-        lastPikeLog = now;
-      }
-      return false;
-    };
+    const sipDomain = config.sipDomain.toLowerCase();
     // Initial requests (no To tag) are admitted before a transaction exists: pike, the table cap,
     // and for new INVITEs overload control with a stateless 503 (early-admission.ts).
     access.onInitialRequest(earlyAdmission({ direction: 'termination', overload, metrics, allowSource: pikeAllows }));
