@@ -48,7 +48,8 @@ export class MediaCall {
   offer(sdp: string, fromTag: string, toTag: string | null): Promise<string> {
     const from = this.sideOf(fromTag);
     const to: MediaSide = from === 'pbx' ? 'carrier' : 'pbx';
-    if (this.calleeTag === null && fromTag !== this.callerTag) this.calleeTag = fromTag; // a late offer in the 2xx
+    // A late offer in the 18x/2xx; the latest one is the answering party's (an earlier carrier may have failed).
+    if (fromTag !== this.callerTag) this.calleeTag = fromTag;
     const msg: NgDict = {
       command: 'offer',
       'call-id': this.callId,
@@ -64,7 +65,8 @@ export class MediaCall {
   answer(sdp: string, offererTag: string, answererTag: string): Promise<string> {
     const from = this.sideOf(answererTag);
     const to: MediaSide = from === 'pbx' ? 'carrier' : 'pbx';
-    if (this.calleeTag === null && offererTag === this.callerTag) this.calleeTag = answererTag;
+    // The latest answerer is the callee: a carrier failed over after its early media is not.
+    if (offererTag === this.callerTag) this.calleeTag = answererTag;
     const msg: NgDict = {
       command: 'answer',
       'call-id': this.callId,

@@ -18,6 +18,8 @@ export class RtpPeer {
   readonly socket = dgram.createSocket('udp4');
   received = 0;
   sent = 0;
+  /** Payload type of the packets sent (RFC 3551: 0 PCMU, 8 PCMA). */
+  payloadType = 0;
   readonly sources = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #seq = 0;
@@ -62,7 +64,7 @@ export class RtpPeer {
   sendOne(to: { address: string; port: number }): void {
     const pkt = Buffer.alloc(12 + 160, 0xff);
     pkt[0] = 0x80;
-    pkt[1] = 0;
+    pkt[1] = this.payloadType;
     pkt.writeUInt16BE(this.#seq & 0xffff, 2);
     pkt.writeUInt32BE((this.#seq * 160) >>> 0, 4);
     pkt.writeUInt32BE(this.#ssrc, 8);
