@@ -121,8 +121,8 @@ export class MediaCall {
     const carrierTag = this.callerSide === 'carrier' ? this.callerTag : this.calleeTag;
     return {
       engine: this.engine?.client.label ?? '',
-      pbx: legFacts(reply, pbxTag),
-      carrier: legFacts(reply, carrierTag),
+      pbx: legFacts(reply, pbxTag, carrierTag),
+      carrier: legFacts(reply, carrierTag, pbxTag),
     };
   }
 

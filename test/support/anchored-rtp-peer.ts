@@ -23,7 +23,7 @@ export class RtpPeer {
   readonly sources = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #seq = 0;
-  readonly #ssrc = (Math.random() * 0xffffffff) >>> 0;
+  readonly ssrc = (Math.random() * 0xffffffff) >>> 0;
 
   static async open(host = '127.0.0.1'): Promise<RtpPeer> {
     const p = new RtpPeer();
@@ -67,10 +67,15 @@ export class RtpPeer {
     pkt[1] = this.payloadType;
     pkt.writeUInt16BE(this.#seq & 0xffff, 2);
     pkt.writeUInt32BE((this.#seq * 160) >>> 0, 4);
-    pkt.writeUInt32BE(this.#ssrc, 8);
+    pkt.writeUInt32BE(this.ssrc, 8);
     this.#seq++;
     this.sent++;
     this.socket.send(pkt, to.port, to.address);
+  }
+
+  /** A packet lost on the way: its sequence number and timestamp are used, nothing is sent. */
+  lose(): void {
+    this.#seq++;
   }
 
   /** 50 packets a second to `to` until `stop()`. */
