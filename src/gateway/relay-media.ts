@@ -32,19 +32,24 @@ export function readableOffer(relay: InviteRelay): boolean {
  */
 export function offerThroughMedia(relay: InviteRelay, target: ProxyTarget): void {
   const media = relay.call.media;
-  const sdp = sdpBody(relay.server.request);
-  if (media == null || sdp === null) {
+  if (media == null) {
     relay.send(target);
     return;
   }
   const rules = target.carrierMedia ?? NO_CARRIER_RULES;
   const key = `${rules.srtp}/${rules.codecs.join(',')}`;
+  const sdp = sdpBody(relay.server.request);
   if (relay.offerSdp !== null && relay.offeredFor === key) {
     relay.send(target);
     return;
   }
+  // Also for a late offer: the carrier's own offer in its 2xx is then answered by its rules.
   media.leg.srtpCarrier = rules.srtp;
   media.leg.carrierCodecs = rules.codecs;
+  if (sdp === null) {
+    relay.send(target);
+    return;
+  }
   media.offer(sdp, tagOf(relay.server.request, 'from'), null).then(
     (out) => {
       relay.offerSdp = out;

@@ -51,8 +51,9 @@ export function incomingFlags(side: MediaSide, sdp: string, leg: LegPolicy): NgF
  * connection replaced), no ICE candidates toward the carrier (they would name the PBX's own
  * addresses), and in an offer: RTP/SAVP with SDES keys (RFC 4568) toward a party that gets SRTP
  * (the PBX of a secure trunk, a carrier configured for it), plain RTP/AVP toward the others, and
- * only the codecs that leg allows plus telephone-event (RFC 4733). An answer keeps the protocol
- * of the offer it answers (RFC 3264 §6), so it is not forced.
+ * only the codecs that leg allows plus telephone-event (RFC 4733). An answer toward a plain party
+ * keeps the protocol of the offer it answers (RFC 3264 §6): a carrier calling in with SRTP gets
+ * SRTP back.
  */
 export function outgoingFlags(side: MediaSide, leg: LegPolicy, isOffer: boolean): NgFields {
   const out: NgFields = { replace: ['origin', 'session-connection'] };
@@ -63,7 +64,7 @@ export function outgoingFlags(side: MediaSide, leg: LegPolicy, isOffer: boolean)
     // SDES only: no DTLS fingerprint on an RTP/SAVP line, and no NULL cipher a peer could pick (RFC 4568 §6.2).
     out.DTLS = 'off';
     out.SDES = ['no-NULL_HMAC_SHA1_80', 'no-NULL_HMAC_SHA1_32'];
-  } else if (isOffer || side === 'carrier') {
+  } else if (isOffer) {
     out['transport-protocol'] = 'RTP/AVP';
   }
   if (isOffer) out.codec = { strip: ['all'], except: [...offerCodecs(side, leg), 'telephone-event'] };

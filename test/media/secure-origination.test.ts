@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSipEndpoint, type SipEndpoint } from '../../src/sip/index.js';
 import { getHeader } from '../../src/sip/message/index.js';
-import type { SipRequest } from '../../src/sip/message/types.js';
+import type { SipRequest, SipResponse } from '../../src/sip/message/types.js';
 import type { ServerTransaction } from '../../src/sip/transaction/transaction-layer.js';
 import type { LocalRtpengine } from '../../src/media/local-rtpengine.js';
 import type { NgClient } from '../../src/media/ng-client.js';
@@ -192,3 +192,111 @@ test('secure trunk, origination: only the TLS destination, SRTP to the PBX, plai
     pbxRtp.close();
   }
 });
+
+test('secure trunk, origination from a carrier offering SRTP: SRTP answered to it, SRTP to the PBX', async () => {
+  const carrierRtp = await RtpPeer.open('127.0.0.1');
+  const pbxRtp = await RtpPeer.open('127.0.0.4');
+  const carrierKey = `inline:${randomBytes(30).toString('base64')}`;
+  tlsPbx.onRequest((tx) => {
+    if (tx.request.method === 'INVITE') {
+      invites.push(tx.request);
+      const key = sdesKey(tx.request.body.toString());
+      tx.reply(200, 'OK', {
+        headers: [{ name: 'Contact', value: `<sip:pbx@127.0.0.4:${tx.source.local.port};transport=tls>` }],
+        body: Buffer.from(
+          pbxRtp.sdp({
+            address: '127.0.0.4',
+            proto: 'RTP/SAVP',
+            extra: key === null ? [] : [`a=crypto:${key.tag} ${SUITE} ${pbxKey}`],
+          }),
+        ),
+        contentType: 'application/sdp',
+      });
+    } else tx.reply(200);
+  });
+  const stops: Array<() => void> = [];
+  try {
+    const callId = `${randomBytes(6).toString('hex')}@carrier`;
+    carrier.send(
+      request({
+        method: 'INVITE',
+        uri: `sip:${NUMBER}@127.0.0.1:${h.carrierSide('udp').port}`,
+        from: '<sip:+14155550198@127.0.0.1>',
+        viaPort: carrier.port,
+        callId,
+        contact: `sip:carrier@127.0.0.1:${carrier.port}`,
+        body: carrierRtp.sdp({ proto: 'RTP/SAVP', extra: [`a=crypto:1 ${SUITE} ${carrierKey}`] }),
+      }),
+      h.carrierSide('udp'),
+    );
+    const ok = await carrier.response(200, 'INVITE', callId, 10_000);
+    const inv = invites.find((r) => getHeader(r, 'call-id') === callId);
+    assert.ok(inv, 'the TLS destination got the call');
+    const offer = inv.body.toString();
+    assert.match(offer, /^m=audio \d+ RTP\/SAVP 0 101\r?$/m, 'SRTP offered to the PBX');
+    const towardPbx = sdesKey(offer);
+    assert.ok(towardPbx);
+    const answered = ok.body.toString();
+    assert.match(answered, /^m=audio \d+ RTP\/SAVP 0( 101)?\r?$/m, 'the carrier’s SRTP offer answered with SRTP');
+    const towardCarrier = sdesKey(answered);
+    assert.ok(towardCarrier, 'a key for the carrier in the answer');
+    carrier.send(inDialogOf(ok, callId, 'ACK', 1), h.carrierSide('udp'));
+    const atCarrier = countSrtp(carrierRtp, new SrtpContext(towardCarrier.inline), 0x33);
+    const atPbx = countSrtp(pbxRtp, new SrtpContext(towardPbx.inline), 0x44);
+    stops.push(sendSrtp(pbxRtp, new SrtpContext(pbxKey), sdpTarget(offer), 0x33));
+    stops.push(sendSrtp(carrierRtp, new SrtpContext(carrierKey), sdpTarget(answered), 0x44));
+    await waitFor(() => atCarrier.good >= 25 && atPbx.good >= 25, 10_000, 'SRTP both ways on both legs');
+    for (const stop of stops) stop();
+    assert.equal(atCarrier.forged + atPbx.forged, 0, 'every packet authenticated at both ends');
+    carrier.send(inDialogOf(ok, callId, 'BYE', 2), h.carrierSide('udp'));
+    await carrier.response(200, 'BYE', callId);
+    await waitFor(async () => (await sessions()) === 0, 5000, 'the session deleted');
+  } finally {
+    for (const stop of stops) stop();
+    carrierRtp.close();
+    pbxRtp.close();
+  }
+});
+
+/** A request of the carrier in the dialog its INVITE's 200 set up. */
+function inDialogOf(ok: SipResponse, callId: string, method: string, cseq: number): string {
+  return request({
+    method,
+    uri: /<([^>]+)>/.exec(hv(ok, 'contact') ?? '')?.[1] ?? '',
+    viaPort: carrier.port,
+    routes: routeSetOf(ok),
+    from: hv(ok, 'from'),
+    fromTag: null,
+    to: hv(ok, 'to'),
+    callId,
+    cseq,
+    contact: null,
+  });
+}
+
+/** Sends 50 SRTP packets a second of `fill` payload from `peer` to `to`; returns the stop. */
+function sendSrtp(peer: RtpPeer, ctx: SrtpContext, to: { address: string; port: number }, fill: number): () => void {
+  let seq = 0;
+  const ssrc = randomBytes(4).readUInt32BE();
+  const timer = setInterval(() => {
+    const p = Buffer.alloc(172, fill);
+    p[0] = 0x80;
+    p.writeUInt16BE(seq, 2);
+    p.writeUInt32BE(seq * 160, 4);
+    p.writeUInt32BE(ssrc, 8);
+    seq++;
+    peer.socket.send(ctx.protect(p), to.port, to.address);
+  }, 20);
+  return () => clearInterval(timer);
+}
+
+/** Counts packets that authenticate under `ctx` with a payload of `fill` bytes, and those that do not. */
+function countSrtp(peer: RtpPeer, ctx: SrtpContext, fill: number): { good: number; forged: number } {
+  const n = { good: 0, forged: 0 };
+  peer.socket.on('message', (m) => {
+    const rtp = ctx.unprotect(m);
+    if (rtp === null) n.forged++;
+    else if (rtp.subarray(12).equals(Buffer.alloc(160, fill))) n.good++;
+  });
+  return n;
+}
