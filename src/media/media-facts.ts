@@ -39,20 +39,23 @@ function streamsOf(reply: NgDict, tag: string | null): Dict[] {
 }
 
 /**
- * The facts of one party (`tag`) from a `query` reply: in rtpengine's per-tag view, a stream's
- * `stats` count what arrived from that tag's endpoint on the local port facing it. Loss and jitter
- * come from the RTCP receiver reports the other party (`reporterTag`) sends about that stream
- * (RFC 3550 §6.4.1): rtpengine files them under the reporter's SSRC, with the cumulative number
- * lost and the interarrival jitter in ms of its last report (`MOS progression`, a list in older
- * versions, `{ entries }` in 10.x). Tolerant: a reply with missing pieces yields zeros and nulls,
- * never an exception.
+ * The facts of one party from a `query` reply: in rtpengine's per-tag view, a stream's `stats`
+ * count what arrived from that tag's endpoint on the local port facing it. A party may have more
+ * than one tag: a carrier that failed over after early media keeps its tag, and rtpengine may
+ * count the next carrier's packets there (they come in on the same local port), so the party's
+ * tags are summed and `from` is where the latest packet came from. Loss and jitter come from the
+ * RTCP receiver reports the other party (`reporterTags`) sends about that stream (RFC 3550
+ * §6.4.1): rtpengine files them under the reporter's SSRC, with the cumulative number lost and
+ * the interarrival jitter in ms of its last report (`MOS progression`, a list in older versions,
+ * `{ entries }` in 10.x). Tolerant: a reply with missing pieces yields zeros and nulls, never an
+ * exception.
  */
-export function legFacts(reply: NgDict, tag: string | null, reporterTag: string | null = null): MediaLegFacts {
+export function legFacts(reply: NgDict, tags: readonly string[], reporterTags: readonly string[] = []): MediaLegFacts {
   const leg = emptyLeg();
-  for (const m of tag === null ? [] : mediasOf(reply, tag)) {
+  for (const m of tags.flatMap((t) => mediasOf(reply, t))) {
     if (typeof m.codec === 'string' && leg.codec === null) leg.codec = m.codec;
   }
-  for (const s of streamsOf(reply, tag)) {
+  for (const s of tags.flatMap((t) => streamsOf(reply, t))) {
     const flags = Array.isArray(s.flags) ? s.flags : [];
     if (flags.includes('RTCP') && !flags.includes('RTP')) continue;
     const stats = isDict(s.stats) ? s.stats : {};
@@ -61,15 +64,18 @@ export function legFacts(reply: NgDict, tag: string | null, reporterTag: string 
     leg.bytes += num(stats.bytes);
     leg.errors += num(stats.errors);
     const ep = s.endpoint;
-    if (packets > 0 && isDict(ep) && typeof ep.address === 'string' && leg.from === null) {
+    const last = typeof s['last packet'] === 'number' ? s['last packet'] : null;
+    const later = leg.from === null || (last !== null && last > (leg.lastPacket ?? 0));
+    if (packets > 0 && isDict(ep) && typeof ep.address === 'string' && later) {
       leg.from = `${ep.address.includes(':') ? `[${ep.address}]` : ep.address}:${num(ep.port)}`;
-      leg.lastPacket = typeof s['last packet'] === 'number' ? s['last packet'] : null;
+      leg.lastPacket = last;
     }
   }
   const ssrcTable = reply.SSRC;
   if (!isDict(ssrcTable)) return leg;
   const reporters = new Set<number>();
-  for (const s of streamsOf(reply, reporterTag)) if (typeof s.SSRC === 'number' && s.SSRC !== 0) reporters.add(s.SSRC);
+  for (const s of reporterTags.flatMap((t) => streamsOf(reply, t)))
+    if (typeof s.SSRC === 'number' && s.SSRC !== 0) reporters.add(s.SSRC);
   for (const id of reporters) {
     const e = ssrcTable[String(id)];
     if (!isDict(e)) continue;
@@ -91,6 +97,11 @@ function mediasOf(reply: NgDict, tag: string): Dict[] {
   const tags = reply.tags;
   const t = isDict(tags) ? tags[tag] : undefined;
   return isDict(t) && Array.isArray(t.medias) ? t.medias.filter(isDict) : [];
+}
+
+/** The tags (parties) of a `query` reply. */
+export function tagsOf(reply: NgDict): string[] {
+  return isDict(reply.tags) ? Object.keys(reply.tags) : [];
 }
 
 /** Total RTP packets rtpengine relayed for a call so far (both directions). */

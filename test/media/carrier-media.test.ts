@@ -335,3 +335,73 @@ test('carrier srtp: an SRTP carrier fails over to a plain one, which gets plain 
     plain.close();
   }
 });
+
+test('failover after early media: the next carrier is offered again, and the record’s media is its', async () => {
+  const early = await RawSipPeer.open('127.0.0.1');
+  const next = await RawSipPeer.open('127.0.0.1');
+  const earlyRtp = await RtpPeer.open('127.0.0.1');
+  const nextRtp = await RtpPeer.open('127.0.0.1');
+  try {
+    plan.set(
+      [
+        testCarrier('early', [[`sip:127.0.0.1:${early.port}`, 0, 1]], { codecs: ['PCMU'] }),
+        testCarrier('next', [[`sip:127.0.0.1:${next.port}`, 0, 1]], { codecs: ['PCMA'] }),
+      ],
+      [
+        [
+          '',
+          [
+            ['early', 0, 1],
+            ['next', 1, 1],
+          ],
+        ],
+      ],
+    );
+    const call = new TerminationCall(h, pbx, early, CALLER);
+    await call.invite(pbxRtp.sdp({ address: '127.0.0.2', codecs: '0 8 101' }));
+    call.carrierReplies(183, 'Session Progress', earlyRtp.sdp());
+    const ringing = await pbx.response(183, 'INVITE', call.callId);
+    assert.match(audioLine(ringing.body.toString()), /^RTP\/AVP 0/, 'the early media answer reached the PBX');
+    call.carrierReplies(503, 'Service Unavailable');
+    const inv = await next.request('INVITE', call.callId);
+    assert.equal(audioLine(inv.body.toString()), 'RTP/AVP 8 101');
+    const nextSdp = nextRtp.sdp({ codecs: '8 101' }).replace('a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000');
+    next.reply(
+      inv,
+      response(inv, 200, 'OK', { toTag: 'next1', contact: `sip:c@127.0.0.1:${next.port}`, body: nextSdp }),
+    );
+    const ok = await pbx.response(200, 'INVITE', call.callId);
+    const answered = ok.body.toString();
+    assert.match(audioLine(answered), /^RTP\/AVP 8/);
+    pbx.send(inDialog(ok, call.callId, 'ACK', 1), h.access('udp'));
+    pbxRtp.payloadType = 8;
+    nextRtp.payloadType = 8;
+    pbxRtp.start(sdpTarget(answered));
+    nextRtp.start(sdpTarget(inv.body.toString()));
+    await waitFor(
+      () => pbxRtp.received >= 25 && nextRtp.received >= 25,
+      10_000,
+      'audio both ways with the next carrier',
+    );
+    pbxRtp.stop();
+    nextRtp.stop();
+    pbx.send(inDialog(ok, call.callId, 'BYE', 2), h.access('udp'));
+    const bye = await next.request('BYE', call.callId);
+    next.reply(bye, response(bye, 200, 'OK'));
+    await pbx.response(200, 'BYE', call.callId);
+    const rec = await record(call.callId);
+    assert.equal(rec.carrier, 'next');
+    assert.deepEqual(rec.codes, [503, 200]);
+    assert.ok((rec.media?.carrier.packets ?? 0) >= 25, 'the carrier facts are the answering carrier’s');
+    assert.equal(earlyRtp.received, 0, 'nothing went to the carrier that failed');
+    await waitFor(async () => (await sessions()) === 0, 5000, 'the session deleted');
+  } finally {
+    pbxRtp.stop();
+    nextRtp.stop();
+    pbxRtp.payloadType = 0;
+    early.close();
+    next.close();
+    earlyRtp.close();
+    nextRtp.close();
+  }
+});

@@ -87,7 +87,7 @@ test('RTCP receiver reports: packets the PBX lost and its jitter end up in the c
     await waitFor(
       async () => {
         const q = await ng.command({ command: 'query', 'call-id': call.callId });
-        const f = legFacts(q, 'pbxtag', 'carriertag');
+        const f = legFacts(q, ['pbxtag'], ['carriertag']);
         return f.lost !== null && f.lost > 0 && (f.jitterMs ?? 0) > 0;
       },
       15_000,
