@@ -22,5 +22,8 @@ export function anchorCall(
     pbxSource,
     srtpPbx: trunk.secureTrunking,
     codecs: trunk.codecs,
+    // The carrier leg's own rules come with the carrier chosen (relay-media.ts offerThroughMedia).
+    srtpCarrier: false,
+    carrierCodecs: [],
   });
 }

@@ -64,6 +64,8 @@ export const CALL_CAUSES = [
   'srtp_required',
   /** 503: every carrier of the route is at its max calls/s or max concurrent calls. */
   'carrier_limit_exceeded',
+  /** 488: no carrier of the route takes a codec of the offer (the trunk's codecs ∩ the carrier's). */
+  'no_common_codec',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

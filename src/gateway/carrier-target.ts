@@ -49,6 +49,8 @@ export interface CarrierTargetOptions {
   onRetryAfter?: (uriId: string, seconds: number) => void;
   /** A carrier's own call limits (CarrierLimits.admit): a carrier over them is skipped like a down URI. */
   admit?: (carrier: Carrier) => CarrierLimitVerdict | (() => void);
+  /** Whether a carrier takes a codec of the call's offer (carrier-codecs.ts): one that does not is skipped. */
+  fits?: (carrier: Carrier) => boolean;
 }
 
 /** Seconds of a Retry-After (RFC 3261 §20.33: delta-seconds, then optional comment and params), or null. */
@@ -80,6 +82,8 @@ export class CarrierTarget implements TargetSet {
   #authFailed = false;
   /** A carrier was skipped for its limits: with nothing tried, that is the cause. */
   #limited = false;
+  /** A carrier was skipped for its codecs: with nothing tried, the offer fits no carrier (488). */
+  #unfit = false;
   /** The carrier holding a slot for this call, and how to give it back. */
   #held: { sid: string; release: () => void } | null = null;
 
@@ -90,7 +94,7 @@ export class CarrierTarget implements TargetSet {
   next(): CarrierHop | undefined {
     if (this.#stop !== 0) return undefined;
     let hop = this.#queue.shift();
-    while (hop !== undefined && !this.hold(hop.carrier)) hop = this.#queue.shift();
+    while (hop !== undefined && !(this.fits(hop.carrier) && this.hold(hop.carrier))) hop = this.#queue.shift();
     if (hop === undefined) return undefined;
     this.#current = hop;
     this.#tries++;
@@ -181,6 +185,14 @@ export class CarrierTarget implements TargetSet {
     return false;
   }
 
+  /** False, and the carrier's other URIs dropped, when it takes none of the offered codecs. */
+  private fits(carrier: Carrier): boolean {
+    if (this.o.fits === undefined || this.o.fits(carrier)) return true;
+    this.#unfit = true;
+    this.dropCarrier(carrier.sid);
+    return false;
+  }
+
   /** Gives back the carrier slot this call holds; the call's end runs it (idempotent). */
   release(): void {
     const held = this.#held;
@@ -207,6 +219,13 @@ export class CarrierTarget implements TargetSet {
         code: 503,
         reason: 'Service Unavailable (carrier call limits reached)',
         cause: 'carrier_limit_exceeded',
+      };
+    if (this.#tries === 0 && this.#unfit)
+      return {
+        relay: false,
+        code: 488,
+        reason: 'Not Acceptable Here (no carrier takes the offered codecs)',
+        cause: 'no_common_codec',
       };
     if (this.#tries === 0)
       return {

@@ -208,4 +208,11 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
       "Raise the carriers' max_calls_per_second / max_concurrent_calls (operator API), or add a carrier to the " +
       'route',
   },
+  no_common_codec: {
+    code: 488,
+    meaning:
+      "No carrier of the dialled number's route takes a codec of the offer (the trunk's codecs that the carrier " +
+      'is configured for)',
+    fix: 'Offer a codec the carriers take (PCMU, PCMA or G729, as the operator set them), or ask the operator',
+  },
 };

@@ -14,7 +14,7 @@ import { closeCall } from './close-call.js';
 import { endUnwantedAnswer } from './end-unwanted-answer.js';
 import { ParallelFork } from './parallel-fork.js';
 import type { ProxyDeps } from './proxy-deps.js';
-import { relayAnswerSdp, offerThroughMedia } from './relay-media.js';
+import { offerThroughMedia, readableOffer, relayAnswerSdp } from './relay-media.js';
 import type { SipPort } from './sip-port.js';
 import { stripTopVia } from './sip-routing.js';
 import { shiftCSeq } from './cseq-offset.js';
@@ -58,6 +58,8 @@ export class InviteRelay implements InviteServerTransactionUser {
   done = false;
   /** The INVITE's SDP as rtpengine rewrote it, sent to every target (null: no anchoring or no offer). */
   offerSdp: string | null = null;
+  /** The carrier rules `offerSdp` was made for: another carrier's are offered again (relay-media.ts). */
+  offeredFor: string | null = null;
   /** Upstream relays of responses wait their turn here, so an answer rewritten by rtpengine keeps its order. */
   upstream: Promise<void> = Promise.resolve();
 
@@ -72,8 +74,7 @@ export class InviteRelay implements InviteServerTransactionUser {
   start(): void {
     this.deps.metrics.callStarted(this.call.direction);
     this.server.user = this;
-    if (this.call.media) offerThroughMedia(this);
-    else this.next();
+    if (readableOffer(this)) this.next();
   }
 
   next(): void {
@@ -85,6 +86,14 @@ export class InviteRelay implements InviteServerTransactionUser {
     }
     const target = this.options.targets.next();
     if (target === undefined) return this.exhausted();
+    if (this.call.media) offerThroughMedia(this, target);
+    else this.send(target);
+  }
+
+  /** Sends the INVITE to `target` (with the offer rtpengine made for it, on an anchored call). */
+  send(target: ProxyTarget): void {
+    if (this.done) return;
+    if (this.server.cancelled) return this.answer(487, 'Request Terminated', 'cancelled');
     const withOffer = (r: SipRequest): SipRequest =>
       this.offerSdp === null ? r : { ...r, body: Buffer.from(this.offerSdp, 'utf8') };
     const b = new Branch(this, target);

@@ -1,31 +1,60 @@
 import type { SipResponse } from '../sip/index.js';
 import { endUnwantedAnswer } from './end-unwanted-answer.js';
 import type { Branch, InviteRelay } from './invite-relay.js';
+import type { CarrierMedia, ProxyTarget } from './target-set.js';
 import { saneSdp, sdpBody, tagOf, withSdp } from './sdp-body.js';
 
 const MEDIA_DOWN = 'Service Unavailable (media engine not answering)';
 
+/** A target with no carrier rules of its own (a PBX destination): the trunk's codecs, plain RTP. */
+const NO_CARRIER_RULES: CarrierMedia = { srtp: false, codecs: [] };
+
 /**
- * The INVITE's offer goes to rtpengine before any target sees it, so the carrier (or PBX) only
- * ever learns rtpengine's address (RFC 3264 §5 offer). An INVITE without SDP is a late offer: the
- * 2xx will carry the offer and the ACK the answer (RFC 3261 §13.2.1). An engine that does not
- * answer fails the call with a 503 before anything rings.
+ * An anchored INVITE's SDP must parse before any target is tried: else 488 at once. False when
+ * the call was answered so.
  */
-export function offerThroughMedia(relay: InviteRelay): void {
-  const media = relay.call.media;
+export function readableOffer(relay: InviteRelay): boolean {
   const sdp = sdpBody(relay.server.request);
-  if (media == null || sdp === null) {
-    relay.next();
+  if (relay.call.media == null || sdp === null || saneSdp(sdp)) return true;
+  relay.answer(488, 'Not Acceptable Here (unreadable SDP)', 'codec_not_supported');
+  return false;
+}
+
+/**
+ * The INVITE's offer goes to rtpengine before `target` sees it, so the carrier (or PBX) only ever
+ * learns rtpengine's address (RFC 3264 §5 offer). The offer follows the target's carrier: its
+ * codecs and SRTP or plain RTP. When failover reaches a carrier with other rules, the same
+ * session (call-id, from-tag) is offered again with that carrier's flags — an updated offer
+ * (RFC 3264 §8), not a new session: the PBX leg keeps its rtpengine ports, and an earlier
+ * carrier's early media, already relayed to the PBX, stays on the same address. An INVITE without
+ * SDP is a late offer: the 2xx will carry the offer and the ACK the answer (RFC 3261 §13.2.1).
+ * An engine that does not answer fails the call with a 503 before anything rings.
+ */
+export function offerThroughMedia(relay: InviteRelay, target: ProxyTarget): void {
+  const media = relay.call.media;
+  if (media == null) {
+    relay.send(target);
     return;
   }
-  if (!saneSdp(sdp)) {
-    relay.answer(488, 'Not Acceptable Here (unreadable SDP)', 'codec_not_supported');
+  const rules = target.carrierMedia ?? NO_CARRIER_RULES;
+  const key = `${rules.srtp}/${rules.codecs.join(',')}`;
+  const sdp = sdpBody(relay.server.request);
+  if (relay.offerSdp !== null && relay.offeredFor === key) {
+    relay.send(target);
+    return;
+  }
+  // Also for a late offer: the carrier's own offer in its 2xx is then answered by its rules.
+  media.leg.srtpCarrier = rules.srtp;
+  media.leg.carrierCodecs = rules.codecs;
+  if (sdp === null) {
+    relay.send(target);
     return;
   }
   media.offer(sdp, tagOf(relay.server.request, 'from'), null).then(
     (out) => {
       relay.offerSdp = out;
-      relay.next();
+      relay.offeredFor = key;
+      relay.send(target);
     },
     () => {
       if (!relay.done) relay.answer(503, MEDIA_DOWN, 'media_unavailable');

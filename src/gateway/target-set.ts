@@ -16,6 +16,16 @@ export interface ProxyTarget {
    * Such a target's responses keep their Contact: that node points it at the flow.
    */
   route?: string;
+  /**
+   * The media rules of the carrier this target belongs to: SDES-SRTP or plain RTP, and its codecs
+   * (empty: the trunk's). An anchored call's offer follows them (relay-media.ts).
+   */
+  carrierMedia?: CarrierMedia;
+}
+
+export interface CarrierMedia {
+  readonly srtp: boolean;
+  readonly codecs: readonly string[];
 }
 
 /** How one attempt ended without an answer: no response in time, the transport failed, or a non-2xx final. */

@@ -25,6 +25,8 @@ import { withUriUser } from './with-uri-user.js';
 import { CarrierTarget, type CarrierAttempt, type CarrierHop } from './carrier-target.js';
 import { CSEQ_ROUTE_PARAM, shiftCSeq } from './cseq-offset.js';
 import { anchorCall } from './anchor-call.js';
+import { carrierCodecFit } from './carrier-codecs.js';
+import type { Carrier } from '../carriers/carrier-plan.js';
 import { terminationMediaRefusal } from './media-admission.js';
 import { decideTermination, digestTrunk, type ChallengeCause } from './termination-policy.js';
 import { refuse, type Refusal, type RefuseContext } from './refuse.js';
@@ -147,6 +149,7 @@ export class Termination {
         call,
         replace,
         popRoutes,
+        carrierCodecFit(req, trunk),
         resolved.flatMap(([c, ts]) => ts.map((t) => hopOf(c, decision.callee, t))),
       );
     if (list.every((c) => c.uri.literal)) {
@@ -163,6 +166,7 @@ export class Termination {
     call: CallState,
     replace: SipHeader[],
     popRoutes: number,
+    fits: (carrier: Carrier) => boolean,
     hops: CarrierHop[],
   ): void {
     const req = tx.request;
@@ -176,6 +180,7 @@ export class Termination {
       hops,
       patienceMs: this.o.proxy.timers.ringTimeoutMs,
       attempts,
+      fits,
       ...(this.o.onRetryAfter !== undefined ? { onRetryAfter: this.o.onRetryAfter } : {}),
       ...(limits !== undefined ? { admit: (c) => limits.admit(c) } : {}),
     });
@@ -265,5 +270,6 @@ function hopOf(c: CarrierChoice, callee: string, target: SipTarget): CarrierHop 
     headers: [],
     cseqOffset: 0,
     answered: false,
+    carrierMedia: { srtp: c.carrier.srtp, codecs: c.carrier.codecs },
   };
 }

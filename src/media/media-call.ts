@@ -1,5 +1,5 @@
 import type { BValue } from './bencode.js';
-import { legFacts, type MediaFacts } from './media-facts.js';
+import { legFacts, tagsOf, type MediaFacts } from './media-facts.js';
 import { NgError, type NgDict } from './ng-client.js';
 import { incomingFlags, mergeFlags, outgoingFlags, type LegPolicy, type MediaSide } from './ng-offer-flags.js';
 import type { PoolEngine, RtpenginePool } from './rtpengine-pool.js';
@@ -19,8 +19,6 @@ export interface MediaCallOwner {
  */
 export class MediaCall {
   engine: PoolEngine | null = null;
-  /** The To tag of the answering party, once one answered with SDP. */
-  calleeTag: string | null = null;
   #ended = false;
   #chain: Promise<unknown> = Promise.resolve();
   #ending: Promise<MediaFacts | null> | null = null;
@@ -48,7 +46,6 @@ export class MediaCall {
   offer(sdp: string, fromTag: string, toTag: string | null): Promise<string> {
     const from = this.sideOf(fromTag);
     const to: MediaSide = from === 'pbx' ? 'carrier' : 'pbx';
-    if (this.calleeTag === null && fromTag !== this.callerTag) this.calleeTag = fromTag; // a late offer in the 2xx
     const msg: NgDict = {
       command: 'offer',
       'call-id': this.callId,
@@ -64,7 +61,6 @@ export class MediaCall {
   answer(sdp: string, offererTag: string, answererTag: string): Promise<string> {
     const from = this.sideOf(answererTag);
     const to: MediaSide = from === 'pbx' ? 'carrier' : 'pbx';
-    if (this.calleeTag === null && offererTag === this.callerTag) this.calleeTag = answererTag;
     const msg: NgDict = {
       command: 'answer',
       'call-id': this.callId,
@@ -115,12 +111,14 @@ export class MediaCall {
   }
 
   facts(reply: NgDict): MediaFacts {
-    const pbxTag = this.callerSide === 'pbx' ? this.callerTag : this.calleeTag;
-    const carrierTag = this.callerSide === 'carrier' ? this.callerTag : this.calleeTag;
+    // Every tag but the caller's is the other party: the answering one, and any that failed over after early media.
+    const caller = [this.callerTag];
+    const others = tagsOf(reply).filter((t) => t !== this.callerTag);
+    const [pbx, carrier] = this.callerSide === 'pbx' ? [caller, others] : [others, caller];
     return {
       engine: this.engine?.client.label ?? '',
-      pbx: legFacts(reply, pbxTag),
-      carrier: legFacts(reply, carrierTag),
+      pbx: legFacts(reply, pbx, carrier),
+      carrier: legFacts(reply, carrier, pbx),
     };
   }
 

@@ -12,6 +12,10 @@ export interface LegPolicy {
   srtpPbx: boolean;
   /** Encoding names the trunk allows (upper-case); telephone-event is always kept. */
   codecs: readonly string[];
+  /** SDES-SRTP on the carrier leg: the carrier tried (or answering) is configured for SRTP. */
+  srtpCarrier: boolean;
+  /** That carrier's codecs (empty: no limit of its own); the carrier leg is offered these ∩ `codecs`. */
+  carrierCodecs: readonly string[];
 }
 
 type NgFields = { [key: string]: BValue };
@@ -45,19 +49,32 @@ export function incomingFlags(side: MediaSide, sdp: string, leg: LegPolicy): NgF
 /**
  * How the SDP rtpengine writes toward `side` must look: only rtpengine's address (origin and
  * connection replaced), no ICE candidates toward the carrier (they would name the PBX's own
- * addresses), plain RTP/AVP toward the carrier, RTP/SAVP with SDES keys (RFC 4568) toward the PBX
- * of a secure trunk, and in an offer only the trunk's codecs plus telephone-event (RFC 4733).
+ * addresses), and in an offer: RTP/SAVP with SDES keys (RFC 4568) toward a party that gets SRTP
+ * (the PBX of a secure trunk, a carrier configured for it), plain RTP/AVP toward the others, and
+ * only the codecs that leg allows plus telephone-event (RFC 4733). An answer toward a plain party
+ * keeps the protocol of the offer it answers (RFC 3264 §6): a carrier calling in with SRTP gets
+ * SRTP back.
  */
 export function outgoingFlags(side: MediaSide, leg: LegPolicy, isOffer: boolean): NgFields {
   const out: NgFields = { replace: ['origin', 'session-connection'] };
-  if (side === 'carrier') {
-    out.ICE = 'remove';
-    out['transport-protocol'] = 'RTP/AVP';
-  } else if (leg.srtpPbx) {
+  const srtp = side === 'carrier' ? leg.srtpCarrier : leg.srtpPbx;
+  if (side === 'carrier') out.ICE = 'remove';
+  if (srtp) {
     out['transport-protocol'] = 'RTP/SAVP';
+    // SDES only: no DTLS fingerprint on an RTP/SAVP line, and no NULL cipher a peer could pick (RFC 4568 §6.2).
+    out.DTLS = 'off';
+    out.SDES = ['no-NULL_HMAC_SHA1_80', 'no-NULL_HMAC_SHA1_32'];
+  } else if (isOffer) {
+    out['transport-protocol'] = 'RTP/AVP';
   }
-  if (isOffer) out.codec = { strip: ['all'], except: [...leg.codecs, 'telephone-event'] };
+  if (isOffer) out.codec = { strip: ['all'], except: [...offerCodecs(side, leg), 'telephone-event'] };
   return out;
+}
+
+/** The codecs an offer toward `side` may carry: the trunk's, and toward the carrier only those it takes too. */
+function offerCodecs(side: MediaSide, leg: LegPolicy): readonly string[] {
+  if (side === 'pbx' || leg.carrierCodecs.length === 0) return leg.codecs;
+  return leg.codecs.filter((c) => leg.carrierCodecs.includes(c));
 }
 
 /** Incoming and outgoing flags together; `flags` lists of both merged. */

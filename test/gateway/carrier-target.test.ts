@@ -172,3 +172,31 @@ test('carriers: a 3xx is followed to its Contacts; a redirect loop stays bounded
   ]);
   assert.equal(loop.tried.length, 2);
 });
+
+test('carriers: a carrier taking none of the offered codecs is skipped with its URIs; none fits is 488', () => {
+  const g729 = testCarrier(
+    'g729',
+    [
+      ['sip:g1', 0, 1],
+      ['sip:g2', 1, 1],
+    ],
+    { codecs: ['G729'] },
+  );
+  const pcma = testCarrier('pcma', [['sip:p1', 0, 1]], { codecs: ['PCMA'] });
+  const hops = [carrierHop('g1', g729), carrierHop('g2', g729), carrierHop('p1', pcma)];
+  const fits = (c: { codecs: readonly string[] }): boolean => c.codecs.includes('PCMA');
+  const r = drive(new CarrierTarget({ hops, patienceMs: 1000, fits }), [503]);
+  assert.deepEqual(
+    r.tried.map((h) => h.label),
+    ['p1'],
+  );
+  assert.equal(r.verdict.cause, 'all_carriers_failed', 'a tried carrier failed: not a codec verdict');
+  const none = drive(new CarrierTarget({ hops, patienceMs: 1000, fits: () => false }), [503]);
+  assert.deepEqual(none.tried, []);
+  assert.deepEqual(none.verdict, {
+    relay: false,
+    code: 488,
+    reason: 'Not Acceptable Here (no carrier takes the offered codecs)',
+    cause: 'no_common_codec',
+  });
+});

@@ -18,10 +18,12 @@ export class RtpPeer {
   readonly socket = dgram.createSocket('udp4');
   received = 0;
   sent = 0;
+  /** Payload type of the packets sent (RFC 3551: 0 PCMU, 8 PCMA). */
+  payloadType = 0;
   readonly sources = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #seq = 0;
-  readonly #ssrc = (Math.random() * 0xffffffff) >>> 0;
+  readonly ssrc = (Math.random() * 0xffffffff) >>> 0;
 
   static async open(host = '127.0.0.1'): Promise<RtpPeer> {
     const p = new RtpPeer();
@@ -62,13 +64,18 @@ export class RtpPeer {
   sendOne(to: { address: string; port: number }): void {
     const pkt = Buffer.alloc(12 + 160, 0xff);
     pkt[0] = 0x80;
-    pkt[1] = 0;
+    pkt[1] = this.payloadType;
     pkt.writeUInt16BE(this.#seq & 0xffff, 2);
     pkt.writeUInt32BE((this.#seq * 160) >>> 0, 4);
-    pkt.writeUInt32BE(this.#ssrc, 8);
+    pkt.writeUInt32BE(this.ssrc, 8);
     this.#seq++;
     this.sent++;
     this.socket.send(pkt, to.port, to.address);
+  }
+
+  /** A packet lost on the way: its sequence number and timestamp are used, nothing is sent. */
+  lose(): void {
+    this.#seq++;
   }
 
   /** 50 packets a second to `to` until `stop()`. */

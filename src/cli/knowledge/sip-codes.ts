@@ -251,6 +251,7 @@ const CAUSE_TOPICS: Partial<Record<CallCause, TopicKey>> = {
   one_way_audio: 'no-audio',
   media_timeout: 'no-audio',
   srtp_required: 'no-audio',
+  no_common_codec: 'no-audio',
 };
 
 /** The gateway's call-log `cause` values, from its one cause table, each with its troubleshooting topic. */
