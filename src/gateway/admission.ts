@@ -11,7 +11,7 @@ import { peerIpv4 } from '../net/ipv4.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
 import { DigestGuard } from './digest-guard.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
-import type { GatewayTuning } from './gateway.js';
+import type { GatewayTuning } from './gateway-types.js';
 import { registerLimitMetrics } from './limit-metrics.js';
 import { OverloadGuard } from './overload-guard.js';
 import { Pike } from './pike.js';

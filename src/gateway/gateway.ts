@@ -1,21 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Registry } from 'prom-client';
-import type { Config } from '../config/config.js';
-import type { Logger } from '../logger.js';
 import { PstnSim } from '../pstn-sim/pstn-sim.js';
 import { createSipEndpoint, hasToTag, parseUri, sipChannels } from '../sip/index.js';
-import type { SipProtocol, TimerConfig, TlsOptions, UdpSteering } from '../sip/index.js';
-import type { Store } from '../store/types.js';
+import type { TlsOptions } from '../sip/index.js';
 import { advertisedHost } from './advertised-host.js';
 import { callLogger } from './call-logger.js';
 import { callEventsWriter } from '../webhooks/call-events-writer.js';
-import { CallLog, type CallLogOptions } from './call-log.js';
+import { CallLog } from './call-log.js';
 import { ConfigSnapshot } from './config-snapshot.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { routeRequest } from './route-request.js';
 import { Origination } from './origination.js';
 import { DialogTable } from './dialog-table.js';
-import type { ProxyDeps, ProxyTimers } from './proxy-deps.js';
+import type { ProxyDeps } from './proxy-deps.js';
 import { Registrar } from './registrar.js';
 import { BindingKeepAlive } from './binding-keepalive.js';
 import { joinNodeRegistry, NODE_STALE_MS } from './node-heartbeat.js';
@@ -24,111 +20,23 @@ import { SipPort } from './sip-port.js';
 import { RouteSigner } from './sip-routing.js';
 import { Termination } from './termination.js';
 import { startAdmission } from './admission.js';
-import type { LoopSampler } from './overload-guard.js';
 import { earlyAdmission } from './early-admission.js';
 import type { PortEvent } from './sip-port.js';
-import type { CarrierPlanSource } from '../carriers/carrier-plan.js';
 import { staticCarrierPlan } from '../carriers/static-carrier-plan.js';
 import { StoreCarrierPlanSource } from '../carriers/store-carrier-plan-source.js';
 import { withDefaultCarrier } from '../carriers/with-default-carrier.js';
-import type { ProbeSettings } from '../carriers/carrier-prober.js';
 import { startCarrierSide } from '../carriers/carrier-side.js';
 import { registerCarrierMetrics } from '../carriers/carrier-metrics.js';
-import type { CarrierStatus } from '../carriers/carrier-status.js';
-import type { RegistrationSettings } from '../carriers/carrier-registrations.js';
-import type { BindingLimits } from './binding-plan.js';
 import { MediaAnchor } from '../media/media-anchor.js';
-import { parseEngineList, type EngineAddress } from '../media/parse-engine-list.js';
+import { parseEngineList } from '../media/parse-engine-list.js';
 import { RtpenginePool } from '../media/rtpengine-pool.js';
 import { registerMediaMetrics } from '../media/media-metrics.js';
 import { watchMedia } from './media-watch.js';
 import { CarrierLimits } from './carrier-limits.js';
 
-/** Knobs tests and benches turn; production uses the defaults. */
-export interface GatewayTuning {
-  proxy?: Partial<ProxyTimers>;
-  sipTimers?: Partial<TimerConfig>;
-  callLog?: CallLogOptions;
-  /**
-   * Failed digest attempts from one source within the window before it is blocked (default: --sip-auth-max-failures).
-   */
-  maxAuthFailures?: number;
-  /** Event-loop lag sampling period of the overload guard (ms). */
-  lagSampleMs?: number;
-  /** Readings for the overload guard instead of this process's event loop (tests of overload control). */
-  overloadSampler?: LoopSampler;
-  /** Answered calls with no BYE after this long are closed in the call log as `expired` (default 6 h). */
-  maxCallDurationMs?: number;
-  /** PSTN simulator answer delay when embedded (ms). */
-  simAnswerDelayMs?: number;
-  /** Clock of the per-trunk calls-per-second windows (default `Date.now`; tests step it by hand). */
-  trunkClock?: () => number;
-  /** OPTIONS probing of carrier URIs (interval, timeout, thresholds); default DEFAULT_PROBE. */
-  carrierProbe?: Partial<ProbeSettings>;
-  /** Carrier registration retry back-off and timeout; default DEFAULT_REGISTRATION. */
-  carrierRegistration?: Partial<RegistrationSettings>;
-  /** Node registry heartbeat period (ms; default `NODE_HEARTBEAT_MS`). */
-  nodeHeartbeatMs?: number;
-  /** Registrar bounds (min/max/default expiry, contacts per trunk). */
-  registrar?: Partial<BindingLimits>;
-  /** Answered calls shorter than this are never one_way_audio / no_media (default 5 s). */
-  mediaQuietMs?: number;
-  /** How often answered calls' RTP is checked against --media-timeout (default a quarter of it, at least 1 s). */
-  mediaCheckMs?: number;
-  /** Overrides --media-timeout (ms). */
-  mediaTimeoutMs?: number;
-}
+import type { Gateway, GatewayAddress, GatewayDeps } from './gateway-types.js';
 
-/** What a gateway running as one of `vsip serve --sip-workers` processes gets from the primary. */
-export interface GatewayWorker {
-  /** Steering of the shared UDP ports, one per side (their own-port tables differ). */
-  udpSteering: { access: UdpSteering; carrier: UdpSteering };
-  /**
-   * A BYE relayed here for a call another worker holds (one that came over another TCP connection): tell the others.
-   */
-  onForeignBye(callId: string): void;
-}
-
-export interface GatewayDeps {
-  store: Store;
-  config: Config;
-  logger: Logger;
-  metrics: Registry;
-  tuning?: GatewayTuning;
-  worker?: GatewayWorker;
-  /** Carriers and routes (the operator's store-backed plan); default: `--carrier` or the simulator as one carrier. */
-  carrierPlan?: CarrierPlanSource;
-  /**
-   * The rtpengines anchoring media (`vsip serve` passes its local child's); null = signalling-only;
-   * undefined = those of `--rtpengine`, else signalling-only.
-   */
-  mediaEngines?: readonly EngineAddress[] | null;
-}
-
-export interface GatewayAddress {
-  side: 'access' | 'carrier' | 'pstn-sim';
-  protocol: SipProtocol;
-  address: string;
-  port: number;
-}
-
-export interface Gateway {
-  addresses: GatewayAddress[];
-  /** Ports our Via and Record-Route name over UDP (a steered worker's own ports; else the listeners'). */
-  routePorts: { access: number; carrier: number };
-  /** The configuration snapshot (tests wait on `settled()`). */
-  snapshot: ConfigSnapshot;
-  callLog: CallLog;
-  /** The embedded PSTN simulator, when no `--carrier` was given. */
-  pstnSim: PstnSim | null;
-  /** Carrier URIs' probe state and carrier registrations (operator API, metrics, doctor). */
-  carriers: CarrierStatus;
-  /** The media plane, null when signalling-only. */
-  media: MediaAnchor | null;
-  /** Closes the record of a call held here whose BYE another worker relayed (see GatewayWorker). */
-  endCall(callId: string): void;
-  close(): Promise<void>;
-}
+export type { Gateway, GatewayAddress, GatewayDeps, GatewayTuning, GatewayWorker } from './gateway-types.js';
 
 /**
  * Starts the SIP gateway: access side (PBXs: UDP+TCP on --sip-port, TLS on --sips-port), carrier
