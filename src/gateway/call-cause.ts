@@ -64,6 +64,10 @@ export const CALL_CAUSES = [
   'srtp_required',
   /** 503: every carrier of the route is at its max calls/s or max concurrent calls. */
   'carrier_limit_exceeded',
+  /** A `mode: flow` number's call-routing webhook answered `reject` with this call's code. */
+  'flow_rejected',
+  /** 480: a `mode: flow` number's call-routing webhook was missing, slow or invalid, and --flow-fallback is reject. */
+  'flow_failed',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

@@ -208,4 +208,18 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
       "Raise the carriers' max_calls_per_second / max_concurrent_calls (operator API), or add a carrier to the " +
       'route',
   },
+  flow_rejected: {
+    code: null,
+    meaning: "The number is in mode flow and the account's call-routing webhook answered reject with this code",
+    fix: 'Nothing to do if intended; else check what your call-routing webhook answers for this number',
+  },
+  flow_failed: {
+    code: 480,
+    meaning:
+      'The number is in mode flow and the call-routing webhook was missing, too slow or answered invalid JSON (the ' +
+      "call's flow_note says which), and the gateway's flow fallback is reject",
+    fix:
+      'Create a webhook with event call.route (vsip webhooks create <url> --events call.route), make it answer ' +
+      'within the flow timeout with a valid answer (docs/flow.md), or set the number to mode pstn',
+  },
 };

@@ -15,6 +15,7 @@ import { DigestGuard } from './digest-guard.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { routeRequest } from './route-request.js';
 import { Origination } from './origination.js';
+import { flowMode } from './flow-mode.js';
 import { DialogTable } from './dialog-table.js';
 import type { ProxyDeps, ProxyTimers } from './proxy-deps.js';
 import { Registrar } from './registrar.js';
@@ -399,6 +400,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       sources: carriers.sources,
       trunkLimits,
       bindings: (sid) => store.listRegistrations(sid),
+      ...flowMode(store, config),
       node: {
         id: nodeId,
         region: config.region,

@@ -13,6 +13,7 @@ import type {
   ClaimedDelivery,
   DeliveryOutcome,
   NewWebhook,
+  RoutingWebhook,
   Webhook,
   WebhookDelivery,
   WebhookEvent,
@@ -245,5 +246,21 @@ export class WebhooksRepo implements WebhookStore {
       .where('created_ms', '<', beforeMs)
       .executeTakeFirst();
     return Number(r.numDeletedRows);
+  }
+
+  async routingWebhook(accountSid: string, trunkSid: string): Promise<RoutingWebhook | null> {
+    const rows = await this.ctx.db
+      .selectFrom('webhooks')
+      .select(['sid', 'url', 'events', 'trunk_sid', 'secret_enc'])
+      .where('account_sid', '=', accountSid)
+      .where('active', '=', 1)
+      .where((eb) => eb.or([eb('trunk_sid', '=', trunkSid), eb('trunk_sid', 'is', null)]))
+      .orderBy('created_at')
+      .orderBy('sid')
+      .execute();
+    // Only a subscription that names `call.route`: `*` asks for events, not to route calls.
+    const routing = rows.filter((r) => r.events.split(',').includes('call.route'));
+    const r = routing.find((x) => x.trunk_sid === trunkSid) ?? routing[0];
+    return r ? { sid: r.sid, url: r.url, secret: this.ctx.box.decrypt(r.secret_enc, r.sid) } : null;
   }
 }
