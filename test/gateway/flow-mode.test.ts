@@ -229,7 +229,7 @@ test('flow: --flow-fallback reject: 480 flow_failed, explained, when the webhook
   }
 });
 
-test('flow: sipp as the carrier: a dialled call completes; a CANCEL while the webhook waits gets 487 at once', async () => {
+test('flow: sipp as the carrier: a dialled call completes; a CANCEL while the webhook waits: 487 at once', async () => {
   const { trunk } = await flowTrunk('+15550003010', { fallbackTo: busyDest(busy) });
   reply = { json: { action: 'dial', destinations: [pbxDest(pbx)] } };
   const r = await runSipp({
