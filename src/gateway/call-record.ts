@@ -35,6 +35,8 @@ export interface CallState {
   dialog?: AnsweredDialog;
   /** A `mode: flow` number's call: what the call-routing webhook answered, or why the fallback applied. */
   flowNote?: string;
+  /** Its call.initiated (and ringing, answered) events were sent as they happened (live-call-events.ts). */
+  liveEvents?: boolean;
 }
 
 /** Where a finished call is written: the call log and the call metrics. */
@@ -89,6 +91,7 @@ export function record(
   };
   if (call.carrier !== undefined) rec.carrier = call.carrier;
   if (call.flowNote !== undefined) rec.flowNote = call.flowNote;
+  if (call.liveEvents === true) rec.liveEvents = true;
   if (call.attempts !== undefined && call.attempts.length > 0) {
     // The attempt still open when the call ended is the one whose final the caller got.
     for (const a of call.attempts) a.code ??= code;

@@ -9,6 +9,7 @@ import type { Store } from '../store/types.js';
 import { advertisedHost } from './advertised-host.js';
 import { callLogger } from './call-logger.js';
 import { callEventsWriter } from '../webhooks/call-events-writer.js';
+import { liveCallEvents } from '../webhooks/live-call-events.js';
 import { CallLog, type CallLogOptions } from './call-log.js';
 import { ConfigSnapshot } from './config-snapshot.js';
 import { DigestGuard } from './digest-guard.js';
@@ -280,6 +281,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       media,
       ...(tuning.mediaQuietMs !== undefined ? { mediaQuietMs: tuning.mediaQuietMs } : {}),
       ...(deps.worker ? { onForeignBye: deps.worker.onForeignBye } : {}),
+      ...liveCallEvents(store, closers, (err) => log.error({ err }, 'call events write failed')),
     };
     registerMediaMetrics(deps.metrics, media);
     const mediaTimeoutMs = tuning.mediaTimeoutMs ?? config.mediaTimeout * 1000;

@@ -158,6 +158,8 @@ export interface CallRecord {
   media?: MediaFacts | null;
   /** A `mode: flow` number's call: what the call-routing webhook answered, or why vsip fell back. */
   flowNote?: string | null;
+  /** Not stored: the call's initiated/ringing/answered webhook events were sent live, its end adds the rest. */
+  liveEvents?: boolean;
 }
 
 export type NewCallRecord = Omit<CallRecord, 'id'>;
