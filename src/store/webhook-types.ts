@@ -88,4 +88,9 @@ export interface WebhookStore {
    * trunk, else one for the whole account; null when there is none.
    */
   routingWebhook(accountSid: string, trunkSid: string): Promise<RoutingWebhook | null>;
+  /**
+   * A config event written with its change (held, `config-event-scope.ts`): sets its `data` to the API's
+   * answer and makes it due now. Rows already being sent are left as they are; returns how many changed.
+   */
+  releaseHeldEvent(eventId: string, data: Record<string, unknown>, nowMs: number): Promise<number>;
 }
