@@ -2,12 +2,12 @@
  * Call records at scale: the insert rate of the gateway's call-log writer (`insertCalls`, 500 records
  * a transaction, as `CallLog` flushes), one-day CDR queries, and a streamed CSV export.
  *
- *   node dist/bench/cdr/cdr-bench.js [sqlite|postgres|both] [records] [seed-batch] [--no-export]
+ *   node dist/bench/cdr/cdr-bench.js [sqlite|postgres|both] [records] [seed-batch] [--no-export] [--days N]
  *
  * The insert rate is measured on the first 100,000 records in transactions of 500 (as the gateway
  * writes); the rest are seeded `seed-batch` records a transaction (default 500) so that 10M records
  * can be reached on a small machine. `--no-export` skips the CSV export (minutes at 10M).
- * Records are spread evenly over 90 days, over 4 trunks of one account, a third of them failed;
+ * Records are spread evenly over 90 days (or --days N), over 4 trunks of one account, a third of them failed;
  * each query figure is the median of 20 runs of the first page (50 records) and of a page deep in
  * the day (cursor after 5,000 records).
  */
@@ -26,7 +26,9 @@ const total = Number(process.argv[3] ?? 1_000_000);
 const seedBatch = Number(process.argv[4] ?? 500);
 const withExport = !process.argv.includes('--no-export');
 const MEASURED = Math.min(total, 100_000);
-const DAYS = 90;
+const daysArg = process.argv.indexOf('--days');
+/** Fewer days give one day the density of a larger total: `1000000 --days 9` is 10M records' day. */
+const DAYS = daysArg === -1 ? 90 : Number(process.argv[daysArg + 1]);
 const END = Date.parse('2026-06-01T00:00:00Z');
 const START = END - DAYS * 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -100,7 +102,8 @@ async function run(kind: 'sqlite' | 'postgres'): Promise<void> {
     }
     let t = performance.now();
 
-    const day = { from: iso(END - 45 * 86_400_000), to: iso(END - 44 * 86_400_000) };
+    const mid = Math.floor(DAYS / 2);
+    const day = { from: iso(END - mid * 86_400_000), to: iso(END - (mid - 1) * 86_400_000) };
     const deep = await (async () => {
       let q: CdrQuery = { ...day, limit: 100 };
       for (let i = 0; i < 50; i++) {
