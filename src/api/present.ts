@@ -91,5 +91,6 @@ export function presentCall(c: CallRecord) {
     ended_at: c.endedAt,
     duration_ms: c.durationMs,
     media: c.media ?? null,
+    flow_note: c.flowNote ?? null,
   };
 }

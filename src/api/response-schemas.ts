@@ -106,6 +106,11 @@ export const callSchema = object({
       'What the media engine saw of the call: engine, and per party (pbx, carrier) the RTP packets, bytes and ' +
       'errors it received, from (address:port), lastPacket (unix s), codec, lost, jitterMs; null when not anchored',
   },
+  flow_note: {
+    ...nullable('string'),
+    description:
+      "a mode: flow number's call: what the call-routing webhook answered, or why vsip fell back (docs/flow.md)",
+  },
 });
 export const deletedSchema = (idField: string) => object({ [idField]: str, deleted: bool });
 

@@ -138,6 +138,8 @@ export interface CallRecord {
   answered_at?: string | null;
   ended_at?: string | null;
   duration_ms?: number | null;
+  /** A mode: flow number's call: what the call-routing webhook answered, or why vsip fell back. */
+  flow_note?: string | null;
   [key: string]: unknown;
 }
 

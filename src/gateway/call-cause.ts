@@ -66,6 +66,10 @@ export const CALL_CAUSES = [
   'carrier_limit_exceeded',
   /** 488: no carrier of the route takes a codec of the offer (the trunk's codecs ∩ the carrier's). */
   'no_common_codec',
+  /** A `mode: flow` number's call-routing webhook answered `reject` with this call's code. */
+  'flow_rejected',
+  /** 480: a `mode: flow` number's call-routing webhook was missing, slow or invalid, and --flow-fallback is reject. */
+  'flow_failed',
 ] as const;
 
 export type CallCause = (typeof CALL_CAUSES)[number];

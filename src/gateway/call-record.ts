@@ -33,6 +33,10 @@ export interface CallState {
   mediaLateOffer?: boolean;
   /** Once answered with media anchored: what the gateway needs to hang the call up itself (media timeout). */
   dialog?: AnsweredDialog;
+  /** A `mode: flow` number's call: what the call-routing webhook answered, or why the fallback applied. */
+  flowNote?: string;
+  /** Its call.initiated (and ringing, answered) events were sent as they happened (live-call-events.ts). */
+  liveEvents?: boolean;
 }
 
 /** Where a finished call is written: the call log and the call metrics. */
@@ -86,6 +90,8 @@ export function record(
     media,
   };
   if (call.carrier !== undefined) rec.carrier = call.carrier;
+  if (call.flowNote !== undefined) rec.flowNote = call.flowNote;
+  if (call.liveEvents === true) rec.liveEvents = true;
   if (call.attempts !== undefined && call.attempts.length > 0) {
     // The attempt still open when the call ended is the one whose final the caller got.
     for (const a of call.attempts) a.code ??= code;

@@ -215,4 +215,18 @@ export const CAUSE_TABLE: Readonly<Record<CallCause, CauseRow>> = {
       'is configured for)',
     fix: 'Offer a codec the carriers take (PCMU, PCMA or G729, as the operator set them), or ask the operator',
   },
+  flow_rejected: {
+    code: null,
+    meaning: "The number is in mode flow and the account's call-routing webhook answered reject with this code",
+    fix: 'Nothing to do if intended; else check what your call-routing webhook answers for this number',
+  },
+  flow_failed: {
+    code: 480,
+    meaning:
+      'The number is in mode flow and the call-routing webhook was missing, too slow or answered invalid JSON (the ' +
+      "call's flow_note says which), and the gateway's flow fallback is reject",
+    fix:
+      'Create a webhook with event call.route (vsip webhooks create <url> --events call.route), make it answer ' +
+      'within the flow timeout with a valid answer (docs/flow.md), or set the number to mode pstn',
+  },
 };

@@ -10,6 +10,8 @@ export interface CompiledTrunk {
   readonly authType: GatewayTrunk['trunk']['authType'];
   readonly sipPassword: string;
   readonly numbers: ReadonlySet<string>;
+  /** Numbers in `mode: flow`: the call-routing webhook says where their calls go (flow-routing.ts). */
+  readonly flowNumbers?: ReadonlySet<string>;
   /** Whitelisted ranges as uint32 network/mask pairs. */
   readonly ranges: ReadonlyArray<{ readonly network: number; readonly mask: number }>;
   /** Sorted by priority (lower first), each priority group listed together. */
@@ -51,6 +53,7 @@ export function compileTrunk(g: GatewayTrunk): CompiledTrunk {
     authType: g.trunk.authType,
     sipPassword: g.sipPassword,
     numbers: new Set(g.numbers),
+    flowNumbers: new Set(g.flowNumbers ?? []),
     ranges,
     destinations,
     externalAlias: alias !== undefined && alias !== '' ? alias : null,

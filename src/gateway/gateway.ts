@@ -5,11 +5,13 @@ import type { TlsOptions } from '../sip/index.js';
 import { advertisedHost } from './advertised-host.js';
 import { callLogger } from './call-logger.js';
 import { callEventsWriter } from '../webhooks/call-events-writer.js';
+import { liveCallEvents } from '../webhooks/live-call-events.js';
 import { CallLog } from './call-log.js';
 import { ConfigSnapshot } from './config-snapshot.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { routeRequest } from './route-request.js';
 import { Origination } from './origination.js';
+import { flowMode } from './flow-mode.js';
 import { DialogTable } from './dialog-table.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { Registrar } from './registrar.js';
@@ -183,6 +185,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       media,
       ...(tuning.mediaQuietMs !== undefined ? { mediaQuietMs: tuning.mediaQuietMs } : {}),
       ...(deps.worker ? { onForeignBye: deps.worker.onForeignBye } : {}),
+      ...liveCallEvents(store, closers, (err) => log.error({ err }, 'call events write failed')),
     };
     registerMediaMetrics(deps.metrics, media);
     const mediaTimeoutMs = tuning.mediaTimeoutMs ?? config.mediaTimeout * 1000;
@@ -243,6 +246,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       sources: carriers.sources,
       trunkLimits,
       bindings: (sid) => store.listRegistrations(sid),
+      ...flowMode(store, config),
       node: {
         id: nodeId,
         region: config.region,

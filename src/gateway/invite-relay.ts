@@ -73,6 +73,7 @@ export class InviteRelay implements InviteServerTransactionUser {
 
   start(): void {
     this.deps.metrics.callStarted(this.call.direction);
+    this.deps.events?.initiated(this.call);
     this.server.user = this;
     if (readableOffer(this)) this.next();
   }
@@ -176,6 +177,7 @@ export class InviteRelay implements InviteServerTransactionUser {
     b.tx.user = new AnsweredCall(this.server, b.target.cseqOffset ?? 0, res.body);
     const call = this.call;
     call.answeredAt = Date.now();
+    this.deps.events?.answered(call, res.status);
     this.deps.dialogs.add(call);
   }
 
@@ -312,6 +314,7 @@ export class Branch implements ClientTransactionUser {
     }
     // §16.7 step 5: a 100 is hop by hop and never forwarded.
     if (res.status <= 100) return;
+    this.relay.deps.events?.ringing(this.relay.call, res.status);
     if (this.relay.call.media) {
       relayAnswerSdp(this, res);
       return;

@@ -29,6 +29,7 @@ import { extensionRefusal } from './refuse-extensions.js';
 import { trunkLimitRefusal } from './trunk-admission.js';
 import type { TrunkLimits } from './trunk-limits.js';
 import type { CarrierSources } from '../carriers/carrier-sources.js';
+import { forkedTargets, isFlowCall, routeByFlow, type FlowMode } from './flow-step.js';
 
 export interface OriginationOptions {
   proxy: ProxyDeps;
@@ -42,6 +43,8 @@ export interface OriginationOptions {
   bindings?: (trunkSid: string) => Promise<Registration[]>;
   /** This node's id (bindings it took name it) and the nodes that are up: calls for flows others hold. */
   node?: { id: string; region: string; nodes: () => Promise<SipNode[]> };
+  /** `mode: flow` numbers: routed by the account's call-routing webhook; none: routed as pstn numbers. */
+  flow?: FlowMode;
 }
 
 /**
@@ -186,6 +189,15 @@ export class Origination {
   }
 
   private route(tx: InviteServerTransaction, refusal: RefuseContext, d: OriginationDecision, handedOff: boolean) {
+    const flow = this.o.flow;
+    if (flow === undefined || !isFlowCall(d)) return this.routeTrunk(tx, refusal, d, handedOff);
+    routeByFlow(flow, tx, refusal, d, (s) => {
+      if (s.kind === 'dial') this.admit(tx, refusal, s.decision, [], handedOff, s.parallel);
+      else this.routeTrunk(tx, refusal, d, handedOff);
+    });
+  }
+
+  private routeTrunk(tx: InviteServerTransaction, refusal: RefuseContext, d: OriginationDecision, handedOff: boolean) {
     const callId = refusal.call.callId;
     const trunk = d.trunk;
     const registered =
@@ -219,6 +231,7 @@ export class Origination {
     d: OriginationDecision,
     regs: ProxyTarget[],
     handedOff: boolean,
+    parallel = false,
   ): void {
     const req = tx.request;
     const callId = getHeader(req, 'call-id') ?? '';
@@ -258,7 +271,7 @@ export class Origination {
       target: { protocol: dest.transport, address: dest.host, port: dest.port },
       label: dest.destination,
     }));
-    const rest = new DestinationSet(targets);
+    const rest = new DestinationSet(parallel ? forkedTargets(targets) : targets);
     const signer = this.o.proxy.signer;
     // The PBX's address is not known before it answers; its signalling source is its destination's host.
     anchorCall(

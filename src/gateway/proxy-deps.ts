@@ -2,6 +2,7 @@ import type { MediaAnchor } from '../media/media-anchor.js';
 import type { CallRecordSink } from './call-record.js';
 import type { DialogTable } from './dialog-table.js';
 import type { RouteSigner } from './sip-routing.js';
+import type { CallEventSink } from '../webhooks/live-call-events.js';
 
 export interface ProxyTimers {
   /**
@@ -23,4 +24,6 @@ export interface ProxyDeps extends CallRecordSink {
   media: MediaAnchor | null;
   /** With several workers: a BYE relayed here for a call not held here (see GatewayWorker). */
   onForeignBye?: (callId: string) => void;
+  /** Webhook call events as calls progress; none: only the call's record raises events, at its end. */
+  events?: CallEventSink;
 }

@@ -29,6 +29,7 @@ const toRow = (c: NewCallRecord): Insertable<CallsTable> => ({
   carrier: c.carrier ?? null,
   carrier_attempts: c.carrierAttempts ?? null,
   media: c.media == null ? null : JSON.stringify(c.media),
+  flow_note: c.flowNote ?? null,
 });
 
 export class CallLogRepo {

@@ -84,6 +84,7 @@ function emptyGatewayTrunk(
     trunk: toTrunk(r),
     sipPassword: ctx.box.decrypt(r.sip_password_enc, r.sid),
     numbers: [],
+    flowNumbers: [],
     ips: [],
     destinations: [],
     settings: {},
@@ -103,13 +104,17 @@ async function fillItems(db: Db, bySid: Map<string, GatewayTrunk>): Promise<void
   for await (const rows of batches((after, limit) =>
     db
       .selectFrom('phone_numbers')
-      .select(['id', 'trunk_sid', 'phone_number'])
+      .select(['id', 'trunk_sid', 'phone_number', 'mode'])
       .where('id', '>', after)
       .orderBy('id')
       .limit(limit)
       .execute(),
   )) {
-    for (const r of rows) bySid.get(r.trunk_sid)?.numbers.push(r.phone_number);
+    for (const r of rows) {
+      const g = bySid.get(r.trunk_sid);
+      g?.numbers.push(r.phone_number);
+      if (r.mode === 'flow') g?.flowNumbers?.push(r.phone_number);
+    }
   }
   for await (const rows of batches((after, limit) =>
     db
@@ -143,11 +148,12 @@ async function fillOne(db: Db, g: GatewayTrunk): Promise<void> {
   const sid = g.trunk.sid;
   const numbers = await db
     .selectFrom('phone_numbers')
-    .select('phone_number')
+    .select(['phone_number', 'mode'])
     .where('trunk_sid', '=', sid)
     .orderBy('id')
     .execute();
   g.numbers = numbers.map((r) => r.phone_number);
+  g.flowNumbers = numbers.filter((r) => r.mode === 'flow').map((r) => r.phone_number);
   const ips = await db
     .selectFrom('whitelisted_ips')
     .select(['ip', 'mask'])

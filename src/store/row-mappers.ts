@@ -135,4 +135,5 @@ export const toCall = (r: Selectable<CallsTable>): CallRecord => ({
   carrier: r.carrier ?? null,
   carrierAttempts: r.carrier_attempts ?? null,
   media: parseMedia(r.media),
+  ...(r.flow_note != null ? { flowNote: r.flow_note } : {}),
 });

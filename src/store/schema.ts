@@ -118,6 +118,8 @@ export interface CallsTable {
   carrier_attempts: string | null;
   /** JSON of MediaFacts (migration 0003). */
   media: string | null;
+  /** What the call-routing webhook did for a flow-mode number (migration 0012). */
+  flow_note?: string | null;
 }
 
 export interface MetaTable {

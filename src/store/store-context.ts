@@ -7,6 +7,8 @@ import type { Database } from './schema.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { StoreError } from './types.js';
 import type { ChangeEvent } from './types.js';
+import { CONFIG_EVENT_HOLD_MS, configEventScope, type ConfigEventScope } from './config-event-scope.js';
+import { enqueueEventRows } from './webhooks-repo.js';
 
 export type DbErrorKind = 'unique' | 'foreign_key' | null;
 
@@ -58,18 +60,32 @@ export async function write<T>(
 ): Promise<T> {
   let result: T;
   let published: ChangeEvent[];
+  // An API write's config event goes into the outbox with the change, or not at all (config-event-scope.ts).
+  const scope = configEventScope.getStore();
+  const pending = scope !== undefined && !scope.written ? scope : null;
   try {
     [result, published] = await ctx.db.transaction().execute(async (trx) => {
       const r = await fn(trx);
       const ev = events(r);
+      if (pending !== null) await writeConfigEvent(trx, pending, ev);
       if (ev.length > 0) await ctx.hooks.publishInTransaction(trx, ev);
       return [r, ev] as const;
     });
   } catch (err) {
     throw translateDbError(ctx, err, uniqueField);
   }
+  if (pending !== null) pending.written = true;
   if (published.length > 0) ctx.hooks.afterCommit(published);
   return result;
+}
+
+async function writeConfigEvent(trx: Trx, scope: ConfigEventScope, changes: ChangeEvent[]): Promise<void> {
+  const e = scope.event;
+  // A trunk being created has its sid only now: its change event names it.
+  const trunkSid = e.trunkSid ?? changes.find((c) => c.kind === 'trunk')?.trunkSid ?? null;
+  scope.event = { ...e, trunkSid, data: { ...e.data, trunk_sid: trunkSid } };
+  const now = Date.now();
+  await enqueueEventRows(trx, [scope.event], now, now + CONFIG_EVENT_HOLD_MS);
 }
 
 /**

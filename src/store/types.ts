@@ -156,6 +156,10 @@ export interface CallRecord {
   carrierAttempts?: string | null;
   /** What rtpengine saw of the call's RTP, per party; null when media was not anchored. */
   media?: MediaFacts | null;
+  /** A `mode: flow` number's call: what the call-routing webhook answered, or why vsip fell back. */
+  flowNote?: string | null;
+  /** Not stored: the call's initiated/ringing/answered webhook events were sent live, its end adds the rest. */
+  liveEvents?: boolean;
 }
 
 export type NewCallRecord = Omit<CallRecord, 'id'>;
@@ -251,6 +255,8 @@ export interface GatewayTrunk {
   accountSuspended?: boolean;
   sipPassword: string;
   numbers: string[];
+  /** The numbers (of `numbers`) in `mode: flow`: routed by the account's call-routing webhook. */
+  flowNumbers?: string[];
   ips: Array<{ ip: string; mask: number }>;
   destinations: DestinationUri[];
   settings: Record<string, string>;

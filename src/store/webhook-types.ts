@@ -61,6 +61,13 @@ export interface DeliveryOutcome {
   error: string | null;
 }
 
+/** The call-routing webhook of flow mode: a subscription naming `call.route`, with its secret to sign. */
+export interface RoutingWebhook {
+  sid: string;
+  url: string;
+  secret: string;
+}
+
 export interface WebhookStore {
   createWebhook(input: NewWebhook): Promise<{ webhook: Webhook; secret: string }>;
   listWebhooks(accountSid: string): Promise<Webhook[]>;
@@ -76,4 +83,14 @@ export interface WebhookStore {
   /** Deletes delivered and failed deliveries created before `beforeMs`; returns how many. */
   pruneDeliveries(beforeMs: number): Promise<number>;
   redeliver(accountSid: string, webhookSid: string, deliveryId: string, nowMs: number): Promise<WebhookDelivery | null>;
+  /**
+   * The active subscription that routes a flow-mode number's calls: one naming `call.route` for this
+   * trunk, else one for the whole account; null when there is none.
+   */
+  routingWebhook(accountSid: string, trunkSid: string): Promise<RoutingWebhook | null>;
+  /**
+   * A config event written with its change (held, `config-event-scope.ts`): sets its `data` to the API's
+   * answer and makes it due now. Rows already being sent are left as they are; returns how many changed.
+   */
+  releaseHeldEvent(eventId: string, data: Record<string, unknown>, nowMs: number): Promise<number>;
 }

@@ -5,14 +5,15 @@
  * expires, so its row is sent again (at-least-once, de-duplicated by event id).
  */
 import { randomBytes } from 'node:crypto';
-import type { Selectable } from 'kysely';
-import type { WebhookDeliveriesTable, WebhooksTable } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, WebhookDeliveriesTable, WebhooksTable } from './schema.js';
 import { nowIso } from './store-context.js';
 import type { StoreContext } from './store-context.js';
 import type {
   ClaimedDelivery,
   DeliveryOutcome,
   NewWebhook,
+  RoutingWebhook,
   Webhook,
   WebhookDelivery,
   WebhookEvent,
@@ -114,54 +115,27 @@ export class WebhooksRepo implements WebhookStore {
   }
 
   async enqueueEvents(events: WebhookEvent[], nowMs: number): Promise<number> {
-    if (events.length === 0) return 0;
-    const accounts = [...new Set(events.map((e) => e.accountSid))];
-    const subs = (
-      await this.ctx.db
-        .selectFrom('webhooks')
-        .selectAll()
-        .where('account_sid', 'in', accounts)
-        .where('active', '=', 1)
-        .execute()
-    ).map(toWebhook);
-    if (subs.length === 0) return 0;
-    const rows = [];
-    for (const e of events) {
-      const payload = JSON.stringify({
-        id: e.id,
-        type: e.type,
-        created_at: e.createdAt,
-        account_sid: e.accountSid,
-        trunk_sid: e.trunkSid,
-        data: e.data,
-      });
-      for (const w of subs) {
-        if (w.accountSid !== e.accountSid || !wants(w, e)) continue;
-        rows.push({
-          id: `wd${hex(12)}`,
-          webhook_sid: w.sid,
-          account_sid: e.accountSid,
-          event_id: e.id,
-          event_type: e.type,
-          payload,
-          state: 'pending',
-          attempts: 0,
-          created_ms: nowMs,
-          next_attempt_ms: nowMs,
-          lease_until_ms: 0,
-          last_status: null,
-          last_error: null,
-        });
-      }
-    }
-    // Chunks keep each statement under SQLite's bound-parameter limit.
-    for (let i = 0; i < rows.length; i += 50) {
-      await this.ctx.db
-        .insertInto('webhook_deliveries')
-        .values(rows.slice(i, i + 50))
-        .execute();
-    }
-    return rows.length;
+    return enqueueEventRows(this.ctx.db, events, nowMs);
+  }
+
+  async releaseHeldEvent(eventId: string, data: Record<string, unknown>, nowMs: number): Promise<number> {
+    const row = await this.ctx.db
+      .selectFrom('webhook_deliveries')
+      .select('payload')
+      .where('event_id', '=', eventId)
+      .executeTakeFirst();
+    if (row === undefined) return 0;
+    const payload = JSON.stringify({ ...(JSON.parse(row.payload) as Record<string, unknown>), data });
+    // Only rows not yet sent: once the hold expired the dispatcher may have taken one (with the first payload).
+    const r = await this.ctx.db
+      .updateTable('webhook_deliveries')
+      .set({ payload, next_attempt_ms: nowMs })
+      .where('event_id', '=', eventId)
+      .where('state', '=', 'pending')
+      .where('attempts', '=', 0)
+      .where('lease_until_ms', '<=', nowMs)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   async claimDueDeliveries(nowMs: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
@@ -246,4 +220,76 @@ export class WebhooksRepo implements WebhookStore {
       .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
+
+  async routingWebhook(accountSid: string, trunkSid: string): Promise<RoutingWebhook | null> {
+    const rows = await this.ctx.db
+      .selectFrom('webhooks')
+      .select(['sid', 'url', 'events', 'trunk_sid', 'secret_enc'])
+      .where('account_sid', '=', accountSid)
+      .where('active', '=', 1)
+      .where((eb) => eb.or([eb('trunk_sid', '=', trunkSid), eb('trunk_sid', 'is', null)]))
+      .orderBy('created_at')
+      .orderBy('sid')
+      .execute();
+    // Only a subscription that names `call.route`: `*` asks for events, not to route calls.
+    const routing = rows.filter((r) => r.events.split(',').includes('call.route'));
+    const r = routing.find((x) => x.trunk_sid === trunkSid) ?? routing[0];
+    return r ? { sid: r.sid, url: r.url, secret: this.ctx.box.decrypt(r.secret_enc, r.sid) } : null;
+  }
+}
+
+/**
+ * One outbox row per event and matching active subscription, on `db` — the store's handle, or the
+ * transaction of the change an event describes (config events, `store-context.ts`). Rows held until
+ * `holdUntilMs` are not due before then unless released (`releaseHeldEvent`).
+ */
+export async function enqueueEventRows(
+  db: Kysely<Database>,
+  events: WebhookEvent[],
+  nowMs: number,
+  holdUntilMs: number = nowMs,
+): Promise<number> {
+  if (events.length === 0) return 0;
+  const accounts = [...new Set(events.map((e) => e.accountSid))];
+  const subs = (
+    await db.selectFrom('webhooks').selectAll().where('account_sid', 'in', accounts).where('active', '=', 1).execute()
+  ).map(toWebhook);
+  if (subs.length === 0) return 0;
+  const rows = [];
+  for (const e of events) {
+    const payload = JSON.stringify({
+      id: e.id,
+      type: e.type,
+      created_at: e.createdAt,
+      account_sid: e.accountSid,
+      trunk_sid: e.trunkSid,
+      data: e.data,
+    });
+    for (const w of subs) {
+      if (w.accountSid !== e.accountSid || !wants(w, e)) continue;
+      rows.push({
+        id: `wd${hex(12)}`,
+        webhook_sid: w.sid,
+        account_sid: e.accountSid,
+        event_id: e.id,
+        event_type: e.type,
+        payload,
+        state: 'pending',
+        attempts: 0,
+        created_ms: nowMs,
+        next_attempt_ms: holdUntilMs,
+        lease_until_ms: 0,
+        last_status: null,
+        last_error: null,
+      });
+    }
+  }
+  // Chunks keep each statement under SQLite's bound-parameter limit.
+  for (let i = 0; i < rows.length; i += 50) {
+    await db
+      .insertInto('webhook_deliveries')
+      .values(rows.slice(i, i + 50))
+      .execute();
+  }
+  return rows.length;
 }

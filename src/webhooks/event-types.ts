@@ -18,4 +18,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'destination_uri.updated',
   'destination_uri.deleted',
   'setting.updated',
+  /**
+   * Not an event: a subscription naming it is the call-routing webhook of `mode: flow` numbers, asked at
+   * call time (docs/flow.md). `*` never includes it.
+   */
+  'call.route',
 ] as const;

@@ -114,6 +114,18 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
         await count({ number: '+919876543210' }),
         expect((c) => c.callee === '919876543210'),
       );
+      // the number look-up keeps the scope and the time range (they move into its subquery)
+      assert.equal(
+        await count({ number: '+14155550100', from, to, trunkSid: t2 }),
+        expect(
+          (c) =>
+            (c.caller === '+14155550100' || c.callee === '+14155550100') &&
+            c.startedAt >= from &&
+            c.startedAt < to &&
+            c.trunkSid === t2,
+        ),
+      );
+      assert.equal(await count({ number: '+14155550100', from, to, trunkSid: t2 }), 2);
       assert.equal(await count({ callId: 'c7@pbx' }), 1);
       assert.equal(await count({ callId: 'c1000@pbx' }), 0, 'another account');
       assert.equal((await all(store, other, { limit: 50 })).length, 1);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { makeFixture } from './store-fixtures.js';
 import type { Fixture, Kind } from './store-fixtures.js';
 import type { WebhookEvent } from '../../src/store/webhook-types.js';
+import { CONFIG_EVENT_HOLD_MS, configEventScope, type ConfigEventScope } from '../../src/store/config-event-scope.js';
 
 const ev = (accountSid: string, type: string, trunkSid: string | null, n: number): WebhookEvent => ({
   id: `evt_${n}`,
@@ -126,6 +127,62 @@ for (const kind of ['sqlite', 'postgres'] as Kind[]) {
       assert.equal(await store.webhooks.deleteWebhook(b, all.webhook.sid), false);
       assert.equal(await store.webhooks.deleteWebhook(a, all.webhook.sid), true);
       assert.deepEqual(await store.webhooks.listDeliveries(a, all.webhook.sid, 50), []);
+    });
+
+    test('a config event is written in the transaction of its change: held, released, or rolled back', async () => {
+      const { store } = await fx.fresh();
+      const a = (await store.createAccount('a')).accountSid;
+      const hook = await store.webhooks.createWebhook({
+        accountSid: a,
+        trunkSid: null,
+        url: 'http://x/',
+        events: ['*'],
+      });
+      const scope = (type: string, trunkSid: string | null): ConfigEventScope => ({
+        event: { id: `evt_${type}`, type, accountSid: a, trunkSid, createdAt: '2026-01-01T00:00:00Z', data: {} },
+        written: false,
+      });
+      // A trunk created inside a scope: its event is in the outbox as soon as the change is, before any
+      // answer (the process could die here), with the new trunk's sid, and held.
+      const created = scope('trunk.created', null);
+      const trunk = await configEventScope.run(created, () =>
+        store.createTrunk({ accountSid: a, name: 't', nsoCode: 'ANY-ANY', domainName: `${a}.pstn.exotel.com` }),
+      );
+      assert.equal(created.written, true);
+      const [row] = await store.webhooks.listDeliveries(a, hook.webhook.sid, 10);
+      assert.equal(row?.eventId, 'evt_trunk.created');
+      assert.equal(JSON.parse(row?.payload ?? '{}').trunk_sid, trunk.sid);
+      const now = Date.now();
+      assert.ok((row?.nextAttemptMs ?? 0) >= now + CONFIG_EVENT_HOLD_MS - 5000, 'held for the answer');
+      assert.deepEqual(await store.webhooks.claimDueDeliveries(now, 10, 1000), [], 'not due while held');
+      // Not released (the process died): it goes out when the hold expires, with what the transaction knew.
+      const late = await store.webhooks.claimDueDeliveries(now + CONFIG_EVENT_HOLD_MS + 1000, 10, 1000);
+      assert.deepEqual(
+        late.map((d) => d.eventId),
+        ['evt_trunk.created'],
+      );
+
+      // Released: the answer is filled in and it is due at once. A second write of the same request adds nothing.
+      const numbers = scope('phone_number.created', trunk.sid);
+      await configEventScope.run(numbers, async () => {
+        await store.addPhoneNumber(a, trunk.sid, '+14155550101', 'pstn');
+        await store.addPhoneNumber(a, trunk.sid, '+14155550102', 'pstn');
+      });
+      assert.equal(await store.webhooks.releaseHeldEvent('evt_phone_number.created', { result: 'ok' }, now), 1);
+      const due = await store.webhooks.claimDueDeliveries(now, 10, 1000);
+      assert.deepEqual(
+        due.map((d) => [d.eventId, JSON.parse(d.payload).data]),
+        [['evt_phone_number.created', { result: 'ok' }]],
+      );
+
+      // A change that fails (a duplicate number) rolls its event back with it.
+      const failed = scope('phone_number.created', trunk.sid);
+      await assert.rejects(
+        configEventScope.run(failed, () => store.addPhoneNumber(a, trunk.sid, '+14155550101', 'pstn')),
+      );
+      assert.equal(failed.written, false);
+      const ids = (await store.webhooks.listDeliveries(a, hook.webhook.sid, 10)).map((d) => d.eventId);
+      assert.deepEqual(ids.sort(), ['evt_phone_number.created', 'evt_trunk.created']);
     });
   });
 }

@@ -46,6 +46,89 @@ test('call records become call.* events: answered, failed with code and cause, n
   assert.deepEqual(callEvents([{ ...base, accountSid: null }]), [], 'no account: nobody to tell');
 });
 
+test('a record whose progress was sent live adds only its end; media facts ride on the end event', () => {
+  const media = {
+    engine: 'rtpengine',
+    pbx: { packets: 500 },
+    carrier: { packets: 0 },
+  } as unknown as NewCallRecord['media'];
+  const live = callEvents([{ ...base, liveEvents: true, media }]);
+  assert.deepEqual(
+    live.map((e) => e.type),
+    ['call.completed'],
+  );
+  assert.deepEqual(live[0]?.data.media, media);
+  const failed = callEvents([{ ...base, liveEvents: true, finalCode: 503, cause: 'media_unavailable', media }]);
+  assert.deepEqual(
+    failed.map((e) => [e.type, e.data.sip_code, e.data.media]),
+    [['call.failed', 503, media]],
+  );
+  assert.equal('media' in (callEvents([base])[2]?.data ?? {}), false, 'no media key when not anchored');
+});
+
+test('call.initiated, call.ringing and call.answered reach the outbox while the call is still up', async () => {
+  const h = await startHarness();
+  const pbx = await PstnSim.start({ host: '127.0.0.2', callerId: '+919800000002' });
+  const webhooks = h.store.webhooks;
+  assert.ok(webhooks);
+  try {
+    const t = await h.store.createTrunk({
+      accountSid: h.accountSid,
+      name: 'live',
+      nsoCode: 'ANY-ANY',
+      domainName: `${h.accountSid}.pstn.exotel.com`,
+    });
+    await h.store.addPhoneNumber(h.accountSid, t.sid, '+919800000002', 'pstn');
+    await h.store.addWhitelistedIp(h.accountSid, t.sid, '127.0.0.2', 32);
+    const { webhook } = await webhooks.createWebhook({
+      accountSid: h.accountSid,
+      trunkSid: t.sid,
+      url: 'http://127.0.0.1:9/unused',
+      events: ['*'],
+    });
+    await h.gateway.snapshot.settled();
+    let ended = false;
+    const call = pbx.call('+14155550125', h.access('udp'), 8000).then((r) => {
+      ended = true;
+      return r;
+    });
+    const types = async () => (await webhooks.listDeliveries(h.accountSid, webhook.sid, 50)).map((d) => d.eventType);
+    const progress = await waitFor(
+      async () => {
+        const x = await types();
+        return x.includes('call.answered') && x;
+      },
+      7000,
+      'call.answered in the outbox',
+    );
+    assert.equal(ended, false, 'the call is still up');
+    assert.deepEqual([...progress].sort(), ['call.answered', 'call.initiated', 'call.ringing']);
+    const delivery = (await webhooks.listDeliveries(h.accountSid, webhook.sid, 50)).find(
+      (d) => d.eventType === 'call.ringing',
+    );
+    const payload = JSON.parse(delivery?.payload ?? '{}');
+    assert.equal(payload.trunk_sid, t.sid);
+    assert.equal(payload.data.sip_code, 180);
+    assert.equal(payload.data.from, '+919800000002');
+    assert.equal(payload.data.to, '+14155550125');
+    const r = await call;
+    assert.equal(r.status, 200, r.reason);
+    const all = await waitFor(
+      async () => {
+        await h.gateway.callLog.flush();
+        const x = await types();
+        return x.includes('call.completed') && x;
+      },
+      20_000,
+      'call.completed in the outbox',
+    );
+    assert.deepEqual([...all].sort(), ['call.answered', 'call.completed', 'call.initiated', 'call.ringing']);
+  } finally {
+    await pbx.close();
+    await h.close();
+  }
+});
+
 test('a dead webhook endpoint does not delay calls: a call completes while the receiver hangs', async () => {
   const h = await startHarness();
   const pbx = await PstnSim.start({ host: '127.0.0.2', callerId: '+919800000001' });
@@ -85,11 +168,12 @@ test('a dead webhook endpoint does not delay calls: a call completes while the r
       async () => {
         await h.gateway.callLog.flush();
         const d = await webhooks.listDeliveries(h.accountSid, webhook.sid, 50);
-        return d.length >= 6 && d.map((x) => x.eventType).sort();
+        return d.length >= 8 && d.map((x) => x.eventType).sort();
       },
       10_000,
       'both calls in the outbox',
     );
+    // call.ringing since events are sent as calls progress (the simulator answers after a 180).
     assert.deepEqual(types, [
       'call.answered',
       'call.answered',
@@ -97,6 +181,8 @@ test('a dead webhook endpoint does not delay calls: a call completes while the r
       'call.completed',
       'call.initiated',
       'call.initiated',
+      'call.ringing',
+      'call.ringing',
     ]);
   } finally {
     await rx.close();

@@ -22,7 +22,9 @@ const fields = {
   mode: {
     type: 'string',
     enum: ['pstn', 'flow'],
-    description: 'pstn (route to the telephone network, default) or flow (route to a Voice AI flow)',
+    description:
+      'pstn (calls go to the trunk destination URIs, default) or flow (routed by the call-routing webhook, ' +
+      'docs/flow.md)',
     examples: ['pstn'],
   },
 } as const;

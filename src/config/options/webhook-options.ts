@@ -1,6 +1,6 @@
 /**
  * `vsip serve` settings (the table is in ../options.ts): webhook delivery from the outbox:
- * timeouts, retries, polling.
+ * timeouts, retries, polling; flow mode's call-routing webhook.
  */
 import type { OptionSpec } from '../option-spec.js';
 
@@ -59,5 +59,28 @@ export const WEBHOOK_OPTIONS = [
     max: 60_000,
     help: 'how often the API process looks for due webhook deliveries in the outbox',
     arg: 'ms',
+  },
+  {
+    key: 'flowTimeoutMs',
+    flag: '--flow-timeout-ms',
+    env: 'VSIP_FLOW_TIMEOUT_MS',
+    type: 'int',
+    default: '3000',
+    min: 100,
+    max: 30_000,
+    help: 'how long a flow-mode call waits for the call-routing webhook before --flow-fallback applies',
+    arg: 'ms',
+  },
+  {
+    key: 'flowFallback',
+    flag: '--flow-fallback',
+    env: 'VSIP_FLOW_FALLBACK',
+    type: 'enum',
+    default: 'trunk',
+    values: ['trunk', 'reject'],
+    help:
+      "what a flow-mode call does when the call-routing webhook is missing, slow or answers nonsense: the trunk's " +
+      'destination URIs (trunk) or a 480 (reject)',
+    arg: 'mode',
   },
 ] as const satisfies readonly OptionSpec[];

@@ -15,6 +15,7 @@ import { bindingsMigration } from './0006-bindings.js';
 import { cdrMigration } from './0007-cdr.js';
 import { idempotencyMigration } from './0010-idempotency.js';
 import { webhooksMigration } from './0011-webhooks.js';
+import { flowCdrNumberMigration } from './0012-flow-cdr-number.js';
 
 export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
   // Names sort lexically: Kysely applies them in that order.
@@ -28,6 +29,7 @@ export function migrations(dialect: SqlDialectKind): Record<string, Migration> {
     '0007-cdr': cdrMigration(dialect),
     '0010-idempotency': idempotencyMigration(dialect),
     '0011-webhooks': webhooksMigration(dialect),
+    '0012-flow-cdr-number': flowCdrNumberMigration(),
   };
 }
 
