@@ -95,9 +95,9 @@ async function callStep(mode: Mode, rate: number, engine: LocalRtpengine): Promi
     }),
     '-l',
     '5000',
-    // A call that hears nothing for 5 s (a datagram lost on a saturated box) fails instead of holding the step.
+    // A call that hears nothing for 8 s (a datagram lost on a saturated box) fails instead of holding the step.
     '-recv_timeout',
-    '5000',
+    '8000',
   ];
   const cpu0 = mode.proxyCpuUs();
   const eng0 = procCpuUs(engine.child.pid as number);

@@ -15,7 +15,7 @@ import { FIXTURES, uacArgs } from '../gateway/sipp-gateway.js';
 
 export interface StreamStep {
   calls: number;
-  /** Packets the senders were asked for in the window (calls × 2 × 50 × seconds). */
+  /** Packets due in the measured window (calls × 2 parties × 50/s × its length). */
   asked: number;
   sent: number;
   received: number;
@@ -75,6 +75,8 @@ function ask(child: ChildProcess, msg: object, key: string): Promise<Record<stri
 }
 
 export async function streamStep(n: number, c: StreamContext): Promise<StreamStep> {
+  // Sessions left from the call-rate steps (a call sipp gave up on) are not this step's calls.
+  const before = new Set(await sessionIds(c.ng, 100_000));
   const holdMs = Math.ceil((n / SETUP_RATE) * 1000) + c.seconds * 1000 + 8000;
   const sipp = runSipp({
     args: [
@@ -98,11 +100,13 @@ export async function streamStep(n: number, c: StreamContext): Promise<StreamSte
   const senders: ChildProcess[] = [];
   try {
     const deadline = Date.now() + holdMs - c.seconds * 1000 - 3000;
-    let ids = await sessionIds(c.ng, n);
+    const mine = async (): Promise<string[]> =>
+      (await sessionIds(c.ng, before.size + n)).filter((id) => !before.has(id));
+    let ids = await mine();
     while (ids.length < n) {
       if (Date.now() > deadline) throw new Error(`only ${ids.length} of ${n} calls came up`);
       await new Promise((r) => setTimeout(r, 200));
-      ids = await sessionIds(c.ng, n);
+      ids = await mine();
     }
     const calls: Array<[number, number]> = [];
     for (const id of ids) {
@@ -123,17 +127,17 @@ export async function streamStep(n: number, c: StreamContext): Promise<StreamSte
     const eng0 = c.engineCpuUs();
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, c.seconds * 1000));
-    const results = await Promise.all(senders.map((s) => ask(s, { stop: true }, 'sent')));
     const windowUs = (Date.now() - t0) * 1000;
     const vsipUs = c.vsipCpuUs() - vsip0;
     const engUs = c.engineCpuUs() - eng0;
+    const results = await Promise.all(senders.map((s) => ask(s, { stop: true }, 'sent')));
     const sum = (k: string): number => results.reduce((a, r) => a + (r[k] ?? 0), 0);
     const sent = sum('sent');
     const received = sum('received');
     const pct = (us: number): number => Math.round((100 * us) / windowUs);
     return {
       calls: calls.length,
-      asked: calls.length * 2 * PPS * c.seconds,
+      asked: Math.round((calls.length * 2 * PPS * windowUs) / 1e6),
       sent,
       received,
       lossPct: Math.round(10_000 * Math.max(0, 1 - received / Math.max(1, sent))) / 100,
