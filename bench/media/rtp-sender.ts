@@ -6,8 +6,11 @@
  * lowering the rate; the parent sums sent/received of several such processes.
  *
  * Messages from the parent: `{ calls: [[portFacingA, portFacingB], …], host, pps }` opens the
- * sockets and starts sending; `{ mark: true }` zeroes the counters (after warm-up); `{ stop: true }`
- * stops sending, waits for packets in flight and answers with the counts and this process's CPU.
+ * sockets and starts sending; `{ mark: true }` starts the measured window (after warm-up: packets
+ * sent before rtpengine latched a party's source went to the SDP address); `{ stop: true }` stops
+ * sending, waits until nothing more arrives and answers with the counts and this process's CPU.
+ * Only packets sent inside the window are counted at either end (the first payload byte says so),
+ * so a backlog queued before the mark and delivered after it is not mistaken for traffic.
  */
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
@@ -28,7 +31,7 @@ function lookupLiteral(
   callback(null, address, isIP(address) || family);
 }
 
-async function openSocket(host: string, onPacket: () => void): Promise<dgram.Socket> {
+async function openSocket(host: string, onPacket: (m: Buffer) => void): Promise<dgram.Socket> {
   const s = dgram.createSocket({
     type: 'udp4',
     lookup: lookupLiteral as dgram.SocketOptions['lookup'],
@@ -48,6 +51,13 @@ const cpuUs = (): number => {
 
 let sent = 0;
 let received = 0;
+let lastArrival = 0;
+/** Payload byte 0 of packets sent inside the measured window. */
+let phase = 0;
+const onPacket = (m: Buffer): void => {
+  lastArrival = Date.now();
+  if (m.length > 12 && m[12] === 1) received++;
+};
 let lateTicks = 0;
 let cpu0 = cpuUs();
 let timer: NodeJS.Timeout | null = null;
@@ -55,8 +65,8 @@ let sockets: dgram.Socket[] = [];
 
 function start(m: Start): Promise<void> {
   return (async () => {
-    const a = await openSocket(m.host, () => received++);
-    const b = await openSocket(m.host, () => received++);
+    const a = await openSocket(m.host, onPacket);
+    const b = await openSocket(m.host, onPacket);
     sockets = [a, b];
     const seq = new Uint32Array(m.calls.length);
     const t0 = Date.now();
@@ -69,6 +79,7 @@ function start(m: Start): Promise<void> {
       p.writeUInt32BE(((seq[i] as number) * 160) >>> 0, 4);
       p.writeUInt32BE(ssrc >>> 0, 8);
       p.fill(0xff, 12);
+      p[12] = phase;
       return p;
     };
     const tick = (): void => {
@@ -80,7 +91,7 @@ function start(m: Start): Promise<void> {
           a.send(packet(i, 2 * i + 1), toA, m.host);
           b.send(packet(i, 2 * i + 2), toB, m.host);
           seq[i] = (seq[i] as number) + 1;
-          sent += 2;
+          if (phase === 1) sent += 2;
         }
       }
     };
@@ -95,16 +106,20 @@ process.on('message', (m: Msg) => {
     sent = 0;
     received = 0;
     lateTicks = 0;
+    phase = 1;
     cpu0 = cpuUs();
     process.send?.({ marked: true });
   } else if ('stop' in m) {
     if (timer !== null) clearInterval(timer);
     const cpu = cpuUs() - cpu0;
-    // Packets in flight through rtpengine arrive within a few ms on loopback.
-    setTimeout(() => {
+    // Packets in flight (or queued in a busy rtpengine) still count: wait until 500 ms pass without one, 10 s at most.
+    const end = Date.now() + 10_000;
+    const drained = setInterval(() => {
+      if (Date.now() - lastArrival < 500 && Date.now() < end) return;
+      clearInterval(drained);
       process.send?.({ sent, received, lateTicks, cpuUs: cpu });
       for (const s of sockets) s.close();
       process.disconnect?.();
-    }, 300);
+    }, 100);
   }
 });

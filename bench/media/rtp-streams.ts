@@ -26,6 +26,8 @@ export interface StreamStep {
   sendersCpuPct: number;
   /** Sender ticks that had to catch up more than one packet interval (a sender falling behind). */
   lateTicks: number;
+  /** Held calls sipp counted as failed (a call that failed while RTP flowed takes its packets with it). */
+  heldFailed?: number;
 }
 
 export interface StreamContext {
@@ -98,6 +100,7 @@ export async function streamStep(n: number, c: StreamContext): Promise<StreamSte
     killAfterMs: holdMs + 90_000,
   });
   const senders: ChildProcess[] = [];
+  let result: StreamStep | null = null;
   try {
     const deadline = Date.now() + holdMs - c.seconds * 1000 - 3000;
     const mine = async (): Promise<string[]> =>
@@ -135,7 +138,7 @@ export async function streamStep(n: number, c: StreamContext): Promise<StreamSte
     const sent = sum('sent');
     const received = sum('received');
     const pct = (us: number): number => Math.round((100 * us) / windowUs);
-    return {
+    result = {
       calls: calls.length,
       asked: Math.round((calls.length * 2 * PPS * windowUs) / 1e6),
       sent,
@@ -146,10 +149,12 @@ export async function streamStep(n: number, c: StreamContext): Promise<StreamSte
       sendersCpuPct: pct(sum('cpuUs')),
       lateTicks: sum('lateTicks'),
     };
+    return result;
   } finally {
     for (const s of senders) if (s.connected) s.disconnect();
     const r = await sipp;
     const { successful, failed } = sippCounts(r.stdout);
+    if (result !== null) result.heldFailed = failed;
     if (failed > 0 || successful < n) console.log(`  (held calls: ${successful} completed, ${failed} failed)`);
   }
 }
