@@ -74,6 +74,8 @@ interface Mode {
 
 interface CallStep {
   rate: number;
+  calls: number;
+  completed: number;
   achieved: number;
   failed: number;
   proxyUsPerCall: number;
@@ -108,6 +110,8 @@ async function callStep(mode: Mode, rate: number, engine: LocalRtpengine): Promi
   const done = Math.max(1, successful);
   return {
     rate,
+    calls,
+    completed: successful,
     achieved: Math.round(successful / secs),
     failed,
     proxyUsPerCall: Math.round((mode.proxyCpuUs() - cpu0) / done),
@@ -115,7 +119,11 @@ async function callStep(mode: Mode, rate: number, engine: LocalRtpengine): Promi
   };
 }
 
-const clean = (s: CallStep): boolean => s.failed === 0 && s.achieved >= s.rate * 0.95;
+/**
+ * A clean step: every call completed, none failed, and at no less than 80 % of the rate asked (the
+ * measured time includes sipp's start and the last call's tail, a fixed cost that weighs on short steps).
+ */
+const clean = (s: CallStep): boolean => s.failed === 0 && s.completed === s.calls && s.achieved >= s.rate * 0.8;
 
 async function withStore<T>(fn: (store: Store, dataDir: string, host: string) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vsip-media-bench-'));

@@ -50,6 +50,8 @@ const cpuUs = (): number => {
 };
 
 let sent = 0;
+let sentTotal = 0;
+let markedAt = 0;
 let received = 0;
 let lastArrival = 0;
 /** Payload byte 0 of packets sent inside the measured window. */
@@ -92,6 +94,7 @@ function start(m: Start): Promise<void> {
           b.send(packet(i, 2 * i + 2), toB, m.host);
           seq[i] = (seq[i] as number) + 1;
           if (phase === 1) sent += 2;
+          sentTotal += 2;
         }
       }
     };
@@ -107,17 +110,19 @@ process.on('message', (m: Msg) => {
     received = 0;
     lateTicks = 0;
     phase = 1;
+    markedAt = Date.now();
     cpu0 = cpuUs();
     process.send?.({ marked: true });
   } else if ('stop' in m) {
     if (timer !== null) clearInterval(timer);
     const cpu = cpuUs() - cpu0;
+    const windowMs = Date.now() - markedAt;
     // Packets in flight (or queued in a busy rtpengine) still count: wait until 500 ms pass without one, 10 s at most.
     const end = Date.now() + 10_000;
     const drained = setInterval(() => {
       if (Date.now() - lastArrival < 500 && Date.now() < end) return;
       clearInterval(drained);
-      process.send?.({ sent, received, lateTicks, cpuUs: cpu });
+      process.send?.({ sent, sentTotal, received, lateTicks, cpuUs: cpu, windowMs });
       for (const s of sockets) s.close();
       process.disconnect?.();
     }, 100);

@@ -15,11 +15,13 @@ import { FIXTURES, uacArgs } from '../gateway/sipp-gateway.js';
 
 export interface StreamStep {
   calls: number;
-  /** Packets due in the measured window (calls × 2 parties × 50/s × its length). */
+  /** Packets due in the senders' measured window (calls × 2 parties × 50/s × its length). */
   asked: number;
   sent: number;
   received: number;
   lossPct: number;
+  /** Of every packet sent in the step (warm-up too), the share rtpengine never counted as arriving. */
+  lostBeforeEnginePct: number;
   /** CPU over the measured window, % of one core. */
   vsipCpuPct: number;
   engineCpuPct: number;
@@ -79,7 +81,7 @@ function ask(child: ChildProcess, msg: object, key: string): Promise<Record<stri
 export async function streamStep(n: number, c: StreamContext): Promise<StreamStep> {
   // Sessions left from the call-rate steps (a call sipp gave up on) are not this step's calls.
   const before = new Set(await sessionIds(c.ng, 100_000));
-  const holdMs = Math.ceil((n / SETUP_RATE) * 1000) + c.seconds * 1000 + 8000;
+  const holdMs = Math.ceil((n / SETUP_RATE) * 1000) + c.seconds * 1000 + 15_000;
   const sipp = runSipp({
     args: [
       ...uacArgs({
@@ -137,13 +139,24 @@ export async function streamStep(n: number, c: StreamContext): Promise<StreamSte
     const sum = (k: string): number => results.reduce((a, r) => a + (r[k] ?? 0), 0);
     const sent = sum('sent');
     const received = sum('received');
+    // What rtpengine counted arriving, all the step long: loss before it (its socket buffers) or after it.
+    let engineIn = 0;
+    for (const id of ids) {
+      const totals = (await c.ng.command({ command: 'query', 'call-id': id }).catch(() => ({}) as NgDict)).totals;
+      const rtp = totals && typeof totals === 'object' && !Array.isArray(totals) ? totals.RTP : undefined;
+      if (rtp && typeof rtp === 'object' && !Array.isArray(rtp) && typeof rtp.packets === 'number')
+        engineIn += rtp.packets;
+    }
+    const sentTotal = sum('sentTotal');
+    const windowMs = Math.max(...results.map((r) => r.windowMs ?? 0));
     const pct = (us: number): number => Math.round((100 * us) / windowUs);
     result = {
       calls: calls.length,
-      asked: Math.round((calls.length * 2 * PPS * windowUs) / 1e6),
+      asked: Math.round((calls.length * 2 * PPS * windowMs) / 1000),
       sent,
       received,
       lossPct: Math.round(10_000 * Math.max(0, 1 - received / Math.max(1, sent))) / 100,
+      lostBeforeEnginePct: Math.round(10_000 * Math.max(0, 1 - engineIn / Math.max(1, sentTotal))) / 100,
       vsipCpuPct: pct(vsipUs),
       engineCpuPct: pct(engUs),
       sendersCpuPct: pct(sum('cpuUs')),
