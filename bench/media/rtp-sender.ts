@@ -13,6 +13,7 @@
  * so a backlog queued before the mark and delivered after it is not mistaken for traffic.
  */
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 
 interface Start {
@@ -42,6 +43,17 @@ async function openSocket(host: string, onPacket: (m: Buffer) => void): Promise<
   s.on('error', () => {});
   await new Promise<void>((r) => s.bind(0, host, () => r()));
   return s;
+}
+
+/** Datagrams the kernel dropped at these sockets' full receive queues (/proc/net/udp `drops`): ours, not rtpengine's. */
+function receiveDrops(ports: number[]): number {
+  let drops = 0;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    const port = Number.parseInt((f[1] ?? '').split(':')[1] ?? '', 16);
+    if (ports.includes(port)) drops += Number(f.at(-1));
+  }
+  return drops;
 }
 
 const cpuUs = (): number => {
@@ -122,7 +134,8 @@ process.on('message', (m: Msg) => {
     const drained = setInterval(() => {
       if (Date.now() - lastArrival < 500 && Date.now() < end) return;
       clearInterval(drained);
-      process.send?.({ sent, sentTotal, received, lateTicks, cpuUs: cpu, windowMs });
+      const drops = receiveDrops(sockets.map((x) => x.address().port));
+      process.send?.({ sent, sentTotal, received, lateTicks, cpuUs: cpu, windowMs, drops });
       for (const s of sockets) s.close();
       process.disconnect?.();
     }, 100);

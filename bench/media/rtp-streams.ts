@@ -22,6 +22,8 @@ export interface StreamStep {
   lossPct: number;
   /** Of every packet sent in the step (warm-up too), the share rtpengine never counted as arriving. */
   lostBeforeEnginePct: number;
+  /** Packets the kernel dropped at the senders' own full receive queues (the senders' loss, not rtpengine's). */
+  senderDrops: number;
   /** CPU over the measured window, % of one core. */
   vsipCpuPct: number;
   engineCpuPct: number;
@@ -156,6 +158,7 @@ export async function streamStep(n: number, c: StreamContext): Promise<StreamSte
       sent,
       received,
       lossPct: Math.round(10_000 * Math.max(0, 1 - received / Math.max(1, sent))) / 100,
+      senderDrops: sum('drops'),
       lostBeforeEnginePct: Math.round(10_000 * Math.max(0, 1 - engineIn / Math.max(1, sentTotal))) / 100,
       vsipCpuPct: pct(vsipUs),
       engineCpuPct: pct(engUs),
