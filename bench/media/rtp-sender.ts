@@ -45,7 +45,7 @@ async function openSocket(host: string, onPacket: (m: Buffer) => void): Promise<
   return s;
 }
 
-/** Datagrams the kernel dropped at these sockets' full receive queues (/proc/net/udp `drops`): ours, not rtpengine's. */
+/** Datagrams dropped at these sockets' full receive queues (/proc/net/udp `drops`): ours, not rtpengine's. */
 function receiveDrops(ports: number[]): number {
   let drops = 0;
   for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
