@@ -33,7 +33,10 @@ function arg(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : fallback;
 }
 
-const RATES = arg('rates', '250,500,1000,1500,2000,3000').split(',').map(Number);
+const RATES = arg('rates', '250,500,1000,1500,2000,3000')
+  .split(',')
+  .filter((s) => s !== '' && s !== '0')
+  .map(Number);
 const SECONDS = Number(arg('seconds', '2'));
 const STREAMS = arg('streams', '100,200,400,800')
   .split(',')
@@ -237,7 +240,7 @@ async function main(): Promise<void> {
                     vsipCpuUs: ownCpuUs,
                   });
                   console.log(`streams ${JSON.stringify(s)}`);
-                  if (s.lossPct > 0.1) break;
+                  if (s.engineLossPct > 0.1) break;
                 }
               },
               { sipMaxLoad: '0', sipMaxLag: '0', rtpengine: `udp:127.0.0.1:${engine.ngPort}` },

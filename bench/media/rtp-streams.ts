@@ -19,7 +19,10 @@ export interface StreamStep {
   asked: number;
   sent: number;
   received: number;
+  /** Sent but not received, at either end. */
   lossPct: number;
+  /** The same without `senderDrops`: what rtpengine lost (the figure the 0.1 % limit applies to). */
+  engineLossPct: number;
   /** Of every packet sent in the step (warm-up too), the share rtpengine never counted as arriving. */
   lostBeforeEnginePct: number;
   /** Packets the kernel dropped at the senders' own full receive queues (the senders' loss, not rtpengine's). */
@@ -158,6 +161,7 @@ export async function streamStep(n: number, c: StreamContext): Promise<StreamSte
       sent,
       received,
       lossPct: Math.round(10_000 * Math.max(0, 1 - received / Math.max(1, sent))) / 100,
+      engineLossPct: Math.round(10_000 * Math.max(0, (sent - received - sum('drops')) / Math.max(1, sent))) / 100,
       senderDrops: sum('drops'),
       lostBeforeEnginePct: Math.round(10_000 * Math.max(0, 1 - engineIn / Math.max(1, sentTotal))) / 100,
       vsipCpuPct: pct(vsipUs),
