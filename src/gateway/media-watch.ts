@@ -15,23 +15,30 @@ async function lastRtpAt(media: MediaCall): Promise<number | null> {
  * `--media-timeout`: every `everyMs` the answered, anchored calls that are older than the timeout
  * are asked for their last RTP; one without any for that long is hung up with a BYE to each party
  * and logged as `media_timeout` (a PBX that crashed, a network that dropped, a call left on hold
- * with no RTP at all). Returns the stop function.
+ * with no RTP at all). A call whose last RTP was at L cannot time out before L + timeout, so it is
+ * not asked again until then: a call with audio costs one query per timeout, not one per check.
+ * Returns the stop function.
  */
 export function watchMedia(proxy: ProxyDeps, timeoutMs: number, everyMs: number): () => void {
   let running = false;
+  const notBefore = new WeakMap<CallState, number>();
   const check = async (): Promise<void> => {
     const now = Date.now();
     const due: CallState[] = [];
     for (const call of proxy.dialogs.calls()) {
       if (call.answeredAt === null) continue;
       if (now - call.answeredAt < timeoutMs) break; // answer order: the rest are younger
-      if (call.media != null && call.dialog !== undefined) due.push(call);
+      if (call.media != null && call.dialog !== undefined && (notBefore.get(call) ?? 0) <= now) due.push(call);
     }
     await Promise.all(
       due.map(async (call) => {
         const last = await lastRtpAt(call.media as MediaCall);
         if (last === null || call.dialog === undefined) return;
-        if (Date.now() - Math.max(last, call.answeredAt ?? 0) < timeoutMs) return;
+        const quietSince = Math.max(last, call.answeredAt ?? 0);
+        if (Date.now() - quietSince < timeoutMs) {
+          notBefore.set(call, quietSince + timeoutMs);
+          return;
+        }
         if (proxy.dialogs.get(call.callId) !== call) return; // ended meanwhile
         byeBothLegs(call.dialog, call.callId, proxy.signer);
         proxy.dialogs.end(call.callId, 200, 'media_timeout');

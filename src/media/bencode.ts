@@ -13,33 +13,30 @@ export class BencodeError extends Error {
 const MAX_DEPTH = 32;
 
 export function bencode(value: BValue): Buffer {
-  const parts: Buffer[] = [];
-  encodeInto(value, parts);
-  return Buffer.concat(parts);
+  // One string, one Buffer: a command is a few hundred bytes of many small pieces.
+  return Buffer.from(encodeText(value), 'utf8');
 }
 
-function encodeInto(value: BValue, out: Buffer[]): void {
-  if (typeof value === 'string') {
-    const b = Buffer.from(value, 'utf8');
-    out.push(Buffer.from(`${b.length}:`), b);
-  } else if (typeof value === 'number') {
+function encodeText(value: BValue): string {
+  if (typeof value === 'string') return `${Buffer.byteLength(value, 'utf8')}:${value}`;
+  if (typeof value === 'number') {
     if (!Number.isInteger(value)) throw new BencodeError(`not an integer: ${value}`);
-    out.push(Buffer.from(`i${value}e`));
-  } else if (Array.isArray(value)) {
-    out.push(Buffer.from('l'));
-    for (const v of value) encodeInto(v, out);
-    out.push(Buffer.from('e'));
+    return `i${value}e`;
+  }
+  let out: string;
+  if (Array.isArray(value)) {
+    out = 'l';
+    for (const v of value) out += encodeText(v);
   } else {
-    out.push(Buffer.from('d'));
+    out = 'd';
     // Keys in raw byte order, as the format requires.
     for (const k of Object.keys(value).sort()) {
       const v = value[k];
       if (v === undefined) continue;
-      encodeInto(k, out);
-      encodeInto(v, out);
+      out += encodeText(k) + encodeText(v);
     }
-    out.push(Buffer.from('e'));
   }
+  return `${out}e`;
 }
 
 /** Decodes exactly one value filling `buf` from `start`; trailing bytes are an error. */
@@ -57,10 +54,11 @@ function decodeAt(buf: Buffer, s: { pos: number }, depth: number): BValue {
   if (c === 0x69 /* i */) {
     const end = buf.indexOf(0x65 /* e */, s.pos + 1);
     if (end === -1) throw new BencodeError('unterminated integer');
-    const text = buf.toString('latin1', s.pos + 1, end);
-    if (!/^-?\d{1,15}$/.test(text)) throw new BencodeError('bad integer');
+    const negative = buf[s.pos + 1] === 0x2d; /* - */
+    const value = digitsAt(buf, s.pos + 1 + (negative ? 1 : 0), end, 15);
+    if (value === null) throw new BencodeError('bad integer');
     s.pos = end + 1;
-    return Number(text);
+    return negative ? -value : value;
   }
   if (c === 0x6c /* l */) {
     s.pos++;
@@ -79,27 +77,35 @@ function decodeAt(buf: Buffer, s: { pos: number }, depth: number): BValue {
       if (s.pos >= buf.length) throw new BencodeError('unterminated dictionary');
       const k = decodeAt(buf, s, depth + 1);
       if (typeof k !== 'string') throw new BencodeError('dictionary key is not a string');
+      const v = decodeAt(buf, s, depth + 1);
       // Defined, not assigned: a `__proto__` key is data here, never the object's prototype.
-      Object.defineProperty(dict, k, {
-        value: decodeAt(buf, s, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      if (k === '__proto__')
+        Object.defineProperty(dict, k, { value: v, enumerable: true, writable: true, configurable: true });
+      else dict[k] = v;
     }
     s.pos++;
     return dict;
   }
   if (c >= 0x30 && c <= 0x39) {
     const colon = buf.indexOf(0x3a /* : */, s.pos);
-    if (colon === -1 || colon - s.pos > 9) throw new BencodeError('bad string length');
-    const text = buf.toString('latin1', s.pos, colon);
-    if (!/^\d+$/.test(text)) throw new BencodeError('bad string length');
-    const len = Number(text);
+    const len = colon === -1 ? null : digitsAt(buf, s.pos, colon, 9);
+    if (colon === -1 || len === null) throw new BencodeError('bad string length');
     const end = colon + 1 + len;
     if (end > buf.length) throw new BencodeError('truncated string');
     s.pos = end;
     return buf.toString('utf8', colon + 1, end);
   }
   throw new BencodeError(`unexpected byte 0x${c.toString(16)}`);
+}
+
+/** The decimal number in `buf[from, to)`: 1 to `max` digits and nothing else, else null. */
+function digitsAt(buf: Buffer, from: number, to: number, max: number): number | null {
+  if (to <= from || to - from > max) return null;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = (buf[i] as number) - 0x30;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
+  return n;
 }

@@ -30,6 +30,8 @@ export interface LocalRtpengineOptions {
   portMax: number;
   /** How long start-up may take before we give up on the child (ms). */
   startTimeoutMs?: number;
+  /** More command-line options for the child (bench/media: `--delete-delay=0` for a peer that sends none). */
+  extraArgs?: readonly string[];
   /** A line of the child's stderr (for the log; the child logs there with --log-stderr). */
   onLog?: (line: string) => void;
 }
@@ -78,6 +80,7 @@ export class LocalRtpengine {
           '--log-level=5',
           // Sessions vsip forgot (a crash between offer and delete) are dropped by the engine itself.
           '--final-timeout=86400',
+          ...(o.extraArgs ?? []),
         ],
         { stdio: ['ignore', 'ignore', 'pipe'] },
       );

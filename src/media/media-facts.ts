@@ -110,3 +110,8 @@ export function totalPackets(reply: NgDict): number {
   if (!isDict(totals) || !isDict(totals.RTP)) return 0;
   return num(totals.RTP.packets);
 }
+
+/** Whether a reply carries a call's statistics (a `query` reply, or a `delete` that named a known tag). */
+export function hasStats(reply: NgDict): boolean {
+  return isDict(reply.tags) && isDict(reply.totals);
+}

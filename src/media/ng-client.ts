@@ -45,7 +45,13 @@ export class NgClient {
   readonly #pending = new Map<string, Pending>();
   readonly #timeoutMs: number;
   readonly #retransmitMs: number;
+  /** Cookies are this client's random prefix and a counter: unique without a random draw per command. */
+  readonly #cookiePrefix = randomBytes(6).toString('hex');
+  #cookieSeq = 0;
+  /** Datagrams waiting for the end of the event-loop turn (see `#queue`). */
+  #outbox: Buffer[] = [];
   #closed = false;
+  #connected = false;
   #bound: Promise<void>;
 
   constructor(readonly o: NgClientOptions) {
@@ -57,7 +63,18 @@ export class NgClient {
       /* ICMP port unreachable and the like: the command's deadline reports it */
     });
     // exclusive: in a --sip-workers process a shared cluster handle would hand our replies to another worker.
-    this.#bound = new Promise((r) => this.#socket.bind({ port: 0, exclusive: true }, r));
+    // Connected to the engine: a send names no address (no per-datagram look-up) and only the engine's replies
+    // are received.
+    this.#bound = new Promise<void>((resolve) =>
+      this.#socket.bind({ port: 0, exclusive: true }, () => {
+        if (this.#closed) return resolve();
+        this.#socket.connect(this.o.port, this.o.host, (err?: Error) => {
+          // A name that does not resolve now: each send looks it up again and fails to its deadline.
+          this.#connected = !err;
+          resolve();
+        });
+      }),
+    );
     this.#socket.unref();
   }
 
@@ -69,25 +86,47 @@ export class NgClient {
   async command(message: NgDict): Promise<NgDict> {
     if (this.#closed) throw new NgError('closed', 'ng client closed');
     await this.#bound;
-    const cookie = randomBytes(8).toString('hex');
+    if (this.#closed) throw new NgError('closed', 'ng client closed');
+    const cookie = `${this.#cookiePrefix}${(this.#cookieSeq++).toString(36)}`;
     const packet = Buffer.concat([Buffer.from(`${cookie} `), bencode(message)]);
     return new Promise<NgDict>((resolve, reject) => {
-      const send = (): void => {
-        this.#socket.send(packet, this.o.port, this.o.host, () => {});
-      };
       const p: Pending = {
         resolve,
         reject,
         packet,
-        retransmit: setInterval(send, this.#retransmitMs),
+        retransmit: setInterval(() => this.#queue(packet), this.#retransmitMs),
         deadline: setTimeout(() => {
           this.#settle(cookie);
           reject(new NgError('timeout', `${this.label} did not answer ${String(message.command)}`));
         }, this.#timeoutMs),
       };
       this.#pending.set(cookie, p);
-      send();
+      this.#queue(packet);
     });
+  }
+
+  /**
+   * Commands leave together once the event-loop turn that made them is over, as SIP datagrams do
+   * (`src/sip/transport/udp.ts`): the `sendmsg` that wakes a sleeping engine costs far more than
+   * the next ones, so a turn's commands wake it once. Idle, a turn holds one and nothing waits.
+   */
+  #queue(packet: Buffer): void {
+    this.#outbox.push(packet);
+    if (this.#outbox.length === 1) setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    const out = this.#outbox;
+    this.#outbox = [];
+    if (this.#closed) return;
+    for (const packet of out) {
+      try {
+        if (this.#connected) this.#socket.send(packet, () => {});
+        else this.#socket.send(packet, this.o.port, this.o.host, () => {});
+      } catch {
+        /* the socket went away: the command's deadline reports it */
+      }
+    }
   }
 
   #settle(cookie: string): Pending | undefined {

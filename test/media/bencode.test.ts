@@ -36,3 +36,13 @@ test('bencode: garbage is a BencodeError, never another exception or a hang', ()
   ];
   for (const text of bad) assert.throws(() => bdecode(Buffer.from(text)), BencodeError, JSON.stringify(text));
 });
+
+test('bencode: a __proto__ key is data, never the prototype; odd integers and lengths are refused', () => {
+  const d = bdecode(Buffer.from('d9:__proto__d1:ai1ee1:bi-12ee')) as Record<string, BValue>;
+  assert.equal(Object.getPrototypeOf(d), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(d, '__proto__')?.value, { a: 1 });
+  assert.equal(d.b, -12);
+  assert.equal(({} as Record<string, unknown>).a, undefined);
+  for (const text of ['i-e', 'ie', 'i1-2e', 'i1234567890123456e', '-1:a', '1a:b', '1234567890:a'])
+    assert.throws(() => bdecode(Buffer.from(text)), BencodeError, text);
+});

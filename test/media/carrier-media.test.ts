@@ -392,7 +392,10 @@ test('failover after early media: the next carrier is offered again, and the rec
     const rec = await record(call.callId);
     assert.equal(rec.carrier, 'next');
     assert.deepEqual(rec.codes, [503, 200]);
-    assert.ok((rec.media?.carrier.packets ?? 0) >= 25, 'the carrier facts are the answering carrier’s');
+    // The answering carrier's packets (before, a failover after early media left them under the first carrier's
+    // tag and the record said 0); rtpengine's counters may trail what reached the PBX by a packet or two.
+    const carrierPackets = rec.media?.carrier.packets ?? 0;
+    assert.ok(carrierPackets >= 20, `the carrier facts are the answering carrier’s: ${JSON.stringify(rec.media)}`);
     assert.equal(earlyRtp.received, 0, 'nothing went to the carrier that failed');
     await waitFor(async () => (await sessions()) === 0, 5000, 'the session deleted');
   } finally {

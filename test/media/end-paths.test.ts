@@ -39,8 +39,10 @@ test('an answered call whose BYE never comes is swept (expired) and its session 
     await call.answer(rtp.sdp({ address: '127.0.0.1' }));
     assert.equal(await sessions(), 1);
     await waitFor(async () => (await sessions()) === 0, 8000, 'the swept call deleted');
-    const rec = (await api.calls(trunk)).find((c) => c.call_id === call.callId);
-    assert.equal(rec?.cause, 'expired');
+    // The record is written once the engine's delete reply is back: a moment after the count drops.
+    const logged = async () => (await api.calls(trunk)).find((c) => c.call_id === call.callId);
+    await waitFor(async () => (await logged()) !== undefined, 8000, 'the swept call logged');
+    assert.equal((await logged())?.cause, 'expired');
   } finally {
     pbx.close();
     rtp.close();
