@@ -83,7 +83,7 @@ test('call.initiated, call.ringing and call.answered reach the outbox while the 
     const { webhook } = await webhooks.createWebhook({
       accountSid: h.accountSid,
       trunkSid: t.sid,
-      url: 'http://127.0.0.1:9/unused',
+      url: 'http://127.0.0.1:59/unused',
       events: ['*'],
     });
     await h.gateway.snapshot.settled();

@@ -115,8 +115,24 @@ export function checkWebhookUrl(raw: string): string {
     throw invalidField('url', URL_EXPECTED);
   }
   if (u.username !== '' || u.password !== '') throw invalidField('url', URL_EXPECTED);
+  if (u.port !== '' && FETCH_BAD_PORTS.has(Number(u.port))) {
+    // Deliveries go out with fetch, which refuses these ports: the webhook would never be reached.
+    throw invalidField(
+      'url',
+      `port ${u.port} is one the Fetch standard blocks (SIP's 5060/5061 among them), so no delivery could reach it; ` +
+        'use another port, such as 443 or 8080',
+    );
+  }
   return u.toString();
 }
+
+/** The Fetch standard's "bad ports" (https://fetch.spec.whatwg.org/#port-blocking), refused by Node's fetch. */
+const FETCH_BAD_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
+  111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+  540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
+  6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
 
 function checkEvents(events: string[] | undefined): string[] {
   if (events === undefined || events.length === 0) return ['*'];

@@ -38,10 +38,13 @@ for (const kind of STORE_KINDS) {
         assert.equal(r.status, 400, url);
         assert.equal(r.body.response.error_data.code, 1000);
       }
-      assert.equal((await f.api('POST', '/webhooks', { url: 'http://127.0.0.1:9/h', events: ['nope'] })).status, 400);
-      assert.equal((await f.api('POST', '/webhooks', { url: 'http://127.0.0.1:9/h', trunk_sid: 'trX' })).status, 404);
+      const sipPort = await f.api('POST', '/webhooks', { url: 'http://pbx.example.com:5060/route' });
+      assert.equal(sipPort.status, 400, 'fetch never connects to 5060: the webhook could never be reached');
+      assert.match(sipPort.body.response.error_data.description, /port 5060 is one the Fetch standard blocks/);
+      assert.equal((await f.api('POST', '/webhooks', { url: 'http://127.0.0.1:59/h', events: ['nope'] })).status, 400);
+      assert.equal((await f.api('POST', '/webhooks', { url: 'http://127.0.0.1:59/h', trunk_sid: 'trX' })).status, 404);
 
-      const created = await f.api('POST', '/webhooks', { url: 'http://127.0.0.1:9/h', events: ['trunk.created'] });
+      const created = await f.api('POST', '/webhooks', { url: 'http://127.0.0.1:59/h', events: ['trunk.created'] });
       assert.equal(created.status, 200);
       const w = created.body.response.data;
       assert.match(w.secret, /^whsec_/);
