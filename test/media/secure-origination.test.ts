@@ -15,7 +15,7 @@ import { RtpPeer, sdpTarget } from '../support/anchored-rtp-peer.js';
 import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
 import { hv, RawSipPeer, routeSetOf } from '../support/raw-sip-peer.js';
 import { request } from '../support/sip-message.js';
-import { SrtpContext, SUITE, sdesKey } from '../support/srtp.js';
+import { SrtpContext, SUITE, countSrtp, sdesKey, sendSrtp } from '../support/srtp.js';
 import { startTestRtpengine } from '../support/test-rtpengine.js';
 
 /**
@@ -272,31 +272,4 @@ function inDialogOf(ok: SipResponse, callId: string, method: string, cseq: numbe
     cseq,
     contact: null,
   });
-}
-
-/** Sends 50 SRTP packets a second of `fill` payload from `peer` to `to`; returns the stop. */
-function sendSrtp(peer: RtpPeer, ctx: SrtpContext, to: { address: string; port: number }, fill: number): () => void {
-  let seq = 0;
-  const ssrc = randomBytes(4).readUInt32BE();
-  const timer = setInterval(() => {
-    const p = Buffer.alloc(172, fill);
-    p[0] = 0x80;
-    p.writeUInt16BE(seq, 2);
-    p.writeUInt32BE(seq * 160, 4);
-    p.writeUInt32BE(ssrc, 8);
-    seq++;
-    peer.socket.send(ctx.protect(p), to.port, to.address);
-  }, 20);
-  return () => clearInterval(timer);
-}
-
-/** Counts packets that authenticate under `ctx` with a payload of `fill` bytes, and those that do not. */
-function countSrtp(peer: RtpPeer, ctx: SrtpContext, fill: number): { good: number; forged: number } {
-  const n = { good: 0, forged: 0 };
-  peer.socket.on('message', (m) => {
-    const rtp = ctx.unprotect(m);
-    if (rtp === null) n.forged++;
-    else if (rtp.subarray(12).equals(Buffer.alloc(160, fill))) n.good++;
-  });
-  return n;
 }

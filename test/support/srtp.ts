@@ -1,4 +1,5 @@
-import { createCipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { RtpPeer } from './anchored-rtp-peer.js';
 
 /** The SDES suite these tests speak (RFC 4568 §6.2.1): AES-128 counter mode, HMAC-SHA1 tag of 80 bits. */
 export const SUITE = 'AES_CM_128_HMAC_SHA1_80';
@@ -93,4 +94,37 @@ export class SrtpContext {
 export function sdesKey(sdp: string, suite = SUITE): { tag: string; inline: string } | null {
   const m = new RegExp(`^a=crypto:(\\d+) ${suite} (inline:[^\\s|]+)`, 'm').exec(sdp);
   return m === null ? null : { tag: m[1] as string, inline: m[2] as string };
+}
+
+/** Sends 50 SRTP packets a second of `fill` payload from `peer` to `to`, until the returned stop is called. */
+export function sendSrtp(
+  peer: RtpPeer,
+  ctx: SrtpContext,
+  to: { address: string; port: number },
+  fill: number,
+): () => void {
+  let seq = 0;
+  const ssrc = randomBytes(4).readUInt32BE();
+  const timer = setInterval(() => {
+    const p = Buffer.alloc(172, fill);
+    p[0] = 0x80;
+    p[1] = 0;
+    p.writeUInt16BE(seq, 2);
+    p.writeUInt32BE(seq * 160, 4);
+    p.writeUInt32BE(ssrc, 8);
+    seq++;
+    peer.socket.send(ctx.protect(p), to.port, to.address);
+  }, 20);
+  return () => clearInterval(timer);
+}
+
+/** Counts packets that authenticate under `ctx` and carry a payload of `fill` bytes; and those that do not. */
+export function countSrtp(peer: RtpPeer, ctx: SrtpContext, fill: number): { good: number; forged: number } {
+  const n = { good: 0, forged: 0 };
+  peer.socket.on('message', (m) => {
+    const rtp = ctx.unprotect(m);
+    if (rtp === null) n.forged++;
+    else if (rtp.subarray(12).equals(Buffer.alloc(160, fill))) n.good++;
+  });
+  return n;
 }
