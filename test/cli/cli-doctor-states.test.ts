@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { apiFixture, type ApiFixture } from '../api/api-fixture.js';
+import { cliEnv } from '../support/cli-env.js';
 import { freePort } from '../support/ports.js';
 import { json, runCli } from '../support/run-cli.js';
 
@@ -12,16 +12,7 @@ interface Check {
   fix: string | null;
 }
 
-const envOf = (f: ApiFixture, token = f.account.apiToken): Record<string, string> => {
-  const { port } = f.app.server.address() as AddressInfo;
-  return {
-    HOME: '/nonexistent-home',
-    VSIP_API_URL: `http://127.0.0.1:${port}`,
-    VSIP_ACCOUNT_SID: f.account.accountSid,
-    VSIP_API_KEY: f.account.apiKey,
-    VSIP_API_TOKEN: token,
-  };
-};
+const envOf = cliEnv;
 
 describe('vsip doctor tells apart what is wrong', () => {
   let f: ApiFixture;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { apiFixture, type ApiFixture } from '../api/api-fixture.js';
+import { cliEnv } from '../support/cli-env.js';
 import { json, runCli } from '../support/run-cli.js';
 
 describe('vsip quickstart run again', () => {
@@ -10,14 +10,7 @@ describe('vsip quickstart run again', () => {
   before(async () => {
     f = await apiFixture('sqlite');
     await f.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = f.app.server.address() as AddressInfo;
-    env = {
-      HOME: '/nonexistent-home',
-      VSIP_API_URL: `http://127.0.0.1:${port}`,
-      VSIP_ACCOUNT_SID: f.account.accountSid,
-      VSIP_API_KEY: f.account.apiKey,
-      VSIP_API_TOKEN: f.account.apiToken,
-    };
+    env = cliEnv(f);
   });
   after(() => f.close());
   // Gateway ports given: nothing is probed, only the API is used.

@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { apiFixture, type ApiFixture } from '../api/api-fixture.js';
+import { cliEnv } from '../support/cli-env.js';
 import { runCli } from '../support/run-cli.js';
 import { CLI } from '../support/serve-process.js';
 
@@ -15,14 +15,7 @@ describe('CLI rough edges', () => {
   before(async () => {
     f = await apiFixture('sqlite');
     await f.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = f.app.server.address() as AddressInfo;
-    env = {
-      HOME: '/nonexistent-home',
-      VSIP_API_URL: `http://127.0.0.1:${port}`,
-      VSIP_ACCOUNT_SID: f.account.accountSid,
-      VSIP_API_KEY: f.account.apiKey,
-      VSIP_API_TOKEN: f.account.apiToken,
-    };
+    env = cliEnv(f);
   });
   after(() => f.close());
 
@@ -84,14 +77,7 @@ describe('wide whitelists', () => {
   before(async () => {
     f = await apiFixture('sqlite');
     await f.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = f.app.server.address() as AddressInfo;
-    env = {
-      HOME: '/nonexistent-home',
-      VSIP_API_URL: `http://127.0.0.1:${port}`,
-      VSIP_ACCOUNT_SID: f.account.accountSid,
-      VSIP_API_KEY: f.account.apiKey,
-      VSIP_API_TOKEN: f.account.apiToken,
-    };
+    env = cliEnv(f);
   });
   after(() => f.close());
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { closestNames } from '../../src/cli/output/closest-names.js';
 import { apiFixture, type ApiFixture } from '../api/api-fixture.js';
+import { cliEnv } from '../support/cli-env.js';
 import { json, runCli } from '../support/run-cli.js';
 
 describe('trunk names wherever the CLI takes a trunk SID', () => {
@@ -13,14 +13,7 @@ describe('trunk names wherever the CLI takes a trunk SID', () => {
   before(async () => {
     f = await apiFixture('sqlite');
     await f.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = f.app.server.address() as AddressInfo;
-    env = {
-      HOME: '/nonexistent-home',
-      VSIP_API_URL: `http://127.0.0.1:${port}`,
-      VSIP_ACCOUNT_SID: f.account.accountSid,
-      VSIP_API_KEY: f.account.apiKey,
-      VSIP_API_TOKEN: f.account.apiToken,
-    };
+    env = cliEnv(f);
     sid = await f.createTrunk('outbound_trunk');
     // Its name contains the first one's: a search for "outbound_trunk" matches both.
     other = await f.createTrunk('outbound_trunk2');
