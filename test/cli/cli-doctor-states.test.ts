@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { apiFixture, type ApiFixture } from '../api/api-fixture.js';
 import { cliEnv } from '../support/cli-env.js';
-import { freePort } from '../support/ports.js';
+import { CLOSED_PORT } from '../support/ports.js';
 import { json, runCli } from '../support/run-cli.js';
 
 interface Check {
@@ -21,7 +21,7 @@ describe('vsip doctor tells apart what is wrong', () => {
     f = await apiFixture('sqlite');
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     // No gateway listens there: the gateway row fails fast, the API rows are what is tested.
-    const closed = String(await freePort());
+    const closed = String(CLOSED_PORT);
     gatewayFlags = ['--gateway', '127.0.0.1', '--sip-port', closed, '--sips-port', closed, '--timeout', '1000'];
   });
   after(() => f.close());

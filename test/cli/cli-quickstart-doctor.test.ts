@@ -5,7 +5,7 @@ import { serveClient, tempDir } from '../support/serve-process.js';
 import { startCliServer, type CliServer } from '../support/cli-server.js';
 import { makeCa, makeLeaf, makeSelfSigned } from '../support/make-certs.js';
 import { json, runCli } from '../support/run-cli.js';
-import { freePort } from '../support/ports.js';
+import { CLOSED_PORT, freePort } from '../support/ports.js';
 import { startSipResponder, type Responder } from '../support/sip-responder.js';
 import { RegisteringPbx } from '../support/registering-pbx.js';
 import { startHarness } from '../support/gateway-harness.js';
@@ -150,7 +150,7 @@ test(
       doc.stdout,
     );
     // An explicit flag still wins over what /health says.
-    const closed = String(await freePort());
+    const closed = String(CLOSED_PORT);
     const forced = await vsip('doctor', sid, '--pbx-ip', '127.0.0.1', '--gateway', '127.0.0.1', '--sip-port', closed);
     assert.match(row(forced.stdout, 6).line, new RegExp(`❌.*TCP 127\\.0\\.0\\.1:${closed}`), forced.stdout);
   },
@@ -228,7 +228,7 @@ test("doctor (termination) fails on each missing piece with the spec's fix", asy
   assert.match(row(missing.stdout, 1).fix ?? '', /Create Trunk API: vsip trunks create/);
   for (const n of [2, 3, 4, 5, 6]) assert.match(row(missing.stdout, n).line, /➖/);
 
-  const closed = String(await freePort());
+  const closed = String(CLOSED_PORT);
   const d = await vsip(
     'doctor',
     noIp,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startCliServer, type CliServer } from '../support/cli-server.js';
-import { freePort } from '../support/ports.js';
+import { CLOSED_PORT } from '../support/ports.js';
 import { runCli } from '../support/run-cli.js';
 
 /** Well under the 32 s an INVITE waits (timer B) when nothing answers: the CLI checks first. */
@@ -39,7 +39,7 @@ describe('vsip pstn-sim call finds the running gateway', () => {
 
 describe('vsip pstn-sim call with nothing listening', () => {
   test('fails in seconds with what to do, over UDP and TCP, from --to and from a ready file', async () => {
-    const closed = await freePort();
+    const closed = CLOSED_PORT;
     for (const transport of ['udp', 'tcp']) {
       const started = Date.now();
       const r = await runCli(

@@ -4,7 +4,7 @@ import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { verifyWebhookSignature } from '../../src/client/verify-webhook-signature.js';
 import { ApiClient } from '../support/api-client.js';
 import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
-import { freePort } from '../support/ports.js';
+import { CLOSED_PORT } from '../support/ports.js';
 import { runSipp } from '../support/sipp.js';
 import { startFlowReceiver, type FlowReceiver, type FlowReply } from '../support/flow-receiver.js';
 
@@ -69,7 +69,7 @@ test('flow: no call-routing webhook: the trunk destination URIs, and flow_note s
 });
 
 test('flow: dial in order: a signed POST with the call facts, then the destinations it names', async () => {
-  const dead = await freePort();
+  const dead = CLOSED_PORT; // TCP: refused at once
   const { trunk, secret } = await flowTrunk('+15550003002', { fallbackTo: busyDest(busy) });
   reply = { json: { action: 'dial', destinations: [`127.0.0.1:${dead};transport=tcp`, pbxDest(pbx)] } };
   const before = hook.received.length;

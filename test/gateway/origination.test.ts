@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PstnSim } from '../../src/pstn-sim/pstn-sim.js';
 import { ApiClient } from '../support/api-client.js';
 import { startHarness, waitFor, type Harness } from '../support/gateway-harness.js';
-import { freePort, portBound } from '../support/ports.js';
+import { CLOSED_PORT, freePort, portBound } from '../support/ports.js';
 import { runSipp, scenarioWithCode, startSipp } from '../support/sipp.js';
 
 /**
@@ -117,7 +117,7 @@ test('origination: 480 when the trunk has no destination URI', async () => {
 });
 
 test('origination: 503 destination_failed when every destination refuses', async () => {
-  const dead = await freePort();
+  const dead = CLOSED_PORT; // TCP: refused at once
   const t = await trunkWith('+15550001003', [{ host: '127.0.0.1', port: dead, transport: 'tcp' }]);
   const carrier = await PstnSim.start();
   try {
@@ -131,7 +131,7 @@ test('origination: 503 destination_failed when every destination refuses', async
 });
 
 test('origination: failover from a refusing TCP destination to the next priority', async () => {
-  const dead = await freePort();
+  const dead = CLOSED_PORT; // TCP: refused at once
   const pbx = await PstnSim.start({ host: '127.0.0.5', protocols: ['tcp'] });
   const carrier = await PstnSim.start();
   try {

@@ -26,6 +26,15 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /**
+ * A port where nothing listens, for "nothing there" cases: TCP connections are refused at once and
+ * UDP goes unanswered. Not a `freePort()`: that one is free when asked, but another test process
+ * running alongside can bind it before the connection is tried — a doctor test then found "TCP
+ * open" and a refused REGISTER on its "closed" port. Port 1 (tcpmux) is below the ephemeral range,
+ * so no server of ours gets it, and nothing on these machines serves it.
+ */
+export const CLOSED_PORT = 1;
+
+/**
  * Resolves once something (a sipp UAS just started) has bound `port` on `host` for `protocol`:
  * binding it ourselves then fails with EADDRINUSE. Polls, so a slow start only makes it wait.
  */
