@@ -11,6 +11,7 @@ import { Readiness } from './readiness.js';
 import type { SipWorkerPool } from './sip-worker-pool.js';
 import type { MediaStatus } from '../media/media-status.js';
 import type { EngineAddress } from '../media/parse-engine-list.js';
+import { carriersReady } from '../carriers/carriers-ready.js';
 import type { CarrierStatus } from '../carriers/carrier-status.js';
 
 function listenerLine(a: SipListener): string {
@@ -185,6 +186,7 @@ export async function runServe(config: Config, worker: SipWorkerIdentity | null)
       for (const a of gateway.addresses) lines.push(listenerLine(a));
       ready.sip = gateway.addresses;
       carrierStatus = gateway.carriers;
+      readiness.add('carriers', carriersReady(gateway.carriers));
     }
     // Only once every listener is up: a first start that fails (a port in use) must not create
     // the account whose token is shown once, or the next start would have nothing to show.
