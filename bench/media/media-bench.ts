@@ -12,10 +12,10 @@
  *
  *   npx tsc -p tsconfig.json
  *   node dist/bench/media/media-bench.js [--rates 250,500,1000] [--seconds 2] [--streams 100,200,400]
- *     [--senders 2] [--no-kamailio]
+ *     [--senders 2] [--no-kamailio] [--engine-threads N]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { findRtpengine, LocalRtpengine } from '../../src/media/local-rtpengine.js';
@@ -44,6 +44,8 @@ const STREAMS = arg('streams', '100,200,400,800')
   .map(Number);
 const SENDERS = Number(arg('senders', '2'));
 const KAMAILIO = !process.argv.includes('--no-kamailio');
+/** rtpengine worker threads; default: what `vsip serve` gives its local child. */
+const ENGINE_THREADS = arg('engine-threads', '');
 
 /** CPU (user + system) of processes so far, µs, from /proc (10 ms ticks). */
 function procCpuUs(...pids: number[]): number {
@@ -59,6 +61,16 @@ function procCpuUs(...pids: number[]): number {
   }
   return ticks * 10_000;
 }
+
+/** Busy CPU of the whole machine so far, µs (every core: /proc/stat's first line minus idle and iowait). */
+function machineBusyUs(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  const total = f.reduce((a, b) => a + b, 0);
+  return ((total - (f[3] ?? 0) - (f[4] ?? 0)) * 1_000_000) / CLOCK_TICKS;
+}
+
+/** USER_HZ: /proc counts CPU time in 10 ms ticks on Linux. */
+const CLOCK_TICKS = 100;
 
 const ownCpuUs = (): number => {
   const c = process.cpuUsage();
@@ -83,6 +95,10 @@ interface CallStep {
   failed: number;
   proxyUsPerCall: number;
   engineUsPerCall: number;
+  /** Everything else the machine ran per call: the two sipps (and whatever else was running). */
+  restUsPerCall: number;
+  /** Share of both cores busy during the step. */
+  machineBusyPct: number;
 }
 
 async function callStep(mode: Mode, rate: number, engine: LocalRtpengine): Promise<CallStep> {
@@ -106,19 +122,25 @@ async function callStep(mode: Mode, rate: number, engine: LocalRtpengine): Promi
   ];
   const cpu0 = mode.proxyCpuUs();
   const eng0 = procCpuUs(engine.child.pid as number);
+  const busy0 = machineBusyUs();
   const t0 = process.hrtime.bigint();
   const r = await runSipp({ args, killAfterMs: (SECONDS * 4 + 20) * 1000 });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const busy = machineBusyUs() - busy0;
   const { successful, failed } = sippCounts(r.stdout);
   const done = Math.max(1, successful);
+  const proxyUs = mode.proxyCpuUs() - cpu0;
+  const engineUs = procCpuUs(engine.child.pid as number) - eng0;
   return {
     rate,
     calls,
     completed: successful,
     achieved: Math.round(successful / secs),
     failed,
-    proxyUsPerCall: Math.round((mode.proxyCpuUs() - cpu0) / done),
-    engineUsPerCall: Math.round((procCpuUs(engine.child.pid as number) - eng0) / done),
+    proxyUsPerCall: Math.round(proxyUs / done),
+    engineUsPerCall: Math.round(engineUs / done),
+    restUsPerCall: Math.round(Math.max(0, busy - proxyUs - engineUs) / done),
+    machineBusyPct: Math.round((100 * busy) / (secs * 1e6 * availableParallelism())),
   };
 }
 
@@ -173,6 +195,7 @@ async function main(): Promise<void> {
     portMin: base,
     portMax: base + 19_999,
     extraArgs: ['--delete-delay=0'],
+    ...(ENGINE_THREADS !== '' ? { threads: Number(ENGINE_THREADS) } : {}),
   });
   const ng = new NgClient({ host: '127.0.0.1', port: engine.ngPort });
   const carrierPort = await freePort();

@@ -58,7 +58,7 @@ test('ng client: a lost command is sent again with the same cookie and answered 
   }
 });
 
-test('ng client: an engine that never answers fails the command at its deadline, with retransmissions until then', async () => {
+test('ng client: an engine that never answers fails the command at its deadline, sent again until then', async () => {
   const engine = await recordingEngine();
   const ng = new NgClient({ host: '127.0.0.1', port: engine.port, timeoutMs: 450, retransmitMs: 100, coalesceMs: 0 });
   try {
@@ -71,7 +71,7 @@ test('ng client: an engine that never answers fails the command at its deadline,
       return true;
     });
     assert.ok(performance.now() - t0 >= 440, 'not before the deadline');
-    // Sent at 0, then every 100 ms before 450: 100, 200, 300, 400 (a late timer on a busy machine sends fewer, never more).
+    // Sent at 0, then every 100 ms before 450: 100, 200, 300, 400 (a late timer sends fewer, never more).
     assert.ok(engine.arrivals.length >= 2 && engine.arrivals.length <= 5, `${engine.arrivals.length} sends`);
     const sends = engine.arrivals.length;
     await new Promise((r) => setTimeout(r, 250));
@@ -82,7 +82,7 @@ test('ng client: an engine that never answers fails the command at its deadline,
   }
 });
 
-test('ng client: under load commands leave in batches, no sooner than coalesceMs after the previous batch', async () => {
+test('ng client: under load commands leave in batches, coalesceMs or more after the previous batch', async () => {
   const engine = await recordingEngine();
   const ng = new NgClient({ host: '127.0.0.1', port: engine.port, timeoutMs: 5000, coalesceMs: 300 });
   try {
