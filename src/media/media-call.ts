@@ -1,7 +1,7 @@
 import type { BValue } from './bencode.js';
 import { hasStats, legFacts, tagsOf, type MediaFacts } from './media-facts.js';
 import { NgError, type NgDict } from './ng-client.js';
-import { incomingFlags, mergeFlags, outgoingFlags, type LegPolicy, type MediaSide } from './ng-offer-flags.js';
+import { addFlags, incomingFlags, outgoingFlags, type LegPolicy, type MediaSide } from './ng-offer-flags.js';
 import type { PoolEngine, RtpenginePool } from './rtpengine-pool.js';
 
 /** What a MediaCall needs from the anchor that made it. */
@@ -48,13 +48,11 @@ export class MediaCall {
   offer(sdp: string, fromTag: string, toTag: string | null): Promise<string> {
     const from = this.sideOf(fromTag);
     const to: MediaSide = from === 'pbx' ? 'carrier' : 'pbx';
-    const msg: NgDict = {
-      command: 'offer',
-      'call-id': this.callId,
-      'from-tag': fromTag,
-      sdp,
-      ...mergeFlags(incomingFlags(from, sdp, this.leg), outgoingFlags(to, this.leg, true)),
-    };
+    const msg = addFlags(
+      { command: 'offer', 'call-id': this.callId, 'from-tag': fromTag, sdp },
+      incomingFlags(from, sdp, this.leg),
+      outgoingFlags(to, this.leg, true),
+    );
     if (toTag !== null) msg['to-tag'] = toTag;
     return this.#serial(() => this.#sdpCommand(msg));
   }
@@ -63,14 +61,11 @@ export class MediaCall {
   answer(sdp: string, offererTag: string, answererTag: string): Promise<string> {
     const from = this.sideOf(answererTag);
     const to: MediaSide = from === 'pbx' ? 'carrier' : 'pbx';
-    const msg: NgDict = {
-      command: 'answer',
-      'call-id': this.callId,
-      'from-tag': offererTag,
-      'to-tag': answererTag,
-      sdp,
-      ...mergeFlags(incomingFlags(from, sdp, this.leg), outgoingFlags(to, this.leg, false)),
-    };
+    const msg = addFlags(
+      { command: 'answer', 'call-id': this.callId, 'from-tag': offererTag, 'to-tag': answererTag, sdp },
+      incomingFlags(from, sdp, this.leg),
+      outgoingFlags(to, this.leg, false),
+    );
     return this.#serial(() => this.#sdpCommand(msg));
   }
 

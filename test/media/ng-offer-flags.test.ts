@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { outgoingFlags, type LegPolicy } from '../../src/media/ng-offer-flags.js';
+import { addFlags, outgoingFlags, type LegPolicy } from '../../src/media/ng-offer-flags.js';
 
 const leg = (o: Partial<LegPolicy> = {}): LegPolicy => ({
   pbxSource: '192.0.2.10',
@@ -46,4 +46,19 @@ test('offer flags toward the carrier follow its codecs and SRTP setting; answers
     strip: ['all'],
     except: ['PCMU', 'PCMA', 'G729', 'telephone-event'],
   });
+});
+
+test('flags: incoming and outgoing go into one command, their flag lists merged', () => {
+  const cmd = addFlags(
+    { command: 'offer', sdp: 'v=0' },
+    { flags: ['trust-address', 'symmetric'] },
+    { replace: ['origin'], flags: ['strict-source'] },
+  );
+  assert.deepEqual(cmd, {
+    command: 'offer',
+    sdp: 'v=0',
+    flags: ['trust-address', 'symmetric', 'strict-source'],
+    replace: ['origin'],
+  });
+  assert.deepEqual(addFlags({}, { flags: ['symmetric'] }, { ICE: 'remove' }), { flags: ['symmetric'], ICE: 'remove' });
 });
