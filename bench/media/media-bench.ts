@@ -12,10 +12,10 @@
  *
  *   npx tsc -p tsconfig.json
  *   node dist/bench/media/media-bench.js [--rates 250,500,1000] [--seconds 2] [--streams 100,200,400]
- *     [--senders 2] [--no-kamailio] [--engine-threads N]
+ *     [--senders 2] [--no-kamailio] [--engine-threads N] [--rounds 1]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { findRtpengine, LocalRtpengine } from '../../src/media/local-rtpengine.js';
@@ -43,6 +43,7 @@ const STREAMS = arg('streams', '100,200,400,800')
   .filter((s) => s !== '' && s !== '0')
   .map(Number);
 const SENDERS = Number(arg('senders', '2'));
+const ROUNDS = Number(arg('rounds', '1'));
 const KAMAILIO = !process.argv.includes('--no-kamailio');
 /** rtpengine worker threads; default: what `vsip serve` gives its local child. */
 const ENGINE_THREADS = arg('engine-threads', '');
@@ -61,16 +62,6 @@ function procCpuUs(...pids: number[]): number {
   }
   return ticks * 10_000;
 }
-
-/** Busy CPU of the whole machine so far, µs (every core: /proc/stat's first line minus idle and iowait). */
-function machineBusyUs(): number {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
-  const total = f.reduce((a, b) => a + b, 0);
-  return ((total - (f[3] ?? 0) - (f[4] ?? 0)) * 1_000_000) / CLOCK_TICKS;
-}
-
-/** USER_HZ: /proc counts CPU time in 10 ms ticks on Linux. */
-const CLOCK_TICKS = 100;
 
 const ownCpuUs = (): number => {
   const c = process.cpuUsage();
@@ -95,10 +86,6 @@ interface CallStep {
   failed: number;
   proxyUsPerCall: number;
   engineUsPerCall: number;
-  /** Everything else the machine ran per call: the two sipps (and whatever else was running). */
-  restUsPerCall: number;
-  /** Share of both cores busy during the step. */
-  machineBusyPct: number;
 }
 
 async function callStep(mode: Mode, rate: number, engine: LocalRtpengine): Promise<CallStep> {
@@ -122,11 +109,9 @@ async function callStep(mode: Mode, rate: number, engine: LocalRtpengine): Promi
   ];
   const cpu0 = mode.proxyCpuUs();
   const eng0 = procCpuUs(engine.child.pid as number);
-  const busy0 = machineBusyUs();
   const t0 = process.hrtime.bigint();
   const r = await runSipp({ args, killAfterMs: (SECONDS * 4 + 20) * 1000 });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const busy = machineBusyUs() - busy0;
   const { successful, failed } = sippCounts(r.stdout);
   const done = Math.max(1, successful);
   const proxyUs = mode.proxyCpuUs() - cpu0;
@@ -139,8 +124,6 @@ async function callStep(mode: Mode, rate: number, engine: LocalRtpengine): Promi
     failed,
     proxyUsPerCall: Math.round(proxyUs / done),
     engineUsPerCall: Math.round(engineUs / done),
-    restUsPerCall: Math.round(Math.max(0, busy - proxyUs - engineUs) / done),
-    machineBusyPct: Math.round((100 * busy) / (secs * 1e6 * availableParallelism())),
   };
 }
 
@@ -166,9 +149,11 @@ function accessOf(g: Gateway): string {
   return `127.0.0.1:${access?.port}`;
 }
 
-function report(modes: Mode[]): void {
+/** Anchored as a share of signalling-only (%), per proxy of this round; printed as it goes. */
+function report(modes: Mode[], round: number): Map<string, number> {
   const best = (m: Mode | undefined): CallStep | undefined => m?.steps.filter(clean).at(-1);
   const ceiling = (m: Mode): string => `${m.out ? '' : '≥ '}${best(m)?.achieved ?? 0}/s`;
+  const ratios = new Map<string, number>();
   for (const [plain, anchored] of [
     [modes[0], modes[1]],
     [modes[2], modes[3]],
@@ -176,12 +161,22 @@ function report(modes: Mode[]): void {
     if (plain === undefined || anchored === undefined) continue;
     const p = best(plain)?.achieved ?? 0;
     const a = best(anchored)?.achieved ?? 0;
+    const ratio = p > 0 ? Math.round((100 * a) / p) : 0;
+    ratios.set(plain.name.split(' ')[0] as string, ratio);
     console.log(
-      `${plain.name}: ${ceiling(plain)}, ${anchored.name}: ${ceiling(anchored)} → anchored = ` +
-        `${p > 0 ? Math.round((100 * a) / p) : 0} %${plain.out ? '' : ' (signalling-only ceiling not reached)'}`,
+      `round ${round}: ${plain.name}: ${ceiling(plain)}, ${anchored.name}: ${ceiling(anchored)} → anchored = ` +
+        `${ratio} %${plain.out ? '' : ' (signalling-only ceiling not reached)'}`,
     );
   }
+  return ratios;
 }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
 
 async function main(): Promise<void> {
   const binary = findRtpengine();
@@ -236,22 +231,35 @@ async function main(): Promise<void> {
                   modes.push(mode('kamailio signalling-only', `127.0.0.1:${plainPort}`, host, kCpu, false));
                   modes.push(mode('kamailio anchored', `127.0.0.1:${anchorPort}`, host, kCpu, true));
                 } else console.log(KAMAILIO ? 'kamailio is not installed: vsip only' : 'kamailio left out');
-                for (const rate of RATES) {
+                // Each round climbs the whole ladder again: one ceiling swings with a burst of load on a
+                // shared 2-core machine, so the ratio reported is the median of the rounds'.
+                const ratios = new Map<string, number[]>();
+                for (let round = 1; round <= ROUNDS && RATES.length > 0; round++) {
                   for (const m of modes) {
-                    if (m.out) continue;
-                    // A failed step is run once more: on a shared machine one step can fall into a burst of load.
-                    let s = await callStep(m, rate, engine);
-                    console.log(`${m.name} ${JSON.stringify(s)}`);
-                    if (!clean(s)) {
-                      s = await callStep(m, rate, engine);
-                      console.log(`${m.name} (again) ${JSON.stringify(s)}`);
-                    }
-                    m.steps.push(s);
-                    if (!clean(s)) m.out = true;
+                    m.out = false;
+                    m.steps = [];
                   }
-                  if (modes.every((m) => m.out)) break;
+                  for (const rate of RATES) {
+                    for (const m of modes) {
+                      if (m.out) continue;
+                      // A failed step is run once more: on a shared machine one step can fall into a burst of load.
+                      let s = await callStep(m, rate, engine);
+                      console.log(`${m.name} ${JSON.stringify(s)}`);
+                      if (!clean(s)) {
+                        s = await callStep(m, rate, engine);
+                        console.log(`${m.name} (again) ${JSON.stringify(s)}`);
+                      }
+                      m.steps.push(s);
+                      if (!clean(s)) m.out = true;
+                    }
+                    if (modes.every((m) => m.out)) break;
+                  }
+                  for (const [proxy, r] of report(modes, round)) ratios.set(proxy, [...(ratios.get(proxy) ?? []), r]);
                 }
-                report(modes);
+                for (const [proxy, rs] of ratios)
+                  console.log(
+                    `${proxy}: anchored / signalling-only per round ${rs.join(', ')} %, median ${median(rs)} %`,
+                  );
                 for (const n of STREAMS) {
                   const s = await streamStep(n, {
                     remote: accessOf(anchorGw),
