@@ -86,6 +86,8 @@ interface CallStep {
   failed: number;
   proxyUsPerCall: number;
   engineUsPerCall: number;
+  /** This process's V8 heap in use after the step (MB): vsip's gateways live here, so a leak shows as growth. */
+  heapMB: number;
 }
 
 async function callStep(mode: Mode, rate: number, engine: LocalRtpengine): Promise<CallStep> {
@@ -124,6 +126,7 @@ async function callStep(mode: Mode, rate: number, engine: LocalRtpengine): Promi
     failed,
     proxyUsPerCall: Math.round(proxyUs / done),
     engineUsPerCall: Math.round(engineUs / done),
+    heapMB: Math.round(process.memoryUsage().heapUsed / 1e6),
   };
 }
 

@@ -54,7 +54,13 @@ async function round(anchor: Anchor, label: string, engine: LocalRtpengine, r: n
   const eng0 = procCpuUs(engine.child.pid as number);
   const t0 = Date.now();
   let next = 0;
-  const leg = { pbxSource: '127.0.0.1', srtpPbx: false, codecs: ['PCMU', 'PCMA', 'G729'] };
+  const leg = {
+    pbxSource: '127.0.0.1',
+    srtpPbx: false,
+    codecs: ['PCMU', 'PCMA', 'G729'],
+    srtpCarrier: false,
+    carrierCodecs: [],
+  };
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < CALLS) {
