@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { accessSync, constants } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { NgClient } from './ng-client.js';
 
@@ -28,11 +29,7 @@ export interface LocalRtpengineOptions {
   advertise?: string | null;
   portMin: number;
   portMax: number;
-  /**
-   * The child's worker threads; default rtpengine's own, one per core. Fewer make each call's
-   * set-up cheaper (threads wake each other on every command) but forward less RTP: on the
-   * 2-core bench machine one thread lost 7 % of the packets of 800 calls, two lost none.
-   */
+  /** The child's worker threads; default `localEngineThreads()`. */
   threads?: number;
   /** How long start-up may take before we give up on the child (ms). */
   startTimeoutMs?: number;
@@ -40,6 +37,19 @@ export interface LocalRtpengineOptions {
   extraArgs?: readonly string[];
   /** A line of the child's stderr (for the log; the child logs there with --log-stderr). */
   onLog?: (line: string) => void;
+}
+
+/**
+ * Worker threads of a local child: half the cores, at least one (rtpengine's own default is one
+ * per core). The child shares the machine with vsip's event loop, and its threads wake each other
+ * on every command. On the 2-core bench machine (bench/RESULTS.md "Media plane, run 3"), one
+ * thread instead of two: rtpengine CPU per call set-up 20–30 % lower, anchored calls/s as a share
+ * of signalling-only 62 % instead of 41 % (median of three ladders each), and the RTP of 800
+ * concurrent calls forwarded without loss either way, at 67 % of a core instead of 76 %.
+ * A machine with more media than that runs its own rtpengine (`--rtpengine`).
+ */
+export function localEngineThreads(cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / 2));
 }
 
 /** A UDP port on 127.0.0.1 free a moment ago, for the child's ng listener. */
@@ -83,7 +93,7 @@ export class LocalRtpengine {
           `--listen-ng=127.0.0.1:${ngPort}`,
           `--port-min=${o.portMin}`,
           `--port-max=${o.portMax}`,
-          ...(o.threads !== undefined ? [`--num-threads=${o.threads}`] : []),
+          `--num-threads=${o.threads ?? localEngineThreads()}`,
           // Warnings and errors: level 5 adds a line per call, a pipe write that wakes vsip for nothing.
           '--log-level=4',
           // Sessions vsip forgot (a crash between offer and delete) are dropped by the engine itself.

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { localEngineThreads } from '../../src/media/local-rtpengine.js';
 import { NgClient } from '../../src/media/ng-client.js';
 import { startServe, tempDir } from '../support/serve-process.js';
 
@@ -43,11 +44,12 @@ test('serve starts a local rtpengine on --rtp-ports, reports it in /health, and 
     assert.ok(m !== null);
     ng = new NgClient({ host: '127.0.0.1', port: Number(m[1]), timeoutMs: 1000 });
     assert.equal((await ng.command({ command: 'ping' })).result, 'pong');
-    // The child logs only warnings and errors (a line per call would wake vsip for nothing).
+    // The child gets half the cores (it shares them with vsip) and logs only warnings and errors.
     const child = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
       .split('\n')
       .find((l) => l.includes(`--listen-ng=127.0.0.1:${m[1]}`));
     assert.ok(child !== undefined, 'the child is running');
+    assert.ok(child.includes(`--num-threads=${localEngineThreads()}`), child);
     assert.ok(child.includes('--log-level=4'), child);
     const ready = (await (await fetch(`${serve.api}/ready`)).json()) as {
       checks: Array<{ name: string; ok: boolean }>;
