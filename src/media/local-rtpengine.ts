@@ -43,9 +43,9 @@ export interface LocalRtpengineOptions {
  * Worker threads of a local child: half the cores, at least one (rtpengine's own default is one
  * per core). The child shares the machine with vsip's event loop, and its threads wake each other
  * on every command. On the 2-core bench machine (bench/RESULTS.md "Media plane, run 3"), one
- * thread instead of two: rtpengine CPU per call set-up 20–30 % lower, anchored calls/s as a share
- * of signalling-only 62 % instead of 41 % (median of three ladders each), and the RTP of 800
- * concurrent calls forwarded without loss either way, at 67 % of a core instead of 76 %.
+ * thread instead of two: rtpengine CPU per call set-up 20–30 % lower, anchored ceilings of
+ * 760–1,229 calls/s (median 988, six ladders) instead of 783–974 (median 883, three), and the RTP
+ * of 800 concurrent calls forwarded without loss either way, at 67 % of a core instead of 76 %.
  * A machine with more media than that runs its own rtpengine (`--rtpengine`).
  */
 export function localEngineThreads(cores = availableParallelism()): number {
