@@ -18,13 +18,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Gateway } from '../../src/gateway/gateway.js';
-import { findRtpengine, LocalRtpengine } from '../../src/media/local-rtpengine.js';
+import type { LocalRtpengine } from '../../src/media/local-rtpengine.js';
 import { NgClient } from '../../src/media/ng-client.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { freePort } from '../../test/support/ports.js';
 import { runSipp, sippCounts } from '../../test/support/sipp.js';
 import { setupTrunk, startUas, stop, uacArgs, withGateway } from '../gateway/sipp-gateway.js';
+import { startBenchEngine } from './bench-engine.js';
 import { findKamailio, startKamailio, type KamailioProxy } from './kamailio-proxy.js';
 import { streamStep } from './rtp-streams.js';
 
@@ -182,16 +183,10 @@ const median = (xs: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const binary = findRtpengine();
-  if (binary === null) throw new Error('rtpengine is not installed');
-  const base = 20_000 + 2 * Math.floor(Math.random() * 10_000);
   // --delete-delay=0: Kamailio's rtpengine_delete sends none, and the daemon's default keeps deleted sessions
   // (and their ports) for 30 s; vsip asks for 0 in every delete.
-  const engine = await LocalRtpengine.start({
-    binary,
-    interface: '127.0.0.1',
-    portMin: base,
-    portMax: base + 19_999,
+  const engine = await startBenchEngine({
+    ports: 20_000,
     extraArgs: ['--delete-delay=0'],
     ...(ENGINE_THREADS !== '' ? { threads: Number(ENGINE_THREADS) } : {}),
   });

@@ -12,7 +12,7 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { findRtpengine, LocalRtpengine } from '../../src/media/local-rtpengine.js';
+import { startBenchEngine } from './bench-engine.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,17 +32,8 @@ async function freeTcpPort(): Promise<number> {
   return port;
 }
 
-const binary = findRtpengine();
-if (binary === null) throw new Error('rtpengine is not installed');
 const tcpPort = await freeTcpPort();
-const base = 20_000 + 2 * Math.floor(Math.random() * 15_000);
-const engine = await LocalRtpengine.start({
-  binary,
-  interface: '127.0.0.1',
-  portMin: base,
-  portMax: base + 99,
-  extraArgs: [`--listen-tcp-ng=127.0.0.1:${tcpPort}`],
-});
+const engine = await startBenchEngine({ ports: 100, extraArgs: [`--listen-tcp-ng=127.0.0.1:${tcpPort}`] });
 
 const udp = dgram.createSocket('udp4');
 await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));

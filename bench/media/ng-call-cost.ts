@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { findRtpengine, LocalRtpengine } from '../../src/media/local-rtpengine.js';
+import type { LocalRtpengine } from '../../src/media/local-rtpengine.js';
+import { startBenchEngine } from './bench-engine.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -81,10 +82,7 @@ async function round(anchor: Anchor, label: string, engine: LocalRtpengine, r: n
   );
 }
 
-const binary = findRtpengine();
-if (binary === null) throw new Error('rtpengine is not installed');
-const base = 20_000 + 2 * Math.floor(Math.random() * 15_000);
-const engine = await LocalRtpengine.start({ binary, interface: '127.0.0.1', portMin: base, portMax: base + 4999 });
+const engine = await startBenchEngine({ ports: 5000 });
 try {
   const anchors = await Promise.all(TREES.map((t) => anchorOf(t, engine.ngPort)));
   for (let r = 0; r < ROUNDS; r++) {
