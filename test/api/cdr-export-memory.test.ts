@@ -12,8 +12,12 @@ import { apiFixture, type ApiFixture } from './api-fixture.js';
 
 const RECORDS = 60_000;
 const PAD = 'x'.repeat(2000);
-/** Whole-set buffering would grow by more than the export itself (about 130 MB). */
-const MAX_GROWTH_MB = 64;
+/**
+ * Whole-set buffering would grow by more than the export itself (about 135 MB). Streaming grows by
+ * a batch plus what the GC has not collected yet: 20–40 MB on a quiet machine, 77.5 MB once under
+ * `stress-ng --cpu 2` (collection runs later on a busy machine), so the bound sits between the two.
+ */
+const MAX_GROWTH_MB = 96;
 
 let f: ApiFixture;
 before(async () => {
@@ -76,7 +80,7 @@ test(`exporting ${RECORDS} padded records keeps RSS growth under ${MAX_GROWTH_MB
   });
   assert.equal(lines, RECORDS, 'every record exported');
   const growthMb = (peak - base) / 2 ** 20;
-  assert.ok(bytes > 2 * MAX_GROWTH_MB * 2 ** 20, `export is ${(bytes / 2 ** 20).toFixed(0)} MB`);
+  assert.ok(bytes > 1.3 * MAX_GROWTH_MB * 2 ** 20, `export is ${(bytes / 2 ** 20).toFixed(0)} MB`);
   assert.ok(
     growthMb < MAX_GROWTH_MB,
     `RSS grew ${growthMb.toFixed(1)} MB for a ${(bytes / 2 ** 20).toFixed(0)} MB export`,
