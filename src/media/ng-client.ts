@@ -31,8 +31,8 @@ export interface NgClientOptions {
 
 /**
  * Waking an idle engine is most of what a command costs the sender: on the 2-core VM of
- * bench/RESULTS.md a lone `sendmsg` to rtpengine cost 60–80 µs of our CPU, one of eight sent
- * together 15–25 µs. Commands that come within 2 ms of a batch wait for the next one, so under
+ * bench/RESULTS.md a lone `sendmsg` to rtpengine cost 68–110 µs of our CPU, one of eight sent
+ * together 15–22 µs (bench/media/ng-batch-cost.ts). Commands that come within 2 ms of a batch wait for the next one, so under
  * load the engine is woken once per batch, at the price of at most 2 ms more per command
  * (a call's set-up waits for two commands); an idle gateway sends at once.
  */
@@ -64,7 +64,7 @@ export class NgClient {
   /** Cookies are this client's random prefix and a counter: unique without a random draw per command. */
   readonly #cookiePrefix = randomBytes(6).toString('hex');
   #cookieSeq = 0;
-  /** Datagrams waiting for the end of the event-loop turn (see `#queue`). */
+  /** Datagrams waiting for their batch to leave (see `#queue`). */
   #outbox: Buffer[] = [];
   #closed = false;
   readonly #coalesceMs: number;
