@@ -32,9 +32,9 @@ export interface NgClientOptions {
 /**
  * Waking an idle engine is most of what a command costs the sender: on the 2-core VM of
  * bench/RESULTS.md a lone `sendmsg` to rtpengine cost 68–110 µs of our CPU, one of eight sent
- * together 15–22 µs (bench/media/ng-batch-cost.ts). Commands that come within 2 ms of a batch wait for the next one, so under
- * load the engine is woken once per batch, at the price of at most 2 ms more per command
- * (a call's set-up waits for two commands); an idle gateway sends at once.
+ * together 15–22 µs (bench/media/ng-batch-cost.ts). Commands that come within 2 ms of a batch
+ * wait for the next one, so under load the engine is woken once per batch, at the price of at
+ * most 2 ms more per command (a call's set-up waits for two commands); an idle gateway sends at once.
  */
 const DEFAULT_COALESCE_MS = 2;
 
